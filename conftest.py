@@ -1,0 +1,55 @@
+import os
+
+import pytest
+
+from levelfield import testing
+from levelfield.accounts.models import Role
+
+
+def pytest_configure(config):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_and_tasks(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOWNLOADS_ROOT = tmp_path / "downloads"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AXES_ENABLED = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def buyer(db):
+    return testing.buyer_org()
+
+
+@pytest.fixture
+def buyer_admin(buyer):
+    return testing.member(buyer, Role.BUYER_ADMIN, full_name="Alex Admin")
+
+
+@pytest.fixture
+def officer(buyer):
+    return testing.member(buyer, Role.BUYER_OFFICER, full_name="Olu Officer")
+
+
+@pytest.fixture
+def evaluator(buyer):
+    return testing.member(buyer, Role.EVALUATOR, full_name="Eve Evaluator")
+
+
+@pytest.fixture
+def supplier(db):
+    return testing.supplier_with_user("Acorn Care Ltd")
+
+
+@pytest.fixture
+def other_supplier(db):
+    return testing.supplier_with_user("Beech Homecare CIC", is_vcse=True)
+
+
+@pytest.fixture
+def tender(buyer, officer):
+    return testing.published_tender(buyer=buyer, by=officer)

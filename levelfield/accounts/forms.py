@@ -1,0 +1,84 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from levelfield.suppliers.models import Region, Size
+
+from .models import BUYER_ROLES, SUPPLIER_ROLES, Role
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account is inactive",
+    }
+
+
+class RegisterSupplierForm(forms.Form):
+    legal_name = forms.CharField(label="Organisation's legal name", max_length=200)
+    companies_house_number = forms.CharField(
+        label="Companies House number (optional)",
+        max_length=10,
+        required=False,
+        help_text="8 characters, like 01234567 or SC123456. Leave empty if you are not "
+        "registered with Companies House.",
+    )
+    size = forms.ChoiceField(
+        label="Size",
+        choices=Size.choices,
+        widget=forms.RadioSelect,
+        help_text="Micro: fewer than 10 staff. Small: fewer than 50. Medium: fewer than 250.",
+    )
+    is_vcse = forms.BooleanField(
+        label="We are a voluntary, community or social enterprise (VCSE)", required=False
+    )
+    region = forms.ChoiceField(label="Region", choices=[("", "Choose a region"), *Region.choices])
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Your email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="At least 10 characters; not a common password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=100, help_text="What will use it, like 'finance system'"
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Colleague's email address")
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = BUYER_ROLES if organisation.is_buyer else SUPPLIER_ROLES
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in allowed]
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label="Your full name", max_length=150)
+    password = forms.CharField(
+        label="Create a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

@@ -1,0 +1,142 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with email and password. Platform admins have is_superuser."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        BUYER = "buyer", "Buyer (contracting authority)"
+        SUPPLIER = "supplier", "Supplier"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.kind == self.Kind.BUYER
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.kind == self.Kind.SUPPLIER
+
+
+class Role(models.TextChoices):
+    BUYER_ADMIN = "buyer_admin", "Buyer admin"
+    BUYER_OFFICER = "buyer_officer", "Buyer officer"
+    EVALUATOR = "evaluator", "Evaluator"
+    SUPPLIER_ADMIN = "supplier_admin", "Supplier admin"
+    SUPPLIER_MEMBER = "supplier_member", "Supplier member"
+
+
+BUYER_ROLES = {Role.BUYER_ADMIN, Role.BUYER_OFFICER, Role.EVALUATOR}
+SUPPLIER_ROLES = {Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+        ordering = ["organisation__name", "user__full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An invitation for a colleague to join an organisation with a role."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ApiToken(models.Model):
+    """A bearer token for machine clients. Only its hash is stored; the secret is shown once."""
+
+    PREFIX = "lf_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)

@@ -1,0 +1,30 @@
+"""Predicates shared by every app's rules: who a user is in an organisation."""
+
+import rules
+
+from .models import Membership, Role
+
+
+def _role(user, organisation):
+    if not user or not user.is_authenticated or organisation is None:
+        return None
+    cache = user.__dict__.setdefault("_lf_roles", {})
+    if organisation.pk not in cache:
+        cache[organisation.pk] = (
+            Membership.objects.filter(user=user, organisation=organisation)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[organisation.pk]
+
+
+def has_role(user, organisation, *roles_) -> bool:
+    return _role(user, organisation) in roles_
+
+
+@rules.predicate
+def is_org_admin(user, organisation):
+    return has_role(user, organisation, Role.BUYER_ADMIN, Role.SUPPLIER_ADMIN)
+
+
+rules.add_perm("accounts.invite_member", is_org_admin)

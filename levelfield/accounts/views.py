@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from levelfield.core.errors import DomainError
+from levelfield.core.forms import add_domain_error
+from levelfield.suppliers.actions import register_supplier
+
+from . import actions
+from .forms import AcceptInvitationForm, InviteForm, RegisterSupplierForm, SignInForm, TokenForm
+from .models import ApiToken
+from .selectors import SESSION_KEY, memberships_of
+
+
+class SignInView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.success(request, "You have signed out")
+    return redirect("public:home")
+
+
+def register(request):
+    form = RegisterSupplierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = register_supplier(**form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"{membership.organisation} is registered")
+            return redirect("accounts:dashboard")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+def dashboard(request):
+    organisation = request.organisation
+    if organisation is None:
+        return render(request, "accounts/no_organisation.html")
+    if organisation.is_buyer:
+        return redirect("tenders:dashboard")
+    return redirect("bids:dashboard")
+
+
+@login_required
+@require_POST
+def switch_organisation(request, organisation_id: int):
+    if not memberships_of(request.user).filter(organisation_id=organisation_id).exists():
+        raise Http404
+    request.session[SESSION_KEY] = organisation_id
+    return redirect("accounts:dashboard")
+
+
+@login_required
+def account(request):
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": memberships_of(request.user),
+            "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
+            "token_form": TokenForm(),
+            "invite_form": InviteForm(organisation=request.organisation)
+            if request.organisation
+            and request.user.has_perm("accounts.invite_member", request.organisation)
+            else None,
+        },
+    )
+
+
+@login_required
+def create_token(request):
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = actions.create_api_token(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return render(
+                request, "accounts/token_created.html", {"token": token, "secret": secret}
+            )
+    return render(request, "accounts/token_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def revoke_token(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
+    actions.revoke_api_token(token=token, by=request.user)
+    messages.success(request, f"Token '{token.name}' revoked")
+    return redirect("accounts:account")
+
+
+@login_required
+def invite(request):
+    organisation = request.organisation
+    if organisation is None or not request.user.has_perm("accounts.invite_member", organisation):
+        raise Http404
+    form = InviteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.invite_member(organisation=organisation, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}")
+            return redirect("accounts:account")
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+def accept_invitation(request, token: str):
+    invitation = actions.invitation_for(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    existing = request.user if request.user.is_authenticated else None
+    form = AcceptInvitationForm(request.POST or None)
+    if existing:
+        form.fields["full_name"].required = False
+        form.fields["password"].required = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = actions.accept_invitation(token=token, user=existing, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if not existing:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = membership.organisation_id
+            messages.success(request, f"You have joined {membership.organisation}")
+            return redirect("accounts:dashboard")
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"form": form, "invitation": invitation, "existing": existing},
+    )

@@ -1,0 +1,113 @@
+"""What every router and schema of the JSON API shares: the JSON types for money and moments
+(decimals travel as strings, datetimes as ISO 8601 in UTC), the error shape and how an operation
+documents its errors, and pagination. Nothing here knows about any domain app."""
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import PlainSerializer, WithJsonSchema
+
+from .money import PENNY
+
+# ---------------------------------------------------------------------------------------------
+# Types
+
+
+def decimal_string(value: Decimal) -> str:
+    """A decimal with two places, as a string, so no client ever reads money as a float."""
+    return str(Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP))
+
+
+def utc_iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+DecimalString = Annotated[
+    Decimal,
+    PlainSerializer(decimal_string, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{2}$", "example": "40.00"},
+        mode="serialization",
+    ),
+]
+"""Money, weights and scores out: a string with two decimal places, like "1200000.00"."""
+
+UtcDateTime = Annotated[
+    datetime,
+    PlainSerializer(utc_iso, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "example": "2026-03-02T12:00:00+00:00"},
+        mode="serialization",
+    ),
+]
+"""A moment out: ISO 8601 in UTC with its offset."""
+
+MoneyIn = Annotated[
+    Decimal,
+    Field(
+        max_digits=14,
+        decimal_places=2,
+        description="Pounds, as a string (or number) with at most 2 decimal places",
+        examples=["1200000.00"],
+    ),
+]
+PercentIn = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="A percentage from 0 to 100, as a string with at most 2 decimal places",
+        examples=["40"],
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+class ErrorOut(Schema):
+    """Every error has this shape."""
+
+    code: str = Field(
+        description="Stable machine code: unauthorized, forbidden, not_found, validation_error, "
+        "sealed, deadline_passed, invalid_state, publish_refused, bid_incomplete, ..."
+    )
+    message: str = Field(description="What went wrong, for a person")
+    details: list[str] = Field(
+        default_factory=list, description="One line per problem, e.g. each failed rule"
+    )
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error responses an operation documents."""
+    return {status: ErrorOut for status in statuses}
+
+
+SIGNED_IN_ERRORS = (401, 403)
+"""Any endpoint for an organisation's users: 401 `unauthorized` without a session or a valid
+token, 403 `forbidden` for the wrong kind of organisation or a missing permission."""
+
+OWN_OBJECT_ERRORS = (*SIGNED_IN_ERRORS, 404)
+"""An endpoint about one of the caller's organisation's objects: as SIGNED_IN_ERRORS, and 404
+`not_found` for any other id, another organisation's included."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Pagination
+
+
+class Pages(LimitOffsetPagination):
+    """`limit` (1-100, default 20) and `offset`; the answer has `items` and the total `count`."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=100, description="How many to return, at most 100")
+        offset: int = Field(0, ge=0, description="How many to skip")
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=100, **kwargs)

@@ -1,0 +1,29 @@
+"""Audit events, recorded by actions inside their own transaction."""
+
+from django.db import connection
+
+from . import clock
+from .models import AuditEvent
+
+
+def record(
+    *, action: str, obj, actor=None, organisation=None, summary: str = "", **data
+) -> AuditEvent:
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record must run inside the action's transaction")
+    return AuditEvent.objects.create(
+        at=clock.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation_id=getattr(organisation, "pk", None),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        summary=summary[:300],
+        data=data,
+    )
+
+
+def events_for(obj):
+    return AuditEvent.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).select_related("actor")

@@ -1,0 +1,52 @@
+"""Glue between pages and actions: a refused action becomes form errors or an error message,
+so nothing is lost; and the form fields more than one app's pages use."""
+
+from django import forms
+from django.contrib import messages
+
+from levelfield.core.errors import DomainError
+
+
+def add_domain_error(form, exc: DomainError) -> None:
+    """Show a refused action's message (and each detail) at the top of the form."""
+    for detail in exc.details or [exc.message]:
+        form.add_error(None, detail)
+
+
+def run_button_action(request, action, *, success: str) -> bool:
+    """Call `action()` for a form that is only a button. There is no field to show a refusal
+    beside, so the outcome becomes a message for the page the view redirects to: `success`, or
+    the action's reason for refusing. True when the action went through."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds. Accepts what people type, like '£50,000' or '1250.50'."""
+
+    def __init__(self, *, label: str, noun: str, example: str = "50000", **kwargs):
+        """`noun` names the amount in error messages, like 'the minimum value'."""
+        messages = {
+            "invalid": f"Enter {noun} as a number, like {example}",
+            "max_digits": f"{noun.capitalize()} is too large",
+            "max_whole_digits": f"{noun.capitalize()} is too large",
+            "max_decimal_places": f"{noun.capitalize()} can have at most 2 decimal places",
+            "min_value": f"{noun.capitalize()} must be £0 or more",
+        }
+        messages.update(kwargs.pop("error_messages", {}))
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+        )
+        super().__init__(label=label, error_messages=messages, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("£", "").strip()
+        return super().to_python(value)

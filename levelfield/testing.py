@@ -1,0 +1,193 @@
+"""Test builders: factory_boy for people and organisations; procurements are built by calling
+the same action functions a user's clicks call, so tests never write state directly."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from levelfield.accounts.models import Membership, Organisation, Role, User
+from levelfield.bids import actions as bid_actions
+from levelfield.core import clock
+from levelfield.evaluation import actions as evaluation_actions
+from levelfield.suppliers import exclusions
+from levelfield.suppliers.models import ExclusionDeclaration, Region, Size, SupplierProfile
+from levelfield.tenders import actions as tender_actions
+from levelfield.tenders.models import Question, Tender
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.BUYER
+
+
+def buyer_org(name: str = "Shire County Council") -> Organisation:
+    return OrganisationFactory(name=name, kind=Organisation.Kind.BUYER)
+
+
+def member(organisation: Organisation, role: str, **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def supplier_org(
+    name: str | None = None,
+    *,
+    size: str = Size.SMALL,
+    is_vcse: bool = False,
+    region: str = Region.SOUTH_WEST,
+    declared: bool = True,
+) -> Organisation:
+    """A registered supplier with a profile and, unless `declared` is False, an exclusion
+    declaration (no ground applies) made 180 days ago, so that it can bid for the next six
+    months of clock time."""
+    organisation = OrganisationFactory(
+        kind=Organisation.Kind.SUPPLIER, **({"name": name} if name else {})
+    )
+    SupplierProfile.objects.create(
+        organisation=organisation,
+        legal_name=organisation.name,
+        size=size,
+        is_vcse=is_vcse,
+        region=region,
+    )
+    if declared:
+        declared_at = clock.now() - timedelta(days=180)
+        ExclusionDeclaration.objects.create(
+            organisation=organisation,
+            grounds_version=exclusions.PA2023.code,
+            answers=exclusions.no_grounds(),
+            declared_at=declared_at,
+            expires_at=declared_at + timedelta(days=365),
+        )
+    return organisation
+
+
+def supplier_with_user(name: str | None = None, **profile) -> tuple[Organisation, User]:
+    organisation = supplier_org(name, **profile)
+    return organisation, member(organisation, Role.SUPPLIER_ADMIN)
+
+
+def pdf(
+    name: str = "specification.pdf", body: bytes = b"%PDF-1.4 test document"
+) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def draft_tender(
+    *,
+    buyer: Organisation,
+    by: User,
+    price_weight=Decimal("40"),
+    questions=(("quality", Decimal("50")), ("social_value", Decimal("10"))),
+    formula="lowest_price",
+    threshold=None,
+    tie_break="highest_quality",
+    days_to_deadline: int = 30,
+    title: str = "Home care services",
+) -> Tender:
+    """A complete draft that passes every publication rule."""
+    now = clock.now()
+    deadline = now + timedelta(days=days_to_deadline)
+    tender = tender_actions.create_tender(
+        buyer=buyer,
+        by=by,
+        title=title,
+        description="Care at home for adults in the county, across four localities.",
+        cpv_codes=["85300000"],
+        estimated_value=Decimal("1200000"),
+        region=Region.SOUTH_WEST,
+        suitable_for_sme=True,
+        suitable_for_vcse=True,
+        clarification_deadline=deadline - timedelta(days=7),
+        submission_deadline=deadline,
+        expected_award_date=(deadline + timedelta(days=30)).date(),
+        contract_start=(deadline + timedelta(days=60)).date(),
+        contract_end=(deadline + timedelta(days=60 + 3 * 365)).date(),
+    )
+    lot = tender.lots.get()
+    tender_actions.update_lot(
+        lot=lot,
+        by=by,
+        price_weight=Decimal(price_weight),
+        price_formula=formula,
+        quality_threshold=threshold,
+        tie_break=tie_break,
+    )
+    for kind, weight in questions:
+        tender_actions.add_question(
+            lot=lot,
+            by=by,
+            kind=kind,
+            weight=Decimal(weight),
+            text=f"Describe your approach ({kind.replace('_', ' ')}).",
+        )
+    return tender
+
+
+def published_tender(**kwargs) -> Tender:
+    by = kwargs["by"]
+    return tender_actions.publish_tender(tender=draft_tender(**kwargs), by=by)
+
+
+def submitted_bid(*, tender: Tender, supplier: Organisation, by: User, price, lot=None):
+    lot = lot or tender.lots.first()
+    bid = bid_actions.start_bid(lot=lot, supplier=supplier, by=by)
+    answers = {q.pk: f"Our answer to question {q.number}." for q in lot.questions.all()}
+    bid_actions.save_bid(bid=bid, by=by, price=Decimal(price), answers=answers)
+    bid_actions.submit_bid(bid=bid, by=by)
+    bid.refresh_from_db()
+    return bid
+
+
+def score_everything(
+    *, tender: Tender, officer: User, evaluator: User, scores: dict[tuple[int, int], int]
+) -> None:
+    """Assign `evaluator` to every question, declare, score and moderate.
+    `scores` maps (bid id, question number) to the agreed score."""
+    evaluation_actions.declare_conflict(tender=tender, by=evaluator, has_conflict=False)
+    for lot in tender.lots.all():
+        for question in lot.questions.all():
+            evaluation_actions.assign_evaluator(question=question, evaluator=evaluator, by=officer)
+    for (bid_id, number), score in scores.items():
+        from levelfield.bids.models import Bid
+
+        bid = Bid.objects.get(pk=bid_id)
+        question = Question.objects.get(lot=bid.lot, number=number)
+        evaluation_actions.score_answer(
+            bid=bid,
+            question=question,
+            by=evaluator,
+            score=score,
+            justification="Meets the requirement as described.",
+        )
+        evaluation_actions.moderate(
+            bid=bid, question=question, by=officer, score=score, rationale="Agreed at moderation."
+        )
+
+
+def after_deadline(tender: Tender, minutes: int = 1):
+    """Run what follows as of a little after the tender's submission deadline."""
+    return clock.frozen_at(tender.submission_deadline + timedelta(minutes=minutes))

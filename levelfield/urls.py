@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("levelfield.tenders.urls_public")),
+    path("account/", include("levelfield.accounts.urls")),
+    path("buyer/", include("levelfield.tenders.urls")),
+    path("buyer/", include("levelfield.evaluation.urls")),
+    path("buyer/", include("levelfield.contracts.urls")),
+    path("supplier/profile/", include("levelfield.suppliers.urls")),
+    path("supplier/", include("levelfield.bids.urls")),
+    path("open-data/", include("levelfield.opendata.urls")),
+    path("social-value/", include("levelfield.socialvalue.urls")),
+    path("alerts/", include("levelfield.alerts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,23 @@
+// Builds levelfield's static files from npm packages: no CDN, nothing fetched at run time.
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "levelfield", "static", "build");
+const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
+
+mkdirSync(out, { recursive: true });
+const css = sass.compile(join(root, "assets", "application.scss"), {
+  style: "compressed",
+  importers: [new sass.NodePackageImporter()],
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+writeFileSync(join(out, "application.css"), css.css);
+cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
+mkdirSync(join(root, "levelfield", "static", "govuk"), { recursive: true });
+cpSync(join(govuk, "assets"), join(root, "levelfield", "static", "govuk", "assets"), { recursive: true });
+cpSync(join(root, "node_modules", "htmx.org", "dist", "htmx.min.js"), join(out, "htmx.min.js"));
+console.log("built static assets into levelfield/static");
