@@ -1,0 +1,235 @@
+"""A supplier's bid: draft, submit before the deadline, withdraw and resubmit, with receipts."""
+
+import hashlib
+from decimal import Decimal
+
+import orjson
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from levelfield.core import audit, clock
+from levelfield.core.errors import DeadlinePassed, DomainError, InvalidTransition
+from levelfield.core.notify import email_on_commit
+from levelfield.core.permissions import require
+from levelfield.core.uploads import check_upload
+from levelfield.suppliers import actions as supplier_actions
+from levelfield.tenders.lifecycle import Status as TenderStatus
+from levelfield.tenders.models import Lot, Tender
+
+from .models import Bid, BidAnswer, BidAttachment, BidReceipt, BidStatus
+
+
+def _deadline_message(tender: Tender) -> str:
+    from levelfield.core.templatetags.govuk import uk_time
+
+    return (
+        f"The submission deadline for {tender.reference} passed at "
+        f"{uk_time(tender.submission_deadline)}. Bids can no longer be submitted, changed "
+        "or withdrawn."
+    )
+
+
+def _require_open(tender: Tender) -> None:
+    if tender.status != TenderStatus.PUBLISHED:
+        raise InvalidTransition("This tender is not open for bids")
+    if tender.is_closed_for_bids:
+        raise DeadlinePassed(_deadline_message(tender))
+
+
+@transaction.atomic
+def start_bid(*, lot: Lot, supplier, by) -> Bid:
+    """Start (or return) the supplier's draft bid for a lot."""
+    require(
+        by,
+        "bids.start_bid",
+        supplier,
+        "Only people from a supplier (for a consortium, from its lead) can start its bid",
+    )
+    _require_open(lot.tender)
+    now = clock.now()
+    bid, created = Bid.objects.get_or_create(
+        lot=lot,
+        supplier=supplier,
+        defaults={"created_by": by, "created_at": now, "updated_at": now},
+    )
+    if created:
+        audit.record(action="bid.started", obj=bid, actor=by, organisation=supplier, lot=lot.pk)
+    return bid
+
+
+def _locked_editable(bid: Bid, by) -> Bid:
+    require(by, "bids.change_bid", bid)
+    # Fixed order where writers meet: the tender first, then the bid.
+    Tender.objects.select_for_update().get(pk=bid.lot.tender_id)
+    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    _require_open(bid.lot.tender)
+    return bid
+
+
+def lock_editable_bid(*, bid: Bid, by) -> Bid:
+    """For another app's action that changes a part of a bid (its subcontractors): checks
+    permission, locks the tender then the bid, and refuses unless the bid can still change.
+    Call inside the caller's transaction."""
+    bid = _locked_editable(bid, by)
+    if not bid.is_editable:
+        raise InvalidTransition("Withdraw your submitted bid before changing it")
+    return bid
+
+
+@transaction.atomic
+def save_bid(
+    *, bid: Bid, by, price: Decimal | None = None, answers: dict[int, str] | None = None
+) -> Bid:
+    """Save the draft: price and answers. A submitted bid must be withdrawn before it changes."""
+    bid = _locked_editable(bid, by)
+    if not bid.is_editable:
+        raise InvalidTransition("Withdraw your submitted bid before changing it")
+    if price is not None:
+        if price <= 0:
+            raise DomainError("The price must be more than £0", code="validation_error")
+        bid.price = price
+    questions = {q.pk: q for q in bid.lot.questions.all()}
+    for question_id, text in (answers or {}).items():
+        if question_id not in questions:
+            raise DomainError("That question is not part of this lot", code="validation_error")
+        BidAnswer.objects.update_or_create(
+            bid=bid, question_id=question_id, defaults={"text": text.strip()}
+        )
+    bid.updated_at = clock.now()
+    bid.save()
+    audit.record(action="bid.saved", obj=bid, actor=by, organisation=bid.supplier)
+    return bid
+
+
+@transaction.atomic
+def add_attachment(*, bid: Bid, by, title: str, upload) -> BidAttachment:
+    bid = _locked_editable(bid, by)
+    if not bid.is_editable:
+        raise InvalidTransition("Withdraw your submitted bid before changing it")
+    try:
+        digest = check_upload(upload)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="invalid_file") from exc
+    attachment = BidAttachment.objects.create(
+        bid=bid,
+        title=title.strip() or upload.name,
+        file=upload,
+        size=upload.size,
+        sha256=digest,
+        uploaded_at=clock.now(),
+    )
+    audit.record(
+        action="bid.attachment_added", obj=bid, actor=by, organisation=bid.supplier, sha256=digest
+    )
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: BidAttachment, by) -> None:
+    bid = _locked_editable(attachment.bid, by)
+    if not bid.is_editable:
+        raise InvalidTransition("Withdraw your submitted bid before changing it")
+    audit.record(
+        action="bid.attachment_removed",
+        obj=bid,
+        actor=by,
+        organisation=bid.supplier,
+        sha256=attachment.sha256,
+    )
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+def bid_content(bid: Bid) -> dict:
+    """Exactly what is submitted, in a stable form; its SHA-256 is the receipt hash."""
+    return {
+        "tender": bid.lot.tender.reference,
+        "lot": bid.lot.number,
+        "supplier": bid.supplier_id,
+        "price": str(bid.price),
+        "answers": [
+            {"question": a.question.number, "text": a.text}
+            for a in bid.answers.select_related("question").order_by("question__number")
+        ],
+        "attachments": [
+            {"title": a.title, "sha256": a.sha256, "size": a.size}
+            for a in bid.attachments.order_by("id")
+        ],
+        **supplier_actions.bid_content_parts(bid),
+    }
+
+
+def completeness_problems(bid: Bid) -> list[str]:
+    problems = []
+    if bid.price is None:
+        problems.append("Enter your price")
+    answered = {a.question_id for a in bid.answers.all() if a.text.strip()}
+    for question in bid.lot.questions.all():
+        if question.pk not in answered:
+            problems.append(f"Answer question {question.number}")
+    return problems
+
+
+@transaction.atomic
+def submit_bid(*, bid: Bid, by) -> BidReceipt:
+    """Submit the bid. The deadline check and the write happen in one transaction, on the
+    server's clock, with the tender row locked so evaluation cannot open in between."""
+    require(by, "bids.submit_bid", bid)
+    Tender.objects.select_for_update().get(pk=bid.lot.tender_id)
+    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    now = clock.now()
+    _require_open(bid.lot.tender)
+    if bid.status == BidStatus.SUBMITTED:
+        raise InvalidTransition("This bid has already been submitted")
+    problems = completeness_problems(bid)
+    if problems:
+        raise DomainError(
+            "Your bid is not complete: " + "; ".join(problems),
+            code="bid_incomplete",
+            details=problems,
+        )
+    # The bidder's exclusion declaration (or each consortium member's, and each subcontractor's
+    # relied on) must be current and clear of mandatory grounds; it is attached to the bid.
+    supplier_actions.attach_declarations(bid=bid, at=now)
+    content = bid_content(bid)
+    content["submitted_at"] = now.isoformat()
+    digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    bid.status = BidStatus.SUBMITTED
+    bid.submitted_at = now
+    bid.submitted_by = by
+    bid.receipt_hash = digest
+    bid.updated_at = now
+    bid.save()
+    receipt = BidReceipt.objects.create(
+        bid=bid, kind=BidReceipt.Kind.SUBMITTED, at=now, sha256=digest, by=by
+    )
+    audit.record(
+        action="bid.submitted", obj=bid, actor=by, organisation=bid.supplier, sha256=digest
+    )
+    email_on_commit(
+        to=by.email,
+        subject=f"Bid receipt: {bid.lot.tender.reference} lot {bid.lot.number}",
+        body=f"Your bid was received at {now.isoformat()} (server time).\n"
+        f"SHA-256 of what you submitted: {digest}\n",
+    )
+    return receipt
+
+
+@transaction.atomic
+def withdraw_bid(*, bid: Bid, by) -> BidReceipt:
+    """Withdraw a submitted bid before the deadline; it can be changed and resubmitted."""
+    require(by, "bids.submit_bid", bid)
+    Tender.objects.select_for_update().get(pk=bid.lot.tender_id)
+    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    now = clock.now()
+    _require_open(bid.lot.tender)
+    if bid.status != BidStatus.SUBMITTED:
+        raise InvalidTransition("Only a submitted bid can be withdrawn")
+    bid.status = BidStatus.WITHDRAWN
+    bid.updated_at = now
+    bid.save()
+    receipt = BidReceipt.objects.create(
+        bid=bid, kind=BidReceipt.Kind.WITHDRAWN, at=now, by=by, sha256=bid.receipt_hash
+    )
+    audit.record(action="bid.withdrawn", obj=bid, actor=by, organisation=bid.supplier)
+    return receipt

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from levelfield.accounts.models import Organisation
+from levelfield.core import clock
+from levelfield.tenders.lifecycle import Status as TenderStatus
+from levelfield.tenders.models import Lot, Question
+
+
+class BidStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class BidQuerySet(models.QuerySet):
+    def for_supplier(self, organisation):
+        """A supplier's own bids, at any time, and the bids of every consortium it has accepted
+        membership of (each member sees its consortium's bid; suppliers app)."""
+        from levelfield.suppliers.selectors import joined_consortium_organisations
+
+        return self.filter(
+            Q(supplier=organisation) | Q(supplier__in=joined_consortium_organisations(organisation))
+        )
+
+    def unsealed_for_buyer(self, organisation):
+        """Bids a buyer may open: submitted bids on its own tenders, only once the deadline has
+        passed. Every buyer-side read of a bid starts here, so nothing leaks before then."""
+        return self.filter(
+            lot__tender__buyer=organisation,
+            status=BidStatus.SUBMITTED,
+            lot__tender__submission_deadline__lte=clock.now(),
+        ).exclude(lot__tender__status=TenderStatus.DRAFT)
+
+    def unsealed(self):
+        """Every bid whose deadline has passed (platform admin, exports)."""
+        return self.filter(
+            status=BidStatus.SUBMITTED, lot__tender__submission_deadline__lte=clock.now()
+        ).exclude(lot__tender__status=TenderStatus.DRAFT)
+
+
+class Bid(models.Model):
+    """One supplier's bid for one lot. Withdrawing and resubmitting reuses the same row, so a
+    supplier can never hold two bids for a lot."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="bids")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids")
+    status = models.CharField(max_length=10, choices=BidStatus.choices, default=BidStatus.DRAFT)
+    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receipt_hash = models.CharField(max_length=64, blank=True)
+
+    objects = BidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lot_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "supplier"], name="one_bid_per_supplier_per_lot"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0), name="bid_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BidStatus.SUBMITTED)
+                | (Q(submitted_at__isnull=False) & Q(price__isnull=False)),
+                name="submitted_bid_has_time_and_price",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(submitted_at__gte=F("created_at")),
+                name="bid_submitted_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bid {self.pk} by {self.supplier} for {self.lot}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {BidStatus.DRAFT, BidStatus.WITHDRAWN}
+
+
+class BidAnswer(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["question__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "question"], name="one_answer_per_question")
+        ]
+
+
+class BidAttachment(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="bids/%Y/%m/")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+
+class BidReceipt(models.Model):
+    """What the supplier is given on each submission or withdrawal: server time and a hash of
+    exactly what was submitted."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="receipts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -1,0 +1,73 @@
+"""Bid statistics per tender and lot: how many bids, and how many from SMEs, VCSEs and consortia.
+
+Counts only, never who bid, and only once the bids are unsealed: the buyer's numbers start from
+`Bid.objects.unsealed_for_buyer`, so before the submission deadline there is nothing to count.
+The same counts are published with the award notice (bids/ocds.py).
+"""
+
+from dataclasses import dataclass
+
+from levelfield.suppliers.selectors import consortium_organisation_ids
+
+from .models import Bid
+
+
+@dataclass(frozen=True)
+class BidCounts:
+    bids: int = 0
+    sme_bids: int = 0
+    vcse_bids: int = 0
+    consortium_bids: int = 0
+
+
+@dataclass(frozen=True)
+class LotStatistics:
+    lot: object
+    counts: BidCounts
+
+
+@dataclass(frozen=True)
+class TenderStatistics:
+    total: BidCounts
+    lots: list[LotStatistics]
+
+
+def consortium_ids(organisation_ids) -> set[int]:
+    """Which of these supplier organisations are consortia bidding as one."""
+    ids = set(organisation_ids)
+    return consortium_organisation_ids(ids) if ids else set()
+
+
+def count(bids, consortia: set[int]) -> BidCounts:
+    """Count `bids` (with `supplier__supplier_profile` loaded). A consortium has no supplier
+    profile of its own, so it counts as a consortium bid, not as an SME or VCSE bid."""
+    profiles = [getattr(b.supplier, "supplier_profile", None) for b in bids]
+    return BidCounts(
+        bids=len(bids),
+        sme_bids=sum(1 for p in profiles if p is not None and p.is_sme),
+        vcse_bids=sum(1 for p in profiles if p is not None and p.is_vcse),
+        consortium_bids=sum(1 for b in bids if b.supplier_id in consortia),
+    )
+
+
+def per_lot(tender, bids) -> TenderStatistics:
+    """Counts for the whole tender and for each of its lots (a lot with no bids shows zeros)."""
+    bids = list(bids)
+    consortia = consortium_ids(b.supplier_id for b in bids)
+    lots = [
+        LotStatistics(lot, count([b for b in bids if b.lot_id == lot.pk], consortia))
+        for lot in tender.lots.all()
+    ]
+    return TenderStatistics(total=count(bids, consortia), lots=lots)
+
+
+def for_buyer(tender, organisation) -> TenderStatistics | None:
+    """The statistics the buyer sees on its tender pages; None while the bids are sealed."""
+    if not tender.bids_unsealed:
+        return None
+    bids = (
+        Bid.objects.unsealed_for_buyer(organisation)
+        .filter(lot__tender=tender)
+        .select_related("supplier__supplier_profile")
+    )
+    return per_lot(tender, bids)

@@ -1,0 +1,301 @@
+"""Supplier pages: the dashboard, the bid on a lot (draft, submit, withdraw, resubmit),
+receipts and assessment summaries. Every bid is found through `Bid.objects.for_supplier`, so
+another organisation's bid gives 404."""
+
+from datetime import UTC, timedelta
+from functools import wraps
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from levelfield.core import clock
+from levelfield.core.errors import DomainError
+from levelfield.core.forms import add_domain_error, run_button_action
+from levelfield.core.pagination import paginate
+from levelfield.suppliers import selectors as supplier_selectors
+from levelfield.suppliers.templatetags.suppliers import bid_page_url
+from levelfield.tenders.selectors import clarifications_asked_by
+
+from . import actions, selectors
+from .forms import AttachmentForm, BidForm
+from .models import BidReceipt, BidStatus
+
+CLOSING_SOON = timedelta(hours=24)
+
+
+def supplier_required(view):
+    """Signed in, acting for a supplier organisation. Anyone else: sign in, or 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        organisation = request.organisation
+        if organisation is None or not organisation.is_supplier:
+            raise Http404("These pages are for suppliers")
+        if not request.user.has_perm("tenders.ask_question", organisation):
+            raise Http404("These pages are for suppliers")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _own_bid(request, bid_id: int, perm: str = "bids.view_bid"):
+    bid = selectors.bid_of(request.organisation, bid_id)
+    if bid is None or not request.user.has_perm(perm, bid):
+        raise Http404("No bid of yours has that number")
+    return bid
+
+
+def _bidder(request):
+    """Who the bid page acts for: the user's organisation or, with `?for=<id>`, a consortium it
+    has accepted membership of (anything else is 404)."""
+    wanted = request.GET.get("for")
+    if not wanted:
+        return request.organisation
+    consortium = supplier_selectors.bidding_consortium(request.organisation, wanted)
+    if consortium is None:
+        raise Http404("You are not a member of that consortium")
+    return consortium
+
+
+def _lot_or_404(lot_id: int):
+    lot = selectors.biddable_lot(lot_id)
+    if lot is None:
+        raise Http404("No published lot has that number")
+    return lot
+
+
+@supplier_required
+def dashboard(request):
+    organisation = request.organisation
+    return render(
+        request,
+        "bids/dashboard.html",
+        {
+            "bids": paginate(request, selectors.bids_of(organisation)),
+            "summaries": list(selectors.bids_with_summaries(organisation)),
+            "questions": paginate(
+                request, clarifications_asked_by(organisation), param="questions_page"
+            ),
+        },
+    )
+
+
+def _render_edit(request, lot, bid, *, form=None, attachment_form=None):
+    tender = lot.tender
+    questions = list(lot.questions.all())
+    is_open = tender.is_open_for_bids
+    editable = bool(bid and bid.is_editable and is_open)
+    answers = {a.question_id: a.text for a in bid.answers.all()} if bid else {}
+    if form is None and editable:
+        initial = {"price": bid.price}
+        initial.update({BidForm.answer_name(q): answers.get(q.pk, "") for q in questions})
+        form = BidForm(initial=initial, questions=questions)
+    if attachment_form is None and editable:
+        attachment_form = AttachmentForm()
+    receipts = list(bid.receipts.all()) if bid else []
+    last_submitted = next((r for r in receipts if r.kind == BidReceipt.Kind.SUBMITTED), None)
+    time_left = tender.submission_deadline - clock.now() if tender.submission_deadline else None
+    return render(
+        request,
+        "bids/edit.html",
+        {
+            "lot": lot,
+            "tender": tender,
+            "bid": bid,
+            "form": form,
+            "attachment_form": attachment_form,
+            "editable": editable,
+            "is_open": is_open,
+            "closing_soon": is_open and time_left is not None and time_left < CLOSING_SOON,
+            "rows": [(q, answers.get(q.pk, "")) for q in questions],
+            "attachments": list(bid.attachments.all()) if bid else [],
+            "has_summary": bid is not None and hasattr(bid, "assessment_summary"),
+            "last_submitted": last_submitted if bid and bid.status == BidStatus.SUBMITTED else None,
+            **_consortium_context(request, lot, bid),
+        },
+    )
+
+
+def _consortium_context(request, lot, bid) -> dict:
+    """What the bid page shows about consortia: who the bid is for when it is a consortium's,
+    the consortia the user's organisation leads (to bid as one of them), the subcontractors and
+    the exclusion declaration."""
+    bidder = bid.supplier if bid else _bidder(request)
+    consortium = supplier_selectors.consortium_of(bidder)
+    return {
+        "bidder": bidder,
+        "consortium": consortium,
+        "for_query": f"?for={bidder.pk}" if bidder.pk != request.organisation.pk else "",
+        "led_consortia": []
+        if consortium
+        else list(supplier_selectors.led_consortia(request.organisation)),
+        "subcontractors": list(supplier_selectors.subcontractors_of(bid)) if bid else [],
+        "declaration": None
+        if consortium
+        else supplier_selectors.current_declaration(request.organisation),
+    }
+
+
+@supplier_required
+def edit(request, lot_id: int):
+    """The supplier's bid on a lot. The first visit to an open lot starts a draft."""
+    organisation = _bidder(request)
+    lot = _lot_or_404(lot_id)
+    bid = selectors.bid_on_lot(organisation, lot)
+    if (
+        bid is None
+        and request.method == "GET"
+        and lot.tender.is_open_for_bids
+        and request.user.has_perm("bids.start_bid", organisation)
+    ):
+        try:
+            actions.start_bid(lot=lot, supplier=organisation, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        bid = selectors.bid_on_lot(organisation, lot)
+    if bid is not None and not request.user.has_perm("bids.view_bid", bid):
+        raise Http404("No bid of yours here")
+    if request.method == "POST" and bid is not None:
+        form = BidForm(request.POST, questions=lot.questions.all())
+        if form.is_valid():
+            try:
+                actions.save_bid(
+                    bid=bid,
+                    by=request.user,
+                    price=form.cleaned_data["price"],
+                    answers=form.answers(),
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request, "Your draft has been saved. It is not submitted until you submit it."
+                )
+                return redirect(bid_page_url(bid, request.organisation))
+        return _render_edit(request, lot, selectors.bid_on_lot(organisation, lot), form=form)
+    return _render_edit(request, lot, bid)
+
+
+@supplier_required
+@require_POST
+def submit(request, bid_id: int):
+    """Save what the form carries, then submit. Refusals (deadline, incomplete bid) are shown on
+    the bid page with everything typed kept."""
+    bid = _own_bid(request, bid_id, "bids.submit_bid")
+    organisation = bid.supplier
+    lot = _lot_or_404(bid.lot_id)
+    form = BidForm(request.POST, questions=lot.questions.all())
+    if form.is_valid():
+        try:
+            carries_changes = form.cleaned_data["price"] is not None or form.answers()
+            if bid.is_editable and carries_changes:
+                actions.save_bid(
+                    bid=bid,
+                    by=request.user,
+                    price=form.cleaned_data["price"],
+                    answers=form.answers(),
+                )
+            actions.submit_bid(bid=bid, by=request.user)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Your bid has been submitted")
+            return redirect("bids:receipt", bid_id=bid.pk)
+    return _render_edit(request, lot, selectors.bid_on_lot(organisation, lot), form=form)
+
+
+@supplier_required
+@require_POST
+def withdraw(request, bid_id: int):
+    bid = _own_bid(request, bid_id, "bids.submit_bid")
+    run_button_action(
+        request,
+        lambda: actions.withdraw_bid(bid=bid, by=request.user),
+        success="Your bid has been withdrawn. You can change it and submit it again before the "
+        "deadline.",
+    )
+    return redirect(bid_page_url(bid, request.organisation))
+
+
+@supplier_required
+def receipt(request, bid_id: int):
+    bid = _own_bid(request, bid_id)
+    receipts = list(selectors.receipts_of(bid))
+    if not any(r.kind == BidReceipt.Kind.SUBMITTED for r in receipts):
+        raise Http404("This bid has not been submitted")
+    for item in receipts:
+        # The exact server time in the form the receipt hash was computed over.
+        item.at_utc = item.at.astimezone(UTC).isoformat()
+    latest = receipts[0]
+    return render(
+        request,
+        "bids/receipt.html",
+        {"bid": bid, "tender": bid.lot.tender, "receipts": receipts, "latest": latest},
+    )
+
+
+@supplier_required
+@require_POST
+def attachment_add(request, bid_id: int):
+    bid = _own_bid(request, bid_id, "bids.change_bid")
+    organisation = bid.supplier
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = actions.add_attachment(
+                bid=bid,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{attachment.title} has been attached to your bid")
+            return redirect(bid_page_url(bid, request.organisation))
+    lot = _lot_or_404(bid.lot_id)
+    return _render_edit(request, lot, selectors.bid_on_lot(organisation, lot), attachment_form=form)
+
+
+@supplier_required
+@require_POST
+def attachment_remove(request, bid_id: int, attachment_id: int):
+    bid = _own_bid(request, bid_id, "bids.change_bid")
+    attachment = get_object_or_404(bid.attachments.all(), pk=attachment_id)
+    run_button_action(
+        request,
+        lambda: actions.remove_attachment(attachment=attachment, by=request.user),
+        success=f"{attachment.title} has been removed from your bid",
+    )
+    return redirect(bid_page_url(bid, request.organisation))
+
+
+@supplier_required
+def attachment(request, bid_id: int, attachment_id: int):
+    """Download one of the supplier's own attachments, to check what was uploaded."""
+    bid = _own_bid(request, bid_id)
+    item = get_object_or_404(bid.attachments.all(), pk=attachment_id)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing") from exc
+    return FileResponse(handle, as_attachment=True, filename=PurePath(item.file.name).name)
+
+
+@supplier_required
+def summary(request, bid_id: int):
+    bid = _own_bid(request, bid_id)
+    try:
+        assessment = bid.assessment_summary
+    except ObjectDoesNotExist as exc:
+        raise Http404("There is no assessment summary for this bid yet") from exc
+    return render(
+        request,
+        "bids/summary.html",
+        {"bid": bid, "tender": bid.lot.tender, "summary": assessment, "data": assessment.data},
+    )

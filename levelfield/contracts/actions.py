@@ -1,0 +1,276 @@
+"""Award and contract: confirm the decision, tell every bidder, standstill, record and sign."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from levelfield.bids.models import Bid
+from levelfield.core import audit, clock
+from levelfield.core.errors import DomainError, InvalidTransition
+from levelfield.core.notify import email_on_commit
+from levelfield.core.permissions import require
+from levelfield.core.policy import policy_by_code
+from levelfield.core.workingdays import standstill_end
+from levelfield.evaluation import scoring
+from levelfield.evaluation.selectors import LotResult, tender_results
+from levelfield.socialvalue import actions as socialvalue_actions
+from levelfield.suppliers import actions as supplier_actions
+from levelfield.suppliers import selectors as supplier_selectors
+from levelfield.tenders.lifecycle import Status as TenderStatus
+from levelfield.tenders.models import Lot, Tender
+
+from . import ocds
+from .models import AssessmentSummary, AwardDecision, Contract, ContractStatus
+
+
+def _summary(
+    lot_result: LotResult, result: scoring.BidResult, winner: scoring.BidResult | None
+) -> dict:
+    """A bidder's score per criterion beside the winner's."""
+
+    def criteria_rows(r: scoring.BidResult | None):
+        return {str(q.question.number): scoring.show(q.points) for q in r.questions} if r else {}
+
+    mine = criteria_rows(result)
+    theirs = criteria_rows(winner)
+    rows = [
+        {
+            "criterion": f"Q{q.number} ({q.kind.replace('_', ' ')})",
+            "weight": scoring.show(q.weight),
+            "yours": mine.get(str(q.number)),
+            "winner": theirs.get(str(q.number)),
+        }
+        for q in lot_result.criteria.questions
+    ]
+    if lot_result.criteria.price_formula == scoring.PRICE_PER_QUALITY_POINT:
+        rows.append(
+            {
+                "criterion": "Price per quality point (lowest wins)",
+                "weight": "–",
+                "yours": scoring.show(result.price_per_point),
+                "winner": scoring.show(winner.price_per_point) if winner else None,
+            }
+        )
+    else:
+        rows.append(
+            {
+                "criterion": "Price",
+                "weight": scoring.show(lot_result.criteria.price_weight),
+                "yours": scoring.show(result.price_points),
+                "winner": scoring.show(winner.price_points) if winner else None,
+            }
+        )
+        rows.append(
+            {
+                "criterion": "Total",
+                "weight": "100",
+                "yours": scoring.show(result.total),
+                "winner": scoring.show(winner.total) if winner else None,
+            }
+        )
+    return {
+        "tender": lot_result.lot.tender.reference,
+        "lot": lot_result.lot.number,
+        "lot_title": lot_result.lot.title,
+        "rank": result.rank,
+        "disqualified": result.disqualification,
+        "winner": winner.bid.name if winner else None,
+        "rows": rows,
+    }
+
+
+@transaction.atomic
+def confirm_award(
+    *, tender: Tender, by, choices: dict[int, int] | None = None, reason: str = ""
+) -> list[AwardDecision]:
+    """Confirm the award decision for every lot and give each bidder its assessment summary.
+
+    The winner of a lot is its rank-1 bid. Where bids are still level after the published
+    tie-break, the buyer must choose one of them (`choices`: lot id -> bid id) and say why.
+    """
+    require(by, "contracts.confirm_award", tender, "Only a buyer admin can confirm an award")
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    if tender.status != TenderStatus.EVALUATION:
+        raise InvalidTransition("The award can be decided only at the end of evaluation")
+    choices = choices or {}
+    results = tender_results(tender)
+    incomplete = [m for r in results for m in r.missing]
+    if incomplete:
+        raise InvalidTransition(
+            "Evaluation is not finished: " + "; ".join(incomplete[:5]), details=incomplete
+        )
+    now = clock.now()
+    decisions = []
+    for lot_result in results:
+        winner = lot_result.winner
+        tied = lot_result.tied_at_top
+        if tied:
+            chosen = choices.get(lot_result.lot.pk)
+            level = {r.bid.id: r for r in tied}
+            if chosen not in level:
+                raise DomainError(
+                    f"Lot {lot_result.lot.number}: bids are level after the tie-break; choose "
+                    "one of them as the winner and record why",
+                    code="tie_unresolved",
+                )
+            if not reason.strip():
+                raise DomainError(
+                    "Record why you chose between level bids", code="validation_error"
+                )
+            winner = level[chosen]
+        winning_bid = Bid.objects.get(pk=winner.bid.id) if winner else None
+        decision = AwardDecision.objects.create(
+            lot=lot_result.lot,
+            winning_bid=winning_bid,
+            reason=reason.strip(),
+            decided_by=by,
+            decided_at=now,
+        )
+        decisions.append(decision)
+        bids = {b.pk: b for b in lot_result.bids}
+        for result in lot_result.results:
+            bid = bids[result.bid.id]
+            successful = winner is not None and result.bid.id == winner.bid.id
+            AssessmentSummary.objects.create(
+                bid=bid,
+                successful=successful,
+                data=_summary(lot_result, result, winner),
+                created_at=now,
+                sent_at=now,
+            )
+            _email_summary(bid, tender, successful=successful)
+    tender.transition(TenderStatus.AWARD_DECIDED)
+    tender.save()
+    audit.record(
+        action="award.confirmed",
+        obj=tender,
+        actor=by,
+        organisation=tender.buyer,
+        winners={str(d.lot_id): d.winning_bid_id for d in decisions},
+    )
+    return decisions
+
+
+def _email_summary(bid: Bid, tender: Tender, *, successful: bool) -> None:
+    # A consortium's people are those of its members (suppliers app).
+    emails = supplier_selectors.contact_emails(bid.supplier)
+    outcome = "successful" if successful else "unsuccessful"
+    email_on_commit(
+        to=emails,
+        subject=f"Assessment summary: {tender.reference} lot {bid.lot.number}",
+        body=f"Your bid for {tender.title} (lot {bid.lot.number}) was {outcome}. Your assessment "
+        "summary, with your score for each criterion beside the winner's, is on your "
+        "levelfield dashboard.",
+    )
+
+
+@transaction.atomic
+def publish_award_notice(
+    *, tender: Tender, by, standstill_ends_at: datetime | None = None
+) -> Tender:
+    """Publish the contract award notice; the standstill period begins.
+
+    Procurement Act 2023 s.51: at least 8 working days. The buyer may set a later end, never an
+    earlier one.
+    """
+    require(by, "contracts.publish_award_notice", tender)
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    if tender.status != TenderStatus.AWARD_DECIDED:
+        raise InvalidTransition("Confirm the award decision before publishing the award notice")
+    policy = policy_by_code(tender.policy_version)
+    statutory = standstill_end(clock.now(), policy.standstill_working_days)
+    if standstill_ends_at is not None and standstill_ends_at < statutory:
+        from levelfield.core.templatetags.govuk import uk_time
+
+        raise DomainError(
+            f"The standstill must last at least {policy.standstill_working_days} working days, "
+            f"so it cannot end before {uk_time(statutory)}",
+            code="standstill_too_short",
+        )
+    tender.transition(TenderStatus.STANDSTILL)
+    tender.standstill_ends_at = standstill_ends_at or statutory
+    tender.save()
+    ocds.publish_award_notice(tender)
+    audit.record(
+        action="award.notice_published",
+        obj=tender,
+        actor=by,
+        organisation=tender.buyer,
+        standstill_ends_at=tender.standstill_ends_at.isoformat(),
+    )
+    return tender
+
+
+@transaction.atomic
+def record_contract(*, lot: Lot, by, value: Decimal, start_date: date, end_date: date) -> Contract:
+    """After standstill, record the contract with the winning supplier."""
+    tender = lot.tender
+    require(by, "contracts.record_contract", tender)
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    if tender.status != TenderStatus.STANDSTILL:
+        raise InvalidTransition("A contract can be recorded only after the award notice")
+    if clock.now() < tender.standstill_ends_at:
+        from levelfield.core.templatetags.govuk import uk_time
+
+        raise InvalidTransition(
+            "The contract cannot be entered into before the standstill "
+            f"period ends at {uk_time(tender.standstill_ends_at)}",
+            code="standstill_running",
+        )
+    award = AwardDecision.objects.filter(lot=lot).select_related("winning_bid").first()
+    if award is None or award.winning_bid is None:
+        raise InvalidTransition("This lot was not awarded")
+    if Contract.objects.filter(lot=lot).exists():
+        raise InvalidTransition("A contract is already recorded for this lot")
+    if value is None or value <= 0:
+        raise DomainError("Enter the contract value", code="validation_error")
+    if not start_date or not end_date or start_date > end_date:
+        raise DomainError("The contract must start before it ends", code="validation_error")
+    contract = Contract.objects.create(
+        award=award,
+        lot=lot,
+        supplier=award.winning_bid.supplier,
+        value=value,
+        start_date=start_date,
+        end_date=end_date,
+        recorded_by=by,
+        recorded_at=clock.now(),
+    )
+    # The winning bid's subcontractors go with the contract, for indirect SME and VCSE spend.
+    supplier_actions.carry_subcontractors(contract=contract, bid=award.winning_bid)
+    audit.record(
+        action="contract.recorded",
+        obj=contract,
+        actor=by,
+        organisation=tender.buyer,
+        value=str(value),
+    )
+    return contract
+
+
+@transaction.atomic
+def sign_contract(*, contract: Contract, by) -> Contract:
+    tender = contract.lot.tender
+    require(by, "contracts.sign_contract", tender, "Only a buyer admin can sign a contract")
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.status != ContractStatus.RECORDED:
+        raise InvalidTransition("This contract is already signed")
+    contract.status = ContractStatus.SIGNED
+    contract.signed_by = by
+    contract.signed_at = clock.now()
+    contract.save()
+    audit.record(action="contract.signed", obj=contract, actor=by, organisation=tender.buyer)
+    awarded_lots = AwardDecision.objects.filter(lot__tender=tender, winning_bid__isnull=False)
+    unsigned = awarded_lots.exclude(contract__status=ContractStatus.SIGNED).exists()
+    if not unsigned:
+        tender.transition(TenderStatus.CONTRACT_SIGNED)
+        tender.save()
+        audit.record(
+            action="tender.contract_signed", obj=tender, actor=by, organisation=tender.buyer
+        )
+    contract.lot.tender = tender
+    ocds.publish_contract(contract)
+    socialvalue_actions.create_obligations(contract=contract, by=by)
+    return contract

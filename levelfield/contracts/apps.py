@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    name = "levelfield.contracts"
+    label = "contracts"
+    verbose_name = "Awards and contracts"

@@ -1,0 +1,271 @@
+"""Reads about suppliers: profiles, declarations, certificates, consortia and subcontractors.
+
+Other apps ask here rather than reading these models: `Bid.objects.for_supplier` asks which
+consortia an organisation has joined, `bids/rules.py` who may see and submit a consortium's
+bid, and the bid submission which declarations must be current."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from levelfield.accounts.models import SUPPLIER_ROLES, Membership, Organisation, Role
+from levelfield.core import clock
+
+from .models import (
+    PLATFORM_SCHEME,
+    BidSubcontractor,
+    Certificate,
+    Consortium,
+    ConsortiumMember,
+    ContractSubcontractor,
+    ExclusionDeclaration,
+    MemberRole,
+    MemberStatus,
+    SupplierProfile,
+)
+
+# --- Profiles --------------------------------------------------------------------------------
+
+
+def profile_of(organisation) -> SupplierProfile | None:
+    return (
+        SupplierProfile.objects.filter(organisation=organisation)
+        .prefetch_related("served_regions", "cpv_interests")
+        .first()
+    )
+
+
+def find_supplier(identifier: str) -> Organisation | None:
+    """A registered supplier by its levelfield identifier (GB-LEVELFIELD-12) or Companies House
+    number; never a consortium."""
+    text = identifier.strip().upper().replace(" ", "")
+    if not text:
+        return None
+    profiles = SupplierProfile.objects.select_related("organisation")
+    prefix = f"{PLATFORM_SCHEME}-"
+    if text.startswith(prefix) and text[len(prefix) :].isdigit():
+        profile = profiles.filter(organisation_id=int(text[len(prefix) :])).first()
+    else:
+        profile = profiles.filter(companies_house_number=text).first()
+    return profile.organisation if profile else None
+
+
+def admin_emails(organisation) -> list[str]:
+    """Who is told about an organisation's profile: its supplier admins."""
+    return list(
+        Membership.objects.filter(organisation=organisation, role=Role.SUPPLIER_ADMIN)
+        .order_by("id")
+        .values_list("user__email", flat=True)
+    )
+
+
+def contact_emails(organisation) -> list[str]:
+    """Everyone to tell about a bid by `organisation`: its own people or, for a consortium, the
+    people of every member that has accepted."""
+    consortium = Consortium.objects.filter(organisation=organisation).first()
+    if consortium is None:
+        organisations = [organisation.pk]
+    else:
+        organisations = list(
+            consortium.members.filter(status=MemberStatus.ACCEPTED).values_list(
+                "organisation_id", flat=True
+            )
+        )
+    return list(
+        Membership.objects.filter(organisation_id__in=organisations, role__in=SUPPLIER_ROLES)
+        .order_by("id")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+# --- Exclusion declarations ------------------------------------------------------------------
+
+
+def latest_declaration(organisation, at: datetime | None = None) -> ExclusionDeclaration | None:
+    """The organisation's newest declaration made by `at` (now), current or not."""
+    at = at or clock.now()
+    return (
+        ExclusionDeclaration.objects.filter(organisation=organisation, declared_at__lte=at)
+        .order_by("-declared_at", "-id")
+        .first()
+    )
+
+
+def current_declaration(organisation, at: datetime | None = None) -> ExclusionDeclaration | None:
+    """The organisation's newest declaration, if it is less than a year old at `at` (now)."""
+    at = at or clock.now()
+    declaration = latest_declaration(organisation, at)
+    if declaration is None or not declaration.is_current(at):
+        return None
+    return declaration
+
+
+def declarations_of(organisation) -> QuerySet[ExclusionDeclaration]:
+    return ExclusionDeclaration.objects.filter(organisation=organisation).select_related(
+        "declared_by"
+    )
+
+
+# --- Certificates ----------------------------------------------------------------------------
+
+
+def certificates_of(organisation) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(organisation=organisation).order_by("expires_on", "id")
+
+
+# --- Consortia -------------------------------------------------------------------------------
+
+
+def joined_consortium_organisations(organisation) -> QuerySet:
+    """The organisations of the consortia `organisation` has accepted membership of (a
+    subquery of ids, for `Bid.objects.for_supplier`)."""
+    return Consortium.objects.filter(
+        members__organisation=organisation, members__status=MemberStatus.ACCEPTED
+    ).values("organisation_id")
+
+
+def consortium_of(organisation) -> Consortium | None:
+    """The consortium an organisation stands for, or None for an ordinary supplier."""
+    if organisation is None:
+        return None
+    return (
+        Consortium.objects.filter(organisation=organisation)
+        .select_related("organisation", "lead")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=ConsortiumMember.objects.select_related(
+                    "organisation__supplier_profile"
+                ).order_by("invited_at", "id"),
+            )
+        )
+        .first()
+    )
+
+
+def is_consortium(organisation) -> bool:
+    return Consortium.objects.filter(organisation=organisation).exists()
+
+
+def consortium_organisation_ids(organisation_ids) -> set[int]:
+    """Which of these organisations are consortia (for bid statistics)."""
+    return set(
+        Consortium.objects.filter(organisation_id__in=list(organisation_ids)).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def consortia_for(organisation) -> QuerySet[Consortium]:
+    """The consortia an organisation leads or has been invited to (any answer), for its pages."""
+    return (
+        Consortium.objects.filter(members__organisation=organisation)
+        .select_related("organisation", "lead")
+        .distinct()
+        .order_by("organisation__name")
+    )
+
+
+def consortium_for_member(organisation, consortium_id: int) -> Consortium | None:
+    """One consortium the organisation leads or was invited to (so an invitation can be read
+    before it is answered); any other id is None."""
+    if organisation is None:
+        return None
+    return consortium_of(
+        Organisation.objects.filter(
+            consortium__pk=consortium_id, consortium__members__organisation=organisation
+        ).first()
+    )
+
+
+def pending_invitations(organisation) -> QuerySet[ConsortiumMember]:
+    return ConsortiumMember.objects.filter(
+        organisation=organisation, status=MemberStatus.INVITED
+    ).select_related("consortium__organisation", "consortium__lead", "invited_by")
+
+
+def bidding_consortium(organisation, supplier_id) -> Organisation | None:
+    """The consortium organisation `supplier_id`, if `organisation` has accepted membership of
+    it: who a member's bid pages act for."""
+    try:
+        supplier_id = int(supplier_id)
+    except (TypeError, ValueError):
+        return None
+    if organisation is None:
+        return None
+    return Organisation.objects.filter(
+        pk=supplier_id,
+        consortium__members__organisation=organisation,
+        consortium__members__status=MemberStatus.ACCEPTED,
+    ).first()
+
+
+def led_consortia(organisation) -> QuerySet[Organisation]:
+    """The consortium organisations `organisation` leads, for starting a bid as one of them."""
+    return Organisation.objects.filter(consortium__lead=organisation).order_by("name")
+
+
+def _user_supplier_organisations(user):
+    return Membership.objects.filter(user=user, role__in=SUPPLIER_ROLES).values("organisation_id")
+
+
+def user_in_accepted_member(user, consortium_organisation_id: int) -> bool:
+    """The user works for a member (the lead included) that has accepted membership."""
+    return ConsortiumMember.objects.filter(
+        consortium__organisation_id=consortium_organisation_id,
+        status=MemberStatus.ACCEPTED,
+        organisation_id__in=_user_supplier_organisations(user),
+    ).exists()
+
+
+def user_in_lead(user, consortium_organisation_id: int) -> bool:
+    return Consortium.objects.filter(
+        organisation_id=consortium_organisation_id,
+        lead_id__in=_user_supplier_organisations(user),
+    ).exists()
+
+
+# --- Associated persons and subcontractors ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Associate:
+    """An organisation whose declaration a bid relies on."""
+
+    organisation: Organisation
+    role: str  # a BidDeclaration.Role value
+    label: str
+
+
+def associates_of(bid) -> list[Associate]:
+    """Whose exclusion declarations a bid must carry: the bidder, or for a consortium each
+    member that has accepted; and every registered subcontractor the bid relies on."""
+    from .models import BidDeclaration
+
+    people: dict[int, Associate] = {}
+    consortium = consortium_of(bid.supplier)
+    if consortium is None:
+        people[bid.supplier_id] = Associate(bid.supplier, BidDeclaration.Role.BIDDER, "bidder")
+    else:
+        for member in consortium.members.all():
+            if member.status == MemberStatus.ACCEPTED:
+                label = "consortium lead" if member.role == MemberRole.LEAD else "consortium member"
+                people[member.organisation_id] = Associate(
+                    member.organisation, BidDeclaration.Role.MEMBER, label
+                )
+    for sub in bid.subcontractors.select_related("organisation"):
+        if sub.relied_on and sub.organisation_id and sub.organisation_id not in people:
+            people[sub.organisation_id] = Associate(
+                sub.organisation, BidDeclaration.Role.SUBCONTRACTOR, "subcontractor relied on"
+            )
+    return list(people.values())
+
+
+def subcontractors_of(bid) -> QuerySet[BidSubcontractor]:
+    return BidSubcontractor.objects.filter(bid=bid).select_related("organisation")
+
+
+def contract_subcontractors(contract) -> QuerySet[ContractSubcontractor]:
+    return ContractSubcontractor.objects.filter(contract=contract).select_related("organisation")

@@ -1,0 +1,382 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from levelfield.accounts.models import Organisation
+from levelfield.core import clock
+from levelfield.suppliers.models import Region
+
+from .lifecycle import MILESTONE, Status, check_transition
+
+CPV_CODE = RegexValidator(
+    r"^\d{8}(-\d)?$", "Enter a CPV code of 8 digits, like 85300000 or 85300000-2", code="cpv"
+)
+
+
+class PriceFormula(models.TextChoices):
+    LOWEST_PRICE = "lowest_price", "Lowest price divided by bid price, times the price weight"
+    PROPORTIONAL = "proportional", "Proportional deviation from the lowest price"
+    PRICE_PER_QUALITY_POINT = "price_per_quality_point", "Price per quality point (lowest wins)"
+
+
+class TieBreak(models.TextChoices):
+    HIGHEST_QUALITY = "highest_quality", "Highest quality score wins"
+    HIGHEST_SOCIAL_VALUE = "highest_social_value", "Highest social value score wins"
+    LOWEST_PRICE = "lowest_price", "Lowest price wins"
+
+
+class ReservedParticipation(models.TextChoices):
+    """Who a contract is reserved for, with the codes of the OCDS reservedParticipation codelist
+    (otherRequirements extension) and the UK extension's addition (smeVcse)."""
+
+    NONE = "", "Not reserved: open to every supplier"
+    # UK extension: below-threshold contracts may be reserved for SMEs and VCSEs.
+    SME_VCSE = "smeVcse", "Reserved for SMEs and VCSEs"
+    # Procurement Act 2023 s.33: reserved contracts for public service mutuals.
+    PUBLIC_SERVICE_MUTUAL = (
+        "publicServiceMissionOrganization",
+        "Reserved for public service mutuals",
+    )
+
+
+class RequiredCertificate(models.TextChoices):
+    """Certificates a buyer may ask bidders to hold. Whether one is proportionate to a
+    contract's value is a barrier check (tenders/barriers.py)."""
+
+    CYBER_ESSENTIALS = "cyber_essentials", "Cyber Essentials"
+    CYBER_ESSENTIALS_PLUS = "cyber_essentials_plus", "Cyber Essentials Plus"
+    ISO_9001 = "iso_9001", "ISO 9001 (quality management)"
+    ISO_14001 = "iso_14001", "ISO 14001 (environmental management)"
+    ISO_27001 = "iso_27001", "ISO 27001 (information security)"
+    ISO_45001 = "iso_45001", "ISO 45001 (health and safety)"
+
+
+class TenderQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may see: published tenders and what followed, never drafts."""
+        return self.exclude(status=Status.DRAFT).exclude(published_at__isnull=True)
+
+    def for_buyer(self, organisation):
+        return self.filter(buyer=organisation)
+
+    def open_for_bids(self):
+        return self.filter(status=Status.PUBLISHED, submission_deadline__gt=clock.now())
+
+
+class Tender(models.Model):
+    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tenders")
+    reference = models.CharField(max_length=30, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    estimated_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    region = models.CharField(max_length=3, choices=Region.choices, blank=True)
+    suitable_for_sme = models.BooleanField("Suitable for SMEs", default=False)
+    suitable_for_vcse = models.BooleanField("Suitable for VCSEs", default=False)
+    reserved_participation = models.CharField(
+        max_length=40, choices=ReservedParticipation.choices, blank=True, default=""
+    )
+
+    # What a bidder must hold: shown first on the opportunity page and checked for barriers.
+    minimum_turnover = models.DecimalField(
+        "Minimum annual turnover", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    insurance_before_award = models.BooleanField("Insurance required before award", default=False)
+    insurance_cover = models.CharField(max_length=300, blank=True)
+    certificates_required = models.JSONField(default=list, blank=True)
+    # Procurement Act 2023 s.18: why the contract is not divided into lots, when it is not.
+    lots_not_divided_reason = models.TextField(blank=True)
+
+    # Title (weight A) and description (weight B), stemmed in English, for the PostgreSQL
+    # opportunity search; written when the tender is published (tenders/actions.py). Unused on
+    # SQLite, where the search matches words with icontains.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    policy_version = models.CharField(max_length=20, blank=True)
+
+    clarification_deadline = models.DateTimeField(null=True, blank=True)
+    submission_deadline = models.DateTimeField(null=True, blank=True)
+    expected_award_date = models.DateField(null=True, blank=True)
+    contract_start = models.DateField(null=True, blank=True)
+    contract_end = models.DateField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    evaluation_started_at = models.DateTimeField(null=True, blank=True)
+    award_decided_at = models.DateTimeField(null=True, blank=True)
+    standstill_started_at = models.DateTimeField(null=True, blank=True)
+    standstill_ends_at = models.DateTimeField(null=True, blank=True)
+    contract_signed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
+
+    objects = TenderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clarification_deadline__isnull=True)
+                | Q(submission_deadline__isnull=True)
+                | Q(clarification_deadline__lt=models.F("submission_deadline")),
+                name="clarification_before_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_start__isnull=True)
+                | Q(contract_end__isnull=True)
+                | Q(contract_start__lte=models.F("contract_end")),
+                name="contract_starts_before_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_value__isnull=True) | Q(estimated_value__gte=0),
+                name="tender_value_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submission_deadline"]),
+            # The opportunity list, newest first.
+            models.Index(fields=["-published_at", "-id"], name="tender_published_newest"),
+            # The GIN index on search_vector is made by a PostgreSQL-only migration operation.
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def days_left(self) -> int | None:
+        """Whole days until the submission deadline (0 on the last day); None once it has
+        passed or when there is no deadline."""
+        if self.submission_deadline is None or self.is_closed_for_bids:
+            return None
+        return (self.submission_deadline - clock.now()).days
+
+    @property
+    def certificate_labels(self) -> list[str]:
+        labels = dict(RequiredCertificate.choices)
+        return [labels.get(code, code) for code in self.certificates_required or []]
+
+    def transition(self, target: str) -> None:
+        """The one place a tender's status changes. Callers are action functions."""
+        check_transition(self.status, target)
+        self.status = target
+        column = MILESTONE.get(target)
+        if column:
+            setattr(self, column, clock.now())
+
+    @property
+    def is_closed_for_bids(self) -> bool:
+        return self.submission_deadline is not None and clock.now() >= self.submission_deadline
+
+    @property
+    def bids_unsealed(self) -> bool:
+        """Bids may be opened only once the submission deadline has passed."""
+        return self.status != Status.DRAFT and self.is_closed_for_bids
+
+    @property
+    def is_open_for_bids(self) -> bool:
+        return self.status == Status.PUBLISHED and not self.is_closed_for_bids
+
+    @property
+    def is_open_for_questions(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.clarification_deadline is not None
+            and clock.now() < self.clarification_deadline
+        )
+
+    @property
+    def display_status(self) -> str:
+        """What people see: 'Closed' follows from the deadline, it is not a stored state."""
+        if self.status == Status.PUBLISHED and self.is_closed_for_bids:
+            return "Closed"
+        if self.status == Status.PUBLISHED:
+            return "Open"
+        return self.get_status_display()
+
+
+class TenderCPV(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="cpv_codes")
+    code = models.CharField(max_length=10, validators=[CPV_CODE])
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["tender", "code"], name="unique_tender_cpv")]
+        indexes = [
+            models.Index(fields=["code"]),
+            # The CPV filter is a prefix match (LIKE '853%'): PostgreSQL needs the pattern
+            # operator class for that unless the database collation is C. Ignored on SQLite.
+            models.Index(
+                fields=["code", "tender"],
+                name="tendercpv_code_prefix",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Lot(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    estimated_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    # Award criteria published with the tender (Procurement Act 2023 s.23).
+    price_weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    price_formula = models.CharField(
+        max_length=30, choices=PriceFormula.choices, default=PriceFormula.LOWEST_PRICE
+    )
+    quality_threshold = models.DecimalField(
+        "Quality threshold (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="A bid scoring below this percentage of the quality points available is "
+        "disqualified before price is considered. Leave empty for no threshold.",
+    )
+    tie_break = models.CharField(
+        max_length=30, choices=TieBreak.choices, default=TieBreak.HIGHEST_QUALITY
+    )
+
+    class Meta:
+        ordering = ["tender_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="unique_lot_number"),
+            models.CheckConstraint(
+                condition=Q(price_weight__gte=0) & Q(price_weight__lte=100),
+                name="price_weight_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lot {self.number}: {self.title}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        QUALITY = "quality", "Quality"
+        SOCIAL_VALUE = "social_value", "Social value"
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    guidance = models.TextField(blank=True)
+    weight = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    # [{"score": 0, "descriptor": "..."}, ...] stored per procurement.
+    scale = models.JSONField()
+
+    class Meta:
+        ordering = ["lot_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "number"], name="unique_question_number"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=100), name="question_weight_0_to_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.number} ({self.get_kind_display()}, {self.weight}%)"
+
+    @property
+    def max_score(self) -> int:
+        return max(level["score"] for level in self.scale)
+
+    @property
+    def allowed_scores(self) -> list[int]:
+        return sorted(level["score"] for level in self.scale)
+
+
+class TenderDocument(models.Model):
+    class DocType(models.TextChoices):
+        SPECIFICATION = "specification", "Specification"
+        INSTRUCTIONS = "instructions", "Instructions to bidders"
+        CONTRACT = "contract", "Draft contract"
+        PRICING = "pricing", "Pricing schedule"
+        OTHER = "other", "Other"
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    doc_type = models.CharField(max_length=20, choices=DocType.choices)
+    file = models.FileField(upload_to="tenders/%Y/%m/")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+
+class ClarificationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(answered_at__isnull=False)
+
+
+class Clarification(models.Model):
+    """A supplier's question; its answer is published to everyone without the asker's name."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="clarifications")
+    asked_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField()
+    asked_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ClarificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+
+
+class BarrierDecision(models.Model):
+    """A buyer's recorded reason to go ahead with something a barrier check flagged
+    (tenders/barriers.py), one per check per tender. Recorded by
+    `actions.record_barrier_reason`, which audits it."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="barrier_decisions")
+    code = models.CharField(max_length=40)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["tender_id", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "code"], name="one_barrier_decision_per_check"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender_id}: proceed despite {self.code}"
