@@ -1,0 +1,424 @@
+"""Importing published OCDS data into the external store (`levelfield import-ocds`).
+
+Reads release packages, record packages and JSON Lines of either (one package, release or
+record a line), gzipped or not, files or whole directories, as Contracts Finder, Find a Tender
+and the OCP Data Registry publish them. Large files are streamed (ijson for JSON documents, line
+by line for JSON Lines), never loaded whole.
+
+- Idempotent: a release is known by (ocid, release id), unique in the store; inserts skip the
+  ones already there, so importing the same data twice stores nothing twice.
+- Resumable: releases are written in batches, each in one transaction together with the file's
+  checkpoint (how many items of the file are in), so an interrupted import continues after the
+  last committed batch, and a failed batch leaves nothing behind.
+- Bad input: an item that is not a valid release is reported (file, position, reason) and
+  skipped; a file that is truncated or not JSON is reported and the run goes on to the next.
+- Then the compiled release of every contracting process that received a release is rebuilt,
+  with ocdsmerge's rules (see `importing/fastmerge.py`), in worker processes.
+"""
+
+import gc
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import F, Max
+
+from levelfield.core import clock
+
+from .importing import readers, reading
+from .importing.checks import parse_datetime
+from .importing.compiling import compile_groups, compile_ocids, group_rows, start_worker
+from .importing.readers import FileError
+from .models_external import (
+    ExternalCompiledRelease,
+    ExternalCompileMark,
+    ExternalFile,
+    ExternalRelease,
+)
+
+BATCH_SIZE = 5000
+COMPILE_CHUNK = 400  # contracting processes per compile task
+POOL_THRESHOLD = 2000  # fewer processes than this compile in this process
+PROCESS_THRESHOLD = 8 * 1024 * 1024  # larger files are read in a process of their own
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the import could not take: an item (position in the file) or a whole file."""
+
+    path: str
+    position: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: {self.position}" if self.position else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    files_imported: int = 0
+    files_unchanged: int = 0
+    files_failed: int = 0
+    items_resumed: int = 0
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+    linked: int = 0
+    published_compiled: int = 0
+    compiled: int = 0
+    compile_failed: int = 0
+    seconds: float = 0.0
+    file_errors: list[Problem] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.read / self.seconds if self.seconds else 0.0
+
+    def lines(self) -> list[str]:
+        files = f"files: {self.files:,} ({self.files_imported:,} read to the end"
+        if self.files_unchanged:
+            files += f", {self.files_unchanged:,} unchanged since imported (skipped)"
+        if self.files_failed:
+            files += f", {self.files_failed:,} with errors"
+        lines = [files + ")"]
+        if self.items_resumed:
+            lines.append(f"resumed: {self.items_resumed:,} items committed earlier, skipped")
+        lines.append(
+            f"releases: {self.read:,} read, {self.stored:,} stored, "
+            f"{self.duplicates:,} duplicates, {self.invalid:,} invalid (skipped)"
+        )
+        if self.linked or self.published_compiled:
+            lines.append(
+                f"records: {self.linked:,} linked releases (no content to store), "
+                f"{self.published_compiled:,} compiled releases taken as published"
+            )
+        compiled = f"compiled releases: {self.compiled:,} rebuilt"
+        if self.compile_failed:
+            compiled += f", {self.compile_failed:,} could not be merged"
+        lines.append(compiled)
+        lines.append(f"time: {self.seconds:.1f} s, {self.rate:,.0f} releases/s")
+        return lines
+
+
+class Reporter:
+    """What the import tells as it goes. The command draws a progress bar or prints lines;
+    this base keeps the problems in a list (enough for tests)."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def problem(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def file_started(self, path: Path, resume_from: int) -> None:
+        pass
+
+    def file_skipped(self, path: Path) -> None:
+        pass
+
+    def batch(self, summary: Summary, path: Path) -> None:
+        pass
+
+    def file_finished(self, path: Path, summary: Summary) -> None:
+        pass
+
+    def compile_started(self, processes: int) -> None:
+        pass
+
+    def compile_progress(self, done: int) -> None:
+        pass
+
+
+class Importer:
+    """One run of the import: `Importer(...).run(paths)` returns the Summary.
+
+    `after_commit(importer)` is called after each committed batch (tests use it to interrupt a
+    run)."""
+
+    def __init__(
+        self,
+        *,
+        batch_size: int = BATCH_SIZE,
+        workers: int | None = None,
+        again: bool = False,
+        compile: bool = True,
+        reporter: Reporter | None = None,
+        after_commit=None,
+        process_threshold: int = PROCESS_THRESHOLD,
+        pool_threshold: int = POOL_THRESHOLD,
+    ):
+        self.process_threshold = process_threshold
+        self.pool_threshold = pool_threshold
+        self.batch_size = max(1, batch_size)
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.again = again
+        self.compile = compile
+        self.reporter = reporter or Reporter()
+        self.after_commit = after_commit
+        self.summary = Summary()
+        self.batches = 0
+        self.postgres = connection.vendor == "postgresql"
+        self.sqlite = connection.vendor == "sqlite"
+        self._sql()
+
+    # -- the run ------------------------------------------------------------------------------
+
+    def run(self, paths: Iterable[Path | str]) -> Summary:
+        started = time.monotonic()
+        collecting = gc.isenabled()
+        gc.disable()  # millions of short-lived objects, no cycles: the collector only costs
+        try:
+            self._tune_connection()
+            for path in readers.input_files([Path(p) for p in paths]):
+                self.summary.files += 1
+                self._import_file(path)
+            if self.compile:
+                self.compile_touched()
+        finally:
+            if collecting:
+                gc.enable()
+            self.summary.seconds = time.monotonic() - started
+        return self.summary
+
+    def _tune_connection(self) -> None:
+        if self.sqlite:
+            with connection.cursor() as cursor:
+                # A bigger page cache for this connection: the unique index stays in memory.
+                cursor.execute("PRAGMA cache_size = -262144")
+
+    def _sql(self) -> None:
+        if not (self.sqlite or self.postgres):
+            raise NotImplementedError("import-ocds supports SQLite and PostgreSQL")
+        quote = connection.ops.quote_name
+        json = "%s::jsonb" if self.postgres else "%s"
+        release = ExternalRelease._meta
+        columns = ", ".join(
+            quote(release.get_field(name).column)
+            for name in ("ocid", "release_id", "date", "tags", "data", "file")
+        )
+        self.sql_release = (
+            f"INSERT INTO {quote(release.db_table)} ({columns}) "
+            f"VALUES (%s, %s, %s, {json}, {json}, %s) ON CONFLICT DO NOTHING"
+        )
+        compiled = quote(ExternalCompiledRelease._meta.db_table)
+        insert = (
+            f"INSERT INTO {compiled} (ocid, compiled, release_count, date, updated) "
+            f"VALUES (%s, {json}, %s, %s, %s) ON CONFLICT (ocid) "
+        )
+        self.sql_published = insert + "DO NOTHING"
+        self.sql_compiled = insert + (
+            "DO UPDATE SET compiled = excluded.compiled, release_count = excluded.release_count,"
+            " date = excluded.date, updated = excluded.updated"
+        )
+        data = "data::text" if self.postgres else "data"
+        self.sql_fetch = (
+            f"SELECT ocid, id, {data} FROM {quote(release.db_table)} WHERE ocid IN ({{}})"
+        )
+
+    def _db_datetime(self, moment):
+        if self.sqlite:  # what Django's SQLite backend stores: naive UTC, ISO with a space
+            return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        return moment
+
+    # -- one file -----------------------------------------------------------------------------
+
+    def _import_file(self, path: Path) -> None:
+        try:
+            name, size, mtime_ns, head = readers.identity(path)
+        except OSError as exc:
+            self._file_failed(path, FileError(f"cannot read it: {exc.strerror or exc}"))
+            return
+        now = clock.now()
+        checkpoint, _ = ExternalFile.objects.get_or_create(
+            path=name,
+            size=size,
+            mtime_ns=mtime_ns,
+            head_sha256=head,
+            defaults={"started": now, "updated": now},
+        )
+        if checkpoint.complete and not self.again:
+            self.summary.files_unchanged += 1
+            self.reporter.file_skipped(path)
+            return
+        resume = 0 if self.again else checkpoint.items_done
+        options = {
+            "path": path,
+            "file_id": checkpoint.pk,
+            "resume": resume,
+            "offset": 0 if self.again else checkpoint.offset_done,
+            "batch_size": self.batch_size,
+            "dates": "text" if self.sqlite else "datetime",
+            "postgres": self.postgres,
+        }
+        self.summary.items_resumed += resume
+        self.reporter.file_started(path, resume)
+        if size >= self.process_threshold:
+            batches = reading.batches_in_process(options)
+        else:
+            batches = reading.FileReader(**options).batches()
+        try:
+            for batch in batches:
+                self._commit(path, checkpoint, batch)
+        except FileError as exc:
+            for position, reason in exc.problems:
+                self.reporter.problem(Problem(str(path), position, reason))
+            self._file_failed(path, exc, checkpoint)
+            return
+        finally:
+            batches.close()
+        self.summary.files_imported += 1
+        self.reporter.file_finished(path, self.summary)
+
+    def _file_failed(self, path: Path, exc: FileError, checkpoint=None) -> None:
+        """The file stops here: the batch in progress is dropped (nothing of it was written);
+        what earlier batches committed stays, and the checkpoint says how far that was."""
+        problem = Problem(str(path), exc.position, exc.reason)
+        self.summary.files_failed += 1
+        self.summary.file_errors.append(problem)
+        self.reporter.problem(problem)
+        if checkpoint is not None:
+            ExternalFile.objects.filter(pk=checkpoint.pk).update(
+                error=str(problem)[:2000], updated=clock.now()
+            )
+
+    def _commit(self, path: Path, checkpoint: ExternalFile, batch: reading.Batch) -> None:
+        """Store one batch and move the file's checkpoint, in one transaction."""
+        for position, reason in batch.problems:
+            self.reporter.problem(Problem(str(path), position, reason))
+        stored = published = 0
+        now = clock.now()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                if batch.rows:
+                    cursor.executemany(self.sql_release, batch.rows)
+                    stored = max(cursor.rowcount, 0)
+                if batch.published:
+                    updated = self._db_datetime(now)
+                    rows = [(*row, updated) for row in batch.published]
+                    cursor.executemany(self.sql_published, rows)
+                    published = max(cursor.rowcount, 0)
+            ExternalFile.objects.filter(pk=checkpoint.pk).update(
+                items_done=batch.items_done,
+                offset_done=batch.offset,
+                releases_read=F("releases_read") + batch.read,
+                releases_stored=F("releases_stored") + stored,
+                complete=batch.final,
+                error="",
+                updated=now,
+            )
+        summary = self.summary
+        summary.read += batch.read
+        summary.stored += stored
+        summary.duplicates += len(batch.rows) - stored
+        summary.invalid += batch.invalid
+        summary.linked += batch.linked
+        summary.published_compiled += published
+        self.batches += 1
+        self.reporter.batch(summary, path)
+        if self.after_commit is not None:
+            self.after_commit(self)
+
+    # -- compiling ----------------------------------------------------------------------------
+
+    def compile_touched(self) -> None:
+        """Rebuild the compiled release of every process with a release stored since the last
+        compile (the mark), then move the mark. Interrupted, it redoes them next time."""
+        mark, _ = ExternalCompileMark.objects.get_or_create(pk=1)
+        top = ExternalRelease.objects.aggregate(top=Max("id"))["top"] or 0
+        if top <= mark.compiled_through:
+            return
+        ocids = list(
+            ExternalRelease.objects.filter(id__gt=mark.compiled_through, id__lte=top)
+            .order_by("ocid")
+            .values_list("ocid", flat=True)
+            .distinct()
+        )
+        self.reporter.compile_started(len(ocids))
+        chunks = [ocids[i : i + COMPILE_CHUNK] for i in range(0, len(ocids), COMPILE_CHUNK)]
+        self.compiled_rows, self.compiled_failed = [], []
+        if self.workers > 1 and len(ocids) >= self.pool_threshold:
+            self._compile_in_pool(chunks)
+        else:
+            for chunk in chunks:
+                self._store_compiled(compile_groups(self._fetch(chunk)))
+        self._store_compiled([], flush=True)
+        ExternalCompileMark.objects.filter(pk=mark.pk).update(compiled_through=top)
+
+    def _compile_in_pool(self, chunks: list[list[str]]) -> None:
+        """Compile in worker processes. Forked workers read the releases themselves, on
+        connections of their own, so this process only writes; otherwise (an in-memory test
+        database, or no fork) this process reads and hands the releases over."""
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        store = None
+        if fork and not (self.sqlite and connection.is_in_memory_db()):
+            params = dict(connection.get_connection_params())
+            params.pop("init_command", None)
+            store = {
+                "connect": connection.Database.connect,
+                "params": params,
+                "sql": self.sql_fetch.replace("%s", "?") if self.sqlite else self.sql_fetch,
+                "placeholder": "?" if self.sqlite else "%s",
+            }
+        with context.Pool(self.workers, initializer=start_worker, initargs=(store,)) as pool:
+            pending: deque = deque()
+            for chunk in chunks:
+                if store is not None:
+                    pending.append(pool.apply_async(compile_ocids, (chunk,)))
+                else:
+                    pending.append(pool.apply_async(compile_groups, (self._fetch(chunk),)))
+                while len(pending) > 3 * self.workers:
+                    self._store_compiled(pending.popleft().get())
+            while pending:
+                self._store_compiled(pending.popleft().get())
+
+    def _fetch(self, ocids: list[str]) -> list[tuple[str, list[str]]]:
+        """The stored releases of these processes, in the order they were stored."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql_fetch.format(", ".join(["%s"] * len(ocids))), ocids)
+            return group_rows(ocids, cursor.fetchall())
+
+    def _store_compiled(self, results: list[tuple], *, flush: bool = False) -> None:
+        """Keep compiled releases until there are a batch of them, then write them in one
+        transaction (a commit waits for the disk: fewer of them keep the workers busy)."""
+        now = self._db_datetime(clock.now())
+        for ocid, compiled, count, date, error in results:
+            if compiled is None:
+                self.compiled_failed.append(ocid)
+                self.reporter.problem(Problem("compile", ocid, error))
+                continue
+            moment = parse_datetime(date) if isinstance(date, str) else None
+            self.compiled_rows.append(
+                (ocid, compiled, count, moment and self._db_datetime(moment), now)
+            )
+        if results:
+            self.reporter.compile_progress(len(results))
+        if not flush and len(self.compiled_rows) + len(self.compiled_failed) < self.batch_size:
+            return
+        rows, failed = self.compiled_rows, self.compiled_failed
+        with transaction.atomic():
+            if rows:
+                with connection.cursor() as cursor:
+                    cursor.executemany(self.sql_compiled, rows)
+            if failed:
+                # its compiled release would no longer show what was published
+                ExternalCompiledRelease.objects.filter(ocid__in=failed).delete()
+        self.summary.compiled += len(rows)
+        self.summary.compile_failed += len(failed)
+        self.compiled_rows, self.compiled_failed = [], []
+
+
+def import_paths(paths: Iterable[Path | str], **options) -> tuple[Summary, list[Problem]]:
+    """Import files or directories; (summary, problems). Options as for Importer."""
+    reporter = options.pop("reporter", None) or Reporter()
+    summary = Importer(reporter=reporter, **options).run(paths)
+    return summary, reporter.problems

@@ -1,0 +1,73 @@
+"""Compiling releases in worker processes: plain functions of JSON texts, with no database, so
+they run in a process pool (or in the calling process for small jobs)."""
+
+import gc
+
+from ocdsmerge.exceptions import OCDSMergeError
+
+from .fastmerge import compile_json
+
+_store = None  # a worker's own reader of the store, when it reads the releases itself
+
+
+def group_rows(ocids: list[str], rows) -> list[tuple[str, list[str]]]:
+    """(ocid, release texts in the order they were stored) from (ocid, id, data) rows:
+    ocdsmerge sorts releases by date and keeps that order for equal dates, as ocdskit does."""
+    groups: dict[str, list] = {ocid: [] for ocid in ocids}
+    for ocid, pk, data in rows:
+        groups[ocid].append((pk, data))
+    result = []
+    for ocid, releases in groups.items():
+        releases.sort()
+        result.append((ocid, [data for _, data in releases]))
+    return result
+
+
+class StoreReader:
+    """Reads stored releases on a database connection of its own (in a forked worker, which
+    must not touch the parent's)."""
+
+    def __init__(self, *, connect, params: dict, sql: str, placeholder: str):
+        self.connection = connect(**params)
+        self.sql = sql
+        self.placeholder = placeholder
+
+    def fetch(self, ocids: list[str]) -> list[tuple[str, list[str]]]:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self.sql.format(", ".join([self.placeholder] * len(ocids))), ocids)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+            self.connection.rollback()  # end the read (PostgreSQL opens a transaction)
+        return group_rows(ocids, rows)
+
+
+def start_worker(store: dict | None = None) -> None:
+    # A compile makes many short-lived objects and no reference cycles: the cyclic collector
+    # would only slow it down.
+    gc.disable()
+    global _store
+    if store is not None:
+        _store = StoreReader(**store)
+
+
+def compile_ocids(ocids: list[str]) -> list[tuple]:
+    """compile_groups for these processes, read by this worker itself."""
+    return compile_groups(_store.fetch(ocids))
+
+
+def compile_groups(groups: list[tuple[str, list[str]]]) -> list[tuple]:
+    """For each (ocid, release texts in store order): (ocid, compiled JSON text or None, number
+    of releases, date of the compiled release, error or None)."""
+    results = []
+    for ocid, texts in groups:
+        try:
+            compiled, date = compile_json(texts)
+        except OCDSMergeError as exc:
+            results.append((ocid, None, len(texts), None, f"{type(exc).__name__}: {exc}"))
+        except (TypeError, ValueError, AttributeError) as exc:  # shapes ocdsmerge cannot merge
+            results.append((ocid, None, len(texts), None, f"cannot be merged: {exc}"))
+        else:
+            results.append((ocid, compiled.decode(), len(texts), date, None))
+    return results

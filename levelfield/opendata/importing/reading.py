@@ -1,0 +1,298 @@
+"""Reading one input file into batches of rows ready to store, with no database access, so that
+it can run in a process of its own while the importer stores the previous batch.
+
+A batch ends at an item boundary once it holds `batch_size` releases; it carries the checkpoint
+(items of the file done, bytes done) that is committed with it, and the problems found in it.
+"""
+
+import multiprocessing
+import queue
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ijson
+import orjson
+
+from . import readers
+from .checks import check_release, json_type
+from .readers import FileError
+
+
+@dataclass
+class Batch:
+    rows: list = field(default_factory=list)  # (ocid, id, date, tags, data, file id)
+    published: list = field(default_factory=list)  # (ocid, compiled, 0, date)
+    problems: list = field(default_factory=list)  # (position, reason)
+    read: int = 0
+    invalid: int = 0
+    linked: int = 0
+    items_done: int = 0
+    offset: int = 0
+    final: bool = False
+
+
+def where(position: tuple) -> str:
+    """("line", 5, "release", 2) -> "line 5, release 2"."""
+    pairs = zip(position[::2], position[1::2], strict=True)
+    return ", ".join(f"{label} {number}" for label, number in pairs) or "the document"
+
+
+class FileReader:
+    """The releases of one file, as batches of rows.
+
+    `dates` says how the store wants datetimes: "text" (SQLite: naive UTC in ISO format with
+    a space, as Django writes them) or "datetime" (aware, for PostgreSQL's driver)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        file_id: int,
+        resume: int = 0,
+        offset: int = 0,
+        batch_size: int = 5000,
+        dates: str = "text",
+        postgres: bool = False,
+    ):
+        self.path = path
+        self.file_id = file_id
+        self.resume = resume
+        self.offset = offset
+        self.batch_size = batch_size
+        self.text_dates = dates == "text"
+        self.postgres = postgres
+        self.batch = Batch(items_done=resume, offset=offset)
+        self.done: list[Batch] = []
+
+    def batches(self) -> Iterator[Batch]:
+        """The batches of the file, the last one marked final. Raises FileError (carrying the
+        problems found in the unfinished batch) where the file cannot be read on."""
+        try:
+            kind = readers.sniff(self.path)
+            if kind == "jsonl":
+                yield from self._lines()
+            elif kind == "array":
+                yield from self._items("item", "item", self._item)
+            elif kind == "document":
+                yield from self._document()
+        except FileError as exc:
+            exc.problems = self.batch.problems  # reported, though the batch is dropped
+            raise
+        batch = self.batch
+        batch.final = True
+        yield batch
+
+    def _cut(self) -> Batch:
+        batch = self.batch
+        self.batch = Batch(items_done=batch.items_done, offset=batch.offset)
+        return batch
+
+    def _lines(self) -> Iterator[Batch]:
+        resume, offset = self.resume, self.offset
+        seekable = resume and offset and not readers.is_gzip(self.path)
+        release, item = self._release, self._item
+        with readers.open_input(self.path) as stream:
+            number = 0
+            if seekable:
+                stream.seek(offset)
+                number = resume
+            else:
+                offset = 0
+            batch = self.batch
+            for line in stream:
+                number += 1
+                offset += len(line)
+                if number <= resume:
+                    continue
+                try:
+                    value = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    if not line.strip():
+                        batch.items_done, batch.offset = number, offset
+                        continue
+                    if not line.endswith(b"\n"):
+                        reason = f"the file is truncated: the last line is not whole JSON ({exc})"
+                    else:
+                        reason = f"not valid JSON ({exc})"
+                    raise FileError(reason, f"line {number}") from None
+                if type(value) is dict and "releases" not in value and "records" not in value:
+                    release(value, ("line", number), line)
+                else:
+                    item(value, ("line", number))
+                batch.items_done, batch.offset = number, offset
+                if len(batch.rows) >= self.batch_size:
+                    yield self._cut()
+                    batch = self.batch
+
+    def _document(self) -> Iterator[Batch]:
+        try:
+            keys = readers.top_level_keys(self.path)
+        except readers.JSON_ERRORS as exc:
+            raise FileError(f"truncated or not valid JSON ({exc})") from None
+        if "records" in keys:
+            yield from self._items("records.item", "record", self._record)
+        elif "releases" in keys and "ocid" not in keys:
+            yield from self._items("releases.item", "release", self._release)
+        else:
+            yield from self._items("", "value", self._item)
+
+    def _items(self, prefix: str, label: str, handle) -> Iterator[Batch]:
+        number = 0
+        try:
+            with readers.open_input(self.path) as stream:
+                items = ijson.items(stream, prefix, use_float=True, multiple_values=True)
+                for value in items:
+                    number += 1
+                    if number <= self.resume:
+                        continue
+                    handle(value, (label, number) if prefix or number > 1 else ())
+                    self.batch.items_done = number
+                    if len(self.batch.rows) >= self.batch_size:
+                        yield self._cut()
+        except readers.JSON_ERRORS as exc:
+            position = f"after {label} {number}" if number else "the start"
+            raise FileError(f"truncated or not valid JSON ({exc})", position) from None
+
+    # -- items --------------------------------------------------------------------------------
+
+    def _invalid(self, position: tuple, reason: str) -> None:
+        self.batch.invalid += 1
+        self.batch.problems.append((where(position), reason))
+
+    def _release(self, release, position: tuple, raw: bytes | None = None) -> None:
+        batch = self.batch
+        batch.read += 1
+        reason, moment = check_release(release)
+        if reason is None:
+            text = raw.decode().rstrip() if raw is not None else orjson.dumps(release).decode()
+            if self.postgres and "\\u0000" in text:
+                reason = "holds a \\u0000 character, which PostgreSQL cannot store in JSON"
+        if reason is not None:
+            self._invalid(position, reason)
+            return
+        if self.text_dates:
+            date = release["date"]
+            if len(date) == 20 and date[19] == "Z":  # the usual form: no need to convert
+                date = f"{date[:10]} {date[11:19]}"
+            else:
+                date = moment.replace(tzinfo=None).isoformat(" ")
+        else:
+            date = moment
+        tag = release.get("tag")
+        batch.rows.append(
+            (
+                release["ocid"],
+                release["id"],
+                date,
+                orjson.dumps(tag).decode() if tag is not None else "[]",
+                text,
+                self.file_id,
+            )
+        )
+
+    def _item(self, value, position: tuple) -> None:
+        """One top-level value: a release, a release package, a record package or a record."""
+        if type(value) is not dict:
+            self._release(value, position)
+        elif "records" in value and "ocid" not in value:
+            records = value["records"]
+            if type(records) is not list:
+                self._invalid(position, f"records is {json_type(records)}, not an array")
+                return
+            for number, record in enumerate(records, 1):
+                self._record(record, (*position, "record", number))
+        elif "releases" in value and "id" not in value:
+            if "ocid" in value:
+                self._record(value, position)
+                return
+            releases = value["releases"]
+            if type(releases) is not list:
+                self._invalid(position, f"releases is {json_type(releases)}, not an array")
+                return
+            for number, release in enumerate(releases, 1):
+                self._release(release, (*position, "release", number))
+        else:
+            self._release(value, position)
+
+    def _record(self, record, position: tuple) -> None:
+        """A record's full releases are imported like any other. A record whose releases are
+        only linked (url, date, tag) has nothing to store but its compiledRelease, which is
+        kept as published until releases of its process are imported."""
+        if type(record) is not dict:
+            self._invalid(position, f"not a record: {json_type(record)}, not an object")
+            return
+        releases = record.get("releases", [])
+        if type(releases) is not list:
+            self._invalid(position, f"the record's releases is {json_type(releases)}")
+            return
+        full = 0
+        for number, release in enumerate(releases, 1):
+            if type(release) is dict and "url" in release and "id" not in release:
+                self.batch.linked += 1
+                continue
+            full += 1
+            self._release(release, (*position, "release", number))
+        compiled = record.get("compiledRelease")
+        if full or compiled is None:
+            return
+        reason, moment = check_release(compiled)
+        if reason is not None:
+            self._invalid((*position, "compiledRelease", 1), f"compiledRelease: {reason}")
+            return
+        date = moment.replace(tzinfo=None).isoformat(" ") if self.text_dates else moment
+        self.batch.published.append((compiled["ocid"], orjson.dumps(compiled).decode(), 0, date))
+
+
+# -- reading in a process of its own ---------------------------------------------------------
+
+
+def _produce(channel, options: dict) -> None:
+    import gc
+
+    gc.disable()
+    try:
+        for batch in FileReader(**options).batches():
+            channel.put(("batch", batch))
+        channel.put(("end", None))
+    except FileError as exc:
+        channel.put(("error", (exc.reason, exc.position, exc.problems)))
+    except BaseException:  # noqa: BLE001 - handed to the parent, which raises it
+        channel.put(("crash", traceback.format_exc()))
+
+
+def batches_in_process(options: dict) -> Iterator[Batch]:
+    """FileReader(**options).batches(), read in a child process (parsing and checking overlap
+    with storing); the child is stopped if the consumer stops early or fails."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    channel = context.Queue(maxsize=4)
+    child = context.Process(target=_produce, args=(channel, options), daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                kind, payload = channel.get(timeout=1)
+            except queue.Empty:
+                if child.is_alive():
+                    continue
+                raise RuntimeError(
+                    f"reading {options['path']} stopped (exit code {child.exitcode})"
+                ) from None
+            if kind == "batch":
+                yield payload
+            elif kind == "end":
+                return
+            elif kind == "error":
+                reason, position, problems = payload
+                error = FileError(reason, position)
+                error.problems = problems
+                raise error
+            else:
+                raise RuntimeError(f"reading {options['path']} failed:\n{payload}")
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join()
+        channel.close()
