@@ -1,0 +1,221 @@
+"""The admin: platform admins load social value model files and edit models no procurement uses
+yet. A model a procurement follows is read-only, so it keeps its model for life; to change one,
+load a new version. Buyers' frameworks, commitments and reports are shown, never changed, here:
+they change through their actions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from levelfield.core.errors import DomainError
+
+from . import actions
+from .models import (
+    AwardCriterion,
+    DeliveryReport,
+    Measure,
+    MeasurementFramework,
+    Obligation,
+    PolicyOutcome,
+    ReportingMetric,
+    SocialValueModel,
+    SubCriterion,
+    Theme,
+)
+
+
+def _model_of(obj) -> SocialValueModel | None:
+    for step in ("criterion", "outcome", "theme", "model"):
+        if obj is not None and hasattr(obj, step) and not isinstance(obj, SocialValueModel):
+            obj = getattr(obj, step)
+    return obj if isinstance(obj, SocialValueModel) else None
+
+
+class ModelPartAdmin(admin.ModelAdmin):
+    """Editable by platform admins while no procurement follows the model it belongs to."""
+
+    def _in_use(self, obj) -> bool:
+        model = _model_of(obj)
+        return model is not None and model.tenders.exists()
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self._in_use(obj):
+            return False
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self._in_use(obj):
+            return False
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+
+class PartInline(admin.StackedInline):
+    extra = 0
+    fields = ("code", "text", "valid_from", "valid_to", "position")
+    show_change_link = True
+
+    def _editable(self, request, obj) -> bool:
+        model = _model_of(obj)
+        return request.user.is_superuser and not (model is not None and model.tenders.exists())
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+
+class ThemeInline(PartInline):
+    model = Theme
+
+
+class OutcomeInline(PartInline):
+    model = PolicyOutcome
+    fields = (*PartInline.fields, "sustainability_goal")
+
+
+class CriterionInline(PartInline):
+    model = AwardCriterion
+
+
+class SubCriterionInline(PartInline):
+    model = SubCriterion
+
+
+class MetricInline(PartInline):
+    model = ReportingMetric
+    fields = (*PartInline.fields, "unit")
+
+
+class LoadModelForm(forms.Form):
+    file = forms.FileField(
+        label="Model file (JSON)",
+        help_text="In the format of levelfield/socialvalue/data/ppn-002.json. A loaded code and "
+        "version cannot be loaded again with different content: give it a new version.",
+    )
+
+
+@admin.register(SocialValueModel)
+class SocialValueModelAdmin(ModelPartAdmin):
+    list_display = ("title", "code", "version", "valid_from", "valid_to", "mandatory_from")
+    search_fields = ("code", "title")
+    readonly_fields = ("loaded_at", "loaded_by", "sha256")
+    inlines = [ThemeInline]
+    change_list_template = "admin/socialvalue/socialvaluemodel/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "load/",
+                self.admin_site.admin_view(self.load_view),
+                name="socialvalue_socialvaluemodel_load",
+            ),
+            *super().get_urls(),
+        ]
+
+    def load_view(self, request):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form = LoadModelForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                model, created = actions.load_model(
+                    raw=form.cleaned_data["file"].read(), by=request.user
+                )
+            except DomainError as exc:
+                for problem in exc.details or [exc.message]:
+                    form.add_error("file", problem)
+            else:
+                if created:
+                    messages.success(request, f"Loaded {model}")
+                else:
+                    messages.info(request, f"{model} was already loaded; nothing changed")
+                return redirect("admin:socialvalue_socialvaluemodel_change", model.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": "Load a social value model file",
+        }
+        return render(request, "admin/socialvalue/socialvaluemodel/load.html", context)
+
+
+@admin.register(Theme)
+class ThemeAdmin(ModelPartAdmin):
+    list_display = ("code", "text", "model")
+    list_select_related = ("model",)
+    inlines = [OutcomeInline]
+
+
+@admin.register(PolicyOutcome)
+class PolicyOutcomeAdmin(ModelPartAdmin):
+    list_display = ("code", "text", "theme")
+    list_select_related = ("theme",)
+    inlines = [CriterionInline]
+
+
+@admin.register(AwardCriterion)
+class AwardCriterionAdmin(ModelPartAdmin):
+    list_display = ("code", "outcome")
+    list_select_related = ("outcome",)
+    inlines = [SubCriterionInline, MetricInline]
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Changed only through actions (and their audit events)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    extra = 0
+    fields = ("line", "code", "description", "unit", "proxy_value")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeasurementFramework)
+class MeasurementFrameworkAdmin(ViewOnlyAdmin):
+    list_display = ("name", "version", "buyer", "imported_at")
+    list_select_related = ("buyer",)
+    inlines = [MeasureInline]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ViewOnlyAdmin):
+    list_display = ("contract", "number", "description", "quantity", "unit", "due_on")
+    list_select_related = ("contract",)
+
+
+@admin.register(DeliveryReport)
+class DeliveryReportAdmin(ViewOnlyAdmin):
+    list_display = ("obligation", "period", "quantity", "status", "submitted_at")
+    list_filter = ("status",)
+    list_select_related = ("obligation", "period")

@@ -1,0 +1,241 @@
+"""Social value in the JSON API: the models (public), a supplier's commitments, a buyer's view of
+commitments once bids are unsealed, committed against delivered, and report review.
+
+Before the submission deadline the buyer's commitments endpoint answers 404 with code `sealed`;
+commitments are only ever read for buyers through `Bid.objects.unsealed_for_buyer`.
+"""
+
+import datetime as dt
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+
+from levelfield.accounts.api_auth import acting_buyer, acting_supplier, api_auth
+from levelfield.bids.models import Bid
+from levelfield.core import clock
+from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, errors
+from levelfield.core.errors import DomainError, PermissionDenied
+from levelfield.tenders.api_common import buyer_tender
+
+from . import actions, selectors
+from .models import Commitment, Measure, ReportingMetric, SocialValueModel
+from .schemas import (
+    BuyerCommitmentOut,
+    CommitmentIn,
+    CommitmentOut,
+    ContractProgressOut,
+    ModelsOnDateOut,
+    PortfolioOut,
+    ReportOut,
+    ReviewIn,
+    SocialValueModelOut,
+    SocialValueModelSummary,
+)
+
+router = Router(tags=["Social value"])
+
+
+class Sealed(DomainError):
+    code = "sealed"
+    status = 404
+
+
+class DateQuery(Schema):
+    date: dt.date | None = None
+
+
+@router.get(
+    "/models",
+    response=list[SocialValueModelSummary],
+    operation_id="social_value_models_list",
+    summary="Social value models loaded, newest first",
+)
+def models(request):
+    return SocialValueModel.objects.order_by("-valid_from", "-loaded_at", "-pk")
+
+
+@router.get(
+    "/models/on-date",
+    response=ModelsOnDateOut,
+    operation_id="social_value_models_on_date",
+    summary="The models a procurement commencing on a date may follow",
+    description="By commencement date: PPN 06/20's model until 30 September 2025, PPN 002's "
+    "from 24 February 2025 (mandatory from 1 October 2025). Without `date`, today (UK).",
+)
+def models_on_date(request, query: Query[DateQuery]):
+    day = query.date or clock.today_uk()
+    applicable = selectors.models_on(day)
+    return {"date": day, "default": applicable[0] if applicable else None, "applicable": applicable}
+
+
+@router.get(
+    "/models/{model_id}",
+    response={200: SocialValueModelOut, **errors(404)},
+    operation_id="social_value_models_get",
+    summary="One social value model: themes, outcomes, criteria, sub-criteria and metrics",
+)
+def model(request, model_id: int):
+    return get_object_or_404(SocialValueModel, pk=model_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Supplier: commitments in a bid
+
+
+def _own_bid(request, bid_id: int) -> Bid:
+    return get_object_or_404(
+        Bid.objects.for_supplier(acting_supplier(request)).select_related("lot__tender"),
+        pk=bid_id,
+    )
+
+
+@router.get(
+    "/supplier/bids/{bid_id}/commitments",
+    auth=api_auth,
+    response={200: list[CommitmentOut], **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="social_value_supplier_commitments_list",
+    summary="Your bid's quantified social value commitments",
+)
+def supplier_commitments(request, bid_id: int):
+    return selectors.bid_commitments(_own_bid(request, bid_id))
+
+
+@router.post(
+    "/supplier/bids/{bid_id}/commitments",
+    auth=api_auth,
+    response={201: CommitmentOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    operation_id="social_value_supplier_commitments_add",
+    summary="Add a commitment to your bid",
+    description="Only while the bid is a draft (or withdrawn) and before the deadline: 409 "
+    "otherwise (`deadline_passed`, `invalid_state`).",
+)
+def add_commitment(request, bid_id: int, payload: CommitmentIn):
+    bid = _own_bid(request, bid_id)
+    lot = bid.lot
+    question = get_object_or_404(lot.questions.all(), pk=payload.question_id)
+    measure = metric = None
+    if payload.measure_id is not None:
+        measure = Measure.objects.filter(
+            pk=payload.measure_id, pk__in=[m.pk for m in selectors.measures_for(lot.tender)]
+        ).first()
+        if measure is None:
+            raise DomainError(
+                "Choose a measure from the buyer's framework", code="validation_error"
+            )
+    if payload.metric_code:
+        metric = ReportingMetric.objects.filter(
+            code=payload.metric_code, pk__in=[m.pk for m in selectors.metrics_for(lot)]
+        ).first()
+        if metric is None:
+            raise DomainError("Choose a reporting metric for this lot", code="validation_error")
+    commitment = actions.add_commitment(
+        bid=bid,
+        by=request.user,
+        question=question,
+        measure=measure,
+        metric=metric,
+        description=payload.description,
+        quantity=payload.quantity,
+        unit=payload.unit,
+        contract_year=payload.contract_year,
+        location=payload.location,
+        beneficiaries=payload.beneficiaries,
+    )
+    return Status(201, commitment)
+
+
+@router.delete(
+    "/supplier/bids/{bid_id}/commitments/{commitment_id}",
+    auth=api_auth,
+    response={204: None, **errors(*OWN_OBJECT_ERRORS, 409)},
+    operation_id="social_value_supplier_commitments_delete",
+    summary="Remove a commitment from your bid",
+)
+def remove_commitment(request, bid_id: int, commitment_id: int):
+    bid = _own_bid(request, bid_id)
+    commitment = get_object_or_404(Commitment.objects.filter(bid=bid), pk=commitment_id)
+    actions.remove_commitment(commitment=commitment, by=request.user)
+    return Status(204, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Buyer
+
+
+@router.get(
+    "/buyer/tenders/{tender_id}/commitments",
+    auth=api_auth,
+    response={200: list[BuyerCommitmentOut], **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="social_value_buyer_commitments_list",
+    summary="Bidders' quantified commitments, once bids are unsealed",
+    description="Before the submission deadline this answers 404 with code `sealed` for every "
+    "role and shows nothing of any bid.",
+)
+def buyer_commitments(request, tender_id: int):
+    tender = buyer_tender(request, tender_id)
+    if not tender.bids_unsealed:
+        raise Sealed("Bids stay sealed until the submission deadline has passed")
+    return (
+        selectors.commitments_for_buyer(tender.buyer)
+        .filter(bid__lot__tender=tender)
+        .order_by("bid__lot__number", "bid_id", "question__number", "id")
+    )
+
+
+@router.get(
+    "/buyer/summary",
+    auth=api_auth,
+    response={200: PortfolioOut, **errors(*SIGNED_IN_ERRORS)},
+    operation_id="social_value_buyer_summary",
+    summary="Social value promised and delivered across your contracts",
+)
+def buyer_summary(request):
+    organisation = acting_buyer(request)
+    if not request.user.has_perm("socialvalue.view_portfolio", organisation):
+        raise PermissionDenied("You are not on this buyer's staff")
+    totals = selectors.buyer_totals(organisation)
+    today = clock.today_uk()
+    return {
+        "promised": totals.committed_value,
+        "delivered": totals.delivered_value,
+        "obligations": totals.obligations,
+        "unvalued": totals.unvalued,
+        "contracts": [
+            selectors.contract_progress(c, today) for c in selectors.buyer_contracts(organisation)
+        ],
+    }
+
+
+@router.get(
+    "/contracts/{contract_id}",
+    auth=api_auth,
+    response={200: ContractProgressOut, **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="social_value_contract_get",
+    summary="Committed against delivered on a contract (its buyer or its supplier)",
+)
+def contract(request, contract_id: int):
+    organisation = getattr(request, "organisation", None)
+    item = selectors.contract_for(organisation, contract_id) if organisation else None
+    if item is None:
+        raise Http404("No contract of yours has that number")
+    if not request.user.has_perm("socialvalue.view_contract", item):
+        raise PermissionDenied("You do not work on this contract")
+    return selectors.contract_progress(item)
+
+
+@router.post(
+    "/buyer/reports/{report_id}/review",
+    auth=api_auth,
+    response={200: ReportOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
+    operation_id="social_value_buyer_report_review",
+    summary="Accept, query or reject a delivery report, with the reason",
+)
+def review(request, report_id: int, payload: ReviewIn):
+    organisation = acting_buyer(request)
+    item = selectors.report_for(organisation, report_id)
+    if item is None or item.obligation.contract.lot.tender.buyer_id != organisation.pk:
+        raise Http404("No report on your contracts has that number")
+    return actions.review_report(
+        report=item, by=request.user, decision=payload.decision, reason=payload.reason
+    )
