@@ -18,10 +18,11 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE, *, param: str = "page
     return paginator.get_page(request.GET.get(param))
 
 
-def pagination_links(request, page, *, param: str = "page") -> dict | None:
+def pagination_links(request, page, *, param: str = "page", path: str = "") -> dict | None:
     """Links for the GOV.UK pagination component that keep every other query parameter (the
     search filters, the page of another list) and change only the page number; None when
-    there is only one page."""
+    there is only one page. `path` is the list's own address, for a list shown again at
+    another address (a form that failed and posted elsewhere)."""
     paginator = page.paginator
     if paginator.num_pages <= 1:
         return None
@@ -29,7 +30,7 @@ def pagination_links(request, page, *, param: str = "page") -> dict | None:
     def url(number: int) -> str:
         query = request.GET.copy()
         query[param] = number
-        return "?" + query.urlencode()
+        return path + "?" + query.urlencode()
 
     items = []
     for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):

@@ -77,11 +77,12 @@ def govuk_error_summary(*forms_):
 
 
 @register.inclusion_tag("govuk/pagination.html", takes_context=True)
-def govuk_pagination(context, page, param: str = "page", label: str = "Pagination"):
+def govuk_pagination(context, page, param: str = "page", label: str = "Pagination", path: str = ""):
     """Numbered links to the other pages of `page` (from `paginate`), keeping the rest of the
     query string. `param` is the page number's query parameter; `label` names the navigation
-    landmark, which must differ when a page has two lists."""
+    landmark, which must differ when a page has two lists. `path` is the list's own address
+    where the page can also be shown at another (after a form posted elsewhere failed)."""
     return {
-        "pagination": pagination_links(context["request"], page, param=param),
+        "pagination": pagination_links(context["request"], page, param=param, path=path),
         "label": label,
     }

@@ -9,6 +9,7 @@ from django.urls import reverse
 from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
+from levelfield.core.pagination import PAGE_SIZE
 from levelfield.evaluation import actions as evaluation_actions
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Clarification, Question, Tender
@@ -495,6 +496,32 @@ def test_answering_a_clarification_publishes_it(client, officer, tender, supplie
     assert "Answer published to every supplier" in messages_of(response)
     assert "Yes, TUPE applies to 40 staff." in response.content.decode()
     assert list(Clarification.objects.published()) == [clarification]
+
+
+def test_a_failed_answer_on_a_later_page_keeps_that_page_and_its_links(
+    client, officer, tender, supplier
+):
+    org, user = supplier
+    asked = [
+        tender_actions.ask_question(
+            tender=tender, by=user, organisation=org, question=f"Question number {n}?"
+        )
+        for n in range(PAGE_SIZE + 1)
+    ]
+    last = asked[-1]  # unanswered questions are listed oldest first: the last is on page 2
+    client.force_login(officer)
+    page_two = client.get(url("clarifications", tender.pk), {"page": 2}).content.decode()
+    answer_action = f"{url('answer', tender.pk, last.pk)}?page=2"
+    assert f'action="{answer_action}"' in page_two
+
+    response = client.post(answer_action, {f"c{last.pk}-answer": ""})
+    assert response.status_code == 200
+    failed = response.content.decode()
+    assert "Enter your answer" in failed
+    assert f"Question number {PAGE_SIZE}?" in failed
+    # the page links lead back to the list, not to the answer address (which only takes POST)
+    assert f'href="{url("clarifications", tender.pk)}?page=1"' in failed
+    assert client.get(f"{url('clarifications', tender.pk)}?page=1").status_code == 200
 
 
 def test_an_evaluator_cannot_answer_clarifications(client, evaluator, tender, supplier):
