@@ -179,8 +179,7 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
     bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
     now = clock.now()
     _require_open(bid.lot.tender)
-    if bid.status == BidStatus.SUBMITTED:
-        raise InvalidTransition("This bid has already been submitted")
+    bid.check_transition(BidStatus.SUBMITTED)
     problems = completeness_problems(bid)
     if problems:
         raise DomainError(
@@ -194,7 +193,7 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
     content = bid_content(bid)
     content["submitted_at"] = now.isoformat()
     digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    bid.status = BidStatus.SUBMITTED
+    bid.transition(BidStatus.SUBMITTED)
     bid.submitted_at = now
     bid.submitted_by = by
     bid.receipt_hash = digest
@@ -223,9 +222,7 @@ def withdraw_bid(*, bid: Bid, by) -> BidReceipt:
     bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
     now = clock.now()
     _require_open(bid.lot.tender)
-    if bid.status != BidStatus.SUBMITTED:
-        raise InvalidTransition("Only a submitted bid can be withdrawn")
-    bid.status = BidStatus.WITHDRAWN
+    bid.transition(BidStatus.WITHDRAWN)
     bid.updated_at = now
     bid.save()
     receipt = BidReceipt.objects.create(

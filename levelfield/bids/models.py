@@ -4,6 +4,7 @@ from django.db.models import F, Q
 
 from levelfield.accounts.models import Organisation
 from levelfield.core import clock
+from levelfield.core.errors import InvalidTransition
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Lot, Question
 
@@ -12,6 +13,20 @@ class BidStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The bid lifecycle as a table: a withdrawn bid can be changed and submitted again (the same
+# row, so a supplier never holds two bids for a lot); nothing returns to draft.
+ALLOWED: dict[str, set[str]] = {
+    BidStatus.DRAFT: {BidStatus.SUBMITTED},
+    BidStatus.SUBMITTED: {BidStatus.WITHDRAWN},
+    BidStatus.WITHDRAWN: {BidStatus.SUBMITTED},
+}
+# Why a move to each status is refused when the bid is not where it can start from.
+REFUSED = {
+    BidStatus.SUBMITTED: "This bid has already been submitted",
+    BidStatus.WITHDRAWN: "Only a submitted bid can be withdrawn",
+}
 
 
 class BidQuerySet(models.QuerySet):
@@ -87,6 +102,21 @@ class Bid(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in {BidStatus.DRAFT, BidStatus.WITHDRAWN}
+
+    def check_transition(self, target: str) -> None:
+        if target not in ALLOWED[self.status]:
+            raise InvalidTransition(
+                REFUSED.get(
+                    target,
+                    f"A {BidStatus(self.status).label.lower()} bid cannot become "
+                    f"{BidStatus(target).label.lower()}",
+                )
+            )
+
+    def transition(self, target: str) -> None:
+        """The one place a bid's status changes. Callers are action functions."""
+        self.check_transition(target)
+        self.status = target
 
 
 class BidAnswer(models.Model):
