@@ -5,12 +5,23 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from levelfield.accounts.api_auth import api_auth
+from levelfield.bids.models import Bid
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, errors
+from levelfield.core.errors import DomainError, PermissionDenied
+from levelfield.suppliers import selectors as supplier_selectors
 from levelfield.tenders.api_common import buyer_tender, tender_lot
 
 from . import actions
 from .models import AwardDecision, Contract
-from .schemas import AwardIn, AwardNoticeIn, AwardNoticeOut, AwardOut, ContractIn, ContractOut
+from .schemas import (
+    AwardIn,
+    AwardNoticeIn,
+    AwardNoticeOut,
+    AwardOut,
+    BidExclusionChecksOut,
+    ContractIn,
+    ContractOut,
+)
 
 router = Router(auth=api_auth, tags=["Buyer: award and contracts"])
 
@@ -35,6 +46,46 @@ def award(request, tender_id: int, payload: AwardIn):
         "lot", "winning_bid__supplier"
     )
     return {"tender_id": tender.pk, "status": tender.status, "decisions": decisions}
+
+
+class _Sealed(DomainError):
+    code = "sealed"
+    status = 404
+
+
+@router.get(
+    "/tenders/{tender_id}/exclusion-checks",
+    response={200: list[BidExclusionChecksOut], **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="buyer_exclusion_checks",
+    summary="The exclusion declarations each opened bid carried",
+    description="For buyer admins and officers, once bids are unsealed (404 `sealed` before "
+    "the submission deadline). For each submitted bid: the declaration of the bidder, or of "
+    "each consortium member, and of each subcontractor relied on (associated persons, "
+    "Procurement Act 2023 s.26), as attached at submission, with the grounds declared to apply; "
+    "and any declaration made since, to weigh before the award (s.57).",
+)
+def exclusion_checks(request, tender_id: int):
+    tender = buyer_tender(request, tender_id)
+    if not request.user.has_perm("evaluation.view_report", tender):
+        raise PermissionDenied("Only buyer admins and officers can read the exclusion checks")
+    if not tender.bids_unsealed:
+        raise _Sealed("Bids stay sealed until the submission deadline has passed")
+    bids = list(
+        Bid.objects.unsealed_for_buyer(tender.buyer)
+        .filter(lot__tender=tender)
+        .select_related("supplier", "lot")
+        .order_by("lot__number", "supplier__name", "id")
+    )
+    checks = supplier_selectors.exclusion_checks(bids)
+    return [
+        {
+            "bid_id": bid.pk,
+            "lot_number": bid.lot.number,
+            "supplier": bid.supplier.name,
+            "checks": checks[bid.pk],
+        }
+        for bid in bids
+    ]
 
 
 @router.post(

@@ -23,7 +23,7 @@ def _awards(tender, status: str) -> tuple[list[dict], list[dict]]:
     for decision in decisions:
         supplier = decision.winning_bid.supplier
         # A consortium is listed with each of its members; subcontractors are parties too.
-        references, supplier_parties = supplier_ocds.award_suppliers(supplier)
+        references, supplier_parties = supplier_ocds.award_suppliers(supplier, decision.winning_bid)
         subcontracting, subcontractors = supplier_ocds.award_subcontracting(decision)
         for party in (*supplier_parties, *subcontractors):
             parties.setdefault(party["id"], party)

@@ -93,3 +93,48 @@ class ContractOut(Schema):
     @staticmethod
     def resolve_supplier(obj) -> str:
         return obj.supplier.name
+
+
+class GroundAnswerOut(Schema):
+    title: str
+    kind: str = Field(description="`mandatory` or `discretionary`")
+    details: str
+
+
+class ExclusionCheckOut(Schema):
+    organisation_id: int
+    organisation: str
+    role: str = Field(
+        description="Bidder, Consortium lead, Consortium member or Subcontractor relied on"
+    )
+    declared_at: UtcDateTime | None = Field(
+        description="When the declaration attached to the bid was made; null for a consortium "
+        "member that joined after the bid was submitted (nothing attached, not checked)"
+    )
+    applies: list[GroundAnswerOut] = Field(description="Grounds declared to apply then")
+    newer_declared_at: UtcDateTime | None = Field(
+        description="A declaration made since the bid was submitted (for a member that joined "
+        "later, its newest declaration), if any"
+    )
+    newer_applies: list[GroundAnswerOut] = Field(
+        description="Grounds that apply in that newer declaration"
+    )
+
+    @staticmethod
+    def resolve_organisation_id(obj) -> int:
+        return obj.organisation.pk
+
+    @staticmethod
+    def resolve_organisation(obj) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_role(obj) -> str:
+        return obj.role_label
+
+
+class BidExclusionChecksOut(Schema):
+    bid_id: int
+    lot_number: int
+    supplier: str
+    checks: list[ExclusionCheckOut]

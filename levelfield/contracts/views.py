@@ -22,6 +22,7 @@ from levelfield.core.policy import policy_by_code
 from levelfield.core.templatetags.govuk import uk_time
 from levelfield.core.workingdays import standstill_end
 from levelfield.evaluation import report
+from levelfield.suppliers import selectors as supplier_selectors
 from levelfield.tenders import ocds as tender_ocds
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Tender
@@ -199,6 +200,33 @@ def award(request, pk: int):
             "summaries": summaries,
             "status": _status(request, tender),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def exclusions(request, pk: int):
+    """Each opened bid with the exclusion declarations it carried: the bidder's, or each
+    consortium member's, and each subcontractor relied on (associated persons, s.26), with any
+    declaration made since submission. Bids with a mandatory ground were refused at submission;
+    this page is where the buyer weighs discretionary grounds and later changes before award."""
+    tender = buyer_tender(request, pk, "evaluation.view_report", unsealed=True)
+    bids = list(
+        Bid.objects.unsealed_for_buyer(request.organisation)
+        .filter(lot__tender=tender)
+        .select_related("supplier", "lot")
+        .order_by("lot__number", "supplier__name", "id")
+    )
+    checks = supplier_selectors.exclusion_checks(bids)
+    lots = [
+        (lot, [(bid, checks[bid.pk]) for bid in bids if bid.lot_id == lot.pk])
+        for lot in tender.lots.order_by("number")
+    ]
+    attention = sum(1 for rows in checks.values() for c in rows if c.needs_attention)
+    return render(
+        request,
+        "contracts/exclusions.html",
+        {"tender": tender, "lots": lots, "attention": attention, "bid_count": len(bids)},
     )
 
 

@@ -345,7 +345,15 @@ def exclusion_problems(bid, at: datetime | None = None) -> list[str]:
     for associate in selectors.associates_of(bid):
         name = associate.organisation.name
         declaration = selectors.current_declaration(associate.organisation, at)
-        if declaration is None:
+        latest = None if declaration else selectors.latest_declaration(associate.organisation, at)
+        if latest is not None and at < latest.expires_at and latest.answers_outdated_grounds(at):
+            who = "Your" if associate.role == BidDeclaration.Role.BIDDER else f"{name}'s"
+            problems.append(
+                f"{who} exclusion declaration answers grounds that are no longer in force "
+                f"({name}, {associate.label}). The exclusion grounds have changed: answer them "
+                "again on the supplier profile before this bid can be submitted."
+            )
+        elif declaration is None:
             if associate.role == BidDeclaration.Role.BIDDER:
                 problems.append(
                     f"{name} has no current exclusion declaration. Make your declaration on "

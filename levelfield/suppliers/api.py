@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from levelfield.accounts.api_auth import acting_supplier, api_auth
 from levelfield.bids import actions as bid_actions
@@ -28,7 +29,15 @@ from levelfield.tenders.models import Lot, Tender
 
 from . import actions, selectors
 from .exclusions import ground_set_for
-from .models import ConsortiumMember, Liability, MemberRole, Region, Size, VcseType
+from .models import (
+    CertificateKind,
+    ConsortiumMember,
+    Liability,
+    MemberRole,
+    Region,
+    Size,
+    VcseType,
+)
 
 router = Router(auth=api_auth, tags=["Supplier: profile, consortia and subcontractors"])
 
@@ -311,6 +320,51 @@ def make_declaration(request, payload: DeclarationIn):
 )
 def list_certificates(request):
     return list(selectors.certificates_of(acting_supplier(request)))
+
+
+class CertificateIn(Schema):
+    kind: str = Field(description="One of: " + ", ".join(CertificateKind.values))
+    title: str = Field("", description="What the certificate is, for kind `other`")
+    number: str = ""
+    issuer: str = Field(description="The insurer or certification body")
+    expires_on: date | None = None
+
+
+@router.post(
+    "/certificates",
+    response={201: CertificateOut, **errors(*SIGNED_IN_ERRORS, 400)},
+    operation_id="supplier_certificates_add",
+    summary="Add a certificate with its expiry date and a copy (multipart form; admins)",
+    description="Fields `kind`, `title` (for kind `other`), `number`, `issuer`, `expires_on` "
+    "(YYYY-MM-DD, not already past) and the file `document` (PDF or an office document). Your "
+    "admins are emailed 30 and 7 days before it expires.",
+)
+def add_certificate(request, payload: Form[CertificateIn], document: File[UploadedFile] = None):
+    certificate = actions.add_certificate(
+        organisation=acting_supplier(request),
+        by=request.user,
+        kind=payload.kind,
+        title=payload.title,
+        number=payload.number,
+        issuer=payload.issuer,
+        expires_on=payload.expires_on,
+        upload=document,
+    )
+    return Status(201, certificate)
+
+
+@router.delete(
+    "/certificates/{certificate_id}",
+    response={204: None, **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="supplier_certificates_remove",
+    summary="Remove a certificate (admins)",
+)
+def remove_certificate(request, certificate_id: int):
+    certificate = get_object_or_404(
+        selectors.certificates_of(acting_supplier(request)), pk=certificate_id
+    )
+    actions.remove_certificate(certificate=certificate, by=request.user)
+    return Status(204, None)
 
 
 # --- Consortia -------------------------------------------------------------------------------

@@ -198,7 +198,17 @@ class ExclusionDeclaration(models.Model):
         return bool(self.mandatory_grounds)
 
     def is_current(self, at) -> bool:
-        return self.declared_at <= at < self.expires_at
+        """Made by `at`, less than a year old, and answering the grounds in force at `at`: when
+        the grounds change (a new Act or amendment), every supplier is asked to answer again."""
+        return self.declared_at <= at < self.expires_at and not self.answers_outdated_grounds(at)
+
+    def answers_outdated_grounds(self, at) -> bool:
+        """The exclusion grounds in force at `at` are not the ones this declaration answered."""
+        from levelfield.core.clock import UK
+
+        from .exclusions import ground_set_for
+
+        return ground_set_for(at.astimezone(UK).date()).code != self.grounds_version
 
 
 class BidDeclaration(models.Model):

@@ -49,14 +49,19 @@ def _reference(party: dict) -> dict:
     return {"id": party["id"], "name": party["name"]}
 
 
-def award_suppliers(organisation) -> tuple[list[dict], list[dict]]:
+def award_suppliers(organisation, bid=None) -> tuple[list[dict], list[dict]]:
     """(award.suppliers references, parties) for the winner of an award: the supplier, or a
-    consortium followed by each member that accepted."""
+    consortium followed by each member that accepted. With the winning `bid`, a consortium is
+    listed as it bid: the members whose exclusion declarations went with the bid, not one that
+    joined later and was never checked."""
     consortium = selectors.consortium_of(organisation)
     if consortium is None:
         party = supplier_party(organisation)
         return [_reference(party)], [party]
     members = [m for m in consortium.members.all() if m.status == MemberStatus.ACCEPTED]
+    checked = selectors.declared_member_ids(bid) if bid is not None else set()
+    if checked:
+        members = [m for m in members if m.organisation_id in checked]
     liability = consortium.get_liability_display().lower()
     names = ", ".join(m.organisation.name for m in members)
     parties = [

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from levelfield.accounts.models import SUPPLIER_ROLES, Membership, Organisation, Role
 from levelfield.core import clock
 
+from .exclusions import ground_set_by_code
 from .models import (
     PLATFORM_SCHEME,
     BidSubcontractor,
@@ -263,9 +264,155 @@ def associates_of(bid) -> list[Associate]:
     return list(people.values())
 
 
+def declared_member_ids(bid) -> set[int]:
+    """The consortium members whose declarations were attached to `bid` when it was submitted
+    (empty for a bid never submitted)."""
+    from .models import BidDeclaration
+
+    return set(
+        BidDeclaration.objects.filter(bid=bid, role=BidDeclaration.Role.MEMBER).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
 def subcontractors_of(bid) -> QuerySet[BidSubcontractor]:
     return BidSubcontractor.objects.filter(bid=bid).select_related("organisation")
 
 
 def contract_subcontractors(contract) -> QuerySet[ContractSubcontractor]:
     return ContractSubcontractor.objects.filter(contract=contract).select_related("organisation")
+
+
+# --- Exclusion checks for the buyer ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroundAnswer:
+    title: str
+    kind: str  # "mandatory" or "discretionary"
+    details: str
+
+
+@dataclass(frozen=True)
+class ExclusionCheck:
+    """One organisation a submitted bid relies on (the bidder, a consortium member or a
+    subcontractor relied on), its declaration as attached at submission, and any declaration it
+    has made since, which the buyer must weigh before the award (s.57). A member that joined the
+    consortium after the bid was submitted has nothing attached (`declared_at` is None): its
+    newest declaration, if any, is the newer one."""
+
+    organisation: Organisation
+    role_label: str
+    declared_at: datetime | None
+    applies: tuple[GroundAnswer, ...]
+    newer_declared_at: datetime | None = None
+    newer_applies: tuple[GroundAnswer, ...] = ()
+
+    @property
+    def joined_later(self) -> bool:
+        return self.declared_at is None
+
+    @property
+    def mandatory(self) -> bool:
+        return any(a.kind == "mandatory" for a in (*self.applies, *self.newer_applies))
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.joined_later or bool(self.applies or self.newer_applies)
+
+
+def _grounds_that_apply(snapshot: dict) -> tuple[GroundAnswer, ...]:
+    return tuple(
+        GroundAnswer(a["title"], a["kind"], a["details"])
+        for a in snapshot.get("answers", [])
+        if a.get("applies")
+    )
+
+
+def _declared_grounds(declaration: ExclusionDeclaration) -> tuple[GroundAnswer, ...]:
+    by_code = ground_set_by_code(declaration.grounds_version).by_code()
+    return tuple(
+        GroundAnswer(
+            by_code[code].title if code in by_code else code,
+            by_code[code].kind if code in by_code else "",
+            answer["details"],
+        )
+        for code, answer in declaration.answers.items()
+        if answer["applies"]
+    )
+
+
+def exclusion_checks(bids, at: datetime | None = None) -> dict[int, list[ExclusionCheck]]:
+    """For each submitted bid (already scoped to what the reader may open), the exclusion
+    declarations attached to it when it was submitted, with any newer declaration made by `at`
+    (now), then any consortium member that joined after submission. Four queries, however many
+    bids."""
+    from .models import BidDeclaration
+
+    at = at or clock.now()
+    bid_ids = [b.pk for b in bids]
+    supplier_of = {b.pk: b.supplier_id for b in bids}
+    attached = list(
+        BidDeclaration.objects.filter(bid_id__in=bid_ids)
+        .select_related("organisation", "declaration")
+        .order_by("bid_id", "id")
+    )
+    members: dict[int, list[ConsortiumMember]] = {}
+    leads: dict[int, int] = {}
+    for member in (
+        ConsortiumMember.objects.filter(
+            consortium__organisation_id__in=set(supplier_of.values()),
+            status=MemberStatus.ACCEPTED,
+        )
+        .select_related("organisation", "consortium")
+        .order_by("invited_at", "id")
+    ):
+        members.setdefault(member.consortium.organisation_id, []).append(member)
+        leads[member.consortium.organisation_id] = member.consortium.lead_id
+    organisation_ids = {a.organisation_id for a in attached} | {
+        m.organisation_id for rows in members.values() for m in rows
+    }
+    newest: dict[int, ExclusionDeclaration] = {}
+    for declaration in ExclusionDeclaration.objects.filter(
+        organisation_id__in=organisation_ids, declared_at__lte=at
+    ).order_by("organisation_id", "-declared_at", "-id"):
+        newest.setdefault(declaration.organisation_id, declaration)
+
+    def label(bid_id: int, organisation_id: int, role: str) -> str:
+        if role != BidDeclaration.Role.MEMBER:
+            return BidDeclaration.Role(role).label
+        lead = leads.get(supplier_of[bid_id])
+        return "Consortium lead" if organisation_id == lead else "Consortium member"
+
+    checks: dict[int, list[ExclusionCheck]] = {pk: [] for pk in bid_ids}
+    for row in attached:
+        latest = newest.get(row.organisation_id)
+        newer = latest if latest and latest.declared_at > row.declaration.declared_at else None
+        checks[row.bid_id].append(
+            ExclusionCheck(
+                organisation=row.organisation,
+                role_label=label(row.bid_id, row.organisation_id, row.role),
+                declared_at=row.declaration.declared_at,
+                applies=_grounds_that_apply(row.snapshot),
+                newer_declared_at=newer.declared_at if newer else None,
+                newer_applies=_declared_grounds(newer) if newer else (),
+            )
+        )
+    for bid_id in bid_ids:
+        seen = {c.organisation.pk for c in checks[bid_id]}
+        for member in members.get(supplier_of[bid_id], []):
+            if member.organisation_id in seen:
+                continue
+            latest = newest.get(member.organisation_id)
+            checks[bid_id].append(
+                ExclusionCheck(
+                    organisation=member.organisation,
+                    role_label="Joined the consortium after the bid was submitted",
+                    declared_at=None,
+                    applies=(),
+                    newer_declared_at=latest.declared_at if latest else None,
+                    newer_applies=_declared_grounds(latest) if latest else (),
+                )
+            )
+    return checks

@@ -191,3 +191,45 @@ def test_a_bad_date_keeps_what_was_typed(client, kennet):
     assert response.status_code == 200
     assert "Enter the expiry date as day/month/year" in body
     assert "BSI Assurance" in body
+
+
+def test_the_api_adds_lists_and_removes_certificates(client, kennet):
+    from levelfield.accounts.actions import create_api_token
+
+    org, admin = kennet
+    _, secret = create_api_token(user=admin, name="tests")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    with clock.frozen_at(morning(TODAY)):
+        refused = client.post(
+            "/api/supplier/certificates",
+            {"kind": "iso_9001", "issuer": "BSI Assurance", "expires_on": "2026-05-01"},
+            **auth,
+        )
+        assert refused.status_code == 400, refused.content
+        assert "already expired" in refused.json()["message"]
+        added = client.post(
+            "/api/supplier/certificates",
+            {
+                "kind": "cyber_essentials",
+                "number": "CE-77",
+                "issuer": "IASME",
+                "expires_on": "2027-03-31",
+                "document": testing.pdf("ce.pdf"),
+            },
+            **auth,
+        )
+        assert added.status_code == 201, added.content
+    assert added.json()["name"] == "Cyber Essentials"
+    listed = client.get("/api/supplier/certificates", **auth).json()
+    assert [c["number"] for c in listed] == ["CE-77"]
+
+    # A member of staff reads but cannot remove; another supplier cannot see it at all.
+    member = org.memberships.get(user__email="carer@kennet.example").user
+    _, member_secret = create_api_token(user=member, name="tests")
+    url = f"/api/supplier/certificates/{listed[0]['id']}"
+    assert client.delete(url, HTTP_AUTHORIZATION=f"Bearer {member_secret}").status_code == 403
+    _other, other_admin = testing.supplier_with_user()
+    _, other_secret = create_api_token(user=other_admin, name="tests")
+    assert client.delete(url, HTTP_AUTHORIZATION=f"Bearer {other_secret}").status_code == 404
+    assert client.delete(url, **auth).status_code == 204
+    assert not org.certificates.exists()

@@ -164,7 +164,8 @@ def test_create_invite_accept_bid_award(
         (cic_org, BidDeclaration.Role.MEMBER),
     }
 
-    # Kennet accepts later: from then on it sees the bid too.
+    # Kennet accepts later: from then on it sees the bid too, but nothing of it was checked
+    # with the bid, so the buyer is told and the award lists the consortium as it bid.
     actions.respond_to_consortium(member=pending, by=kennet_admin, accept=True)
     assert bid in Bid.objects.for_supplier(kennet_org)
 
@@ -182,6 +183,13 @@ def test_create_invite_accept_bid_award(
         with django_capture_on_commit_callbacks(execute=True):
             [decision] = contract_actions.confirm_award(tender=tender, by=buyer_admin)
         assert decision.winning_bid == bid
+        checks = selectors.exclusion_checks([bid])[bid.pk]
+        assert [(c.organisation, c.role_label) for c in checks] == [
+            (trust_org, "Consortium lead"),
+            (cic_org, "Consortium member"),
+            (kennet_org, "Joined the consortium after the bid was submitted"),
+        ]
+        assert checks[2].joined_later and checks[2].needs_attention
         tender = contract_actions.publish_award_notice(tender=tender, by=officer)
     # Every member's people were told, though the consortium has no people of its own.
     summary_emails = [m for m in mail.outbox if m.subject.startswith("Assessment summary")]
@@ -207,7 +215,6 @@ def test_create_invite_accept_bid_award(
         f"GB-LEVELFIELD-{consortium.organisation.pk}",
         f"GB-LEVELFIELD-{trust_org.pk}",
         f"GB-LEVELFIELD-{cic_org.pk}",
-        f"GB-LEVELFIELD-{kennet_org.pk}",
     ]
     parties = {p["id"]: p for p in data["parties"]}
     consortium_party = parties[supplier_ids[0]]
@@ -532,3 +539,22 @@ def test_the_dashboard_lists_consortium_bids_without_a_query_per_bid(
     assert queries() == one
     body = client.get(reverse("bids:dashboard")).content.decode()
     assert body.count("As the consortium Wessex Care Partnership") == 3
+
+
+def test_a_member_that_declined_cannot_see_the_bid(client, tender, partnership, trust, kennet):
+    (_trust_org, trust_admin), (kennet_org, kennet_admin) = trust, kennet
+    lot = tender.lots.get()
+    bid = fill_in(
+        bid_actions.start_bid(lot=lot, supplier=partnership.organisation, by=trust_admin),
+        trust_admin,
+    )
+    member = partnership.members.get(organisation=kennet_org)
+    actions.respond_to_consortium(member=member, by=kennet_admin, accept=False)
+    assert bid not in Bid.objects.for_supplier(kennet_org)
+    assert not kennet_admin.has_perm("bids.view_bid", bid)
+    assert not kennet_admin.has_perm("bids.change_bid", bid)
+    client.force_login(kennet_admin)
+    assert client.get(reverse("bids:receipt", args=[bid.pk])).status_code == 404
+    assert api_get(client, kennet_admin, f"/supplier/bids/{bid.pk}").status_code == 404
+    page = client.get(reverse("suppliers:consortium", args=[partnership.pk])).content.decode()
+    assert "Declined" in page and "The consortium&#x27;s bids" not in page

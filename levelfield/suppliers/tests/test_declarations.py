@@ -214,3 +214,43 @@ def test_submitting_on_the_page_without_a_declaration_shows_why(client, undeclar
     assert "Newcomer Ltd has no current exclusion declaration" in response.content.decode()
     bid.refresh_from_db()
     assert bid.price == Decimal("90000") and bid.status == BidStatus.DRAFT
+
+
+def test_new_exclusion_grounds_ask_every_supplier_to_answer_again(
+    monkeypatch, client, supplier, tender
+):
+    """A change to the grounds themselves (an amended Act) asks for a new answer, even from a
+    declaration less than a year old; the bid is refused until the supplier answers again."""
+    org, user = supplier
+    bid = draft_bid(tender, org, user)
+    old = selectors.current_declaration(org)
+    changed_on = clock.today_uk() + timedelta(days=2)
+    amended = exclusions.GroundSet(
+        code="PA2023-AMENDED",
+        title="Procurement Act 2023 exclusion grounds, as amended",
+        valid_from=changed_on,
+        source="An amendment (for this test)",
+        valid_for_years=1,
+        grounds=exclusions.PA2023.grounds,
+    )
+    monkeypatch.setattr(exclusions, "GROUND_SETS", (exclusions.PA2023, amended))
+    assert selectors.current_declaration(org) == old  # the old grounds are still in force
+
+    with clock.frozen_at(clock.now() + timedelta(days=3)):
+        assert old.expires_at > clock.now()
+        assert selectors.current_declaration(org) is None
+        with pytest.raises(DomainError) as refused:
+            bid_actions.submit_bid(bid=bid, by=user)
+        assert refused.value.code == "exclusion_declaration"
+        assert "The exclusion grounds have changed" in refused.value.message
+        client.force_login(user)
+        profile = client.get(reverse("suppliers:profile")).content.decode()
+        assert "The exclusion grounds have changed since your declaration" in profile
+        page = client.get(reverse("suppliers:declaration")).content.decode()
+        assert "Out of date" in page and "answer them again below" in page
+
+        renewed = actions.declare_exclusions(organisation=org, by=user, answers=clean_answers())
+        assert renewed.grounds_version == "PA2023-AMENDED"
+        assert selectors.current_declaration(org) == renewed
+        bid_actions.submit_bid(bid=bid, by=user)
+    assert bid.declarations.get().declaration == renewed

@@ -1,5 +1,16 @@
 """A supplier's size is worked out from its staff, turnover and balance sheet at each boundary
-of the SME definition (DOMAIN.md, PPN 001), shown with how, and kept in the profile's size."""
+of the SME definition (DOMAIN.md, PPN 001), shown with how, and kept in the profile's size.
+
+The rule: an organisation is the smallest band whose staff limit it is under AND whose
+turnover OR balance sheet limit it is within; if none, it is large (not an SME).
+
+    micro   fewer than 10 staff,  and turnover up to £2m  or balance sheet up to £2m
+    small   fewer than 50 staff,  and turnover up to £10m or balance sheet up to £10m
+    medium  fewer than 250 staff, and turnover up to £44m or balance sheet up to £38m
+    large   anything else
+
+"Up to" includes the figure itself: £44m exactly is within, £44m and a penny is not.
+"""
 
 from datetime import date
 from decimal import Decimal
@@ -30,6 +41,9 @@ def size_of(staff, turnover=None, balance_sheet=None) -> str:
         (249, 44 * M, 38 * M, "medium"),
         (250, 44 * M, 38 * M, "large"),
         (250, 1 * M, 1 * M, "large"),
+        (249, 44 * M + Decimal("0.01"), 38 * M + Decimal("0.01"), "large"),
+        (249, 44 * M + Decimal("0.01"), None, "large"),
+        (249, None, 38 * M, "medium"),
         # Turnover up to £44m (or balance sheet up to £38m).
         (100, 44 * M, None, "medium"),
         (100, 44 * M + Decimal("0.01"), None, "large"),
