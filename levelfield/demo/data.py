@@ -411,6 +411,14 @@ SOCIAL_VALUE_MEASURES = (
     ("WCC-CG", "Local carers' groups given practical support", "groups", ""),
 )
 SOCIAL_VALUE = {
+    # The open tender values commitments in pounds too, so a supplier drafting a bid sees the
+    # value and the ratio to its price as it types. No commitments yet: bids are open.
+    "Library public computers, printing and Wi-Fi": {
+        "framework": "Wessex social value measures (demo values)",
+        "outcomes": ("G1", "H2"),
+        "commitments": {},
+        "reports": (),
+    },
     HOME_CARE["title"]: {
         "framework": "Wessex social value measures (demo values)",
         # PPN 002 model outcomes the officer picked while drafting.
@@ -1176,12 +1184,14 @@ class _Loader:
         plan = SOCIAL_VALUE.get(spec["title"])
         if plan is None:
             return
-        from levelfield.socialvalue.models import PolicyOutcome
+        from levelfield.socialvalue.models import MeasurementFramework, PolicyOutcome
         from levelfield.socialvalue.selectors import model_for
 
         officer = self.people["officer"]
         rows = "\n".join(",".join(row) for row in SOCIAL_VALUE_MEASURES) + "\n"
-        framework = socialvalue_actions.import_framework(
+        framework = MeasurementFramework.objects.filter(
+            buyer=self.buyer, name=plan["framework"]
+        ).first() or socialvalue_actions.import_framework(
             buyer=self.buyer,
             by=officer,
             name=plan["framework"],

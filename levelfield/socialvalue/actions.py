@@ -245,6 +245,8 @@ def choose_outcomes(
     tender = _locked_draft(lot.tender, by)
     link = TenderSocialValue.objects.select_related("model").filter(tender=tender).first()
     day = clock.today_uk()
+    if selectors.model_lapsed(link, day):
+        link = _drop_lapsed_model(tender, link, by, day)
     if link is None:
         applicable = selectors.models_on(day)
         if not applicable:
@@ -303,6 +305,30 @@ def choose_outcomes(
         outcomes=sorted(o.code for o in outcomes),
     )
     return link
+
+
+def _drop_lapsed_model(tender: Tender, link: TenderSocialValue, by, day: date) -> None:
+    """A draft whose model no longer applies on the day it would commence (PPN 06/20's after 30
+    September 2025) has not commenced, so it may start again from the model in force, once the
+    questions taken from the old model are gone. Its outcomes go with the old model."""
+    if SocialValueQuestion.objects.filter(question__lot__tender=tender).exists():
+        raise InvalidTransition(
+            f"{link.model} does not apply to a procurement commencing on {uk_date(day)}. Remove "
+            "the social value questions taken from it, then choose the outcomes again",
+            code="model_lapsed",
+        )
+    LotOutcome.objects.filter(lot__tender=tender).delete()
+    audit.record(
+        action="socialvalue.model_dropped",
+        obj=tender,
+        actor=by,
+        organisation=tender.buyer,
+        summary=f"{link.model} no longer applies; the outcomes will be chosen again",
+        model=link.model.code,
+        version=link.model.version,
+    )
+    link.delete()
+    return None
 
 
 @transaction.atomic

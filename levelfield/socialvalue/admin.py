@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError
 
 from . import actions
@@ -33,12 +34,80 @@ def _model_of(obj) -> SocialValueModel | None:
     return obj if isinstance(obj, SocialValueModel) else None
 
 
+def _check_not_in_use(obj) -> SocialValueModel | None:
+    """Lock the model `obj` belongs to and refuse the edit if a procurement follows it by now:
+    the permission checks ran when the page was shown."""
+    model = _model_of(obj)
+    if model is not None and model.pk:
+        locked = SocialValueModel.objects.select_for_update().get(pk=model.pk)
+        if locked.tenders.exists():
+            raise PermissionDenied("A procurement follows this model: load a new version")
+    return model
+
+
+def _edited(model: SocialValueModel | None) -> None:
+    """An edited model is no longer the file it was loaded from: forget the file's digest, so
+    loading that file again is refused rather than taken as already loaded."""
+    if model is not None and model.pk:
+        SocialValueModel.objects.filter(pk=model.pk).update(sha256="")
+
+
+def _record_edit(request, obj, verb: str, model, fields=()) -> None:
+    """Every admin edit of a model is audited, like the actions' changes."""
+    audit.record(
+        action="socialvalue.model_edited",
+        obj=model or obj,
+        actor=request.user,
+        summary=f"{verb} {obj._meta.verbose_name} {getattr(obj, 'code', obj)} in the admin",
+        part=obj._meta.model_name,
+        part_id=obj.pk,
+        fields=sorted(fields),
+    )
+
+
 class ModelPartAdmin(admin.ModelAdmin):
-    """Editable by platform admins while no procurement follows the model it belongs to."""
+    """Editable by platform admins while no procurement follows the model it belongs to. The
+    admin's change view runs in a transaction; each save is audited in it."""
 
     def _in_use(self, obj) -> bool:
         model = _model_of(obj)
         return model is not None and model.tenders.exists()
+
+    def save_model(self, request, obj, form, change):
+        model = _check_not_in_use(obj)
+        if isinstance(obj, SocialValueModel) and obj.loaded_at is None:
+            obj.loaded_at, obj.loaded_by = clock.now(), request.user
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            _edited(model or obj)
+        _record_edit(
+            request, obj, "Changed" if change else "Added", model or obj, form.changed_data
+        )
+
+    def delete_model(self, request, obj):
+        model = _check_not_in_use(obj)
+        if model is None or model.pk == obj.pk:
+            # Deleting a whole model: audited against the model before it goes.
+            _record_edit(request, obj, "Deleted", obj)
+        else:
+            _record_edit(request, obj, "Deleted", model)
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            model = _check_not_in_use(obj)
+            _record_edit(request, obj, "Deleted", model)
+            obj.delete()
+        for obj in instances:
+            model = _check_not_in_use(obj)
+            changed = next((f.changed_data for f in formset.forms if f.instance is obj), [])
+            verb = "Added" if obj.pk is None else "Changed"
+            obj.save()
+            _record_edit(request, obj, verb, model, changed)
+        formset.save_m2m()
+        if formset.deleted_objects or instances:
+            _edited(_model_of(form.instance))
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and self._in_use(obj):

@@ -1,5 +1,6 @@
-"""Social value in the JSON API: the models (public), a supplier's commitments, a buyer's view of
-commitments once bids are unsealed, committed against delivered, and report review.
+"""Social value in the JSON API: the models (public), a supplier's commitments and delivery
+reports, a buyer's measurement frameworks, its view of commitments once bids are unsealed,
+committed against delivered, reports waiting for review and their review.
 
 Before the submission deadline the buyer's commitments endpoint answers 404 with code `sealed`;
 commitments are only ever read for buyers through `Bid.objects.unsealed_for_buyer`.
@@ -9,12 +10,14 @@ import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from levelfield.accounts.api_auth import acting_buyer, acting_supplier, api_auth
 from levelfield.bids.models import Bid
 from levelfield.core import clock
-from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, errors
+from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.tenders.api_common import buyer_tender
 
@@ -25,12 +28,16 @@ from .schemas import (
     CommitmentIn,
     CommitmentOut,
     ContractProgressOut,
+    FrameworkOut,
+    FrameworkSummary,
     ModelsOnDateOut,
     PortfolioOut,
+    ReportIn,
     ReportOut,
     ReviewIn,
     SocialValueModelOut,
     SocialValueModelSummary,
+    WaitingReportOut,
 )
 
 router = Router(tags=["Social value"])
@@ -239,3 +246,130 @@ def review(request, report_id: int, payload: ReviewIn):
     return actions.review_report(
         report=item, by=request.user, decision=payload.decision, reason=payload.reason
     )
+
+
+@router.get(
+    "/buyer/reports",
+    auth=api_auth,
+    response={200: list[WaitingReportOut], **errors(*SIGNED_IN_ERRORS)},
+    operation_id="social_value_buyer_reports_waiting",
+    summary="Delivery reports on your contracts waiting for review, oldest first",
+    description="Paginated with `limit` and `offset`.",
+)
+@paginate(Pages)
+def reports_waiting(request):
+    organisation = acting_buyer(request)
+    if not request.user.has_perm("socialvalue.view_portfolio", organisation):
+        raise PermissionDenied("You are not on this buyer's staff")
+    return selectors.reports_waiting(organisation).select_related(
+        "obligation__contract__lot__tender"
+    )
+
+
+@router.get(
+    "/buyer/frameworks",
+    auth=api_auth,
+    response={200: list[FrameworkSummary], **errors(*SIGNED_IN_ERRORS)},
+    operation_id="social_value_buyer_frameworks_list",
+    summary="Your measurement frameworks (proxy tables), newest import first",
+    description="Paginated with `limit` and `offset`.",
+)
+@paginate(Pages)
+def frameworks(request):
+    organisation = acting_buyer(request)
+    if not request.user.has_perm("socialvalue.view_portfolio", organisation):
+        raise PermissionDenied("You are not on this buyer's staff")
+    return selectors.frameworks_of(organisation)
+
+
+@router.get(
+    "/buyer/frameworks/{framework_id}",
+    auth=api_auth,
+    response={200: FrameworkOut, **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="social_value_buyer_frameworks_get",
+    summary="One of your measurement frameworks with its measures and proxy values",
+)
+def framework(request, framework_id: int):
+    organisation = acting_buyer(request)
+    if not request.user.has_perm("socialvalue.view_portfolio", organisation):
+        raise PermissionDenied("You are not on this buyer's staff")
+    item = selectors.framework_of(organisation, framework_id)
+    if item is None:
+        raise Http404("No framework of yours has that number")
+    return item
+
+
+@router.post(
+    "/buyer/frameworks",
+    auth=api_auth,
+    response={201: FrameworkOut, **errors(*SIGNED_IN_ERRORS, 400)},
+    operation_id="social_value_buyer_frameworks_import",
+    summary="Import a measurement framework from CSV or XLSX (multipart form)",
+    description="Columns: code, description, unit and an optional proxy value in pounds. A "
+    "file with any bad row imports nothing: 400 `invalid_framework`, with each bad row in "
+    "`details` as 'Line N: reason'. Importing again under the same name makes a new version.",
+)
+def import_framework(request, name: Form[str], file: File[UploadedFile]):
+    item = actions.import_framework(
+        buyer=acting_buyer(request), by=request.user, name=name, upload=file
+    )
+    return Status(201, item)
+
+
+# ---------------------------------------------------------------------------------------------
+# Supplier: delivery
+
+
+@router.get(
+    "/supplier/contracts",
+    auth=api_auth,
+    response={200: list[ContractProgressOut], **errors(*SIGNED_IN_ERRORS)},
+    operation_id="social_value_supplier_contracts_list",
+    summary="Your signed contracts with social value obligations: committed against delivered",
+    description="Paginated with `limit` and `offset`.",
+)
+@paginate(Pages)
+def supplier_contracts(request):
+    organisation = acting_supplier(request)
+    today = clock.today_uk()
+    return [
+        selectors.contract_progress(c, today) for c in selectors.supplier_contracts(organisation)
+    ]
+
+
+@router.post(
+    "/supplier/contracts/{contract_id}/obligations/{number}/reports",
+    auth=api_auth,
+    response={201: ReportOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
+    operation_id="social_value_supplier_report_submit",
+    summary="Report what was delivered against an obligation in a period (multipart form)",
+    description="Fields `period`, `quantity` and `narrative`, and any number of `evidence` "
+    "files. A report waiting for review, queried or rejected is replaced; an accepted one is "
+    "final (409 `invalid_state`).",
+)
+def submit_report(
+    request,
+    contract_id: int,
+    number: int,
+    payload: Form[ReportIn],
+    evidence: File[list[UploadedFile]] = None,
+):
+    organisation = acting_supplier(request)
+    item = selectors.contract_for(organisation, contract_id)
+    if item is None or item.supplier_id != organisation.pk:
+        raise Http404("No contract of yours has that number")
+    obligation = get_object_or_404(item.social_value_obligations.all(), number=number)
+    period = item.social_value_periods.filter(number=payload.period).first()
+    if period is None:
+        raise DomainError(
+            "Choose one of this contract's reporting periods", code="validation_error"
+        )
+    report = actions.submit_report(
+        obligation=obligation,
+        period=period,
+        by=request.user,
+        quantity=payload.quantity,
+        narrative=payload.narrative,
+        evidence=evidence or [],
+    )
+    return Status(201, report)

@@ -235,3 +235,79 @@ class PortfolioOut(Schema):
 class ReviewIn(Schema):
     decision: str = Field(description="accepted, queried or rejected")
     reason: str
+
+
+class ReportIn(Schema):
+    period: int = Field(description="The reporting period's number on the contract")
+    quantity: Decimal = Field(description="How many were delivered in the period, 0 or more")
+    narrative: str = Field(description="What was delivered, for whom and where")
+
+
+class WaitingReportOut(ReportOut):
+    contract_id: int
+    tender: str
+    supplier: str
+    obligation: int
+    description: str
+    unit: str
+
+    @staticmethod
+    def resolve_contract_id(obj) -> int:
+        return obj.obligation.contract_id
+
+    @staticmethod
+    def resolve_tender(obj) -> str:
+        return obj.obligation.contract.lot.tender.reference
+
+    @staticmethod
+    def resolve_supplier(obj) -> str:
+        return obj.obligation.contract.supplier.name
+
+    @staticmethod
+    def resolve_obligation(obj) -> int:
+        return obj.obligation.number
+
+    @staticmethod
+    def resolve_description(obj) -> str:
+        return obj.obligation.description
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.obligation.unit
+
+
+# ---------------------------------------------------------------------------------------------
+# The buyer's measurement frameworks
+
+
+class MeasureOut(Schema):
+    code: str
+    description: str
+    unit: str
+    proxy_value: DecimalString | None = Field(
+        description="Pounds per unit, where the buyer has one"
+    )
+    line: int = Field(description="The line of the imported file it came from")
+
+
+class FrameworkOut(Schema):
+    id: int
+    name: str
+    version: int
+    source_filename: str
+    sha256: str
+    imported_at: UtcDateTime
+    measures: list[MeasureOut]
+
+    @staticmethod
+    def resolve_measures(obj) -> list:
+        return list(obj.measures.all())
+
+
+class FrameworkSummary(Schema):
+    id: int
+    name: str
+    version: int
+    source_filename: str
+    imported_at: UtcDateTime
+    measure_count: int

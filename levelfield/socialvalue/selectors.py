@@ -16,6 +16,7 @@ from levelfield.bids.models import Bid
 from levelfield.contracts.models import Contract, ContractStatus
 from levelfield.core import clock
 from levelfield.core.policy import PolicyVersion, policy_by_code, policy_for
+from levelfield.core.templatetags.govuk import uk_date
 from levelfield.tenders.criteria import WeightCheck, check_weights
 from levelfield.tenders.models import Lot, Question, Tender
 
@@ -229,12 +230,46 @@ def proposals_for(lot: Lot, *, per: str = PER_OUTCOME, total: Decimal | None = N
     ]
 
 
+def model_policy(tender: Tender) -> PolicyVersion | None:
+    """The policy whose weight rule goes with the social value model the tender follows (PPN
+    06/20's or PPN 002's, or the one a loaded model names), or None when it follows none yet.
+    The publish action judges a tender by it, so the rule follows the model version."""
+    code = (
+        TenderSocialValue.objects.filter(tender=tender)
+        .values_list("model__policy_code", flat=True)
+        .first()
+    )
+    return policy_by_code(code) if code else None
+
+
 def policy_for_tender(tender: Tender) -> PolicyVersion:
-    """The policy whose weight rule applies: the one fixed at publication, else the one in force
-    today, exactly as the publish action decides."""
+    """The policy whose weight rule applies: the one fixed at publication, else the one of the
+    tender's social value model, else the one in force today, exactly as the publish action
+    decides."""
     if tender.policy_version:
         return policy_by_code(tender.policy_version)
-    return policy_for(clock.today_uk())
+    return model_policy(tender) or policy_for(clock.today_uk())
+
+
+def model_lapsed(link: TenderSocialValue | None, day: date) -> bool:
+    """Whether a draft's model no longer applies to a procurement commencing on `day` (say PPN
+    06/20's, chosen on 30 September 2025, for a tender published on 1 October 2025)."""
+    return link is not None and not link.model.valid_on(day)
+
+
+def publication_problems(tender: Tender, day: date) -> list[str]:
+    """What stops a draft commencing on `day` for social value reasons: the model it follows must
+    apply on its commencement date. Called by the tenders publish action."""
+    link = link_of(tender)
+    if not model_lapsed(link, day):
+        return []
+    applicable = models_on(day)
+    now = " or ".join(m.title for m in applicable) or "no model"
+    return [
+        f"Its social value questions follow {link.model.title} (version {link.model.version}), "
+        f"which does not apply to a procurement commencing on {uk_date(day)}. Remove the social "
+        f"value questions taken from it and choose the outcomes again: {now} applies now"
+    ]
 
 
 def weight_check(

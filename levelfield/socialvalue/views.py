@@ -84,6 +84,7 @@ def lot_page(request, pk: int, lot_id: int):
             "tender": tender,
             "lot": lot,
             "link": link,
+            "lapsed": is_draft and selectors.model_lapsed(link, clock.today_uk()),
             "day": selectors.commencement_day(tender),
             "default_model": None if link else selectors.model_for(clock.today_uk()),
             "policy": selectors.policy_for_tender(tender),
@@ -111,6 +112,10 @@ def outcomes(request, pk: int, lot_id: int):
     if refused := _draft_only(request, tender, lot):
         return refused
     link = selectors.link_of(tender)
+    # A draft whose model lapsed before it commenced chooses again from the models in force.
+    lapsed = link if selectors.model_lapsed(link, clock.today_uk()) else None
+    if lapsed is not None:
+        link = None
     applicable = [] if link else selectors.models_on(clock.today_uk())
     if link is not None:
         model = link.model
@@ -118,7 +123,7 @@ def outcomes(request, pk: int, lot_id: int):
         return render(
             request,
             "socialvalue/buyer/outcomes.html",
-            {"tender": tender, "lot": lot, "form": None, "model": None},
+            {"tender": tender, "lot": lot, "form": None, "model": None, "lapsed": lapsed},
         )
     else:
         wanted = request.POST.get("model") or request.GET.get("model")
@@ -167,6 +172,7 @@ def outcomes(request, pk: int, lot_id: int):
             "form": form,
             "model": model,
             "link": link,
+            "lapsed": lapsed,
             "others": [m for m in applicable if m.pk != model.pk],
         },
     )

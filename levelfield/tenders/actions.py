@@ -10,7 +10,7 @@ from levelfield.core import audit, clock
 from levelfield.core.errors import DeadlinePassed, DomainError, InvalidTransition, RuleFailed
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
-from levelfield.core.policy import policy_by_code, policy_for
+from levelfield.core.policy import PolicyVersion, policy_by_code, policy_for
 from levelfield.core.uploads import check_upload
 
 from . import barriers, ocds, selectors
@@ -449,12 +449,24 @@ def remove_document(*, document: TenderDocument, by) -> None:
     document.delete()
 
 
+def commencement_policy(tender: Tender, day) -> PolicyVersion:
+    """The policy a draft commencing on `day` is judged by: the one that goes with the social
+    value model it follows (a procurement keeps its model for life), else the one in force."""
+    # Imported here: socialvalue builds on tenders (same floor), not the other way round.
+    from levelfield.socialvalue import selectors as social_value
+
+    return social_value.model_policy(tender) or policy_for(day)
+
+
 def publication_problems(tender: Tender, *, at: datetime | None = None) -> list[str]:
     """Everything that stops a tender being published, each as a sentence saying which rule
     failed. Empty when it can be published."""
+    from levelfield.socialvalue import selectors as social_value
+
     at = at or clock.now()
-    policy = policy_for(at.astimezone(clock.UK).date())
-    problems = []
+    day = at.astimezone(clock.UK).date()
+    policy = commencement_policy(tender, day)
+    problems = social_value.publication_problems(tender, day)
     if not tender.cpv_codes.exists():
         problems.append("Add at least one CPV code")
     if tender.estimated_value is None:
@@ -505,7 +517,7 @@ def publish_tender(*, tender: Tender, by) -> Tender:
             code="publish_refused",
             details=problems,
         )
-    tender.policy_version = policy_for(clock.today_uk()).code
+    tender.policy_version = commencement_policy(tender, now.astimezone(clock.UK).date()).code
     tender.transition(Status.PUBLISHED)
     tender.save()
     _index_for_search(tender)

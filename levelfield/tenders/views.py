@@ -19,7 +19,7 @@ from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError, RuleFailed
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
-from levelfield.core.policy import policy_by_code, policy_for
+from levelfield.core.policy import policy_by_code
 
 from . import actions, barriers
 from .criteria import check_weights
@@ -55,7 +55,7 @@ def _policy(tender: Tender):
     """The policy the tender is judged by: the version recorded at publication, else today's."""
     if tender.policy_version:
         return policy_by_code(tender.policy_version)
-    return policy_for(clock.today_uk())
+    return actions.commencement_policy(tender, clock.today_uk())
 
 
 # -- dashboard ----------------------------------------------------------------------------------

@@ -404,3 +404,66 @@ def test_a_contract_without_commitments_has_no_obligations(
     )
     assert not Obligation.objects.filter(contract=contract).exists()
     assert not Release.objects.filter(tags=["implementation"]).exists()
+
+
+def test_through_the_api_the_supplier_reports_with_evidence_and_the_buyer_reviews(
+    client, contract, supplier, officer
+):
+    from levelfield.accounts.actions import create_api_token
+
+    org, user = supplier
+    _, supplier_secret = create_api_token(user=user, name="supplier")
+    _, buyer_secret = create_api_token(user=officer, name="buyer")
+    as_supplier = {"HTTP_AUTHORIZATION": f"Bearer {supplier_secret}"}
+    as_buyer = {"HTTP_AUTHORIZATION": f"Bearer {buyer_secret}"}
+    period = contract.social_value_periods.get(number=1)
+    with clock.frozen_at(at(period.starts_on + timedelta(days=20))):
+        listed = client.get("/api/social-value/supplier/contracts", **as_supplier).json()
+        assert listed["count"] == 1
+        [row] = listed["items"]
+        assert [o["committed"] for o in row["obligations"]] == ["6.00", "200.00", "5.00"]
+        url = f"/api/social-value/supplier/contracts/{contract.pk}/obligations/1/reports"
+        response = client.post(
+            url,
+            {
+                "period": "1",
+                "quantity": "2",
+                "narrative": "Two apprentices started.",
+                "evidence": [testing.pdf("agreements.pdf"), testing.pdf("register.pdf")],
+            },
+            **as_supplier,
+        )
+        assert response.status_code == 201, response.content
+        report = DeliveryReport.objects.get(pk=response.json()["id"])
+        assert (report.quantity, report.evidence.count()) == (Decimal("2"), 2)
+        # A period the contract does not have, or a bad number, is refused and stores nothing.
+        for bad in ({"period": "99", "quantity": "1"}, {"period": "1", "quantity": "-1"}):
+            response = client.post(
+                url.replace("/obligations/1/", "/obligations/2/"),
+                {"narrative": "x", **bad},
+                **as_supplier,
+            )
+            assert response.status_code in (400, 422), response.content
+        assert DeliveryReport.objects.count() == 1
+        # The buyer cannot report; the buyer sees it waiting, and accepts it.
+        assert client.post(url, {"period": "1", "quantity": "1", "narrative": "x"}, **as_buyer)
+        assert DeliveryReport.objects.count() == 1
+        waiting = client.get("/api/social-value/buyer/reports", **as_buyer).json()
+        assert [(r["id"], r["obligation"], r["quantity"]) for r in waiting["items"]] == [
+            (report.pk, 1, "2.00")
+        ]
+        response = client.post(
+            f"/api/social-value/buyer/reports/{report.pk}/review",
+            {"decision": "accepted", "reason": "Agreements seen."},
+            content_type="application/json",
+            **as_buyer,
+        )
+        assert response.json()["status"] == "accepted"
+        assert client.get("/api/social-value/buyer/reports", **as_buyer).json()["count"] == 0
+        # The supplier's list now shows it delivered.
+        assert (
+            client.get("/api/social-value/supplier/contracts", **as_supplier).json()["items"][0][
+                "obligations"
+            ][0]["delivered"]
+            == "2.00"
+        )

@@ -39,3 +39,9 @@ def test_the_demo_has_commitments_obligations_and_reports():
     assert totals.committed_value == Decimal("96600.00")
     assert totals.delivered_value == Decimal("8400.00")  # 3 x £2,800 accepted
     assert totals.unvalued == 1
+    # The open tender values commitments with the same framework, so a supplier drafting a bid
+    # sees pounds as it types.
+    library = Tender.objects.get(status=Status.PUBLISHED, title__startswith="Library")
+    open_link = selectors.link_of(library)
+    assert open_link.framework == link.framework
+    assert any(m.proxy_value for m in selectors.measures_for(library))

@@ -142,3 +142,38 @@ def test_another_buyers_framework_is_not_found(client, buyer, officer):
     other = testing.buyer_org("Other Council")
     client.force_login(testing.member(other, Role.BUYER_OFFICER))
     assert client.get(reverse("socialvalue:framework", args=[framework.pk])).status_code == 404
+
+
+def test_the_api_imports_a_framework_and_a_malformed_one_changes_nothing(client, buyer, officer):
+    from levelfield import testing
+    from levelfield.accounts.actions import create_api_token
+    from levelfield.accounts.models import Role
+
+    _, secret = create_api_token(user=officer, name="frameworks")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    url = "/api/social-value/buyer/frameworks"
+    response = client.post(url, {"name": "Ours", "file": csv_upload(MEASURES)}, **auth)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["name"], body["version"]) == ("Ours", 1)
+    assert [(m["code"], m["proxy_value"]) for m in body["measures"]] == [
+        ("APP", "2500.00"),
+        ("VOL", "15.50"),
+        ("CO2", None),
+    ]
+    counts = MeasurementFramework.objects.count(), Measure.objects.count()
+    response = client.post(url, {"name": "Ours", "file": csv_upload(MALFORMED)}, **auth)
+    assert response.status_code == 400
+    refused = response.json()
+    assert refused["code"] == "invalid_framework"
+    assert refused["details"][0] == "Line 3: the code is missing" and len(refused["details"]) == 6
+    assert (MeasurementFramework.objects.count(), Measure.objects.count()) == counts
+    listed = client.get(url, **auth).json()
+    assert (listed["count"], listed["items"][0]["measure_count"]) == (1, 3)
+    assert client.get(f"{url}/{body['id']}", **auth).json()["measures"][0]["line"] == 2
+    # Another buyer's staff find nothing of it.
+    other = testing.member(testing.buyer_org("Other Council"), Role.BUYER_ADMIN)
+    _, theirs = create_api_token(user=other, name="other")
+    assert (
+        client.get(f"{url}/{body['id']}", HTTP_AUTHORIZATION=f"Bearer {theirs}").status_code == 404
+    )

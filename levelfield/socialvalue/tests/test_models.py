@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from levelfield import testing
+from levelfield.accounts.actions import create_api_token
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, RuleFailed
 from levelfield.socialvalue import actions, loader, selectors
@@ -21,6 +22,7 @@ from levelfield.socialvalue.models import (
     SubCriterion,
     TenderSocialValue,
 )
+from levelfield.tenders import actions as tender_actions
 
 from .conftest import adopt
 
@@ -242,3 +244,145 @@ def test_the_api_says_which_models_apply_on_a_date(client):
     tree = client.get(f"/api/social-value/models/{model.pk}").json()
     assert len(tree["themes"]) == 5
     assert tree["themes"][1]["outcomes"][0]["criteria"][0]["metrics"][0]["unit"]
+
+
+def test_a_draft_commences_when_published_so_ppn_06_20_chosen_on_30_september_cannot_publish_on_1_october(  # noqa: E501
+    client, buyer, officer
+):
+    """The model is chosen by the commencement date, and a draft commences when it is
+    published: PPN 06/20's model picked on 30 September 2025 stops the draft being published on
+    1 October 2025 (page, API and publish action say so), until the buyer removes the questions
+    taken from it and chooses again from PPN 002's."""
+    old = SocialValueModel.objects.get(code="PPN-06-20")
+    with clock.frozen_at(uk_noon(date(2025, 9, 30))):
+        tender = testing.draft_tender(
+            buyer=buyer, by=officer, price_weight=40, questions=(("quality", 50),)
+        )
+        lot = tender.lots.get()
+        actions.choose_outcomes(
+            lot=lot,
+            by=officer,
+            outcomes=list(PolicyOutcome.objects.filter(theme__model=old)[:1]),
+            model=old,
+        )
+        adopt(lot, officer)
+        # The weight rule follows the model version: PPN 06/20's, although PPN 002 is in force.
+        assert selectors.policy_for_tender(tender).code == "PPN-06-20"
+        assert tender_actions.publication_problems(tender) == []
+    with clock.frozen_at(uk_noon(date(2025, 10, 1))):
+        problems = tender_actions.publication_problems(tender)
+        assert len(problems) == 1
+        assert "does not apply to a procurement commencing on 1 October 2025" in problems[0]
+        with pytest.raises(RuleFailed) as refused:
+            tender_actions.publish_tender(tender=tender, by=officer)
+        assert refused.value.details == problems
+        _, secret = create_api_token(user=officer, name="boundary")
+        body = client.get(
+            f"/api/buyer/tenders/{tender.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        ).json()
+        assert body["publication_problems"] == problems
+        client.force_login(officer)
+        page = client.get(reverse("socialvalue:lot", args=[tender.pk, lot.pk])).content.decode()
+        assert "no longer applies to a procurement commencing today" in page
+        # Choosing again is refused while questions from the old model remain ...
+        with pytest.raises(InvalidTransition) as kept:
+            actions.choose_outcomes(
+                lot=lot,
+                by=officer,
+                outcomes=list(PolicyOutcome.objects.filter(theme__model__code="PPN-002")[:1]),
+            )
+        assert kept.value.code == "model_lapsed"
+        # ... and once they are removed, the draft follows PPN 002's model and publishes.
+        for question in lot.questions.filter(kind="social_value"):
+            tender_actions.remove_question(question=question, by=officer)
+        outcomes_url = reverse("socialvalue:outcomes", args=[tender.pk, lot.pk])
+        assert "no longer applies" in client.get(outcomes_url).content.decode()
+        new = PolicyOutcome.objects.filter(theme__model__code="PPN-002").first()
+        response = client.post(
+            outcomes_url, {"outcomes": [new.pk], "framework": "", "reporting_months": "3"}
+        )
+        assert response.status_code == 302, response.content.decode()
+        assert selectors.link_of(tender).model.code == "PPN-002"
+        adopt(lot, officer)
+        published = tender_actions.publish_tender(tender=tender, by=officer)
+    assert published.policy_version == "PPN-002"
+
+
+def test_a_tender_published_with_ppn_06_20_in_the_overlap_is_judged_by_ppn_06_20(buyer, officer):
+    old = SocialValueModel.objects.get(code="PPN-06-20")
+    with clock.frozen_at(uk_noon(date(2025, 6, 2))):
+        tender = testing.draft_tender(
+            buyer=buyer, by=officer, price_weight=40, questions=(("quality", 50),)
+        )
+        lot = tender.lots.get()
+        actions.choose_outcomes(
+            lot=lot,
+            by=officer,
+            outcomes=list(PolicyOutcome.objects.filter(theme__model=old)[:1]),
+            model=old,
+        )
+        adopt(lot, officer)
+        published = tender_actions.publish_tender(tender=tender, by=officer)
+    assert published.policy_version == "PPN-06-20"
+    # Published, it keeps its model and its rule after 1 October 2025.
+    with clock.frozen_at(uk_noon(date(2025, 11, 3))):
+        assert selectors.link_of(published).model == old
+        assert selectors.policy_for_tender(published).code == "PPN-06-20"
+
+
+def admin_form_data(page, **changes) -> dict:
+    """What the admin change page would post back unchanged, with `changes` to its main form."""
+    data = {}
+
+    def put(form, name, value):
+        if value is None or value is False:
+            return
+        data[form.add_prefix(name)] = value.isoformat() if isinstance(value, date) else value
+
+    form = page.context["adminform"].form
+    for name in form.fields:
+        put(form, name, form[name].value())
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = value
+        for item in formset.forms:
+            for name in item.fields:
+                put(item, name, item[name].value())
+    data.update(changes)
+    return data
+
+
+def test_a_platform_admin_edits_a_model_no_procurement_follows_and_the_edit_is_audited(
+    client, buyer, officer
+):
+    from levelfield.core.models import AuditEvent
+
+    model, _ = actions.load_model(raw=newer_ppn002("6"))
+    outcome = PolicyOutcome.objects.filter(theme__model=model).first()
+    admin = testing.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:socialvalue_policyoutcome_change", args=[outcome.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b'name="text"' in page.content
+    response = client.post(url, admin_form_data(page, text="Better jobs, in our words"))
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors,
+        [f.errors for i in response.context["inline_admin_formsets"] for f in i.formset.forms],
+        [i.formset.non_form_errors() for i in response.context["inline_admin_formsets"]],
+    )
+    outcome.refresh_from_db()
+    assert outcome.text == "Better jobs, in our words"
+    event = AuditEvent.objects.get(action="socialvalue.model_edited")
+    assert (event.object_id, event.actor, event.data["fields"]) == (str(model.pk), admin, ["text"])
+    # Edited, the model is no longer the file it came from: that file cannot be loaded over it.
+    with pytest.raises(DomainError):
+        actions.load_model(raw=newer_ppn002("6"))
+    # Once a procurement follows the model, an edit posted from a page opened before is refused.
+    tender = testing.draft_tender(buyer=buyer, by=officer)
+    page = client.get(url)
+    actions.choose_outcomes(lot=tender.lots.get(), by=officer, outcomes=[outcome], model=model)
+    response = client.post(url, admin_form_data(page, text="Changed under a procurement"))
+    assert response.status_code == 403
+    outcome.refresh_from_db()
+    assert outcome.text == "Better jobs, in our words"
