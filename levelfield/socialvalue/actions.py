@@ -734,8 +734,8 @@ def submit_report(
         .filter(obligation=obligation, period=period)
         .first()
     )
-    if report is not None and report.status == ReportStatus.ACCEPTED:
-        raise InvalidTransition("This report has been accepted, so it cannot change")
+    if report is not None:
+        report.check_transition(ReportStatus.SUBMITTED)
     digests = []
     for upload in evidence:
         try:
@@ -747,7 +747,7 @@ def submit_report(
         report = DeliveryReport(obligation=obligation, period=period)
     report.quantity = quantity
     report.narrative = narrative
-    report.status = ReportStatus.SUBMITTED
+    report.transition(ReportStatus.SUBMITTED)
     report.submitted_at = now
     report.submitted_by = by
     report.reviewed_at = None
@@ -798,17 +798,14 @@ def review_report(*, report: DeliveryReport, by, decision: str, reason: str) -> 
         .select_related("obligation__contract__lot__tender__buyer", "period")
         .get(pk=report.pk)
     )
-    if report.status != ReportStatus.SUBMITTED:
-        raise InvalidTransition(
-            "Only a report waiting for review can be accepted, queried or rejected"
-        )
     if decision not in DECISIONS:
         raise DomainError("Choose accept, query or reject", code="validation_error")
+    report.check_transition(decision)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Give the reason for your decision", code="validation_error")
     now = clock.now()
-    report.status = decision
+    report.transition(decision)
     report.reviewed_at = now
     report.save(update_fields=["status", "reviewed_at"])
     ReportReview.objects.create(report=report, decision=decision, reason=reason, by=by, at=now)

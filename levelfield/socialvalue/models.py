@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from levelfield.accounts.models import Organisation
 from levelfield.bids.models import Bid
 from levelfield.contracts.models import Contract
+from levelfield.core.errors import InvalidTransition
 from levelfield.tenders.models import Lot, Question, Tender
 
 # ---------------------------------------------------------------------------------------------
@@ -381,6 +382,28 @@ class ReportStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+# A delivery report's lifecycle as a table. "" is a report not yet sent. The supplier may send
+# a report again while it waits, or after it was queried or rejected; an accepted one is final.
+REPORT_ALLOWED: dict[str, set[str]] = {
+    "": {ReportStatus.SUBMITTED},
+    ReportStatus.SUBMITTED: {
+        ReportStatus.SUBMITTED,
+        ReportStatus.ACCEPTED,
+        ReportStatus.QUERIED,
+        ReportStatus.REJECTED,
+    },
+    ReportStatus.QUERIED: {ReportStatus.SUBMITTED},
+    ReportStatus.REJECTED: {ReportStatus.SUBMITTED},
+    ReportStatus.ACCEPTED: set(),
+}
+REPORT_REFUSED = {
+    ReportStatus.SUBMITTED: "This report has been accepted, so it cannot change",
+    ReportStatus.ACCEPTED: "Only a report waiting for review can be accepted, queried or rejected",
+    ReportStatus.QUERIED: "Only a report waiting for review can be accepted, queried or rejected",
+    ReportStatus.REJECTED: "Only a report waiting for review can be accepted, queried or rejected",
+}
+
+
 class DeliveryReport(models.Model):
     """What the supplier says it delivered against one obligation in one period. Only accepted
     reports count as delivered."""
@@ -406,6 +429,15 @@ class DeliveryReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report on {self.obligation} for {self.period}"
+
+    def check_transition(self, target: str) -> None:
+        if target not in REPORT_ALLOWED[self.status]:
+            raise InvalidTransition(REPORT_REFUSED[target])
+
+    def transition(self, target: str) -> None:
+        """The one place a report's status changes. Callers are action functions."""
+        self.check_transition(target)
+        self.status = target
 
 
 class ReportEvidence(models.Model):

@@ -19,7 +19,7 @@ from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.opendata.models import Record, Release
 from levelfield.socialvalue import actions, selectors
-from levelfield.socialvalue.models import DeliveryReport, Obligation, ReportStatus
+from levelfield.socialvalue.models import REPORT_ALLOWED, DeliveryReport, Obligation, ReportStatus
 from levelfield.tenders import actions as tender_actions
 
 from .conftest import commit, social_value_tender
@@ -467,3 +467,21 @@ def test_through_the_api_the_supplier_reports_with_evidence_and_the_buyer_review
             ][0]["delivered"]
             == "2.00"
         )
+
+
+# -- the report lifecycle table -----------------------------------------------------------------
+
+REPORT_STATES = ["", *ReportStatus.values]
+
+
+@pytest.mark.parametrize("current", REPORT_STATES)
+@pytest.mark.parametrize("target", ReportStatus.values)
+def test_a_report_moves_only_as_its_table_allows(current, target):
+    report = DeliveryReport(status=current)
+    if target in REPORT_ALLOWED[current]:
+        report.transition(target)
+        assert report.status == target
+    else:
+        with pytest.raises(InvalidTransition):
+            report.transition(target)
+        assert report.status == current
