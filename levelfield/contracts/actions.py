@@ -255,9 +255,9 @@ def sign_contract(*, contract: Contract, by) -> Contract:
     require(by, "contracts.sign_contract", tender, "Only a buyer admin can sign a contract")
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    if contract.status != ContractStatus.RECORDED:
+    if contract.status == ContractStatus.SIGNED:
         raise InvalidTransition("This contract is already signed")
-    contract.status = ContractStatus.SIGNED
+    contract.transition(ContractStatus.SIGNED)
     contract.signed_by = by
     contract.signed_at = clock.now()
     contract.save()

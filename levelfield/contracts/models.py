@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from levelfield.accounts.models import Organisation
 from levelfield.bids.models import Bid
+from levelfield.core.errors import InvalidTransition
 from levelfield.tenders.models import Lot
 
 
@@ -37,6 +38,13 @@ class ContractStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
+# The contract lifecycle as a table; changes, termination and completion will extend it.
+CONTRACT_ALLOWED: dict[str, set[str]] = {
+    ContractStatus.RECORDED: {ContractStatus.SIGNED},
+    ContractStatus.SIGNED: set(),
+}
+
+
 class Contract(models.Model):
     award = models.OneToOneField(AwardDecision, on_delete=models.PROTECT, related_name="contract")
     lot = models.OneToOneField(Lot, on_delete=models.PROTECT, related_name="contract")
@@ -68,3 +76,12 @@ class Contract(models.Model):
                 name="signed_contract_has_date",
             ),
         ]
+
+    def transition(self, target: str) -> None:
+        """The one place a contract's status changes. Callers are action functions."""
+        if target not in CONTRACT_ALLOWED[self.status]:
+            raise InvalidTransition(
+                f"A contract that is {ContractStatus(self.status).label.lower()} cannot become "
+                f"{ContractStatus(target).label.lower()}"
+            )
+        self.status = target

@@ -9,6 +9,7 @@ from django.urls import reverse
 from levelfield import testing
 from levelfield.contracts import actions as contract_actions
 from levelfield.core import clock
+from levelfield.core.errors import InvalidTransition
 from levelfield.opendata.models import Release
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import ocds as tender_ocds
@@ -51,6 +52,8 @@ def test_award_and_contract_become_public_with_their_releases(
             end_date=tender.contract_end,
         )
         contract_actions.sign_contract(contract=contract, by=buyer_admin)
+        with pytest.raises(InvalidTransition, match="already signed"):
+            contract_actions.sign_contract(contract=contract, by=buyer_admin)
     body = client.get(page).content.decode()
     assert "£99,000" in body and record_link in body
     tags = list(
