@@ -5,9 +5,10 @@
 
 Creates the database if it does not exist, migrates it, then bulk-inserts the tenders with
 their CPV codes and writes their search documents in one UPDATE, as `publish_tender` would
-one by one. Bench data only: product code never writes models like this. Deterministic for a
-given --seed. Tenders are spread over the last three years; those whose deadline is still ahead
-are open (about 2% of them, as on a real portal), the rest closed, awarded or cancelled.
+one by one; then stores the table in publication order, as a live portal's would be. Bench data
+only: product code never writes models like this. Deterministic for a given --seed. Tenders are
+spread over the last three years; those whose deadline is still ahead are open (about 4% of
+them), the rest closed, awarded or cancelled.
 """
 
 import argparse
@@ -377,6 +378,10 @@ def main() -> None:
     print(f" inserted in {time.monotonic() - started:.0f} s")
     Tender.objects.update(search_vector=search_document())
     with connection.cursor() as cursor:
+        # A live portal stores tenders roughly in the order they are published; these were
+        # made in random order. Rewriting the table in publication order (newest first) gives
+        # it that layout, and drops the old row versions the UPDATE above left behind.
+        cursor.execute("CLUSTER tenders_tender USING tender_published_newest")
         cursor.execute("VACUUM ANALYZE tenders_tender")
         cursor.execute("VACUUM ANALYZE tenders_tendercpv")
     open_now = Tender.objects.open_for_bids().count()

@@ -109,7 +109,9 @@ def send_digest(*, user, at: datetime | None = None) -> list:
     for search in searches:
         if search.checked_until >= at:
             continue
-        matches = new_matches(search, until=at).exclude(pk__in=[t.pk for t in sent])
+        # What this run sent for an earlier search is already recorded in AlertSent, which
+        # new_matches leaves out.
+        matches = new_matches(search, until=at)
         shown = list(matches[: DIGEST_LIMIT + 1])
         more = 0
         if len(shown) > DIGEST_LIMIT:

@@ -2,12 +2,11 @@
 search as the page and the API (`tenders.selectors.search_opportunities`), with its stored
 parameters read by the page's own form, so the three can never disagree."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
 from levelfield.tenders.forms_public import OpportunitySearchForm
-from levelfield.tenders.models import Tender
 from levelfield.tenders.selectors import OPEN, search_opportunities
 
 from .models import AlertSent, SavedSearch
@@ -22,10 +21,22 @@ def saved_searches_for(user) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user).order_by("created_at", "id")
 
 
-def new_matches(saved_search: SavedSearch, *, until: datetime) -> QuerySet[Tender]:
+# How far before its last check a digest looks again. A tender's publication moment is taken
+# inside the transaction that publishes it, so a tender published just before one digest ran
+# may become visible only after it: looking back this far finds it next time, and the record
+# of what was sent (AlertSent) keeps anything from being sent twice.
+LOOKBACK = timedelta(hours=1)
+
+
+def new_matches(saved_search: SavedSearch, *, until: datetime):
     """Opportunities matching the search that were published since it was last checked (up to
-    `until`), still open for bids, and never sent to its owner before."""
+    `until`, and never before the search was saved), still open for bids, and never sent to
+    its owner before."""
     filters = {**search_form(saved_search.params).filters(), "status": OPEN}
+    since = max(saved_search.created_at, saved_search.checked_until - LOOKBACK)
     return search_opportunities(
-        **filters, published_after=saved_search.checked_until, published_before=until
-    ).exclude(pk__in=AlertSent.objects.filter(user_id=saved_search.user_id).values("tender_id"))
+        **filters,
+        published_after=since,
+        published_before=until,
+        excluding=AlertSent.objects.filter(user_id=saved_search.user_id).values("tender_id"),
+    )

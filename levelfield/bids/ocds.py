@@ -1,40 +1,43 @@
-"""Bid statistics per lot for OCDS (bid extension): counts only, published once bids are open."""
+"""Bid statistics for OCDS (bid extension): counts only, published once bids are open. One set
+per lot (`relatedLot`), and one for the whole tender (no `relatedLot`) when it has several lots.
+The counts are those the buyer sees (bids/statistics.py)."""
 
 from levelfield.core import clock
 from levelfield.core.ocds import ocds_datetime
 
-from .models import Bid
-from .statistics import consortium_ids
+from .statistics import BidCounts, published
+
+# bids and smeBids are codes of the bid extension's statistic codelist; vcseBids and
+# consortiumBids extend that open codelist in the same style.
+MEASURES = (
+    ("bids", "bids"),
+    ("smeBids", "sme_bids"),
+    ("vcseBids", "vcse_bids"),
+    ("consortiumBids", "consortium_bids"),
+)
 
 
 def statistics(tender) -> list[dict]:
-    if not tender.bids_unsealed:
+    counts = published(tender)
+    if counts is None:
         return []
-    bids = list(
-        Bid.objects.unsealed()
-        .filter(lot__tender=tender)
-        .select_related("lot", "supplier__supplier_profile")
-    )
     at = ocds_datetime(tender.submission_deadline or clock.now())
-    consortia = consortium_ids(b.supplier_id for b in bids)
-    rows = []
-    for lot in tender.lots.all():
-        lot_bids = [b for b in bids if b.lot_id == lot.pk]
-        profiles = [getattr(b.supplier, "supplier_profile", None) for b in lot_bids]
-        counts = {
-            "bids": len(lot_bids),
-            "smeBids": sum(1 for p in profiles if p is not None and p.is_sme),
-            "vcseBids": sum(1 for p in profiles if p is not None and p.is_vcse),
-            "consortiumBids": sum(1 for b in lot_bids if b.supplier_id in consortia),
-        }
-        for measure, value in counts.items():
-            rows.append(
-                {
-                    "id": f"{lot.number}-{measure}",
-                    "measure": measure,
-                    "value": value,
-                    "date": at,
-                    "relatedLot": str(lot.number),
-                }
-            )
-    return rows
+
+    def rows(prefix: str, numbers: BidCounts, lot: str | None) -> list[dict]:
+        return [
+            {
+                "id": f"{prefix}-{measure}",
+                "measure": measure,
+                "value": getattr(numbers, field),
+                "date": at,
+                **({"relatedLot": lot} if lot else {}),
+            }
+            for measure, field in MEASURES
+        ]
+
+    release_rows = []
+    for row in counts.lots:
+        release_rows += rows(str(row.lot.number), row.counts, str(row.lot.number))
+    if len(counts.lots) > 1:
+        release_rows += rows("all", counts.total, None)
+    return release_rows

@@ -2,7 +2,8 @@
 
 Counts only, never who bid, and only once the bids are unsealed: the buyer's numbers start from
 `Bid.objects.unsealed_for_buyer`, so before the submission deadline there is nothing to count.
-The same counts are published with the award notice (bids/ocds.py).
+The same counts are published with the award notice (bids/ocds.py) and, from then on, shown on
+the public opportunity page (`published`).
 """
 
 from dataclasses import dataclass
@@ -67,6 +68,20 @@ def for_buyer(tender, organisation) -> TenderStatistics | None:
         return None
     bids = (
         Bid.objects.unsealed_for_buyer(organisation)
+        .filter(lot__tender=tender)
+        .select_related("supplier__supplier_profile")
+    )
+    return per_lot(tender, bids)
+
+
+def published(tender) -> TenderStatistics | None:
+    """The counts published with the contract award notice (bids/ocds.py), for the public
+    page: every submitted bid of the tender. None while the bids are sealed. The caller decides
+    whether the award notice is out (contracts.selectors.public_awards)."""
+    if not tender.bids_unsealed:
+        return None
+    bids = (
+        Bid.objects.unsealed()
         .filter(lot__tender=tender)
         .select_related("supplier__supplier_profile")
     )

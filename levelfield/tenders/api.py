@@ -14,6 +14,7 @@ from .api_common import buyer_tender, tender_lot, tender_question
 from .models import Clarification, Lot, Tender
 from .schemas import (
     AnswerIn,
+    BarrierReasonIn,
     BuyerTenderOut,
     BuyerTenderSummary,
     CancelIn,
@@ -47,7 +48,9 @@ router = Router(auth=api_auth, tags=["Buyer: tenders"])
     description="Published tenders; drafts never appear. With `q`, the most relevant first "
     "(on PostgreSQL: stemmed English full-text search, title weighted above description); "
     "without, newest first. Every filter given must match. Paginated with `limit` and "
-    "`offset`; `count` is the number matching.",
+    "`offset`; `count` is the number matching, counted up to 1,001: a count of 1,001 means "
+    "more than 1,000. With `q`, the results are the 1,001 newest matches, ranked; narrow the "
+    "search to see others. Without `q`, every match can be paged through, newest first.",
 )
 @paginate(Pages)
 def search(request, filters: Query[OpportunityQuery]):
@@ -222,6 +225,22 @@ def remove_question(request, tender_id: int, question_id: int):
 )
 def publish(request, tender_id: int):
     tender = actions.publish_tender(tender=buyer_tender(request, tender_id), by=request.user)
+    return _tender_out(tender)
+
+
+@router.post(
+    "/tenders/{tender_id}/barriers/{code}/reason",
+    response={200: BuyerTenderOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    operation_id="buyer_tenders_barrier_reason",
+    summary="Go ahead despite a barrier finding and record why",
+    description="For a draft: `code` is one of the tender's current `barriers`. One reason per "
+    "finding; sending again replaces it. The reason is audited with the finding it answers. "
+    "A code the checks do not find on the tender now is 400 `validation_error`; a tender that "
+    "is no longer a draft is 409 `invalid_state`.",
+)
+def barrier_reason(request, tender_id: int, code: str, payload: BarrierReasonIn):
+    tender = buyer_tender(request, tender_id)
+    actions.record_barrier_reason(tender=tender, by=request.user, code=code, reason=payload.reason)
     return _tender_out(tender)
 
 

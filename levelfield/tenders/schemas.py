@@ -453,6 +453,15 @@ class QuestionIn(Schema):
     )
 
 
+class BarrierReasonIn(Schema):
+    reason: str = Field(
+        min_length=1,
+        max_length=4000,
+        description="Why the buyer goes ahead despite the finding; kept with the tender and "
+        "audited",
+    )
+
+
 class CancelIn(Schema):
     reason: str = Field(min_length=1, description="Published with the cancellation")
 

@@ -8,7 +8,7 @@ the title weighted above the description, results ranked by relevance. The docum
 in `Tender.search_vector` (written by the tender actions) under a GIN index. SQLite, used for
 the demo and the quick test run, keeps a plain case-insensitive match, title matches first.
 
-Two limits keep every search fast however many tenders match (bench/search/README.md):
+Two limits keep every search fast however many tenders match (bench/search/run.py):
 - a search counts its results up to RESULT_LIMIT and then stops: a count above it means "more
   than RESULT_LIMIT", and the page says so and asks for a narrower search;
 - a keyword search ranks the newest RESULT_LIMIT + 1 matches. A common word ("services")
@@ -82,50 +82,82 @@ class OpportunityResults(TenderQuerySet):
     def count(self) -> int:
         if self._result_cache is not None or self.query.is_sliced:
             return super().count()
-        return QuerySet.count(self.order_by()[: RESULT_LIMIT + 1])
+        # Newest first, like the list itself: PostgreSQL then counts along the publication
+        # index and stops at the limit, where without an order it may read the whole table.
+        return QuerySet.count(self.order_by("-published_at", "-id")[: RESULT_LIMIT + 1])
 
 
-# How many of the newest published tenders a keyword search looks through first.
-RECENT_TENDERS = 20_000
+class RankedResults:
+    """A keyword search on PostgreSQL, most relevant first: a sequence that paginators (the
+    page's and the API's) count and slice like a queryset.
+
+    One query finds the newest RESULT_LIMIT + 1 matching tenders and ranks them (ts_rank of
+    the stored search document, title weighted above description), returning only their ids,
+    most relevant first; their number is the count. A second query reads the tenders of the
+    page asked for. Ranking only the newest matches keeps a common word fast: "services"
+    matches a third of all tenders, and ranking them all would read the whole table on every
+    search. Finding the newest matches is either a walk down the publication index checking
+    each tender's stored search document (a common word) or a lookup in the GIN index (a
+    rarer one); PostgreSQL picks whichever costs less (bench/search/run.py prints the plans)."""
+
+    def __init__(self, matching: QuerySet[Tender], query: SearchQuery, prefetch=()):
+        self._matching = matching
+        self._query = query
+        self._prefetch = tuple(prefetch)
+        self._ids: list[int] | None = None
+
+    def _ranked_ids(self) -> list[int]:
+        if self._ids is None:
+            newest = self._matching.order_by("-published_at", "-id").values("pk")
+            # The rank is computed for those newest matches only, not for every match: a
+            # common word matches tens of thousands of tenders.
+            ranked = (
+                Tender.objects.filter(pk__in=newest[: RESULT_LIMIT + 1])
+                .annotate(rank=SearchRank(F("search_vector"), self._query))
+                .order_by("-rank", "-published_at", "-id")
+                .values_list("pk", flat=True)
+            )
+            self._ids = list(ranked)
+        return self._ids
+
+    def all(self) -> "RankedResults":
+        return self
+
+    def prefetch_related(self, *lookups) -> "RankedResults":
+        return RankedResults(self._matching, self._query, (*self._prefetch, *lookups))
+
+    def count(self) -> int:
+        return len(self._ranked_ids())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[:][index]
+        ids = self._ranked_ids()[index]
+        if not ids:
+            return []
+        tenders = (
+            Tender.objects.filter(pk__in=ids)
+            .select_related("buyer")
+            .defer("search_vector")
+            .prefetch_related(*self._prefetch)
+        )
+        by_id = {tender.pk: tender for tender in tenders}
+        return [by_id[pk] for pk in ids]
+
+    def __iter__(self):
+        return iter(self[:])
 
 
-def _newest_matches(matching: QuerySet[Tender]) -> list[int]:
-    """The ids of the newest RESULT_LIMIT + 1 matching tenders; ranking and counting then look
-    at those rows only.
-
-    A common word fills the window among the most recent tenders, so those are searched first:
-    reading the newest RECENT_TENDERS rows in publication order is cheap, where fetching every
-    row the full-text index matches is not. Only a rarer word (or narrower filters) needs the
-    whole table, and then the index returns few rows."""
-    newest = matching.order_by("-published_at", "-id").values_list("pk", flat=True)
-    cutoff = (
-        Tender.objects.public()
-        .order_by("-published_at", "-id")
-        .values_list("published_at", flat=True)[RECENT_TENDERS - 1 : RECENT_TENDERS]
-        .first()
-    )
-    if cutoff is not None:
-        recent = list(newest.filter(published_at__gte=cutoff)[: RESULT_LIMIT + 1])
-        if len(recent) > RESULT_LIMIT:
-            return recent
-    return list(newest[: RESULT_LIMIT + 1])
-
-
-def _keyword(tenders: QuerySet[Tender], keyword: str) -> QuerySet[Tender]:
+def _keyword(tenders: QuerySet[Tender], keyword: str):
     """Tenders whose title or description match the words, or whose reference is the keyword,
     most relevant first."""
     if full_text_search():
         query = StemPrefixQuery(keyword)
-        newest = _newest_matches(
-            tenders.filter(Q(search_vector=query) | Q(reference=keyword.upper()))
-        )
-        return (
-            OpportunityResults(model=Tender)
-            .filter(pk__in=newest)
-            .select_related("buyer")
-            .defer("search_vector")
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-published_at", "-id")
+        return RankedResults(
+            tenders.filter(Q(search_vector=query) | Q(reference=keyword.upper())), query
         )
     title = Q(title__icontains=keyword)
     return (
@@ -164,7 +196,8 @@ def search_opportunities(
     closing_before: date | None = None,
     published_after: datetime | None = None,
     published_before: datetime | None = None,
-) -> QuerySet[Tender]:
+    excluding: QuerySet | None = None,
+) -> "QuerySet[Tender] | RankedResults":
     """Published opportunities matching every filter given: with a keyword, the most relevant
     first; without one, newest first.
 
@@ -172,8 +205,11 @@ def search_opportunities(
     tender (past the deadline, in evaluation, awarded, cancelled, ...). `closing_after` and
     `closing_before` are UK dates and include the day itself. `published_after` (exclusive) and
     `published_before` (inclusive) are moments: the alerts digest asks for what is new.
+    `excluding` is a query of tender ids to leave out (those already sent to someone).
 
-    The count of the results stops at RESULT_LIMIT + 1 (see OpportunityResults)."""
+    What comes back is counted and sliced like a queryset (by Django's paginator, the API's
+    pagination, the digest); its count stops at RESULT_LIMIT + 1 (OpportunityResults,
+    RankedResults)."""
     tenders = OpportunityResults(model=Tender).public().select_related("buyer")
     tenders = tenders.defer("search_vector")
     if cpv:
@@ -210,6 +246,8 @@ def search_opportunities(
         tenders = tenders.filter(published_at__gt=published_after)
     if published_before is not None:
         tenders = tenders.filter(published_at__lte=published_before)
+    if excluding is not None:
+        tenders = tenders.exclude(pk__in=excluding)
     keyword = keyword.strip()
     if keyword:
         return _keyword(tenders, keyword)

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from levelfield.bids import statistics as bid_statistics
 from levelfield.contracts.selectors import public_awards
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
@@ -39,6 +40,10 @@ def opportunities(request):
         {
             "form": form,
             "page_obj": page,
+            # The count stops just above RESULT_LIMIT (selectors.OpportunityResults).
+            "more_than": (
+                selectors.RESULT_LIMIT if page.paginator.count > selectors.RESULT_LIMIT else None
+            ),
             "filtered": any(
                 value for key, value in request.GET.items() if key != "page" and value.strip()
             ),
@@ -57,6 +62,7 @@ def _render_opportunity(request, tender, *, ask_form=None):
     is_supplier = _is_supplier(request)
     if ask_form is None and is_supplier and tender.is_open_for_questions:
         ask_form = AskQuestionForm()
+    awards = public_awards(tender)
     return render(
         request,
         "tenders/public/opportunity.html",
@@ -66,7 +72,9 @@ def _render_opportunity(request, tender, *, ask_form=None):
             "is_supplier": is_supplier,
             "ask_form": ask_form,
             "ocds_record_url": ocds.record_url(tender),
-            "awards": public_awards(tender),
+            "awards": awards,
+            # Published with the award notice, so shown from then on.
+            "bid_stats": bid_statistics.published(tender) if awards else None,
         },
     )
 

@@ -143,6 +143,28 @@ def test_only_new_open_opportunities_are_sent(
     assert "Draft dropped" not in email.body
 
 
+def test_a_tender_committed_just_after_a_digest_ran_is_sent_the_next_day(
+    buyer, officer, supplier, django_capture_on_commit_callbacks
+):
+    """A tender's publication moment is taken inside its transaction: one that commits just
+    after a digest ran carries a moment before that run. The next digest still sends it."""
+    org, user = supplier
+    save(user, org, "Care", q="care")
+    with later(24):
+        assert run_digest(django_capture_on_commit_callbacks) == []
+        ran_at = clock.now()
+    with clock.frozen_at(ran_at - timedelta(minutes=2)):
+        late = publish(buyer, officer, "Home care")
+    assert late.published_at < SavedSearch.objects.get().checked_until
+    with later(48):
+        (email,) = run_digest(django_capture_on_commit_callbacks)
+    assert late.title in email.body
+    # The next run looks back over it again, and does not send it twice.
+    with clock.frozen_at(SavedSearch.objects.get().checked_until + timedelta(minutes=30)):
+        assert run_digest(django_capture_on_commit_callbacks) == []
+    assert AlertSent.objects.get().tender == late
+
+
 def test_filters_of_a_saved_search_apply_to_the_digest(
     buyer, officer, supplier, django_capture_on_commit_callbacks
 ):

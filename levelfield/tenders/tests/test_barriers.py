@@ -378,3 +378,32 @@ def test_the_buyer_api_sets_requirements_and_lists_barriers(client, officer):
         content_type="application/json",
     )
     assert refused.status_code == 422
+
+
+def test_the_buyer_api_records_a_reason_to_go_ahead(client, officer, draft):
+    client.force_login(officer)
+    url = f"/api/buyer/tenders/{draft.pk}/barriers/{barriers.INSURANCE}/reason"
+    reason = "The insurer of the site requires cover from the first visit."
+    response = client.post(url, {"reason": reason}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    found = {b["code"]: b for b in response.json()["barriers"]}
+    assert found[barriers.INSURANCE]["proceed_reason"] == reason
+    assert found[barriers.TURNOVER]["proceed_reason"] is None
+    event = AuditEvent.objects.get(action="tender.barrier_reason_recorded")
+    assert event.actor == officer and event.data["reason"] == reason
+
+    blank = client.post(url, {"reason": "   "}, content_type="application/json")
+    assert blank.status_code == 400 and blank.json()["code"] == "validation_error"
+    quiet = client.post(
+        f"/api/buyer/tenders/{draft.pk}/barriers/{barriers.NOT_IN_LOTS}/reason",
+        {"reason": "Because."},
+        content_type="application/json",
+    )
+    assert quiet.status_code == 400 and "finds nothing" in quiet.json()["message"]
+    assert BarrierDecision.objects.get().reason == reason
+
+    other = testing.member(testing.buyer_org("Other Council"), Role.BUYER_ADMIN)
+    client.force_login(other)
+    refused = client.post(url, {"reason": "Mine now."}, content_type="application/json")
+    assert refused.status_code == 404
+    assert BarrierDecision.objects.get().reason == reason

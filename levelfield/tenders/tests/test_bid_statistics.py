@@ -4,13 +4,18 @@ only once the bids are unsealed; they are published (counts only) with the award
 from decimal import Decimal
 
 from django.urls import reverse
+from jsonschema.validators import Draft4Validator
 
 from levelfield import testing
 from levelfield.bids import ocds as bid_ocds
 from levelfield.bids import statistics
+from levelfield.contracts import actions as contract_actions
+from levelfield.opendata import schema
+from levelfield.opendata.models import Release
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import Liability, Size
 from levelfield.tenders import actions as tender_actions
+from levelfield.tenders import ocds as tender_ocds
 
 
 def two_lot_tender(buyer, officer):
@@ -69,9 +74,10 @@ def test_counts_are_hidden_until_the_deadline_then_shown_per_lot(
     # Counts only: nobody's name or price.
     for secret in (small.name, vcse.name, large.name, "Acorn Care Partnership", "95,000"):
         assert secret not in table
-    measures = {(row["relatedLot"], row["measure"]): row["value"] for row in published}
+    measures = {(row.get("relatedLot"), row["measure"]): row["value"] for row in published}
     assert measures[("2", "consortiumBids")] == 1
     assert measures[("1", "smeBids")] == 2 and measures[("1", "vcseBids")] == 1
+    assert measures[(None, "bids")] == 4 and measures[(None, "smeBids")] == 2
 
 
 def test_another_buyer_never_counts_these_bids(buyer, officer, supplier):
@@ -82,3 +88,73 @@ def test_another_buyer_never_counts_these_bids(buyer, officer, supplier):
     with testing.after_deadline(tender):
         assert statistics.for_buyer(tender, other).total.bids == 0
         assert statistics.for_buyer(tender, buyer).total.bids == 1
+
+
+def test_the_counts_are_published_with_the_award_notice_and_on_the_public_page(
+    client, buyer, officer, buyer_admin, evaluator, supplier, other_supplier
+):
+    tender = two_lot_tender(buyer, officer)
+    first, second = tender.lots.order_by("number")
+    small, small_user = supplier
+    vcse, vcse_user = other_supplier
+    consortium = supplier_actions.create_consortium(
+        lead=small,
+        by=small_user,
+        name="Acorn Care Partnership",
+        liability=Liability.JOINT_AND_SEVERAL,
+    )
+    bids = [
+        testing.submitted_bid(tender=tender, supplier=small, by=small_user, price=100000),
+        testing.submitted_bid(tender=tender, supplier=vcse, by=vcse_user, price=95000),
+        testing.submitted_bid(
+            tender=tender, supplier=consortium.organisation, by=small_user, price=99000, lot=second
+        ),
+    ]
+    page = reverse("public:opportunity", args=[tender.reference])
+    with testing.after_deadline(tender):
+        tender_actions.open_evaluation(tender=tender, by=officer)
+        testing.score_everything(
+            tender=tender,
+            officer=officer,
+            evaluator=evaluator,
+            scores={(bid.pk, number): 75 for bid in bids for number in (1, 2)},
+        )
+        contract_actions.confirm_award(tender=tender, by=buyer_admin)
+        # Decided but not announced: the counts are not public yet.
+        assert "Bids received" not in client.get(page).content.decode()
+        contract_actions.publish_award_notice(tender=tender, by=officer)
+        body = client.get(page).content.decode()
+
+    (award,) = [
+        r.data for r in Release.objects.filter(ocid=tender_ocds.ocid(tender)) if "award" in r.tags
+    ]
+    published = {
+        (row.get("relatedLot"), row["measure"]): row["value"] for row in award["bids"]["statistics"]
+    }
+    assert published == {
+        ("1", "bids"): 2,
+        ("1", "smeBids"): 2,
+        ("1", "vcseBids"): 1,
+        ("1", "consortiumBids"): 0,
+        ("2", "bids"): 1,
+        ("2", "smeBids"): 0,
+        ("2", "vcseBids"): 0,
+        ("2", "consortiumBids"): 1,
+        # The whole tender: no relatedLot.
+        (None, "bids"): 3,
+        (None, "smeBids"): 2,
+        (None, "vcseBids"): 1,
+        (None, "consortiumBids"): 1,
+    }
+    assert len({row["id"] for row in award["bids"]["statistics"]}) == 12
+    if not schema.missing():
+        validator = Draft4Validator(
+            schema.patched_release_schema(), format_checker=Draft4Validator.FORMAT_CHECKER
+        )
+        assert [e.message for e in validator.iter_errors(award)] == []
+
+    table = body[body.index("Bids received") :]
+    table = table[: table.index("</table>")]
+    assert "Lot 1: " in table and "Lot 2: Night care" in table and "All lots" in table
+    for secret in (small.name, vcse.name, "Acorn Care Partnership", "95,000"):
+        assert secret not in table

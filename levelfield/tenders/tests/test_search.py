@@ -17,6 +17,7 @@ from django.urls import reverse
 from levelfield import testing
 from levelfield.core import clock
 from levelfield.tenders import actions as tender_actions
+from levelfield.tenders import selectors
 from levelfield.tenders.models import ReservedParticipation, Tender
 from levelfield.tenders.selectors import search_opportunities
 
@@ -279,3 +280,26 @@ def test_search_results_show_days_left_and_reservation(client, buyer, officer):
     assert "Reserved: <strong>Reserved for SMEs and VCSEs</strong>" in body
     with clock.frozen_at(tender.submission_deadline - timedelta(hours=2)):
         assert "(closes within a day)" in client.get(SEARCH).content.decode()
+
+
+def test_a_broad_search_says_there_are_more_than_the_limit(client, buyer, officer, monkeypatch):
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    for number in range(4):
+        publish(buyer, officer, f"School meals {number}")
+    publish(buyer, officer, "Road resurfacing")
+    for params in ({}, {"q": "meals"}):
+        response = client.get(SEARCH, params)
+        body = response.content.decode()
+        assert "More than 2 opportunities" in body, params
+        assert "Add a filter or another keyword" in body
+        assert len(response.context["page_obj"]) == 3
+    # The API says the same. On PostgreSQL a keyword search ranks only the newest matches
+    # (limit + 1); SQLite's simpler match lists them all.
+    assert client.get(API, {"q": "meals"}).json()["count"] == 3
+    ranked = len(client.get(API, {"q": "meals"}).json()["items"])
+    assert ranked == (3 if selectors.full_text_search() else 4)
+    everything = client.get(API).json()
+    assert everything["count"] == 3 and len(everything["items"]) == 5
+    # A narrower search counts exactly again.
+    body = client.get(SEARCH, {"q": "resurfacing"}).content.decode()
+    assert "1 opportunity" in body and "More than" not in body
