@@ -41,20 +41,28 @@ def test_fifty_suppliers_submitting_across_the_deadline(postgres_only, buyer, of
         bid_actions.save_bid(bid=bid, by=user, price=Decimal(10000 + n), answers=answers)
         drafts.append((bid, user))
 
-    # Move the deadline to just ahead, then fire submissions spread from 0.6 s before it to
-    # 0.6 s after it, two at once for every bid (a double click).
-    deadline = clock.now() + timedelta(seconds=2)
-    type(tender).objects.filter(pk=tender.pk).update(
-        submission_deadline=deadline, clarification_deadline=deadline - timedelta(seconds=1)
-    )
+    # Once every thread is ready (on a loaded machine starting 100 threads takes a while), move
+    # the deadline to just ahead, then fire submissions spread from 0.6 s before it to 0.6 s
+    # after it, two at once for every bid (a double click).
     spread = timedelta(seconds=1.2) / SUPPLIERS
     outcomes: list[tuple[int, str, object]] = []
     lock = threading.Lock()
-    start = threading.Barrier(SUPPLIERS * 2)
+    timing: dict[str, object] = {}
 
-    def submit(bid, user, fire_at):
+    def set_deadline():
+        deadline = clock.now() + timedelta(seconds=1)
+        type(tender).objects.filter(pk=tender.pk).update(
+            submission_deadline=deadline, clarification_deadline=deadline - timedelta(seconds=1)
+        )
+        connections.close_all()
+        timing["deadline"] = deadline
+
+    start = threading.Barrier(SUPPLIERS * 2, action=set_deadline)
+
+    def submit(bid, user, n):
         try:
             start.wait()
+            fire_at = timing["deadline"] - timedelta(seconds=0.6) + spread * n
             pause = (fire_at - clock.now()).total_seconds()
             if pause > 0:
                 time.sleep(pause)
@@ -72,15 +80,15 @@ def test_fifty_suppliers_submitting_across_the_deadline(postgres_only, buyer, of
 
     threads = []
     for n, (bid, user) in enumerate(drafts):
-        fire_at = deadline - timedelta(seconds=0.6) + spread * n
         for _ in range(2):
-            threads.append(threading.Thread(target=submit, args=(bid, user, fire_at)))
+            threads.append(threading.Thread(target=submit, args=(bid, user, n)))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
 
     assert len(outcomes) == SUPPLIERS * 2
+    deadline = timing["deadline"]
     accepted = [(bid_id, at) for bid_id, kind, at in outcomes if kind == "accepted"]
     late = {bid_id for bid_id, kind, _ in outcomes if kind == "late"}
     # The run really crossed the deadline: some bids made it, some did not.
