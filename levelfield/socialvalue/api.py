@@ -28,6 +28,7 @@ from .schemas import (
     CommitmentIn,
     CommitmentOut,
     ContractProgressOut,
+    ContractProgressPage,
     FrameworkOut,
     FrameworkSummary,
     ModelsOnDateOut,
@@ -196,22 +197,31 @@ def buyer_commitments(request, tender_id: int):
     response={200: PortfolioOut, **errors(*SIGNED_IN_ERRORS)},
     operation_id="social_value_buyer_summary",
     summary="Social value promised and delivered across your contracts",
+    description="The totals cover every signed contract; `items` is one page of them, newest "
+    "signed first, paginated with `limit` and `offset` (`count` contracts in all).",
 )
-def buyer_summary(request):
+def buyer_summary(request, pages: Query[Pages.Input]):
     organisation = acting_buyer(request)
     if not request.user.has_perm("socialvalue.view_portfolio", organisation):
         raise PermissionDenied("You are not on this buyer's staff")
     totals = selectors.buyer_totals(organisation)
-    today = clock.today_uk()
+    contracts = selectors.buyer_contracts(organisation)
     return {
         "promised": totals.committed_value,
         "delivered": totals.delivered_value,
         "obligations": totals.obligations,
         "unvalued": totals.unvalued,
-        "contracts": [
-            selectors.contract_progress(c, today) for c in selectors.buyer_contracts(organisation)
-        ],
+        "count": contracts.count(),
+        "items": _progress_page(contracts, pages),
     }
+
+
+def _progress_page(contracts, pages) -> list:
+    """Committed against delivered for one page of contracts: the page is cut in the database
+    first, so obligations and reports are fetched for its contracts only."""
+    today = clock.today_uk()
+    page = contracts[pages.offset : pages.offset + pages.limit]
+    return [selectors.contract_progress(c, today) for c in page]
 
 
 @router.get(
@@ -323,18 +333,14 @@ def import_framework(request, name: Form[str], file: File[UploadedFile]):
 @router.get(
     "/supplier/contracts",
     auth=api_auth,
-    response={200: list[ContractProgressOut], **errors(*SIGNED_IN_ERRORS)},
+    response={200: ContractProgressPage, **errors(*SIGNED_IN_ERRORS)},
     operation_id="social_value_supplier_contracts_list",
     summary="Your signed contracts with social value obligations: committed against delivered",
     description="Paginated with `limit` and `offset`.",
 )
-@paginate(Pages)
-def supplier_contracts(request):
-    organisation = acting_supplier(request)
-    today = clock.today_uk()
-    return [
-        selectors.contract_progress(c, today) for c in selectors.supplier_contracts(organisation)
-    ]
+def supplier_contracts(request, pages: Query[Pages.Input]):
+    contracts = selectors.supplier_contracts(acting_supplier(request))
+    return {"count": contracts.count(), "items": _progress_page(contracts, pages)}
 
 
 @router.post(

@@ -229,7 +229,15 @@ class PortfolioOut(Schema):
     delivered: DecimalString = Field(description="Sum over accepted reports, in pounds")
     obligations: int
     unvalued: int = Field(description="Obligations without a proxy value")
-    contracts: list[ContractProgressOut]
+    count: int = Field(description="Contracts in all; the totals above cover every one")
+    items: list[ContractProgressOut] = Field(
+        description="This page of contracts (`limit` and `offset`), newest signed first"
+    )
+
+
+class ContractProgressPage(Schema):
+    count: int
+    items: list[ContractProgressOut]
 
 
 class ReviewIn(Schema):

@@ -5,12 +5,11 @@ Buyer-side reads of commitments start from `Bid.objects.unsealed_for_buyer`, so 
 supplier promised is visible before the submission deadline.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from levelfield.bids.models import Bid
 from levelfield.contracts.models import Contract, ContractStatus
@@ -585,34 +584,43 @@ class Totals:
 
 
 def buyer_totals(organisation) -> Totals:
-    """Promised and delivered social value in pounds across all the buyer's contracts: the sum of
-    quantity x proxy value of every obligation, and of every accepted report's quantity x its
-    obligation's proxy value. Obligations without a proxy value are counted, not valued."""
+    """Promised and delivered social value in pounds across all the buyer's signed contracts
+    (never only a page of them): the sum of quantity x proxy value of every obligation, and of
+    every accepted report's quantity x its obligation's proxy value. Obligations without a proxy
+    value are counted, not valued.
+
+    The counts and each obligation's accepted quantity are summed in the database. The pounds
+    are multiplied out per obligation here, one row per valued obligation, and rounded to the
+    penny: SQLite has no exact decimal arithmetic, and the totals must be the same on every
+    database."""
     obligations = Obligation.objects.filter(
         contract__lot__tender__buyer=organisation, contract__status=ContractStatus.SIGNED
     )
-    committed, unvalued, count, contracts = ZERO, 0, 0, set()
-    for quantity, proxy, contract_id in obligations.values_list(
-        "quantity", "proxy_value", "contract_id"
-    ):
-        count += 1
-        contracts.add(contract_id)
-        if proxy is None:
-            unvalued += 1
-        else:
-            committed += (quantity * proxy).quantize(PENNY)
-    delivered = ZERO
-    by_obligation: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    proxies = dict(obligations.values_list("pk", "proxy_value"))
-    for obligation_id, quantity in DeliveryReport.objects.filter(
-        obligation__in=obligations, status=ReportStatus.ACCEPTED
-    ).values_list("obligation_id", "quantity"):
-        by_obligation[obligation_id] += quantity
-    for obligation_id, quantity in by_obligation.items():
-        proxy = proxies.get(obligation_id)
-        if proxy is not None:
-            delivered += (quantity * proxy).quantize(PENNY)
-    return Totals(committed, delivered, count, unvalued, len(contracts))
+    counts = obligations.aggregate(
+        obligations=Count("pk"),
+        unvalued=Count("pk", filter=Q(proxy_value__isnull=True)),
+        contracts=Count("contract_id", distinct=True),
+    )
+    accepted = (
+        DeliveryReport.objects.filter(obligation=OuterRef("pk"), status=ReportStatus.ACCEPTED)
+        .order_by()
+        .values("obligation")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    committed = delivered = ZERO
+    valued = (
+        obligations.filter(proxy_value__isnull=False)
+        .annotate(accepted=Subquery(accepted))
+        .values_list("quantity", "proxy_value", "accepted")
+    )
+    for quantity, proxy, done in valued.iterator():
+        committed += (quantity * proxy).quantize(PENNY)
+        if done:
+            delivered += (done * proxy).quantize(PENNY)
+    return Totals(
+        committed, delivered, counts["obligations"], counts["unvalued"], counts["contracts"]
+    )
 
 
 def reports_waiting(organisation) -> QuerySet[DeliveryReport]:

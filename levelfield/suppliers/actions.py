@@ -662,16 +662,23 @@ def invite_to_consortium(
         .first()
     )
     now = clock.now()
-    if existing is not None and existing.status != MemberStatus.DECLINED:
+    if existing is not None and existing.status in {MemberStatus.INVITED, MemberStatus.ACCEPTED}:
         already = "a member" if existing.status == MemberStatus.ACCEPTED else "invited"
         raise DomainError(f"{organisation} is already {already}", code="already_member")
     if existing is not None:
+        # It declined, left, was removed or its invitation was withdrawn: a fresh invitation.
         existing.role = role
         existing.status = MemberStatus.INVITED
         existing.invited_by = by
         existing.invited_at = now
         existing.responded_by = None
         existing.responded_at = None
+        existing.ended_by = None
+        existing.ended_at = None
+        existing.guarantee_given = None
+        existing.guarantee_note = ""
+        existing.guarantee_recorded_by = None
+        existing.guarantee_recorded_at = None
         existing.save()
         member = existing
     else:
@@ -716,6 +723,8 @@ def respond_to_consortium(*, member: ConsortiumMember, by, accept: bool) -> Cons
         .select_related("consortium__organisation", "consortium__lead", "organisation")
         .get(pk=member.pk)
     )
+    if member.status == MemberStatus.WITHDRAWN:
+        raise InvalidTransition(f"{member.consortium.lead} has withdrawn this invitation")
     if member.status != MemberStatus.INVITED:
         raise InvalidTransition("This invitation has already been answered")
     member.status = MemberStatus.ACCEPTED if accept else MemberStatus.DECLINED
@@ -735,6 +744,204 @@ def respond_to_consortium(*, member: ConsortiumMember, by, accept: bool) -> Cons
         subject=f"{member.organisation} {'accepted' if accept else 'declined'}: {consortium.name}",
         body=f"{member.organisation} has {'accepted' if accept else 'declined'} your invitation "
         f"to join {consortium.name}.\n",
+    )
+    return member
+
+
+def _locked_member(member: ConsortiumMember) -> ConsortiumMember:
+    return (
+        ConsortiumMember.objects.select_for_update()
+        .select_related("consortium__organisation", "consortium__lead", "organisation")
+        .get(pk=member.pk)
+    )
+
+
+def _end_membership(member: ConsortiumMember, *, by, status: str) -> None:
+    member.status = status
+    member.ended_by = by
+    member.ended_at = clock.now()
+    member.save(update_fields=["status", "ended_by", "ended_at"])
+
+
+def _refuse_while_bid_submitted(member: ConsortiumMember, *, verb: str) -> None:
+    """A member cannot go while the consortium has a submitted bid: the bid went in with every
+    member's exclusion declaration (Procurement Act 2023 s.26, associated persons) and the
+    buyer assesses the consortium as it bid. Locks the consortium's bids first."""
+    consortium = member.consortium
+    bid = selectors.submitted_consortium_bid(consortium, lock=True)
+    if bid is None:
+        return
+    raise InvalidTransition(
+        f"{member.organisation} cannot {verb} while {consortium.name} has a submitted bid "
+        f"({bid.lot.tender.title}, lot {bid.lot.number}): the bid went in with every member's "
+        "exclusion declaration, so the consortium must stay as it bid. Before the deadline the "
+        "lead can withdraw the bid first; after it, the membership cannot change.",
+        code="bid_submitted",
+    )
+
+
+@transaction.atomic
+def withdraw_invitation(*, member: ConsortiumMember, by) -> ConsortiumMember:
+    """The lead takes back an invitation that has not been answered. The organisation can be
+    invited again later."""
+    require(
+        by,
+        "suppliers.manage_consortium",
+        member.consortium,
+        "Only the lead organisation's admin can withdraw an invitation",
+    )
+    member = _locked_member(member)
+    if member.status != MemberStatus.INVITED:
+        raise InvalidTransition(
+            f"{member.organisation} has already answered the invitation: only an invitation "
+            "waiting for an answer can be withdrawn"
+        )
+    _end_membership(member, by=by, status=MemberStatus.WITHDRAWN)
+    consortium = member.consortium
+    audit.record(
+        action="consortium.invitation_withdrawn",
+        obj=consortium,
+        actor=by,
+        organisation=consortium.lead,
+        member=member.organisation_id,
+    )
+    email_on_commit(
+        to=selectors.admin_emails(member.organisation),
+        subject=f"Invitation withdrawn: {consortium.name}",
+        body=f"{consortium.lead} has withdrawn its invitation to {member.organisation} to join "
+        f"the consortium {consortium.name}. There is nothing you need to do.\n",
+    )
+    return member
+
+
+@transaction.atomic
+def remove_member(*, member: ConsortiumMember, by) -> ConsortiumMember:
+    """The lead removes a member that had accepted. From then on the member's people no longer
+    see the consortium's bids. Refused while the consortium has a submitted bid."""
+    require(
+        by,
+        "suppliers.manage_consortium",
+        member.consortium,
+        "Only the lead organisation's admin can remove a member",
+    )
+    if member.role == MemberRole.LEAD:
+        raise DomainError(
+            "The lead cannot be removed from its own consortium", code="lead_cannot_leave"
+        )
+    member = _locked_member(member)
+    if member.status == MemberStatus.INVITED:
+        raise InvalidTransition(
+            f"{member.organisation} has not accepted yet: withdraw the invitation instead"
+        )
+    if member.status != MemberStatus.ACCEPTED:
+        raise InvalidTransition(f"{member.organisation} is not a member of the consortium")
+    _refuse_while_bid_submitted(member, verb="be removed")
+    _end_membership(member, by=by, status=MemberStatus.REMOVED)
+    consortium = member.consortium
+    audit.record(
+        action="consortium.member_removed",
+        obj=consortium,
+        actor=by,
+        organisation=consortium.lead,
+        member=member.organisation_id,
+    )
+    email_on_commit(
+        to=selectors.admin_emails(member.organisation),
+        subject=f"Removed from {consortium.name}",
+        body=f"{consortium.lead} has removed {member.organisation} from the consortium "
+        f"{consortium.name}. Your people no longer see its bids, and it no longer bids for "
+        "you.\n",
+    )
+    return member
+
+
+@transaction.atomic
+def leave_consortium(*, member: ConsortiumMember, by) -> ConsortiumMember:
+    """A member's admin takes its organisation out of a consortium it had joined. The lead
+    cannot leave its own consortium. Refused while the consortium has a submitted bid."""
+    require(
+        by,
+        "suppliers.leave_consortium",
+        member,
+        "Only your organisation's admin can take it out of a consortium",
+    )
+    if member.role == MemberRole.LEAD:
+        raise DomainError(
+            "The lead cannot leave its own consortium: it submits the consortium's bids and "
+            "answers for them",
+            code="lead_cannot_leave",
+        )
+    member = _locked_member(member)
+    if member.status != MemberStatus.ACCEPTED:
+        raise InvalidTransition(f"{member.organisation} is not a member of the consortium")
+    _refuse_while_bid_submitted(member, verb="leave")
+    _end_membership(member, by=by, status=MemberStatus.LEFT)
+    consortium = member.consortium
+    audit.record(
+        action="consortium.member_left",
+        obj=consortium,
+        actor=by,
+        organisation=member.organisation,
+        member=member.organisation_id,
+    )
+    email_on_commit(
+        to=selectors.admin_emails(consortium.lead),
+        subject=f"{member.organisation} has left {consortium.name}",
+        body=f"{by} of {member.organisation} has taken it out of the consortium "
+        f"{consortium.name}. It no longer sees the consortium's bids, and they no longer go "
+        "in with its declaration.\n",
+    )
+    return member
+
+
+@transaction.atomic
+def record_guarantee(*, member: ConsortiumMember, by, given: bool, note: str) -> ConsortiumMember:
+    """Where the lead alone is liable, backed by guarantees from the members, the lead's admin
+    records whether each member has given its guarantee and what it is (like 'Parent company
+    guarantee up to £500,000, deed held by our legal team')."""
+    require(
+        by,
+        "suppliers.manage_consortium",
+        member.consortium,
+        "Only the lead organisation's admin can record guarantees",
+    )
+    member = _locked_member(member)
+    consortium = member.consortium
+    note = (note or "").strip()
+    problems = []
+    if consortium.liability != Liability.LEAD_WITH_GUARANTEES:
+        problems.append(
+            "Members give guarantees only where the lead alone is liable: this consortium's "
+            "members are jointly and severally liable"
+        )
+    elif member.role == MemberRole.LEAD:
+        problems.append("The lead does not give itself a guarantee")
+    elif member.status not in {MemberStatus.INVITED, MemberStatus.ACCEPTED}:
+        problems.append(f"{member.organisation} is no longer part of the consortium")
+    if given and not note:
+        problems.append("Describe the guarantee: what it covers, up to what amount, who signed")
+    if len(note) > 1000:
+        problems.append("Keep the description to 1,000 characters or fewer")
+    _invalid(problems)
+    member.guarantee_given = bool(given)
+    member.guarantee_note = note
+    member.guarantee_recorded_by = by
+    member.guarantee_recorded_at = clock.now()
+    member.save(
+        update_fields=[
+            "guarantee_given",
+            "guarantee_note",
+            "guarantee_recorded_by",
+            "guarantee_recorded_at",
+        ]
+    )
+    audit.record(
+        action="consortium.guarantee_recorded",
+        obj=consortium,
+        actor=by,
+        organisation=consortium.lead,
+        member=member.organisation_id,
+        given=member.guarantee_given,
     )
     return member
 

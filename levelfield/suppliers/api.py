@@ -158,9 +158,20 @@ class MemberOut(Schema):
     organisation_id: int
     organisation: str
     role: MemberRole
-    status: str = Field(description="invited, accepted or declined")
+    status: str = Field(
+        description="invited, accepted, declined, withdrawn (the lead took the invitation "
+        "back), removed (by the lead) or left"
+    )
     invited_at: UtcDateTime
     responded_at: UtcDateTime | None
+    ended_at: UtcDateTime | None = Field(
+        description="When the invitation was withdrawn, or the member removed or left"
+    )
+    guarantee_given: bool | None = Field(
+        description="Liability lead_with_guarantees only: whether the member has given the lead "
+        "its guarantee, as the lead recorded it (null: not recorded)"
+    )
+    guarantee_note: str = Field(description="What the guarantee is, as the lead recorded it")
 
     @staticmethod
     def resolve_organisation(obj) -> str:
@@ -196,6 +207,13 @@ class ConsortiumIn(Schema):
 class InviteIn(Schema):
     identifier: str = Field(description="levelfield identifier or Companies House number")
     role: MemberRole = Field(description="member or key_subcontractor")
+
+
+class GuaranteeIn(Schema):
+    given: bool
+    note: str = Field(
+        "", description="What it covers, up to what amount, who signed; needed when given is true"
+    )
 
 
 class SubcontractorOut(Schema):
@@ -446,6 +464,69 @@ def respond(request, member_id: int, answer: str):
         ConsortiumMember.objects.filter(organisation=acting_supplier(request)), pk=member_id
     )
     return actions.respond_to_consortium(member=member, by=request.user, accept=answer == "accept")
+
+
+def _member(request, consortium_id: int, member_id: int) -> ConsortiumMember:
+    member = selectors.consortium_member(_consortium(request, consortium_id), member_id)
+    if member is None:
+        raise Http404("No member of that consortium has that number")
+    return member
+
+
+@router.post(
+    "/consortia/{consortium_id}/members/{member_id}/withdraw-invitation",
+    response={200: MemberOut, **errors(*OWN_OBJECT_ERRORS, 409)},
+    operation_id="supplier_consortia_withdraw_invitation",
+    summary="Withdraw an invitation that has not been answered (the lead's admins)",
+    description="409 `invalid_state` once the organisation has answered. It can be invited "
+    "again later.",
+)
+def withdraw_invitation(request, consortium_id: int, member_id: int):
+    member = _member(request, consortium_id, member_id)
+    return actions.withdraw_invitation(member=member, by=request.user)
+
+
+@router.post(
+    "/consortia/{consortium_id}/members/{member_id}/remove",
+    response={200: MemberOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
+    operation_id="supplier_consortia_remove_member",
+    summary="Remove a member that had accepted (the lead's admins)",
+    description="Its people stop seeing the consortium's bids. Refused with 409 "
+    "`bid_submitted` while the consortium has a submitted bid (it went in with every member's "
+    "declaration), and with 400 `lead_cannot_leave` for the lead itself.",
+)
+def remove_member(request, consortium_id: int, member_id: int):
+    member = _member(request, consortium_id, member_id)
+    return actions.remove_member(member=member, by=request.user)
+
+
+@router.post(
+    "/consortia/{consortium_id}/leave",
+    response={200: MemberOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
+    operation_id="supplier_consortia_leave",
+    summary="Take your organisation out of a consortium it joined (admins)",
+    description="Your people stop seeing the consortium's bids. Refused with 409 "
+    "`bid_submitted` while the consortium has a submitted bid, and with 400 "
+    "`lead_cannot_leave` for the lead.",
+)
+def leave_consortium(request, consortium_id: int):
+    consortium = _consortium(request, consortium_id)
+    organisation = acting_supplier(request)
+    mine = next(m for m in consortium.members.all() if m.organisation_id == organisation.pk)
+    return actions.leave_consortium(member=mine, by=request.user)
+
+
+@router.put(
+    "/consortia/{consortium_id}/members/{member_id}/guarantee",
+    response={200: MemberOut, **errors(*OWN_OBJECT_ERRORS, 400)},
+    operation_id="supplier_consortia_record_guarantee",
+    summary="Record a member's guarantee (the lead's admins; liability lead_with_guarantees)",
+)
+def record_guarantee(request, consortium_id: int, member_id: int, payload: GuaranteeIn):
+    member = _member(request, consortium_id, member_id)
+    return actions.record_guarantee(
+        member=member, by=request.user, given=payload.given, note=payload.note
+    )
 
 
 @router.post(

@@ -226,6 +226,32 @@ class InviteMemberForm(forms.Form):
     )
 
 
+class GuaranteeForm(forms.Form):
+    given = forms.TypedChoiceField(
+        label="Has the member given its guarantee?",
+        choices=[("yes", "Yes"), ("no", "No, not yet")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the member has given its guarantee"},
+    )
+    note = forms.CharField(
+        label="The guarantee",
+        required=False,
+        max_length=1000,
+        help_text="What it covers, up to what amount, who signed it and where the signed copy is "
+        "held. Needed if the guarantee has been given.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("given") and not (data.get("note") or "").strip():
+            self.add_error(
+                "note", "Describe the guarantee: what it covers, up to what amount, who signed"
+            )
+        return data
+
+
 class SubcontractorForm(forms.Form):
     identifier = forms.CharField(
         label="If it is registered on levelfield: its identifier or Companies House number",

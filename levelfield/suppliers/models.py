@@ -347,6 +347,15 @@ class MemberStatus(models.TextChoices):
     INVITED = "invited", "Invited"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Invitation withdrawn"
+    REMOVED = "removed", "Removed"
+    LEFT = "left", "Left"
+
+
+# A membership that ended: the lead withdrew the invitation or removed the member, or the member
+# left. The row stays, so the consortium's history reads true; the organisation can be invited
+# again.
+ENDED_STATUSES = (MemberStatus.WITHDRAWN, MemberStatus.REMOVED, MemberStatus.LEFT)
 
 
 class ConsortiumMember(models.Model):
@@ -366,6 +375,18 @@ class ConsortiumMember(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Liability "lead only, with guarantees from members": whether the member has given the lead
+    # its guarantee, as the lead's admin records it (None: not recorded yet), and what it is.
+    guarantee_given = models.BooleanField(null=True, blank=True)
+    guarantee_note = models.TextField(blank=True)
+    guarantee_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    guarantee_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["consortium_id", "invited_at", "id"]
@@ -379,13 +400,26 @@ class ConsortiumMember(models.Model):
                 name="one_lead_per_consortium",
             ),
             models.CheckConstraint(
-                condition=Q(status="invited") | Q(responded_at__isnull=False),
+                condition=Q(status__in=["invited", "withdrawn"]) | Q(responded_at__isnull=False),
                 name="consortium_response_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["withdrawn", "removed", "left"])
+                | Q(ended_at__isnull=False),
+                name="consortium_end_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(guarantee_given__isnull=True) | Q(guarantee_recorded_at__isnull=False),
+                name="consortium_guarantee_has_time",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()}) in {self.consortium}"
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED_STATUSES
 
 
 # --- Subcontractors --------------------------------------------------------------------------

@@ -70,3 +70,5 @@ rules.add_perm("suppliers.manage_certificates", is_supplier_admin)
 rules.add_perm("suppliers.create_consortium", is_supplier_admin)
 rules.add_perm("suppliers.manage_consortium", runs_consortium)
 rules.add_perm("suppliers.respond_to_consortium", answers_for_member)
+# A member's admin may take it out of a consortium (the lead never: leave_consortium refuses).
+rules.add_perm("suppliers.leave_consortium", answers_for_member)

@@ -169,6 +169,16 @@ def consortia_for(organisation) -> QuerySet[Consortium]:
     )
 
 
+def membership_statuses(organisation) -> dict[int, str]:
+    """The organisation's membership status in each consortium it was ever invited to, by
+    consortium id (for its list of consortia)."""
+    return dict(
+        ConsortiumMember.objects.filter(organisation=organisation).values_list(
+            "consortium_id", "status"
+        )
+    )
+
+
 def consortium_for_member(organisation, consortium_id: int) -> Consortium | None:
     """One consortium the organisation leads or was invited to (so an invitation can be read
     before it is answered); any other id is None."""
@@ -179,6 +189,30 @@ def consortium_for_member(organisation, consortium_id: int) -> Consortium | None
             consortium__pk=consortium_id, consortium__members__organisation=organisation
         ).first()
     )
+
+
+def consortium_member(consortium, member_id) -> ConsortiumMember | None:
+    """One membership row of `consortium` (any status), or None for another id."""
+    try:
+        member_id = int(member_id)
+    except (TypeError, ValueError):
+        return None
+    return next((m for m in consortium.members.all() if m.pk == member_id), None)
+
+
+def submitted_consortium_bid(consortium, *, lock: bool = False):
+    """A submitted bid of the consortium, if it has one: while it stands no member may leave or
+    be removed, because the bid went in with every member's exclusion declaration (and the
+    buyer assesses the consortium as it bid). With `lock`, every bid of the consortium is
+    locked first (inside the caller's transaction), so a submission cannot slip in between
+    the check and the change of membership; bids' own actions lock the tender, then the bid,
+    and wait for nothing held here."""
+    from levelfield.bids.models import Bid, BidStatus
+
+    bids = Bid.objects.filter(supplier_id=consortium.organisation_id).order_by("pk")
+    if lock:
+        list(bids.select_for_update().values_list("pk", flat=True))
+    return bids.filter(status=BidStatus.SUBMITTED).select_related("lot__tender").first()
 
 
 def pending_invitations(organisation) -> QuerySet[ConsortiumMember]:

@@ -23,6 +23,24 @@ urlpatterns = [
     path("consortia/<int:pk>/", views.consortium, name="consortium"),
     path("consortia/<int:pk>/invite/", views.consortium_invite, name="consortium_invite"),
     path(
+        "consortia/<int:pk>/members/<int:member_id>/withdraw/",
+        views.consortium_member_change,
+        {"change": "withdraw"},
+        name="consortium_withdraw",
+    ),
+    path(
+        "consortia/<int:pk>/members/<int:member_id>/remove/",
+        views.consortium_member_change,
+        {"change": "remove"},
+        name="consortium_remove",
+    ),
+    path("consortia/<int:pk>/leave/", views.consortium_leave, name="consortium_leave"),
+    path(
+        "consortia/<int:pk>/members/<int:member_id>/guarantee/",
+        views.consortium_guarantee,
+        name="consortium_guarantee",
+    ),
+    path(
         "consortia/invitations/<int:member_id>/<str:answer>/",
         views.consortium_respond,
         name="consortium_respond",

@@ -25,11 +25,12 @@ from .forms import (
     CertificateForm,
     ConsortiumForm,
     DeclarationForm,
+    GuaranteeForm,
     InviteMemberForm,
     ProfileForm,
     SubcontractorForm,
 )
-from .models import ConsortiumMember, MemberStatus
+from .models import ConsortiumMember, Liability, MemberRole, MemberStatus
 from .templatetags.suppliers import bid_page_url
 
 
@@ -211,11 +212,15 @@ def certificate_document(request, certificate_id: int):
 @supplier_required
 def consortia(request):
     organisation = request.organisation
+    statuses = selectors.membership_statuses(organisation)
+    consortia_list = list(selectors.consortia_for(organisation))
+    for item in consortia_list:
+        item.my_status = statuses.get(item.pk)
     return render(
         request,
         "suppliers/consortia.html",
         {
-            "consortia": list(selectors.consortia_for(organisation)),
+            "consortia": consortia_list,
             "invitations": list(selectors.pending_invitations(organisation)),
             "can_create": request.user.has_perm("suppliers.create_consortium", organisation),
             "can_answer": request.user.has_perm("suppliers.create_consortium", organisation),
@@ -255,7 +260,7 @@ def _consortium_or_404(request, pk: int):
 
 def _render_consortium(request, consortium, *, invite_form=None):
     organisation = request.organisation
-    mine = next(m for m in consortium.members.all() if m.organisation_id == organisation.pk)
+    mine = _mine(request, consortium)
     can_manage = request.user.has_perm("suppliers.manage_consortium", consortium)
     if invite_form is None and can_manage:
         invite_form = InviteMemberForm()
@@ -277,6 +282,10 @@ def _render_consortium(request, consortium, *, invite_form=None):
             "members": list(consortium.members.all()),
             "invite_form": invite_form,
             "can_manage": can_manage,
+            "can_leave": accepted
+            and mine.role != MemberRole.LEAD
+            and request.user.has_perm("suppliers.leave_consortium", mine),
+            "guarantees": consortium.liability == Liability.LEAD_WITH_GUARANTEES,
             "accepted": accepted,
             "bids": paginate(request, bids),
         },
@@ -338,6 +347,147 @@ def consortium_respond(request, member_id: int, answer: str):
     if done and accept:
         return redirect("suppliers:consortium", pk=member.consortium_id)
     return redirect("suppliers:consortia")
+
+
+# What the lead's admin can do to another member, each confirmed on a page of its own first:
+# (status it needs, action, page heading, button, what it means, done message).
+MEMBER_CHANGES = {
+    "withdraw": (
+        MemberStatus.INVITED,
+        actions.withdraw_invitation,
+        "Withdraw the invitation to {member}?",
+        "Withdraw the invitation",
+        "{member} will no longer be able to accept it. You can invite it again later.",
+        "You have withdrawn the invitation to {member}",
+    ),
+    "remove": (
+        MemberStatus.ACCEPTED,
+        actions.remove_member,
+        "Remove {member} from {consortium}?",
+        "Remove the member",
+        "Its people will no longer see the consortium's bids, and the consortium's bids will no "
+        "longer go in with its exclusion declaration. You can invite it again later.",
+        "{member} has been removed from {consortium}",
+    ),
+}
+
+
+def _mine(request, consortium) -> ConsortiumMember:
+    return next(m for m in consortium.members.all() if m.organisation_id == request.organisation.pk)
+
+
+@supplier_required
+def consortium_member_change(request, pk: int, member_id: int, change: str):
+    """Confirm, then withdraw an invitation or remove a member (the lead's admins)."""
+    consortium = _consortium_or_404(request, pk)
+    _require(request, "suppliers.manage_consortium", consortium)
+    member = selectors.consortium_member(consortium, member_id)
+    if member is None or member.role == MemberRole.LEAD or change not in MEMBER_CHANGES:
+        raise Http404("No member of this consortium has that number")
+    needs, action, heading, button, meaning, done = MEMBER_CHANGES[change]
+    names = {"member": member.organisation.name, "consortium": consortium.name}
+    if request.method == "POST":
+        run_button_action(
+            request,
+            lambda: action(member=member, by=request.user),
+            success=done.format(**names),
+        )
+        return redirect("suppliers:consortium", pk=consortium.pk)
+    if member.status != needs:
+        messages.error(
+            request,
+            f"{member.organisation} is {member.get_status_display().lower()}: there is nothing "
+            "to " + ("withdraw" if change == "withdraw" else "remove"),
+        )
+        return redirect("suppliers:consortium", pk=consortium.pk)
+    return render(
+        request,
+        "suppliers/consortium_confirm.html",
+        {
+            "consortium": consortium,
+            "heading": heading.format(**names),
+            "meaning": meaning.format(**names),
+            "button": button,
+            "blocking": selectors.submitted_consortium_bid(consortium)
+            if change == "remove"
+            else None,
+            "subject": member.organisation.name,
+        },
+    )
+
+
+@supplier_required
+def consortium_leave(request, pk: int):
+    """Confirm, then take the acting organisation out of a consortium it joined (its admins)."""
+    consortium = _consortium_or_404(request, pk)
+    mine = _mine(request, consortium)
+    _require(request, "suppliers.leave_consortium", mine)
+    if request.method == "POST":
+        done = run_button_action(
+            request,
+            lambda: actions.leave_consortium(member=mine, by=request.user),
+            success=f"You have left {consortium.name}: your people no longer see its bids",
+        )
+        if done:
+            return redirect("suppliers:consortia")
+        return redirect("suppliers:consortium", pk=consortium.pk)
+    if mine.role == MemberRole.LEAD or mine.status != MemberStatus.ACCEPTED:
+        messages.error(
+            request,
+            "The lead cannot leave its own consortium"
+            if mine.role == MemberRole.LEAD
+            else f"Your organisation is not a member of {consortium.name}",
+        )
+        return redirect("suppliers:consortium", pk=consortium.pk)
+    return render(
+        request,
+        "suppliers/consortium_confirm.html",
+        {
+            "consortium": consortium,
+            "heading": f"Leave {consortium.name}?",
+            "meaning": "Your people will no longer see the consortium's bids, and its lead will "
+            "no longer bid for your organisation. The lead can invite you again later.",
+            "button": "Leave the consortium",
+            "blocking": selectors.submitted_consortium_bid(consortium),
+            "subject": request.organisation.name,
+        },
+    )
+
+
+@supplier_required
+def consortium_guarantee(request, pk: int, member_id: int):
+    """The lead's admin records a member's guarantee (liability: lead only, with guarantees)."""
+    consortium = _consortium_or_404(request, pk)
+    _require(request, "suppliers.manage_consortium", consortium)
+    member = selectors.consortium_member(consortium, member_id)
+    if (
+        member is None
+        or member.role == MemberRole.LEAD
+        or consortium.liability != Liability.LEAD_WITH_GUARANTEES
+    ):
+        raise Http404("No member of this consortium gives a guarantee with that number")
+    initial = {}
+    if member.guarantee_given is not None:
+        initial = {"given": "yes" if member.guarantee_given else "no"}
+    form = GuaranteeForm(request.POST or None, initial={**initial, "note": member.guarantee_note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_guarantee(
+                member=member,
+                by=request.user,
+                given=form.cleaned_data["given"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"The guarantee from {member.organisation} is recorded")
+            return redirect("suppliers:consortium", pk=consortium.pk)
+    return render(
+        request,
+        "suppliers/consortium_guarantee.html",
+        {"consortium": consortium, "member": member, "form": form},
+    )
 
 
 # --- Subcontractors --------------------------------------------------------------------------
