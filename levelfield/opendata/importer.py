@@ -26,15 +26,16 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
+import psycopg
 from django.db import connection, transaction
 from django.db.models import F, Max
 
 from levelfield.core import clock
 
-from .importing import readers, reading
+from .importing import files, reading
 from .importing.checks import parse_datetime
 from .importing.compiling import compile_groups, compile_ocids, group_rows, start_worker
-from .importing.readers import FileError
+from .importing.files import FileError
 from .models_external import (
     ExternalCompiledRelease,
     ExternalCompileMark,
@@ -42,7 +43,7 @@ from .models_external import (
     ExternalRelease,
 )
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 20000
 COMPILE_CHUNK = 400  # contracting processes per compile task
 POOL_THRESHOLD = 2000  # fewer processes than this compile in this process
 PROCESS_THRESHOLD = 8 * 1024 * 1024  # larger files are read in a process of their own
@@ -76,6 +77,7 @@ class Summary:
     published_compiled: int = 0
     compiled: int = 0
     compile_failed: int = 0
+    compile_skipped: bool = False
     seconds: float = 0.0
     file_errors: list[Problem] = field(default_factory=list)
 
@@ -101,7 +103,10 @@ class Summary:
                 f"records: {self.linked:,} linked releases (no content to store), "
                 f"{self.published_compiled:,} compiled releases taken as published"
             )
-        compiled = f"compiled releases: {self.compiled:,} rebuilt"
+        if self.compile_skipped:
+            compiled = "compiled releases: not rebuilt (--no-compile): the next import does it"
+        else:
+            compiled = f"compiled releases: {self.compiled:,} rebuilt"
         if self.compile_failed:
             compiled += f", {self.compile_failed:,} could not be merged"
         lines.append(compiled)
@@ -178,11 +183,13 @@ class Importer:
         gc.disable()  # millions of short-lived objects, no cycles: the collector only costs
         try:
             self._tune_connection()
-            for path in readers.input_files([Path(p) for p in paths]):
+            for path in files.input_files([Path(p) for p in paths]):
                 self.summary.files += 1
                 self._import_file(path)
             if self.compile:
                 self.compile_touched()
+            else:
+                self.summary.compile_skipped = True
         finally:
             if collecting:
                 gc.enable()
@@ -194,6 +201,23 @@ class Importer:
             with connection.cursor() as cursor:
                 # A bigger page cache for this connection: the unique index stays in memory.
                 cursor.execute("PRAGMA cache_size = -262144")
+
+    def _bulk_cursor(self):
+        """A cursor for executemany on Django's connection (in its transaction). On PostgreSQL
+        it is psycopg's own, binding parameters on the server: about 1.7 times as fast for
+        batches of large rows as Django's client-side binding cursor (measured on 100,000 of the
+        benchmark's releases, inserted on their own)."""
+        if self.postgres:
+            connection.ensure_connection()
+            return psycopg.Cursor(connection.connection)
+        return connection.cursor()
+
+    def _no_commit_wait(self, cursor) -> None:
+        """On PostgreSQL, this transaction's commit does not wait for its WAL to reach the disk.
+        A crash may then lose the last batches committed, never part of one, and as each batch
+        carries its file's checkpoint, the next run simply reads them again."""
+        if self.postgres:
+            cursor.execute("SET LOCAL synchronous_commit TO off")
 
     def _sql(self) -> None:
         if not (self.sqlite or self.postgres):
@@ -233,7 +257,7 @@ class Importer:
 
     def _import_file(self, path: Path) -> None:
         try:
-            name, size, mtime_ns, head = readers.identity(path)
+            name, size, mtime_ns, head = files.identity(path)
         except OSError as exc:
             self._file_failed(path, FileError(f"cannot read it: {exc.strerror or exc}"))
             return
@@ -297,7 +321,8 @@ class Importer:
         stored = published = 0
         now = clock.now()
         with transaction.atomic():
-            with connection.cursor() as cursor:
+            with self._bulk_cursor() as cursor:
+                self._no_commit_wait(cursor)
                 if batch.rows:
                     cursor.executemany(self.sql_release, batch.rows)
                     stored = max(cursor.rowcount, 0)
@@ -355,12 +380,14 @@ class Importer:
 
     def _compile_in_pool(self, chunks: list[list[str]]) -> None:
         """Compile in worker processes. Forked workers read the releases themselves, on
-        connections of their own, so this process only writes; otherwise (an in-memory test
-        database, or no fork) this process reads and hands the releases over."""
+        connections of their own, so this process only writes; otherwise (an in-memory
+        database, releases not yet committed because the caller holds a transaction open, or
+        no fork) this process reads and hands the releases over."""
         fork = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if fork else "spawn")
         store = None
-        if fork and not (self.sqlite and connection.is_in_memory_db()):
+        in_memory = self.sqlite and connection.is_in_memory_db()
+        if fork and not in_memory and not connection.in_atomic_block:
             params = dict(connection.get_connection_params())
             params.pop("init_command", None)
             store = {
@@ -368,6 +395,9 @@ class Importer:
                 "params": params,
                 "sql": self.sql_fetch.replace("%s", "?") if self.sqlite else self.sql_fetch,
                 "placeholder": "?" if self.sqlite else "%s",
+                # Releases of one process lie all over the table: read its pages straight from
+                # the operating system's cache (up to SQLite's usual 2 GB ceiling).
+                "setup": ["PRAGMA mmap_size = 2147418112"] if self.sqlite else [],
             }
         with context.Pool(self.workers, initializer=start_worker, initargs=(store,)) as pool:
             pending: deque = deque()
@@ -407,7 +437,8 @@ class Importer:
         rows, failed = self.compiled_rows, self.compiled_failed
         with transaction.atomic():
             if rows:
-                with connection.cursor() as cursor:
+                with self._bulk_cursor() as cursor:
+                    self._no_commit_wait(cursor)
                     cursor.executemany(self.sql_compiled, rows)
             if failed:
                 # its compiled release would no longer show what was published

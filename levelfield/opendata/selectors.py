@@ -1,4 +1,5 @@
-"""Reads of the release store for the feed and the record endpoint.
+"""Reads of the release store for the feed and the record endpoint, and of the external store
+(imported data) for the spend analytics.
 
 The store holds only what was published, so nothing here needs hiding. The feed reads each
 release as the JSON text the database holds, so a page can be spliced into a package without
@@ -7,10 +8,10 @@ decoding and re-encoding every release."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
-from .models import Record, Release
+from .models import ExternalCompiledRelease, Record, Release
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,26 @@ def releases_of(ocid: str) -> list[dict]:
     return list(
         Release.objects.filter(ocid=ocid).order_by("position").values_list("data", flat=True)
     )
+
+
+def external_compiled_releases(
+    *,
+    buyer_id: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    ocid: str = "",
+) -> QuerySet[ExternalCompiledRelease]:
+    """Compiled releases of imported contracting processes (`levelfield import-ocds`), newest
+    first: of one buyer (`buyer.id`), of processes last changed in [since, until), or one OCID.
+    The JSON of each is ocdsmerge's compiled release, so callers can filter on its fields
+    (e.g. `compiled__tender__status="active"`) on SQLite and PostgreSQL alike."""
+    releases = ExternalCompiledRelease.objects.all()
+    if buyer_id:
+        releases = releases.filter(compiled__buyer__id=buyer_id)
+    if since is not None:
+        releases = releases.filter(date__gte=since)
+    if until is not None:
+        releases = releases.filter(date__lt=until)
+    if ocid:
+        releases = releases.filter(ocid=ocid)
+    return releases.order_by("-date", "ocid")

@@ -27,8 +27,10 @@ class StoreReader:
     """Reads stored releases on a database connection of its own (in a forked worker, which
     must not touch the parent's)."""
 
-    def __init__(self, *, connect, params: dict, sql: str, placeholder: str):
+    def __init__(self, *, connect, params: dict, sql: str, placeholder: str, setup=()):
         self.connection = connect(**params)
+        for statement in setup:
+            self.connection.execute(statement)
         self.sql = sql
         self.placeholder = placeholder
 
@@ -62,6 +64,8 @@ def compile_groups(groups: list[tuple[str, list[str]]]) -> list[tuple]:
     of releases, date of the compiled release, error or None)."""
     results = []
     for ocid, texts in groups:
+        if not texts:  # not a bad release but a reader that cannot see the store: stop
+            raise RuntimeError(f"no stored release of {ocid} is visible to the compile")
         try:
             compiled, date = compile_json(texts)
         except OCDSMergeError as exc:

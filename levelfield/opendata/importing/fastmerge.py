@@ -168,27 +168,8 @@ def _identifier_key(identifier) -> str:
 
 def _fill_array(items: list, tree: dict | None) -> _Array:
     """A new array of the compiled release (objects merged by identifier) made from `items`."""
-    if tree is not None and tree.get("id", (None,))[0] is not None:
-        raise _Fallback  # a rule on the identifier itself: leave it to ocdsmerge
     target = _Array()
-    ids = target.ids
-    for item in items:
-        if "id" in item:
-            identifier = item["id"]
-            key = _identifier_key(identifier)
-            node = ids.get(key)
-            if node is None:
-                # ocdsmerge gives a new object its `id` first
-                node = ids[key] = _fill(item, tree, {"id": identifier})
-                target.append(node)
-            elif type(node["id"]) is not type(identifier):
-                raise _Fallback
-            else:
-                _merge_object(node, item, tree)
-        else:
-            node = _fill(item, tree)
-            if node:
-                target.append(node)
+    _merge_array(target, items, tree)
     return target
 
 
@@ -236,7 +217,13 @@ def _merged_state(releases: list[dict]) -> dict:
     ocdsmerge's result could differ from a plain nested merge. The `tag` rule drops `tag`."""
     tree = rule_tree()
     state: dict = {"tag": ["compiled"]}
-    ordered = releases if len(releases) == 1 else sorted(releases, key=itemgetter("date"))
+    if len(releases) == 1:
+        ordered = releases
+    else:
+        try:
+            ordered = sorted(releases, key=itemgetter("date"))
+        except (KeyError, TypeError):
+            raise _Fallback from None  # a missing or null date: ocdsmerge's own error
     for release in ordered:
         ocid = release.get("ocid")
         date = release.get("date")
@@ -275,7 +262,11 @@ def compile_json(texts: list[bytes | str]) -> tuple[bytes, str | None]:
         compiled = _ocdsmerge(releases)
         return orjson.dumps(compiled), compiled.get("date")
     date = state["date"]
-    if any(b"null" in text if type(text) is bytes else "null" in text for text in texts):
+    if (
+        date is None  # a single release without a date: ocdsmerge leaves `date` out
+        or state["ocid"] is None
+        or any(b"null" in text if type(text) is bytes else "null" in text for text in texts)
+    ):
         state = _output(state)  # drop the nulls
     return orjson.dumps(state), date
 

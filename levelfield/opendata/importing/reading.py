@@ -15,9 +15,9 @@ from pathlib import Path
 import ijson
 import orjson
 
-from . import readers
+from . import files
 from .checks import check_release, json_type
-from .readers import FileError
+from .files import FileError
 
 
 @dataclass
@@ -31,6 +31,14 @@ class Batch:
     items_done: int = 0
     offset: int = 0
     final: bool = False
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def where(position: tuple) -> str:
@@ -52,7 +60,7 @@ class FileReader:
         file_id: int,
         resume: int = 0,
         offset: int = 0,
-        batch_size: int = 5000,
+        batch_size: int = 20000,
         dates: str = "text",
         postgres: bool = False,
     ):
@@ -70,7 +78,7 @@ class FileReader:
         """The batches of the file, the last one marked final. Raises FileError (carrying the
         problems found in the unfinished batch) where the file cannot be read on."""
         try:
-            kind = readers.sniff(self.path)
+            kind = files.sniff(self.path)
             if kind == "jsonl":
                 yield from self._lines()
             elif kind == "array":
@@ -91,9 +99,9 @@ class FileReader:
 
     def _lines(self) -> Iterator[Batch]:
         resume, offset = self.resume, self.offset
-        seekable = resume and offset and not readers.is_gzip(self.path)
+        seekable = resume and offset and not files.is_gzip(self.path)
         release, item = self._release, self._item
-        with readers.open_input(self.path) as stream:
+        with files.open_input(self.path, skip_bom=False) as stream:  # offsets count it
             number = 0
             if seekable:
                 stream.seek(offset)
@@ -106,6 +114,8 @@ class FileReader:
                 offset += len(line)
                 if number <= resume:
                     continue
+                if number == 1 and line.startswith(files.BOM):
+                    line = line[len(files.BOM) :]
                 try:
                     value = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
@@ -114,6 +124,8 @@ class FileReader:
                         continue
                     if not line.endswith(b"\n"):
                         reason = f"the file is truncated: the last line is not whole JSON ({exc})"
+                    elif not _utf8(line):
+                        reason = "not valid JSON: the line is not UTF-8 text"
                     else:
                         reason = f"not valid JSON ({exc})"
                     raise FileError(reason, f"line {number}") from None
@@ -128,20 +140,24 @@ class FileReader:
 
     def _document(self) -> Iterator[Batch]:
         try:
-            keys = readers.top_level_keys(self.path)
-        except readers.JSON_ERRORS as exc:
-            raise FileError(f"truncated or not valid JSON ({exc})") from None
+            keys = files.top_level_keys(self.path)
+        except files.JSON_ERRORS as exc:
+            raise FileError(f"truncated or not valid JSON ({files.json_error(exc)})") from None
         if "records" in keys:
-            yield from self._items("records.item", "record", self._record)
+            name, prefix, label, handle = "records", "records.item", "record", self._record
         elif "releases" in keys and "ocid" not in keys:
-            yield from self._items("releases.item", "release", self._release)
+            name, prefix, label, handle = "releases", "releases.item", "release", self._release
         else:
             yield from self._items("", "value", self._item)
+            return
+        if keys[name] != "an array":
+            raise FileError(f"not a {name[:-1]} package: {name} is {keys[name]}, not an array")
+        yield from self._items(prefix, label, handle)
 
     def _items(self, prefix: str, label: str, handle) -> Iterator[Batch]:
         number = 0
         try:
-            with readers.open_input(self.path) as stream:
+            with files.open_input(self.path) as stream:
                 items = ijson.items(stream, prefix, use_float=True, multiple_values=True)
                 for value in items:
                     number += 1
@@ -151,9 +167,10 @@ class FileReader:
                     self.batch.items_done = number
                     if len(self.batch.rows) >= self.batch_size:
                         yield self._cut()
-        except readers.JSON_ERRORS as exc:
+        except files.JSON_ERRORS as exc:
             position = f"after {label} {number}" if number else "the start"
-            raise FileError(f"truncated or not valid JSON ({exc})", position) from None
+            reason = f"truncated or not valid JSON ({files.json_error(exc)})"
+            raise FileError(reason, position) from None
 
     # -- items --------------------------------------------------------------------------------
 

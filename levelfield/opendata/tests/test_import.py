@@ -7,19 +7,19 @@ package, JSON Lines, gzip, a directory)."""
 
 import copy
 import gzip
-import importlib.util
 import json
-import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from levelfield.opendata import schema
-from levelfield.opendata.importer import Importer, Reporter, import_paths
+from levelfield.opendata import schema, selectors
+from levelfield.opendata.importer import Importer, import_paths
 from levelfield.opendata.importing import fastmerge
 from levelfield.opendata.importing.checks import check_release
 from levelfield.opendata.merge import compile_releases as ocdsmerge_compile
@@ -32,7 +32,6 @@ from levelfield.opendata.models import (
 
 EXAMPLE = schema.SHARED_OCDS / "examples" / "fictional-1.1"
 OCID = "ocds-213czf-000-00001"
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -257,6 +256,42 @@ def test_json_lines_and_gzip(tmp_path, example_releases, example_compiled, name,
 
 
 @pytest.mark.django_db
+def test_record_packages_a_line_with_full_releases(tmp_path, example_releases, example_compiled):
+    """As the OCP Data Registry and some APIs page records: one record package a line."""
+    lines = [
+        {"version": "1.1", "records": [{"ocid": OCID, "releases": example_releases[:4]}]},
+        {"version": "1.1", "records": [{"ocid": OCID, "releases": example_releases[4:]}]},
+    ]
+    path = write_jsonl(tmp_path / "records.jsonl.gz", lines, gz=True)
+
+    summary, problems = import_paths([path])
+
+    assert problems == []
+    assert (summary.read, summary.stored) == (6, 6)
+    assert compiled() == example_compiled
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["package.json", "releases.jsonl", "package.json.gz"])
+def test_a_byte_order_mark_at_the_start_is_skipped(
+    tmp_path, example_releases, example_compiled, name
+):
+    if name.startswith("package"):
+        data = json.dumps({"version": "1.1", "releases": example_releases}, indent=1).encode()
+    else:
+        data = b"".join(orjson.dumps(item) + b"\n" for item in example_releases)
+    data = b"\xef\xbb\xbf" + data
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+
+    summary, problems = import_paths([path])
+
+    assert problems == []
+    assert summary.stored == 6
+    assert compiled() == example_compiled
+
+
+@pytest.mark.django_db
 def test_a_directory_is_read_recursively_and_other_files_left_alone(
     tmp_path, example_releases, example_compiled
 ):
@@ -288,10 +323,23 @@ def test_a_big_file_is_read_in_a_process_of_its_own(tmp_path):
     )
 
 
-@pytest.mark.django_db
-def test_many_processes_compile_in_worker_processes(tmp_path):
+@pytest.mark.parametrize(
+    "committed",
+    [
+        pytest.param(False, marks=pytest.mark.django_db),
+        # committed releases: on PostgreSQL the forked workers read them on their own connections
+        pytest.param(True, marks=pytest.mark.django_db(transaction=True)),
+    ],
+)
+def test_many_processes_compile_in_worker_processes(tmp_path, monkeypatch, committed):
     items = releases_of(40, 4)
     path = write_jsonl(tmp_path / "feed.jsonl", items)
+    if committed and connection.vendor == "postgresql":
+
+        def parent_must_not_read(self, ocids):
+            raise AssertionError("the workers read the releases themselves")
+
+        monkeypatch.setattr(Importer, "_fetch", parent_must_not_read)
 
     summary, problems = import_paths([path], workers=2, pool_threshold=1)
 
@@ -318,12 +366,14 @@ def interrupt_after(batches: int):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["feed.jsonl", "feed.jsonl.gz", "package.json"])
+@pytest.mark.parametrize("name", ["feed.jsonl", "feed.jsonl.gz", "package.json", "bom.jsonl"])
 def test_an_interrupted_import_continues_where_it_stopped(tmp_path, name):
     items = releases_of(7, 5)  # 35 releases
     path = tmp_path / name
     if name == "package.json":
         path.write_text(json.dumps({"version": "1.1", "releases": items}, indent=1))
+    elif name == "bom.jsonl":  # the byte order mark counts in the offset resumed from
+        path.write_bytes(b"\xef\xbb\xbf" + b"".join(orjson.dumps(i) + b"\n" for i in items))
     else:
         write_jsonl(path, items, gz=name.endswith(".gz"))
 
@@ -440,6 +490,24 @@ def test_bad_releases_in_packages_are_reported_by_position(tmp_path):
     [
         ("truncated.json", None, "truncated or not valid JSON", "after release 3"),
         ("table.json", b"ocid,id\nocds-1,1\n", "not JSON: the data starts with 'ocid,id", ""),
+        (
+            "object.json",
+            b'{"version": "1.1", "releases": {"ocid": "ocds-test-000"}}',
+            "not a release package: releases is an object, not an array",
+            "",
+        ),
+        (
+            "records.json",
+            b'{"version": "1.1", "records": null}',
+            "not a record package: records is null, not an array",
+            "",
+        ),
+        (
+            "latin1.jsonl",
+            b'{"ocid": "ocds-1", "title": "caf\xe9"}\n',
+            "not valid JSON: the line is not UTF-8 text",
+            "line 1",
+        ),
         ("broken.jsonl", None, "not valid JSON", "line 3"),
         ("cut.jsonl", None, "the file is truncated: the last line is not whole JSON", "line 5"),
         ("cut.jsonl.gz", None, "the gzip file is truncated", ""),
@@ -515,6 +583,21 @@ def test_the_command_prints_a_summary_and_fails_when_a_file_could_not_be_read(tm
 
 
 @pytest.mark.django_db
+def test_with_no_compile_the_next_import_compiles(tmp_path, capsys):
+    path = write_jsonl(tmp_path / "good.jsonl", releases_of(3, 2))
+
+    call_command("import-ocds", str(path), "--progress", "lines", "--no-compile")
+
+    out, _ = capsys.readouterr()
+    assert "compiled releases: not rebuilt (--no-compile)" in out
+    assert ExternalRelease.objects.count() == 6 and not ExternalCompiledRelease.objects.exists()
+    call_command("import-ocds", str(path), "--progress", "lines")
+    out, _ = capsys.readouterr()
+    assert "compiled releases: 3 rebuilt" in out
+    assert ExternalCompiledRelease.objects.count() == 3
+
+
+@pytest.mark.django_db
 def test_the_command_succeeds_on_good_data(tmp_path, capsys):
     path = write_jsonl(tmp_path / "good.jsonl", releases_of(3, 2))
 
@@ -523,6 +606,43 @@ def test_the_command_succeeds_on_good_data(tmp_path, capsys):
     out, _ = capsys.readouterr()
     assert "files: 1 (1 read to the end)" in out
     assert ExternalCompiledRelease.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_on_a_terminal_a_progress_bar_shows_counts_and_rate(tmp_path, capsys):
+    path = write_jsonl(tmp_path / "good.jsonl", releases_of(3, 2) + releases_of(3, 2))
+
+    call_command("import-ocds", str(path), "--progress", "bar", "--batch-size", "4")
+
+    out, err = capsys.readouterr()
+    bars = err.replace("\r", "\n").splitlines()
+    final = [line for line in bars if line.startswith("import:") and " 12.0 releases " in line]
+    assert final, err
+    assert "releases/s" in final[-1]
+    assert "stored=6" in final[-1] and "duplicates=6" in final[-1] and "invalid=0" in final[-1]
+    assert any(line.startswith("compile:") and "3.00/3.00" in line for line in bars), err
+    assert "releases: 12 read, 6 stored, 6 duplicates, 0 invalid (skipped)" in out
+
+
+@pytest.mark.django_db
+def test_the_compiled_releases_of_imported_data_are_queryable(tmp_path):
+    items = [
+        release("ocds-q-1", 1, buyer={"id": "GB-A", "name": "A"}),
+        release("ocds-q-1", 2, tender={"status": "complete"}),
+        release("ocds-q-2", 5, buyer={"id": "GB-B", "name": "B"}),
+        release("ocds-q-3", 9, buyer={"id": "GB-A", "name": "A"}),
+    ]
+    import_paths([write_jsonl(tmp_path / "feed.jsonl", items)])
+
+    of_a = selectors.external_compiled_releases(buyer_id="GB-A")
+    assert [row.ocid for row in of_a] == ["ocds-q-3", "ocds-q-1"]  # newest first
+    january = selectors.external_compiled_releases(
+        since=datetime(2024, 1, 3, tzinfo=UTC), until=datetime(2024, 1, 7, tzinfo=UTC)
+    )
+    assert [row.ocid for row in january] == ["ocds-q-2", "ocds-q-1"]
+    complete = selectors.external_compiled_releases().filter(compiled__tender__status="complete")
+    assert [row.ocid for row in complete] == ["ocds-q-1"]
+    assert complete[0].compiled["buyer"] == {"id": "GB-A", "name": "A"}
 
 
 # -- never crashes on malformed input -------------------------------------------------------------
@@ -601,85 +721,44 @@ def test_malformed_items_never_crash_the_importer_and_are_all_reported(
         assert problem.reason and (problem.position or problem.path == "compile")
 
 
-# -- the fast compile equals ocdsmerge's ---------------------------------------------------------
+@st.composite
+def damaged_files(draw) -> tuple[str, bytes]:
+    """A good file of each format, cut short and with bytes overwritten (after compressing)."""
+    form = draw(st.sampled_from(["feed.jsonl", "feed.jsonl.gz", "package.json", "package.json.gz"]))
+    items = releases_of(2, 3)
+    if form.startswith("package"):
+        data = json.dumps({"version": "1.1", "releases": items}, indent=1).encode()
+    else:
+        data = b"".join(orjson.dumps(item) + b"\n" for item in items)
+    if form.endswith(".gz"):
+        data = gzip.compress(data)
+    data = bytearray(data[: draw(st.integers(0, len(data)))])
+    if data:
+        for _ in range(draw(st.integers(0, 3))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    return form, bytes(data)
 
-keys = st.sampled_from(
-    ["awards", "items", "id", "tender", "value", "amount", "parties", "roles", "buyer", "x"]
-    + ["additionalIdentifiers", "title", "lots", "suppliers", "relatedLots"]
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-2, 2),
-    st.sampled_from([0.0, -0.0, 1.0, 2.5]),
-    st.sampled_from(["a", "b", "1"]),
-)
-ids = st.one_of(st.sampled_from(["1", "2", "a"]), st.integers(1, 2), st.none(), st.just(1.0))
+@given(damaged=damaged_files())
+def test_damaged_files_never_crash_the_importer(tmp_path_factory, damaged):
+    """Each file is read to its end or stops with a clear error; what was stored is what the
+    summary says, and nothing of a failed batch."""
+    name, data = damaged
+    path = tmp_path_factory.mktemp("damaged") / name
+    path.write_bytes(data)
+    before = ExternalRelease.objects.count()
 
+    summary, problems = import_paths([path], again=True, batch_size=4)
 
-def objects(children):
-    return st.dictionaries(keys, children, max_size=4)
-
-
-def items_with_ids(children):
-    return st.one_of(
-        st.fixed_dictionaries({"id": ids}, optional={"title": scalars, "value": children}),
-        objects(children),
-    )
-
-
-values = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        objects(children), st.lists(children, max_size=3), st.lists(items_with_ids(children))
-    ),
-    max_leaves=12,
-)
-merge_releases = st.lists(
-    st.builds(
-        lambda body, date: {**body, "ocid": "o", "id": "r", "date": date, "tag": ["tender"]},
-        objects(values),
-        st.sampled_from(["2020-01-01T00:00:00Z", "2020-01-02T00:00:00Z"]),
-    ),
-    min_size=1,
-    max_size=4,
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(merge_releases)
-def test_the_fast_compile_equals_ocdsmerge_byte_for_byte(releases):
-    snapshot = copy.deepcopy(releases)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            expected = ocdsmerge_compile(copy.deepcopy(releases))
-        except Exception as exc:  # noqa: BLE001 - the fast compile must fail the same way
-            with pytest.raises(type(exc)):
-                fastmerge.compile_releases(releases)
-            return
-        got = fastmerge.compile_releases(releases)
-    assert releases == snapshot  # the input is left alone
-    assert orjson.dumps(got) == orjson.dumps(expected)
-    texts = [orjson.dumps(r) for r in releases]
-    assert fastmerge.compile_json(texts)[0] == orjson.dumps(expected)
-
-
-def test_the_fast_compile_equals_ocdsmerge_on_benchmark_data():
-    """Releases from bench/generate.py: tenders, updates, amendments, awards, contracts."""
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    if spec is None or not (ROOT / "bench" / "generate.py").exists():
-        pytest.skip("needs bench/generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    counts = generate.release_counts(7, 150, 900)
-    for number, count in enumerate(counts):
-        process = generate.Process(7, number, count)
-        texts = [orjson.dumps(process.release(i)) for i in range(count)]
-        expected = ocdsmerge_compile([orjson.loads(text) for text in texts])
-        assert fastmerge.compile_json(texts) == (orjson.dumps(expected), expected["date"])
-
-
-def test_reporter_base_collects_problems():
-    reporter = Reporter()
-    assert reporter.problems == []
+    assert summary.files_imported + summary.files_failed == 1
+    for error in summary.file_errors:
+        assert error.path == str(path) and error.reason
+    assert len(problems) >= summary.invalid + summary.files_failed
+    assert summary.read == summary.stored + summary.duplicates + summary.invalid
+    assert ExternalRelease.objects.count() - before == summary.stored

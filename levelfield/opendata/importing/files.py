@@ -18,6 +18,7 @@ HEAD = 64 * 1024
 READ = 1024 * 1024
 SUFFIXES = (".json", ".jsonl", ".jl", ".ndjson")
 GZIP_MAGIC = b"\x1f\x8b"
+BOM = b"\xef\xbb\xbf"
 
 
 class FileError(Exception):
@@ -141,11 +142,16 @@ class GunzipReader(io.RawIOBase):
         super().close()
 
 
-def open_input(path: Path) -> io.BufferedReader:
-    """The decompressed bytes of a file, buffered."""
+def open_input(path: Path, *, skip_bom: bool = True) -> io.BufferedReader:
+    """The decompressed bytes of a file, buffered; after the UTF-8 byte order mark that some
+    Windows tools write (JSON parsers refuse it), unless `skip_bom` is false."""
     if is_gzip(path):
-        return io.BufferedReader(GunzipReader(path), buffer_size=READ)
-    return path.open("rb", buffering=READ)
+        stream = io.BufferedReader(GunzipReader(path), buffer_size=READ)
+    else:
+        stream = path.open("rb", buffering=READ)
+    if skip_bom and stream.peek(len(BOM))[: len(BOM)] == BOM:
+        stream.read(len(BOM))
+    return stream
 
 
 def sniff(path: Path) -> str:
@@ -153,7 +159,7 @@ def sniff(path: Path) -> str:
     FileError when the data is not JSON at all."""
     with open_input(path) as stream:
         head = stream.read(HEAD)
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = head.lstrip(b" \t\r\n")
     if not text:
         return "empty" if len(head) < HEAD else "document"
     bare = path.name[:-3] if path.name.endswith(".gz") else path.name
@@ -175,17 +181,41 @@ def sniff(path: Path) -> str:
     return "jsonl"
 
 
-def top_level_keys(path: Path) -> set[str]:
+def top_level_keys(path: Path) -> dict[str, str | None]:
     """The keys of a JSON document's top-level object, read up to `releases` or `records`
-    (package metadata comes first, so this reads little of a package)."""
-    keys: set[str] = set()
+    (package metadata comes first, so this reads little of a package); for those two, the
+    JSON type of the value ("array", "object", ...)."""
+    keys: dict[str, str | None] = {}
     with open_input(path) as stream:
-        for prefix, event, value in ijson.parse(stream, multiple_values=True):
+        events = ijson.parse(stream, multiple_values=True)
+        for prefix, event, value in events:
             if prefix == "" and event == "map_key":
-                keys.add(value)
+                keys[value] = None
                 if value in ("releases", "records"):
+                    keys[value] = EVENT_TYPES.get(next(events)[1], "a value")
                     break
     return keys
+
+
+EVENT_TYPES = {
+    "start_array": "an array",
+    "start_map": "an object",
+    "string": "a string",
+    "number": "a number",
+    "integer": "a number",
+    "double": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+
+
+def json_error(exc: Exception) -> str:
+    """The first line of a JSON parser's message (yajl adds the text around the error)."""
+    message = exc.args[0] if exc.args else ""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    lines = str(message).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 JSON_ERRORS = (ijson.JSONError, ijson.IncompleteJSONError)
