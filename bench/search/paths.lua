@@ -31,15 +31,35 @@ function request()
   return wrk.format("GET", paths[(counter % #paths) + 1])
 end
 
+-- The search result cache's answer to each request (header X-Search-Cache, set by the
+-- benchmark's middleware), counted per thread.
+hits = 0
+misses = 0
+
+function response(status, headers, body)
+  local cached = headers["X-Search-Cache"]
+  if cached == "hit" then
+    hits = hits + 1
+  elseif cached == "miss" then
+    misses = misses + 1
+  end
+end
+
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local errors = summary.errors
+  local all_hits, all_misses = 0, 0
+  for _, thread in ipairs(threads) do
+    all_hits = all_hits + thread:get("hits")
+    all_misses = all_misses + thread:get("misses")
+  end
   io.write(string.format(
     '{"requests": %d, "seconds": %.3f, "rps": %.1f, "p50_ms": %.2f, "p95_ms": %.2f, '
-      .. '"p99_ms": %.2f, "max_ms": %.2f, "non_2xx": %d, "socket_errors": %d}\n',
+      .. '"p99_ms": %.2f, "max_ms": %.2f, "non_2xx": %d, "socket_errors": %d, '
+      .. '"cache_hits": %d, "cache_misses": %d}\n',
     summary.requests, seconds, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000, errors.status,
-    errors.connect + errors.read + errors.write + errors.timeout
+    errors.connect + errors.read + errors.write + errors.timeout, all_hits, all_misses
   ))
 end

@@ -14,12 +14,18 @@ What it does, in one run:
 2. Starts gunicorn (two workers, like production) with bench/search/settings.py: the product's
    settings with DEBUG off and persistent connections, plus a trivial view beside the product's
    URLs.
-3. For the trivial view, the search page and the search API in turn: a warm-up, then wrk with
-   16 connections for --duration seconds (throughput and latency under load), then wrk with one
-   connection (the latency of one search on an idle server).
-4. Prints the figures, the ratios to the trivial view and whether each aim is met, with the load
-   on the machine during each run: the CPU used by gunicorn, wrk, this database's PostgreSQL
-   backends and everything else.
+3. For the trivial view, then the search page and the search API with the search result cache
+   on and again with it off (a new gunicorn each time, caches empty; --cache on|off|both): a
+   warm-up, then wrk with 16 connections for --duration seconds (throughput and latency under
+   load), then wrk with one connection (the latency of one search on an idle server).
+   The searches asked (--mix): by default the broad mix, 1,000 distinct searches (the 41 of
+   queries.py, then ones generated from the generator's vocabulary) with Zipf popularity, as
+   a real portal's search log looks; the warm-up asks other draws of the same mix. `--mix
+   fixed` asks the 41 searches in turn, which with the cache on are nearly all repeats.
+4. Prints the figures, the ratios to the trivial view, the share of searches the cache
+   answered (a response header set by bench/search/middleware.py) and whether each aim is met
+   with the cache on and off, with the load on the machine during each run: the CPU used by
+   gunicorn, wrk, this database's PostgreSQL backends and everything else.
 """
 
 import argparse
@@ -38,7 +44,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.search.settings")
 
-from bench.search.queries import api_paths, page_paths, searches  # noqa: E402
+from bench.search.queries import (  # noqa: E402
+    api_paths,
+    broad_searches,
+    page_paths,
+    searches,
+    zipf_sequence,
+)
 
 TICKS = os.sysconf("SC_CLK_TCK")
 AIM_P95_MS = 50.0
@@ -151,13 +163,18 @@ def _backend_pids(database: str) -> list[int]:
 
 
 class Server:
-    def __init__(self, port: int, workers: int):
+    def __init__(self, port: int, workers: int, *, cache_seconds: int = 600):
         self.port = port
         self.workers = workers
+        self.cache_seconds = cache_seconds
         self.process = None
 
     def __enter__(self):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.search.settings"}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.search.settings",
+            "BENCH_SEARCH_CACHE_SECONDS": str(self.cache_seconds),
+        }
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         self.process = subprocess.Popen(
             [
@@ -223,9 +240,11 @@ def wrk(server: Server, paths_file: Path, *, connections: int, threads: int, sec
     return json.loads(line)
 
 
-def measure(server, paths_file, *, database, connections, threads, seconds, warmup):
-    """Warm up, then one wrk run under load, recording the CPU used meanwhile."""
-    wrk(server, paths_file, connections=connections, threads=threads, seconds=warmup)
+def measure(server, paths_file, *, database, connections, threads, seconds, warmup, warmup_file):
+    """Warm up (with `warmup_file`: other draws of the same searches, so the measured run does
+    not replay exactly what the warm-up cached), then one wrk run under load, recording the
+    CPU used meanwhile."""
+    wrk(server, warmup_file, connections=connections, threads=threads, seconds=warmup)
     backends = _backend_pids(database)
     watched = {"gunicorn": server.pids(), "postgres": backends}
     before = {name: sum(_cpu_ticks(p) for p in pids) for name, pids in watched.items()}
@@ -251,6 +270,12 @@ def measure(server, paths_file, *, database, connections, threads, seconds, warm
     return figures
 
 
+def _hit_ratio(figures: dict) -> str:
+    """The share of searches the result cache answered, or "-" when nothing was cached."""
+    asked = figures.get("cache_hits", 0) + figures.get("cache_misses", 0)
+    return f"{figures['cache_hits'] / asked:.0%}" if asked else "-"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=20, help="seconds of load per target")
@@ -271,6 +296,23 @@ def main() -> None:
         type=int,
         help="count and rank this many matches instead of the product's 1,000 (an experiment)",
     )
+    parser.add_argument(
+        "--cache",
+        choices=["both", "on", "off"],
+        default="both",
+        help="measure the search with the result cache on, off, or both (the default)",
+    )
+    parser.add_argument(
+        "--cache-seconds", type=int, default=600, help="SEARCH_CACHE_SECONDS with the cache on"
+    )
+    parser.add_argument(
+        "--mix",
+        choices=["broad", "fixed"],
+        default="broad",
+        help="broad: many distinct searches with skewed popularity (default); fixed: the 41 "
+        "searches of queries.py in turn",
+    )
+    parser.add_argument("--distinct", type=int, default=1000, help="searches in the broad mix")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -287,77 +329,130 @@ def main() -> None:
     if args.explain_only:
         return
 
-    targets = {
-        "trivial view": ["/bench/trivial/"],
-        "search page": page_paths(),
-        "search API": api_paths(),
-    }
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp, Server(args.port, args.workers) as server:
-        print(
-            f"\ngunicorn: {args.workers} sync workers; wrk: {args.connections} connections, "
-            f"{args.threads} threads, {args.duration:g} s per target after {args.warmup:g} s "
-            f"warm-up; then 1 connection for {args.single_duration:g} s"
+    if args.mix == "fixed":
+        mix, warm = searches(), searches()
+        mix_note = (
+            f"the {len(searches())} searches of queries.py in turn: each repeats every "
+            f"{len(searches())} requests, so with the cache on nearly every request is a hit"
         )
-        for name, paths in targets.items():
-            check_paths(server, paths)
-            paths_file = Path(tmp) / f"{len(results)}.txt"
-            paths_file.write_text("\n".join(paths) + "\n")
-            loaded = measure(
-                server,
-                paths_file,
-                database=database,
-                connections=args.connections,
-                threads=args.threads,
-                seconds=args.duration,
-                warmup=args.warmup,
-            )
-            single = wrk(server, paths_file, connections=1, threads=1, seconds=args.single_duration)
-            results[name] = {"loaded": loaded, "single": single, "paths": len(paths)}
-            cpu = loaded["cpu_cores"]
-            print(
-                f"  {name:<13} {loaded['rps']:8.0f} req/s  p50 {loaded['p50_ms']:6.1f} ms  "
-                f"p95 {loaded['p95_ms']:6.1f} ms | 1 client: p50 {single['p50_ms']:5.1f} ms  "
-                f"p95 {single['p95_ms']:5.1f} ms | errors {loaded['non_2xx']}"
-                f"+{loaded['socket_errors']} | CPU cores: gunicorn {cpu['gunicorn']:.2f}, "
-                f"postgres {cpu['postgres']:.2f}, wrk {cpu['wrk']:.2f}, "
-                f"other {cpu['other']:.2f}"
-            )
+    else:
+        distinct = broad_searches(args.distinct)
+        mix = zipf_sequence(distinct, 20_000, seed=7)
+        warm = zipf_sequence(distinct, 20_000, seed=11)
+        mix_note = (
+            f"{len(distinct):,} distinct searches (the 41 of queries.py, then generated from the "
+            "vocabulary), asked with Zipf popularity (the n-th most asked 1/n as often as the "
+            "first); the warm-up asks other draws of the same mix"
+        )
+    print(f"\nsearch mix: {mix_note}")
+    modes = {"both": ["on", "off"], "on": ["on"], "off": ["off"]}[args.cache]
+    targets = [("trivial view", "on", ["/bench/trivial/"], ["/bench/trivial/"])]
+    for mode in modes:
+        targets.append((f"page, cache {mode}", mode, page_paths(mix), page_paths(warm)))
+        targets.append((f"API, cache {mode}", mode, api_paths(mix), api_paths(warm)))
+    results = {}
+    print(
+        f"gunicorn: {args.workers} sync workers, restarted (caches empty) for each cache "
+        f"setting; wrk: {args.connections} connections, {args.threads} threads, "
+        f"{args.duration:g} s per target after {args.warmup:g} s warm-up; then 1 connection "
+        f"for {args.single_duration:g} s"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in dict.fromkeys(t[1] for t in targets):
+            seconds = args.cache_seconds if mode == "on" else 0
+            with Server(args.port, args.workers, cache_seconds=seconds) as server:
+                for name, target_mode, paths, warm_paths in targets:
+                    if target_mode != mode:
+                        continue
+                    check_paths(server, paths[:50])
+                    paths_file = Path(tmp) / f"{len(results)}.txt"
+                    paths_file.write_text("\n".join(paths) + "\n")
+                    warmup_file = Path(tmp) / f"{len(results)}-warm.txt"
+                    warmup_file.write_text("\n".join(warm_paths) + "\n")
+                    loaded = measure(
+                        server,
+                        paths_file,
+                        database=database,
+                        connections=args.connections,
+                        threads=args.threads,
+                        seconds=args.duration,
+                        warmup=args.warmup,
+                        warmup_file=warmup_file,
+                    )
+                    single = wrk(
+                        server,
+                        paths_file,
+                        connections=1,
+                        threads=1,
+                        seconds=args.single_duration,
+                    )
+                    results[name] = {
+                        "loaded": loaded,
+                        "single": single,
+                        "paths": len(paths),
+                        "cache": mode,
+                    }
+                    cpu = loaded["cpu_cores"]
+                    print(
+                        f"  {name:<15} {loaded['rps']:8.0f} req/s  p50 {loaded['p50_ms']:6.1f} ms"
+                        f"  p95 {loaded['p95_ms']:6.1f} ms | 1 client: p50 "
+                        f"{single['p50_ms']:5.1f} ms  p95 {single['p95_ms']:5.1f} ms | "
+                        f"hits {_hit_ratio(loaded)} | errors {loaded['non_2xx']}"
+                        f"+{loaded['socket_errors']} | CPU cores: gunicorn "
+                        f"{cpu['gunicorn']:.2f}, postgres {cpu['postgres']:.2f}, wrk "
+                        f"{cpu['wrk']:.2f}, other {cpu['other']:.2f}"
+                    )
 
     trivial = results["trivial view"]["loaded"]["rps"]
     print("\nResults")
     print(
-        f"{'':<13} {'req/s':>8} {'ratio':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'1-client p50':>13} {'1-client p95':>13}"
+        f"{'':<15} {'req/s':>8} {'ratio':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'1-client p50':>13} {'1-client p95':>13} {'cache hits':>11}"
     )
     for name, result in results.items():
         loaded, single = result["loaded"], result["single"]
         print(
-            f"{name:<13} {loaded['rps']:8.0f} {loaded['rps'] / trivial:7.3f} "
+            f"{name:<15} {loaded['rps']:8.0f} {loaded['rps'] / trivial:7.3f} "
             f"{loaded['p50_ms']:7.1f} {loaded['p95_ms']:7.1f} {loaded['p99_ms']:7.1f} "
-            f"{single['p50_ms']:13.1f} {single['p95_ms']:13.1f}"
+            f"{single['p50_ms']:13.1f} {single['p95_ms']:13.1f} {_hit_ratio(loaded):>11}"
         )
-    page, api = results["search page"], results["search API"]
-    page_ratio = page["loaded"]["rps"] / trivial
-    api_ratio = api["loaded"]["rps"] / trivial
-    checks = [
-        (
-            f"search API throughput at least {AIM_API_RATIO:.0%} of the trivial view's",
-            api_ratio >= AIM_API_RATIO,
-            f"{api_ratio:.1%}",
-        ),
-        (
-            f"search page throughput at least {AIM_PAGE_RATIO:.0%} of the trivial view's",
-            page_ratio >= AIM_PAGE_RATIO,
-            f"{page_ratio:.1%}",
-        ),
-    ]
-    for name, result in (("search page", page), ("search API", api)):
-        for kind, label in (("single", "one client"), ("loaded", f"{args.connections} clients")):
-            p95 = result[kind]["p95_ms"]
-            checks.append(
-                (f"{name} p95 under {AIM_P95_MS:g} ms ({label})", p95 < AIM_P95_MS, f"{p95:.1f} ms")
-            )
+    if args.mix == "fixed" and "on" in modes:
+        print(
+            "\nNote: the fixed mix repeats 41 searches, so its hit ratio reflects repeated "
+            "searches, not a real portal's: use the default broad mix for that."
+        )
+    checks = []
+    for mode in modes:
+        page, api = results[f"page, cache {mode}"], results[f"API, cache {mode}"]
+        page_ratio = page["loaded"]["rps"] / trivial
+        api_ratio = api["loaded"]["rps"] / trivial
+        checks += [
+            (
+                f"cache {mode}: search API throughput at least {AIM_API_RATIO:.0%} of the "
+                "trivial view's",
+                api_ratio >= AIM_API_RATIO,
+                f"{api_ratio:.1%}",
+            ),
+            (
+                f"cache {mode}: search page throughput at least {AIM_PAGE_RATIO:.0%} of the "
+                "trivial view's",
+                page_ratio >= AIM_PAGE_RATIO,
+                f"{page_ratio:.1%}",
+            ),
+        ]
+        for name, result in (("search page", page), ("search API", api)):
+            for kind, label in (
+                ("single", "one client"),
+                ("loaded", f"{args.connections} clients"),
+            ):
+                p95 = result[kind]["p95_ms"]
+                checks.append(
+                    (
+                        f"cache {mode}: {name} p95 under {AIM_P95_MS:g} ms ({label})",
+                        p95 < AIM_P95_MS,
+                        f"{p95:.1f} ms",
+                    )
+                )
     checks.append(("every search uses an index, no sequential scan of tenders", indexed, ""))
     errors = sum(r["loaded"]["non_2xx"] + r["loaded"]["socket_errors"] for r in results.values())
     checks.append(("no errors", errors == 0, f"{errors} errors"))

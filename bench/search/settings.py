@@ -18,3 +18,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+MIDDLEWARE = ["bench.search.middleware.SearchCacheHeader", *MIDDLEWARE]  # noqa: F405
+# run.py --cache off: the same server with the search result cache turned off.
+SEARCH_CACHE_SECONDS = int(os.environ.get("BENCH_SEARCH_CACHE_SECONDS", "600"))

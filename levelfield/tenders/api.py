@@ -30,7 +30,7 @@ from .schemas import (
     TenderIn,
     TenderPatch,
 )
-from .selectors import public_opportunity, search_opportunities
+from .selectors import cached_search, public_opportunity
 
 public_router = Router(tags=["Opportunities (public)"])
 router = Router(auth=api_auth, tags=["Buyer: tenders"])
@@ -54,7 +54,7 @@ router = Router(auth=api_auth, tags=["Buyer: tenders"])
 )
 @paginate(Pages)
 def search(request, filters: Query[OpportunityQuery]):
-    return search_opportunities(
+    return cached_search(
         keyword=filters.q,
         cpv=filters.cpv,
         min_value=filters.min_value,

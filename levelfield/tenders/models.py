@@ -380,3 +380,17 @@ class BarrierDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tender_id}: proceed despite {self.code}"
+
+
+class SearchGeneration(models.Model):
+    """One row: a token that changes, in the same transaction, whenever the set of tenders the
+    opportunity search can find changes (a tender published, a published tender cancelled).
+    Cached search results are keyed by it (selectors.cached_search), so a cache hit never
+    shows a tender that has gone or misses one just published, whichever server process
+    cached it. A random token rather than a counter: a rolled-back or restored database can
+    never bring back a value that once named other results."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -15,17 +15,41 @@ Two limits keep every search fast however many tenders match (bench/search/run.p
   matches a third of all tenders; ranking them all would read the whole table every time.
 """
 
+import hashlib
+import json
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from levelfield.core import clock
 
 from .lifecycle import Status
-from .models import Clarification, Lot, Tender, TenderCPV, TenderDocument, TenderQuerySet
+from .models import (
+    Clarification,
+    Lot,
+    SearchGeneration,
+    Tender,
+    TenderCPV,
+    TenderDocument,
+    TenderQuerySet,
+)
 
 OPEN = "open"
 CLOSED = "closed"
@@ -135,20 +159,25 @@ class RankedResults:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0] if index >= 0 else self[:][index]
-        ids = self._ranked_ids()[index]
-        if not ids:
-            return []
-        tenders = (
-            Tender.objects.filter(pk__in=ids)
-            .select_related("buyer")
-            .defer("search_vector")
-            .prefetch_related(*self._prefetch)
-        )
-        by_id = {tender.pk: tender for tender in tenders}
-        return [by_id[pk] for pk in ids]
+        return _tenders_in_order(self._ranked_ids()[index], self._prefetch)
 
     def __iter__(self):
         return iter(self[:])
+
+
+def _tenders_in_order(ids: list[int], prefetch=()) -> list[Tender]:
+    """The tenders with those ids, in that order, with what a result shows: one query (and one
+    per prefetch)."""
+    if not ids:
+        return []
+    tenders = (
+        Tender.objects.filter(pk__in=ids)
+        .select_related("buyer")
+        .defer("search_vector")
+        .prefetch_related(*prefetch)
+    )
+    by_id = {tender.pk: tender for tender in tenders}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _keyword(tenders: QuerySet[Tender], keyword: str):
@@ -252,6 +281,146 @@ def search_opportunities(
     if keyword:
         return _keyword(tenders, keyword)
     return tenders.order_by("-published_at", "-id")
+
+
+# --- The search result cache -------------------------------------------------------------------
+#
+# What a search finds (the ids of its results, in order, and so their count) is kept in Django's
+# cache (the CACHES setting: the local-memory cache of each server process by default), never
+# the page itself nor anything about who asked. An entry is found only under the current
+# search generation (models.SearchGeneration, changed in the same transaction as every publish
+# and every cancellation of a published tender), so whichever process cached it, a hit never
+# hides a tender just published or shows one just cancelled as open. A search that filters on
+# open or closed also depends on the time: its generation includes the next submission
+# deadline of any open tender, so once that passes (a tender moves from open to closed) the
+# search is made again. The generation is read before the search runs: results found meanwhile
+# can only be newer than their key. The tenders shown are always read afresh, so their status
+# and days left are too.
+
+# Cache hits and misses in this process, for the benchmark (bench/search).
+CACHE_STATS: Counter = Counter()
+
+
+def search_cache_seconds() -> int:
+    """How long a search result stays in the cache; 0 turns the cache off (the
+    SEARCH_CACHE_SECONDS setting, 600 seconds unless set)."""
+    return int(getattr(settings, "SEARCH_CACHE_SECONDS", 600))
+
+
+def search_generation(*, with_deadline: bool = False) -> str | None:
+    """The current search generation: one read of one row by primary key. With
+    `with_deadline`, in the same query, the first submission deadline of an open tender still
+    to come (one step along the index on status and deadline): a search that filters on open
+    or closed is the same only until then, so it is part of that search's generation."""
+    rows = SearchGeneration.objects.filter(pk=1)
+    if not with_deadline:
+        return rows.values_list("token", flat=True).first()
+    next_deadline = (
+        Tender.objects.filter(status=Status.PUBLISHED, submission_deadline__gt=clock.now())
+        .order_by("submission_deadline")
+        .values("submission_deadline")[:1]
+    )
+    row = (
+        rows.annotate(next_deadline=Subquery(next_deadline))
+        .values_list("token", "next_deadline")
+        .first()
+    )
+    if row is None:
+        return None
+    token, deadline = row
+    return f"{token}:{deadline.timestamp() if deadline else 'none'}"
+
+
+def _search_key(generation: str, filters: dict) -> str:
+    """The cache key of a search: its filters, normalised as the search itself reads them (a
+    keyword's case and surrounding spaces do not matter on PostgreSQL, a CPV code is its
+    prefix, 100000 and 100000.00 are one value), with the generation and the result limit."""
+    keyword = (filters.get("keyword") or "").strip()
+    if full_text_search():
+        keyword = keyword.lower()
+    normalised = {"keyword": keyword, "limit": RESULT_LIMIT}
+    for name, value in sorted(filters.items()):
+        # Only what the search ignores is left out: a minimum value of 0 is a filter.
+        if name == "keyword" or value is None or value == "" or value is False:
+            continue
+        if name == "cpv":
+            value = cpv_prefix(value)
+        elif isinstance(value, Decimal):
+            value = format(value.normalize(), "f")
+        elif isinstance(value, date):
+            value = value.isoformat()
+        normalised[name] = value
+    digest = hashlib.sha256(json.dumps(normalised, sort_keys=True).encode()).hexdigest()
+    return f"tenders:search:{generation}:{digest}"
+
+
+class CachedResults:
+    """Search results whose ids (in order, at most RESULT_LIMIT + 1) came from the cache or
+    were just put there: counted without a query, a page read by id. A list without a keyword
+    can be paged beyond the ids kept (the API's offset); those pages come from the search
+    itself."""
+
+    def __init__(self, ids: list[int], search, prefetch=()):
+        self._ids = ids
+        self._search = search  # makes the search itself, only for pages beyond the ids
+        self._prefetch = tuple(prefetch)
+
+    def all(self) -> "CachedResults":
+        return self
+
+    def prefetch_related(self, *lookups) -> "CachedResults":
+        return CachedResults(self._ids, self._search, (*self._prefetch, *lookups))
+
+    def count(self) -> int:
+        return len(self._ids)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[:][index]
+        # Iterating (an open slice) gives the results counted, like RankedResults.
+        beyond = index.stop is not None and index.stop > len(self._ids)
+        if beyond and len(self._ids) > RESULT_LIMIT:
+            results = self._search()
+            if isinstance(results, QuerySet):
+                return list(results.prefetch_related(*self._prefetch)[index])
+        return _tenders_in_order(self._ids[index], self._prefetch)
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def cached_search(**filters) -> "QuerySet[Tender] | RankedResults | CachedResults":
+    """search_opportunities(**filters) for the search page and the API, through the result
+    cache: the same search from either, in any server process, reads what one of them found,
+    as long as nothing searchable has changed since. Takes the filters people can give (not
+    `published_after`, `published_before` or `excluding`, which the alerts digest uses
+    uncached)."""
+    seconds = search_cache_seconds()
+    if seconds <= 0:
+        return search_opportunities(**filters)
+    generation = search_generation(with_deadline=filters.get("status") in (OPEN, CLOSED))
+    if generation is None:
+        return search_opportunities(**filters)
+
+    def search():
+        return search_opportunities(**filters)
+
+    key = _search_key(generation, filters)
+    ids = cache.get(key)
+    if ids is not None:
+        CACHE_STATS["hit"] += 1
+        return CachedResults(ids, search)
+    CACHE_STATS["miss"] += 1
+    results = search()
+    if isinstance(results, RankedResults):
+        ids = results._ranked_ids()
+    else:
+        ids = list(results.values_list("pk", flat=True)[: RESULT_LIMIT + 1])
+    cache.set(key, ids, seconds)
+    return CachedResults(ids, search)
 
 
 def latest_open_opportunities(limit: int = 5) -> list[Tender]:

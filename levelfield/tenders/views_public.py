@@ -33,7 +33,7 @@ def home(request):
 
 def opportunities(request):
     form = OpportunitySearchForm(request.GET)
-    page = paginate(request, selectors.search_opportunities(**form.filters()))
+    page = paginate(request, selectors.cached_search(**form.filters()))
     return render(
         request,
         "tenders/public/opportunities.html",

@@ -1,0 +1,167 @@
+"""The search result cache: the same search is answered from what was found before, and never
+shows a stale list (a tender just published missing, a cancelled or closed one still open)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from levelfield import testing
+from levelfield.core import clock
+from levelfield.tenders import actions as tender_actions
+from levelfield.tenders import selectors
+from levelfield.tenders.models import SearchGeneration
+
+PAGE = reverse("public:opportunities")
+API = "/api/opportunities"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    settings.SEARCH_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def stats():
+    """Cache hits and misses during the test."""
+    before = selectors.CACHE_STATS.copy()
+
+    def counts():
+        return {kind: selectors.CACHE_STATS[kind] - before[kind] for kind in ("hit", "miss")}
+
+    return counts
+
+
+def publish(buyer, officer, title, **fields):
+    tender = testing.draft_tender(buyer=buyer, by=officer, title=title)
+    if fields:
+        tender = tender_actions.update_tender(tender=tender, by=officer, **fields)
+    return tender_actions.publish_tender(tender=tender, by=officer)
+
+
+def page_titles(client, **params) -> list[str]:
+    response = client.get(PAGE, params)
+    assert response.status_code == 200
+    return [t.title for t in response.context["page_obj"]]
+
+
+def api_titles(client, **params) -> list[str]:
+    response = client.get(API, params)
+    assert response.status_code == 200
+    return [item["title"] for item in response.json()["items"]]
+
+
+def test_the_same_search_again_is_answered_from_the_cache(client, buyer, officer, stats):
+    publish(buyer, officer, "Lighthouse maintenance")
+    assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    with CaptureQueriesContext(connection) as again:
+        assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    assert stats() == {"hit": 1, "miss": 1}
+    # The generation, then the tenders of the page read by id: nothing searched or counted.
+    tender_queries = [q for q in again.captured_queries if "tenders_tender" in q["sql"]]
+    assert len(tender_queries) == 1
+    assert "search_vector" not in tender_queries[0]["sql"].split("FROM")[1]
+
+
+def test_a_newly_published_tender_is_found_at_once(client, buyer, officer, stats):
+    publish(buyer, officer, "Lighthouse maintenance")
+    assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    assert api_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    publish(buyer, officer, "Lighthouse keeper's cottage repairs")
+    assert sorted(page_titles(client, q="lighthouse")) == [
+        "Lighthouse keeper's cottage repairs",
+        "Lighthouse maintenance",
+    ]
+    assert len(api_titles(client, q="lighthouse")) == 2
+    assert len(page_titles(client)) == 2
+
+
+def test_a_cancelled_tender_leaves_the_open_search_at_once(
+    client, buyer, officer, buyer_admin, stats
+):
+    # Another open tender closes first, so the next deadline stays the same throughout.
+    other = testing.published_tender(buyer=buyer, by=officer, title="Other", days_to_deadline=20)
+    tender = publish(buyer, officer, "Lighthouse maintenance")
+    assert page_titles(client, q="lighthouse", status="open") == [tender.title]
+    assert page_titles(client, status="closed") == []
+    assert api_titles(client, status="open") == [tender.title, other.title]
+    tender_actions.cancel_tender(tender=tender, by=buyer_admin, reason="Funding withdrawn")
+    assert page_titles(client, q="lighthouse", status="open") == []
+    assert api_titles(client, status="open") == [other.title]
+    assert page_titles(client, status="closed") == [tender.title]
+    assert stats()["hit"] == 0
+
+
+def test_an_open_search_stops_showing_a_tender_once_its_deadline_passes(client, buyer, officer):
+    soon = testing.published_tender(
+        buyer=buyer, by=officer, title="Closing soon", days_to_deadline=25
+    )
+    later = testing.published_tender(buyer=buyer, by=officer, title="Closing later")
+    assert page_titles(client, status="open") == [later.title, soon.title]
+    assert page_titles(client, status="closed") == []
+    with testing.after_deadline(soon):
+        assert page_titles(client, status="open") == [later.title]
+        assert api_titles(client, status="open") == [later.title]
+        assert page_titles(client, status="closed") == [soon.title]
+        # Nothing searchable changed in between: a search without the open filter is the same.
+        assert page_titles(client) == [later.title, soon.title]
+    with clock.frozen_at(soon.submission_deadline - (soon.submission_deadline - clock.now()) / 2):
+        assert page_titles(client, status="open") == [later.title, soon.title]
+
+
+def test_the_page_and_the_api_share_what_they_found(client, buyer, officer, stats):
+    match = publish(buyer, officer, "Lighthouse maintenance", estimated_value=Decimal("250000"))
+    publish(buyer, officer, "Lighthouse, large", estimated_value=Decimal("9000000"))
+    params = {"q": "Lighthouse", "cpv": "85300000", "max_value": "500000.00", "sme": "on"}
+    assert page_titles(client, **params) == [match.title]
+    assert stats() == {"hit": 0, "miss": 1}
+    api_params = {"q": "lighthouse ", "cpv": "853", "max_value": "500000", "sme": "true"}
+    assert api_titles(client, **api_params) == [match.title]
+    hits = 1 if selectors.full_text_search() else 0  # keyword case folds on PostgreSQL only
+    assert stats() == {"hit": hits, "miss": 2 - hits}
+    assert api_titles(client, q="Lighthouse", cpv="853", max_value="500000", sme="true") == [
+        match.title
+    ]
+    assert stats()["hit"] == hits + 1
+
+
+def test_a_value_filter_of_nought_is_a_different_search_from_none(client, buyer, officer):
+    publish(buyer, officer, "Lighthouse, valued", estimated_value=Decimal("1000"))
+    publish(buyer, officer, "Lighthouse, no charge", estimated_value=Decimal("0"))
+    assert len(page_titles(client, q="lighthouse")) == 2
+    assert page_titles(client, q="lighthouse", max_value="0") == ["Lighthouse, no charge"]
+
+
+def test_each_publication_makes_a_new_generation(buyer, officer):
+    first = selectors.search_generation()
+    publish(buyer, officer, "Lighthouse maintenance")
+    assert selectors.search_generation() not in (None, first)
+
+
+def test_without_a_generation_row_or_with_the_cache_off_nothing_is_cached(
+    client, buyer, officer, settings, stats
+):
+    publish(buyer, officer, "Lighthouse maintenance")
+    settings.SEARCH_CACHE_SECONDS = 0
+    assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    settings.SEARCH_CACHE_SECONDS = 600
+    SearchGeneration.objects.all().delete()
+    assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    assert stats() == {"hit": 0, "miss": 0}
+
+
+def test_an_api_page_beyond_the_cached_results_comes_from_the_search(
+    client, buyer, officer, monkeypatch
+):
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    for number in range(5):
+        publish(buyer, officer, f"Lighthouse {number}")
+    assert api_titles(client, limit=2) == ["Lighthouse 4", "Lighthouse 3"]
+    assert api_titles(client, limit=2, offset=2) == ["Lighthouse 2", "Lighthouse 1"]
+    assert api_titles(client, limit=2, offset=4) == ["Lighthouse 0"]
