@@ -181,6 +181,18 @@ TASKS = {
 }
 
 # Open contracting data. The OCID prefix is registered with the Open Contracting Partnership.
+# Django's local-memory cache, one per server process; room for the searches of a busy day.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+    }
+}
+
+# Opportunity search results (ids only) are cached for this long under a search generation
+# that every publish and cancellation changes, so a hit is never stale; 0 turns it off.
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "600"))
+
 LEVELFIELD_OCID_PREFIX = os.environ.get("OCID_PREFIX", "ocds-lvlfld")
 LEVELFIELD_PUBLISHER = {
     "name": os.environ.get("OCDS_PUBLISHER_NAME", "levelfield"),
