@@ -1,6 +1,5 @@
 """Every change to a tender, its lots, criteria, documents and clarifications."""
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 
@@ -26,7 +25,6 @@ from .models import (
     Question,
     RequiredCertificate,
     ReservedParticipation,
-    SearchGeneration,
     Tender,
     TenderCPV,
     TenderDocument,
@@ -166,19 +164,6 @@ def _index_for_search(tender: Tender) -> None:
     An UPDATE of the one row, in the action's transaction: no trigger to keep in step."""
     if connection.vendor == "postgresql":
         Tender.objects.filter(pk=tender.pk).update(search_vector=selectors.search_document())
-
-
-def _searchable_set_changed() -> None:
-    """A new search generation, in the action's transaction: cached search results keyed by
-    the old one are never read again (selectors.cached_search). Called by the actions that
-    change what the search can find: publishing (a tender appears) and cancelling a published
-    tender (it leaves "open"). Later transitions (evaluation, award, contract) happen after the
-    submission deadline, when the tender is already "closed" and every search field is fixed,
-    so they change no search result; a tender leaving "open" at its deadline is handled by
-    the cache entry's own expiry."""
-    token = uuid.uuid4().hex
-    if not SearchGeneration.objects.filter(pk=1).update(token=token):
-        SearchGeneration.objects.create(pk=1, token=token)
 
 
 def _date_order_problems(tender: Tender) -> list[str]:
@@ -536,7 +521,6 @@ def publish_tender(*, tender: Tender, by) -> Tender:
     tender.transition(Status.PUBLISHED)
     tender.save()
     _index_for_search(tender)
-    _searchable_set_changed()
     ocds.publish_tender_notice(
         tender,
         tags=["tender"],
@@ -601,7 +585,6 @@ def cancel_tender(*, tender: Tender, by, reason: str) -> Tender:
     tender.cancellation_reason = reason.strip()
     tender.save()
     if was_published:
-        _searchable_set_changed()
         ocds.publish_tender_notice(
             tender,
             tags=["tenderCancellation"],

@@ -4,6 +4,7 @@ object through a scoped queryset, calls an action and describes the result."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from levelfield.accounts.api_auth import acting_buyer, api_auth
@@ -30,6 +31,7 @@ from .schemas import (
     TenderIn,
     TenderPatch,
 )
+from .search_responses import cache_search_response
 from .selectors import cached_search, public_opportunity
 
 public_router = Router(tags=["Opportunities (public)"])
@@ -52,6 +54,7 @@ router = Router(auth=api_auth, tags=["Buyer: tenders"])
     "more than 1,000. With `q`, the results are the 1,001 newest matches, ranked; narrow the "
     "search to see others. Without `q`, every match can be paged through, newest first.",
 )
+@decorate_view(cache_search_response)
 @paginate(Pages)
 def search(request, filters: Query[OpportunityQuery]):
     return cached_search(

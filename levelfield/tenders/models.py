@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -163,8 +164,13 @@ class Tender(models.Model):
         return [labels.get(code, code) for code in self.certificates_required or []]
 
     def transition(self, target: str) -> None:
-        """The one place a tender's status changes. Callers are action functions."""
+        """The one place a tender's status changes. Callers are action functions, in their
+        transaction. A change that the public can see (a tender published, or any later move of
+        a published one: evaluation, award, cancellation, ...) starts a new search generation
+        in that transaction, so no cached search shows the old status."""
         check_transition(self.status, target)
+        if self.status != Status.DRAFT or target == Status.PUBLISHED:
+            SearchGeneration.renew()
         self.status = target
         column = MILESTONE.get(target)
         if column:
@@ -383,10 +389,11 @@ class BarrierDecision(models.Model):
 
 
 class SearchGeneration(models.Model):
-    """One row: a token that changes, in the same transaction, whenever the set of tenders the
-    opportunity search can find changes (a tender published, a published tender cancelled).
-    Cached search results are keyed by it (selectors.cached_search), so a cache hit never
-    shows a tender that has gone or misses one just published, whichever server process
+    """One row: a token that changes, in the same transaction, whenever the opportunity search
+    could find or show something else: a tender published, or a published tender changing
+    status (Tender.transition). Cached searches and search responses are keyed by it
+    (selectors.cached_search, search_responses.py), so a cache hit never shows a tender that
+    has gone, misses one just published or shows an old status, whichever server process
     cached it. A random token rather than a counter: a rolled-back or restored database can
     never bring back a value that once named other results."""
 
@@ -394,3 +401,10 @@ class SearchGeneration(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+    @classmethod
+    def renew(cls) -> None:
+        """A new token, written in the caller's transaction."""
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.create(pk=1, token=token)

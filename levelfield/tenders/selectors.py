@@ -15,9 +15,11 @@ Two limits keep every search fast however many tenders match (bench/search/run.p
   matches a third of all tenders; ranking them all would read the whole table every time.
 """
 
+import contextvars
 import hashlib
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -177,7 +179,7 @@ def _tenders_in_order(ids: list[int], prefetch=()) -> list[Tender]:
         .prefetch_related(*prefetch)
     )
     by_id = {tender.pk: tender for tender in tenders}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return _shown([by_id[pk] for pk in ids if pk in by_id])
 
 
 def _keyword(tenders: QuerySet[Tender], keyword: str):
@@ -385,11 +387,54 @@ class CachedResults:
         if beyond and len(self._ids) > RESULT_LIMIT:
             results = self._search()
             if isinstance(results, QuerySet):
-                return list(results.prefetch_related(*self._prefetch)[index])
+                return _shown(list(results.prefetch_related(*self._prefetch)[index]))
         return _tenders_in_order(self._ids[index], self._prefetch)
 
     def __iter__(self):
         return iter(self[:])
+
+
+# --- What a cached search response shows, and until when ----------------------------------------
+#
+# The search page and the API keep whole responses too (search_responses.py), under the same
+# generation. What such a response shows of each tender can change with time alone: whether it
+# is open, and on the page its days left. So while a response is made, the tenders it reads
+# are noted here, and the response is kept only until the first of them changes.
+
+
+@dataclass
+class ResponseInMaking:
+    """A search response being made to be kept: the generation it will be kept under (read once
+    for the request: the search reuses it) and the tenders it shows."""
+
+    generation: str
+    by_status: bool
+    shown: list = field(default_factory=list)
+
+
+MAKING: contextvars.ContextVar[ResponseInMaking | None] = contextvars.ContextVar(
+    "search_response_in_making", default=None
+)
+
+
+def _shown(tenders: list[Tender]) -> list[Tender]:
+    making = MAKING.get()
+    if making is not None:
+        making.shown.extend(tenders)
+    return tenders
+
+
+def shown_until(tenders, now: datetime) -> datetime | None:
+    """The first moment after `now` at which anything shown of these tenders changes with time
+    alone: an open tender's days left (Tender.days_left, whole days to the deadline) or its
+    closing at the deadline. None when nothing shown depends on the time."""
+    moments = []
+    for tender in tenders:
+        deadline = tender.submission_deadline
+        if deadline is None or deadline <= now:
+            continue
+        moments.append(deadline - timedelta(days=(deadline - now).days))
+    return min(moments, default=None)
 
 
 def cached_search(**filters) -> "QuerySet[Tender] | RankedResults | CachedResults":
@@ -401,7 +446,12 @@ def cached_search(**filters) -> "QuerySet[Tender] | RankedResults | CachedResult
     seconds = search_cache_seconds()
     if seconds <= 0:
         return search_opportunities(**filters)
-    generation = search_generation(with_deadline=filters.get("status") in (OPEN, CLOSED))
+    by_status = filters.get("status") in (OPEN, CLOSED)
+    making = MAKING.get()
+    if making is not None and making.by_status == by_status:
+        generation = making.generation
+    else:
+        generation = search_generation(with_deadline=by_status)
     if generation is None:
         return search_opportunities(**filters)
 

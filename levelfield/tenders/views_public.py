@@ -16,6 +16,7 @@ from levelfield.core.pagination import paginate
 
 from . import actions, ocds, selectors
 from .forms_public import AskQuestionForm, OpportunitySearchForm
+from .search_responses import cache_search_response
 
 
 def _is_supplier(request) -> bool:
@@ -31,6 +32,7 @@ def home(request):
     )
 
 
+@cache_search_response
 def opportunities(request):
     form = OpportunitySearchForm(request.GET)
     page = paginate(request, selectors.cached_search(**form.filters()))

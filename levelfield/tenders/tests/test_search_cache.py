@@ -1,11 +1,16 @@
-"""The search result cache: the same search is answered from what was found before, and never
-shows a stale list (a tender just published missing, a cancelled or closed one still open)."""
+"""The search caches: the same search is answered from what was found before (its results, or
+the whole response), and never shows a stale list (a tender just published missing, a cancelled
+or closed one still open, an old status or an old count of days left)."""
 
+import html
+import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -45,10 +50,17 @@ def publish(buyer, officer, title, **fields):
     return tender_actions.publish_tender(tender=tender, by=officer)
 
 
+RESULT = re.compile(
+    r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="[^"]+">([^<]*)</a>'
+)
+
+
 def page_titles(client, **params) -> list[str]:
+    """The titles the search page lists, read from its HTML (a page from the response cache
+    has no template context)."""
     response = client.get(PAGE, params)
     assert response.status_code == 200
-    return [t.title for t in response.context["page_obj"]]
+    return [html.unescape(title) for title in RESULT.findall(response.content.decode())]
 
 
 def api_titles(client, **params) -> list[str]:
@@ -59,14 +71,92 @@ def api_titles(client, **params) -> list[str]:
 
 def test_the_same_search_again_is_answered_from_the_cache(client, buyer, officer, stats):
     publish(buyer, officer, "Lighthouse maintenance")
-    assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    first = client.get(PAGE, {"q": "lighthouse"})
     with CaptureQueriesContext(connection) as again:
-        assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+        second = client.get(PAGE, {"q": "lighthouse"})
     assert stats() == {"hit": 1, "miss": 1}
-    # The generation, then the tenders of the page read by id: nothing searched or counted.
-    tender_queries = [q for q in again.captured_queries if "tenders_tender" in q["sql"]]
+    assert second.content == first.content
+    assert second.context is None  # nothing rendered
+    # One query, the search generation: no tender read, nothing searched or counted.
+    assert len(again.captured_queries) == 1
+    assert "tenders_searchgeneration" in again.captured_queries[0]["sql"]
+
+
+def test_another_page_of_the_same_search_reads_only_its_tenders(client, buyer, officer, stats):
+    for number in range(21):
+        publish(buyer, officer, f"Lighthouse {number:02}")
+    assert len(page_titles(client, q="lighthouse")) == 20
+    with CaptureQueriesContext(connection) as second_page:
+        assert page_titles(client, q="lighthouse", page=2) == ["Lighthouse 00"]
+    assert stats() == {"hit": 1, "miss": 1}  # the results found for page 1 were kept
+    tender_queries = [q for q in second_page.captured_queries if "tenders_tender" in q["sql"]]
     assert len(tender_queries) == 1
     assert "search_vector" not in tender_queries[0]["sql"].split("FROM")[1]
+
+
+def test_the_api_answers_again_with_the_same_bytes(client, buyer, officer, stats):
+    publish(buyer, officer, "Lighthouse maintenance")
+    first = client.get(API, {"q": "lighthouse"})
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(API, {"q": "lighthouse"})
+    assert second.status_code == 200
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second.json() == first.json()
+    assert second.json()["items"][0]["title"] == "Lighthouse maintenance"
+    assert len(again.captured_queries) == 1
+    assert stats() == {"hit": 1, "miss": 1}
+
+
+def test_a_status_change_after_the_deadline_shows_at_once(client, buyer, officer, stats):
+    tender = testing.published_tender(buyer=buyer, by=officer, title="Lighthouse maintenance")
+    with testing.after_deadline(tender):
+        assert "Closed</strong>" in client.get(PAGE).content.decode()
+        tender_actions.open_evaluation(tender=tender, by=officer)
+        content = client.get(PAGE).content.decode()
+        assert "In evaluation</strong>" in content
+        assert "Closed</strong>" not in content
+        assert client.get(API).json()["items"][0]["status"] == "evaluation"
+    # The page made again under the new generation; the API then used what it found.
+    assert stats() == {"hit": 1, "miss": 2}
+
+
+def test_a_kept_page_is_not_used_once_a_tender_on_it_has_a_day_fewer_left(client, buyer, officer):
+    tender = testing.published_tender(buyer=buyer, by=officer, title="Lighthouse maintenance")
+    days = (tender.submission_deadline - clock.now()).days
+    assert f"({days} days left)" in client.get(PAGE).content.decode()
+    boundary = tender.submission_deadline - timedelta(days=days)
+    with clock.frozen_at(boundary - timedelta(seconds=1)):
+        assert f"({days} days left)" in client.get(PAGE).content.decode()
+    with clock.frozen_at(boundary + timedelta(seconds=1)):
+        assert f"({days - 1} days left)" in client.get(PAGE).content.decode()
+
+
+def test_signed_in_people_get_their_own_page(client, buyer, officer, supplier, stats):
+    _, supplier_member = supplier
+    publish(buyer, officer, "Lighthouse maintenance")
+    anonymous = client.get(PAGE, {"q": "lighthouse"}).content.decode()
+    assert "Save this search" not in anonymous
+    client.force_login(supplier_member)
+    signed_in = client.get(PAGE, {"q": "lighthouse"}).content.decode()
+    assert "Save this search" in signed_in
+    assert "Sign out" in signed_in
+    assert stats()["hit"] == 1  # the results found, not the anonymous page
+    client.logout()
+    assert "Sign out" not in client.get(PAGE, {"q": "lighthouse"}).content.decode()
+
+
+def test_a_page_with_a_message_waiting_is_not_shared(client, buyer, officer):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    publish(buyer, officer, "Lighthouse maintenance")
+    client.get(PAGE)
+    storage = CookieStorage(client.get(PAGE).wsgi_request)
+    storage.add(constants.SUCCESS, "Your search was saved")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies.update(response.cookies)
+    assert "Your search was saved" in client.get(PAGE).content.decode()
 
 
 def test_a_newly_published_tender_is_found_at_once(client, buyer, officer, stats):
