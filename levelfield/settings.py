@@ -182,15 +182,29 @@ TASKS = {
 
 # Open contracting data. The OCID prefix is registered with the Open Contracting Partnership.
 # Django's local-memory cache, one per server process; room for the searches of a busy day.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+# Each server process keeps its own cache in memory, unless REDIS_URL names a Redis server
+# (redis://127.0.0.1:6379/0): then every process and every server shares one, and what one of
+# them found or made serves them all.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "levelfield",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
 
-# Opportunity search results (ids only) are cached for this long under a search generation
-# that every publish and cancellation changes, so a hit is never stale; 0 turns it off.
+# Opportunity searches (the results found, and whole responses to people not signed in) are
+# cached for at most this long, under a search generation that every publication and every
+# status change of a public tender renews, so a hit never shows a stale list or status
+# (tenders/search_responses.py); 0 turns it off.
 SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "600"))
 
 LEVELFIELD_OCID_PREFIX = os.environ.get("OCID_PREFIX", "ocds-lvlfld")

@@ -15,7 +15,8 @@ What it does, in one run:
    settings with DEBUG off and persistent connections, plus a trivial view beside the product's
    URLs.
 3. For the trivial view, then the search page and the search API with the search result cache
-   on and again with it off (a new gunicorn each time, caches empty; --cache on|off|both): a
+   on and again with it off (a new gunicorn each time, caches empty; --cache on|off|both; with
+   REDIS_URL set, the workers share one cache in that Redis database, emptied each time): a
    warm-up, then wrk with 16 connections for --duration seconds (throughput and latency under
    load), then wrk with one connection (the latency of one search on an idle server).
    The searches asked (--mix): by default the broad mix, 1,000 distinct searches (the 41 of
@@ -170,6 +171,12 @@ class Server:
         self.process = None
 
     def __enter__(self):
+        if os.environ.get("REDIS_URL"):
+            # One cache shared by the workers (the REDIS_URL setting): empty it, as a new
+            # gunicorn empties the local-memory caches of its workers.
+            import redis
+
+            redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.search.settings",
@@ -355,7 +362,12 @@ def main() -> None:
         f"gunicorn: {args.workers} sync workers, restarted (caches empty) for each cache "
         f"setting; wrk: {args.connections} connections, {args.threads} threads, "
         f"{args.duration:g} s per target after {args.warmup:g} s warm-up; then 1 connection "
-        f"for {args.single_duration:g} s"
+        f"for {args.single_duration:g} s; cache: "
+        + (
+            "one Redis shared by the workers"
+            if os.environ.get("REDIS_URL")
+            else "each worker's own"
+        )
     )
     with tempfile.TemporaryDirectory() as tmp:
         for mode in dict.fromkeys(t[1] for t in targets):
