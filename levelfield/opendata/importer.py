@@ -19,6 +19,7 @@ by line for JSON Lines), never loaded whole.
 import gc
 import multiprocessing
 import os
+import shutil
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -34,7 +35,13 @@ from levelfield.core import clock
 
 from .importing import files, reading
 from .importing.checks import parse_datetime
-from .importing.compiling import compile_groups, compile_ocids, group_rows, start_worker
+from .importing.compiling import (
+    compile_groups,
+    compile_ocids,
+    group_rows,
+    load_results,
+    start_worker,
+)
 from .importing.files import FileError
 from .models_external import (
     ExternalCompiledRelease,
@@ -399,17 +406,22 @@ class Importer:
                 # the operating system's cache (up to SQLite's usual 2 GB ceiling).
                 "setup": ["PRAGMA mmap_size = 2147418112"] if self.sqlite else [],
             }
-        with context.Pool(self.workers, initializer=start_worker, initargs=(store,)) as pool:
-            pending: deque = deque()
-            for chunk in chunks:
-                if store is not None:
-                    pending.append(pool.apply_async(compile_ocids, (chunk,)))
-                else:
-                    pending.append(pool.apply_async(compile_groups, (self._fetch(chunk),)))
-                while len(pending) > 3 * self.workers:
-                    self._store_compiled(pending.popleft().get())
-            while pending:
-                self._store_compiled(pending.popleft().get())
+        spool = reading.spool_directory() if store is not None else None
+        try:
+            with context.Pool(self.workers, initializer=start_worker, initargs=(store,)) as pool:
+                pending: deque = deque()
+                for chunk in chunks:
+                    if store is not None:
+                        pending.append(pool.apply_async(compile_ocids, (chunk, spool)))
+                    else:
+                        pending.append(pool.apply_async(compile_groups, (self._fetch(chunk),)))
+                    while len(pending) > 3 * self.workers:
+                        self._store_compiled(load_results(pending.popleft().get()))
+                while pending:
+                    self._store_compiled(load_results(pending.popleft().get()))
+        finally:
+            if spool is not None:
+                shutil.rmtree(spool, ignore_errors=True)
 
     def _fetch(self, ocids: list[str]) -> list[tuple[str, list[str]]]:
         """The stored releases of these processes, in the order they were stored."""
@@ -426,10 +438,13 @@ class Importer:
                 self.compiled_failed.append(ocid)
                 self.reporter.problem(Problem("compile", ocid, error))
                 continue
-            moment = parse_datetime(date) if isinstance(date, str) else None
-            self.compiled_rows.append(
-                (ocid, compiled, count, moment and self._db_datetime(moment), now)
-            )
+            if self.sqlite and type(date) is str and len(date) == 20 and date[19] == "Z":
+                # the usual form, as the reader stores it (checked then): no need to convert
+                stored = f"{date[:10]} {date[11:19]}"
+            else:
+                moment = parse_datetime(date) if isinstance(date, str) else None
+                stored = moment and self._db_datetime(moment)
+            self.compiled_rows.append((ocid, compiled, count, stored, now))
         if results:
             self.reporter.compile_progress(len(results))
         if not flush and len(self.compiled_rows) + len(self.compiled_failed) < self.batch_size:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from levelfield.opendata import schema, selectors
 from levelfield.opendata.importer import Importer, import_paths
-from levelfield.opendata.importing import fastmerge
+from levelfield.opendata.importing import compiling, fastmerge, reading
 from levelfield.opendata.importing.checks import check_release
 from levelfield.opendata.merge import compile_releases as ocdsmerge_compile
 from levelfield.opendata.models import (
@@ -331,7 +331,7 @@ def test_a_big_file_is_read_in_a_process_of_its_own(tmp_path):
         pytest.param(True, marks=pytest.mark.django_db(transaction=True)),
     ],
 )
-def test_many_processes_compile_in_worker_processes(tmp_path, monkeypatch, committed):
+def test_many_processes_compile_in_worker_processes(tmp_path, monkeypatch, committed, spools):
     items = releases_of(40, 4)
     path = write_jsonl(tmp_path / "feed.jsonl", items)
     if committed and connection.vendor == "postgresql":
@@ -345,6 +345,9 @@ def test_many_processes_compile_in_worker_processes(tmp_path, monkeypatch, commi
 
     assert problems == []
     assert summary.compiled == 40
+    if committed and not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        # workers reading the store themselves hand their results over in files
+        assert len(spools) == 1 and not spools[0].exists()
     assert {c.ocid: c.compiled for c in ExternalCompiledRelease.objects.all()} == (
         expected_compiled(items)
     )
@@ -417,6 +420,121 @@ def test_an_import_interrupted_while_compiling_compiles_next_time(tmp_path, monk
     assert ExternalCompileMark.objects.get().compiled_through == max(
         ExternalRelease.objects.values_list("id", flat=True)
     )
+
+
+@pytest.fixture
+def spools(tmp_path, monkeypatch) -> list[Path]:
+    """The directories in which processes hand batches and compiled releases over, made under
+    tmp_path so that a test can see they are used and then removed."""
+    made: list[Path] = []
+
+    def spool_directory():
+        directory = tmp_path / f"spool-{len(made)}"
+        directory.mkdir()
+        made.append(directory)
+        return str(directory)
+
+    monkeypatch.setattr(reading, "spool_directory", spool_directory)
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("gz", [False, True])
+def test_an_import_read_in_a_process_of_its_own_continues_where_it_stopped(tmp_path, spools, gz):
+    items = releases_of(7, 5)  # 35 releases
+    path = write_jsonl(tmp_path / ("feed.jsonl.gz" if gz else "feed.jsonl"), items, gz=gz)
+    options = {"batch_size": 10, "process_threshold": 0}
+
+    with pytest.raises(Interrupted):
+        import_paths([path], after_commit=interrupt_after(2), **options)
+    assert ExternalRelease.objects.count() == 20
+    assert ExternalFile.objects.get().items_done == 20
+    assert len(spools) == 1 and not spools[0].exists()  # the reader's batches are cleared away
+
+    summary, problems = import_paths([path], **options)
+
+    assert problems == []
+    assert (summary.items_resumed, summary.read, summary.stored) == (20, 15, 15)
+    assert ExternalRelease.objects.count() == 35 and ExternalFile.objects.get().complete
+    assert {c.ocid: c.compiled for c in ExternalCompiledRelease.objects.all()} == (
+        expected_compiled(items)
+    )
+    assert len(spools) == 2 and not any(spool.exists() for spool in spools)
+
+
+@pytest.mark.django_db
+def test_a_file_read_in_a_process_of_its_own_that_fails_keeps_nothing_of_the_failed_batch(
+    tmp_path, spools
+):
+    items = releases_of(1, 25)
+    whole = b"".join(orjson.dumps(item) + b"\n" for item in items)
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(whole + b'{"ocid": "ocds-test-000", "id": "cut')
+
+    summary, problems = import_paths([path], batch_size=10, process_threshold=0)
+
+    assert summary.stored == 20 and ExternalRelease.objects.count() == 20
+    assert summary.file_errors[0].position == "line 26"
+    assert ExternalFile.objects.get().items_done == 20
+    assert len(spools) == 1 and not spools[0].exists()
+
+
+def test_batches_read_in_a_process_are_those_read_here(tmp_path, spools):
+    items = releases_of(6, 5)
+    items[7] = {"ocid": "ocds-bad"}  # a problem travels with its batch
+    path = write_jsonl(tmp_path / "feed.jsonl", items)
+    options = {"path": path, "file_id": 1, "batch_size": 8}
+
+    here = list(reading.FileReader(**options).batches())
+    there = list(reading.batches_in_process(options))
+
+    assert len(here) == 4 and there == here
+    assert here[0].problems == [("line 8", "missing id")]
+    assert not spools[0].exists()
+
+
+def test_without_room_for_files_batches_go_through_the_pipe(tmp_path, spools, monkeypatch):
+    path = write_jsonl(tmp_path / "feed.jsonl", releases_of(6, 5))
+    options = {"path": path, "file_id": 1, "batch_size": 8}
+    monkeypatch.setattr(reading, "spool_file", lambda value, name: None)  # a full disk
+
+    assert list(reading.batches_in_process(options)) == list(
+        reading.FileReader(**options).batches()
+    )
+
+
+def test_a_file_that_cannot_be_written_is_not_left_half_written(tmp_path):
+    name = tmp_path / "missing" / "batch.pickle"
+    assert reading.spool_file([1, 2], str(name)) is None
+    assert not name.exists()
+
+    name = tmp_path / "batch.pickle"
+    assert reading.spool_file(["a", 1], str(name)) == str(name)
+    assert reading.load_spooled(str(name)) == ["a", 1] and not name.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_compiled_releases_go_through_the_pipe_without_room_for_files(tmp_path, monkeypatch):
+    items = releases_of(30, 3)
+    path = write_jsonl(tmp_path / "feed.jsonl", items)
+    monkeypatch.setattr(compiling, "spool_file", lambda value, name: None)
+
+    summary, problems = import_paths([path], workers=2, pool_threshold=1)
+
+    assert problems == [] and summary.compiled == 30
+    assert {c.ocid: c.compiled for c in ExternalCompiledRelease.objects.all()} == (
+        expected_compiled(items)
+    )
+
+
+def test_a_reader_stopped_early_leaves_no_batch_behind(tmp_path, spools):
+    path = write_jsonl(tmp_path / "feed.jsonl", releases_of(10, 5))
+    batches = reading.batches_in_process({"path": path, "file_id": 1, "batch_size": 5})
+
+    assert len(next(batches).rows) == 5
+    batches.close()
+
+    assert not spools[0].exists()
 
 
 # -- bad input -------------------------------------------------------------------------------------
