@@ -54,7 +54,9 @@ router = Router(auth=api_auth, tags=["Buyer: tenders"])
     "more than 1,000. With `q`, the results are the 1,001 newest matches, ranked; narrow the "
     "search to see others. Without `q`, every match can be paged through, newest first.",
 )
-@decorate_view(cache_search_response)
+@decorate_view(
+    cache_search_response(parameters=(*OpportunityQuery.model_fields, *Pages.Input.model_fields))
+)
 @paginate(Pages)
 def search(request, filters: Query[OpportunityQuery]):
     return cached_search(

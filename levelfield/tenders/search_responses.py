@@ -17,17 +17,22 @@ three things hold, and each is part of how it is kept:
   the key is the whole address asked (host, path and query string), since the page repeats the
   filters as typed and the API's links name the host.
 
+Only addresses made of the search's own parameters are kept, and only responses of a bounded
+size, so that made-up query strings cannot fill the cache. A response from the cache is given
+before django-ninja's own checks of the operation would run: the public search has no
+authentication or throttling; one that gets them must check them before this.
+
 A buyer's name shown beside a tender is read when the response is made: a renamed
 organisation shows its new name in cached searches once they expire (SEARCH_CACHE_SECONDS).
 """
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 
 from levelfield.core import clock
@@ -43,10 +48,16 @@ class KeptResponse:
     until: datetime | None  # None: nothing shown depends on the time
 
 
-def _may_share(request) -> bool:
-    """A response the same for everyone who could be given it."""
+# A bigger response (the API's 100 results with long descriptions) is made afresh each time.
+MAX_KEPT_BYTES = 256 * 1024
+
+
+def _may_share(request, parameters: frozenset[str]) -> bool:
+    """A request whose response is the same for everyone who could ask it, and made of the
+    search's own parameters only."""
     return (
         request.method == "GET"
+        and parameters.issuperset(request.GET.keys())
         and not request.user.is_authenticated
         and not len(messages.get_messages(request))
     )
@@ -58,46 +69,60 @@ def _key(generation: str, request) -> str:
     return f"tenders:search-response:{digest}"
 
 
-def cache_search_response(view):
-    """Keep the view's successful responses as described above; the view must answer a search
-    through selectors.cached_search."""
+def _personal(request, response) -> bool:
+    """Whether making the response gave it something of this visitor's own: a cookie, a CSRF
+    token, a message."""
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or len(messages.get_messages(request))
+    )
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        seconds = selectors.search_cache_seconds()
-        if seconds <= 0 or not _may_share(request):
-            return view(request, *args, **kwargs)
-        by_status = request.GET.get("status") in (OPEN, CLOSED)
-        generation = selectors.search_generation(with_deadline=by_status)
-        if generation is None:
-            return view(request, *args, **kwargs)
-        key = _key(generation, request)
-        now = clock.now()
-        kept = cache.get(key)
-        if kept is not None and (kept.until is None or now < kept.until):
-            selectors.CACHE_STATS["hit"] += 1
-            return HttpResponse(kept.content, content_type=kept.content_type)
 
-        making = selectors.ResponseInMaking(generation, by_status)
-        token = selectors.MAKING.set(making)
-        try:
-            response = view(request, *args, **kwargs)
-        finally:
-            selectors.MAKING.reset(token)
-        shown = making.shown
-        personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        if response.status_code != 200 or response.streaming or personal:
+def cache_search_response(*, parameters: Iterable[str]):
+    """Keep a search view's successful responses as described above. `parameters` are the
+    query parameters the view reads; the view must answer through selectors.cached_search."""
+    known = frozenset(parameters)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            seconds = selectors.search_cache_seconds()
+            if seconds <= 0 or not _may_share(request, known):
+                return view(request, *args, **kwargs)
+            by_status = request.GET.get("status") in (OPEN, CLOSED)
+            generation = selectors.search_generation(with_deadline=by_status)
+            if generation is None:
+                return view(request, *args, **kwargs)
+            key = _key(generation, request)
+            now = clock.now()
+            kept = selectors.cache_get(key)
+            if kept is not None and (kept.until is None or now < kept.until):
+                selectors.CACHE_STATS["hit"] += 1
+                return HttpResponse(kept.content, content_type=kept.content_type)
+
+            making = selectors.ResponseInMaking(generation, by_status)
+            token = selectors.MAKING.set(making)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                selectors.MAKING.reset(token)
+            if (
+                response.status_code != 200
+                or response.streaming
+                or len(response.content) > MAX_KEPT_BYTES
+                or _personal(request, response)
+            ):
+                return response
+            until = selectors.shown_until(making.shown, now)
+            timeout = seconds
+            if until is not None:
+                timeout = min(seconds, int((until - now).total_seconds()))
+            if timeout > 0:
+                kept = KeptResponse(bytes(response.content), response["Content-Type"], until)
+                selectors.cache_set(key, kept, timeout)
             return response
-        until = selectors.shown_until(shown, now)
-        timeout = seconds
-        if until is not None:
-            timeout = min(seconds, int((until - now).total_seconds()))
-        if timeout > 0:
-            cache.set(
-                key,
-                KeptResponse(bytes(response.content), response["Content-Type"], until),
-                timeout,
-            )
-        return response
 
-    return wrapper
+        return wrapper
+
+    return decorator

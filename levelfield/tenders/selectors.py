@@ -18,6 +18,7 @@ Two limits keep every search fast however many tenders match (bench/search/run.p
 import contextvars
 import hashlib
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -52,6 +53,8 @@ from .models import (
     TenderDocument,
     TenderQuerySet,
 )
+
+logger = logging.getLogger(__name__)
 
 OPEN = "open"
 CLOSED = "closed"
@@ -303,6 +306,24 @@ def search_opportunities(
 CACHE_STATS: Counter = Counter()
 
 
+def cache_get(key: str):
+    """Django's cache.get, or None when the cache cannot be reached (a shared Redis that is
+    down): the search then runs as if nothing were cached, rather than failing."""
+    try:
+        return cache.get(key)
+    except Exception:  # the backend's own connection errors: Redis, memcached, ...
+        logger.warning("search cache unavailable; answering without it", exc_info=True)
+        return None
+
+
+def cache_set(key: str, value, seconds: int) -> None:
+    """Django's cache.set; nothing is kept when the cache cannot be reached."""
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        logger.warning("search cache unavailable; nothing kept", exc_info=True)
+
+
 def search_cache_seconds() -> int:
     """How long a search result stays in the cache; 0 turns the cache off (the
     SEARCH_CACHE_SECONDS setting, 600 seconds unless set)."""
@@ -459,7 +480,7 @@ def cached_search(**filters) -> "QuerySet[Tender] | RankedResults | CachedResult
         return search_opportunities(**filters)
 
     key = _search_key(generation, filters)
-    ids = cache.get(key)
+    ids = cache_get(key)
     if ids is not None:
         CACHE_STATS["hit"] += 1
         return CachedResults(ids, search)
@@ -469,7 +490,7 @@ def cached_search(**filters) -> "QuerySet[Tender] | RankedResults | CachedResult
         ids = results._ranked_ids()
     else:
         ids = list(results.values_list("pk", flat=True)[: RESULT_LIMIT + 1])
-    cache.set(key, ids, seconds)
+    cache_set(key, ids, seconds)
     return CachedResults(ids, search)
 
 

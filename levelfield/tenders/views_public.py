@@ -32,7 +32,7 @@ def home(request):
     )
 
 
-@cache_search_response
+@cache_search_response(parameters=(*OpportunitySearchForm.FILTER_NAMES, "page"))
 def opportunities(request):
     form = OpportunitySearchForm(request.GET)
     page = paginate(request, selectors.cached_search(**form.filters()))

@@ -101,7 +101,7 @@ def test_the_api_answers_again_with_the_same_bytes(client, buyer, officer, stats
         second = client.get(API, {"q": "lighthouse"})
     assert second.status_code == 200
     assert second["Content-Type"] == first["Content-Type"]
-    assert second.json() == first.json()
+    assert second.content == first.content
     assert second.json()["items"][0]["title"] == "Lighthouse maintenance"
     assert len(again.captured_queries) == 1
     assert stats() == {"hit": 1, "miss": 1}
@@ -120,15 +120,89 @@ def test_a_status_change_after_the_deadline_shows_at_once(client, buyer, officer
     assert stats() == {"hit": 1, "miss": 2}
 
 
-def test_a_kept_page_is_not_used_once_a_tender_on_it_has_a_day_fewer_left(client, buyer, officer):
+def test_a_kept_page_is_not_used_once_a_tender_on_it_has_a_day_fewer_left(
+    client, buyer, officer, stats
+):
     tender = testing.published_tender(buyer=buyer, by=officer, title="Lighthouse maintenance")
     days = (tender.submission_deadline - clock.now()).days
     assert f"({days} days left)" in client.get(PAGE).content.decode()
     boundary = tender.submission_deadline - timedelta(days=days)
     with clock.frozen_at(boundary - timedelta(seconds=1)):
         assert f"({days} days left)" in client.get(PAGE).content.decode()
+    assert stats() == {"hit": 1, "miss": 1}  # still the page kept
     with clock.frozen_at(boundary + timedelta(seconds=1)):
         assert f"({days - 1} days left)" in client.get(PAGE).content.decode()
+
+
+def test_a_kept_answer_is_not_used_once_a_tender_on_it_closes(client, buyer, officer):
+    tender = testing.published_tender(
+        buyer=buyer, by=officer, title="Lighthouse maintenance", days_to_deadline=25
+    )
+    assert client.get(API).json()["items"][0]["open_for_bids"] is True
+    assert "Open</strong>" in client.get(PAGE).content.decode()
+    with clock.frozen_at(tender.submission_deadline - timedelta(seconds=1)):
+        assert client.get(API).json()["items"][0]["open_for_bids"] is True
+    with clock.frozen_at(tender.submission_deadline + timedelta(seconds=1)):
+        assert client.get(API).json()["items"][0]["open_for_bids"] is False
+        assert "Closed</strong>" in client.get(PAGE).content.decode()
+
+
+def test_the_api_keeps_answers_per_host(client, buyer, officer, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    publish(buyer, officer, "Lighthouse maintenance")
+    first = client.get(API, HTTP_HOST="one.example").json()["items"][0]["page_url"]
+    second = client.get(API, HTTP_HOST="two.example").json()["items"][0]["page_url"]
+    assert first.startswith("http://one.example/")
+    assert second.startswith("http://two.example/")
+
+
+def test_addresses_with_other_parameters_are_not_kept(client, buyer, officer):
+    publish(buyer, officer, "Lighthouse maintenance")
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as page:
+            client.get(PAGE, {"q": "lighthouse", "utm_source": "email"})
+        with CaptureQueriesContext(connection) as api:
+            client.get(API, {"q": "lighthouse", "junk": "1"})
+    # Made again the second time: the results found are kept, not the response.
+    assert len(page.captured_queries) > 1
+    assert len(api.captured_queries) > 1
+    client.get(API, {"q": "lighthouse", "limit": "5", "offset": "0"})
+    with CaptureQueriesContext(connection) as known:
+        client.get(API, {"q": "lighthouse", "limit": "5", "offset": "0"})
+    assert len(known.captured_queries) == 1
+
+
+def test_a_response_that_gives_the_visitor_something_of_their_own_is_not_kept(db, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import get_token
+
+    from levelfield.tenders.search_responses import cache_search_response
+
+    SearchGeneration.renew()
+    made = []
+
+    @cache_search_response(parameters=["q"])
+    def view(request):
+        made.append(request.GET["q"])
+        response = HttpResponse(b"results")
+        if request.GET["q"] == "token":
+            get_token(request)
+        elif request.GET["q"] == "cookie":
+            response.set_cookie("seen", "1")
+        return response
+
+    def ask(q):
+        request = rf.get("/", {"q": q})
+        request.user = AnonymousUser()
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)
+        return view(request)
+
+    for q in ("token", "cookie", "token", "cookie", "plain", "plain"):
+        assert ask(q).content == b"results"
+    assert made == ["token", "cookie", "token", "cookie", "plain"]
 
 
 def test_signed_in_people_get_their_own_page(client, buyer, officer, supplier, stats):
@@ -255,3 +329,17 @@ def test_an_api_page_beyond_the_cached_results_comes_from_the_search(
     assert api_titles(client, limit=2) == ["Lighthouse 4", "Lighthouse 3"]
     assert api_titles(client, limit=2, offset=2) == ["Lighthouse 2", "Lighthouse 1"]
     assert api_titles(client, limit=2, offset=4) == ["Lighthouse 0"]
+
+
+def test_a_cache_that_cannot_be_reached_does_not_stop_the_search(
+    client, buyer, officer, monkeypatch
+):
+    publish(buyer, officer, "Lighthouse maintenance")
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache server is down")
+
+    monkeypatch.setattr(selectors.cache, "get", down)
+    monkeypatch.setattr(selectors.cache, "set", down)
+    assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    assert api_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
