@@ -34,7 +34,7 @@ from django.db.models import F, Max
 from levelfield.core import clock
 
 from .importing import files, reading
-from .importing.checks import parse_datetime
+from .importing.checks import parse_datetime, sqlite_text_of_checked_date
 from .importing.compiling import (
     compile_groups,
     compile_ocids,
@@ -438,10 +438,11 @@ class Importer:
                 self.compiled_failed.append(ocid)
                 self.reporter.problem(Problem("compile", ocid, error))
                 continue
-            if self.sqlite and type(date) is str and len(date) == 20 and date[19] == "Z":
-                # the usual form, as the reader stores it (checked then): no need to convert
-                stored = f"{date[:10]} {date[11:19]}"
-            else:
+            # A release's date, checked when the release was read.
+            stored = None
+            if self.sqlite and type(date) is str:
+                stored = sqlite_text_of_checked_date(date)
+            if stored is None:
                 moment = parse_datetime(date) if isinstance(date, str) else None
                 stored = moment and self._db_datetime(moment)
             self.compiled_rows.append((ocid, compiled, count, stored, now))

@@ -21,7 +21,7 @@ import ijson
 import orjson
 
 from . import files
-from .checks import check_release, json_type
+from .checks import check_release, json_type, sqlite_text_of_checked_date
 from .files import FileError
 
 
@@ -195,10 +195,8 @@ class FileReader:
             self._invalid(position, reason)
             return
         if self.text_dates:
-            date = release["date"]
-            if len(date) == 20 and date[19] == "Z":  # the usual form: no need to convert
-                date = f"{date[:10]} {date[11:19]}"
-            else:
+            date = sqlite_text_of_checked_date(release["date"])
+            if date is None:
                 date = moment.replace(tzinfo=None).isoformat(" ")
         else:
             date = moment
