@@ -180,8 +180,6 @@ TASKS = {
     }
 }
 
-# Open contracting data. The OCID prefix is registered with the Open Contracting Partnership.
-# Django's local-memory cache, one per server process; room for the searches of a busy day.
 # Each server process keeps its own cache in memory, unless REDIS_URL names a Redis server
 # (redis://127.0.0.1:6379/0): then every process and every server shares one, and what one of
 # them found or made serves them all.
@@ -197,6 +195,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # room for the searches of a busy day
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
         }
     }
@@ -207,6 +206,7 @@ else:
 # (tenders/search_responses.py); 0 turns it off.
 SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "600"))
 
+# Open contracting data. The OCID prefix is registered with the Open Contracting Partnership.
 LEVELFIELD_OCID_PREFIX = os.environ.get("OCID_PREFIX", "ocds-lvlfld")
 LEVELFIELD_PUBLISHER = {
     "name": os.environ.get("OCDS_PUBLISHER_NAME", "levelfield"),
