@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -157,6 +158,15 @@ class Tender(models.Model):
         if self.submission_deadline is None or self.is_closed_for_bids:
             return None
         return (self.submission_deadline - clock.now()).days
+
+    def display_changes_at(self, now):
+        """The first moment after `now` at which what people see of the tender changes with
+        time alone (days_left goes down, or the deadline passes and it closes); None once the
+        deadline has passed or when there is none."""
+        deadline = self.submission_deadline
+        if deadline is None or deadline <= now:
+            return None
+        return deadline - timedelta(days=(deadline - now).days)
 
     @property
     def certificate_labels(self) -> list[str]:

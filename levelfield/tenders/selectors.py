@@ -447,15 +447,9 @@ def _shown(tenders: list[Tender]) -> list[Tender]:
 
 def shown_until(tenders, now: datetime) -> datetime | None:
     """The first moment after `now` at which anything shown of these tenders changes with time
-    alone: an open tender's days left (Tender.days_left, whole days to the deadline) or its
-    closing at the deadline. None when nothing shown depends on the time."""
-    moments = []
-    for tender in tenders:
-        deadline = tender.submission_deadline
-        if deadline is None or deadline <= now:
-            continue
-        moments.append(deadline - timedelta(days=(deadline - now).days))
-    return min(moments, default=None)
+    alone (Tender.display_changes_at); None when nothing shown depends on the time."""
+    moments = (tender.display_changes_at(now) for tender in tenders)
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def cached_search(**filters) -> "QuerySet[Tender] | RankedResults | CachedResults":
