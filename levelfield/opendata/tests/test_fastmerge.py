@@ -5,7 +5,10 @@ fast merge is checked against ocdsmerge (with our merge rules) on the inputs whe
 could go wrong: arrays merged by identifier (string and integer ids, objects without ids),
 whole-list fields (parties' roles, buyers' additional identifiers, delivery addresses, related
 lots), nulls that remove a field, empty objects and arrays, releases sharing a date (kept in the
-order given), and releases with no date, a null date or a date of the wrong type."""
+order given), and releases with no date, a null date or a date of the wrong type.
+
+Every test runs twice: on the module as installed (compiled by Cython where setup.py could build
+it) and on its Python source, which is what runs where it could not."""
 
 import copy
 import importlib.util
@@ -21,6 +24,40 @@ from levelfield.opendata.importing import fastmerge
 from levelfield.opendata.merge import compile_releases as ocdsmerge_compile
 
 ROOT = Path(__file__).resolve().parents[3]
+SOURCE = ROOT / "levelfield" / "opendata" / "importing" / "fastmerge.py"
+COMPILED = not fastmerge.__file__.endswith(".py")
+
+
+def interpreted_source():
+    """fastmerge.py itself, interpreted, as a module of its own (beside the installed one)."""
+    spec = importlib.util.spec_from_file_location(
+        "levelfield.opendata.importing.fastmerge_source", SOURCE
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(autouse=True, params=["installed", "source"])
+def implementation(request, monkeypatch):
+    """The module the tests below call `fastmerge`: as installed, or its interpreted source."""
+    if request.param == "installed":
+        if not COMPILED:
+            pytest.skip("fastmerge is not compiled here (no C compiler when it was installed)")
+        module = fastmerge
+    else:
+        module = interpreted_source()
+    monkeypatch.setitem(globals(), "fastmerge", module)
+    return module
+
+
+def test_the_compiled_merge_is_built_from_the_current_source(implementation):
+    if implementation.__file__.endswith(".py"):
+        pytest.skip("checks the compiled module")
+    built = Path(implementation.__file__).stat().st_mtime
+    assert built >= SOURCE.stat().st_mtime, (
+        f"{implementation.__file__} is older than {SOURCE.name}: run ./dev setup to rebuild it"
+    )
 
 
 def ocdsmerge_or_error(releases: list[dict]):
@@ -50,13 +87,13 @@ def assert_same_as_ocdsmerge(releases: list[dict]) -> None:
 
 
 @pytest.fixture
-def no_fallback(monkeypatch):
+def no_fallback(implementation, monkeypatch):
     """The fast path must do these merges itself, not hand them to ocdsmerge."""
 
     def refuse(releases):
         raise AssertionError("fell back to ocdsmerge")
 
-    monkeypatch.setattr(fastmerge, "_ocdsmerge", refuse)
+    monkeypatch.setattr(implementation, "_ocdsmerge", refuse)
 
 
 # -- chosen cases, merged by the fast path itself ----------------------------------------------
