@@ -77,9 +77,11 @@ class StemPrefixQuery(SearchQuery):
 
     def as_sql(self, compiler, connection, function=None, template=None):
         sql, params = super().as_sql(compiler, connection, function, template)
+        # A lexeme is quoted and holds no space; operators between lexemes have spaces around
+        # them (' <-> ' in a phrase), so the pattern cannot take one for a lexeme.
         return (
             f"regexp_replace(({sql})::text, %s, %s, 'g')::tsquery",
-            [*params, r"'([^']{5,})'", r"'\1':*"],
+            [*params, r"'([^' ]{5,})'", r"'\1':*"],
         )
 
 
@@ -125,14 +127,24 @@ class RankedResults:
     most relevant first; their number is the count. A second query reads the tenders of the
     page asked for. Ranking only the newest matches keeps a common word fast: "services"
     matches a third of all tenders, and ranking them all would read the whole table on every
-    search. Finding the newest matches is either a walk down the publication index checking
-    each tender's stored search document (a common word) or a lookup in the GIN index (a
-    rarer one); PostgreSQL picks whichever costs less (bench/search/run.py prints the plans)."""
+    search. Finding the newest matches is either a walk down the publication index, whose
+    entries carry the search document and the filtered columns (a common word: no table read
+    for the tenders passed over), or a lookup in the GIN index of the search document with the
+    region and status (a rarer word, or a word with a region); PostgreSQL picks whichever costs
+    less (bench/search/run.py prints the plans). A tender whose reference is the keyword is
+    found by its own query, and listed first."""
 
-    def __init__(self, matching: QuerySet[Tender], query: SearchQuery, prefetch=()):
+    def __init__(
+        self,
+        matching: QuerySet[Tender],
+        query: SearchQuery,
+        prefetch=(),
+        by_reference: QuerySet[Tender] | None = None,
+    ):
         self._matching = matching
         self._query = query
         self._prefetch = tuple(prefetch)
+        self._by_reference = by_reference
         self._ids: list[int] | None = None
 
     def _ranked_ids(self) -> list[int]:
@@ -146,14 +158,22 @@ class RankedResults:
                 .order_by("-rank", "-published_at", "-id")
                 .values_list("pk", flat=True)
             )
-            self._ids = list(ranked)
+            ids = list(ranked)
+            if self._by_reference is not None:
+                # A tender whose reference is the keyword comes first: it is the one meant.
+                found = list(self._by_reference.values_list("pk", flat=True)[:1])
+                if found:
+                    ids = found + [pk for pk in ids if pk != found[0]][:RESULT_LIMIT]
+            self._ids = ids
         return self._ids
 
     def all(self) -> "RankedResults":
         return self
 
     def prefetch_related(self, *lookups) -> "RankedResults":
-        return RankedResults(self._matching, self._query, (*self._prefetch, *lookups))
+        return RankedResults(
+            self._matching, self._query, (*self._prefetch, *lookups), self._by_reference
+        )
 
     def count(self) -> int:
         return len(self._ranked_ids())
@@ -190,8 +210,13 @@ def _keyword(tenders: QuerySet[Tender], keyword: str):
     most relevant first."""
     if full_text_search():
         query = StemPrefixQuery(keyword)
+        # Two queries rather than one with OR: with OR, PostgreSQL can use neither the GIN
+        # index of the words with the filters beside them nor the walk down the publication
+        # index's copy of the search columns (migration 0006).
         return RankedResults(
-            tenders.filter(Q(search_vector=query) | Q(reference=keyword.upper())), query
+            tenders.filter(search_vector=query),
+            query,
+            by_reference=tenders.filter(reference=keyword.upper()),
         )
     title = Q(title__icontains=keyword)
     return (

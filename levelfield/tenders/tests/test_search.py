@@ -91,6 +91,16 @@ def test_stemmed_english_finds_other_forms_of_a_word(postgres_only, client, buye
 
 
 @pytest.mark.postgres
+def test_a_quoted_phrase_finds_the_words_together_in_that_order(
+    postgres_only, client, buyer, officer
+):
+    together = publish(buyer, officer, "Street lighting maintenance")
+    publish(buyer, officer, "Lighting for the street market")
+    assert page_titles(client, q='"street lighting"') == [together.title]
+    assert api_titles(client, q='"street lights"') == [together.title]  # each word a stem
+
+
+@pytest.mark.postgres
 def test_the_search_document_is_stored_when_the_tender_is_published(postgres_only, buyer, officer):
     tender = publish(buyer, officer, "Meals on wheels", description="Hot meals at home.")
     stored = Tender.objects.values_list("search_vector", flat=True).get(pk=tender.pk)
@@ -106,6 +116,39 @@ def test_the_search_uses_the_gin_index(postgres_only, buyer, officer):
         )
         (definition,) = cursor.fetchone()
     assert "USING gin (search_vector)" in definition
+
+
+@pytest.mark.postgres
+def test_the_search_has_indexes_for_a_keyword_with_filters(postgres_only, db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('tender_newest_searchable', 'tender_search_region_status_gin')"
+        )
+        definitions = dict(cursor.fetchall())
+    assert (
+        "USING gin (search_vector, region, status)"
+        in (definitions["tender_search_region_status_gin"])
+    )
+    newest = definitions["tender_newest_searchable"]
+    assert "(published_at DESC, id DESC) INCLUDE (" in newest
+    for column in ("status", "region", "suitable_for_sme", "suitable_for_vcse", "search_vector"):
+        assert column in newest
+
+
+@pytest.mark.postgres
+def test_a_tender_whose_reference_is_the_keyword_comes_first(postgres_only, client, buyer, officer):
+    named = publish(buyer, officer, "Library refurbishment", region="UKK")
+    with clock.frozen_at(clock.now() + timedelta(hours=1)):
+        # Newer, and its text holds the reference: it matches the words too
+        follow_on = publish(
+            buyer, officer, "Library furniture", description=f"Follows {named.reference}."
+        )
+        expected = [named.title, follow_on.title]
+        assert page_titles(client, q=named.reference) == expected
+        assert api_titles(client, q=named.reference.lower()) == expected
+        # The filters apply to the tender found by its reference as to the others
+        assert named.title not in page_titles(client, q=named.reference, region="UKD")
 
 
 # --- filters (SQLite and PostgreSQL) -----------------------------------------------------------
