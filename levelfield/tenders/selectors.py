@@ -29,8 +29,10 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -38,6 +40,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 
@@ -132,7 +135,7 @@ class RankedResults:
     for the tenders passed over), or a lookup in the GIN index of the search document with the
     region and status (a rarer word, or a word with a region); PostgreSQL picks whichever costs
     less (bench/search/run.py prints the plans). A tender whose reference is the keyword is
-    found by its own query, and listed first."""
+    added to those matches by a UNION in the same query, and listed first."""
 
     def __init__(
         self,
@@ -150,21 +153,25 @@ class RankedResults:
     def _ranked_ids(self) -> list[int]:
         if self._ids is None:
             newest = self._matching.order_by("-published_at", "-id").values("pk")
+            candidates = newest[: RESULT_LIMIT + 1]
+            first = Value(False)
+            if self._by_reference is not None:
+                # A tender whose reference is the keyword comes first: it is the one meant.
+                # (A union in the same query, not an OR in the search: see _keyword.)
+                candidates = candidates.union(self._by_reference.values("pk")[:1])
+                first = Q(pk__in=self._by_reference.values("pk")[:1])
             # The rank is computed for those newest matches only, not for every match: a
             # common word matches tens of thousands of tenders.
             ranked = (
-                Tender.objects.filter(pk__in=newest[: RESULT_LIMIT + 1])
-                .annotate(rank=SearchRank(F("search_vector"), self._query))
-                .order_by("-rank", "-published_at", "-id")
+                Tender.objects.filter(pk__in=candidates)
+                .annotate(
+                    first=ExpressionWrapper(first, output_field=BooleanField()),
+                    rank=SearchRank(F("search_vector"), self._query),
+                )
+                .order_by("-first", "-rank", "-published_at", "-id")
                 .values_list("pk", flat=True)
             )
-            ids = list(ranked)
-            if self._by_reference is not None:
-                # A tender whose reference is the keyword comes first: it is the one meant.
-                found = list(self._by_reference.values_list("pk", flat=True)[:1])
-                if found:
-                    ids = found + [pk for pk in ids if pk != found[0]][:RESULT_LIMIT]
-            self._ids = ids
+            self._ids = list(ranked[: RESULT_LIMIT + 1])
         return self._ids
 
     def all(self) -> "RankedResults":
@@ -210,9 +217,10 @@ def _keyword(tenders: QuerySet[Tender], keyword: str):
     most relevant first."""
     if full_text_search():
         query = StemPrefixQuery(keyword)
-        # Two queries rather than one with OR: with OR, PostgreSQL can use neither the GIN
-        # index of the words with the filters beside them nor the walk down the publication
-        # index's copy of the search columns (migration 0006).
+        # The reference apart from the words (RankedResults joins them with a UNION), not an
+        # OR: with OR, PostgreSQL can use neither the GIN index of the words with the filters
+        # beside them nor the walk down the publication index's copy of the search columns
+        # (migration 0006).
         return RankedResults(
             tenders.filter(search_vector=query),
             query,
