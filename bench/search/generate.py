@@ -340,7 +340,7 @@ def main() -> None:
 
     from levelfield.accounts.models import Organisation, User
     from levelfield.tenders.models import Tender, TenderCPV
-    from levelfield.tenders.selectors import search_document
+    from levelfield.tenders.selectors import index_cpv_codes, search_document
 
     call_command("migrate", verbosity=0)
     if Tender.objects.exists():
@@ -377,6 +377,7 @@ def main() -> None:
         print(f"\r{made:,} tenders", end="", flush=True)
     print(f" inserted in {time.monotonic() - started:.0f} s")
     Tender.objects.update(search_vector=search_document())
+    index_cpv_codes()
     with connection.cursor() as cursor:
         # A live portal stores tenders roughly in the order they are published; these were
         # made in random order. Rewriting the table in publication order (newest first) gives

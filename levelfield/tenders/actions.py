@@ -160,10 +160,12 @@ def _validate_requirements(tender: Tender) -> None:
 
 
 def _index_for_search(tender: Tender) -> None:
-    """Write the tender's search document (title weighted above description) on PostgreSQL.
-    An UPDATE of the one row, in the action's transaction: no trigger to keep in step."""
+    """Write the tender's search documents on PostgreSQL: its words (title weighted above
+    description) and the prefixes of its CPV codes. UPDATEs of the one row, in the action's
+    transaction: no trigger to keep in step."""
     if connection.vendor == "postgresql":
         Tender.objects.filter(pk=tender.pk).update(search_vector=selectors.search_document())
+        selectors.index_cpv_codes(tender_ids=[tender.pk])
 
 
 def _date_order_problems(tender: Tender) -> list[str]:
@@ -207,7 +209,6 @@ def update_tender(*, tender: Tender, by, cpv_codes=None, **fields) -> Tender:
         setattr(tender, name, value.strip() if isinstance(value, str) else value)
     _validate_fields(tender)
     tender.save()
-    _index_for_search(tender)
     if cpv_codes is not None:
         codes = _clean_cpv(cpv_codes)
         tender.cpv_codes.exclude(code__in=codes).delete()
@@ -215,6 +216,7 @@ def update_tender(*, tender: Tender, by, cpv_codes=None, **fields) -> Tender:
         for code in codes:
             if code not in existing:
                 TenderCPV.objects.create(tender=tender, code=code)
+    _index_for_search(tender)
     audit.record(
         action="tender.updated",
         obj=tender,

@@ -96,6 +96,10 @@ class Tender(models.Model):
     # opportunity search; written when the tender is published (tenders/actions.py). Unused on
     # SQLite, where the search matches words with icontains.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # Every prefix of every CPV code of the tender ('85 853 8531 ... 85310000'), so that the
+    # CPV filter of the PostgreSQL search is a lookup in the same GIN index as the words
+    # (selectors.CPV_VECTOR_SQL, written with search_vector). Unused on SQLite.
+    cpv_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     policy_version = models.CharField(max_length=20, blank=True)

@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -88,6 +88,31 @@ class StemPrefixQuery(SearchQuery):
         )
 
 
+# The CPV codes of each tender as a document of their prefixes, from two digits (a division)
+# to the whole code: 'simple' keeps the digits as they are. Used by the tender actions, the
+# migration that added it and the benchmark's generator.
+CPV_VECTOR_SQL = """
+UPDATE tenders_tender AS tender SET cpv_vector = (
+    SELECT to_tsvector('simple', coalesce(string_agg(left(digits, length), ' '), ''))
+    FROM (SELECT split_part(code, '-', 1) AS digits FROM tenders_tendercpv
+          WHERE tender_id = tender.id) AS codes,
+         generate_series(2, 8) AS length
+    WHERE length <= length(digits)
+)
+"""
+
+
+def index_cpv_codes(*, tender_ids: list[int] | None = None) -> None:
+    """Write cpv_vector (PostgreSQL only) for these tenders, or for every tender."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if tender_ids is None:
+            cursor.execute(CPV_VECTOR_SQL)
+        else:
+            cursor.execute(CPV_VECTOR_SQL + " WHERE tender.id = ANY(%s)", [list(tender_ids)])
+
+
 def search_document() -> SearchVector:
     """What the keyword search looks in: the title (weight A) and the description (weight B),
     stemmed in English. Stored in Tender.search_vector by the tender actions."""
@@ -131,9 +156,10 @@ class RankedResults:
     page asked for. Ranking only the newest matches keeps a common word fast: "services"
     matches a third of all tenders, and ranking them all would read the whole table on every
     search. Finding the newest matches is either a walk down the publication index, whose
-    entries carry the search document and the filtered columns (a common word: no table read
+    entries carry the search documents and the filtered columns (a common word: no table read
     for the tenders passed over), or a lookup in the GIN index of the search document with the
-    region and status (a rarer word, or a word with a region); PostgreSQL picks whichever costs
+    CPV prefixes, region and status (a rarer word, or a word with a CPV code or a region);
+    PostgreSQL picks whichever costs
     less (bench/search/run.py prints the plans). A tender whose reference is the keyword is
     added to those matches by a UNION in the same query, and listed first."""
 
@@ -205,7 +231,7 @@ def _tenders_in_order(ids: list[int], prefetch=()) -> list[Tender]:
     tenders = (
         Tender.objects.filter(pk__in=ids)
         .select_related("buyer")
-        .defer("search_vector")
+        .defer("search_vector", "cpv_vector")
         .prefetch_related(*prefetch)
     )
     by_id = {tender.pk: tender for tender in tenders}
@@ -278,8 +304,14 @@ def search_opportunities(
     pagination, the digest); its count stops at RESULT_LIMIT + 1 (OpportunityResults,
     RankedResults)."""
     tenders = OpportunityResults(model=Tender).public().select_related("buyer")
-    tenders = tenders.defer("search_vector")
-    if cpv:
+    tenders = tenders.defer("search_vector", "cpv_vector")
+    if cpv and full_text_search():
+        # One of the prefixes of its codes (a lexeme of cpv_vector): found in the GIN index
+        # beside the words, region and status (migration 0007)
+        tenders = tenders.filter(
+            cpv_vector=SearchQuery(cpv_prefix(cpv), config="simple", search_type="plain")
+        )
+    elif cpv:
         tenders = tenders.filter(
             Exists(
                 TenderCPV.objects.filter(tender=OuterRef("pk"), code__startswith=cpv_prefix(cpv))
@@ -531,7 +563,7 @@ def public_opportunity(reference: str) -> QuerySet[Tender]:
         Tender.objects.public()
         .filter(reference=reference)
         .select_related("buyer")
-        .defer("search_vector")
+        .defer("search_vector", "cpv_vector")
         .prefetch_related(
             "cpv_codes",
             Prefetch("lots", queryset=Lot.objects.prefetch_related("questions")),

@@ -123,17 +123,37 @@ def test_the_search_has_indexes_for_a_keyword_with_filters(postgres_only, db):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
-            "('tender_newest_searchable', 'tender_search_region_status_gin')"
+            "('tender_newest_searchable', 'tender_search_filters_gin')"
         )
         definitions = dict(cursor.fetchall())
     assert (
-        "USING gin (search_vector, region, status)"
-        in (definitions["tender_search_region_status_gin"])
+        "USING gin (search_vector, cpv_vector, region, status)"
+        in (definitions["tender_search_filters_gin"])
     )
     newest = definitions["tender_newest_searchable"]
     assert "(published_at DESC, id DESC) INCLUDE (" in newest
-    for column in ("status", "region", "suitable_for_sme", "suitable_for_vcse", "search_vector"):
+    for column in ("status", "region", "suitable_for_sme", "suitable_for_vcse", "cpv_vector"):
         assert column in newest
+
+
+@pytest.mark.postgres
+def test_the_cpv_filter_finds_every_code_under_the_prefix_and_no_other(
+    postgres_only, client, buyer, officer
+):
+    home_care = publish(buyer, officer, "Home care", cpv_codes=["85310000"])
+    both = publish(buyer, officer, "Care and cleaning", cpv_codes=["90910000", "85320000"])
+    publish(buyer, officer, "Software", cpv_codes=["72000000"])
+    draft = testing.draft_tender(buyer=buyer, by=officer, title="Day care")
+    draft = tender_actions.update_tender(tender=draft, by=officer, cpv_codes=["72000000"])
+    draft = tender_actions.update_tender(tender=draft, by=officer, cpv_codes=["85311000"])
+    day_care = tender_actions.publish_tender(tender=draft, by=officer)
+
+    assert set(page_titles(client, cpv="853")) == {home_care.title, both.title, day_care.title}
+    assert set(page_titles(client, cpv="85000000")) == {home_care.title, both.title, day_care.title}
+    assert page_titles(client, cpv="85311000") == [day_care.title]  # the codes it has now
+    assert page_titles(client, cpv="9091", q="cleaning") == [both.title]
+    assert set(page_titles(client, cpv="8531")) == {home_care.title, day_care.title}
+    assert api_titles(client, cpv="72") == ["Software"]
 
 
 @pytest.mark.postgres
