@@ -155,13 +155,12 @@ class RankedResults:
     most relevant first; their number is the count. A second query reads the tenders of the
     page asked for. Ranking only the newest matches keeps a common word fast: "services"
     matches a third of all tenders, and ranking them all would read the whole table on every
-    search. Finding the newest matches is either a walk down the publication index, whose
-    entries carry the search documents and the filtered columns (a common word: no table read
-    for the tenders passed over), or a lookup in the GIN index of the search document with the
-    CPV prefixes, region and status (a rarer word, or a word with a CPV code or a region);
-    PostgreSQL picks whichever costs
-    less (bench/search/run.py prints the plans). A tender whose reference is the keyword is
-    added to those matches by a UNION in the same query, and listed first."""
+    search. Finding the newest matches is either a walk down the publication index checking
+    each tender's stored search document (a common word) or a lookup in the GIN index of the
+    search document with the CPV prefixes, region and status (a rarer word, or a word with a
+    CPV code or a region); PostgreSQL picks whichever costs less (bench/search/run.py prints
+    the plans). A tender whose reference is the keyword is added to those matches by a UNION
+    in the same query, and listed first."""
 
     def __init__(
         self,
@@ -244,9 +243,8 @@ def _keyword(tenders: QuerySet[Tender], keyword: str):
     if full_text_search():
         query = StemPrefixQuery(keyword)
         # The reference apart from the words (RankedResults joins them with a UNION), not an
-        # OR: with OR, PostgreSQL can use neither the GIN index of the words with the filters
-        # beside them nor the walk down the publication index's copy of the search columns
-        # (migration 0006).
+        # OR: with OR, PostgreSQL cannot use the GIN index of the words with the filters beside
+        # them (migrations 0006 and 0007).
         return RankedResults(
             tenders.filter(search_vector=query),
             query,
@@ -255,7 +253,14 @@ def _keyword(tenders: QuerySet[Tender], keyword: str):
     title = Q(title__icontains=keyword)
     return (
         tenders.filter(title | Q(description__icontains=keyword) | Q(reference__icontains=keyword))
-        .annotate(rank=Case(When(title, then=1), default=0, output_field=IntegerField()))
+        .annotate(
+            rank=Case(
+                When(reference__iexact=keyword, then=2),  # the tender meant, as on PostgreSQL
+                When(title, then=1),
+                default=0,
+                output_field=IntegerField(),
+            )
+        )
         .order_by("-rank", "-published_at", "-id")
     )
 

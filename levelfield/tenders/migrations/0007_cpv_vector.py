@@ -1,12 +1,14 @@
 """The CPV codes as a search document of their prefixes (Tender.cpv_vector), in the search's
-two indexes on PostgreSQL: a keyword with a CPV code was the slowest search (a probe of the
-CPV table for every tender passed over, 52 ms on average on the benchmark's 200,000 tenders).
-On SQLite only the column is added (unused there)."""
+GIN index on PostgreSQL: a keyword with a CPV code was the slowest search (a probe of the CPV
+table for every tender passed over, 52 ms on average on the benchmark's 200,000 tenders). On
+SQLite only the column is added (unused there).
+
+Filling the column rewrites every tender row and the index is built in the same transaction,
+which holds writes to tenders until it ends: migrate with the servers stopped."""
 
 import django.contrib.postgres.search
 from django.db import migrations
 
-NEWEST = "tender_newest_searchable"
 GIN = "tender_search_region_status_gin"
 GIN_WITH_CPV = "tender_search_filters_gin"
 
@@ -27,12 +29,6 @@ def forwards(apps, schema_editor):
         return
     schema_editor.execute(CPV_VECTOR_SQL)
     schema_editor.execute(f"DROP INDEX IF EXISTS {GIN}")
-    schema_editor.execute(f"DROP INDEX IF EXISTS {NEWEST}")
-    schema_editor.execute(
-        f"CREATE INDEX {NEWEST} ON tenders_tender (published_at DESC, id DESC) "
-        "INCLUDE (status, submission_deadline, region, suitable_for_sme, suitable_for_vcse, "
-        "reserved_participation, estimated_value, search_vector, cpv_vector)"
-    )
     schema_editor.execute(
         f"CREATE INDEX {GIN_WITH_CPV} ON tenders_tender "
         "USING gin (search_vector, cpv_vector, region, status)"
@@ -43,12 +39,6 @@ def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f"DROP INDEX IF EXISTS {GIN_WITH_CPV}")
-    schema_editor.execute(f"DROP INDEX IF EXISTS {NEWEST}")
-    schema_editor.execute(
-        f"CREATE INDEX {NEWEST} ON tenders_tender (published_at DESC, id DESC) "
-        "INCLUDE (status, submission_deadline, region, suitable_for_sme, suitable_for_vcse, "
-        "reserved_participation, estimated_value, search_vector)"
-    )
     schema_editor.execute(
         f"CREATE INDEX {GIN} ON tenders_tender USING gin (search_vector, region, status)"
     )
