@@ -50,6 +50,14 @@ def page_titles(client, **params) -> list[str]:
     return [t.title for t in response.context["page_obj"]]
 
 
+def index_definition(name: str) -> str:
+    """PostgreSQL's definition of the index `name` (CREATE INDEX ...)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        (definition,) = cursor.fetchone()
+    return definition
+
+
 def api_titles(client, **params) -> list[str]:
     response = client.get(API, params)
     assert response.status_code == 200, response.content
@@ -116,22 +124,14 @@ def test_the_search_document_is_stored_when_the_tender_is_published(postgres_onl
 @pytest.mark.postgres
 def test_the_search_uses_the_gin_index(postgres_only, buyer, officer):
     publish(buyer, officer, "Office cleaning services")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'tender_search_vector_gin'"
-        )
-        (definition,) = cursor.fetchone()
-    assert "USING gin (search_vector)" in definition
+    assert "USING gin (search_vector)" in index_definition("tender_search_vector_gin")
 
 
 @pytest.mark.postgres
 def test_the_search_has_an_index_for_a_keyword_with_filters(postgres_only, db):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'tender_search_filters_gin'"
-        )
-        (definition,) = cursor.fetchone()
-    assert "USING gin (search_vector, cpv_vector, region, status)" in definition
+    assert "USING gin (search_vector, cpv_vector, region, status)" in index_definition(
+        "tender_search_filters_gin"
+    )
 
 
 @pytest.mark.postgres
