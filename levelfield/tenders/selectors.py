@@ -25,22 +25,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
-    ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
 )
 
@@ -177,26 +173,7 @@ class RankedResults:
 
     def _ranked_ids(self) -> list[int]:
         if self._ids is None:
-            newest = self._matching.order_by("-published_at", "-id").values("pk")
-            candidates = newest[: RESULT_LIMIT + 1]
-            first = Value(False)
-            if self._by_reference is not None:
-                # A tender whose reference is the keyword comes first: it is the one meant.
-                # (A union in the same query, not an OR in the search: see _keyword.)
-                candidates = candidates.union(self._by_reference.values("pk")[:1])
-                first = Q(pk__in=self._by_reference.values("pk")[:1])
-            # The rank is computed for those newest matches only, not for every match: a
-            # common word matches tens of thousands of tenders.
-            ranked = (
-                Tender.objects.filter(pk__in=candidates)
-                .annotate(
-                    first=ExpressionWrapper(first, output_field=BooleanField()),
-                    rank=SearchRank(F("search_vector"), self._query),
-                )
-                .order_by("-first", "-rank", "-published_at", "-id")
-                .values_list("pk", flat=True)
-            )
-            self._ids = list(ranked[: RESULT_LIMIT + 1])
+            self._ids = _rank_newest(self._matching, self._query, self._by_reference)
         return self._ids
 
     def all(self) -> "RankedResults":
@@ -220,6 +197,43 @@ class RankedResults:
 
     def __iter__(self):
         return iter(self[:])
+
+
+def _rank_newest(
+    matching: QuerySet[Tender], query: SearchQuery, meant: QuerySet[Tender] | None
+) -> list[int]:
+    """The ids of the newest RESULT_LIMIT + 1 `matching` tenders, most relevant first, after
+    the tender `meant` (the one whose reference is the keyword), if there is one: one query.
+
+    The newest matches are found first, with their search documents, and only those are
+    ranked: PostgreSQL may find the matches in the GIN index and then read them all (a pair of
+    common words matches ten thousand tenders), and ranking in that same step would rank every
+    one of them. Django cannot select from a subquery, so the statement wraps the SQL Django
+    makes for the matches, with all their filters."""
+    newest = (
+        matching.annotate(search_query=query)
+        .order_by("-published_at", "-id")
+        .values_list("pk", "published_at", "search_vector", "search_query")
+    )
+    newest_sql, newest_params = newest[: RESULT_LIMIT + 1].query.sql_with_params()
+    meant_sql, meant_params = "SELECT NULL::bigint WHERE false", ()
+    if meant is not None:
+        meant_sql, meant_params = meant.values_list("pk")[:1].query.sql_with_params()
+    statement = f"""
+        SELECT id FROM (
+            SELECT id, true AS first, NULL::real AS rank, NULL::timestamptz AS published_at
+            FROM ({meant_sql}) AS meant (id)
+            UNION ALL
+            SELECT id, false, ts_rank(document, search_query), published_at
+            FROM ({newest_sql}) AS newest (id, published_at, document, search_query)
+        ) AS found
+        ORDER BY first DESC, rank DESC, published_at DESC, id DESC
+    """
+    with connections[matching.db].cursor() as cursor:
+        cursor.execute(statement, (*meant_params, *newest_params))
+        # The tender meant may be among the newest matches too: listed once, first.
+        ids = dict.fromkeys(row[0] for row in cursor.fetchall())
+    return list(ids)[: RESULT_LIMIT + 1]
 
 
 def _tenders_in_order(ids: list[int], prefetch=()) -> list[Tender]:

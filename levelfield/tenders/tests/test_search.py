@@ -190,6 +190,22 @@ def test_a_tender_whose_reference_is_the_keyword_comes_first(client, buyer, offi
         assert named.title not in page_titles(client, q=named.reference, region="UKD")
 
 
+def test_a_tender_found_by_its_reference_and_its_words_is_listed_once(client, buyer, officer):
+    older = publish(buyer, officer, "Library shelving", description="Shelving for libraries.")
+    with clock.frozen_at(clock.now() + timedelta(hours=1)):
+        draft = testing.draft_tender(buyer=buyer, by=officer, title="Library lighting")
+        # Its own reference in its text: the words match it as well as the reference
+        draft = tender_actions.update_tender(
+            tender=draft, by=officer, description=f"Lighting for libraries ({draft.reference})."
+        )
+        both = tender_actions.publish_tender(tender=draft, by=officer)
+        newer = publish(buyer, officer, "Library books", description=f"See {both.reference}.")
+    # Listed first and once; the older tender has neither the reference nor it in its text
+    assert page_titles(client, q=both.reference) == [both.title, newer.title]
+    assert api_titles(client, q=both.reference) == [both.title, newer.title]
+    assert older.title in page_titles(client, q="libraries")
+
+
 # --- filters (SQLite and PostgreSQL) -----------------------------------------------------------
 
 
