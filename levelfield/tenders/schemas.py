@@ -20,6 +20,7 @@ from .models import (
     TenderDocument,
     TieBreak,
 )
+from .templatetags.tenders import opportunity_path
 
 
 def _absolute(context, path: str) -> str:
@@ -248,7 +249,7 @@ class OpportunitySummary(TenderResolvers):
 
     @staticmethod
     def resolve_page_url(obj, context) -> str:
-        return _absolute(context, reverse("public:opportunity", args=[obj.reference]))
+        return _absolute(context, opportunity_path(obj.reference))
 
 
 class OpportunityDetail(OpportunitySummary):
