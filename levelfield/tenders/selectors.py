@@ -20,7 +20,7 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -161,13 +161,13 @@ class RankedResults:
         self,
         matching: QuerySet[Tender],
         query: SearchQuery,
-        prefetch=(),
         by_reference: QuerySet[Tender] | None = None,
+        reading: "Reading | None" = None,
     ):
         self._matching = matching
         self._query = query
-        self._prefetch = tuple(prefetch)
         self._by_reference = by_reference
+        self._reading = reading or Reading()
         self._ids: list[int] | None = None
 
     def _ranked_ids(self) -> list[int]:
@@ -179,9 +179,15 @@ class RankedResults:
         return self
 
     def prefetch_related(self, *lookups) -> "RankedResults":
-        return RankedResults(
-            self._matching, self._query, (*self._prefetch, *lookups), self._by_reference
-        )
+        return self._read(self._reading.prefetching(lookups))
+
+    def only(self, *fields) -> "RankedResults":
+        return self._read(self._reading.only(fields))
+
+    def _read(self, reading: "Reading") -> "RankedResults":
+        results = RankedResults(self._matching, self._query, self._by_reference, reading)
+        results._ids = self._ids
+        return results
 
     def count(self) -> int:
         return len(self._ranked_ids())
@@ -192,7 +198,7 @@ class RankedResults:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0] if index >= 0 else self[:][index]
-        return _tenders_in_order(self._ranked_ids()[index], self._prefetch)
+        return _tenders_in_order(self._ranked_ids()[index], self._reading)
 
     def __iter__(self):
         return iter(self[:])
@@ -235,17 +241,34 @@ def _rank_newest(
     return list(ids)[: RESULT_LIMIT + 1]
 
 
-def _tenders_in_order(ids: list[int], prefetch=()) -> list[Tender]:
+@dataclass(frozen=True)
+class Reading:
+    """How the tenders of a page of search results are read, as the page or the API asked
+    (QuerySet.prefetch_related and QuerySet.only on the results): what is prefetched, and which
+    fields are read; without `fields`, all but the search documents."""
+
+    prefetch: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+
+    def prefetching(self, lookups) -> "Reading":
+        return replace(self, prefetch=(*self.prefetch, *lookups))
+
+    def only(self, fields) -> "Reading":
+        return replace(self, fields=tuple(fields))
+
+    def apply(self, tenders: QuerySet[Tender]) -> QuerySet[Tender]:
+        tenders = tenders.prefetch_related(*self.prefetch)
+        if self.fields:
+            return tenders.only(*self.fields)
+        return tenders.defer("search_vector", "cpv_vector")
+
+
+def _tenders_in_order(ids: list[int], reading: Reading) -> list[Tender]:
     """The tenders with those ids, in that order, with what a result shows: one query (and one
     per prefetch)."""
     if not ids:
         return []
-    tenders = (
-        Tender.objects.filter(pk__in=ids)
-        .select_related("buyer")
-        .defer("search_vector", "cpv_vector")
-        .prefetch_related(*prefetch)
-    )
+    tenders = reading.apply(Tender.objects.filter(pk__in=ids).select_related("buyer"))
     by_id = {tender.pk: tender for tender in tenders}
     return _shown([by_id[pk] for pk in ids if pk in by_id])
 
@@ -478,16 +501,19 @@ class CachedResults:
     can be paged beyond the ids kept (the API's offset); those pages come from the search
     itself."""
 
-    def __init__(self, ids: list[int], search, prefetch=()):
+    def __init__(self, ids: list[int], search, reading: Reading | None = None):
         self._ids = ids
         self._search = search  # makes the search itself, only for pages beyond the ids
-        self._prefetch = tuple(prefetch)
+        self._reading = reading or Reading()
 
     def all(self) -> "CachedResults":
         return self
 
     def prefetch_related(self, *lookups) -> "CachedResults":
-        return CachedResults(self._ids, self._search, (*self._prefetch, *lookups))
+        return CachedResults(self._ids, self._search, self._reading.prefetching(lookups))
+
+    def only(self, *fields) -> "CachedResults":
+        return CachedResults(self._ids, self._search, self._reading.only(fields))
 
     def count(self) -> int:
         return len(self._ids)
@@ -503,8 +529,8 @@ class CachedResults:
         if beyond and len(self._ids) > RESULT_LIMIT:
             results = self._search()
             if isinstance(results, QuerySet):
-                return _shown(list(results.prefetch_related(*self._prefetch)[index]))
-        return _tenders_in_order(self._ids[index], self._prefetch)
+                return _shown(list(self._reading.apply(results)[index]))
+        return _tenders_in_order(self._ids[index], self._reading)
 
     def __iter__(self):
         return iter(self[:])

@@ -32,10 +32,25 @@ def home(request):
     )
 
 
+# What the list shows of each tender (opportunities.html): only these are read.
+RESULT_FIELDS = (
+    "reference",
+    "title",
+    "buyer__name",
+    "estimated_value",
+    "submission_deadline",
+    "suitable_for_sme",
+    "suitable_for_vcse",
+    "reserved_participation",
+    "status",
+)
+
+
 @cache_search_response(parameters=(*OpportunitySearchForm.FILTER_NAMES, "page"))
 def opportunities(request):
     form = OpportunitySearchForm(request.GET)
-    page = paginate(request, selectors.cached_search(**form.filters()))
+    results = selectors.cached_search(**form.filters()).only(*RESULT_FIELDS)
+    page = paginate(request, results)
     return render(
         request,
         "tenders/public/opportunities.html",
