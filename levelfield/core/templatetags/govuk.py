@@ -1,5 +1,7 @@
 """Template helpers for GOV.UK Design System pages."""
 
+from dataclasses import dataclass
+
 from django import forms, template
 from django.utils import timezone
 
@@ -55,6 +57,46 @@ def _kind(field) -> str:
     if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
         return "file"
     return "input"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+    id: str | None
+
+
+@register.filter
+def options(field) -> list[Option]:
+    """The options of a choice field as its widget gives them (value, label, whether selected,
+    and for radios and checkboxes each input's id), for govuk/field.html, without making a
+    widget for each option: Django's BoundWidgets took longer than all the rest of a form's
+    fields (a page of filters has twenty options)."""
+    widget = field.field.widget
+    value = field.value()
+    if value is None and widget.allow_multiple_selected:
+        value = []
+    if not isinstance(value, list | tuple):
+        value = [value]
+    chosen = {"" if v is None else str(v) for v in value}
+    found, result = False, []
+    for index, (option_value, label) in enumerate(field.field.choices):
+        # Grouped choices (a label that is itself a list of choices) number their options
+        # "<group>_<n>", as Django's ChoiceWidget.optgroups does.
+        group = label if isinstance(label, list | tuple) else None
+        members = group if group is not None else [(option_value, label)]
+        for subindex, (member_value, member_label) in enumerate(members):
+            text = "" if member_value is None else str(member_value)
+            selected = (not found or widget.allow_multiple_selected) and text in chosen
+            found |= selected
+            number = f"{index}_{subindex}" if group is not None else str(index)
+            # Only inputs of their own (radios, checkboxes) have ids; a select's options do not
+            ids = widget.option_inherits_attrs and field.auto_id
+            result.append(
+                Option(text, member_label, selected, f"{field.auto_id}_{number}" if ids else None)
+            )
+    return result
 
 
 @register.inclusion_tag("govuk/field.html")
