@@ -81,6 +81,23 @@ def explain_searches(minimum_tenders: int, *, show_plans: bool = False) -> bool:
         f"database: {connection.settings_dict['NAME']}, {public:,} published tenders; "
         f"searches count and rank up to {selectors.RESULT_LIMIT + 1:,} matches"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('shared_buffers'), pg_size_bytes(current_setting("
+            "'shared_buffers')), pg_total_relation_size(%s)",
+            [Tender._meta.db_table],
+        )
+        buffers, buffer_bytes, table_bytes = cursor.fetchone()
+    print(
+        f"PostgreSQL shared_buffers {buffers}; the tender table with its indexes "
+        f"{table_bytes / 2**20:,.0f} MB"
+        + (
+            ""
+            if table_bytes < buffer_bytes
+            else " (larger: searches read blocks from the operating system's cache, about 1.5 ms "
+            "more each; see the README)"
+        )
+    )
     if public < minimum_tenders:
         sys.exit(
             f"Only {public:,} published tenders: generate {minimum_tenders:,} first "
