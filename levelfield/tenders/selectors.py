@@ -161,7 +161,7 @@ class RankedResults:
         self,
         matching: QuerySet[Tender],
         query: SearchQuery,
-        by_reference: QuerySet[Tender] | None = None,
+        by_reference: QuerySet[Tender],
         reading: "Reading | None" = None,
     ):
         self._matching = matching
@@ -205,7 +205,7 @@ class RankedResults:
 
 
 def _rank_newest(
-    matching: QuerySet[Tender], query: SearchQuery, meant: QuerySet[Tender] | None
+    matching: QuerySet[Tender], query: SearchQuery, meant: QuerySet[Tender]
 ) -> list[int]:
     """The ids of the newest RESULT_LIMIT + 1 `matching` tenders, most relevant first, after
     the tender `meant` (the one whose reference is the keyword), if there is one: one query.
@@ -221,9 +221,7 @@ def _rank_newest(
         .values_list("pk", "published_at", "search_vector", "search_query")
     )
     newest_sql, newest_params = newest[: RESULT_LIMIT + 1].query.sql_with_params()
-    meant_sql, meant_params = "SELECT NULL::bigint WHERE false", ()
-    if meant is not None:
-        meant_sql, meant_params = meant.values_list("pk")[:1].query.sql_with_params()
+    meant_sql, meant_params = meant.values_list("pk")[:1].query.sql_with_params()
     statement = f"""
         SELECT id FROM (
             SELECT id, true AS first, NULL::real AS rank, NULL::timestamptz AS published_at

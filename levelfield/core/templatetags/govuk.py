@@ -80,6 +80,8 @@ def options(field) -> list[Option]:
     if not isinstance(value, list | tuple):
         value = [value]
     chosen = {"" if v is None else str(v) for v in value}
+    # Only inputs of their own (radios, checkboxes) have ids; a select's options do not
+    ids = widget.option_inherits_attrs and field.auto_id
     found, result = False, []
     for index, (option_value, label) in enumerate(field.field.choices):
         # Grouped choices (a label that is itself a list of choices) number their options
@@ -91,8 +93,6 @@ def options(field) -> list[Option]:
             selected = (not found or widget.allow_multiple_selected) and text in chosen
             found |= selected
             number = f"{index}_{subindex}" if group is not None else str(index)
-            # Only inputs of their own (radios, checkboxes) have ids; a select's options do not
-            ids = widget.option_inherits_attrs and field.auto_id
             result.append(
                 Option(text, member_label, selected, f"{field.auto_id}_{number}" if ids else None)
             )
