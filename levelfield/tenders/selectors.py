@@ -41,6 +41,7 @@ from django.db.models import (
 
 from levelfield.core import clock
 
+from .keywords import SEARCH_CONFIG, keyword_query
 from .lifecycle import Status
 from .models import (
     Clarification,
@@ -59,29 +60,6 @@ CLOSED = "closed"
 # The reserved-participation filter: any tender, one reserved for a kind of organisation (a
 # ReservedParticipation code), or NOT_RESERVED for those open to every supplier.
 NOT_RESERVED = "none"
-
-SEARCH_CONFIG = "english"
-
-
-class StemPrefixQuery(SearchQuery):
-    """websearch_to_tsquery (quotes for phrases, "or", "-" to exclude), with each stem of five
-    letters or more matched as a prefix. The English stemmer keeps agent nouns whole, so
-    "cleaning" stems to 'clean' but "cleaners" to 'cleaner'; as a prefix 'clean' finds both.
-    Shorter stems ('care', 'road') match exactly: as prefixes they would find 'career' and
-    'roadshow'."""
-
-    def __init__(self, value: str):
-        super().__init__(value, config=SEARCH_CONFIG, search_type="websearch")
-
-    def as_sql(self, compiler, connection, function=None, template=None):
-        sql, params = super().as_sql(compiler, connection, function, template)
-        # A lexeme is quoted and holds no space; operators between lexemes have spaces around
-        # them (' <-> ' in a phrase), so the pattern cannot take one for a lexeme.
-        return (
-            f"regexp_replace(({sql})::text, %s, %s, 'g')::tsquery",
-            [*params, r"'([^' ]{5,})'", r"'\1':*"],
-        )
-
 
 # The CPV codes of each tender as a document of their prefixes, from two digits (a division)
 # to the whole code: 'simple' keeps the digits as they are. Used by the tender actions, the
@@ -275,7 +253,7 @@ def _keyword(tenders: QuerySet[Tender], keyword: str):
     """Tenders whose title or description match the words, or whose reference is the keyword,
     most relevant first."""
     if full_text_search():
-        query = StemPrefixQuery(keyword)
+        query = keyword_query(keyword, using=tenders.db)
         # The reference apart from the words (RankedResults joins them with a UNION), not an
         # OR: with OR, PostgreSQL cannot use the GIN index of the words with the filters beside
         # them (migrations 0006 and 0007).

@@ -25,16 +25,6 @@ SEARCH = reverse("public:opportunities")
 API = "/api/opportunities"
 
 
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "relevance ranking and stemming need PostgreSQL full-text search: run with "
-            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/levelfield .venv/bin/pytest "
-            "levelfield/tenders/tests/test_search.py"
-        )
-
-
 def publish(buyer, officer, title, *, description="A service for the county.", **fields):
     """A published tender built through the actions; `fields` change the draft first."""
     tender = testing.draft_tender(buyer=buyer, by=officer, title=title)
