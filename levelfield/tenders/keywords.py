@@ -4,10 +4,13 @@ websearch_to_tsquery reads them (quotes for phrases, "or", "-" to exclude), then
 - each stem of five letters or more is matched as a prefix (StemPrefixQuery);
 - a hyphenated word is matched whole (whole_hyphenated_words). PostgreSQL's parser reads
   "re-procurement" as the whole word and its parts, and websearch_to_tsquery makes a phrase of
-  them: 're-procur' <-> 're' <-> 'procur'. A tender's search document holds the whole word only
-  where its text has the hyphenated word, parts included, so the whole word alone finds the
-  same tenders, without PostgreSQL checking where each part stands in every match (on the
-  bench's 200,000 tenders, "re-procurement" took 41 ms with the phrase and 5 ms without).
+  them: 're-procur' <-> 're' <-> 'procur'. PostgreSQL then checks where each part stands in
+  every tender that holds them all (on the bench's 200,000 tenders, "re-procurement" took 41 ms
+  with the phrase and 5 ms without). A tender's search document holds the whole word where its
+  text has the hyphenated word, so the whole word alone finds the same tenders, with two
+  differences, both finding more: the stemmer reads the whole word as one ("co-operative"
+  stems to 'co-op', so "co-op" finds it too), and, as every stem of five letters or more, it is
+  matched as a prefix ("night-time" finds "night-timetable").
 """
 
 import re
@@ -19,6 +22,14 @@ SEARCH_CONFIG = "english"
 
 # A hyphen between two letters or digits: "re-procurement", not "cyber -testing" (an exclusion).
 HYPHENATED = re.compile(r"\w-\w")
+
+# The query as websearch_to_tsquery reads it, and the whole hyphenated words in it (the parser's
+# token types for them; a host, an email address or a path with a hyphen has no parts).
+_READ_SQL = """
+SELECT websearch_to_tsquery(%(config)s::regconfig, %(words)s)::text,
+       ARRAY(SELECT unnest(lexemes) FROM ts_debug(%(config)s::regconfig, %(words)s)
+             WHERE alias IN ('asciihword', 'hword', 'numhword'))
+"""
 
 # The tokens of a tsquery as PostgreSQL writes it: a quoted lexeme (a quote inside doubled),
 # maybe a prefix mark; a phrase operator (<-> or <N>); and, or, not, brackets.
@@ -57,11 +68,9 @@ def keyword_query(keyword: str, *, using: str) -> StemPrefixQuery:
     parsed = None
     if HYPHENATED.search(keyword):
         with connections[using].cursor() as cursor:
-            cursor.execute(
-                "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, keyword]
-            )
-            (read,) = cursor.fetchone()
-        rewritten = whole_hyphenated_words(read)
+            cursor.execute(_READ_SQL, {"config": SEARCH_CONFIG, "words": keyword})
+            read, whole_words = cursor.fetchone()
+        rewritten = whole_hyphenated_words(read, set(whole_words))
         if rewritten != read:
             parsed = rewritten
     return StemPrefixQuery(keyword, parsed=parsed)
@@ -71,23 +80,22 @@ def _distance(operator: str) -> int:
     return 1 if operator == "<->" else int(operator[1:-1])
 
 
-def _hyphenated_parts(token: str) -> int:
+def _hyphenated_parts(token: str, whole_words: set[str]) -> int:
     """How many parts follow a whole hyphenated word in a phrase (0 for any other token): one
     for each piece between hyphens, each a position in the document ('in' of "in-house" is a
     stop word, so its 'hous' is two positions on)."""
     if not token.startswith("'"):
         return 0
-    lexeme = token[1 : token.rindex("'")]
-    if not re.fullmatch(r"[^-]+(?:-[^-]+)+", lexeme):  # '-16' is a signed number, not a word
-        return 0
-    return lexeme.count("-") + 1
+    lexeme = token[1 : token.rindex("'")].replace("''", "'")
+    return lexeme.count("-") + 1 if lexeme in whole_words else 0
 
 
-def whole_hyphenated_words(tsquery: str) -> str:
-    """The tsquery text with each hyphenated word's phrase of its parts taken out, the word
-    alone left: 're-procur' <-> 're' <-> 'procur' becomes 're-procur'. A word after the parts
-    in a quoted phrase keeps its place: "make-up artist" ('make-up' <-> 'make' <2> 'artist')
-    becomes 'make-up' <3> 'artist'. Anything not in PostgreSQL's form is returned unchanged."""
+def whole_hyphenated_words(tsquery: str, whole_words: set[str]) -> str:
+    """The tsquery text with the parts of each of `whole_words` (lexemes of hyphenated words)
+    taken out of its phrase, the word alone left: 're-procur' <-> 're' <-> 'procur' becomes
+    're-procur'. A word after the parts in a quoted phrase keeps its place: "make-up artist"
+    ('make-up' <-> 'make' <2> 'artist') becomes 'make-up' <3> 'artist'. Anything not in
+    PostgreSQL's form is returned unchanged."""
     tokens = _TOKEN.findall(tsquery)
     if "".join(tokens) != re.sub(r"\s+", "", tsquery):
         return tsquery
@@ -97,7 +105,7 @@ def whole_hyphenated_words(tsquery: str) -> str:
         token = tokens[index]
         out.append(token)
         index += 1
-        parts = _hyphenated_parts(token)
+        parts = _hyphenated_parts(token, whole_words)
         if not parts:
             continue
         # The phrase after the word: operators and lexemes in turn, each lexeme `offset`
