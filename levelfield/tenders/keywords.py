@@ -43,7 +43,7 @@ class StemPrefixQuery(SearchQuery):
     prefixes they would find 'career' and 'roadshow'.
 
     `parsed` is the query already read by PostgreSQL and rewritten (tsquery text, see
-    parse_keywords); without it, the words are read in the same statement."""
+    keyword_query); without it, the words are read in the same statement."""
 
     def __init__(self, value: str, *, parsed: str | None = None):
         super().__init__(value, config=SEARCH_CONFIG, search_type="websearch")
