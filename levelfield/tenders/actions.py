@@ -150,6 +150,9 @@ def _validate_requirements(tender: Tender) -> None:
             f"Unknown certificate: {', '.join(map(str, unknown))}", code="validation_error"
         )
     tender.certificates_required = certificates
+    if tender.reserved_participation == ReservedParticipation.SME_VCSE:
+        # Reserved for SMEs and VCSEs: suitable for both, and found by both search filters.
+        tender.suitable_for_sme = tender.suitable_for_vcse = True
     tender.insurance_cover = (tender.insurance_cover or "").strip()
     tender.lots_not_divided_reason = (tender.lots_not_divided_reason or "").strip()
     if tender.insurance_before_award and not tender.insurance_cover:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, model_validator
 
 from levelfield.core.api_helpers import DecimalString, MoneyIn, PercentIn, UtcDateTime
 from levelfield.suppliers.models import Region
@@ -202,6 +202,18 @@ class OpportunityQuery(Schema):
         None, description="Submission deadline on or before this day (UK time)"
     )
 
+    @model_validator(mode="after")
+    def _ranges_in_order(self):
+        """The same checks as the search page's form: a range the wrong way round is a
+        mistake to point out, not a search that finds nothing."""
+        low, high = self.min_value, self.max_value
+        if low is not None and high is not None and high < low:
+            raise ValueError("max_value must be the same as or more than min_value")
+        after, before = self.closing_after, self.closing_before
+        if after is not None and before is not None and before < after:
+            raise ValueError("closing_before must be the same day as or after closing_after")
+        return self
+
 
 class OpportunitySummary(TenderResolvers):
     reference: str = Field(description="The tender's public reference, like LF-2026-00001")
@@ -260,6 +272,9 @@ class OpportunityDetail(OpportunitySummary):
         description="The social value policy in force when the tender was published"
     )
     cancellation_reason: str
+    lots_not_divided_reason: str = Field(
+        description="Why the contract is not divided into lots, where the buyer said"
+    )
     lots: list[LotOut]
     documents: list[DocumentOut]
     clarifications: list[PublicClarificationOut] = Field(
@@ -381,6 +396,9 @@ class BuyerTenderOut(BuyerTenderSummary):
     contract_signed_at: UtcDateTime | None
     cancelled_at: UtcDateTime | None
     cancellation_reason: str
+    lots_not_divided_reason: str = Field(
+        description="Why the contract is not divided into lots, where the buyer said"
+    )
     lots: list[LotOut]
     documents: list[DocumentOut]
     publication_problems: list[str] = Field(

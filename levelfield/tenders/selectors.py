@@ -354,7 +354,8 @@ def search_opportunities(
         tenders = tenders.filter(reserved_participation=reserved)
     if closing_after is not None:
         tenders = tenders.filter(submission_deadline__gte=_uk_midnight(closing_after))
-    if closing_before is not None:
+    # The last day there is (31 December 9999) bounds nothing, and has no day after it.
+    if closing_before is not None and closing_before < date.max:
         tenders = tenders.filter(
             submission_deadline__lt=_uk_midnight(closing_before + timedelta(days=1))
         )

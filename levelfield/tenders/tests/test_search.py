@@ -274,6 +274,25 @@ def test_closing_date_filters_include_the_day_itself(client, buyer, officer):
             SEARCH, {"closing_after": "1/6/2026", "closing_before": "1/5/2026"}
         ).content.decode()
         assert "Closing on or before must be the same as or after closing on or after" in body
+        # The last day there is bounds nothing (it has no day after it)
+        everything = ["Closes in June", "Closes in May", "Closes in April"]
+        assert page_titles(client, closing_before="31/12/9999") == everything
+        assert api_titles(client, closing_before="9999-12-31") == everything
+
+
+def test_the_api_points_out_a_range_the_wrong_way_round(client, buyer, officer):
+    publish(buyer, officer, "Lighthouse maintenance", estimated_value=Decimal("5000"))
+    for params, message in [
+        ({"min_value": "5", "max_value": "1"}, "max_value must be the same as or more than"),
+        (
+            {"closing_after": "2026-05-02", "closing_before": "2026-05-01"},
+            "closing_before must be the same day as or after closing_after",
+        ),
+    ]:
+        response = client.get(API, params)
+        assert response.status_code == 422, params
+        assert message in response.content.decode()
+    assert api_titles(client, min_value="5000", max_value="5000") == ["Lighthouse maintenance"]
 
 
 def test_every_filter_together_on_the_page_and_the_api(client, buyer, officer):
@@ -368,6 +387,28 @@ def test_search_results_show_days_left_and_reservation(client, buyer, officer):
     assert "Reserved: <strong>Reserved for SMEs and VCSEs</strong>" in body
     with clock.frozen_at(tender.submission_deadline - timedelta(hours=2)):
         assert "(closes within a day)" in client.get(SEARCH).content.decode()
+
+
+def test_a_tender_reserved_for_smes_and_vcses_is_suitable_for_both(client, buyer, officer):
+    tender = publish(
+        buyer,
+        officer,
+        "Befriending service",
+        reserved_participation=ReservedParticipation.SME_VCSE,
+        suitable_for_sme=False,
+        suitable_for_vcse=False,
+    )
+    tender.refresh_from_db()
+    assert tender.suitable_for_sme and tender.suitable_for_vcse
+    assert page_titles(client, sme="on") == ["Befriending service"]
+    assert api_titles(client, vcse="true") == ["Befriending service"]
+
+
+def test_the_api_says_why_a_contract_is_not_divided_into_lots(client, buyer, officer):
+    reason = "One provider must run the whole rota across the county"
+    tender = publish(buyer, officer, "Night sitting service", lots_not_divided_reason=reason)
+    detail = client.get(f"{API}/{tender.reference}").json()
+    assert detail["lots_not_divided_reason"] == reason
 
 
 def test_a_broad_search_says_there_are_more_than_the_limit(client, buyer, officer, monkeypatch):
