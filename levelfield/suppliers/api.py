@@ -30,6 +30,7 @@ from levelfield.tenders.models import Lot, Tender
 from . import actions, selectors
 from .exclusions import ground_set_for
 from .models import (
+    MAX_STAFF,
     CertificateKind,
     ConsortiumMember,
     Liability,
@@ -90,12 +91,12 @@ class ProfileOut(Schema):
 
 
 class ProfileIn(Schema):
-    legal_name: str
+    legal_name: str = Field(max_length=200)
     companies_house_number: str = ""
     charity_number: str = Field("", description="1234567, SC012345 or NIC100001")
     vcse_type: VcseType | None = Field(None, description="Leave out when not a VCSE")
     declared_size: Size | None = Field(None, description="Used only without figures")
-    staff_headcount: int | None = Field(None, ge=0)
+    staff_headcount: int | None = Field(None, ge=0, le=MAX_STAFF)
     annual_turnover: MoneyIn | None = None
     balance_sheet_total: MoneyIn | None = None
     region: Region
@@ -200,7 +201,7 @@ class ConsortiumOut(Schema):
 
 
 class ConsortiumIn(Schema):
-    name: str
+    name: str = Field(max_length=200)
     liability: Liability
 
 
@@ -230,7 +231,7 @@ class SubcontractorOut(Schema):
 
 class SubcontractorIn(Schema):
     identifier: str = Field("", description="A registered supplier's identifier, to link it")
-    name: str = ""
+    name: str = Field("", max_length=200)
     companies_house_number: str = ""
     size: Size | None = None
     is_vcse: bool = False
@@ -342,9 +343,9 @@ def list_certificates(request):
 
 class CertificateIn(Schema):
     kind: str = Field(description="One of: " + ", ".join(CertificateKind.values))
-    title: str = Field("", description="What the certificate is, for kind `other`")
-    number: str = ""
-    issuer: str = Field(description="The insurer or certification body")
+    title: str = Field("", max_length=200, description="What the certificate is, for kind `other`")
+    number: str = Field("", max_length=100)
+    issuer: str = Field(max_length=200, description="The insurer or certification body")
     expires_on: date | None = None
 
 

@@ -11,6 +11,7 @@ from levelfield.core.forms import PoundsField
 
 from .exclusions import GroundSet
 from .models import (
+    MAX_STAFF,
     CertificateKind,
     Liability,
     MemberRole,
@@ -50,11 +51,13 @@ class ProfileForm(forms.Form):
         label="Number of staff (optional)",
         required=False,
         min_value=0,
+        max_value=MAX_STAFF,
         help_text="Headcount, including part-time staff",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "invalid": "Enter the number of staff as a whole number, like 12",
             "min_value": "The number of staff cannot be negative",
+            "max_value": f"The number of staff must be {MAX_STAFF:,} or fewer",
         },
     )
     annual_turnover = PoundsField(

@@ -56,6 +56,11 @@ class VcseType(models.TextChoices):
     OTHER = "other", "Other voluntary or community organisation"
 
 
+# The most staff an organisation can declare: more is a typing mistake (the largest UK employers
+# have a few hundred thousand), and would not fit the column.
+MAX_STAFF = 10_000_000
+
+
 class SupplierProfile(models.Model):
     """One supplier profile, reused for every bid: who the organisation is, its size (worked out
     from its figures where it gave them), whether it is a VCSE, where it works and what work it
