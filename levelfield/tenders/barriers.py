@@ -93,7 +93,8 @@ RULE_VERSIONS: tuple[BarrierRules, ...] = (
         valid_from=date(2015, 2, 26),
         turnover_multiple=Decimal("2"),
         turnover_source="Public Contracts Regulations 2015 reg. 58(9): minimum yearly turnover "
-        "no more than twice the estimated contract value, except in duly justified cases",
+        "no more than twice the estimated contract value, except in duly justified cases; for a "
+        "contract divided into lots, for each lot",
         min_tendering_days=30,
         min_tendering_days_reduced=15,
         tendering_period_source="Public Contracts Regulations 2015 reg. 27(3) and (6): 35 days "
@@ -114,8 +115,8 @@ RULE_VERSIONS: tuple[BarrierRules, ...] = (
         valid_from=date(2025, 2, 24),
         turnover_multiple=Decimal("2"),
         turnover_source="Procurement Act 2023 s.22 (conditions of participation must be "
-        "proportionate); twice the contract value is the long-standing limit of Public "
-        "Contracts Regulations 2015 reg. 58(9)",
+        "proportionate); twice the contract value, or of each lot, is the long-standing limit "
+        "of Public Contracts Regulations 2015 reg. 58(9)",
         min_tendering_days=25,
         min_tendering_days_reduced=10,
         tendering_period_source="Procurement Act 2023 s.54(4): 25 days for an open procedure "
@@ -171,19 +172,40 @@ def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[
     def add(code: str, title: str, reason: str, source: str) -> None:
         findings.append(Finding(code, title, reason, source, rules.code))
 
+    # In lots, the limit is for each lot (reg. 58(9)): the tender's one minimum turnover is asked
+    # of a firm bidding for its smallest lot alone.
+    valued_lots = [lot for lot in lots if lot.estimated_value is not None]
+    smallest = (
+        min(valued_lots, key=lambda lot: lot.estimated_value)
+        if len(lots) > 1 and valued_lots
+        else None
+    )
+    basis = smallest.estimated_value if smallest else value
     if (
         tender.minimum_turnover is not None
-        and value is not None
-        and tender.minimum_turnover > value * rules.turnover_multiple
+        and basis is not None
+        and tender.minimum_turnover > basis * rules.turnover_multiple
     ):
-        add(
-            TURNOVER,
-            "Minimum turnover is more than twice the contract value",
-            f"You ask for a turnover of at least {_gbp(tender.minimum_turnover)} a year on a "
-            f"contract worth {_gbp(value)}. Above {_gbp(value * rules.turnover_multiple)} "
-            "this shuts out small firms that could deliver the contract.",
-            rules.turnover_source,
-        )
+        asked = f"You ask for a turnover of at least {_gbp(tender.minimum_turnover)} a year"
+        limit = _gbp(basis * rules.turnover_multiple)
+        if smallest:
+            add(
+                TURNOVER,
+                "Minimum turnover is more than twice the value of a lot",
+                f"{asked} of every bidder, and lot {smallest.number} ({smallest.title}) is worth "
+                f"{_gbp(basis)}. Above {limit} this shuts out small firms that could deliver "
+                "that lot alone. The limit is for each lot, unless the turnover asked is only of "
+                "bidders for groups of lots to be delivered at the same time.",
+                rules.turnover_source,
+            )
+        else:
+            add(
+                TURNOVER,
+                "Minimum turnover is more than twice the contract value",
+                f"{asked} on a contract worth {_gbp(value)}. Above {limit} this shuts out small "
+                "firms that could deliver the contract.",
+                rules.turnover_source,
+            )
 
     if tender.submission_deadline is not None:
         start = tender.published_at or at

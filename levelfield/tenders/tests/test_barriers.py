@@ -86,6 +86,25 @@ def test_every_check_fires_on_a_crafted_tender():
     assert "s.18" in lots_finding[0].source and "£3,000,000" in lots_finding[0].reason
 
 
+def test_in_lots_the_turnover_asked_is_weighed_against_the_smallest_lot():
+    # £600,000 a year is twice the whole £300,000, and four times each of its two lots: a firm
+    # bidding for one lot alone is shut out.
+    tender = crafted(estimated_value=Decimal("300000"), minimum_turnover=Decimal("600000"))
+    (finding,) = barriers.check(tender, lots=lots(Decimal("160000"), Decimal("140000")), at=NOW)
+    assert finding.code == barriers.TURNOVER
+    assert finding.title == "Minimum turnover is more than twice the value of a lot"
+    assert "£600,000 a year of every bidder" in finding.reason
+    assert "lot 2 (Lot 2) is worth £140,000" in finding.reason
+    assert "Above £280,000" in finding.reason
+    assert "of each lot" in finding.source
+    # Lots without values yet: the whole contract's value.
+    unvalued = [Lot(number=n, title=f"Lot {n}", estimated_value=None) for n in (1, 2)]
+    assert barriers.check(tender, lots=unvalued, at=NOW) == []
+    # One lot, or none yet: the whole contract's value.
+    assert barriers.check(tender, lots=lots(Decimal("300000")), at=NOW) == []
+    assert barriers.check(tender, lots=[], at=NOW) == []
+
+
 def test_a_proportionate_tender_stays_quiet():
     tender = crafted(
         estimated_value=Decimal("1500000"),
@@ -101,14 +120,17 @@ def test_a_proportionate_tender_stays_quiet():
 @pytest.mark.parametrize(
     ("fields", "lot_values", "fires"),
     [
+        ({"minimum_turnover": Decimal("3000001")}, [], True),  # the value: £1,500,000
+        ({"minimum_turnover": Decimal("3000000")}, [], False),
+        # in lots, twice the smallest lot's value (reg. 58(9): the limit is for each lot)
         (
-            {"estimated_value": Decimal("3000000"), "minimum_turnover": Decimal("6000001")},
-            [Decimal("1500000"), Decimal("1500000")],
+            {"estimated_value": Decimal("3000000"), "minimum_turnover": Decimal("2000001")},
+            [Decimal("2000000"), Decimal("1000000")],
             True,
         ),
         (
-            {"estimated_value": Decimal("3000000"), "minimum_turnover": Decimal("6000000")},
-            [Decimal("1500000"), Decimal("1500000")],
+            {"estimated_value": Decimal("3000000"), "minimum_turnover": Decimal("2000000")},
+            [Decimal("2000000"), Decimal("1000000")],
             False,
         ),
         ({"submission_deadline": NOW + timedelta(days=25) - timedelta(minutes=1)}, [], True),
