@@ -13,6 +13,7 @@ from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.core.uploads import check_upload
 from levelfield.suppliers import actions as supplier_actions
+from levelfield.suppliers import selectors as supplier_selectors
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Lot, Tender
 
@@ -197,6 +198,9 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
     bid.submitted_at = now
     bid.submitted_by = by
     bid.receipt_hash = digest
+    profile = supplier_selectors.profile_of(bid.supplier)
+    bid.by_sme = profile is not None and profile.is_sme
+    bid.by_vcse = profile is not None and profile.is_vcse
     bid.updated_at = now
     bid.save()
     receipt = BidReceipt.objects.create(

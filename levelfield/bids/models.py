@@ -73,6 +73,11 @@ class Bid(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     receipt_hash = models.CharField(max_length=64, blank=True)
+    # Who bid, as the bid statistics count it (bids/statistics.py), from the bidder's supplier
+    # profile when it submitted: the counts published with the award notice stay as they were
+    # when the bidder's size or VCSE status changes later. A consortium is neither.
+    by_sme = models.BooleanField("by an SME", default=False)
+    by_vcse = models.BooleanField("by a VCSE", default=False)
 
     objects = BidQuerySet.as_manager()
 

@@ -40,13 +40,13 @@ def consortium_ids(organisation_ids) -> set[int]:
 
 
 def count(bids, consortia: set[int]) -> BidCounts:
-    """Count `bids` (with `supplier__supplier_profile` loaded). A consortium has no supplier
-    profile of its own, so it counts as a consortium bid, not as an SME or VCSE bid."""
-    profiles = [getattr(b.supplier, "supplier_profile", None) for b in bids]
+    """Count `bids`, each as an SME's or a VCSE's as its bidder's profile said when it
+    submitted (Bid.by_sme, Bid.by_vcse). A consortium has no supplier profile of its own, so
+    it counts as a consortium bid, not as an SME or VCSE bid."""
     return BidCounts(
         bids=len(bids),
-        sme_bids=sum(1 for p in profiles if p is not None and p.is_sme),
-        vcse_bids=sum(1 for p in profiles if p is not None and p.is_vcse),
+        sme_bids=sum(1 for b in bids if b.by_sme),
+        vcse_bids=sum(1 for b in bids if b.by_vcse),
         consortium_bids=sum(1 for b in bids if b.supplier_id in consortia),
     )
 
@@ -66,11 +66,7 @@ def for_buyer(tender, organisation) -> TenderStatistics | None:
     """The statistics the buyer sees on its tender pages; None while the bids are sealed."""
     if not tender.bids_unsealed:
         return None
-    bids = (
-        Bid.objects.unsealed_for_buyer(organisation)
-        .filter(lot__tender=tender)
-        .select_related("supplier__supplier_profile")
-    )
+    bids = Bid.objects.unsealed_for_buyer(organisation).filter(lot__tender=tender)
     return per_lot(tender, bids)
 
 
@@ -80,9 +76,5 @@ def published(tender) -> TenderStatistics | None:
     whether the award notice is out (contracts.selectors.public_awards)."""
     if not tender.bids_unsealed:
         return None
-    bids = (
-        Bid.objects.unsealed()
-        .filter(lot__tender=tender)
-        .select_related("supplier__supplier_profile")
-    )
+    bids = Bid.objects.unsealed().filter(lot__tender=tender)
     return per_lot(tender, bids)

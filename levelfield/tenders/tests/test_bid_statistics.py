@@ -158,3 +158,21 @@ def test_the_counts_are_published_with_the_award_notice_and_on_the_public_page(
     assert "Lot 1: " in table and "Lot 2: Night care" in table and "All lots" in table
     for secret in (small.name, vcse.name, "Acorn Care Partnership", "95,000"):
         assert secret not in table
+
+    # The small firm grows past the SME limits after the award: its bid still counts as an
+    # SME's, on the page as in the award notice, as when it bid.
+    supplier_actions.update_profile(
+        profile=small.supplier_profile,
+        by=small_user,
+        legal_name=small.name,
+        staff_headcount=400,
+        annual_turnover=Decimal("60000000"),
+        region="UKK",
+    )
+    small.supplier_profile.refresh_from_db()
+    assert small.supplier_profile.size == Size.LARGE
+    with testing.after_deadline(tender):
+        assert statistics.published(tender).total.sme_bids == 2
+        later = client.get(page).content.decode()
+    later = later[later.index("Bids received") :]
+    assert later[: later.index("</table>")] == table
