@@ -562,7 +562,12 @@ def record_barrier_reason(*, tender: Tender, by, code: str, reason: str) -> Barr
     decision, _ = BarrierDecision.objects.update_or_create(
         tender=tender,
         code=code,
-        defaults={"reason": reason, "decided_by": by, "decided_at": clock.now()},
+        defaults={
+            "reason": reason,
+            "finding": finding.subject,
+            "decided_by": by,
+            "decided_at": clock.now(),
+        },
     )
     audit.record(
         action="tender.barrier_reason_recorded",

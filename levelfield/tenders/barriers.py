@@ -157,6 +157,10 @@ class Finding:
     reason: str
     source: str
     rules: str
+    # What was found, kept with a buyer's reason to go ahead (BarrierDecision.finding): when the
+    # tender changes so that the check finds something else, the reason is reviewed again. The
+    # reason's words, but for the tender window, whose days left change while it is drafted.
+    subject: str = ""
 
 
 def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[Finding]:
@@ -169,8 +173,8 @@ def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[
     value = tender.estimated_value
     findings: list[Finding] = []
 
-    def add(code: str, title: str, reason: str, source: str) -> None:
-        findings.append(Finding(code, title, reason, source, rules.code))
+    def add(code: str, title: str, reason: str, source: str, subject: str = "") -> None:
+        findings.append(Finding(code, title, reason, source, rules.code, subject or reason))
 
     # In lots, the limit is for each lot (reg. 58(9)): the tender's one minimum turnover is asked
     # of a firm bidding for its smallest lot alone.
@@ -220,6 +224,7 @@ def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[
                 f"({rules.min_tendering_days_reduced} only after a qualifying planned "
                 "procurement notice). Small organisations without a bid team need the time most.",
                 rules.tendering_period_source,
+                subject=_deadline_subject(tender.submission_deadline, rules),
             )
 
     if len(lots) == 1 and value is not None and value > rules.large_contract_value:
@@ -272,8 +277,36 @@ def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[
     return findings
 
 
-def panel(tender, *, at: datetime | None = None) -> list[tuple[Finding, object]]:
-    """The findings for the buyer's panel, each with the buyer's recorded decision to proceed
-    (a BarrierDecision) or None."""
+def _deadline_subject(deadline: datetime, rules: BarrierRules) -> str:
+    local = deadline.astimezone(clock.UK)
+    return (
+        f"A submission deadline of {local:%H:%M} on {local.day} {local:%B %Y}, with a minimum "
+        f"of {rules.min_tendering_days} days."
+    )
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """A finding on the buyer's panel with the buyer's recorded reason to go ahead (a
+    BarrierDecision) or None. `changed`: the reason was recorded when the check found something
+    else (the tender changed since), so the finding is to review again."""
+
+    finding: Finding
+    decision: object
+    changed: bool = False
+
+    @property
+    def going_ahead(self) -> bool:
+        return self.decision is not None and not self.changed
+
+
+def panel(tender, *, at: datetime | None = None) -> list[PanelRow]:
+    """The findings for the buyer's panel, each with the buyer's recorded decision."""
     decisions = {d.code: d for d in tender.barrier_decisions.select_related("decided_by")}
-    return [(finding, decisions.get(finding.code)) for finding in check(tender, at=at)]
+    rows = []
+    for finding in check(tender, at=at):
+        decision = decisions.get(finding.code)
+        # A reason recorded before findings were kept with it answers whatever is found.
+        changed = decision is not None and decision.finding not in ("", finding.subject)
+        rows.append(PanelRow(finding, decision, changed))
+    return rows

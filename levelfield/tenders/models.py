@@ -385,6 +385,9 @@ class BarrierDecision(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="barrier_decisions")
     code = models.CharField(max_length=40)
     reason = models.TextField()
+    finding = models.TextField(
+        blank=True, help_text="What the check found when the reason was recorded (Finding.subject)"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

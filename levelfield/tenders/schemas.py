@@ -354,7 +354,8 @@ class BarrierFindingOut(Schema):
     source: str = Field(description="The rule or guidance it comes from")
     rules: str = Field(description="The version of the thresholds applied")
     proceed_reason: str | None = Field(
-        description="The buyer's recorded reason to go ahead anyway, or null"
+        description="The buyer's recorded reason to go ahead anyway, or null (also when the "
+        "tender has changed since, so that the check finds something else: to review again)"
     )
 
 
@@ -424,8 +425,11 @@ class BuyerTenderOut(BuyerTenderSummary):
         if obj.status != Status.DRAFT:
             return []
         return [
-            {**finding.__dict__, "proceed_reason": decision.reason if decision else None}
-            for finding, decision in panel(obj)
+            {
+                **row.finding.__dict__,
+                "proceed_reason": row.decision.reason if row.going_ahead else None,
+            }
+            for row in panel(obj)
         ]
 
     @staticmethod

@@ -133,17 +133,17 @@ def _barrier_rows(tender: Tender, failed: BarrierReasonForm | None = None) -> li
     """Each barrier finding with the buyer's recorded decision and a form to record a reason;
     `failed` is a form just refused, shown again with its errors."""
     rows = []
-    for finding, decision in barriers.panel(tender):
-        prefix = f"barrier-{finding.code}"
+    for row in barriers.panel(tender):
+        prefix = f"barrier-{row.finding.code}"
         if failed is not None and failed.prefix == prefix:
             form = failed
         else:
             form = BarrierReasonForm(
                 prefix=prefix,
-                finding_title=finding.title,
-                initial={"reason": decision.reason if decision else ""},
+                finding_title=row.finding.title,
+                initial={"reason": row.decision.reason if row.decision else ""},
             )
-        rows.append((finding, decision, form))
+        rows.append((row, form))
     return rows
 
 

@@ -260,6 +260,49 @@ def test_a_buyer_goes_ahead_and_records_why(client, officer, draft):
     assert AuditEvent.objects.filter(action="tender.barrier_reason_recorded").count() == 2
 
 
+def test_a_reason_is_reviewed_again_once_the_finding_changes(client, officer, draft):
+    client.force_login(officer)
+    reason = "The contract needs a provider able to carry a full year of costs."
+    client.post(
+        reverse("tenders:barrier_reason", args=[draft.pk, barriers.TURNOVER]),
+        {f"barrier-{barriers.TURNOVER}-reason": reason},
+    )
+    client.post(
+        reverse("tenders:barrier_reason", args=[draft.pk, barriers.SHORT_WINDOW]),
+        {f"barrier-{barriers.SHORT_WINDOW}-reason": "An urgent replacement of a failed service."},
+    )
+
+    def going_ahead() -> set[str]:
+        return {row.finding.code for row in barriers.panel(draft) if row.going_ahead}
+
+    assert going_ahead() == {barriers.TURNOVER, barriers.SHORT_WINDOW}
+    # Days pass while drafting: the window's finding counts fewer days, the same deadline.
+    with clock.frozen_at(clock.now() + timedelta(days=3)):
+        assert going_ahead() == {barriers.TURNOVER, barriers.SHORT_WINDOW}
+    # The buyer raises the turnover asked: the reason was for less, so it is to review again.
+    draft = tender_actions.update_tender(
+        tender=draft, by=officer, minimum_turnover=Decimal("50000000")
+    )
+    assert going_ahead() == {barriers.SHORT_WINDOW}
+    card = detail(client, draft)
+    card = card[card.index(f'id="barrier-{barriers.TURNOVER}"') :]
+    card = card[: card.index('id="barrier-', 10)]
+    assert "To review" in card and "Going ahead</strong>" not in card
+    assert "The tender has changed since" in card
+    assert "£5,000,000 a year" in card and "£50,000,000 a year" in card and reason in card
+    assert "Go ahead and record why" in card
+    api = client.get(f"/api/buyer/tenders/{draft.pk}").json()
+    reasons = {b["code"]: b["proceed_reason"] for b in api["barriers"]}
+    assert reasons[barriers.TURNOVER] is None
+    assert reasons[barriers.SHORT_WINDOW] == "An urgent replacement of a failed service."
+    # Recording again answers what the check finds now.
+    client.post(
+        reverse("tenders:barrier_reason", args=[draft.pk, barriers.TURNOVER]),
+        {f"barrier-{barriers.TURNOVER}-reason": reason},
+    )
+    assert going_ahead() == {barriers.TURNOVER, barriers.SHORT_WINDOW}
+
+
 def test_an_empty_reason_is_refused_beside_the_finding(client, officer, draft):
     client.force_login(officer)
     url = reverse("tenders:barrier_reason", args=[draft.pk, barriers.TURNOVER])
