@@ -282,6 +282,13 @@ def test_the_api_declares_subcontractors(client, tender, supplier):
     )
     assert added.status_code == 201, added.content
     assert added.json()["share_percent"] == "6.00"
+    too_long = client.post(
+        url,
+        {"name": "A" * 201, "size": "micro", "share_percent": "1", "description": "Transport."},
+        content_type="application/json",
+        **auth,
+    )
+    assert too_long.status_code == 422, "a name longer than 200 characters does not fit"
     assert [s["name"] for s in client.get(url, **auth).json()] == ["Shaston Community Transport"]
     removed = client.delete(f"{url}/{added.json()['id']}", **auth)
     assert removed.status_code == 200
