@@ -397,9 +397,6 @@ class BuyerTenderOut(BuyerTenderSummary):
     contract_signed_at: UtcDateTime | None
     cancelled_at: UtcDateTime | None
     cancellation_reason: str
-    lots_not_divided_reason: str = Field(
-        description="Why the contract is not divided into lots, where the buyer said"
-    )
     lots: list[LotOut]
     documents: list[DocumentOut]
     publication_problems: list[str] = Field(
