@@ -11,7 +11,7 @@ from levelfield.core import audit, clock
 from levelfield.core.errors import DeadlinePassed, DomainError, InvalidTransition
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
-from levelfield.core.uploads import check_upload
+from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import selectors as supplier_selectors
 from levelfield.tenders.lifecycle import Status as TenderStatus
@@ -102,6 +102,7 @@ def save_bid(
     return bid
 
 
+@files_removed_on_failure
 @transaction.atomic
 def add_attachment(*, bid: Bid, by, title: str, upload) -> BidAttachment:
     bid = _locked_editable(bid, by)
@@ -111,14 +112,15 @@ def add_attachment(*, bid: Bid, by, title: str, upload) -> BidAttachment:
         digest = check_upload(upload)
     except ValidationError as exc:
         raise DomainError(exc.messages[0], code="invalid_file") from exc
-    attachment = BidAttachment.objects.create(
+    attachment = BidAttachment(
         bid=bid,
         title=title.strip() or upload.name,
-        file=upload,
         size=upload.size,
         sha256=digest,
         uploaded_at=clock.now(),
     )
+    store(attachment.file, upload)
+    attachment.save()
     audit.record(
         action="bid.attachment_added", obj=bid, actor=by, organisation=bid.supplier, sha256=digest
     )

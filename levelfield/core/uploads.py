@@ -1,6 +1,9 @@
-"""Checks on uploaded files: type by extension and content, and size."""
+"""Uploaded files: checks on their type by extension and content, and size; and their removal
+when the action that stored them fails."""
 
+import functools
 import hashlib
+from contextvars import ContextVar
 from pathlib import PurePath
 
 from django.conf import settings
@@ -46,3 +49,43 @@ def check_upload(upload) -> str:
     if not signatures and b"\x00" in head:
         raise ValidationError(f"{name} is not a text file", code="file_content")
     return digest.hexdigest()
+
+
+# --- Files stored by an action ------------------------------------------------------------------
+#
+# Storage is not part of the database transaction: a file saved with a new row stays on disk when
+# the action fails after it (the row's INSERT, the audit record, a publication) and the rows are
+# rolled back. An action that stores files is wrapped in `files_removed_on_failure` and stores
+# each with `store`, so that a failed action leaves no file behind.
+
+_STORED: ContextVar[list | None] = ContextVar("files stored by the action", default=None)
+
+
+def files_removed_on_failure(action):
+    """Decorate an action that stores uploaded files (with `store`): if it raises, every file it
+    stored is deleted again."""
+
+    @functools.wraps(action)
+    def wrapper(*args, **kwargs):
+        stored: list = []
+        token = _STORED.set(stored)
+        try:
+            return action(*args, **kwargs)
+        except BaseException:
+            for field_file in stored:
+                field_file.delete(save=False)
+            raise
+        finally:
+            _STORED.reset(token)
+
+    return wrapper
+
+
+def store(field_file, upload) -> None:
+    """Save `upload` as `field_file` (the file field of a row not saved yet) now, before the row,
+    so that the action removes it again if it fails (`files_removed_on_failure`)."""
+    stored = _STORED.get()
+    if stored is None:
+        raise RuntimeError("store() is for actions wrapped in files_removed_on_failure")
+    field_file.save(PurePath(upload.name).name, upload, save=False)
+    stored.append(field_file)

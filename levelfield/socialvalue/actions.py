@@ -27,7 +27,7 @@ from levelfield.core.errors import (
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.core.templatetags.govuk import uk_date, uk_time
-from levelfield.core.uploads import check_upload
+from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Lot, Question, Tender
@@ -694,6 +694,7 @@ def _quantity(value, label: str) -> Decimal:
     return quantity
 
 
+@files_removed_on_failure
 @transaction.atomic
 def submit_report(
     *, obligation: Obligation, period: ReportingPeriod, by, quantity, narrative: str, evidence=()
@@ -754,14 +755,11 @@ def submit_report(
     report.buyer_reminded_at = None
     report.save()
     for upload, digest in zip(evidence, digests, strict=True):
-        ReportEvidence.objects.create(
-            report=report,
-            title=upload.name[:200],
-            file=upload,
-            size=upload.size,
-            sha256=digest,
-            uploaded_at=now,
+        item = ReportEvidence(
+            report=report, title=upload.name[:200], size=upload.size, sha256=digest, uploaded_at=now
         )
+        store(item.file, upload)
+        item.save()
     tender = contract.lot.tender
     audit.record(
         action="socialvalue.report_submitted",

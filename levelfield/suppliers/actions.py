@@ -16,7 +16,7 @@ from levelfield.core.money import PENNY
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.core.templatetags.govuk import uk_date
-from levelfield.core.uploads import check_upload
+from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 
 from . import selectors, sizing
 from .exclusions import ground_set_by_code, ground_set_for
@@ -441,6 +441,7 @@ def bid_content_parts(bid) -> dict:
 # --- Certificates ----------------------------------------------------------------------------
 
 
+@files_removed_on_failure
 @transaction.atomic
 def add_certificate(
     *,
@@ -477,19 +478,20 @@ def add_certificate(
         digest = check_upload(upload)
     except ValidationError as exc:
         raise DomainError(exc.messages[0], code="invalid_file") from exc
-    certificate = Certificate.objects.create(
+    certificate = Certificate(
         organisation=organisation,
         kind=kind,
         title=title.strip(),
         number=number.strip(),
         issuer=issuer.strip(),
         expires_on=expires_on,
-        document=upload,
         size=upload.size,
         sha256=digest,
         added_by=by,
         added_at=clock.now(),
     )
+    store(certificate.document, upload)
+    certificate.save()
     audit.record(
         action="supplier.certificate_added",
         obj=certificate,

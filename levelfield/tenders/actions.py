@@ -11,7 +11,7 @@ from levelfield.core.errors import DeadlinePassed, DomainError, InvalidTransitio
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.core.policy import PolicyVersion, policy_by_code, policy_for
-from levelfield.core.uploads import check_upload
+from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 
 from . import barriers, ocds, selectors
 from .criteria import check_scale, check_weights
@@ -391,6 +391,7 @@ def remove_question(*, question: Question, by) -> None:
     question.delete()
 
 
+@files_removed_on_failure
 @transaction.atomic
 def add_document(*, tender: Tender, by, title: str, doc_type: str, upload) -> TenderDocument:
     """Attach a document. Allowed while drafting and, as a clarification to everyone, while the
@@ -404,16 +405,17 @@ def add_document(*, tender: Tender, by, title: str, doc_type: str, upload) -> Te
         digest = check_upload(upload)
     except ValidationError as exc:
         raise DomainError(exc.messages[0], code="invalid_file") from exc
-    document = TenderDocument.objects.create(
+    document = TenderDocument(
         tender=tender,
         title=title.strip() or upload.name,
         doc_type=doc_type,
-        file=upload,
         size=upload.size,
         sha256=digest,
         uploaded_at=clock.now(),
         uploaded_by=by,
     )
+    store(document.file, upload)
+    document.save()
     if tender.status != Status.DRAFT:
         # A document added to a published tender is an amendment everyone must see.
         ocds.publish_tender_notice(
