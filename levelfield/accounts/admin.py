@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from levelfield.tenders import actions as tender_actions
+
 from .models import Membership, Organisation, User
 
 
@@ -23,3 +25,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name",)
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data and obj.is_buyer:
+            tender_actions.buyer_renamed(buyer=obj)

@@ -25,6 +25,7 @@ from .models import (
     Question,
     RequiredCertificate,
     ReservedParticipation,
+    SearchGeneration,
     Tender,
     TenderCPV,
     TenderDocument,
@@ -584,6 +585,15 @@ def record_barrier_reason(*, tender: Tender, by, code: str, reason: str) -> Barr
         reason=reason,
     )
     return decision
+
+
+@transaction.atomic
+def buyer_renamed(*, buyer) -> None:
+    """A buyer's new name, saved in the caller's transaction: its tenders show it in the
+    opportunity search, so cached searches are made again (a new search generation) rather than
+    show the old name until they expire."""
+    if Tender.objects.public().filter(buyer=buyer).exists():
+        SearchGeneration.renew()
 
 
 @transaction.atomic

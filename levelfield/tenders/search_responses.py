@@ -22,8 +22,8 @@ size, so that made-up query strings cannot fill the cache. A response from the c
 before django-ninja's own checks of the operation would run: the public search has no
 authentication or throttling; one that gets them must check them before this.
 
-A buyer's name shown beside a tender is read when the response is made: a renamed
-organisation shows its new name in cached searches once they expire (SEARCH_CACHE_SECONDS).
+A buyer's name shown beside a tender is read when the response is made; renaming a buyer with
+public tenders (in the admin) starts a new search generation too (actions.buyer_renamed).
 """
 
 import hashlib

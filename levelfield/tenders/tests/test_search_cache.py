@@ -233,6 +233,33 @@ def test_a_page_with_a_message_waiting_is_not_shared(client, buyer, officer):
     assert "Your search was saved" in client.get(PAGE).content.decode()
 
 
+def test_a_buyer_renamed_in_the_admin_shows_its_new_name_at_once(client, buyer, officer):
+    publish(buyer, officer, "Lighthouse maintenance")
+    assert buyer.name in client.get(PAGE, {"q": "lighthouse"}).content.decode()
+    assert buyer.name in client.get(API, {"q": "lighthouse"}).content.decode()
+    generation = SearchGeneration.objects.get().token
+    other = testing.buyer_org("Harbour Board")
+    admin = testing.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    for organisation, name in ((other, "Harbour Authority"), (buyer, "Wessex Council")):
+        response = client.post(
+            reverse("admin:accounts_organisation_change", args=[organisation.pk]),
+            {
+                "name": name,
+                "kind": "buyer",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        if organisation == other:  # no public tenders: the cached searches stand
+            assert SearchGeneration.objects.get().token == generation
+    client.logout()
+    assert "Wessex Council" in client.get(PAGE, {"q": "lighthouse"}).content.decode()
+    assert api_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
+    assert client.get(API, {"q": "lighthouse"}).json()["items"][0]["buyer"] == "Wessex Council"
+
+
 def test_a_newly_published_tender_is_found_at_once(client, buyer, officer, stats):
     publish(buyer, officer, "Lighthouse maintenance")
     assert page_titles(client, q="lighthouse") == ["Lighthouse maintenance"]
