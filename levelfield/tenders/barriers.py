@@ -201,6 +201,8 @@ def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[
                 "that lot alone. The limit is for each lot, unless the turnover asked is only of "
                 "bidders for groups of lots to be delivered at the same time.",
                 rules.turnover_source,
+                # not the lot's title or number: renaming or renumbering lots changes nothing
+                subject=f"{asked} of every bidder; the smallest lot is worth {_gbp(basis)}.",
             )
         else:
             add(

@@ -303,6 +303,32 @@ def test_a_reason_is_reviewed_again_once_the_finding_changes(client, officer, dr
     assert going_ahead() == {barriers.TURNOVER, barriers.SHORT_WINDOW}
 
 
+def test_renaming_a_lot_leaves_a_reason_in_force_and_a_new_value_does_not(buyer, officer):
+    tender = testing.draft_tender(buyer=buyer, by=officer)
+    first = tender.lots.get()
+    tender_actions.update_lot(lot=first, by=officer, estimated_value=Decimal("200000"))
+    second = tender_actions.add_lot(
+        tender=tender, by=officer, title="Lot B", estimated_value=Decimal("100000")
+    )
+    tender = tender_actions.update_tender(
+        tender=tender, by=officer, minimum_turnover=Decimal("400000")
+    )
+    tender_actions.record_barrier_reason(
+        tender=tender, by=officer, code=barriers.TURNOVER, reason="Both lots run together."
+    )
+
+    def turnover_row():
+        (row,) = [r for r in barriers.panel(tender) if r.finding.code == barriers.TURNOVER]
+        return row
+
+    assert turnover_row().going_ahead
+    tender_actions.update_lot(lot=second, by=officer, title="Lot B (north)")
+    assert turnover_row().going_ahead
+    assert "Lot B (north)" in turnover_row().finding.reason
+    tender_actions.update_lot(lot=second, by=officer, estimated_value=Decimal("90000"))
+    assert turnover_row().changed
+
+
 def test_an_empty_reason_is_refused_beside_the_finding(client, officer, draft):
     client.force_login(officer)
     url = reverse("tenders:barrier_reason", args=[draft.pk, barriers.TURNOVER])

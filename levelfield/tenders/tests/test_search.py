@@ -18,7 +18,7 @@ from levelfield import testing
 from levelfield.core import clock
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import selectors
-from levelfield.tenders.models import ReservedParticipation, Tender
+from levelfield.tenders.models import ReservedParticipation, SearchGeneration, Tender
 from levelfield.tenders.selectors import search_opportunities
 
 SEARCH = reverse("public:opportunities")
@@ -402,6 +402,26 @@ def test_a_tender_reserved_for_smes_and_vcses_is_suitable_for_both(client, buyer
     assert tender.suitable_for_sme and tender.suitable_for_vcse
     assert page_titles(client, sme="on") == ["Befriending service"]
     assert api_titles(client, vcse="true") == ["Befriending service"]
+
+
+def test_tenders_reserved_before_are_made_suitable_by_the_migration(client, buyer, officer):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    tender = publish(buyer, officer, "Befriending service", reserved_participation="smeVcse")
+    # As such a tender was stored before the rule.
+    Tender.objects.filter(pk=tender.pk).update(suitable_for_sme=False, suitable_for_vcse=False)
+    assert page_titles(client, sme="on") == []
+    token = SearchGeneration.objects.get().token
+    migration = import_module("levelfield.tenders.migrations.0009_reserved_tenders_suitable")
+    migration.suitable(apps, None)
+    assert SearchGeneration.objects.get().token != token
+    assert page_titles(client, sme="on", vcse="on") == ["Befriending service"]
+    # Run again, nothing to change: the generation stands.
+    token = SearchGeneration.objects.get().token
+    migration.suitable(apps, None)
+    assert SearchGeneration.objects.get().token == token
 
 
 def test_the_api_says_why_a_contract_is_not_divided_into_lots(client, buyer, officer):
