@@ -67,16 +67,20 @@ def files_removed_on_failure(action):
 
     @functools.wraps(action)
     def wrapper(*args, **kwargs):
+        outer = _STORED.get()
         stored: list = []
         token = _STORED.set(stored)
         try:
-            return action(*args, **kwargs)
+            result = action(*args, **kwargs)
         except BaseException:
             for field_file in stored:
                 field_file.delete(save=False)
             raise
         finally:
             _STORED.reset(token)
+        if outer is not None:  # called by another such action: its failure removes them too
+            outer.extend(stored)
+        return result
 
     return wrapper
 

@@ -49,6 +49,22 @@ def test_a_stored_file_is_kept_when_the_action_succeeds_and_removed_when_it_fail
     assert len(stored_files(media)) == 1  # the first, kept; the second, removed
 
 
+def test_files_of_an_action_called_by_another_go_when_the_caller_fails(db, media):
+    @files_removed_on_failure
+    def inner():
+        store(TenderDocument(title="Spec").file, testing.pdf())
+
+    @files_removed_on_failure
+    def outer():
+        inner()
+        assert len(stored_files(media)) == 1
+        raise Refused
+
+    with pytest.raises(Refused):
+        outer()
+    assert stored_files(media) == []
+
+
 def test_store_outside_such_an_action_is_a_mistake(db, media):
     with pytest.raises(RuntimeError):
         store(TenderDocument().file, testing.pdf())
