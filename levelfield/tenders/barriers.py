@@ -159,7 +159,8 @@ class Finding:
     rules: str
     # What was found, kept with a buyer's reason to go ahead (BarrierDecision.finding): when the
     # tender changes so that the check finds something else, the reason is reviewed again. The
-    # reason's words, but for the tender window, whose days left change while it is drafted.
+    # reason's words, but for the tender window (its days left change while it is drafted) and
+    # the turnover in lots (a lot's title or number may change, its value is what counts).
     subject: str = ""
 
 
