@@ -9,7 +9,7 @@ from levelfield.tenders.schemas import QuestionOut
 from .models import BidStatus
 
 
-class AnswerIn(Schema):
+class BidAnswerIn(Schema):
     question_id: int = Field(description="A question of the bid's lot")
     text: str = Field(description="Your answer")
 
@@ -18,7 +18,7 @@ class BidPatch(Schema):
     """Send only what changes. A submitted bid must be withdrawn first."""
 
     price: MoneyIn = Field(None, gt=0, description="Your price in pounds, as a string")
-    answers: list[AnswerIn] = Field(None, description="Answers to add or replace")
+    answers: list[BidAnswerIn] = Field(None, description="Answers to add or replace")
 
 
 class BidAnswerOut(Schema):

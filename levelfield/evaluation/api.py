@@ -21,7 +21,7 @@ from . import actions
 from .schemas import (
     AssignIn,
     AssignmentOut,
-    DeclarationIn,
+    ConflictDeclarationIn,
     DeclarationOut,
     EvaluationOut,
     ModerationIn,
@@ -96,7 +96,7 @@ def assign(request, tender_id: int, payload: AssignIn):
     summary="Declare whether you have a conflict of interest",
     description="Made once per tender by each evaluator, before any bid is shown to them.",
 )
-def declare(request, tender_id: int, payload: DeclarationIn):
+def declare(request, tender_id: int, payload: ConflictDeclarationIn):
     tender = buyer_tender(request, tender_id)
     declaration = actions.declare_conflict(
         tender=tender, by=request.user, has_conflict=payload.has_conflict, details=payload.details

@@ -35,7 +35,7 @@ class AssignmentOut(Schema):
         return str(obj.evaluator)
 
 
-class DeclarationIn(Schema):
+class ConflictDeclarationIn(Schema):
     has_conflict: bool = Field(description="True if you have a conflict of interest")
     details: str = Field("", description="Describe the conflict (required if there is one)")
 

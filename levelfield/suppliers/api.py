@@ -119,14 +119,14 @@ class GroundsOut(Schema):
     grounds: list[GroundOut]
 
 
-class AnswerIn(Schema):
+class ExclusionAnswerIn(Schema):
     ground: str = Field(description="A ground's code from /supplier/exclusion-grounds")
     applies: bool
     details: str = Field("", description="What happened and when; needed where it applies")
 
 
-class DeclarationIn(Schema):
-    answers: list[AnswerIn] = Field(description="One answer for every ground")
+class ExclusionDeclarationIn(Schema):
+    answers: list[ExclusionAnswerIn] = Field(description="One answer for every ground")
 
 
 class ExclusionDeclarationOut(Schema):
@@ -323,7 +323,7 @@ def get_declaration(request):
     summary="Make a new exclusion declaration (admins)",
     description="Answer every ground. It replaces the last declaration and lasts a year.",
 )
-def make_declaration(request, payload: DeclarationIn):
+def make_declaration(request, payload: ExclusionDeclarationIn):
     answers = {a.ground: {"applies": a.applies, "details": a.details} for a in payload.answers}
     declaration = actions.declare_exclusions(
         organisation=acting_supplier(request), by=request.user, answers=answers

@@ -14,11 +14,11 @@ from . import actions
 from .api_common import buyer_tender, tender_lot, tender_question
 from .models import Clarification, Lot, Tender
 from .schemas import (
-    AnswerIn,
     BarrierReasonIn,
     BuyerTenderOut,
     BuyerTenderSummary,
     CancelIn,
+    ClarificationAnswerIn,
     ClarificationOut,
     LotIn,
     LotOut,
@@ -278,7 +278,7 @@ def clarifications(request, tender_id: int):
     operation_id="buyer_clarifications_answer",
     summary="Answer a clarification question and publish it to everyone",
 )
-def answer(request, tender_id: int, clarification_id: int, payload: AnswerIn):
+def answer(request, tender_id: int, clarification_id: int, payload: ClarificationAnswerIn):
     tender = buyer_tender(request, tender_id)
     clarification = get_object_or_404(
         Clarification.objects.filter(tender=tender).select_related("tender__buyer", "asked_by"),

@@ -502,5 +502,5 @@ class ClarificationOut(Schema):
         return obj.answered_at is not None
 
 
-class AnswerIn(Schema):
+class ClarificationAnswerIn(Schema):
     answer: str = Field(min_length=1, description="Published to everyone")

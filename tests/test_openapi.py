@@ -1,0 +1,147 @@
+"""The OpenAPI description says what each operation accepts and answers: every schema class
+reachable from an operation has its own component name, and every operation's request body and
+responses point at components that are its own classes' schemas.
+
+django-ninja names a component after its class (`AnswerIn`) and merges the components of every
+operation into one dictionary, so two classes of one name overwrite each other silently and the
+docs show one class's fields for both. These tests read the operations themselves (not the
+generated document), so a new collision anywhere in the API fails here."""
+
+import typing
+from collections import defaultdict
+
+import pytest
+from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE
+from ninja.schema import NinjaGenerateJsonSchema
+from pydantic import BaseModel
+
+from levelfield.api import api
+
+REF_PREFIX = REF_TEMPLATE.split("{")[0]
+
+
+def _operations():
+    """(method, path, operation) for every operation the API serves."""
+    for bound_router in api._get_bound_routers():
+        for path, path_view in bound_router.path_operations.items():
+            for operation in path_view.operations:
+                if operation.include_in_schema:
+                    for method in operation.methods:
+                        yield method, bound_router.prefix + path, operation
+
+
+def _operation_models(operation) -> list[tuple[type[BaseModel], str]]:
+    """The models an operation documents, each with the JSON schema mode it is documented in:
+    its parameter and body models for validation, its response models for serialization."""
+    models = [(model, "validation") for model in operation.models]
+    models += [
+        (model, "serialization")
+        for status, model in operation.response_models.items()
+        if isinstance(model, type) and issubclass(model, BaseModel)
+    ]
+    return models
+
+
+def _classes_in(annotation, seen: set) -> None:
+    """Every pydantic model class reachable from a type annotation, into `seen`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return
+        seen.add(annotation)
+        for field in annotation.model_fields.values():
+            _classes_in(field.annotation, seen)
+        return
+    for argument in typing.get_args(annotation):
+        _classes_in(argument, seen)
+
+
+def _documented_classes() -> set[type[BaseModel]]:
+    """Every schema class the API documents: the schemas in its operations' parameters, bodies
+    and responses, and every schema nested in them (ninja's own wrapper models excluded)."""
+    seen: set[type[BaseModel]] = set()
+    for _, _, operation in _operations():
+        for model, _mode in _operation_models(operation):
+            _classes_in(model, seen)
+    return {cls for cls in seen if not hasattr(cls, "__ninja_param_source__")}
+
+
+def test_no_two_schema_classes_share_a_component_name():
+    by_name = defaultdict(set)
+    for cls in _documented_classes():
+        by_name[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    collisions = {name: sorted(classes) for name, classes in by_name.items() if len(classes) > 1}
+    assert collisions == {}
+
+
+def test_the_walk_finds_the_schemas_of_bodies_responses_and_parameters():
+    """The collision test sees nested classes, bodies, responses and query parameters (so a
+    collision among them cannot pass unseen)."""
+    names = {cls.__name__ for cls in _documented_classes()}
+    assert {"TenderIn", "BuyerTenderOut", "ErrorOut", "OpportunityQuery", "QuestionOut"} <= names
+
+
+@pytest.fixture(scope="module")
+def document():
+    return api.get_openapi_schema(path_prefix="")
+
+
+def _resolve(document, schema: dict) -> dict:
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    assert ref.startswith(REF_PREFIX), ref
+    return document["components"]["schemas"][ref.removeprefix(REF_PREFIX)]
+
+
+def _own_schemas(model: type[BaseModel], mode: str) -> dict[str, dict]:
+    """The component schemas a model's own JSON schema defines, by name."""
+    schema = model.model_json_schema(
+        ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema, mode=mode
+    )
+    return schema.get("$defs", {})
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"),
+    [pytest.param(m, p, o, id=f"{m} {p}") for m, p, o in _operations()],
+)
+def test_every_component_an_operation_points_at_is_its_own_classes_schema(
+    document, method, path, operation
+):
+    components = document["components"]["schemas"]
+    for model, mode in _operation_models(operation):
+        for name, own in _own_schemas(model, mode).items():
+            assert components.get(name) == own, (
+                f"{method} {path}: the component {name!r} is not the {mode} schema of "
+                "this operation's own class of that name"
+            )
+
+
+def test_each_request_body_documents_its_own_class():
+    """The three `answer` bodies and two declarations described in the issue, read through the
+    document a client reads: each body's fields are its own class's."""
+    document = api.get_openapi_schema(path_prefix="")
+    checked = 0
+    for method, path, operation in _operations():
+        body_models = [
+            m for m in operation.models if m.__ninja_param_source__ in BODY_CONTENT_TYPES
+        ]
+        if len(body_models) != 1 or body_models[0].__ninja_param_source__ != "body":
+            continue
+        (field,) = body_models[0].model_fields.values()
+        cls = field.annotation
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            continue
+        documented = _find_operation(document, operation)["requestBody"]["content"]
+        schema = _resolve(document, documented["application/json"]["schema"])
+        assert set(schema["properties"]) == set(cls.model_fields), f"{method} {path}"
+        checked += 1
+    assert checked > 20
+
+
+def _find_operation(document, operation) -> dict:
+    for methods in document["paths"].values():
+        for details in methods.values():
+            if details["operationId"] == operation.operation_id:
+                return details
+    raise AssertionError(f"{operation.operation_id} is not in the document")
