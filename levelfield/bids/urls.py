@@ -6,6 +6,7 @@ app_name = "bids"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("lots/<int:lot_id>/bid/", views.edit, name="edit"),
+    path("lots/<int:lot_id>/bid/start/", views.start, name="start"),
     path("bids/<int:bid_id>/submit/", views.submit, name="submit"),
     path("bids/<int:bid_id>/withdraw/", views.withdraw, name="withdraw"),
     path("bids/<int:bid_id>/receipt/", views.receipt, name="receipt"),

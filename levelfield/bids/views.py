@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from levelfield.core import clock
@@ -115,6 +116,7 @@ def _render_edit(request, lot, bid, *, form=None, attachment_form=None):
             "rows": [(q, answers.get(q.pk, "")) for q in questions],
             "attachments": list(bid.attachments.all()) if bid else [],
             "has_summary": bid is not None and hasattr(bid, "assessment_summary"),
+            "can_start": bid is None and _can_start(request, lot, _bidder(request)),
             "last_submitted": last_submitted if bid and bid.status == BidStatus.SUBMITTED else None,
             **_consortium_context(request, lot, bid),
         },
@@ -141,23 +143,17 @@ def _consortium_context(request, lot, bid) -> dict:
     }
 
 
+def _can_start(request, lot, organisation) -> bool:
+    return lot.tender.is_open_for_bids and request.user.has_perm("bids.start_bid", organisation)
+
+
 @supplier_required
 def edit(request, lot_id: int):
-    """The supplier's bid on a lot. The first visit to an open lot starts a draft."""
+    """The supplier's bid on a lot. Before there is a bid, the page offers to start one (a POST
+    to `start`): opening the page changes nothing."""
     organisation = _bidder(request)
     lot = _lot_or_404(lot_id)
     bid = selectors.bid_on_lot(organisation, lot)
-    if (
-        bid is None
-        and request.method == "GET"
-        and lot.tender.is_open_for_bids
-        and request.user.has_perm("bids.start_bid", organisation)
-    ):
-        try:
-            actions.start_bid(lot=lot, supplier=organisation, by=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        bid = selectors.bid_on_lot(organisation, lot)
     if bid is not None and not request.user.has_perm("bids.view_bid", bid):
         raise Http404("No bid of yours here")
     if request.method == "POST" and bid is not None:
@@ -179,6 +175,26 @@ def edit(request, lot_id: int):
                 return redirect(bid_page_url(bid, request.organisation))
         return _render_edit(request, lot, selectors.bid_on_lot(organisation, lot), form=form)
     return _render_edit(request, lot, bid)
+
+
+@supplier_required
+@require_POST
+def start(request, lot_id: int):
+    """Start a draft bid on an open lot (for the user's organisation or, with `?for=`, a
+    consortium it leads), then show it. A bid already started is simply shown."""
+    organisation = _bidder(request)
+    lot = _lot_or_404(lot_id)
+    bid = selectors.bid_on_lot(organisation, lot)
+    if bid is None:
+        if not _can_start(request, lot, organisation):
+            raise Http404("You cannot start a bid on this lot")
+        try:
+            bid = actions.start_bid(lot=lot, supplier=organisation, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            query = f"?for={organisation.pk}" if organisation.pk != request.organisation.pk else ""
+            return redirect(reverse("bids:edit", args=[lot.pk]) + query)
+    return redirect(bid_page_url(bid, request.organisation))
 
 
 @supplier_required

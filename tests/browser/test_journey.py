@@ -99,6 +99,9 @@ def test_buyer_publishes_supplier_bids_buyer_evaluates_and_awards(
     visit(supplier_page, f"{base}{reverse('public:opportunity', args=[tender.reference])}", axe)
     supplier_page.get_by_role("link", name=re.compile("Start or continue your bid")).click()
     axe.check(supplier_page)
+    assert not Bid.objects.filter(supplier=supplier).exists()
+    supplier_page.get_by_role("button", name="Start a bid").click()
+    axe.check(supplier_page)
     supplier_page.get_by_label("Your price (£)").fill("95000")
     supplier_page.get_by_label("Your answer to question 1").fill(
         "Local teams, continuity of carers."

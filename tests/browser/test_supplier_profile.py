@@ -99,6 +99,8 @@ def test_supplier_profile_consortium_and_subcontractor_pages(live_server, browse
     visit(page, f"{base}{reverse('bids:edit', args=[lot.pk])}", axe)
     page.get_by_role("link", name="Bid for lot 1 as Wessex Care Partnership").click()
     axe.check(page)
+    page.get_by_role("button", name="Start a bid").click()
+    axe.check(page)
     bid = Bid.objects.get(supplier__name="Wessex Care Partnership")
     page.get_by_role("link", name="Add or remove subcontractors").click()
     axe.check(page)

@@ -44,9 +44,13 @@ def test_a_supplier_bids_withdraws_changes_and_resubmits(signed_in, tender, lot,
     org, user = supplier
     edit_url = reverse("bids:edit", args=[lot.pk])
 
-    # Start: the first visit starts a draft.
+    # Start: the page offers to start a draft; the button (a POST) starts it.
     page = client.get(edit_url)
     assert page.status_code == 200
+    assert "Start a bid" in page.content.decode()
+    assert not Bid.objects.exists()
+    page = client.post(reverse("bids:start", args=[lot.pk]), follow=True)
+    assert page.redirect_chain == [(edit_url, 302)]
     bid = Bid.objects.get(lot=lot, supplier=org)
     assert bid.status == BidStatus.DRAFT
     body = page.content.decode()
@@ -144,7 +148,7 @@ def test_a_supplier_bids_withdraws_changes_and_resubmits(signed_in, tender, lot,
 
 def test_an_incomplete_bid_is_refused_with_each_gap_named(signed_in, lot):
     client = signed_in
-    client.get(reverse("bids:edit", args=[lot.pk]))
+    client.post(reverse("bids:start", args=[lot.pk]))
     bid = Bid.objects.get()
     response = client.post(reverse("bids:submit", args=[bid.pk]), {"price": ""})
     assert response.status_code == 200
@@ -159,7 +163,7 @@ def test_an_incomplete_bid_is_refused_with_each_gap_named(signed_in, lot):
 
 def test_a_bad_price_keeps_what_was_typed(signed_in, lot):
     client = signed_in
-    client.get(reverse("bids:edit", args=[lot.pk]))
+    client.post(reverse("bids:start", args=[lot.pk]))
     data = bid_form(lot, price="a lot", answer="Kept text")
     response = client.post(reverse("bids:edit", args=[lot.pk]), data)
     assert response.status_code == 200
@@ -171,7 +175,7 @@ def test_a_bad_price_keeps_what_was_typed(signed_in, lot):
 
 def test_a_bad_upload_is_refused_with_a_message(signed_in, lot):
     client = signed_in
-    client.get(reverse("bids:edit", args=[lot.pk]))
+    client.post(reverse("bids:start", args=[lot.pk]))
     bid = Bid.objects.get()
     fake = testing.pdf("fake.pdf", body=b"not really a pdf")
     response = client.post(reverse("bids:attachment_add", args=[bid.pk]), {"attachment-file": fake})
@@ -266,6 +270,7 @@ def test_another_supplier_cannot_open_someone_elses_bid(
     ):
         assert client.post(reverse(name, args=args), {"price": "1"}).status_code == 404, name
     # Their own page for the lot is their own bid, never ours.
+    client.post(reverse("bids:start", args=[lot.pk]))
     body = client.get(reverse("bids:edit", args=[lot.pk])).content.decode()
     assert "Ours" not in body
     assert Bid.objects.filter(lot=lot).count() == 2
@@ -282,11 +287,13 @@ def test_supplier_pages_need_a_signed_in_supplier(client, tender, lot, officer):
     client.force_login(officer)
     assert client.get(dashboard).status_code == 404
     assert client.get(reverse("bids:edit", args=[lot.pk])).status_code == 404
+    assert client.post(reverse("bids:start", args=[lot.pk])).status_code == 404
 
 
 def test_a_draft_tenders_lot_is_not_found(signed_in, buyer, officer):
     draft = testing.draft_tender(buyer=buyer, by=officer)
     assert signed_in.get(reverse("bids:edit", args=[draft.lots.get().pk])).status_code == 404
+    assert signed_in.post(reverse("bids:start", args=[draft.lots.get().pk])).status_code == 404
     assert not Bid.objects.exists()
 
 
@@ -355,3 +362,27 @@ def test_the_summary_page_shows_the_numbers_after_award(
     body = client.get(reverse("bids:summary", args=[bid_a.pk])).content.decode()
     assert "Successful" in body
     assert "92.00" in body
+
+
+def test_opening_the_bid_page_starts_nothing_and_the_button_starts_the_bid(signed_in, lot):
+    """A GET changes nothing: no bid, no audit event. Only the form's POST starts the draft,
+    once: a second POST shows the same bid."""
+    from levelfield.core.models import AuditEvent
+
+    client = signed_in
+    page = client.get(reverse("bids:edit", args=[lot.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'action="{reverse("bids:start", args=[lot.pk])}"' in body
+    assert "Save draft" not in body
+    assert not Bid.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="bid.").exists()
+    assert client.get(reverse("bids:start", args=[lot.pk])).status_code == 405
+    assert not Bid.objects.exists()
+
+    assert client.post(reverse("bids:start", args=[lot.pk])).status_code == 302
+    assert client.post(reverse("bids:start", args=[lot.pk])).status_code == 302
+    bid = Bid.objects.get()
+    started = AuditEvent.objects.filter(action="bid.started")
+    assert list(started.values_list("object_id", flat=True)) == [str(bid.pk)]
+    assert "Save draft" in client.get(reverse("bids:edit", args=[lot.pk])).content.decode()

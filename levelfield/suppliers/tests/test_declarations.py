@@ -205,7 +205,7 @@ def test_submitting_on_the_page_without_a_declaration_shows_why(client, undeclar
     org, admin = undeclared
     client.force_login(admin)
     lot = tender.lots.get()
-    client.get(reverse("bids:edit", args=[lot.pk]))
+    client.post(reverse("bids:start", args=[lot.pk]))
     bid = org.bids.get()
     data = {"price": "90000"}
     data.update({f"answer_{q.pk}": "Our answer." for q in lot.questions.all()})

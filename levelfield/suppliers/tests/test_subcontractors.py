@@ -46,8 +46,6 @@ def latest_release(tag: str) -> dict:
 
 
 def schema_errors(release: dict) -> list[str]:
-    if schema.missing():
-        return []
     patched = schema.patched_release_schema()
     validator = Draft4Validator(patched, format_checker=Draft4Validator.FORMAT_CHECKER)
     return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(release)]
@@ -220,6 +218,7 @@ def test_the_subcontractors_page_adds_and_removes(client, tender, supplier):
     org, user = supplier
     client.force_login(user)
     lot = tender.lots.get()
+    client.post(reverse("bids:start", args=[lot.pk]))
     body = client.get(reverse("bids:edit", args=[lot.pk])).content.decode()
     bid = org.bids.get()
     url = reverse("suppliers:subcontractors", args=[bid.pk])
