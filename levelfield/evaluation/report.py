@@ -6,12 +6,12 @@ Everything about bids starts from `selectors.tender_results` or
 formatted once, with `scoring.show`, so the page and the CSV can never disagree.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from levelfield.bids.models import Bid
+from levelfield.core import spreadsheets
 from levelfield.tenders.models import Lot, PriceFormula, Question, Tender, TieBreak
 
 from . import scoring
@@ -200,14 +200,6 @@ def build_report(tender: Tender) -> list[LotReport]:
     return [lot_report(r) for r in tender_results(tender)]
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
-
-
 def _number(shown: str) -> str:
     """A number as the page shows it; a blank cell where the page shows a dash."""
     return "" if shown == scoring.show(None) else shown
@@ -232,7 +224,8 @@ def report_csv(tender: Tender, lots: list[LotReport]) -> str:
         "Explanation",
     ]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell made safe: a name starting like a formula opens as text.
+    writer = spreadsheets.csv_writer(out, lineterminator="\n")
     writer.writerow(header)
     for lot in lots:
         for row in lot.rows:
@@ -240,9 +233,9 @@ def report_csv(tender: Tender, lots: list[LotReport]) -> str:
             line = [
                 tender.reference,
                 row.lot_number,
-                _cell(row.lot_title),
+                row.lot_title,
                 row.bid_id,
-                _cell(row.supplier),
+                row.supplier,
                 scoring.show(row.price),
             ]
             for number in numbers:
@@ -256,9 +249,9 @@ def report_csv(tender: Tender, lots: list[LotReport]) -> str:
                 _number(row.total),
                 "" if row.rank is None else row.rank,
                 "yes" if row.tied else "no",
-                _cell(row.disqualified),
-                _cell(row.abnormally_low),
-                _cell(" | ".join(row.explanation)),
+                row.disqualified,
+                row.abnormally_low,
+                " | ".join(row.explanation),
             ]
             writer.writerow(line)
     return out.getvalue()

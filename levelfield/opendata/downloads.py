@@ -4,7 +4,11 @@ Lines, CSV and XLSX flattenings (flattentool) and Parquet for analytics (duckdb)
 `regenerate` builds every file in a hidden folder beside the downloads, then renames each into
 place (an atomic rename on one file system), so a reader never sees half a file; the manifest,
 written last, lists each file with its size and SHA-256. Nothing here reaches the network:
-flattentool runs without a schema and duckdb without loading extensions."""
+flattentool runs without a schema and duckdb without loading extensions.
+
+The CSV and XLSX files go through `levelfield.core.spreadsheets`, so a name someone typed that
+starts like a formula opens as text (with a quote in front); the JSON and Parquet files keep the
+true text."""
 
 import fcntl
 import gzip
@@ -20,11 +24,10 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import flattentool
 import orjson
 from django.conf import settings
 
-from levelfield.core import clock
+from levelfield.core import clock, spreadsheets
 from levelfield.core.clock import UK
 from levelfield.core.ocds import absolute_url
 
@@ -235,8 +238,8 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> int:
 
 
 def _write_compiled(jsonl: Path, package_file: Path) -> int:
-    """The compiled releases as JSON Lines and, in the same pass, as a release package for
-    flattentool."""
+    """The compiled releases as JSON Lines and, in the same pass, as a release package to
+    flatten into spreadsheets."""
     head = orjson.dumps(metadata(absolute_url("opendata:downloads")))
     count = 0
     with _gzipped(jsonl) as out, package_file.open("wb") as package:
@@ -268,15 +271,12 @@ def _write_flattened(package_file: Path, building: Path, generated: datetime) ->
         "root_id": "ocid",
         "use_titles": False,
     }
-    flattentool.flatten(
-        str(package_file), output_name=str(building / XLSX.name), output_format="xlsx", **options
-    )
+    spreadsheets.flatten_to_xlsx(package_file, building / XLSX.name, **options)
     sheets = building / "csv"
-    flattentool.flatten(str(package_file), output_name=str(sheets), output_format="csv", **options)
     local = generated.astimezone(UK)
     stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
     with zipfile.ZipFile(building / CSV_ZIP.name, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-        for sheet in sorted(sheets.iterdir()):
+        for sheet in spreadsheets.flatten_to_csv(package_file, sheets, **options):
             info = zipfile.ZipInfo(sheet.name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             with sheet.open("rb") as source, zipped.open(info, "w") as target:
