@@ -1,4 +1,5 @@
-"""Writes levelfield/opendata/data/merge_rules.json from the patched schema in ../shared/ocds.
+"""Writes levelfield/opendata/data/merge_rules.json from the patched schema (the OCDS files kept
+in levelfield/opendata/tests/data/ocds).
 
 The product keeps the merge rules it needs in the code, so it never fetches a schema at run time;
 a test checks that they equal what ocdsmerge derives from the patched schema."""

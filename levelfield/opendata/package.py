@@ -6,7 +6,7 @@ from levelfield.core import clock
 
 # The extensions we publish with: the set Find a Tender declares, plus lots, metrics, contract
 # completion, party scale, sustainability, submission terms and selection criteria. Each is
-# pinned to the commit we validate against (see ../shared/ocds/SOURCES.md).
+# pinned to the commit we validate against (see tests/data/ocds/SOURCES.md).
 OCP = "open-contracting-extensions"
 EXTENSIONS = (
     ("cabinetoffice/ocds_uk_extension", "aa0e43b84dfad0cb9b839a8135e0bc4b285d32fc"),

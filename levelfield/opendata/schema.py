@@ -1,7 +1,10 @@
 """The OCDS 1.1.5 release schema patched with the extensions we publish with.
 
-Used by tests and by `scripts/derive_merge_rules.py`, never by the running product: it reads the
-schema files from a `shared/ocds` folder (`../shared/ocds` beside the repository)."""
+Used by tests and by the developer tools (`scripts/derive_merge_rules.py`,
+`bench/import_bench.py`), never by the running product, which keeps the merge rules it needs in
+`data/merge_rules.json`. The standard, the extensions and OCP's fictional example are part of
+the project, unchanged, in `tests/data/ocds/` beside this module; its SOURCES.md says where each
+folder comes from, at which commit, under which licence."""
 
 import copy
 import json
@@ -9,37 +12,30 @@ from pathlib import Path
 
 import json_merge_patch
 
-SHARED_OCDS = Path(__file__).resolve().parents[2].parent / "shared" / "ocds"
+OCDS = Path(__file__).resolve().parent / "tests" / "data" / "ocds"
 CORE = "standard-1.1.5"
+SOURCES = OCDS / "SOURCES.md"
+EXAMPLES = OCDS / "examples"
 
 
-def missing(shared: Path = SHARED_OCDS) -> str | None:
-    """What is missing to build the patched schema, or None."""
-    needed = [shared / CORE / "release-schema.json", shared / "extensions"]
-    for path in needed:
-        if not path.exists():
-            return str(path)
-    return None
+def extension_dirs() -> list[Path]:
+    return sorted(p for p in (OCDS / "extensions").iterdir() if (p / "extension.json").exists())
 
 
-def extension_dirs(shared: Path = SHARED_OCDS) -> list[Path]:
-    return sorted(p for p in (shared / "extensions").iterdir() if (p / "extension.json").exists())
-
-
-def patched_release_schema(shared: Path = SHARED_OCDS) -> dict:
-    schema = json.loads((shared / CORE / "release-schema.json").read_text())
-    for directory in extension_dirs(shared):
+def patched_release_schema() -> dict:
+    schema = json.loads((OCDS / CORE / "release-schema.json").read_text())
+    for directory in extension_dirs():
         patch_file = directory / "release-schema.json"
         if patch_file.exists():
             schema = json_merge_patch.merge(schema, json.loads(patch_file.read_text()))
     return schema
 
 
-def patched_package_schema(shared: Path = SHARED_OCDS) -> dict:
+def patched_package_schema() -> dict:
     """The release package schema, with its release items checked against the patched schema."""
-    package = json.loads((shared / CORE / "release-package-schema.json").read_text())
+    package = json.loads((OCDS / CORE / "release-package-schema.json").read_text())
     package = copy.deepcopy(package)
-    release = patched_release_schema(shared)
+    release = patched_release_schema()
     package["properties"]["releases"]["items"] = {"$ref": "#/definitions/Release"}
     package.setdefault("definitions", {})
     package["definitions"].update(release.get("definitions", {}))

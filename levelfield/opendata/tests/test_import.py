@@ -1,6 +1,6 @@
 """`levelfield import-ocds`: an analyst brings published OCDS data into the external store.
 
-The OCP fictional example (../shared/ocds/examples/fictional-1.1) must round-trip: its record's
+The OCP fictional example (tests/data/ocds/examples/fictional-1.1) must round-trip: its record's
 compiledRelease is exactly what ocdsmerge makes of its six releases with our merge rules, and
 exactly what we store after importing them, whatever the format (release files, the release
 package, JSON Lines, gzip, a directory)."""
@@ -30,16 +30,13 @@ from levelfield.opendata.models import (
     ExternalRelease,
 )
 
-EXAMPLE = schema.SHARED_OCDS / "examples" / "fictional-1.1"
+EXAMPLE = schema.EXAMPLES / "fictional-1.1"
 OCID = "ocds-213czf-000-00001"
 
 
 @pytest.fixture(scope="module")
 def example() -> Path:
-    """The OCP fictional example; skips when ../shared/ocds is absent."""
-    for needed in (EXAMPLE / f"{OCID}.json", EXAMPLE / "record" / f"{OCID}.json"):
-        if not needed.exists():
-            pytest.skip(f"needs the OCP fictional example: {needed} is missing")
+    """The OCP fictional example."""
     return EXAMPLE
 
 

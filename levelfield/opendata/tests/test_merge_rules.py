@@ -29,10 +29,10 @@ def test_the_rules_file_is_sorted_without_duplicates():
 
 
 def test_the_schema_is_patched_with_the_extensions_our_packages_declare(patched_schema):
-    # ../shared/ocds/SOURCES.md names the repository and commit of each extension folder; our
+    # tests/data/ocds/SOURCES.md names the repository and commit of each extension folder; our
     # packages declare the same extensions at the same commits, so the merge rules and the
     # validation tests use the schema a consumer of our data builds.
-    sources = (schema.SHARED_OCDS / "SOURCES.md").read_text()
+    sources = schema.SOURCES.read_text()
     folders = dict(re.findall(r"^- extensions/(\w+)/: (\S+ at [0-9a-f]{40})", sources, re.M))
     assert {f.name for f in schema.extension_dirs()} == set(folders)
     assert sorted(folders.values()) == sorted(f"{repo} at {commit}" for repo, commit in EXTENSIONS)

@@ -108,7 +108,7 @@ def test_the_schema_check_catches_an_invalid_release(synthetic_package, patched_
 
 
 class _Offline(requests.adapters.BaseAdapter):
-    """Answers libcoveocds' requests for our extensions from ../shared/ocds/extensions, both as
+    """Answers libcoveocds' requests for our extensions from tests/data/ocds/extensions, both as
     files (raw.githubusercontent.com) and as the GitHub archive ZIPs it prefers; 404 for any
     other extension or commit."""
 
@@ -147,14 +147,14 @@ def _zip(folder, *, top: str, under: str = "") -> bytes:
 
 @pytest.fixture
 def offline_libcove(monkeypatch, patched_schema):
-    """libcoveocds with the standard and our extensions read from ../shared/ocds: extension
+    """libcoveocds with the standard and our extensions read from tests/data/ocds: extension
     files are served by a local adapter on ocdsextensionregistry's session, the standard is
     given as a ZIP, and any other HTTP request fails."""
     from ocdsextensionregistry import extension_version, util
 
-    sources = (schema.SHARED_OCDS / "SOURCES.md").read_text()
+    sources = schema.SOURCES.read_text()
     folders = {
-        (repo, commit): schema.SHARED_OCDS / "extensions" / folder
+        (repo, commit): schema.OCDS / "extensions" / folder
         for folder, repo, commit in re.findall(
             r"^- extensions/(\w+)/: (\S+) at ([0-9a-f]{40})", sources, re.M
         )
@@ -171,7 +171,7 @@ def offline_libcove(monkeypatch, patched_schema):
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
     # ProfileBuilder reads the standard from a ZIP whose first entry is its top folder, with
     # the schema files under schema/.
-    return _zip(schema.SHARED_OCDS / schema.CORE, top="standard", under="schema/")
+    return _zip(schema.OCDS / schema.CORE, top="standard", under="schema/")
 
 
 def cove(package: dict, standard_zip: bytes, output_dir) -> dict:

@@ -111,10 +111,7 @@ def commit(bid, by, *, code="APP", quantity="6", year=1, question=None, **fields
 
 @pytest.fixture(scope="session")
 def release_validator():
-    """Checks a release against OCDS 1.1.5 patched with our extensions (../shared/ocds)."""
-    absent = schema.missing()
-    if absent:
-        pytest.skip(f"needs the OCDS schema and extensions: {absent} is missing")
+    """Checks a release against OCDS 1.1.5 patched with our extensions."""
     release_schema = schema.patched_release_schema()
     validator = Draft4Validator(release_schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
