@@ -8,7 +8,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, PlainSerializer, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 from .money import PENNY
 
@@ -67,6 +68,21 @@ PercentIn = Annotated[
 ]
 
 
+class InputSchema(BaseModel):
+    """A request body, or a part of one: read from a JSON object and nothing else.
+
+    ninja's `Schema` reads the attributes of any object, to describe model instances; as a body
+    it took the string "AAA" for a lot titled "Aaa" (`str.title`) and a list for a change with
+    no fields. Every class a body is read into derives from this one."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_json_object(cls, data):
+        if not isinstance(data, dict):
+            raise PydanticCustomError("model_type", "Send a JSON object with the fields named")
+        return data
+
+
 # ---------------------------------------------------------------------------------------------
 # Errors
 
@@ -102,12 +118,24 @@ OWN_OBJECT_ERRORS = (*SIGNED_IN_ERRORS, 404)
 # Pagination
 
 
+MAX_OFFSET = 1_000_000_000
+"""The most items a list may skip: far beyond any list, and well inside the 64-bit integers the
+databases take (a bigger offset once reached SQLite and PostgreSQL and gave a server error)."""
+
+MAX_POSITION = 2**63 - 1
+"""The largest position or id a client may send: the largest 64-bit integer, a bigint."""
+
+
 class Pages(LimitOffsetPagination):
-    """`limit` (1-100, default 20) and `offset`; the answer has `items` and the total `count`."""
+    """`limit` (1-100, default 20) and `offset`; the answer has `items` and the total `count`.
+    Every paginated list uses it, so each refuses a `limit` or `offset` out of range with a 422
+    `validation_error` naming the parameter."""
 
     class Input(Schema):
         limit: int = Field(20, ge=1, le=100, description="How many to return, at most 100")
-        offset: int = Field(0, ge=0, description="How many to skip")
+        offset: int = Field(
+            0, ge=0, le=MAX_OFFSET, description=f"How many to skip, at most {MAX_OFFSET}"
+        )
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=100, **kwargs)

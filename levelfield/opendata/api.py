@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
+from levelfield.core.api_helpers import MAX_POSITION
 from levelfield.core.errors import DomainError
 
 from . import merge, package, selectors
@@ -102,6 +103,7 @@ class FeedQuery(Schema):
     cursor: int = Field(
         0,
         ge=0,
+        le=MAX_POSITION,
         description="The feed position after which to start: 0 (the default) is the beginning. "
         "Follow `links.next` rather than building it.",
     )

@@ -1,0 +1,123 @@
+"""Numbers too big for any list, and bodies too big to read, get a clear refusal (422 or 413)
+in the API's error shape instead of a server error. Every paginated endpoint is found in the
+OpenAPI document, so a list added later is checked too."""
+
+import json
+
+import pytest
+
+from levelfield import testing
+from levelfield.accounts.actions import create_api_token
+from levelfield.api import api
+
+pytestmark = pytest.mark.django_db
+
+# A number from the issue: beyond a 64-bit integer, so no database can take it as an offset.
+HUGE = "1639313180691712180224"
+PAGE_PARAMETERS = {"offset", "limit", "cursor"}
+
+
+def paginated_endpoints() -> list[tuple[str, list[str]]]:
+    """Every GET of the API that takes a page parameter, with the ones it takes."""
+    found = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        get = operations.get("get")
+        names = {p["name"] for p in (get or {}).get("parameters", []) if p["in"] == "query"}
+        if names & PAGE_PARAMETERS:
+            found.append((path, sorted(names & PAGE_PARAMETERS)))
+    return found
+
+
+@pytest.fixture
+def tokens(buyer, officer, supplier):
+    """A buyer with a published tender and a supplier with a bid on it, so every list has
+    something in it (an empty list may answer before the database is asked)."""
+    tender = testing.published_tender(buyer=buyer, by=officer)
+    org, user = supplier
+    testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
+
+    def bearer(person):
+        return {"HTTP_AUTHORIZATION": f"Bearer {create_api_token(user=person, name='t')[1]}"}
+
+    return {"buyer": bearer(officer), "supplier": bearer(user)}
+
+
+def caller(tokens, path: str) -> dict:
+    if "/buyer/" in path or path.endswith("/buyer"):
+        return tokens["buyer"]
+    if "/supplier/" in path or path.endswith("/supplier"):
+        return tokens["supplier"]
+    return {}
+
+
+def test_the_issue_lists_are_among_the_paginated_endpoints():
+    paths = {path for path, _ in paginated_endpoints()}
+    assert {
+        "/api/supplier/bids",
+        "/api/buyer/tenders",
+        "/api/social-value/buyer/summary",
+        "/api/social-value/buyer/reports",
+        "/api/social-value/supplier/contracts",
+    } <= paths
+
+
+@pytest.mark.parametrize("value", [HUGE, "-1", str(2**63)])
+def test_every_paginated_endpoint_refuses_a_page_number_out_of_range(client, tokens, value):
+    client.raise_request_exception = False
+    answers = {}
+    for path, parameters in paginated_endpoints():
+        for name in parameters:
+            response = client.get(path, {name: value}, **caller(tokens, path))
+            body = response.json() if response.status_code < 500 else response.content[:200]
+            answers[f"{path}?{name}={value}"] = (response.status_code, body)
+    wrong = {
+        url: answer
+        for url, answer in answers.items()
+        if answer[0] != 422 or answer[1]["code"] != "validation_error" or not answer[1]["message"]
+    }
+    assert not wrong, json.dumps(wrong, indent=1, default=str)
+
+
+def test_the_message_names_the_parameter_and_its_limits(client, tokens):
+    response = client.get("/api/buyer/tenders", {"offset": HUGE}, **tokens["buyer"])
+    assert response.status_code == 422
+    assert "offset" in response.json()["message"]
+    assert "1000000000" in response.json()["message"]
+    response = client.get("/api/buyer/tenders", {"limit": "0"}, **tokens["buyer"])
+    assert response.status_code == 422
+    assert "limit" in response.json()["message"]
+
+
+def test_the_largest_offset_allowed_is_an_empty_page(client, tokens):
+    from levelfield.core.api_helpers import MAX_OFFSET
+
+    for path, parameters in paginated_endpoints():
+        if "offset" not in parameters:
+            continue
+        response = client.get(path, {"offset": MAX_OFFSET, "limit": 100}, **caller(tokens, path))
+        assert response.status_code == 200, (path, response.content)
+        assert response.json()["items"] == [], path
+    first = client.get("/api/buyer/tenders", {"offset": 0}, **tokens["buyer"]).json()
+    assert len(first["items"]) == first["count"] == 1
+
+
+def test_the_largest_cursor_allowed_is_an_empty_feed_page(client, tokens):
+    from levelfield.core.api_helpers import MAX_POSITION
+
+    response = client.get("/api/ocds/releases", {"cursor": MAX_POSITION})
+    assert response.status_code == 200, response.content
+    assert response.json()["releases"] == []
+    assert client.get("/api/ocds/releases").json()["releases"], "the tender's release is there"
+
+
+@pytest.mark.parametrize("page", [HUGE, "-1", "0", "1e400", "nan", "inf", "9" * 5000])
+def test_a_list_page_number_out_of_range_shows_a_real_page(client, tokens, supplier, page):
+    """The pages' lists (not the API) turn a page number that is no page into the nearest real
+    page rather than an error."""
+    client.raise_request_exception = False
+    response = client.get("/", {"page": page})
+    assert response.status_code == 200
+    assert "Home care services" in response.content.decode()
+    client.force_login(supplier[1])
+    response = client.get("/supplier/", {"page": page, "questions_page": page})
+    assert response.status_code == 200
