@@ -7,15 +7,19 @@ operation into one dictionary, so two classes of one name overwrite each other s
 docs show one class's fields for both. These tests read the operations themselves (not the
 generated document), so a new collision anywhere in the API fails here."""
 
+import json
 import typing
 from collections import defaultdict
 
 import pytest
 from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE
 from ninja.schema import NinjaGenerateJsonSchema
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from levelfield import testing
+from levelfield.accounts.actions import create_api_token
 from levelfield.api import api
+from levelfield.core.models import AuditEvent
 
 REF_PREFIX = REF_TEMPLATE.split("{")[0]
 
@@ -145,3 +149,65 @@ def _find_operation(document, operation) -> dict:
             if details["operationId"] == operation.operation_id:
                 return details
     raise AssertionError(f"{operation.operation_id} is not in the document")
+
+
+# ---------------------------------------------------------------------------------------------
+# A request body is a JSON object
+
+
+def _body_classes() -> set[type[BaseModel]]:
+    """Every schema class a request body is read into, nested ones included."""
+    seen: set[type[BaseModel]] = set()
+    for _, _, operation in _operations():
+        for model in operation.models:
+            if model.__ninja_param_source__ in BODY_CONTENT_TYPES:
+                _classes_in(model, seen)
+    return {cls for cls in seen if not hasattr(cls, "__ninja_param_source__")}
+
+
+@pytest.mark.parametrize("value", ["AAA", [None, None], 7, None])
+def test_every_body_schema_refuses_anything_but_an_object(value):
+    """ninja's Schema reads any object's attributes (it describes model instances), so as a
+    body it took the string "AAA" for a lot titled "Aaa" (`str.title`) and a list for a patch
+    that changes nothing. Each body class, nested ones too, is refused for its shape alone."""
+    accepted, misread = [], []
+    for cls in _body_classes():
+        try:
+            cls.model_validate(value)
+        except ValidationError as error:
+            if [e["loc"] for e in error.errors()] != [()]:
+                misread.append(cls.__name__)
+        else:
+            accepted.append(cls.__name__)
+    assert (sorted(accepted), sorted(misread)) == ([], [])
+
+
+@pytest.fixture
+def buyer_api(client, officer):
+    _, secret = create_api_token(user=officer, name="tests")
+    return lambda method, path, body: getattr(client, method)(
+        "/api" + path,
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+
+
+@pytest.mark.django_db
+def test_a_string_is_not_a_lot(buyer_api, buyer, officer):
+    tender = testing.draft_tender(buyer=buyer, by=officer)
+    response = buyer_api("post", f"/buyer/tenders/{tender.pk}/lots", "AAA")
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "validation_error"
+    assert "JSON object" in response.json()["message"]
+    assert tender.lots.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_list_is_not_a_change_to_a_tender(buyer_api, buyer, officer):
+    tender = testing.draft_tender(buyer=buyer, by=officer)
+    events = AuditEvent.objects.count()
+    response = buyer_api("patch", f"/buyer/tenders/{tender.pk}", [None, None])
+    assert response.status_code == 422, response.content
+    assert "JSON object" in response.json()["message"]
+    assert AuditEvent.objects.count() == events

@@ -3,18 +3,18 @@ parts of a bid (answers, attachments) that the buyer's evaluation shows too."""
 
 from ninja import Field, Schema
 
-from levelfield.core.api_helpers import DecimalString, MoneyIn, UtcDateTime, utc_iso
+from levelfield.core.api_helpers import DecimalString, InputSchema, MoneyIn, UtcDateTime, utc_iso
 from levelfield.tenders.schemas import QuestionOut
 
 from .models import BidStatus
 
 
-class BidAnswerIn(Schema):
+class BidAnswerIn(InputSchema):
     question_id: int = Field(description="A question of the bid's lot")
     text: str = Field(description="Your answer")
 
 
-class BidPatch(Schema):
+class BidPatch(InputSchema):
     """Send only what changes. A submitted bid must be withdrawn first."""
 
     price: MoneyIn = Field(None, gt=0, description="Your price in pounds, as a string")
@@ -191,7 +191,7 @@ class AssessmentSummaryOut(Schema):
         return obj.data["rows"]
 
 
-class AskIn(Schema):
+class AskIn(InputSchema):
     question: str = Field(
         min_length=1, description="Your question; the answer is published to everyone"
     )

@@ -5,17 +5,17 @@ from datetime import date
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from levelfield.core.api_helpers import DecimalString, MoneyIn, UtcDateTime
+from levelfield.core.api_helpers import DecimalString, InputSchema, MoneyIn, UtcDateTime
 
 from .models import ContractStatus
 
 
-class AwardChoiceIn(Schema):
+class AwardChoiceIn(InputSchema):
     lot_id: int
     bid_id: int = Field(description="The bid chosen among those still level after the tie-break")
 
 
-class AwardIn(Schema):
+class AwardIn(InputSchema):
     choices: list[AwardChoiceIn] = Field(
         default_factory=list,
         description="Only where bids are still level after the published tie-break: the bid "
@@ -47,7 +47,7 @@ class AwardOut(Schema):
     decisions: list[AwardDecisionOut]
 
 
-class AwardNoticeIn(Schema):
+class AwardNoticeIn(InputSchema):
     standstill_ends_at: AwareDatetime | None = Field(
         None,
         description="A later end of the standstill period than the statutory 8 working days "
@@ -68,7 +68,7 @@ class AwardNoticeOut(Schema):
         return obj.pk
 
 
-class ContractIn(Schema):
+class ContractIn(InputSchema):
     value: MoneyIn = Field(gt=0)
     start_date: date
     end_date: date

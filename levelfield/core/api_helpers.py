@@ -79,7 +79,7 @@ class InputSchema(BaseModel):
     @classmethod
     def _a_json_object(cls, data):
         if not isinstance(data, dict):
-            raise PydanticCustomError("model_type", "Send a JSON object with the fields named")
+            raise PydanticCustomError("model_type", "Should be a JSON object")
         return data
 
 

@@ -4,12 +4,12 @@ computed results. Computed numbers are strings with two decimal places, as in th
 from ninja import Field, Schema
 
 from levelfield.bids.schemas import BidAnswerOut, BidAttachmentOut
-from levelfield.core.api_helpers import DecimalString, UtcDateTime
+from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime
 
 from . import scoring
 
 
-class AssignIn(Schema):
+class AssignIn(InputSchema):
     question_id: int = Field(description="A question of this tender")
     evaluator_id: int = Field(description="A user on your organisation's staff")
 
@@ -35,7 +35,7 @@ class AssignmentOut(Schema):
         return str(obj.evaluator)
 
 
-class ConflictDeclarationIn(Schema):
+class ConflictDeclarationIn(InputSchema):
     has_conflict: bool = Field(description="True if you have a conflict of interest")
     details: str = Field("", description="Describe the conflict (required if there is one)")
 
@@ -74,7 +74,7 @@ class OpenedBidOut(Schema):
         return obj.receipt_hash
 
 
-class ScoreIn(Schema):
+class ScoreIn(InputSchema):
     bid_id: int
     question_id: int
     score: int = Field(ge=0, description="A score on the question's published scale")
@@ -91,7 +91,7 @@ class ScoreOut(Schema):
     scored_at: UtcDateTime
 
 
-class ModerationIn(Schema):
+class ModerationIn(InputSchema):
     bid_id: int
     question_id: int
     score: int = Field(ge=0, description="The agreed score, on the published scale")

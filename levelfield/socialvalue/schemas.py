@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from levelfield.core.api_helpers import DecimalString, UtcDateTime
+from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime
 
 # ---------------------------------------------------------------------------------------------
 # Models
@@ -98,7 +98,7 @@ class ModelsOnDateOut(Schema):
 # Commitments
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(InputSchema):
     question_id: int = Field(description="One of the lot's social value questions")
     measure_id: int | None = Field(None, description="A measure of the buyer's framework")
     metric_code: str | None = Field(None, description="Or a reporting metric of the model")
@@ -240,12 +240,12 @@ class ContractProgressPage(Schema):
     items: list[ContractProgressOut]
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     decision: str = Field(description="accepted, queried or rejected")
     reason: str
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     period: int = Field(description="The reporting period's number on the contract")
     quantity: Decimal = Field(description="How many were delivered in the period, 0 or more")
     narrative: str = Field(description="What was delivered, for whom and where")

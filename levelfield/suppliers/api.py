@@ -19,6 +19,7 @@ from levelfield.core.api_helpers import (
     OWN_OBJECT_ERRORS,
     SIGNED_IN_ERRORS,
     DecimalString,
+    InputSchema,
     MoneyIn,
     PercentIn,
     UtcDateTime,
@@ -90,7 +91,7 @@ class ProfileOut(Schema):
         return [c.code for c in obj.cpv_interests.all()]
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     legal_name: str = Field(max_length=200)
     companies_house_number: str = ""
     charity_number: str = Field("", description="1234567, SC012345 or NIC100001")
@@ -119,13 +120,13 @@ class GroundsOut(Schema):
     grounds: list[GroundOut]
 
 
-class ExclusionAnswerIn(Schema):
+class ExclusionAnswerIn(InputSchema):
     ground: str = Field(description="A ground's code from /supplier/exclusion-grounds")
     applies: bool
     details: str = Field("", description="What happened and when; needed where it applies")
 
 
-class ExclusionDeclarationIn(Schema):
+class ExclusionDeclarationIn(InputSchema):
     answers: list[ExclusionAnswerIn] = Field(description="One answer for every ground")
 
 
@@ -200,17 +201,17 @@ class ConsortiumOut(Schema):
         return list(obj.members.all())
 
 
-class ConsortiumIn(Schema):
+class ConsortiumIn(InputSchema):
     name: str = Field(max_length=200)
     liability: Liability
 
 
-class InviteIn(Schema):
+class InviteIn(InputSchema):
     identifier: str = Field(description="levelfield identifier or Companies House number")
     role: MemberRole = Field(description="member or key_subcontractor")
 
 
-class GuaranteeIn(Schema):
+class GuaranteeIn(InputSchema):
     given: bool
     note: str = Field(
         "", description="What it covers, up to what amount, who signed; needed when given is true"
@@ -229,7 +230,7 @@ class SubcontractorOut(Schema):
     relied_on: bool
 
 
-class SubcontractorIn(Schema):
+class SubcontractorIn(InputSchema):
     identifier: str = Field("", description="A registered supplier's identifier, to link it")
     name: str = Field("", max_length=200)
     companies_house_number: str = ""
@@ -341,7 +342,7 @@ def list_certificates(request):
     return list(selectors.certificates_of(acting_supplier(request)))
 
 
-class CertificateIn(Schema):
+class CertificateIn(InputSchema):
     kind: str = Field(description="One of: " + ", ".join(CertificateKind.values))
     title: str = Field("", max_length=200, description="What the certificate is, for kind `other`")
     number: str = Field("", max_length=100)

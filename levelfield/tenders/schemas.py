@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import AwareDatetime, model_validator
 
-from levelfield.core.api_helpers import DecimalString, MoneyIn, PercentIn, UtcDateTime
+from levelfield.core.api_helpers import DecimalString, InputSchema, MoneyIn, PercentIn, UtcDateTime
 from levelfield.suppliers.models import Region
 
 from .models import (
@@ -290,7 +290,7 @@ class OpportunityDetail(OpportunitySummary):
 # Buyer: tenders
 
 
-class TenderIn(Schema):
+class TenderIn(InputSchema):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1)
     cpv_codes: list[str] = Field(
@@ -322,7 +322,7 @@ class TenderIn(Schema):
     )
 
 
-class TenderPatch(Schema):
+class TenderPatch(InputSchema):
     """Send only the fields to change. A draft only."""
 
     title: str = Field(None, min_length=1, max_length=200)
@@ -437,13 +437,13 @@ class BuyerTenderOut(BuyerTenderSummary):
         return publication_problems(obj) if obj.status == Status.DRAFT else []
 
 
-class LotIn(Schema):
+class LotIn(InputSchema):
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
     estimated_value: MoneyIn | None = None
 
 
-class LotPatch(Schema):
+class LotPatch(InputSchema):
     """Send only the fields to change: the lot's details or its award criteria settings.
     Weights are checked as a whole when the tender is published."""
 
@@ -458,12 +458,12 @@ class LotPatch(Schema):
     tie_break: TieBreak = Field(None)
 
 
-class ScaleLevelIn(Schema):
+class ScaleLevelIn(InputSchema):
     score: int = Field(ge=0)
     descriptor: str = Field(min_length=1)
 
 
-class QuestionIn(Schema):
+class QuestionIn(InputSchema):
     kind: Question.Kind
     text: str = Field(min_length=1)
     weight: PercentIn
@@ -473,7 +473,7 @@ class QuestionIn(Schema):
     )
 
 
-class BarrierReasonIn(Schema):
+class BarrierReasonIn(InputSchema):
     reason: str = Field(
         min_length=1,
         max_length=4000,
@@ -482,7 +482,7 @@ class BarrierReasonIn(Schema):
     )
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: str = Field(min_length=1, description="Published with the cancellation")
 
 
@@ -502,5 +502,5 @@ class ClarificationOut(Schema):
         return obj.answered_at is not None
 
 
-class ClarificationAnswerIn(Schema):
+class ClarificationAnswerIn(InputSchema):
     answer: str = Field(min_length=1, description="Published to everyone")
