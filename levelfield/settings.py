@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "levelfield.accounts.middleware.OrganisationMiddleware",
     "axes.middleware.AxesMiddleware",
+    "levelfield.core.middleware.RequestTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "levelfield.urls"

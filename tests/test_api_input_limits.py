@@ -121,3 +121,69 @@ def test_a_list_page_number_out_of_range_shows_a_real_page(client, tokens, suppl
     client.force_login(supplier[1])
     response = client.get("/supplier/", {"page": page, "questions_page": page})
     assert response.status_code == 200
+
+
+def too_big_text(settings) -> str:
+    return "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+
+def test_a_json_body_over_the_limit_is_refused_with_413_in_the_api_shape(
+    client, tokens, settings
+):
+    client.raise_request_exception = False
+    body = json.dumps({"title": "Too long", "description": too_big_text(settings)})
+    response = client.post(
+        "/api/buyer/tenders", body, content_type="application/json", **tokens["buyer"]
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()
+    assert error["code"] == "too_large"
+    assert "5 MB" in error["message"]
+    assert "Traceback" not in response.content.decode()
+    from levelfield.tenders.models import Tender
+
+    assert not Tender.objects.filter(title="Too long").exists()
+    # The same request under the limit goes through.
+    body = json.dumps({"title": "Short enough", "description": "Care at home."})
+    response = client.post(
+        "/api/buyer/tenders", body, content_type="application/json", **tokens["buyer"]
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_a_form_over_the_limit_gets_a_page_saying_so(client, officer, settings):
+    client.raise_request_exception = False
+    client.force_login(officer)
+    for encoded in (False, True):
+        data = {"title": "Too long", "description": too_big_text(settings)}
+        if encoded:  # a form that can carry files sends multipart: only its text counts
+            response = client.post("/buyer/tenders/new/", data)
+        else:
+            response = client.post(
+                "/buyer/tenders/new/",
+                "title=Too+long&description=" + data["description"],
+                content_type="application/x-www-form-urlencoded",
+            )
+        assert response.status_code == 413
+        page = response.content.decode()
+        assert "What you sent is too large" in page
+        assert "govuk-template" in page
+    from levelfield.tenders.models import Tender
+
+    assert not Tender.objects.filter(title="Too long").exists()
+
+
+def test_a_file_bigger_than_the_text_limit_still_uploads(client, tokens, settings, tmp_path):
+    """Files do not count towards the limit on text: a 6 MB certificate is taken (files have
+    their own limit)."""
+    settings.LEVELFIELD_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+    document = testing.pdf(body=b"%PDF-1.4\n" + b"0" * size)
+    response = client.post(
+        "/api/supplier/certificates",
+        {"kind": "other", "title": "Food hygiene", "issuer": "Council", "number": "1",
+         "expires_on": "2099-01-01", "document": document},
+        **tokens["supplier"],
+    )
+    assert response.status_code == 201, response.content
