@@ -146,7 +146,7 @@ def _zip(folder, *, top: str, under: str = "") -> bytes:
 
 
 @pytest.fixture
-def offline_libcove(monkeypatch, patched_schema):
+def offline_libcove(monkeypatch):
     """libcoveocds with the standard and our extensions read from tests/data/ocds: extension
     files are served by a local adapter on ocdsextensionregistry's session, the standard is
     given as a ZIP, and any other HTTP request fails."""
