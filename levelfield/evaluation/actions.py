@@ -1,8 +1,10 @@
 """Evaluation: assign evaluators, declare conflicts, score with justification, moderate."""
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
-from levelfield.accounts.models import BUYER_ROLES, Membership
+from levelfield.accounts.models import BUYER_ROLES, Membership, Role
 from levelfield.bids.models import Bid
 from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -29,6 +31,15 @@ def assign_evaluator(*, question: Question, evaluator, by) -> EvaluatorAssignmen
         user=evaluator, organisation=tender.buyer, role__in=BUYER_ROLES
     ).exists():
         raise DomainError(f"{evaluator} is not on {tender.buyer}'s staff", code="validation_error")
+    # Locks the tender, as a declaration does, so no one is assigned while they declare.
+    Tender.objects.select_for_update().get(pk=tender.pk)
+    if ConflictDeclaration.objects.filter(
+        tender=tender, evaluator=evaluator, has_conflict=True
+    ).exists():
+        raise InvalidTransition(
+            f"{evaluator} declared a conflict of interest in this tender and cannot evaluate it",
+            code="conflict_of_interest",
+        )
     assignment, created = EvaluatorAssignment.objects.get_or_create(
         question=question,
         evaluator=evaluator,
@@ -58,12 +69,18 @@ def unassign_evaluator(*, assignment: EvaluatorAssignment, by) -> None:
     require(by, "evaluation.assign_evaluators", tender)
     if Score.objects.filter(question=assignment.question, evaluator=assignment.evaluator).exists():
         raise InvalidTransition("This evaluator has already scored; their scores stay on record")
+    _end_assignment(assignment, by=by, organisation=tender.buyer)
+
+
+def _end_assignment(assignment: EvaluatorAssignment, *, by, organisation, **reason) -> None:
+    """The assignment ends: its audit event keeps who was on which question, and who ended it."""
     audit.record(
         action="evaluation.unassigned",
         obj=assignment.question,
         actor=by,
-        organisation=tender.buyer,
+        organisation=organisation,
         evaluator=assignment.evaluator_id,
+        **reason,
     )
     assignment.delete()
 
@@ -74,6 +91,7 @@ def declare_conflict(
 ) -> ConflictDeclaration:
     """An evaluator declares whether they have a conflict of interest, before seeing bids."""
     require(by, "evaluation.declare_conflict", tender)
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
     if ConflictDeclaration.objects.filter(tender=tender, evaluator=by).exists():
         raise InvalidTransition("You have already made your declaration for this tender")
     if has_conflict and not details.strip():
@@ -92,7 +110,62 @@ def declare_conflict(
         organisation=tender.buyer,
         has_conflict=has_conflict,
     )
+    if has_conflict:
+        _withdraw_for_conflict(declaration)
     return declaration
+
+
+def _withdraw_for_conflict(declaration: ConflictDeclaration) -> None:
+    """A conflicted evaluator leaves every question of the tender they were assigned to, so
+    moderation no longer waits for scores they cannot give, and the buyer's officers and admins
+    are emailed to find another evaluator where none is left."""
+    tender, evaluator = declaration.tender, declaration.evaluator
+    assignments = list(
+        EvaluatorAssignment.objects.filter(question__lot__tender=tender, evaluator=evaluator)
+        .select_related("question__lot")
+        .order_by("question__lot__number", "question__number")
+    )
+    left = [a.question for a in assignments]
+    for assignment in assignments:
+        _end_assignment(
+            assignment, by=evaluator, organisation=tender.buyer, reason="conflict_of_interest"
+        )
+    declaration.withdrawn_from.set(left)
+    still_covered = set(
+        EvaluatorAssignment.objects.filter(question__in=left).values_list("question_id", flat=True)
+    )
+    uncovered = [q for q in left if q.pk not in still_covered]
+    lines = [
+        f"{evaluator} declared a conflict of interest in {tender.reference}: {tender.title}. "
+        "They cannot evaluate this tender or see its bids."
+    ]
+    if left:
+        lines.append("They no longer evaluate " + _question_names(left) + ".")
+    if uncovered:
+        lines.append(
+            "No evaluator is left on "
+            + _question_names(uncovered)
+            + ". Choose another evaluator: "
+            + settings.SITE_URL
+            + reverse("evaluation:assign", args=[tender.pk])
+        )
+    recipients = (
+        tender.buyer.memberships.filter(role__in=[Role.BUYER_ADMIN, Role.BUYER_OFFICER])
+        .exclude(user=evaluator)
+        .values_list("user__email", flat=True)
+        .order_by("user__email")
+        .distinct()
+    )
+    for email in recipients:
+        email_on_commit(
+            to=email,
+            subject=f"Conflict of interest declared on {tender.reference}",
+            body="\n\n".join(lines),
+        )
+
+
+def _question_names(questions: list[Question]) -> str:
+    return "; ".join(f"lot {q.lot.number}, question {q.number}" for q in questions)
 
 
 def may_see_bids(user, tender: Tender) -> bool:

@@ -78,18 +78,32 @@ class ModerateForm(_ScoredForm):
     )
 
 
+class _EvaluatorsField(forms.MultipleChoiceField):
+    """Checkboxes for the evaluators offered. People in `not_offered` (they declared a conflict
+    of interest) have no checkbox, but a form posted with one of them goes on to the action,
+    which refuses and says why, rather than a bare "not one of the available choices"."""
+
+    def __init__(self, *, not_offered=(), **kwargs):
+        super().__init__(**kwargs)
+        self.not_offered = {str(pk) for pk in not_offered}
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.not_offered or super().valid_value(value)
+
+
 class AssignForm(forms.Form):
     """A set of checkboxes per question: the evaluators who score it."""
 
-    def __init__(self, *args, questions, evaluators, current, **kwargs):
+    def __init__(self, *args, questions, evaluators, current, not_offered=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(str(user.pk), label) for user, label in evaluators]
         for question in questions:
-            self.fields[self.name_for(question)] = forms.MultipleChoiceField(
+            self.fields[self.name_for(question)] = _EvaluatorsField(
                 label=f"Lot {question.lot.number}, question {question.number}: who scores it?",
                 help_text=f"{question.get_kind_display()}, weight {question.weight:g}. "
                 f"{question.text[:160]}",
                 choices=choices,
+                not_offered=not_offered,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 initial=[str(pk) for pk in current.get(question.pk, ())],

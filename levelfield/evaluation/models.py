@@ -32,6 +32,10 @@ class ConflictDeclaration(models.Model):
     has_conflict = models.BooleanField()
     details = models.TextField(blank=True)
     declared_at = models.DateTimeField()
+    # The questions the evaluator was assigned to when they declared a conflict: those
+    # assignments ended with the declaration (each with an `evaluation.unassigned` audit event),
+    # and the buyer is asked to find another evaluator for any left with none.
+    withdrawn_from = models.ManyToManyField(Question, blank=True, related_name="+")
 
     class Meta:
         constraints = [

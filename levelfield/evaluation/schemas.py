@@ -6,7 +6,7 @@ from ninja import Field, Schema
 from levelfield.bids.schemas import BidAnswerOut, BidAttachmentOut
 from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime
 
-from . import scoring
+from . import scoring, selectors
 
 
 class AssignIn(InputSchema):
@@ -40,11 +40,30 @@ class ConflictDeclarationIn(InputSchema):
     details: str = Field("", description="Describe the conflict (required if there is one)")
 
 
+class EndedAssignmentOut(Schema):
+    """A question a conflicted evaluator was assigned to: the declaration ended that assignment."""
+
+    question_id: int
+    question_number: int
+    lot_number: int
+    needs_evaluator: bool = Field(
+        description="True while the question has no evaluator left: the buyer assigns another"
+    )
+
+
 class DeclarationOut(Schema):
     tender_id: int
     has_conflict: bool
     details: str
     declared_at: UtcDateTime
+    assignments_ended: list[EndedAssignmentOut] = Field(
+        description="With a conflict of interest, the evaluator leaves every question of the "
+        "tender they were assigned to; empty otherwise"
+    )
+
+    @staticmethod
+    def resolve_assignments_ended(obj) -> list:
+        return selectors.withdrawals(obj) if obj.has_conflict else []
 
 
 class OpenedBidOut(Schema):

@@ -3,11 +3,13 @@ the buyer may open. Nothing here can see a sealed bid."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Prefetch
+
 from levelfield.bids.models import Bid
-from levelfield.tenders.models import Lot, Tender
+from levelfield.tenders.models import Lot, Question, Tender
 
 from . import scoring
-from .models import ModeratedScore
+from .models import ConflictDeclaration, ModeratedScore
 
 
 @dataclass
@@ -81,3 +83,80 @@ def tender_results(tender: Tender) -> list[LotResult]:
         return []
     lots = tender.lots.prefetch_related("questions").select_related("tender__buyer")
     return [lot_result(lot) for lot in lots]
+
+
+@dataclass
+class Withdrawal:
+    """A question an evaluator left when they declared a conflict of interest."""
+
+    question: Question
+    needs_evaluator: bool
+
+    @property
+    def question_id(self) -> int:
+        return self.question.pk
+
+    @property
+    def question_number(self) -> int:
+        return self.question.number
+
+    @property
+    def lot_number(self) -> int:
+        return self.question.lot.number
+
+
+def _with_evaluator_count(questions):
+    return (
+        questions.select_related("lot")
+        .annotate(evaluators=Count("assignments"))
+        .order_by("lot__number", "number")
+    )
+
+
+def withdrawals(declaration: ConflictDeclaration) -> list[Withdrawal]:
+    """The questions a conflicted evaluator left, each saying whether it now has no evaluator."""
+    if "withdrawn_from" in getattr(declaration, "_prefetched_objects_cache", {}):
+        questions = declaration.withdrawn_from.all()
+    else:
+        questions = _with_evaluator_count(declaration.withdrawn_from.all())
+    return [Withdrawal(question=q, needs_evaluator=q.evaluators == 0) for q in questions]
+
+
+@dataclass
+class Conflict:
+    declaration: ConflictDeclaration
+    withdrawals: list[Withdrawal]
+
+
+@dataclass
+class Conflicts:
+    """What the buyer is told about conflicts of interest that took evaluators off questions."""
+
+    conflicts: list[Conflict]
+
+    @property
+    def needing_evaluator(self) -> list[Question]:
+        """Questions left by a conflicted evaluator that have no evaluator now."""
+        seen: dict[int, Question] = {}
+        for conflict in self.conflicts:
+            for w in conflict.withdrawals:
+                if w.needs_evaluator:
+                    seen.setdefault(w.question.pk, w.question)
+        return sorted(seen.values(), key=lambda q: (q.lot.number, q.number))
+
+    def __bool__(self) -> bool:
+        return bool(self.conflicts)
+
+
+def conflicts_for_buyer(tender: Tender) -> Conflicts:
+    """Every conflict of interest declared on the tender that ended someone's assignments."""
+    declarations = (
+        ConflictDeclaration.objects.filter(tender=tender, has_conflict=True)
+        .select_related("evaluator")
+        .prefetch_related(
+            Prefetch("withdrawn_from", queryset=_with_evaluator_count(Question.objects.all()))
+        )
+        .order_by("declared_at", "pk")
+    )
+    conflicts = [Conflict(declaration=d, withdrawals=withdrawals(d)) for d in declarations]
+    return Conflicts([c for c in conflicts if c.withdrawals])

@@ -5,6 +5,7 @@ from . import views
 app_name = "evaluation"
 urlpatterns = [
     path("tenders/<int:pk>/evaluation/", views.overview, name="overview"),
+    path("tenders/<int:pk>/evaluation/open/", views.open_bids, name="open"),
     path("tenders/<int:pk>/evaluation/evaluators/", views.assign, name="assign"),
     path("tenders/<int:pk>/evaluation/declaration/", views.declare, name="declare"),
     path(

@@ -12,16 +12,18 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from levelfield.accounts.selectors import evaluators_of
 from levelfield.bids.models import Bid, BidAnswer
 from levelfield.core.errors import DomainError
-from levelfield.core.forms import add_domain_error
+from levelfield.core.forms import add_domain_error, run_button_action
+from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Question, Tender
 from levelfield.tenders.page_helpers import buyer_tender, require_perm, tender_question
 
-from . import actions, report
+from . import actions, report, selectors
 from .forms import AssignForm, DeclarationForm, ModerateForm, ScoreForm
 from .models import ConflictDeclaration, EvaluatorAssignment, ModeratedScore, Score
 
@@ -48,6 +50,7 @@ def overview(request, pk: int):
         question__lot__tender=tender, evaluator=request.user
     ).exists()
     may_score = declaration is not None and not declaration.has_conflict
+    assignable = tender.status in {TenderStatus.PUBLISHED, TenderStatus.EVALUATION}
     return render(
         request,
         "evaluation/overview.html",
@@ -56,10 +59,14 @@ def overview(request, pk: int):
             "runs": runs,
             "in_evaluation": tender.status == TenderStatus.EVALUATION,
             "unsealed": tender.bids_unsealed,
+            "can_open": request.user.has_perm("tenders.change_tender", tender)
+            and tender.status == TenderStatus.PUBLISHED
+            and tender.is_closed_for_bids,
+            "conflicts": selectors.conflicts_for_buyer(tender) if runs and assignable else None,
             "progress": report.progress(tender, request.organisation, unsealed=tender.bids_unsealed)
             if runs
             else None,
-            "show_own_work": assigned or not runs,
+            "show_own_work": assigned or not runs or (declaration and declaration.has_conflict),
             "assigned": assigned,
             "declaration": declaration,
             "work": report.worklist(tender, request.user, request.organisation)
@@ -70,11 +77,32 @@ def overview(request, pk: int):
 
 
 @login_required
+@require_POST
+def open_bids(request, pk: int):
+    """The evaluation page's button: once the submission deadline has passed, open the bids and
+    come back to the evaluation page (the tender page has its own button)."""
+    tender = buyer_tender(request, pk, "tenders.change_tender")
+    run_button_action(
+        request,
+        lambda: tender_actions.open_evaluation(tender=tender, by=request.user),
+        success="Bids are open for evaluation",
+    )
+    return redirect("evaluation:overview", pk=tender.pk)
+
+
+@login_required
 def assign(request, pk: int):
     tender = buyer_tender(request, pk, "evaluation.assign_evaluators")
     lots = list(tender.lots.prefetch_related("questions__assignments__evaluator"))
     questions = [q for lot in lots for q in lot.questions.all()]
     current = {q.pk: {a.evaluator_id for a in q.assignments.all()} for q in questions}
+    # People who declared a conflict of interest get no checkbox; the action refuses them.
+    conflicted = {
+        d.evaluator_id: d.evaluator
+        for d in ConflictDeclaration.objects.filter(tender=tender, has_conflict=True)
+        .select_related("evaluator")
+        .order_by("evaluator__full_name")
+    }
     people = {
         m.user.pk: (m.user, f"{m.user} ({m.get_role_display()})")
         for m in evaluators_of(tender.buyer)
@@ -87,8 +115,9 @@ def assign(request, pk: int):
     form = AssignForm(
         request.POST or None,
         questions=questions,
-        evaluators=list(people.values()),
+        evaluators=[person for pk, person in people.items() if pk not in conflicted],
         current=current,
+        not_offered=conflicted,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,8 +126,9 @@ def assign(request, pk: int):
                 for question in questions:
                     chosen = form.chosen(question)
                     for user_pk in sorted(chosen - current[question.pk]):
+                        evaluator = conflicted.get(user_pk) or people[user_pk][0]
                         actions.assign_evaluator(
-                            question=question, evaluator=people[user_pk][0], by=request.user
+                            question=question, evaluator=evaluator, by=request.user
                         )
                     for assignment in question.assignments.all():
                         if assignment.evaluator_id not in chosen:
@@ -114,7 +144,13 @@ def assign(request, pk: int):
     return render(
         request,
         "evaluation/assign.html",
-        {"tender": tender, "form": form, "groups": groups, "has_questions": bool(questions)},
+        {
+            "tender": tender,
+            "form": form,
+            "groups": groups,
+            "has_questions": bool(questions),
+            "conflicted": list(conflicted.values()),
+        },
     )
 
 

@@ -2,8 +2,8 @@
 
 import csv
 import io
+import re
 
-import pytest
 from django.urls import reverse
 
 from levelfield import testing
@@ -23,24 +23,6 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 def signed_in(client, user):
     client.force_login(user, backend=BACKEND)
     return client
-
-
-@pytest.fixture
-def bids(tender, supplier, other_supplier):
-    org_a, user_a = supplier
-    org_b, user_b = other_supplier
-    bid_a = testing.submitted_bid(tender=tender, supplier=org_a, by=user_a, price="100000")
-    bid_b = testing.submitted_bid(tender=tender, supplier=org_b, by=user_b, price="80000")
-    return bid_a, bid_b
-
-
-@pytest.fixture
-def in_evaluation(tender, officer, bids):
-    """The deadline has passed and the officer has opened the bids; the clock stays there."""
-    with testing.after_deadline(tender):
-        tender_actions.open_evaluation(tender=tender, by=officer)
-        tender.refresh_from_db()
-        yield tender
 
 
 def q(tender, number):
@@ -429,3 +411,59 @@ def test_the_overview_and_report_make_no_query_per_bid(client, buyer, officer, e
         return tuple(counts)
 
     assert queries_with(1) == queries_with(4)
+
+
+# --- opening the bids ------------------------------------------------------------------------
+
+
+def test_after_the_deadline_the_evaluation_page_opens_the_bids_with_a_button(
+    client, tender, officer, bids
+):
+    signed_in(client, officer)
+    overview = reverse("evaluation:overview", args=[tender.pk])
+    with testing.after_deadline(tender):
+        html = client.get(overview).content.decode()
+        # A button in a form that posts, with its CSRF token: not a link to a POST-only URL.
+        open_url = reverse("evaluation:open", args=[tender.pk])
+        form = re.search(rf'<form method="post" action="{open_url}"[^>]*>(.*?)</form>', html, re.S)
+        assert form is not None, html
+        assert 'name="csrfmiddlewaretoken"' in form.group(1)
+        assert re.search(
+            r'<button type="submit" class="govuk-button"[^>]*>\s*Open the bids '
+            r"for evaluation\s*</button>",
+            form.group(1),
+        )
+        assert f'href="{open_url}"' not in html
+        assert f'href="{reverse("tenders:open_evaluation", args=[tender.pk])}"' not in html
+
+        assert client.get(open_url).status_code == 405
+        response = client.post(open_url)
+        assert response.status_code == 302 and response.url == overview
+        tender.refresh_from_db()
+        assert tender.status == "evaluation"
+        page = client.get(overview).content.decode()
+    assert "Bids are open for evaluation" in page
+    assert "Open the bids for evaluation" not in page
+    assert "Acorn Care Ltd" in page  # the answers to moderate are listed
+
+
+def test_the_bids_cannot_be_opened_before_the_deadline_or_by_an_evaluator(
+    client, tender, officer, evaluator, bids
+):
+    url = reverse("evaluation:open", args=[tender.pk])
+    signed_in(client, officer)
+    assert (
+        "Open the bids"
+        not in client.get(reverse("evaluation:overview", args=[tender.pk])).content.decode()
+    )
+    early = client.post(url, follow=True)
+    assert "Bids stay sealed until the submission deadline has passed" in early.content.decode()
+    signed_in(client, evaluator)
+    with testing.after_deadline(tender):
+        assert (
+            "Open the bids"
+            not in client.get(reverse("evaluation:overview", args=[tender.pk])).content.decode()
+        )
+        assert client.post(url).status_code == 403
+    tender.refresh_from_db()
+    assert tender.status == "published"
