@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "levelfield.accounts.middleware.OrganisationMiddleware",
     "axes.middleware.AxesMiddleware",
     "levelfield.core.middleware.RequestTooLargeMiddleware",
+    "levelfield.core.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "levelfield.urls"

@@ -2,8 +2,29 @@
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page asked for with the wrong method (a GET of an address only forms POST to, say) is
+    answered with the GOV.UK-styled 405 page rather than Django's empty response. The API keeps
+    its own answers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not request.path_info.startswith("/api/")
+        ):
+            return HttpResponseNotAllowed(
+                response["Allow"].split(", "), render_to_string("405.html", request=request)
+            )
+        return response
 
 
 class RequestTooLargeMiddleware:

@@ -1,0 +1,102 @@
+"""With DEBUG off, as `./dev serve` runs, errors are GOV.UK pages: no list of URL patterns, no
+traceback, nothing of what failed. The API keeps its JSON."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
+from django.test import Client
+from django.urls import path
+
+from levelfield.urls import urlpatterns as site_patterns
+
+
+def _database_fails(request):
+    raise OperationalError("database is locked: SELECT secret FROM bids_bid")
+
+
+def _forbidden(request):
+    raise PermissionDenied("internal reason for refusing")
+
+
+# The site's own addresses, and two that fail as a view can (this module is the URLconf of the
+# tests marked with it).
+urlpatterns = [
+    *site_patterns,
+    path("test-only/fails/", _database_fails),
+    path("test-only/forbidden/", _forbidden),
+]
+uses_failing_views = pytest.mark.urls("tests.test_error_pages")
+
+
+@pytest.fixture(autouse=True)
+def debug_off(settings):
+    settings.DEBUG = False
+
+
+def _is_govuk_page(response, heading: str) -> str:
+    page = response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert 'class="govuk-template"' in page
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in page
+    assert f"<title>{heading} – levelfield</title>" in page
+    return page
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_is_page_not_found(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = _is_govuk_page(response, "Page not found")
+    assert "If you typed the web address, check it is correct." in page
+    assert "URLconf" not in page
+    assert "Using the URLconf" not in page
+    assert "open-data/" not in page.replace('href="/open-data/', "")
+
+
+@pytest.mark.django_db
+@uses_failing_views
+def test_a_server_error_says_sorry_without_a_traceback():
+    client = Client(raise_request_exception=False)
+    response = client.get("/test-only/fails/")
+    assert response.status_code == 500
+    page = _is_govuk_page(response, "Sorry, there is a problem with the service")
+    assert "Try again later." in page
+    for leak in ("Traceback", "OperationalError", "database is locked", "bids_bid"):
+        assert leak not in page
+
+
+@pytest.mark.django_db
+@uses_failing_views
+def test_a_refusal_is_a_govuk_page_without_its_internal_reason(client):
+    response = client.get("/test-only/forbidden/")
+    assert response.status_code == 403
+    page = _is_govuk_page(response, "You cannot view this page")
+    assert "internal reason" not in page
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_is_refused_with_a_govuk_page():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/account/sign-in/", {"username": "someone@example.org", "password": "not-checked"}
+    )
+    assert response.status_code == 403
+    page = _is_govuk_page(response, "Your form could not be sent")
+    assert "CSRF" not in page
+    assert "Go back, reload the page and send the form again." in page
+
+
+@pytest.mark.django_db
+def test_opening_an_address_only_forms_post_to_is_a_govuk_page(client):
+    response = client.get("/account/sign-out/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = _is_govuk_page(response, "This page cannot be opened directly")
+    assert "use its button" in page
+
+
+@pytest.mark.django_db
+def test_the_api_keeps_its_own_answer_to_a_wrong_method(client):
+    response = client.get("/api/buyer/tenders/1/publish")
+    assert response.status_code == 405
+    assert "govuk-template" not in response.content.decode()
