@@ -363,8 +363,8 @@ def test_nothing_writes_a_spreadsheet_but_the_one_safe_helper():
     }
 
     assert offenders == {}, (
-        "Write CSV and XLSX through levelfield.core.spreadsheets (csv_writer, flatten_to_xlsx, "
-        f"flatten_to_csv), which neutralises formulas: {offenders}"
+        "Write CSV and XLSX through levelfield.core.spreadsheets (csv_writer, flatten), which "
+        f"neutralises formulas: {offenders}"
     )
 
 

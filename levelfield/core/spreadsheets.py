@@ -2,10 +2,11 @@
 supplier's name, a tender title, a subcontractor's description) opens as a live formula in the
 spreadsheet of whoever downloads it (CSV or formula injection, OWASP).
 
-The rule, `safe_cell`: text whose first character, or first character after leading
-whitespace, is one a spreadsheet reads as the start of a formula (= + - @, tab, carriage
-return, or their full-width forms) is written with a single quote in front, which spreadsheets
-show as text. What changes is only the spreadsheet cell: JSON and OCDS data keep the true text.
+The rule, `safe_cell`: text whose first character, or first character after leading whitespace
+or invisible characters, is one a spreadsheet reads as the start of a formula (= + - @, tab,
+carriage return, or their full-width forms) is written with a single quote in front, which
+spreadsheets show as text. What changes is only the spreadsheet cell: JSON and OCDS data keep
+the true text.
 
 Numbers stay numbers. A number held as a number (int, Decimal, float) is not text and is written
 as it is: in XLSX it is a numeric cell and in CSV its digits. Text that is nothing but a plain
@@ -14,25 +15,29 @@ and nothing more, and a quote would make "-12.50" a label an analyst can no long
 else after a sign (a phone number such as "+44 20 7946 0000", "-1+1", "=1") gets the quote, as
 OWASP advises, since a spreadsheet would evaluate it.
 
-Writers: `csv_writer` for CSV built row by row; `flatten_to_xlsx` and `flatten_to_csv` run
-flattentool and make its output safe the same way. A test guards that nothing else in the
+Writers: `csv_writer` for CSV built row by row; `flatten` for JSON flattened by flattentool into
+an XLSX workbook and CSV files. A test (tests/test_exports.py) guards that nothing else in the
 project writes CSV or XLSX."""
 
 import csv
-import os
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-import flattentool
 import openpyxl
+from flattentool.json_input import JSONParser
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-# The first characters that start a formula: ASCII (OWASP's list) and the full-width forms some
-# spreadsheets read the same way when typing or importing in East Asian locales.
+# The first characters that start a formula: OWASP's list, and as a precaution their full-width
+# forms (an input method or import may turn them into the ASCII ones).
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 # Text a spreadsheet reads as a plain number, and nothing else.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# What may stand before a formula character and still let a spreadsheet see it: whitespace, and
+# control and invisible format characters (a byte order mark, a zero-width space) that an
+# import may drop.
+LEADING = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060-\u2064\ufeff]*")
 # Values written as they are: none of them is text a spreadsheet could run.
 NOT_TEXT = (bool, int, float, Decimal, date, datetime, time)
 
@@ -41,7 +46,8 @@ def is_formula_like(text: str) -> bool:
     """Whether a spreadsheet could read this text as a formula (see the module's rule)."""
     if PLAIN_NUMBER.fullmatch(text):
         return False
-    return text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS
+    first = text[LEADING.match(text).end() :][:1]
+    return text[:1] in FORMULA_STARTS or first in FORMULA_STARTS
 
 
 def safe_cell(value):
@@ -73,41 +79,42 @@ def csv_writer(file, **options) -> SafeCSVWriter:
     return SafeCSVWriter(file, **options)
 
 
-def flatten_to_xlsx(source: Path, output: Path, **options) -> None:
-    """flattentool's XLSX flattening of the JSON file `source`, written to `output` with every
-    cell made safe. flattentool writes text that starts with = as a live formula (openpyxl does
-    that with any such string), so its workbook is copied cell by cell, streaming both ways."""
-    raw = output.with_name(f".unsafe-{output.name}")
-    flattentool.flatten(str(source), output_name=str(raw), output_format="xlsx", **options)
-    try:
-        unsafe = openpyxl.load_workbook(raw, read_only=True)
-        safe = openpyxl.Workbook(write_only=True)
-        try:
-            for sheet in unsafe.worksheets:
-                copy = safe.create_sheet(title=sheet.title)
-                for row in sheet.iter_rows(values_only=True):
-                    copy.append([safe_cell(value) for value in row])
-        finally:
-            unsafe.close()
-        safe.save(output)
-    finally:
-        raw.unlink(missing_ok=True)
+def flatten(
+    source: Path, *, xlsx: Path, csv_directory: Path, main_sheet_name: str, **options
+) -> list[Path]:
+    """Flatten the JSON file `source` with flattentool's parser (`options` are its JSONParser's:
+    root_list_path, root_id...) and write the sheets, every cell made safe, twice: as the XLSX
+    workbook `xlsx` and as one CSV file per sheet in `csv_directory`. Returns the CSV files.
+
+    The JSON is parsed once for both. flattentool's own writers are not used: its XLSX writer
+    makes any text starting with = a live formula (openpyxl does that with such a string)."""
+    with JSONParser(json_filename=str(source), persist=True, **options) as parser:
+        sheets = [(main_sheet_name, parser.main_sheet), *sorted(parser.sub_sheets.items())]
+        workbook = openpyxl.Workbook(write_only=True)
+        for name, sheet in sheets:
+            worksheet = workbook.create_sheet(title=name[:31])  # Excel's longest sheet name
+            for row in _rows(sheet):
+                # Characters XML cannot hold (control characters) are dropped, as flattentool
+                # does, before the rule: "\x01=1" must not become a formula once dropped.
+                worksheet.append([safe_cell(_xml_text(value)) for value in row])
+        workbook.save(xlsx)
+        csv_directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, sheet in sheets:
+            path = csv_directory / f"{name}.csv"
+            with path.open("w", newline="", encoding="utf-8") as out:
+                csv_writer(out, lineterminator="\r\n").writerows(_rows(sheet))
+            written.append(path)
+    return sorted(written)
 
 
-def flatten_to_csv(source: Path, directory: Path, **options) -> list[Path]:
-    """flattentool's CSV flattening of the JSON file `source`, one file per sheet in
-    `directory`, every cell made safe. Returns the files, sorted by name."""
-    flattentool.flatten(str(source), output_name=str(directory), output_format="csv", **options)
-    sheets = sorted(path for path in directory.iterdir() if path.suffix == ".csv")
-    for sheet in sheets:
-        raw = sheet.with_name(f".unsafe-{sheet.name}")
-        os.replace(sheet, raw)
-        try:
-            with (
-                raw.open(newline="", encoding="utf-8") as unsafe,
-                sheet.open("w", newline="", encoding="utf-8") as safe,
-            ):
-                csv_writer(safe, lineterminator="\r\n").writerows(csv.reader(unsafe))
-        finally:
-            raw.unlink(missing_ok=True)
-    return sheets
+def _rows(sheet):
+    """The sheet's header (its columns, named by JSON path) and then its lines."""
+    header = list(sheet)
+    yield header
+    for line in sheet.lines:
+        yield [line.get(column) for column in header]
+
+
+def _xml_text(value):
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value

@@ -262,26 +262,25 @@ def _iterate(rows) -> Iterator:
 
 
 def _write_flattened(package_file: Path, building: Path, generated: datetime) -> None:
-    # No schema: flattentool then reads nothing but the file (with a schema URL it would fetch
-    # it), and names columns by their JSON paths, e.g. tender/value/amount.
-    options = {
-        "schema": None,
-        "main_sheet_name": "releases",
-        "root_list_path": "releases",
-        "root_id": "ocid",
-        "use_titles": False,
-    }
-    spreadsheets.flatten_to_xlsx(package_file, building / XLSX.name, **options)
-    sheets = building / "csv"
+    # No schema: flattentool's parser then reads nothing but the file (with a schema URL it
+    # would fetch it), and names columns by their JSON paths, e.g. tender/value/amount.
+    sheets = spreadsheets.flatten(
+        package_file,
+        xlsx=building / XLSX.name,
+        csv_directory=building / "csv",
+        main_sheet_name="releases",
+        root_list_path="releases",
+        root_id="ocid",
+    )
     local = generated.astimezone(UK)
     stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
     with zipfile.ZipFile(building / CSV_ZIP.name, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-        for sheet in spreadsheets.flatten_to_csv(package_file, sheets, **options):
+        for sheet in sheets:
             info = zipfile.ZipInfo(sheet.name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             with sheet.open("rb") as source, zipped.open(info, "w") as target:
                 shutil.copyfileobj(source, target)
-    shutil.rmtree(sheets)
+    shutil.rmtree(building / "csv")
 
 
 # The columns of releases.parquet; read with an explicit schema so an empty file works too.

