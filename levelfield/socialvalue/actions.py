@@ -9,7 +9,7 @@ queues emails with `transaction.on_commit`.
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,6 +55,7 @@ from .models import (
     TenderSocialValue,
     Theme,
 )
+from .quantities import clean_quantity
 
 # A report on a period is due this many days after the period ends.
 REPORT_DUE_DAYS = 30
@@ -62,8 +63,6 @@ REPORT_DUE_DAYS = 30
 REMINDER_DAYS_BEFORE = 7
 # Buyers are reminded of a report still waiting for review after this many days.
 REVIEW_REMINDER_AFTER_DAYS = 5
-
-MAX_QUANTITY = Decimal("10000000000")
 
 _MODEL_CLASSES = {
     "SocialValueModel": SocialValueModel,
@@ -469,15 +468,11 @@ def _clean_commitment(bid: Bid, fields: dict) -> dict:
     description = (fields.get("description") or "").strip()
     if not description:
         problems.append("Say what you will deliver, like 'apprenticeships for care leavers'")
-    quantity = fields.get("quantity")
     try:
-        quantity = None if quantity in (None, "") else Decimal(str(quantity))
-    except InvalidOperation:
-        quantity = Decimal(-1)
-    if quantity is None or not quantity.is_finite() or quantity <= 0:
-        problems.append("Enter how many, as a number more than 0")
-    elif quantity >= MAX_QUANTITY or -quantity.as_tuple().exponent > 2:
-        problems.append("Enter how many with at most 2 decimal places")
+        quantity = clean_quantity(fields.get("quantity"))
+    except DomainError as exc:
+        problems.append(exc.message)
+        quantity = None
     unit = (fields.get("unit") or "").strip()
     if not unit:
         unit = measure.unit if measure else metric.unit if metric else ""
@@ -682,18 +677,6 @@ def create_obligations(*, contract: Contract, by) -> list[Obligation]:
     return obligations
 
 
-def _quantity(value, label: str) -> Decimal:
-    try:
-        quantity = None if value in (None, "") else Decimal(str(value))
-    except InvalidOperation:
-        quantity = None
-    if quantity is None or not quantity.is_finite() or quantity < 0:
-        raise DomainError(f"Enter {label} as a number, 0 or more", code="validation_error")
-    if quantity >= MAX_QUANTITY or -quantity.as_tuple().exponent > 2:
-        raise DomainError(f"Enter {label} with at most 2 decimal places", code="validation_error")
-    return quantity
-
-
 @files_removed_on_failure
 @transaction.atomic
 def submit_report(
@@ -726,7 +709,7 @@ def submit_report(
             "it from then",
             code="period_not_started",
         )
-    quantity = _quantity(quantity, "the number delivered")
+    quantity = clean_quantity(quantity, label="the number delivered", zero_allowed=True)
     narrative = (narrative or "").strip()
     if not narrative:
         raise DomainError("Describe what was delivered", code="validation_error")

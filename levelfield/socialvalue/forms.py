@@ -5,9 +5,11 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
+from levelfield.core.errors import DomainError
 from levelfield.core.templatetags.govuk import gbp, uk_date
 
 from .models import ReportingFrequency, ReportStatus
+from .quantities import clean_quantity
 from .selectors import PER_OUTCOME, PER_SUB_CRITERION
 
 NO_FRAMEWORK = ""
@@ -199,6 +201,27 @@ class ProposalsForm(forms.Form):
         return weights
 
 
+class QuantityField(forms.CharField):
+    """How many, as typed (commas allowed), checked by the one rule for quantities
+    (quantities.clean_quantity) and given to the action as a Decimal."""
+
+    def __init__(self, *, noun: str = "how many", zero_allowed: bool = False, **kwargs):
+        self.noun, self.zero_allowed = noun, zero_allowed
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return clean_quantity(text, label=self.noun, zero_allowed=self.zero_allowed)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from None
+
+
 def measure_choice_value(commitment) -> str:
     if commitment.measure_id:
         return f"measure:{commitment.measure_id}"
@@ -221,19 +244,7 @@ class CommitmentForm(forms.Form):
         help_text="For example 'apprenticeships for local care leavers'",
         error_messages={"required": "Say what you will deliver"},
     )
-    quantity = forms.DecimalField(
-        label="How many",
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter how many",
-            "invalid": "Enter how many as a number, like 6",
-            "min_value": "Enter how many, as a number more than 0",
-            "max_decimal_places": "Enter how many with at most 2 decimal places",
-        },
-    )
+    quantity = QuantityField(label="How many", error_messages={"required": "Enter how many"})
     unit = forms.CharField(
         label="Unit",
         max_length=60,
@@ -311,18 +322,11 @@ class CommitmentForm(forms.Form):
 
 class ReportForm(forms.Form):
     period = forms.TypedChoiceField(label="Which period are you reporting on?", coerce=int)
-    quantity = forms.DecimalField(
+    quantity = QuantityField(
         label="How many were delivered in the period",
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter how many were delivered, 0 if none",
-            "invalid": "Enter how many as a number, like 3",
-            "min_value": "Enter how many as a number, 0 or more",
-            "max_decimal_places": "Enter how many with at most 2 decimal places",
-        },
+        noun="the number delivered",
+        zero_allowed=True,
+        error_messages={"required": "Enter how many were delivered, 0 if none"},
     )
     narrative = forms.CharField(
         label="What was delivered",

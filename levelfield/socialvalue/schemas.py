@@ -2,10 +2,16 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime
+
+from .quantities import MAX_QUANTITY, PLACES, schema_quantity
+
+QUANTITY_HELP = f"a number less than {MAX_QUANTITY:,} with at most {PLACES} decimal places"
 
 # ---------------------------------------------------------------------------------------------
 # Models
@@ -103,7 +109,9 @@ class CommitmentIn(InputSchema):
     measure_id: int | None = Field(None, description="A measure of the buyer's framework")
     metric_code: str | None = Field(None, description="Or a reporting metric of the model")
     description: str = Field(description="What will be delivered", max_length=300)
-    quantity: Decimal = Field(gt=0, max_digits=12, decimal_places=2, examples=["6"])
+    quantity: Annotated[Decimal, AfterValidator(schema_quantity())] = Field(
+        description=QUANTITY_HELP + ", more than 0", examples=["6"]
+    )
     unit: str = Field("", max_length=60, description="Empty: the measure's or metric's unit")
     contract_year: int = Field(ge=1, le=10, description="Delivered by the end of this year")
     location: str = Field(max_length=200, description="Where")
@@ -247,7 +255,9 @@ class ReviewIn(InputSchema):
 
 class ReportIn(InputSchema):
     period: int = Field(description="The reporting period's number on the contract")
-    quantity: Decimal = Field(description="How many were delivered in the period, 0 or more")
+    quantity: Annotated[
+        Decimal, AfterValidator(schema_quantity(label="the number delivered", zero_allowed=True))
+    ] = Field(description="How many were delivered in the period: " + QUANTITY_HELP + ", 0 or more")
     narrative: str = Field(description="What was delivered, for whom and where")
 
 

@@ -7,7 +7,6 @@ commitment here before the deadline: commitments reach buyers only once they are
 a signed contract, or through `Bid.objects.unsealed_for_buyer` on the scoring page.
 """
 
-from decimal import Decimal, InvalidOperation
 from functools import wraps
 from pathlib import PurePath
 
@@ -41,6 +40,7 @@ from .forms import (
     ReviewForm,
 )
 from .models import Commitment, LotOutcome, ReportStatus
+from .quantities import clean_quantity
 
 VIEW = "tenders.view_tender_admin"
 CHANGE = "tenders.change_tender"
@@ -575,12 +575,13 @@ def commitment_value(request, bid_id: int):
     bid = _own_bid(request, bid_id)
     measures = {f"measure:{m.pk}": m for m in selectors.measures_for(bid.lot.tender)}
     measure = measures.get(request.POST.get("measure", ""))
-    try:
-        quantity = Decimal(request.POST.get("quantity", "").replace(",", "").strip())
-        if not quantity.is_finite() or quantity <= 0:
-            quantity = None
-    except InvalidOperation:
-        quantity = None
+    typed = request.POST.get("quantity", "").strip()
+    quantity = error = None
+    if typed:  # nothing typed yet is no error: the fragment asks for how many
+        try:
+            quantity = clean_quantity(typed)
+        except DomainError as exc:
+            error = exc.message
     this = None
     if measure is not None and measure.proxy_value is not None and quantity is not None:
         this = (quantity * measure.proxy_value).quantize(selectors.PENNY)
@@ -593,8 +594,10 @@ def commitment_value(request, bid_id: int):
             "this": this,
             "measure": measure,
             "quantity": quantity,
+            "error": error,
             "valuation": selectors.valuation([*others, this], bid.price),
         },
+        status=422 if error else 200,
     )
 
 
