@@ -243,6 +243,12 @@ def test_hostile_names_in_an_award_open_as_text_in_the_csv_download(awarded, cli
         assert "'" + name in cells, name
 
 
+def test_the_downloads_page_says_spreadsheet_text_may_begin_with_a_quote(awarded, client):
+    page = client.get(reverse("opendata:downloads")).content.decode()
+
+    assert page.count("begins with a single quote (&#x27;), so that it opens as text") == 2
+
+
 def test_the_json_downloads_keep_the_true_names(awarded):
     with gzip.open(io.BytesIO(published(downloads.COMPILED_JSONL.name))) as lines:
         compiled = [json.loads(line) for line in lines]

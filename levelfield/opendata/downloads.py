@@ -49,6 +49,11 @@ class Download:
     description: str
 
 
+# Said of both spreadsheet downloads (see levelfield.core.spreadsheets).
+SPREADSHEET_TEXT = (
+    " Text that would start a spreadsheet formula (with =, +, -, or @) begins with a single "
+    "quote ('), so that it opens as text; the JSON files hold it unchanged."
+)
 COMPILED_JSONL = Download(
     "compiled-releases.jsonl.gz",
     "JSON Lines, gzipped",
@@ -70,14 +75,14 @@ CSV_ZIP = Download(
     "application/zip",
     "compiled",
     "The compiled releases flattened into one CSV sheet per list (releases, parties, lots, "
-    "awards, contracts and so on), joined on ocid.",
+    "awards, contracts and so on), joined on ocid." + SPREADSHEET_TEXT,
 )
 XLSX = Download(
     "compiled-releases.xlsx",
     "Excel spreadsheet (XLSX)",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "compiled",
-    "The same flattening as the CSV files, one worksheet per sheet.",
+    "The same flattening as the CSV files, one worksheet per sheet." + SPREADSHEET_TEXT,
 )
 COMPILED_PARQUET = Download(
     "compiled-releases.parquet",
