@@ -76,7 +76,8 @@ def _opened_answer(
     operation_id="buyer_evaluators_assign",
     summary="Assign an evaluator to a question",
     description="Buyer admins and officers. The evaluator must be on your organisation's "
-    "staff. Assigning twice is harmless.",
+    "staff. Assigning twice is harmless. Someone who declared a conflict of interest in the "
+    "tender cannot be assigned: 409 `conflict_of_interest`.",
 )
 def assign(request, tender_id: int, payload: AssignIn):
     tender = buyer_tender(request, tender_id)
@@ -94,7 +95,10 @@ def assign(request, tender_id: int, payload: AssignIn):
     response={201: DeclarationOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="buyer_evaluation_declare",
     summary="Declare whether you have a conflict of interest",
-    description="Made once per tender by each evaluator, before any bid is shown to them.",
+    description="Made once per tender by each evaluator, before any bid is shown to them. "
+    "Declaring a conflict of interest ends your assignments on the tender's questions: "
+    "`assignments_ended` lists them, each saying whether it now needs another evaluator, and "
+    "the buyer's officers and admins are emailed.",
 )
 def declare(request, tender_id: int, payload: ConflictDeclarationIn):
     tender = buyer_tender(request, tender_id)

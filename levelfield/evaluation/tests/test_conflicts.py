@@ -240,3 +240,32 @@ def test_through_the_api_the_declaration_shows_the_assignments_ended(
         "Tom Hughes declared a conflict of interest in this tender and cannot evaluate it"
     )
     assert not EvaluatorAssignment.objects.filter(evaluator=tom).exists()
+
+
+def test_the_migration_ends_the_assignments_of_conflicts_declared_before(
+    tom_on_both_priya_on_one, priya, tom
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from levelfield.core import clock
+
+    tender = tom_on_both_priya_on_one
+    # As before this change: Tom's declaration left him on both questions.
+    ConflictDeclaration.objects.create(
+        tender=tender, evaluator=tom, has_conflict=True, details="Shares.", declared_at=clock.now()
+    )
+    migration = import_module("levelfield.evaluation.migrations.0002_conflict_withdrawn_from")
+
+    migration.end_conflicted_assignments(apps, None)
+
+    assert list(EvaluatorAssignment.objects.values_list("question", "evaluator")) == [
+        (q(tender, 1).pk, priya.pk)
+    ]
+    declaration = ConflictDeclaration.objects.get(evaluator=tom)
+    assert set(declaration.withdrawn_from.all()) == {q(tender, 1), q(tender, 2)}
+    ended = AuditEvent.objects.filter(action="evaluation.unassigned")
+    assert sorted((e.object_id, e.actor_id, e.data["reason"]) for e in ended) == sorted(
+        (str(q(tender, n).pk), None, "conflict_of_interest") for n in (1, 2)
+    )
