@@ -15,6 +15,7 @@ from levelfield.core.uploads import check_upload, files_removed_on_failure, stor
 
 from . import barriers, ocds, selectors
 from .criteria import check_scale, check_weights
+from .dates import TENDER_DATES, range_problems
 from .lifecycle import Status
 from .models import (
     CPV_CODE,
@@ -133,7 +134,7 @@ def _validate_fields(tender: Tender) -> None:
     if tender.estimated_value is not None and tender.estimated_value < 0:
         raise DomainError("Estimated value cannot be negative", code="validation_error")
     _validate_requirements(tender)
-    problems = _date_order_problems(tender)
+    problems = range_problems(tender) or _date_order_problems(tender)
     if problems:
         raise DomainError(problems[0], code="validation_error", details=problems)
 
@@ -479,13 +480,7 @@ def publication_problems(tender: Tender, *, at: datetime | None = None) -> list[
         problems.append("Add at least one CPV code")
     if tender.estimated_value is None:
         problems.append("Enter the estimated value")
-    for name, label in (
-        ("clarification_deadline", "clarification deadline"),
-        ("submission_deadline", "submission deadline"),
-        ("expected_award_date", "expected award date"),
-        ("contract_start", "contract start date"),
-        ("contract_end", "contract end date"),
-    ):
+    for name, label in TENDER_DATES:
         if getattr(tender, name) is None:
             problems.append(f"Enter the {label}")
     if tender.clarification_deadline and tender.clarification_deadline <= at:

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 
 from levelfield.core.clock import UK
 from levelfield.core.money import to_money
+from levelfield.core.templatetags.govuk import uk_local
 from levelfield.suppliers.models import Region
 
 from .criteria import check_scale
+from .dates import TENDER_DATES, out_of_range
 from .models import (
     CPV_CODE,
     PriceFormula,
@@ -104,7 +106,7 @@ def parse_uk_time(text: str) -> time:
 
 def format_uk_time(moment: datetime) -> tuple[date, str]:
     """An aware datetime as the UK date and the 24-hour time a person would type back."""
-    local = moment.astimezone(UK)
+    local = uk_local(moment)[0]
     return local.date(), local.strftime("%H:%M")
 
 
@@ -340,6 +342,12 @@ class TenderForm(forms.Form):
         for name in DEADLINES:
             if f"{name}_date" not in self.errors:
                 cleaned[f"{name}_deadline"] = self._deadline(name)
+        # The range every tender date keeps (dates.py), shown beside the date typed.
+        for name, label in TENDER_DATES:
+            field = name.replace("_deadline", "_date")
+            problem = out_of_range(cleaned.get(name), label)
+            if problem and field not in self.errors:
+                self.add_error(field, problem)
         return cleaned
 
     def _deadline(self, name: str) -> datetime | None:
