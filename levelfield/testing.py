@@ -191,3 +191,17 @@ def score_everything(
 def after_deadline(tender: Tender, minutes: int = 1):
     """Run what follows as of a little after the tender's submission deadline."""
     return clock.frozen_at(tender.submission_deadline + timedelta(minutes=minutes))
+
+
+def run_db_worker() -> None:
+    """Run every task waiting in the database task queue, as `levelfield db_worker --batch`
+    does, inside the test's transaction: the worker's checks for stale connections would close
+    the test's own connection, so they are skipped."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)

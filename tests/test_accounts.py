@@ -111,6 +111,58 @@ def test_a_supplier_admin_invites_a_colleague_who_joins(
     assert client.get(path).status_code == 404
 
 
+def test_an_invitation_link_is_never_stored_nor_queued(
+    client, settings, buyer, buyer_admin, django_capture_on_commit_callbacks
+):
+    """With the database task queue (which the admin lists): the queued task holds the
+    invitation's id only, and the link's secret is made by the worker when it sends the email
+    (only its hash kept). The invitee joins through the emailed link."""
+    import json
+
+    from django_tasks_db.models import DBTaskResult
+
+    from levelfield import testing
+    from levelfield.accounts.models import Invitation, hash_secret
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(buyer_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:invite"),
+            {"email": "new.admin@shire.example", "role": Role.BUYER_ADMIN},
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.token_hash is None  # no link can accept it yet
+    assert mail.outbox == []
+    queued = json.dumps([r.args_kwargs for r in DBTaskResult.objects.all()])
+    assert queued == json.dumps([{"args": [], "kwargs": {"invitation_id": invitation.pk}}])
+
+    testing.run_db_worker()
+    [email] = mail.outbox
+    assert email.to == ["new.admin@shire.example"]
+    link = next(line for line in email.body.splitlines() if "/invitation/" in line)
+    path = link[link.index("/account/") :]
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    invitation.refresh_from_db()
+    assert invitation.token_hash == hash_secret(token)
+    for result in DBTaskResult.objects.all():
+        assert token not in json.dumps([result.args_kwargs, result.return_value])
+        assert result.status == "SUCCESSFUL"
+
+    # A second run of the task sends nothing and keeps the link emailed.
+    from levelfield.accounts.tasks import send_invitation
+
+    assert send_invitation.call(invitation_id=invitation.pk) == 0
+    assert len(mail.outbox) == 1
+
+    client.logout()
+    response = client.post(path, {"full_name": "Nia Newcomer", "password": "another-passphrase-9"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__email="new.admin@shire.example")
+    assert membership.organisation == buyer and membership.role == Role.BUYER_ADMIN
+
+
 def test_a_supplier_member_cannot_invite(client, supplier):
     organisation, _ = supplier
     from levelfield import testing

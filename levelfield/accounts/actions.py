@@ -8,7 +8,6 @@ from django.db import transaction
 
 from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError, InvalidTransition
-from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 
 from .models import (
@@ -21,6 +20,7 @@ from .models import (
     User,
     hash_secret,
 )
+from .tasks import send_invitation
 
 INVITATION_DAYS = 14
 
@@ -35,10 +35,9 @@ def check_password(password: str, user: User | None = None) -> None:
 
 
 @transaction.atomic
-def invite_member(
-    *, organisation: Organisation, by, email: str, role: str
-) -> tuple[Invitation, str]:
-    """Invite a colleague. Returns the invitation and the secret link token (emailed too)."""
+def invite_member(*, organisation: Organisation, by, email: str, role: str) -> Invitation:
+    """Invite a colleague. The invitation's link is made and emailed by a task once this
+    commits (`tasks.send_invitation`): it is never stored, nor queued."""
     require(
         by,
         "accounts.invite_member",
@@ -56,13 +55,11 @@ def invite_member(
         )
     if Membership.objects.filter(organisation=organisation, user__email=email).exists():
         raise DomainError(f"{email} is already a member of {organisation}", code="already_member")
-    token = ApiToken.new_secret()
     now = clock.now()
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         role=role,
-        token_hash=hash_secret(token),
         invited_by=by,
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
@@ -75,18 +72,13 @@ def invite_member(
         email=email,
         role=role,
     )
-    from django.conf import settings
-
-    email_on_commit(
-        to=email,
-        subject=f"Join {organisation} on levelfield",
-        body=f"{by} has invited you to join {organisation} on levelfield.\n"
-        f"Accept within {INVITATION_DAYS} days: {settings.SITE_URL}/account/invitation/{token}/",
-    )
-    return invitation, token
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
+    return invitation
 
 
 def invitation_for(token: str) -> Invitation | None:
+    if not token:
+        return None
     invitation = (
         Invitation.objects.select_related("organisation")
         .filter(token_hash=hash_secret(token))
@@ -173,3 +165,58 @@ def user_for_token(secret: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=clock.now())
     return token.user
+
+
+def _require_platform_admin(by) -> None:
+    require(by, "accounts.manage_accounts", None, "Only a platform admin can do that")
+
+
+@transaction.atomic
+def set_user_active(*, user: User, by, active: bool) -> User:
+    """The platform admin deactivates a person (they can no longer sign in, and their sessions
+    and API tokens stop working) or reactivates them."""
+    _require_platform_admin(by)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pk == by.pk and not active:
+        raise DomainError("You cannot deactivate your own account", code="validation_error")
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        action="user.reactivated" if active else "user.deactivated",
+        obj=user,
+        actor=by,
+        email=user.email,
+    )
+    return user
+
+
+@transaction.atomic
+def rename_organisation(*, organisation: Organisation, by, name: str) -> Organisation:
+    """The platform admin corrects an organisation's name."""
+    _require_platform_admin(by)
+    name = name.strip()
+    if not name:
+        raise DomainError("Enter the organisation's name", code="validation_error")
+    longest = Organisation._meta.get_field("name").max_length
+    if len(name) > longest:
+        raise DomainError(
+            f"The organisation's name must be {longest} characters or fewer",
+            code="validation_error",
+        )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    old = organisation.name
+    if name == old:
+        return organisation
+    organisation.name = name
+    organisation.save(update_fields=["name"])
+    audit.record(
+        action="organisation.renamed",
+        obj=organisation,
+        actor=by,
+        organisation=organisation,
+        old_name=old,
+        name=name,
+    )
+    return organisation

@@ -104,14 +104,16 @@ def hash_secret(secret: str) -> str:
 
 
 class Invitation(models.Model):
-    """An invitation for a colleague to join an organisation with a role."""
+    """An invitation for a colleague to join an organisation with a role. Its link's secret is
+    made by the task that emails it (`accounts.tasks.send_invitation`) and only its hash kept:
+    until then `token_hash` is empty and no link can accept it."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

@@ -28,3 +28,6 @@ def is_org_admin(user, organisation):
 
 
 rules.add_perm("accounts.invite_member", is_org_admin)
+
+# The platform admin's changes to people and organisations (through the admin's actions).
+rules.add_perm("accounts.manage_accounts", rules.is_superuser)

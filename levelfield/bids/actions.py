@@ -54,7 +54,14 @@ def start_bid(*, lot: Lot, supplier, by) -> Bid:
         defaults={"created_by": by, "created_at": now, "updated_at": now},
     )
     if created:
-        audit.record(action="bid.started", obj=bid, actor=by, organisation=supplier, lot=lot.pk)
+        audit.record(
+            action="bid.started",
+            obj=bid,
+            actor=by,
+            organisation=supplier,
+            sealed_until=bid.sealed_until,
+            lot=lot.pk,
+        )
     return bid
 
 
@@ -98,7 +105,13 @@ def save_bid(
         )
     bid.updated_at = clock.now()
     bid.save()
-    audit.record(action="bid.saved", obj=bid, actor=by, organisation=bid.supplier)
+    audit.record(
+        action="bid.saved",
+        obj=bid,
+        actor=by,
+        organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
+    )
     return bid
 
 
@@ -122,7 +135,12 @@ def add_attachment(*, bid: Bid, by, title: str, upload) -> BidAttachment:
     store(attachment.file, upload)
     attachment.save()
     audit.record(
-        action="bid.attachment_added", obj=bid, actor=by, organisation=bid.supplier, sha256=digest
+        action="bid.attachment_added",
+        obj=bid,
+        actor=by,
+        organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
+        sha256=digest,
     )
     return attachment
 
@@ -137,6 +155,7 @@ def remove_attachment(*, attachment: BidAttachment, by) -> None:
         obj=bid,
         actor=by,
         organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
         sha256=attachment.sha256,
     )
     attachment.file.delete(save=False)
@@ -209,7 +228,12 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
         bid=bid, kind=BidReceipt.Kind.SUBMITTED, at=now, sha256=digest, by=by
     )
     audit.record(
-        action="bid.submitted", obj=bid, actor=by, organisation=bid.supplier, sha256=digest
+        action="bid.submitted",
+        obj=bid,
+        actor=by,
+        organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
+        sha256=digest,
     )
     email_on_commit(
         to=by.email,
@@ -234,5 +258,11 @@ def withdraw_bid(*, bid: Bid, by) -> BidReceipt:
     receipt = BidReceipt.objects.create(
         bid=bid, kind=BidReceipt.Kind.WITHDRAWN, at=now, by=by, sha256=bid.receipt_hash
     )
-    audit.record(action="bid.withdrawn", obj=bid, actor=by, organisation=bid.supplier)
+    audit.record(
+        action="bid.withdrawn",
+        obj=bid,
+        actor=by,
+        organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
+    )
     return receipt

@@ -3,18 +3,9 @@
 
 from django.contrib import admin
 
+from levelfield.core.admin import ReadOnlyAdmin
+
 from .models import Bid, BidAnswer, BidAttachment
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BidAnswerInline(admin.TabularInline):

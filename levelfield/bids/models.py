@@ -108,6 +108,12 @@ class Bid(models.Model):
     def is_editable(self) -> bool:
         return self.status in {BidStatus.DRAFT, BidStatus.WITHDRAWN}
 
+    @property
+    def sealed_until(self):
+        """Until when anything about this bid is sealed, its audit events included: its
+        tender's submission deadline (fixed once the tender is published)."""
+        return self.lot.tender.submission_deadline
+
     def check_transition(self, target: str) -> None:
         if target not in ALLOWED[self.status]:
             raise InvalidTransition(

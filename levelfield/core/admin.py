@@ -1,14 +1,18 @@
+"""The platform admin's read-only views of the audit trail and the task queue.
+
+Audit events that an action sealed (a bid's, until its deadline) are not listed, counted,
+offered as filters or opened, even for a superuser. Task results show only which task ran,
+when and how it went: never its arguments or return value."""
+
 from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
 
 from .models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "action", "object_type", "object_id", "actor", "summary")
-    list_filter = ("action",)
-    search_fields = ("object_id", "summary")
-    list_select_related = ("actor",)
+class ReadOnly:
+    """For a model admin or an inline: shows, never adds, changes or deletes. What changes goes
+    through the apps' actions (and their audit events), never the admin's forms."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -18,3 +22,42 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "action", "object_type", "object_id", "actor", "summary")
+    list_filter = ("action",)
+    search_fields = ("object_id", "summary")
+    list_select_related = ("actor",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).unsealed()
+
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(ReadOnlyAdmin):
+    """What ran and when. The arguments and return values stay out of the admin: the emails'
+    tasks carry only ids, and a task's result is no one's business here."""
+
+    list_display = ("id", "task_name", "status", "enqueued_at", "started_at", "finished_at")
+    list_filter = ("status", "queue_name")
+    ordering = ["-enqueued_at"]
+    fields = readonly_fields = (
+        "id",
+        "task_name",
+        "status",
+        "queue_name",
+        "priority",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+    )

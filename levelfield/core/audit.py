@@ -7,8 +7,17 @@ from .models import AuditEvent
 
 
 def record(
-    *, action: str, obj, actor=None, organisation=None, summary: str = "", **data
+    *,
+    action: str,
+    obj,
+    actor=None,
+    organisation=None,
+    summary: str = "",
+    sealed_until=None,
+    **data,
 ) -> AuditEvent:
+    """Record an event. `sealed_until`: the time before which the event must not be shown to
+    anyone (a sealed bid's deadline), when the event reveals something of a sealed bid."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
     return AuditEvent.objects.create(
@@ -20,10 +29,11 @@ def record(
         object_id=str(obj.pk),
         summary=summary[:300],
         data=data,
+        sealed_until=sealed_until,
     )
 
 
 def events_for(obj):
-    return AuditEvent.objects.filter(
+    return AuditEvent.objects.unsealed().filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk)
     ).select_related("actor")

@@ -1,9 +1,23 @@
 from django.conf import settings
 from django.db import models
 
+from . import clock
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def unsealed(self, at=None):
+        """Events anyone entitled to the audit trail may see at `at` (now): not those an action
+        sealed until a time still to come (a bid's events, until its tender's deadline)."""
+        at = at or clock.now()
+        return self.filter(models.Q(sealed_until__isnull=True) | models.Q(sealed_until__lte=at))
+
 
 class AuditEvent(models.Model):
-    """One thing somebody did. Written by the action that did it, in the same transaction."""
+    """One thing somebody did. Written by the action that did it, in the same transaction.
+
+    `sealed_until`: an event that tells something of a sealed bid (who bids, on which lot, when)
+    is sealed until the bid's deadline; the action recording it says so, and every place that
+    shows events (the admin included) shows only `unsealed()` ones."""
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -19,6 +33,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     summary = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    sealed_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -26,3 +43,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class OutboundEmail(models.Model):
+    """An email waiting for the worker. The task that sends it carries only this row's id, and
+    the row is deleted once the email is sent, so neither the task queue (shown in the admin)
+    nor this table keeps who was written to about what. Not shown in the admin."""
+
+    to = models.JSONField(default=list)
+    subject = models.TextField()
+    body = models.TextField()
+    created_at = models.DateTimeField()

@@ -1,14 +1,33 @@
-"""Email through Django's email backend, sent by a background task after the action commits."""
+"""Email through Django's email backend, sent by a background task after the action commits.
+
+The task queue keeps its tasks' arguments (and the admin lists the queue), so an email is queued
+by reference: the action stores it as an `OutboundEmail` in its own transaction, the task takes
+only that row's id, and the row is deleted once sent. An email carrying a secret (an invitation
+link) is not stored even so: its own task makes the secret when it sends it (see
+`levelfield.accounts.tasks`)."""
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django_tasks import task
 
+from . import clock
+from .models import OutboundEmail
+
 
 @task()
-def send_email(*, to: list[str], subject: str, body: str) -> int:
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+def send_email(*, email_id: int) -> int:
+    """Send the stored email and forget it. Returns how many were sent: 0 when another run has
+    already sent it. A failure to send keeps the row (and fails the task) to send it again."""
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return 0
+        sent = send_mail(
+            email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to, fail_silently=False
+        )
+        email.delete()
+    return sent
 
 
 def email_on_commit(*, to: list[str] | str, subject: str, body: str) -> None:
@@ -16,4 +35,7 @@ def email_on_commit(*, to: list[str] | str, subject: str, body: str) -> None:
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
         return
-    transaction.on_commit(lambda: send_email.enqueue(to=recipients, subject=subject, body=body))
+    email = OutboundEmail.objects.create(
+        to=recipients, subject=subject, body=body, created_at=clock.now()
+    )
+    transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))

@@ -534,6 +534,7 @@ def add_commitment(*, bid: Bid, by, **fields) -> Commitment:
         obj=commitment,
         actor=by,
         organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
         bid=bid.pk,
     )
     return commitment
@@ -557,6 +558,7 @@ def update_commitment(*, commitment: Commitment, by, **fields) -> Commitment:
         obj=commitment,
         actor=by,
         organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
         fields=sorted(fields),
     )
     return commitment
@@ -571,6 +573,7 @@ def remove_commitment(*, commitment: Commitment, by) -> None:
         obj=commitment,
         actor=by,
         organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
         bid=bid.pk,
     )
     commitment.delete()

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from levelfield.core import audit, clock
+from levelfield.core.admin import ReadOnly, ReadOnlyAdmin
 from levelfield.core.errors import DomainError
 
 from . import actions
@@ -241,50 +242,28 @@ class AwardCriterionAdmin(ModelPartAdmin):
     inlines = [SubCriterionInline, MetricInline]
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Changed only through actions (and their audit events)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class MeasureInline(admin.TabularInline):
+class MeasureInline(ReadOnly, admin.TabularInline):
     model = Measure
     extra = 0
     fields = ("line", "code", "description", "unit", "proxy_value")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MeasurementFramework)
-class MeasurementFrameworkAdmin(ViewOnlyAdmin):
+class MeasurementFrameworkAdmin(ReadOnlyAdmin):
     list_display = ("name", "version", "buyer", "imported_at")
     list_select_related = ("buyer",)
     inlines = [MeasureInline]
 
 
 @admin.register(Obligation)
-class ObligationAdmin(ViewOnlyAdmin):
+class ObligationAdmin(ReadOnlyAdmin):
     list_display = ("contract", "number", "description", "quantity", "unit", "due_on")
     list_select_related = ("contract",)
 
 
 @admin.register(DeliveryReport)
-class DeliveryReportAdmin(ViewOnlyAdmin):
+class DeliveryReportAdmin(ReadOnlyAdmin):
     list_display = ("obligation", "period", "quantity", "status", "submitted_at")
     list_filter = ("status",)
     list_select_related = ("obligation", "period")

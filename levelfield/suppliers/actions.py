@@ -1031,6 +1031,7 @@ def add_subcontractor(
         obj=bid,
         actor=by,
         organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
         subcontractor=subcontractor.pk,
         share_percent=str(share_percent),
     )
@@ -1045,6 +1046,7 @@ def remove_subcontractor(*, subcontractor: BidSubcontractor, by) -> None:
         obj=bid,
         actor=by,
         organisation=bid.supplier,
+        sealed_until=bid.sealed_until,
         subcontractor=subcontractor.pk,
     )
     subcontractor.delete()

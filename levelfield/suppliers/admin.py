@@ -1,7 +1,9 @@
-"""Read-mostly admin views for the platform admin. Changes go through the actions (the pages
+"""Read-only admin views for the platform admin. Changes go through the actions (the pages
 and the API), so these views do not add, change or delete."""
 
 from django.contrib import admin
+
+from levelfield.core.admin import ReadOnlyAdmin
 
 from .models import (
     Certificate,
@@ -13,19 +15,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SupplierProfile)
-class SupplierProfileAdmin(admin.ModelAdmin):
+class SupplierProfileAdmin(ReadOnlyAdmin):
     list_display = ("legal_name", "companies_house_number", "size", "is_vcse", "region")
     list_filter = ("size", "is_vcse", "vcse_type", "region")
     search_fields = ("legal_name", "companies_house_number", "charity_number")

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from levelfield.core.admin import ReadOnlyAdmin
+
 from .models import Clarification, Lot, Tender
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """State changes go through actions (and their audit events), never the admin's forms."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LotInline(admin.TabularInline):
@@ -27,7 +16,7 @@ class LotInline(admin.TabularInline):
 
 
 @admin.register(Tender)
-class TenderAdmin(ViewOnlyAdmin):
+class TenderAdmin(ReadOnlyAdmin):
     list_display = ("reference", "title", "buyer", "status", "submission_deadline")
     list_filter = ("status",)
     search_fields = ("reference", "title")
@@ -36,6 +25,6 @@ class TenderAdmin(ViewOnlyAdmin):
 
 
 @admin.register(Clarification)
-class ClarificationAdmin(ViewOnlyAdmin):
+class ClarificationAdmin(ReadOnlyAdmin):
     list_display = ("tender", "asked_at", "answered_at")
     list_select_related = ("tender",)

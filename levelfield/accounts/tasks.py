@@ -1,0 +1,48 @@
+"""Background work for accounts: emailing an invitation.
+
+The task takes only the invitation's id: the task queue keeps its tasks' arguments (and the
+admin lists the queue), so the link's secret must never be one of them. The task makes the
+secret, keeps its hash and sends the link in one transaction; the secret is in the email only."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django_tasks import task
+
+from levelfield.core import clock
+
+from .models import ApiToken, Invitation, hash_secret
+
+
+@task()
+def send_invitation(*, invitation_id: int) -> int:
+    """Email the invitation's link. Returns how many were sent: 0 when the invitation has been
+    sent already (its link stays the one emailed), accepted or expired. A failure to send
+    rolls back, so a later run makes a fresh link."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(
+                pk=invitation_id,
+                token_hash__isnull=True,
+                accepted_at__isnull=True,
+                expires_at__gt=clock.now(),
+            )
+            .first()
+        )
+        if invitation is None:
+            return 0
+        token = ApiToken.new_secret()
+        invitation.token_hash = hash_secret(token)
+        invitation.save(update_fields=["token_hash"])
+        organisation, by = invitation.organisation, invitation.invited_by
+        link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
+        return send_mail(
+            f"Join {organisation} on levelfield",
+            f"{by} has invited you to join {organisation} on levelfield.\n"
+            f"Accept within {(invitation.expires_at - invitation.created_at).days} days: {link}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [invitation.email],
+            fail_silently=False,
+        )

@@ -1,0 +1,91 @@
+"""Emails are queued by reference: the task queue (kept in the database, listed in the admin)
+holds only ids, never whom an email goes to, its subject, its body or a secret in it; the
+worker sends it and forgets it."""
+
+import importlib
+import json
+
+import pytest
+from django.apps import apps as django_apps
+from django.core import mail
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from levelfield import testing
+from levelfield.accounts.models import User
+from levelfield.core import clock
+from levelfield.core.models import OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def db_tasks(settings):
+    settings.TASKS = DB_TASKS
+
+
+def stored(result) -> str:
+    return json.dumps([result.args_kwargs, result.return_value])
+
+
+def test_a_bid_receipt_is_queued_by_reference_and_forgotten_once_sent(
+    client, db_tasks, tender, supplier, django_capture_on_commit_callbacks
+):
+    org, user = supplier
+    with django_capture_on_commit_callbacks(execute=True):
+        bid = testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
+    result = DBTaskResult.objects.get(task_path="levelfield.core.notify.send_email")
+    queued = stored(result)
+    for secret in (user.email, "Bid receipt", tender.reference, bid.receipt_hash):
+        assert secret not in queued
+
+    # The admin shows what ran and when, never the arguments or the result.
+    admin = User.objects.create_superuser("root@levelfield.example", "pass-1", full_name="Root")
+    client.force_login(admin)
+    pages = [
+        reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+        reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "send_email" in body
+        assert "email_id" not in body and "kwargs" not in body.lower(), url
+        assert user.email not in body
+
+    testing.run_db_worker()
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([user.email], f"Bid receipt: {tender.reference} lot 1")
+    ]
+    assert bid.receipt_hash in mail.outbox[0].body
+    assert not OutboundEmail.objects.exists()
+    result.refresh_from_db()
+    assert result.status == "SUCCESSFUL"
+    for secret in (user.email, "Bid receipt", bid.receipt_hash):
+        assert secret not in stored(result)
+
+
+def test_email_tasks_queued_before_the_change_are_converted(db_tasks):
+    """The migration: an email task not yet run becomes an outbound email sent as before; one
+    already run keeps no arguments."""
+    old = {"to": ["invitee@example.com"], "subject": "Join", "body": "/account/invitation/lf_x/"}
+    path = "levelfield.core.notify.send_email"
+    common = {"task_path": path, "backend_name": "default", "run_after": clock.now()}
+    waiting = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": old}, status="READY", **common
+    )
+    done = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": old}, status="SUCCESSFUL", return_value=1, **common
+    )
+    module = importlib.import_module("levelfield.core.migrations.0003_outboundemail")
+    module.by_reference(django_apps, None)
+    email = OutboundEmail.objects.get()
+    assert (email.to, email.subject, email.body) == (old["to"], old["subject"], old["body"])
+    waiting.refresh_from_db()
+    done.refresh_from_db()
+    assert waiting.args_kwargs == {"args": [], "kwargs": {"email_id": email.pk}}
+    assert done.args_kwargs == {"args": [], "kwargs": {}} and done.return_value is None
+    testing.run_db_worker()
+    assert [m.body for m in mail.outbox] == [old["body"]]
+    assert not OutboundEmail.objects.exists()
