@@ -5,12 +5,12 @@ admin lists the queue), so the link's secret must never be one of them. The task
 secret, keeps its hash and sends the link in one transaction; the secret is in the email only."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django_tasks import task
 
 from levelfield.core import clock
+from levelfield.core.notify import deliver
 
 from .models import ApiToken, Invitation, hash_secret
 
@@ -38,11 +38,10 @@ def send_invitation(*, invitation_id: int) -> int:
         invitation.save(update_fields=["token_hash"])
         organisation, by = invitation.organisation, invitation.invited_by
         link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
-        return send_mail(
-            f"Join {organisation} on levelfield",
-            f"{by} has invited you to join {organisation} on levelfield.\n"
+        return deliver(
+            to=[invitation.email],
+            subject=f"Join {organisation} on levelfield",
+            body=f"{by} has invited you to join {organisation} on levelfield.\n"
             f"Accept within {(invitation.expires_at - invitation.created_at).days} days: {link}\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [invitation.email],
-            fail_silently=False,
+            what=f"invitation {invitation.pk}",
         )

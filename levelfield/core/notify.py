@@ -6,6 +6,8 @@ only that row's id, and the row is deleted once sent. An email carrying a secret
 link) is not stored even so: its own task makes the secret when it sends it (see
 `levelfield.accounts.tasks`)."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,6 +15,23 @@ from django_tasks import task
 
 from . import clock
 from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+
+class EmailNotSent(Exception):
+    """An email task failed. Says which email, never to whom: the task queue keeps a failed
+    task's traceback, and the mail server's error would name the recipient."""
+
+
+def deliver(*, to: list[str], subject: str, body: str, what: str) -> int:
+    """Send now (from a task). A failure is logged in full and raised as `EmailNotSent`,
+    naming only `what`."""
+    try:
+        return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+    except Exception as exc:
+        logger.exception("Sending %s failed", what)
+        raise EmailNotSent(f"Sending {what} failed ({type(exc).__name__})") from None
 
 
 @task()
@@ -23,8 +42,8 @@ def send_email(*, email_id: int) -> int:
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None:
             return 0
-        sent = send_mail(
-            email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to, fail_silently=False
+        sent = deliver(
+            to=email.to, subject=email.subject, body=email.body, what=f"email {email_id}"
         )
         email.delete()
     return sent

@@ -4,10 +4,12 @@ worker sends it and forgets it."""
 
 import importlib
 import json
+import smtplib
 
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -89,3 +91,26 @@ def test_email_tasks_queued_before_the_change_are_converted(db_tasks):
     testing.run_db_worker()
     assert [m.body for m in mail.outbox] == [old["body"]]
     assert not OutboundEmail.objects.exists()
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses the recipient, naming it in its error, as SMTP servers do."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"no such user") for m in messages})
+
+
+def test_a_failed_email_keeps_no_recipient_in_the_queue_and_is_kept_to_send_again(
+    db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    org, user = supplier
+    with django_capture_on_commit_callbacks(execute=True):
+        testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
+    testing.run_db_worker()
+    result = DBTaskResult.objects.get(task_path="levelfield.core.notify.send_email")
+    assert result.status == "FAILED"
+    assert "EmailNotSent" in result.exception_class_path
+    assert "SMTPRecipientsRefused" in result.traceback
+    assert user.email not in result.traceback + stored(result)
+    assert OutboundEmail.objects.get().to == [user.email]
