@@ -10,11 +10,14 @@ from decimal import Decimal
 import pytest
 from django.apps import apps as django_apps
 from django.contrib import admin
+from django.test import Client
 from django.urls import reverse
 
 from levelfield import testing
+from levelfield.accounts.actions import create_api_token, user_for_token
 from levelfield.accounts.models import Membership, Organisation, Role, User
 from levelfield.bids import actions as bid_actions
+from levelfield.core import audit
 from levelfield.core.models import AuditEvent
 from levelfield.socialvalue.tests.conftest import commit, social_value_tender
 from levelfield.suppliers import actions as supplier_actions
@@ -84,8 +87,10 @@ def test_every_event_of_a_bid_is_sealed_until_its_deadline(sealed):
     }
     assert set(events.values_list("sealed_until", flat=True)) == {tender.submission_deadline}
     assert not AuditEvent.objects.unsealed().filter(pk__in=events).exists()
+    assert not audit.events_for(bid).exists()  # what history pages show
     with testing.after_deadline(tender):
         assert AuditEvent.objects.unsealed().filter(pk__in=events).count() == events.count()
+        assert audit.events_for(bid).count() == 5  # the commitment's is on the commitment
 
 
 def test_before_the_deadline_the_audit_admin_shows_nothing_of_a_bid(client, sealed, platform_admin):
@@ -203,6 +208,10 @@ def test_the_admin_deactivates_and_reactivates_people_through_an_audited_action(
     client, supplier, platform_admin
 ):
     _, user = supplier
+    _, secret = create_api_token(user=user, name="test")
+    their_session = Client()
+    their_session.force_login(user)
+    assert their_session.get(reverse("bids:dashboard")).status_code == 200
     client.force_login(platform_admin)
     changelist = reverse("admin:accounts_user_changelist")
     response = client.post(
@@ -218,6 +227,9 @@ def test_the_admin_deactivates_and_reactivates_people_through_an_audited_action(
     messages = [str(m) for m in client.get(changelist).context["messages"]]
     assert f"Deactivated {user.email}" in messages
     assert "root@levelfield.example: You cannot deactivate your own account" in messages
+    # Signed out everywhere, and the API token no longer works.
+    assert their_session.get(reverse("bids:dashboard")).status_code == 302
+    assert user_for_token(secret) is None
 
     client.post(changelist, {"action": "reactivate", "_selected_action": [user.pk]})
     user.refresh_from_db()
