@@ -186,9 +186,9 @@ def start(request, lot_id: int):
     lot = _lot_or_404(lot_id)
     bid = selectors.bid_on_lot(organisation, lot)
     if bid is None:
-        if not _can_start(request, lot, organisation):
+        if not request.user.has_perm("bids.start_bid", organisation):
             raise Http404("You cannot start a bid on this lot")
-        try:
+        try:  # refused, saying why, once the deadline has passed
             bid = actions.start_bid(lot=lot, supplier=organisation, by=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)

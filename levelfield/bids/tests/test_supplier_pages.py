@@ -386,3 +386,15 @@ def test_opening_the_bid_page_starts_nothing_and_the_button_starts_the_bid(signe
     started = AuditEvent.objects.filter(action="bid.started")
     assert list(started.values_list("object_id", flat=True)) == [str(bid.pk)]
     assert "Save draft" in client.get(reverse("bids:edit", args=[lot.pk])).content.decode()
+
+
+def test_starting_a_bid_after_the_deadline_is_refused_saying_why(signed_in, tender, lot):
+    """The page offered the button before the deadline; pressed after it, nothing starts."""
+    assert "Start a bid" in signed_in.get(reverse("bids:edit", args=[lot.pk])).content.decode()
+    with testing.after_deadline(tender):
+        response = signed_in.post(reverse("bids:start", args=[lot.pk]), follow=True)
+        body = response.content.decode()
+    assert response.redirect_chain == [(reverse("bids:edit", args=[lot.pk]), 302)]
+    assert f"The submission deadline for {tender.reference} passed" in body
+    assert "Start a bid" not in body
+    assert not Bid.objects.exists()
