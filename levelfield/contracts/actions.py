@@ -17,6 +17,7 @@ from levelfield.evaluation.selectors import LotResult, tender_results
 from levelfield.socialvalue import actions as socialvalue_actions
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import selectors as supplier_selectors
+from levelfield.tenders.dates import out_of_range
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Lot, Tender
 
@@ -227,6 +228,9 @@ def record_contract(*, lot: Lot, by, value: Decimal, start_date: date, end_date:
         raise DomainError("Enter the contract value", code="validation_error")
     if not start_date or not end_date or start_date > end_date:
         raise DomainError("The contract must start before it ends", code="validation_error")
+    for day, label in ((start_date, "contract start date"), (end_date, "contract end date")):
+        if problem := out_of_range(day, label):
+            raise DomainError(problem, code="validation_error")
     contract = Contract.objects.create(
         award=award,
         lot=lot,

@@ -81,8 +81,14 @@ def check_weights(
     return WeightCheck(price_weight, quality, social, formula, tuple(failures))
 
 
+MAX_SCALE_SCORE = 1000
+"""The highest score a scale may have: well above any scale in use (0 to 100 at most), and well
+inside what an evaluator's score is stored in (a small integer, up to 32,767)."""
+
+
 def check_scale(scale) -> list[str]:
-    """A scoring scale is a list of {score, descriptor} with distinct scores, the top above 0."""
+    """A scoring scale is a list of {score, descriptor} with distinct scores from 0 to
+    MAX_SCALE_SCORE, the top above 0."""
     problems = []
     if not isinstance(scale, list) or len(scale) < 2:
         return ["A scoring scale needs at least two levels"]
@@ -92,6 +98,8 @@ def check_scale(scale) -> list[str]:
             return ["Each level of a scoring scale needs a whole-number score and a descriptor"]
         if level["score"] < 0:
             problems.append("Scores on a scale cannot be negative")
+        if level["score"] > MAX_SCALE_SCORE:
+            problems.append(f"Scores on a scale must be {MAX_SCALE_SCORE:,} or less")
         if not str(level.get("descriptor", "")).strip():
             problems.append(f"Score {level['score']} needs a descriptor")
         scores.append(level["score"])
