@@ -7,9 +7,63 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from levelfield.core.api_helpers import ErrorOut
 from levelfield.core.errors import DomainError
 
-api = NinjaAPI(
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+COMMON_ERRORS = {
+    400: "The body is not JSON (`error`)",
+    401: "No valid API token or signed-in session (`unauthorized`)",
+    403: "The wrong kind of organisation, a missing permission or a failed CSRF check "
+    "(`forbidden`)",
+    404: "No such object among those you may see (`not_found`)",
+    413: "The request body is over 5 MB (`too_large`)",
+    422: "A parameter or the body does not match this description (`validation_error`)",
+}
+"""The errors any operation may answer, whatever it does, as `ErrorOut`: each operation
+documents those its shape allows (see `LevelfieldAPI.common_errors`) beside its own."""
+
+
+class LevelfieldAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"]["schemas"].setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation["responses"]
+                for status in self.common_errors(operation):
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": COMMON_ERRORS[status],
+                            "content": {"application/json": {"schema": ERROR_REF}},
+                        },
+                    )
+        return schema
+
+    @staticmethod
+    def common_errors(operation: dict) -> list[int]:
+        """The statuses an operation of this shape can answer before or beside its own work:
+        401 and 403 when it needs a caller, 404 with an id in its path, 422 with any parameter
+        or body, and 400 and 413 with a body."""
+        parameters = operation.get("parameters", [])
+        has_body = "requestBody" in operation
+        statuses = []
+        if operation.get("security"):
+            statuses += [401, 403]
+        if any(p["in"] == "path" for p in parameters):
+            statuses.append(404)
+        if parameters or has_body:
+            statuses.append(422)
+        if has_body:
+            statuses += [400, 413]
+        return statuses
+
+
+api = LevelfieldAPI(
     title="levelfield API",
     version="1",
     description="Public procurement: opportunities for everyone; tenders, evaluation and award "
@@ -28,6 +82,11 @@ def domain_error(request, exc: DomainError):
     return _error(request, exc.code, exc.message, exc.status, details=exc.details)
 
 
+NOT_AS_DESCRIBED = "The request is not valid: "
+"""How a 422 for a request that does not match the description starts (a domain rule's 422
+has its own words)."""
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
     details = [
@@ -37,7 +96,7 @@ def validation_error(request, exc: NinjaValidationError):
     return _error(
         request,
         "validation_error",
-        "The request is not valid: " + "; ".join(details),
+        NOT_AS_DESCRIBED + "; ".join(details),
         422,
         details=details,
     )

@@ -46,13 +46,32 @@ UtcDateTime = Annotated[
 ]
 """A moment out: ISO 8601 in UTC with its offset."""
 
+def decimal_text(pattern: str, positive_pattern: str | None = None):
+    """Document a decimal input as the text it is read from, matching `pattern` (or
+    `positive_pattern` where the field is more than 0). Pydantic would describe any number or
+    any string, although only those with the digits and places allowed are taken; a number is
+    still read (undocumented) for clients that send one."""
+
+    def document(schema: dict) -> None:
+        number = next((s for s in schema.get("anyOf", []) if s.get("type") == "number"), {})
+        positive = number.get("exclusiveMinimum") == 0 and positive_pattern
+        schema.pop("anyOf", None)
+        schema.update(type="string", pattern=positive_pattern if positive else pattern)
+
+    return document
+
+
 MoneyIn = Annotated[
     Decimal,
     Field(
         max_digits=14,
         decimal_places=2,
-        description="Pounds, as a string (or number) with at most 2 decimal places",
+        description="Pounds, as a string with at most 12 digits before the point and 2 after",
         examples=["1200000.00"],
+        json_schema_extra=decimal_text(
+            r"^-?\d{1,12}(\.\d{1,2})?$",
+            positive_pattern=r"^0*([1-9]\d{0,11}(\.\d{1,2})?|\.([1-9]\d?|0[1-9]))$",
+        ),
     ),
 ]
 PercentIn = Annotated[
@@ -64,6 +83,7 @@ PercentIn = Annotated[
         decimal_places=2,
         description="A percentage from 0 to 100, as a string with at most 2 decimal places",
         examples=["40"],
+        json_schema_extra=decimal_text(r"^(100(\.0{1,2})?|\d{1,2}(\.\d{1,2})?)$"),
     ),
 ]
 

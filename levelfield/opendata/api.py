@@ -118,6 +118,7 @@ class FeedQuery(Schema):
         None,
         description="Only releases dated at or after this ISO 8601 date-time, e.g. "
         "2026-01-31T09:00:00Z. Without an offset it is UTC; a date alone means its midnight.",
+        json_schema_extra={"format": "date-time"},
     )
     ocid: str | None = Field(None, description="Only the releases of this contracting process")
     buyer: str | None = Field(

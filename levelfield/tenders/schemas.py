@@ -3,13 +3,20 @@ other API schema (money as strings, moments in UTC, errors) are in `levelfield.c
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import AwareDatetime, model_validator
 
-from levelfield.core.api_helpers import DecimalString, InputSchema, MoneyIn, PercentIn, UtcDateTime
+from levelfield.core.api_helpers import (
+    DecimalString,
+    InputSchema,
+    MoneyIn,
+    PercentIn,
+    UtcDateTime,
+    decimal_text,
+)
 from levelfield.suppliers.models import Region
 
 from .models import (
@@ -171,6 +178,12 @@ class TenderResolvers(Schema):
 REGION_HELP = "NUTS 1 region code: " + ", ".join(f"{c} {label}" for c, label in Region.choices)
 
 
+AmountQuery = Annotated[
+    Decimal, Field(ge=0, json_schema_extra=decimal_text(r"^\d{1,15}(\.\d+)?$"))
+]
+"""Pounds in a search: digits, and a point and more digits if need be."""
+
+
 class OpportunityQuery(Schema):
     q: str = Field("", description="Words in the title, description or reference")
     cpv: str = Field(
@@ -179,8 +192,8 @@ class OpportunityQuery(Schema):
         "(85000000 is all health and social work)",
         pattern=r"^(\d{2,8}(-\d)?)?$",
     )
-    min_value: Decimal | None = Field(None, ge=0, description="Estimated value at least (£)")
-    max_value: Decimal | None = Field(None, ge=0, description="Estimated value at most (£)")
+    min_value: AmountQuery | None = Field(None, description="Estimated value at least (£)")
+    max_value: AmountQuery | None = Field(None, description="Estimated value at most (£)")
     region: Region | Literal[""] = Field("", description=REGION_HELP)
     sme: bool = Field(False, description="Only tenders the buyer marked suitable for SMEs")
     vcse: bool = Field(False, description="Only tenders the buyer marked suitable for VCSEs")
