@@ -223,11 +223,8 @@ def moderate(request, pk: int, bid_id: int, question_id: int):
     bid = _bid(request, question, bid_id)
     scores = list(Score.objects.filter(bid=bid, question=question).select_related("evaluator"))
     scored = {s.evaluator_id for s in scores}
-    awaiting = [
-        a.evaluator
-        for a in question.assignments.select_related("evaluator")
-        if a.evaluator_id not in scored
-    ]
+    assignments = list(question.assignments.select_related("evaluator"))
+    awaiting = [a.evaluator for a in assignments if a.evaluator_id not in scored]
     agreed = ModeratedScore.objects.filter(bid=bid, question=question).first()
     initial = {"score": agreed.score, "rationale": agreed.rationale} if agreed else None
     form = ModerateForm(request.POST or None, question=question, initial=initial)
@@ -242,6 +239,7 @@ def moderate(request, pk: int, bid_id: int, question_id: int):
             **_answer_context(tender, question, bid),
             "scores": scores,
             "awaiting": awaiting,
+            "no_evaluator": not assignments,
             "agreed": agreed,
             "form": form,
         },

@@ -269,3 +269,21 @@ def test_the_migration_ends_the_assignments_of_conflicts_declared_before(
     assert sorted((e.object_id, e.actor_id, e.data["reason"]) for e in ended) == sorted(
         (str(q(tender, n).pk), None, "conflict_of_interest") for n in (1, 2)
     )
+
+
+def test_moderating_a_question_left_without_an_evaluator_points_to_the_assign_page(
+    client, tom_on_both_priya_on_one, officer, tom, bids
+):
+    tender = tom_on_both_priya_on_one
+    actions.declare_conflict(tender=tender, by=tom, has_conflict=True, details="Shares.")
+    signed_in(client, officer)
+    page = client.get(moderate_url(tender, bids[0], 2)).content.decode()
+    assert "No evaluator is assigned to this question" in page
+    assert f'href="{reverse("evaluation:assign", args=[tender.pk])}"' in page
+    assert "Still to score" not in page
+    refused = client.post(moderate_url(tender, bids[0], 2), {"score": "50", "rationale": "Ok."})
+    assert "Assign at least one evaluator to this question first" in refused.content.decode()
+    # Question 1 has Priya, so no such warning there.
+    assert "No evaluator is assigned" not in client.get(
+        moderate_url(tender, bids[0], 1)
+    ).content.decode()
