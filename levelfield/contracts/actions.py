@@ -189,6 +189,8 @@ def publish_award_notice(
             f"so it cannot end before {uk_time(statutory)}",
             code="standstill_too_short",
         )
+    if problem := out_of_range(standstill_ends_at, "end of the standstill period"):
+        raise DomainError(problem, code="validation_error")
     tender.transition(TenderStatus.STANDSTILL)
     tender.standstill_ends_at = standstill_ends_at or statutory
     tender.save()

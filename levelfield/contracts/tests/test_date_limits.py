@@ -47,3 +47,19 @@ def test_a_contract_dated_out_of_range_is_refused(
         assert response.status_code == 200
         assert message in response.content.decode()
     assert not Contract.objects.exists()
+
+
+@pytest.mark.parametrize("end", ["9999-12-31T23:00:00-05:00", "2100-01-01T00:00:00Z"])
+def test_a_standstill_ending_out_of_range_is_refused(client, awarded, officer, end):  # noqa: F811
+    tender = awarded.tender
+    _, secret = create_api_token(user=officer, name="tests")
+    response = client.post(
+        f"/api/buyer/tenders/{tender.pk}/award-notice",
+        {"standstill_ends_at": end},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["message"] == f"The end of the standstill period must be {RANGE}"
+    tender.refresh_from_db()
+    assert tender.standstill_ends_at is None
