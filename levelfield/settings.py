@@ -104,8 +104,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite has one writer at a time; the others wait for it (up to the timeout) instead of
+    # failing with "database is locked". A transaction that only reads first and then writes
+    # cannot wait (SQLite refuses it at once while another holds the lock), so every transaction
+    # takes the write lock when it begins (IMMEDIATE). WAL lets reads go on beside the writer,
+    # and with it synchronous=NORMAL stays safe against corruption. bench/sqlite_concurrency.py
+    # measures these choices (SQLITE_TRANSACTION_MODE and SQLITE_INIT_COMMAND override them).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode=os.environ.get("SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
+        init_command=os.environ.get(
+            "SQLITE_INIT_COMMAND", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        ),
+    )
     DATABASES["default"]["TEST"] = {"NAME": ""}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

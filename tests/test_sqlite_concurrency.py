@@ -1,0 +1,456 @@
+"""`./dev serve` as a user meets it: gunicorn with several processes, DEBUG off, and the
+background task worker, all on one SQLite file.
+
+Sixteen clients write at once for 30 seconds through the API (suppliers saving bids and asking
+clarification questions, the buyer answering them, drafting and publishing tenders), and each
+question, answer and publication queues a task the worker runs and records. No request may fail
+with a server error ("database is locked" was one) and every write the server acknowledged must
+be stored. The same server answers an unknown address with the GOV.UK "Page not found" page, not
+Django's debug page, and signs people in over plain http."""
+
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT = Path(__file__).resolve().parents[1]
+LEVELFIELD = PROJECT / ".venv" / "bin" / "levelfield"
+SUPPLIERS = 12
+WRITERS = SUPPLIERS + 4
+SECONDS = 30
+DRAFTS_TO_PUBLISH = 6
+TASK_TABLE = "django_tasks_database_dbtaskresult"  # django_tasks_db's results
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"),
+    reason="SQLite locking under ./dev serve: DATABASE_URL points to another database, and only "
+    "the embedded SQLite default has one writer at a time",
+)
+
+# Run inside the served project (`levelfield shell -c`) once it is up: a buyer with an open
+# tender and drafts ready to publish, and suppliers, each with an API token.
+SET_UP = """
+import json
+from levelfield import testing
+from levelfield.accounts.actions import create_api_token
+from levelfield.accounts.models import Role
+
+buyer = testing.buyer_org("Concurrency County Council")
+officer = testing.member(buyer, Role.BUYER_OFFICER, email="officer@concurrency.example")
+tender = testing.published_tender(buyer=buyer, by=officer, title="Road gritting")
+lot = tender.lots.get()
+drafts = [
+    testing.draft_tender(buyer=buyer, by=officer, title=f"Winter service {n}").pk
+    for n in range(DRAFTS)
+]
+suppliers = []
+for n in range(SUPPLIERS):
+    organisation, user = testing.supplier_with_user(f"Concurrent Supplier {n}")
+    suppliers.append(create_api_token(user=user, name="concurrency test")[1])
+print(json.dumps({
+    "buyer_token": create_api_token(user=officer, name="concurrency test")[1],
+    "officer_email": officer.email,
+    "password": testing.PASSWORD,
+    "tender_id": tender.pk,
+    "reference": tender.reference,
+    "lot_id": lot.pk,
+    "question_ids": list(lot.questions.values_list("pk", flat=True)),
+    "drafts": drafts,
+    "suppliers": suppliers,
+}))
+"""
+
+
+# what `./dev serve` decides for itself, or the test sets
+SERVER_OWN_SETTINGS = {
+    "DATABASE_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "REDIS_URL",
+    "TASKS_BACKEND",
+    "MEDIA_ROOT",
+    "DOWNLOADS_ROOT",
+    "STATIC_ROOT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Served:
+    def __init__(self, url: str, database: Path, env: dict, log: Path):
+        self.url = url
+        self.database = database
+        self.env = env
+        self.log = log
+
+    def rows(self, sql: str, *params) -> list[tuple]:
+        with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30) as db:
+            return db.execute(sql, params).fetchall()
+
+    def count(self, sql: str, *params) -> int:
+        return self.rows(sql, *params)[0][0]
+
+
+@contextmanager
+def serving(root: Path, **extra_env):
+    """`./dev serve` (without its package and asset steps) on a var directory under `root`,
+    until the block ends."""
+    env = {key: value for key, value in os.environ.items() if key not in SERVER_OWN_SETTINGS}
+    port = _free_port()
+    env.update(
+        LEVELFIELD_VAR_DIR=str(root / "var"),
+        STATIC_ROOT=str(root / "static"),
+        PORT=str(port),
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        **extra_env,
+    )
+    log = root / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [str(PROJECT / "dev"), "serve", "--no-setup"],
+            cwd=PROJECT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            if process.poll() is not None:
+                stopped = f"./dev serve stopped ({process.returncode})"
+                raise RuntimeError(f"{stopped}:\n{log.read_text()}")
+            try:
+                if requests.get(url + "/", timeout=30).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"./dev serve did not answer in time:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield Served(url, root / "var" / "levelfield.sqlite3", env, log)
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Ends `./dev serve`, the worker and gunicorn's processes: its own process group."""
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, None)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def set_up(served: Served, **extra_env) -> dict:
+    """The buyer, its tenders and the suppliers' tokens (SET_UP), made in the served project."""
+    script = SET_UP.replace("DRAFTS", str(DRAFTS_TO_PUBLISH)).replace(
+        "SUPPLIERS", str(SUPPLIERS)
+    )
+    result = subprocess.run(
+        [str(LEVELFIELD), "shell", "-c", script],
+        cwd=PROJECT,
+        env={**served.env, **extra_env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode:
+        raise RuntimeError(f"The set-up failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("serve")) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def people(served):
+    return set_up(served)
+
+
+class Tally:
+    """What the clients saw: every status, each server error's body, and what was stored."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.statuses: Counter = Counter()
+        self.server_errors: list[str] = []
+        self.asked: set[int] = set()
+        self.answered: set[int] = set()
+        self.created: set[int] = set()
+        self.published: set[int] = set()
+        self.bids: set[int] = set()
+        self.saves = 0
+        self.last_price: dict[int, str] = {}
+
+    def response(self, method: str, path: str, response) -> None:
+        with self.lock:
+            self.statuses[response.status_code] += 1
+            if response.status_code >= 500:
+                self.server_errors.append(f"{method} {path}: {response.status_code}")
+
+
+def _client(served, token: str, tally: Tally):
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    # A new connection for each request: gunicorn closes one kept alive after 2 s idle, and a
+    # request sent on it just then would meet the reset, which says nothing about the database.
+    session.headers["Connection"] = "close"
+
+    def call(method: str, path: str, **kwargs):
+        try:
+            response = session.request(method, served.url + path, timeout=60, **kwargs)
+        except requests.RequestException as exc:
+            with tally.lock:
+                tally.server_errors.append(f"{method} {path}: no answer ({exc})")
+            raise
+        tally.response(method, path, response)
+        return response
+
+    return call
+
+
+def _supplier(served, people, token: str, n: int, tally: Tally, until: float) -> None:
+    call = _client(served, token, tally)
+    started = call("POST", f"/api/supplier/lots/{people['lot_id']}/bid")
+    if started.status_code != 200:
+        return
+    bid_id = started.json()["id"]
+    with tally.lock:
+        tally.bids.add(bid_id)
+    round_ = 0
+    while time.monotonic() < until:
+        round_ += 1
+        price = f"{1000 + n}.{round_ % 100:02d}"
+        answers = [{"question_id": q, "text": f"Answer {round_}"} for q in people["question_ids"]]
+        saved = call(
+            "PATCH", f"/api/supplier/bids/{bid_id}", json={"price": price, "answers": answers}
+        )
+        if saved.status_code == 200:
+            with tally.lock:
+                tally.saves += 1
+                tally.last_price[bid_id] = price
+        asked = call(
+            "POST",
+            f"/api/supplier/tenders/{people['reference']}/questions",
+            json={"question": f"Question {round_} from supplier {n}: is gritting daily?"},
+        )
+        if asked.status_code == 201:
+            with tally.lock:
+                tally.asked.add(asked.json()["id"])
+
+
+def _answerer(served, people, n: int, tally: Tally, until: float) -> None:
+    """Two of these share the questions, by id, so they never answer the same one."""
+    call = _client(served, people["buyer_token"], tally)
+    tender_id = people["tender_id"]
+    while time.monotonic() < until:
+        listed = call("GET", f"/api/buyer/tenders/{tender_id}/clarifications")
+        waiting = [
+            c["id"]
+            for c in (listed.json() if listed.status_code == 200 else [])
+            if not c.get("answer") and c["id"] % 2 == n
+        ]
+        if not waiting:
+            time.sleep(0.2)
+        for clarification_id in waiting[:5]:
+            answered = call(
+                "POST",
+                f"/api/buyer/tenders/{tender_id}/clarifications/{clarification_id}/answer",
+                json={"answer": "Yes, daily from November to March."},
+            )
+            if answered.status_code == 200:
+                with tally.lock:
+                    tally.answered.add(clarification_id)
+
+
+def _drafter(served, people, tally: Tally, until: float) -> None:
+    call = _client(served, people["buyer_token"], tally)
+    n = 0
+    while time.monotonic() < until:
+        n += 1
+        created = call(
+            "POST",
+            "/api/buyer/tenders",
+            json={"title": f"Pothole repairs {n}", "description": "Repairs across the county."},
+        )
+        if created.status_code == 201:
+            with tally.lock:
+                tally.created.add(created.json()["id"])
+            call(
+                "PATCH",
+                f"/api/buyer/tenders/{created.json()['id']}",
+                json={"description": f"Repairs across the county, round {n}."},
+            )
+
+
+def _publisher(served, people, tally: Tally, until: float) -> None:
+    """Each publication queues a rebuild of the open data downloads, which the worker runs."""
+    call = _client(served, people["buyer_token"], tally)
+    for tender_id in people["drafts"]:
+        if time.monotonic() >= until:
+            return
+        published = call("POST", f"/api/buyer/tenders/{tender_id}/publish")
+        if published.status_code == 200:
+            with tally.lock:
+                tally.published.add(tender_id)
+        time.sleep(2)
+
+
+def run_writers(served: Served, people: dict, seconds: float = SECONDS) -> Tally:
+    """Sixteen clients writing at once for `seconds`; what they saw."""
+    tally = Tally()
+    until = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=_supplier, args=(served, people, token, n, tally, until))
+        for n, token in enumerate(people["suppliers"])
+    ]
+    threads += [
+        threading.Thread(target=_answerer, args=(served, people, n, tally, until))
+        for n in range(2)
+    ]
+    threads.append(threading.Thread(target=_drafter, args=(served, people, tally, until)))
+    threads.append(threading.Thread(target=_publisher, args=(served, people, tally, until)))
+    assert len(threads) == WRITERS
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 240)
+    assert not any(thread.is_alive() for thread in threads)
+    return tally
+
+
+def test_sixteen_writers_and_the_worker_share_one_sqlite_file(served, people):
+    tally = run_writers(served, people)
+
+    summary = (
+        f"statuses {dict(tally.statuses)}; first errors: {tally.server_errors[:3]} "
+        f"(the server's log: {served.log})"
+    )
+    assert not tally.server_errors, summary
+    # Every kind of write happened, and each acknowledged write is stored.
+    assert tally.asked and tally.answered and tally.created and tally.published, summary
+    assert len(tally.bids) == SUPPLIERS
+    asked_stored = {
+        pk
+        for (pk,) in served.rows(
+            "SELECT id FROM tenders_clarification WHERE tender_id = ?", people["tender_id"]
+        )
+    }
+    assert asked_stored == tally.asked
+    answered_stored = {
+        pk
+        for (pk,) in served.rows(
+            "SELECT id FROM tenders_clarification WHERE tender_id = ? AND answered_at IS NOT NULL",
+            people["tender_id"],
+        )
+    }
+    assert answered_stored == tally.answered
+    bids = ", ".join(str(pk) for pk in tally.bids)
+    assert tally.saves == served.count(
+        "SELECT COUNT(*) FROM core_auditevent WHERE action = 'bid.saved' "
+        f"AND object_id IN ({bids})"
+    )
+    for bid_id, price in tally.last_price.items():
+        [(stored,)] = served.rows("SELECT price FROM bids_bid WHERE id = ?", bid_id)
+        assert Decimal(str(stored)) == Decimal(price)
+    created_stored = {
+        pk for (pk,) in served.rows("SELECT id FROM tenders_tender WHERE title LIKE 'Pothole%'")
+    }
+    assert created_stored == tally.created
+    published_stored = {
+        pk
+        for (pk,) in served.rows(
+            "SELECT id FROM tenders_tender WHERE title LIKE 'Winter service%' "
+            "AND published_at IS NOT NULL"
+        )
+    }
+    assert published_stored == tally.published
+
+    # The worker ran every task those writes queued: an email to the officer for each question,
+    # one to the asker for each answer, and the downloads rebuilt after publications.
+    deadline = time.monotonic() + 180
+    while served.count(
+        f"SELECT COUNT(*) FROM {TASK_TABLE} WHERE status IN ('READY', 'RUNNING')"
+    ) and time.monotonic() < deadline:
+        time.sleep(1)
+    tasks = Counter(
+        dict(
+            served.rows(
+                f"SELECT task_path || ' ' || status, COUNT(*) FROM {TASK_TABLE} "
+                "GROUP BY task_path, status"
+            )
+        )
+    )
+    assert not [task for task in tasks if not task.endswith("SUCCESSFUL")], tasks
+    emails_sent = served.count(
+        f"SELECT COUNT(*) FROM {TASK_TABLE} WHERE task_path = 'levelfield.core.notify.send_email' "
+        "AND status = 'SUCCESSFUL' AND (args_kwargs LIKE ? OR args_kwargs LIKE ?)",
+        f"%question on {people['reference']}\"%",  # asked (the subject's end)
+        f"%question on {people['reference']} has been answered%",
+    )
+    assert emails_sent == len(tally.asked) + len(tally.answered), tasks
+    assert tasks["levelfield.opendata.tasks.regenerate_downloads SUCCESSFUL"] >= 1, tasks
+
+
+def test_served_without_debug_pages(served):
+    """An unknown address is the GOV.UK "Page not found" page, not the list of URL patterns."""
+    response = requests.get(served.url + "/no-such-page/", timeout=30)
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "govuk-template" in response.text
+    assert "URLconf" not in response.text
+    assert "api/" not in re.sub(r'(href|src)="[^"]*"', "", response.text)
+    # Static files come from the collected, fingerprinted set (whitenoise, DEBUG off).
+    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', response.text)
+    assert stylesheet and re.search(r"\.[0-9a-f]{12}\.css$", stylesheet.group(1))
+    assert requests.get(served.url + stylesheet.group(1), timeout=30).status_code == 200
+
+
+def test_signing_in_works_over_plain_http(served, people):
+    """The session and CSRF cookies are not Secure-only locally, so a sign-in over
+    http://127.0.0.1 keeps its session."""
+    browser = requests.Session()
+    form = browser.get(served.url + "/account/sign-in/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    signed_in = browser.post(
+        served.url + "/account/sign-in/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "username": people["officer_email"],
+            "password": people["password"],
+        },
+        headers={"Referer": served.url + "/account/sign-in/"},
+        timeout=30,
+    )
+    assert signed_in.status_code == 200
+    assert signed_in.url.rstrip("/") != (served.url + "/account/sign-in")
+    assert "Sign out" in signed_in.text
