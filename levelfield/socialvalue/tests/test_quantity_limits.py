@@ -21,6 +21,15 @@ DELIVERED_TOO_BIG = "Enter the number delivered as a number less than 10,000,000
 PLACES = "with at most 2 decimal places"
 
 
+def live_value(client, bid, quantity: str):
+    """What htmx asks as the supplier types how many."""
+    return client.post(
+        commitments_url(bid, "commitment_value"),
+        form_data(bid, quantity=quantity),
+        HTTP_HX_REQUEST="true",
+    )
+
+
 def api_auth(user) -> dict:
     _, secret = create_api_token(user=user, name="api")
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
@@ -35,11 +44,7 @@ def test_the_live_value_says_what_is_wrong_with_how_many(
 ):
     client.force_login(supplier[1])
     client.raise_request_exception = False
-    response = client.post(
-        commitments_url(draft_bid, "commitment_value"),
-        form_data(draft_bid, quantity=typed),
-        HTTP_HX_REQUEST="true",
-    )
+    response = live_value(client, draft_bid, typed)
     assert response.status_code == 422
     fragment = response.content.decode()
     assert message in fragment
@@ -48,20 +53,12 @@ def test_the_live_value_says_what_is_wrong_with_how_many(
 
 def test_the_live_value_of_the_largest_quantity(client, draft_bid, supplier):  # noqa: F811
     client.force_login(supplier[1])
-    response = client.post(
-        commitments_url(draft_bid, "commitment_value"),
-        form_data(draft_bid, quantity="9,999,999,999.99"),
-        HTTP_HX_REQUEST="true",
-    )
+    response = live_value(client, draft_bid, "9,999,999,999.99")
     assert response.status_code == 200
     # 9,999,999,999.99 x £2,500 = £24,999,999,999,975
     assert "£24,999,999,999,975" in response.content.decode()
     # Empty while typing is no error: the hint to enter how many.
-    response = client.post(
-        commitments_url(draft_bid, "commitment_value"),
-        form_data(draft_bid, quantity=""),
-        HTTP_HX_REQUEST="true",
-    )
+    response = live_value(client, draft_bid, "")
     assert response.status_code == 200
     assert "enter how many to see its value" in response.content.decode()
 
