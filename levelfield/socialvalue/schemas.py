@@ -7,7 +7,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime
+from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime, decimal_text
 
 from .quantities import MAX_QUANTITY, PLACES, schema_quantity
 
@@ -110,7 +110,9 @@ class CommitmentIn(InputSchema):
     metric_code: str | None = Field(None, description="Or a reporting metric of the model")
     description: str = Field(description="What will be delivered", max_length=300)
     quantity: Annotated[Decimal, AfterValidator(schema_quantity())] = Field(
-        description=QUANTITY_HELP + ", more than 0", examples=["6"]
+        description="How many: " + QUANTITY_HELP + ", more than 0",
+        examples=["6"],
+        json_schema_extra=decimal_text(r"^0*([1-9]\d{0,9}(\.\d{1,2})?|\.([1-9]\d?|0[1-9]))$"),
     )
     unit: str = Field("", max_length=60, description="Empty: the measure's or metric's unit")
     contract_year: int = Field(ge=1, le=10, description="Delivered by the end of this year")
@@ -257,7 +259,10 @@ class ReportIn(InputSchema):
     period: int = Field(description="The reporting period's number on the contract")
     quantity: Annotated[
         Decimal, AfterValidator(schema_quantity(label="the number delivered", zero_allowed=True))
-    ] = Field(description="How many were delivered in the period: " + QUANTITY_HELP + ", 0 or more")
+    ] = Field(
+        description="How many were delivered in the period: " + QUANTITY_HELP + ", 0 or more",
+        json_schema_extra=decimal_text(r"^\d{1,10}(\.\d{1,2})?$"),
+    )
     narrative: str = Field(description="What was delivered, for whom and where")
 
 
