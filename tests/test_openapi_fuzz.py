@@ -15,14 +15,17 @@ each test runs in the test transaction pytest-django rolls back after it, so eve
 starts from the same data. Path parameters are drawn from the ids that exist (or left as
 generated), so most requests reach the code behind the 404."""
 
+import io
 import re
 import zlib
 
 import pytest
 import schemathesis
+from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
 from levelfield.accounts.actions import create_api_token
@@ -132,23 +135,29 @@ def _path_values() -> dict[str, list]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data and a token for each role, for the whole module; rolled back after it."""
-    from django.core.management import call_command
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data and a token for each role, for the whole module; rolled back after it. Its
+    files go to a temporary folder and its emails nowhere, as every test's do."""
+    files = tmp_path_factory.mktemp("fuzz")
+    with (
+        override_settings(
+            MEDIA_ROOT=files / "media",
+            DOWNLOADS_ROOT=files / "downloads",
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        call_command("demo", stdout=io.StringIO())
+        tokens = {
+            role: create_api_token(user=User.objects.get(email=email), name="fuzz")[1]
+            for role, email in (("buyer", BUYER_EMAIL), ("supplier", SUPPLIER_EMAIL))
+        }
         try:
-            call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            tokens = {
-                role: create_api_token(user=User.objects.get(email=email), name="fuzz")[1]
-                for role, email in (("buyer", BUYER_EMAIL), ("supplier", SUPPLIER_EMAIL))
-            }
             yield {"tokens": tokens, "paths": _path_values()}
         finally:
             transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture
