@@ -35,8 +35,8 @@ TASK_TABLE = "django_tasks_database_dbtaskresult"  # django_tasks_db's results
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"),
-    reason="SQLite locking under ./dev serve: DATABASE_URL points to another database, and only "
-    "the embedded SQLite default has one writer at a time",
+    reason="./dev serve on its embedded SQLite default (one writer at a time) is tested in the "
+    "SQLite run: DATABASE_URL points to another database",
 )
 
 # Run inside the served project (`levelfield shell -c`) once it is up: a buyer with an open
