@@ -211,3 +211,22 @@ def test_a_list_is_not_a_change_to_a_tender(buyer_api, buyer, officer):
     assert response.status_code == 422, response.content
     assert "JSON object" in response.json()["message"]
     assert AuditEvent.objects.count() == events
+
+
+# ---------------------------------------------------------------------------------------------
+# A date in a query is a date as documented (format: date)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["0", "86400"])
+def test_a_number_is_not_a_closing_date(client, value):
+    """Pydantic reads a number as seconds since 1970, so `closing_after=0` searched from
+    1 January 1970; the description says a date (YYYY-MM-DD)."""
+    response = client.get("/api/opportunities", {"closing_after": value})
+    assert response.status_code == 422, response.content
+    assert "closing_after" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_a_closing_date_is_read_as_documented(client):
+    assert client.get("/api/opportunities", {"closing_before": "2026-03-27"}).status_code == 200

@@ -2,13 +2,20 @@
 (decimals travel as strings, datetimes as ISO 8601 in UTC), the error shape and how an operation
 documents its errors, and pagination. Nothing here knows about any domain app."""
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import BaseModel, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .money import PENNY
@@ -86,6 +93,19 @@ PercentIn = Annotated[
         json_schema_extra=decimal_text(r"^(100(\.0{1,2})?|\d{1,2}(\.\d{1,2})?)$"),
     ),
 ]
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value):
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value.strip()):
+        raise ValueError("Enter a date like 2026-03-27")
+    return value
+
+
+QueryDate = Annotated[date, BeforeValidator(_iso_date)]
+"""A day in a query string, as YYYY-MM-DD only (pydantic alone reads `0` as 1 January 1970)."""
 
 
 class InputSchema(BaseModel):

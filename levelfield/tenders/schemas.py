@@ -14,6 +14,7 @@ from levelfield.core.api_helpers import (
     InputSchema,
     MoneyIn,
     PercentIn,
+    QueryDate,
     UtcDateTime,
     decimal_text,
 )
@@ -208,10 +209,10 @@ class OpportunityQuery(Schema):
         "VCSEs; publicServiceMissionOrganization: reserved for public service mutuals "
         "(Procurement Act 2023 s.33). Codes from the OCDS reservedParticipation codelist",
     )
-    closing_after: date | None = Field(
+    closing_after: QueryDate | None = Field(
         None, description="Submission deadline on or after this day (UK time), like 2026-03-27"
     )
-    closing_before: date | None = Field(
+    closing_before: QueryDate | None = Field(
         None, description="Submission deadline on or before this day (UK time)"
     )
 
