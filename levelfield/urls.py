@@ -17,3 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+handler404 = "levelfield.core.error_views.page_not_found"
+handler500 = "levelfield.core.error_views.server_error"

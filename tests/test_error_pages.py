@@ -7,6 +7,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import path
 
+from levelfield.urls import handler404, handler500  # noqa: F401 (this URLconf's too)
 from levelfield.urls import urlpatterns as site_patterns
 
 
@@ -18,12 +19,13 @@ def _forbidden(request):
     raise PermissionDenied("internal reason for refusing")
 
 
-# The site's own addresses, and two that fail as a view can (this module is the URLconf of the
+# The site's own addresses, and three that fail as a view can (this module is the URLconf of the
 # tests marked with it).
 urlpatterns = [
     *site_patterns,
     path("test-only/fails/", _database_fails),
     path("test-only/forbidden/", _forbidden),
+    path("api/test-only/fails/", _database_fails),
 ]
 uses_failing_views = pytest.mark.urls("tests.test_error_pages")
 
@@ -100,3 +102,22 @@ def test_the_api_keeps_its_own_answer_to_a_wrong_method(client):
     response = client.get("/api/buyer/tenders/1/publish")
     assert response.status_code == 405
     assert "govuk-template" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_answers_an_unknown_address_in_json(client):
+    response = client.get("/api/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Not found"}
+
+
+@pytest.mark.django_db
+@uses_failing_views
+def test_the_api_answers_a_server_error_in_json_without_a_traceback():
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/test-only/fails/")
+    assert response.status_code == 500
+    assert response.json() == {
+        "code": "server_error",
+        "message": "Sorry, there is a problem with the service. Try again later.",
+    }
