@@ -80,10 +80,8 @@ KNOWN_REFUSALS = {
     "POST /api/supplier/certificates": MULTIPART,
     "POST /api/social-value/buyer/frameworks": MULTIPART,
     "POST /api/social-value/supplier/contracts/{contract_id}/obligations/{number}/reports": (
-        MULTIPART + "; and `quantity` as for commitments"
+        MULTIPART
     ),
-    "POST /api/social-value/supplier/bids/{bid_id}/commitments": "`quantity` is documented as "
-    "any number or string; the rule it follows (socialvalue/quantities.py) is being changed",
 }
 """Operations whose valid requests may still be refused as invalid, with why: every other check
 still runs on them (no server error, statuses and responses as documented)."""
