@@ -21,6 +21,7 @@ def test_page_not_found_and_wrong_method_pages_are_accessible(
     response = page.goto(f"{live_server.url}/account/sign-out/")
     assert response.status == 405
     axe.check(page)
-    assert page.get_by_role("heading", level=1, name="This page cannot be opened directly")
+    heading = page.get_by_role("heading", level=1, name="This page cannot be opened directly")
+    assert heading.is_visible()
 
     assert axe.visited and not axe.violations, "\n".join(axe.violations)
