@@ -230,3 +230,17 @@ def test_a_number_is_not_a_closing_date(client, value):
 @pytest.mark.django_db
 def test_a_closing_date_is_read_as_documented(client):
     assert client.get("/api/opportunities", {"closing_before": "2026-03-27"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_empty_optional_date_in_a_form_is_no_date(client, supplier):
+    """A multipart form sends an optional field left empty as an empty string; the
+    certificate's `expires_on` (null allowed) reads it as none, and the domain rule asks for it."""
+    _, secret = create_api_token(user=supplier[1], name="tests")
+    response = client.post(
+        "/api/supplier/certificates",
+        {"kind": "iso_9001", "issuer": "BSI", "expires_on": "", "document": testing.pdf()},
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["message"] == "Enter the date the certificate expires"

@@ -4,11 +4,13 @@ suppliers (or bids) action, which checks permission again."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator
 
 from levelfield.accounts.api_auth import acting_supplier, api_auth
 from levelfield.bids import actions as bid_actions
@@ -347,7 +349,9 @@ class CertificateIn(InputSchema):
     title: str = Field("", max_length=200, description="What the certificate is, for kind `other`")
     number: str = Field("", max_length=100)
     issuer: str = Field(max_length=200, description="The insurer or certification body")
-    expires_on: date | None = None
+    expires_on: Annotated[date | None, BeforeValidator(lambda value: value or None)] = Field(
+        None, description="YYYY-MM-DD; left empty in the form, none"
+    )
 
 
 @router.post(
