@@ -244,3 +244,10 @@ def test_an_empty_optional_date_in_a_form_is_no_date(client, supplier):
     )
     assert response.status_code == 400, response.content
     assert response.json()["message"] == "Enter the date the certificate expires"
+
+
+@pytest.mark.django_db
+def test_a_number_is_not_a_commencement_date(client):
+    response = client.get("/api/social-value/models/on-date", {"date": "0"})
+    assert response.status_code == 422, response.content
+    assert client.get("/api/social-value/models/on-date", {"date": "2026-03-27"}).status_code == 200

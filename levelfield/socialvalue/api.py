@@ -6,8 +6,6 @@ Before the submission deadline the buyer's commitments endpoint answers 404 with
 commitments are only ever read for buyers through `Bid.objects.unsealed_for_buyer`.
 """
 
-import datetime as dt
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema, Status
@@ -17,7 +15,13 @@ from ninja.pagination import paginate
 from levelfield.accounts.api_auth import acting_buyer, acting_supplier, api_auth
 from levelfield.bids.models import Bid
 from levelfield.core import clock
-from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
+from levelfield.core.api_helpers import (
+    OWN_OBJECT_ERRORS,
+    SIGNED_IN_ERRORS,
+    Pages,
+    QueryDate,
+    errors,
+)
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.tenders.api_common import buyer_tender
 
@@ -50,7 +54,7 @@ class Sealed(DomainError):
 
 
 class DateQuery(Schema):
-    date: dt.date | None = None
+    date: QueryDate | None = None
 
 
 @router.get(
