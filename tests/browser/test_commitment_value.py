@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from levelfield import testing
 from levelfield.bids import actions as bid_actions
+from levelfield.socialvalue import actions as social_value_actions
 from levelfield.socialvalue.tests.conftest import social_value_tender
 
 from .test_supplier_profile import sign_in
@@ -17,6 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_how_many_too_big_is_explained_as_it_is_typed(live_server, browser_context, axe):
+    # a transactional test before this one emptied the tables, the models its migration loaded too
+    social_value_actions.load_shipped_models()
     council = testing.buyer_org("Wessex County Council")
     officer = testing.member(council, "buyer_officer")
     tender = social_value_tender(buyer=council, by=officer, codes=("G1",))
