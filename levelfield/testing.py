@@ -197,11 +197,21 @@ def run_db_worker() -> None:
     """Run every task waiting in the database task queue, as `levelfield db_worker --batch`
     does, inside the test's transaction: the worker's checks for stale connections would close
     the test's own connection, so they are skipped."""
+    import signal
     from unittest import mock
 
     from django.core.management import call_command
 
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    ):
-        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    # The worker handles SIGINT, SIGTERM and SIGQUIT itself and leaves its handlers behind: a
+    # process forked later in the same test run (the importer's pool) would then ignore the
+    # SIGTERM that ends it, and the run would wait for it for ever.
+    caught = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", None)) if s]
+    handlers = {number: signal.getsignal(number) for number in caught}
+    try:
+        with mock.patch(
+            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+        ):
+            call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
