@@ -48,9 +48,12 @@ class AuditEvent(models.Model):
 class OutboundEmail(models.Model):
     """An email waiting for the worker. The task that sends it carries only this row's id, and
     the row is deleted once the email is sent, so neither the task queue (shown in the admin)
-    nor this table keeps who was written to about what. Not shown in the admin."""
+    nor this table keeps who was written to about what. Not shown in the admin. An email the
+    mail server refuses is tried again later (`attempts` counts the failures) and forgotten
+    once every try has failed (see `notify.RETRY_AFTER`)."""
 
     to = models.JSONField(default=list)
     subject = models.TextField()
     body = models.TextField()
     created_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)

@@ -2,15 +2,18 @@
 
 The task queue keeps its tasks' arguments (and the admin lists the queue), so an email is queued
 by reference: the action stores it as an `OutboundEmail` in its own transaction, the task takes
-only that row's id, and the row is deleted once sent. An email carrying a secret (an invitation
+only that row's id, and the row is deleted once sent (or, if the mail server keeps refusing
+it, once every try has failed). An email carrying a secret (an invitation
 link) is not stored even so: its own task makes the secret when it sends it (see
 `levelfield.accounts.tasks`)."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from . import clock
@@ -34,19 +37,55 @@ def deliver(*, to: list[str], subject: str, body: str, what: str) -> int:
         raise EmailNotSent(f"Sending {what} failed ({type(exc).__name__})") from None
 
 
+RETRY_AFTER = (
+    timedelta(minutes=1),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+    timedelta(hours=6),
+)
+"""How long after each failure an email is tried again. Once the last try has failed too (about
+seven hours on), the email is logged as given up and deleted: no one else would send it, and
+its row says who was written to about what."""
+
+
 @task()
 def send_email(*, email_id: int) -> int:
     """Send the stored email and forget it. Returns how many were sent: 0 when another run has
-    already sent it. A failure to send keeps the row (and fails the task) to send it again."""
+    already sent it. A failure to send fails the task and keeps the email to try again later
+    (RETRY_AFTER)."""
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None:
             return 0
-        sent = deliver(
-            to=email.to, subject=email.subject, body=email.body, what=f"email {email_id}"
-        )
+        try:
+            sent = deliver(
+                to=email.to, subject=email.subject, body=email.body, what=f"email {email_id}"
+            )
+        except EmailNotSent as exc:
+            failure = exc
+            _try_again_later(email)
+        else:
+            email.delete()
+            return sent
+    raise failure
+
+
+def _try_again_later(email: OutboundEmail) -> None:
+    """Count the failure and queue the next try, or give up once every try has failed."""
+    email.attempts += 1
+    if email.attempts > len(RETRY_AFTER):
+        logger.error("Gave up sending email %s after %s attempts", email.pk, email.attempts)
         email.delete()
-    return sent
+        return
+    email.save(update_fields=["attempts"])
+    # The task queue runs a task on its own (real) time, not on the platform's clock.
+    retry = send_email.using(run_after=timezone.now() + RETRY_AFTER[email.attempts - 1])
+    if not retry.get_backend().supports_defer:
+        logger.error("Email %s is kept unsent: this task backend cannot run it later", email.pk)
+        return
+    # Queued in this transaction (the database queue commits it with the count); it runs at
+    # least a minute on, long after the commit, whichever queue runs it.
+    retry.enqueue(email_id=email.pk)
 
 
 def email_on_commit(*, to: list[str] | str, subject: str, body: str) -> None:

@@ -5,17 +5,19 @@ worker sends it and forgets it."""
 import importlib
 import json
 import smtplib
+from datetime import timedelta
 
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from levelfield import testing
 from levelfield.accounts.models import User
-from levelfield.core import clock
+from levelfield.core import clock, notify
 from levelfield.core.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
@@ -108,9 +110,62 @@ def test_a_failed_email_keeps_no_recipient_in_the_queue_and_is_kept_to_send_agai
     with django_capture_on_commit_callbacks(execute=True):
         testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
     testing.run_db_worker()
-    result = DBTaskResult.objects.get(task_path="levelfield.core.notify.send_email")
-    assert result.status == "FAILED"
+    result = DBTaskResult.objects.get(
+        task_path="levelfield.core.notify.send_email", status="FAILED"
+    )
     assert "EmailNotSent" in result.exception_class_path
     assert "SMTPRecipientsRefused" in result.traceback
     assert user.email not in result.traceback + stored(result)
     assert OutboundEmail.objects.get().to == [user.email]
+
+
+def pending_sends():
+    return DBTaskResult.objects.filter(
+        task_path="levelfield.core.notify.send_email", status="READY"
+    )
+
+
+def time_passes_for_the_queue():
+    """The next try of a failed email is queued to run later: let that moment come."""
+    pending_sends().update(run_after=timezone.now() - timedelta(seconds=1))
+
+
+def test_a_failed_email_is_tried_again_later_and_sent_when_the_server_takes_it(
+    db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    org, user = supplier
+    with django_capture_on_commit_callbacks(execute=True):
+        testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
+    before = timezone.now()
+    testing.run_db_worker()
+
+    email = OutboundEmail.objects.get()
+    retry = pending_sends().get()
+    assert retry.args_kwargs == {"args": [], "kwargs": {"email_id": email.pk}}
+    assert retry.run_after > before  # later, not at once
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    time_passes_for_the_queue()
+    testing.run_db_worker()
+    assert [m.to for m in mail.outbox] == [[user.email]]
+    assert not OutboundEmail.objects.exists()
+    assert not pending_sends().exists()
+
+
+def test_an_email_the_server_keeps_refusing_is_given_up_and_forgotten(
+    db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    org, user = supplier
+    with django_capture_on_commit_callbacks(execute=True):
+        testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
+    tries = 0
+    while pending_sends().exists():
+        assert tries <= len(notify.RETRY_AFTER), "still trying after every wait was used"
+        time_passes_for_the_queue()
+        testing.run_db_worker()
+        tries += 1
+    assert tries == len(notify.RETRY_AFTER) + 1
+    assert not OutboundEmail.objects.exists()  # who was written to about what is not kept
+    assert mail.outbox == []
