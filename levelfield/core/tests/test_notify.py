@@ -102,13 +102,21 @@ class RefusingBackend(BaseEmailBackend):
         raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"no such user") for m in messages})
 
 
-def test_a_failed_email_keeps_no_recipient_in_the_queue_and_is_kept_to_send_again(
-    db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def refused_receipt(db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks):
+    """A supplier submits a bid while the mail server refuses every email: its receipt is
+    queued. Returns the supplier's user."""
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     org, user = supplier
     with django_capture_on_commit_callbacks(execute=True):
         testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
+    return user
+
+
+def test_a_failed_email_keeps_no_recipient_in_the_queue_and_is_kept_to_send_again(
+    refused_receipt,
+):
+    user = refused_receipt
     testing.run_db_worker()
     result = DBTaskResult.objects.get(
         task_path="levelfield.core.notify.send_email", status="FAILED"
@@ -131,12 +139,9 @@ def time_passes_for_the_queue():
 
 
 def test_a_failed_email_is_tried_again_later_and_sent_when_the_server_takes_it(
-    db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks
+    refused_receipt, settings
 ):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    org, user = supplier
-    with django_capture_on_commit_callbacks(execute=True):
-        testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
+    user = refused_receipt
     before = timezone.now()
     testing.run_db_worker()
 
@@ -153,13 +158,8 @@ def test_a_failed_email_is_tried_again_later_and_sent_when_the_server_takes_it(
     assert not pending_sends().exists()
 
 
-def test_an_email_the_server_keeps_refusing_is_given_up_and_forgotten(
-    db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks
-):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    org, user = supplier
-    with django_capture_on_commit_callbacks(execute=True):
-        testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
+@pytest.mark.usefixtures("refused_receipt")
+def test_an_email_the_server_keeps_refusing_is_given_up_and_forgotten():
     tries = 0
     while pending_sends().exists():
         assert tries <= len(notify.RETRY_AFTER), "still trying after every wait was used"
