@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/", api.urls),
 ]
 
+handler400 = "levelfield.core.error_views.bad_request"
 handler404 = "levelfield.core.error_views.page_not_found"
 handler500 = "levelfield.core.error_views.server_error"

@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import path
 
-from levelfield.urls import handler404, handler500  # noqa: F401 (this URLconf's too)
+from levelfield.urls import handler400, handler404, handler500  # noqa: F401 (this URLconf's too)
 from levelfield.urls import urlpatterns as site_patterns
 
 
@@ -122,3 +122,28 @@ def test_the_api_answers_a_server_error_in_json_without_a_traceback():
         "code": "server_error",
         "message": "Sorry, there is a problem with the service. Try again later.",
     }
+
+
+@pytest.mark.django_db
+def test_a_request_django_cannot_read_is_a_govuk_page(client):
+    # more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: Django refuses it as a bad request (400)
+    fields = {f"field{number}": "x" for number in range(1100)}
+    client.force_login(_someone())
+    response = client.post("/buyer/tenders/new/", fields)
+    assert response.status_code == 400
+    page = _is_govuk_page(response, "Sorry, there is a problem with your request")
+    assert "Bad Request" not in page
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_request_django_cannot_read_in_json(client):
+    response = client.get("/api/opportunities?" + "&".join(["a"] * 1100))
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert "govuk-template" not in response.content.decode()
+
+
+def _someone():
+    from levelfield.accounts.models import User
+
+    return User.objects.create_user(email="someone@example.org", password="x", full_name="Some One")
