@@ -21,6 +21,7 @@ project writes CSV or XLSX."""
 
 import csv
 import re
+import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -32,12 +33,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 # The first characters that start a formula: OWASP's list, and as a precaution their full-width
 # forms (an input method or import may turn them into the ASCII ones).
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
-# Text a spreadsheet reads as a plain number, and nothing else.
-PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# Text a spreadsheet reads as a plain number, and nothing else: ASCII digits only (a sign before
+# other digits, Arabic-Indic or mathematical, is not a number to a spreadsheet).
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 # What may stand before a formula character and still let a spreadsheet see it: whitespace, and
-# control and invisible format characters (a byte order mark, a zero-width space) that an
-# import may drop.
-LEADING = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060-\u2064\ufeff]*")
+# control characters (Unicode category Cc) and invisible format characters (Cf: a byte order
+# mark, a zero-width space, a soft hyphen, a direction mark) that an import may drop.
+INVISIBLE = frozenset({"Cc", "Cf"})
 # Values written as they are: none of them is text a spreadsheet could run.
 NOT_TEXT = (bool, int, float, Decimal, date, datetime, time)
 
@@ -46,8 +48,12 @@ def is_formula_like(text: str) -> bool:
     """Whether a spreadsheet could read this text as a formula (see the module's rule)."""
     if PLAIN_NUMBER.fullmatch(text):
         return False
-    first = text[LEADING.match(text).end() :][:1]
-    return text[:1] in FORMULA_STARTS or first in FORMULA_STARTS
+    if text[:1] in FORMULA_STARTS:
+        return True
+    for character in text:
+        if not (character.isspace() or unicodedata.category(character) in INVISIBLE):
+            return character in FORMULA_STARTS
+    return False
 
 
 def safe_cell(value):

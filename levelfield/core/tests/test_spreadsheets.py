@@ -32,6 +32,15 @@ from levelfield.core.spreadsheets import safe_cell
         "\u200b@SUM(A1)",  # a zero-width space
         "＝1+1",  # full-width equals sign
         "-12.50 per hour",
+        # Every invisible format character counts like the zero-width space, not only some:
+        "\u00ad=1+1",  # a soft hyphen
+        "\u202e=1+1",  # a right-to-left override
+        "\u2066@SUM(A1)",  # a left-to-right isolate
+        "\u061c=1+1",  # an Arabic letter mark
+        "\U000e0001=1+1",  # a language tag
+        # A sign before digits a spreadsheet does not read as a number is not a plain number:
+        "-\u0661\u0662",  # Arabic-Indic digits
+        "+\U0001d7cf",  # a mathematical bold digit
     ],
 )
 def test_text_that_could_start_a_formula_gets_a_quote(text):
