@@ -8,21 +8,35 @@ from django.template.loader import render_to_string
 
 class MethodNotAllowedPageMiddleware:
     """A page asked for with the wrong method (a GET of an address only forms POST to, say) is
-    answered with the GOV.UK-styled 405 page rather than Django's empty response. The API keeps
-    its own answers."""
+    answered with the GOV.UK-styled 405 page rather than Django's empty response. The API
+    answers in its error shape {code, message} (ninja's answer was the text "Method not
+    allowed")."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            isinstance(response, HttpResponseNotAllowed)
-            and not response.content
-            and not request.path_info.startswith("/api/")
-        ):
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"].split(", ")
+        if request.path_info.startswith("/api/"):
+            if response.get("Content-Type", "").startswith("application/json"):
+                return response
+            refusal = JsonResponse(
+                {
+                    "code": "method_not_allowed",
+                    "message": f"{request.method} is not allowed here. "
+                    f"Use {' or '.join(allowed)}.",
+                    "details": [],
+                },
+                status=405,
+            )
+            refusal["Allow"] = response["Allow"]
+            return refusal
+        if not response.content:
             return HttpResponseNotAllowed(
-                response["Allow"].split(", "), render_to_string("405.html", request=request)
+                allowed, render_to_string("405.html", request=request)
             )
         return response
 
