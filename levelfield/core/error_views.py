@@ -2,7 +2,10 @@
 templates/400.html, 404.html and 500.html, or for the API, JSON in its error shape
 {code, message}."""
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views import defaults
 
 
@@ -12,12 +15,32 @@ def _is_api(request) -> bool:
 
 def bad_request(request, exception):
     """A request Django refuses to read (more fields than it parses, a host it does not serve):
-    needs no request context, as the 500 page."""
+    needs no request context, as the 500 page. Text over the limit is a 413, wherever it was
+    found too large (see `middleware.RequestTooLargeMiddleware`)."""
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
     if _is_api(request):
         return JsonResponse(
             {"code": "bad_request", "message": "The request could not be read"}, status=400
         )
     return defaults.bad_request(request, exception)
+
+
+def request_too_large(request) -> HttpResponse:
+    """413: the request's text is over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB"
+    if _is_api(request):
+        return JsonResponse(
+            {
+                "code": "too_large",
+                "message": f"The request body is larger than {limit}, the most the API "
+                "reads. Send less in one request.",
+                "details": [],
+            },
+            status=413,
+        )
+    page = render_to_string("413.html", {"limit": limit}, request=request)
+    return HttpResponse(page, status=413)
 
 
 def page_not_found(request, exception):

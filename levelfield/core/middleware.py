@@ -1,9 +1,10 @@
 """Request and response handling shared by every page."""
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
+
+from .error_views import request_too_large
 
 
 class MethodNotAllowedPageMiddleware:
@@ -43,40 +44,31 @@ class MethodNotAllowedPageMiddleware:
 
 class RequestTooLargeMiddleware:
     """A request whose text is over DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB) is answered 413 with a
-    clear message: JSON in the API's error shape {code, message} for the API, the GOV.UK-styled
-    page for the rest. Django would raise RequestDataTooBig wherever the body is first read (the
-    CSRF check, a form, the API's parser) and answer 400, or show a traceback in debug.
+    clear message (`error_views.request_too_large`): JSON in the API's error shape {code,
+    message} for the API, the GOV.UK-styled page for the rest. Django would raise
+    RequestDataTooBig wherever the body is first read (the CSRF check, a form, the API's parser)
+    and answer 400, or show a traceback in debug.
 
-    The body is read here with Django's own rules, so the limit is the one Django applies
-    everywhere: a JSON or form body counts whole; of a multipart form, only the text fields
-    count, never the files (they have their own limit, LEVELFIELD_UPLOAD_MAX_BYTES)."""
+    A JSON or form body is read here, with Django's own rules (one over the limit by its
+    Content-Length is refused unread; one under it is read once, as its view would read it). A
+    multipart form is not: it is parsed only once the request is let in (signed in, CSRF
+    checked, an API token), so that no one can make the server write files unasked. Its text
+    fields over the limit raise RequestDataTooBig where it is parsed, and the site's 400 handler
+    (`error_views.bad_request`) gives the same 413; files never count (they have their own
+    limit, LEVELFIELD_UPLOAD_MAX_BYTES)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            if request.content_type == "multipart/form-data":
-                if request.method == "POST":  # Django parses multipart only on POST
-                    request.POST  # noqa: B018 - parsing it is the check
-            elif request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        if request.content_type != "multipart/form-data" and request.method not in (
+            "GET",
+            "HEAD",
+            "OPTIONS",
+            "TRACE",
+        ):
+            try:
                 request.body  # noqa: B018 - reading it is the check
-        except RequestDataTooBig:
-            return self.too_large(request)
+            except RequestDataTooBig:
+                return request_too_large(request)
         return self.get_response(request)
-
-    @staticmethod
-    def too_large(request) -> HttpResponse:
-        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB"
-        if request.path_info.startswith("/api/"):
-            return JsonResponse(
-                {
-                    "code": "too_large",
-                    "message": f"The request body is larger than {limit}, the most the API "
-                    "reads. Send less in one request.",
-                    "details": [],
-                },
-                status=413,
-            )
-        page = render_to_string("413.html", {"limit": limit}, request=request)
-        return HttpResponse(page, status=413)
