@@ -51,15 +51,6 @@ def implementation(request, monkeypatch):
     return module
 
 
-def test_the_compiled_merge_is_built_from_the_current_source(implementation):
-    if implementation.__file__.endswith(".py"):
-        pytest.skip("checks the compiled module")
-    built = Path(implementation.__file__).stat().st_mtime
-    assert built >= SOURCE.stat().st_mtime, (
-        f"{implementation.__file__} is older than {SOURCE.name}: run ./dev setup to rebuild it"
-    )
-
-
 def ocdsmerge_or_error(releases: list[dict]):
     """(compiled release, None) or (None, the exception ocdsmerge raises)."""
     with warnings.catch_warnings():
