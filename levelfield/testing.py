@@ -1,11 +1,13 @@
 """Test builders: factory_boy for people and organisations; procurements are built by calling
 the same action functions a user's clicks call, so tests never write state directly."""
 
+import smtplib
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail.backends.base import BaseEmailBackend
 
 from levelfield.accounts.models import Membership, Organisation, Role, User
 from levelfield.bids import actions as bid_actions
@@ -215,3 +217,33 @@ def run_db_worker() -> None:
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
+
+
+def waiting_runs(task_path: str):
+    """The runs of a task (by its path) the database task queue still has to do."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task_path, status="READY")
+
+
+def run_db_worker_as_time_passes(task_path: str, *, most: int = 20) -> int:
+    """Run the database task queue until no run of the task waits, letting the time a run
+    queued for later waits pass at once (a failed email's next try, say). Returns how many times
+    the worker ran."""
+    from django.utils import timezone
+
+    runs = 0
+    while waiting_runs(task_path).exists():
+        assert runs < most, f"{task_path} still waits after {most} runs"
+        waiting_runs(task_path).update(run_after=timezone.now() - timedelta(seconds=1))
+        run_db_worker()
+        runs += 1
+    return runs
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """An email backend (settings.EMAIL_BACKEND = "levelfield.testing.RefusingMailServer") that
+    refuses every recipient, naming it in its error, as SMTP servers do."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"no such user") for m in messages})

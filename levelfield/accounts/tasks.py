@@ -4,22 +4,39 @@ The task takes only the invitation's id: the task queue keeps its tasks' argumen
 admin lists the queue), so the link's secret must never be one of them. The task makes the
 secret, keeps its hash and sends the link in one transaction; the secret is in the email only."""
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django_tasks import task
 
 from levelfield.core import clock
-from levelfield.core.notify import deliver
+from levelfield.core.notify import EmailNotSent, deliver, retry_later
 
 from .models import ApiToken, Invitation, hash_secret
 
+logger = logging.getLogger(__name__)
+
 
 @task()
-def send_invitation(*, invitation_id: int) -> int:
+def send_invitation(*, invitation_id: int, failures: int = 0) -> int:
     """Email the invitation's link. Returns how many were sent: 0 when the invitation has been
     sent already (its link stays the one emailed), accepted or expired. A failure to send
-    rolls back, so a later run makes a fresh link."""
+    rolls back, and a later run, queued here (`notify.retry_later`), makes a fresh link;
+    `failures` counts the runs that failed before."""
+    try:
+        return _send_invitation(invitation_id)
+    except EmailNotSent:
+        failed = failures + 1
+        if not retry_later(
+            send_invitation, failed=failed, invitation_id=invitation_id, failures=failed
+        ):
+            logger.error("Gave up sending invitation %s", invitation_id)
+        raise
+
+
+def _send_invitation(invitation_id: int) -> int:
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()

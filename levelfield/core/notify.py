@@ -73,19 +73,27 @@ def send_email(*, email_id: int) -> int:
 def _try_again_later(email: OutboundEmail) -> None:
     """Count the failure and queue the next try, or give up once every try has failed."""
     email.attempts += 1
-    if email.attempts > len(RETRY_AFTER):
+    if retry_later(send_email, failed=email.attempts, email_id=email.pk):
+        email.save(update_fields=["attempts"])
+    else:
         logger.error("Gave up sending email %s after %s attempts", email.pk, email.attempts)
         email.delete()
-        return
-    email.save(update_fields=["attempts"])
+
+
+def retry_later(task, *, failed: int, **kwargs) -> bool:
+    """Queue `task` (with `kwargs`) again after the wait RETRY_AFTER gives once it has `failed`
+    that many times. False once every wait is used, or when the task queue cannot run a task
+    later."""
+    if failed > len(RETRY_AFTER):
+        return False
     # The task queue runs a task on its own (real) time, not on the platform's clock.
-    retry = send_email.using(run_after=timezone.now() + RETRY_AFTER[email.attempts - 1])
+    retry = task.using(run_after=timezone.now() + RETRY_AFTER[failed - 1])
     if not retry.get_backend().supports_defer:
-        logger.error("Email %s is kept unsent: this task backend cannot run it later", email.pk)
-        return
-    # Queued in this transaction (the database queue commits it with the count); it runs at
-    # least a minute on, long after the commit, whichever queue runs it.
-    retry.enqueue(email_id=email.pk)
+        return False
+    # Queued in the caller's transaction, if any (the database queue commits it with the
+    # caller's changes); it runs at least a minute on, long after the commit.
+    retry.enqueue(**kwargs)
+    return True
 
 
 def email_on_commit(*, to: list[str] | str, subject: str, body: str) -> None:

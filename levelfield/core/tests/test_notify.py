@@ -4,13 +4,10 @@ worker sends it and forgets it."""
 
 import importlib
 import json
-import smtplib
-from datetime import timedelta
 
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
-from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -95,18 +92,11 @@ def test_email_tasks_queued_before_the_change_are_converted(db_tasks):
     assert not OutboundEmail.objects.exists()
 
 
-class RefusingBackend(BaseEmailBackend):
-    """A mail server that refuses the recipient, naming it in its error, as SMTP servers do."""
-
-    def send_messages(self, messages):
-        raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"no such user") for m in messages})
-
-
 @pytest.fixture
 def refused_receipt(db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks):
     """A supplier submits a bid while the mail server refuses every email: its receipt is
     queued. Returns the supplier's user."""
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.EMAIL_BACKEND = "levelfield.testing.RefusingMailServer"
     org, user = supplier
     with django_capture_on_commit_callbacks(execute=True):
         testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
@@ -127,15 +117,7 @@ def test_a_failed_email_keeps_no_recipient_in_the_queue_and_is_kept_to_send_agai
     assert OutboundEmail.objects.get().to == [user.email]
 
 
-def pending_sends():
-    return DBTaskResult.objects.filter(
-        task_path="levelfield.core.notify.send_email", status="READY"
-    )
-
-
-def time_passes_for_the_queue():
-    """The next try of a failed email is queued to run later: let that moment come."""
-    pending_sends().update(run_after=timezone.now() - timedelta(seconds=1))
+SEND_EMAIL = "levelfield.core.notify.send_email"
 
 
 def test_a_failed_email_is_tried_again_later_and_sent_when_the_server_takes_it(
@@ -146,26 +128,18 @@ def test_a_failed_email_is_tried_again_later_and_sent_when_the_server_takes_it(
     testing.run_db_worker()
 
     email = OutboundEmail.objects.get()
-    retry = pending_sends().get()
+    retry = testing.waiting_runs(SEND_EMAIL).get()
     assert retry.args_kwargs == {"args": [], "kwargs": {"email_id": email.pk}}
     assert retry.run_after > before  # later, not at once
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    time_passes_for_the_queue()
-    testing.run_db_worker()
+    assert testing.run_db_worker_as_time_passes(SEND_EMAIL) == 1
     assert [m.to for m in mail.outbox] == [[user.email]]
     assert not OutboundEmail.objects.exists()
-    assert not pending_sends().exists()
 
 
 @pytest.mark.usefixtures("refused_receipt")
 def test_an_email_the_server_keeps_refusing_is_given_up_and_forgotten():
-    tries = 0
-    while pending_sends().exists():
-        assert tries <= len(notify.RETRY_AFTER), "still trying after every wait was used"
-        time_passes_for_the_queue()
-        testing.run_db_worker()
-        tries += 1
-    assert tries == len(notify.RETRY_AFTER) + 1
+    assert testing.run_db_worker_as_time_passes(SEND_EMAIL) == len(notify.RETRY_AFTER) + 1
     assert not OutboundEmail.objects.exists()  # who was written to about what is not kept
     assert mail.outbox == []
