@@ -87,6 +87,7 @@ SERVER_OWN_SETTINGS = {
     "STATIC_ROOT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "SITE_URL",
 }
 
 
@@ -454,3 +455,11 @@ def test_signing_in_works_over_plain_http(served, people):
     assert signed_in.status_code == 200
     assert signed_in.url.rstrip("/") != (served.url + "/account/sign-in")
     assert "Sign out" in signed_in.text
+
+
+def test_links_the_server_makes_lead_to_it(served):
+    """`./dev serve` on another PORT makes its links (emails, the OCDS publisher and policy) to
+    that port, not to 8000 where nothing answers."""
+    package = requests.get(served.url + "/api/ocds/releases?limit=1", timeout=30).json()
+    assert package["publisher"]["uri"] == served.url
+    assert package["publicationPolicy"] == served.url + "/open-data/publication-policy/"

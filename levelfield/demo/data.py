@@ -39,7 +39,6 @@ from levelfield.tenders.models import Lot, PriceFormula, Tender, TenderDocument
 
 # Django's validators accept it: 20 characters, not common, not like any demo email or name.
 DEMO_PASSWORD = "levelfield-demo-2026"
-SITE_URL = "http://127.0.0.1:8000"
 
 BUYER_NAME = "Wessex County Council"
 

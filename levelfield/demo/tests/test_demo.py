@@ -13,7 +13,7 @@ from levelfield.bids.models import Bid, BidStatus
 from levelfield.contracts.models import AssessmentSummary, Contract, ContractStatus
 from levelfield.core import clock
 from levelfield.core.models import AuditEvent
-from levelfield.demo.data import DEMO_PASSWORD, SITE_URL
+from levelfield.demo.data import DEMO_PASSWORD
 from levelfield.evaluation.models import ModeratedScore, Score
 from levelfield.evaluation.selectors import tender_results
 from levelfield.suppliers.models import COMPANIES_HOUSE_NUMBER, SupplierProfile
@@ -144,7 +144,7 @@ def test_it_was_all_done_through_the_actions(output):
 
 
 def test_it_prints_every_login(output):
-    assert SITE_URL in output and "http://127.0.0.1:8000" in output
+    assert "Sign in at http://127.0.0.1:8000" in output
     assert DEMO_PASSWORD in output
     for user in User.objects.all():
         assert user.email in output
@@ -280,3 +280,11 @@ def test_the_rank_1_bid_holds_the_signed_contract_and_every_bidder_has_a_summary
         total_row = next(row for row in summary.data["rows"] if row["criterion"] == "Total")
         assert total_row["yours"] == str(total)
         assert total_row["winner"] == "80.90"
+
+
+def test_it_names_the_address_the_platform_is_served_at(settings):
+    # `PORT=8765 ./dev serve` serves at port 8765 and sets SITE_URL to match
+    settings.SITE_URL = "http://127.0.0.1:8765"
+    output = run_demo()
+    assert "Sign in at http://127.0.0.1:8765" in output
+    assert "127.0.0.1:8000" not in output

@@ -1,9 +1,10 @@
 """`levelfield demo`: load a demo council, suppliers and procurements, then print the logins."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from levelfield.core.errors import DomainError
-from levelfield.demo.data import BUYER_NAME, SITE_URL, load_demo, logins
+from levelfield.demo.data import BUYER_NAME, load_demo, logins
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self._table())
         self.stdout.write("")
-        self.stdout.write(f"Sign in at {SITE_URL}")
+        self.stdout.write(f"Sign in at {settings.SITE_URL}")
 
     def _table(self) -> str:
         header = ("Role", "Organisation", "Email", "Password")
