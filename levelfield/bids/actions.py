@@ -21,7 +21,7 @@ from .models import Bid, BidAnswer, BidAttachment, BidReceipt, BidStatus
 
 
 def _deadline_message(tender: Tender) -> str:
-    from levelfield.core.templatetags.govuk import uk_time
+    from levelfield.core.display import uk_time
 
     return (
         f"The submission deadline for {tender.reference} passed at "

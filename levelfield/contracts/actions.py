@@ -182,7 +182,7 @@ def publish_award_notice(
     policy = policy_by_code(tender.policy_version)
     statutory = standstill_end(clock.now(), policy.standstill_working_days)
     if standstill_ends_at is not None and standstill_ends_at < statutory:
-        from levelfield.core.templatetags.govuk import uk_time
+        from levelfield.core.display import uk_time
 
         raise DomainError(
             f"The standstill must last at least {policy.standstill_working_days} working days, "
@@ -214,7 +214,7 @@ def record_contract(*, lot: Lot, by, value: Decimal, start_date: date, end_date:
     if tender.status != TenderStatus.STANDSTILL:
         raise InvalidTransition("A contract can be recorded only after the award notice")
     if clock.now() < tender.standstill_ends_at:
-        from levelfield.core.templatetags.govuk import uk_time
+        from levelfield.core.display import uk_time
 
         raise InvalidTransition(
             "The contract cannot be entered into before the standstill "

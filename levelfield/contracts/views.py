@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from levelfield.bids.models import Bid
 from levelfield.core import clock
+from levelfield.core.display import uk_time
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.policy import policy_by_code
-from levelfield.core.templatetags.govuk import uk_time
 from levelfield.core.workingdays import standstill_end
 from levelfield.evaluation import report
 from levelfield.suppliers import selectors as supplier_selectors

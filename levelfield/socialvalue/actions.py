@@ -17,6 +17,7 @@ from django.db import transaction
 from levelfield.bids.models import Bid
 from levelfield.contracts.models import Contract, ContractStatus
 from levelfield.core import audit, clock
+from levelfield.core.display import uk_date, uk_time
 from levelfield.core.errors import (
     DeadlinePassed,
     DomainError,
@@ -26,7 +27,6 @@ from levelfield.core.errors import (
 )
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
-from levelfield.core.templatetags.govuk import uk_date, uk_time
 from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.lifecycle import Status as TenderStatus

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
+from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError
-from levelfield.core.templatetags.govuk import gbp, uk_date
+from levelfield.core.templatetags.govuk import gbp
 
 from .models import ReportingFrequency, ReportStatus
 from .quantities import clean_quantity

@@ -14,8 +14,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, S
 from levelfield.bids.models import Bid
 from levelfield.contracts.models import Contract, ContractStatus
 from levelfield.core import clock
+from levelfield.core.display import uk_date
 from levelfield.core.policy import PolicyVersion, policy_by_code, policy_for
-from levelfield.core.templatetags.govuk import uk_date
 from levelfield.tenders.criteria import WeightCheck, check_weights
 from levelfield.tenders.models import Lot, Question, Tender
 

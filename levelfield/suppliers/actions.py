@@ -11,11 +11,11 @@ from django.db import transaction
 from levelfield.accounts.actions import check_password
 from levelfield.accounts.models import Membership, Organisation, Role, User
 from levelfield.core import audit, clock
+from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.money import PENNY
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
-from levelfield.core.templatetags.govuk import uk_date
 from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 
 from . import selectors, sizing

@@ -698,7 +698,7 @@ def answer_clarification(*, clarification: Clarification, by, answer: str) -> Cl
 
 
 def _uk(moment: datetime) -> str:
-    from levelfield.core.templatetags.govuk import uk_time
+    from levelfield.core.display import uk_time
 
     return uk_time(moment)
 

@@ -5,7 +5,7 @@ database and then the pages, and gave a server error)."""
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from levelfield.core.templatetags.govuk import uk_date
+from levelfield.core.display import uk_date
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)

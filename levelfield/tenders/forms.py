@@ -10,8 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from levelfield.core.clock import UK
+from levelfield.core.display import uk_local
 from levelfield.core.money import to_money
-from levelfield.core.templatetags.govuk import uk_local
 from levelfield.suppliers.models import Region
 
 from .criteria import check_scale
