@@ -1,7 +1,7 @@
 """Imports point down the floors (../shared/design/STYLE.md): core and open data import no domain
-app, and only pages (views, forms, the API and its schemas, the admin, template tags) import
-template tags or views: an action, a selector or a rule that formats a date for its message
-asks core for it, not a page's helper."""
+app (nor core open data), and only pages (views, forms, the API and its schemas, the admin,
+template tags) import template tags or views: an action, a selector or a rule that formats a
+date for its message asks core for it, not a page's helper."""
 
 import ast
 from pathlib import Path
@@ -49,6 +49,8 @@ def problem(module: str, name: str) -> str | None:
         return None
     if parts[1] in ("core", "opendata") and target[1] in UPPER_FOR_CORE:
         return f"{module} imports {name}: core and open data are below the domain"
+    if parts[1] == "core" and target[1] in ("opendata", "insights"):
+        return f"{module} imports {name}: core is below open data and insights"
     if not is_page(module) and (
         "templatetags" in target or any(t.split("_")[0] == "views" for t in target[2:])
     ):
@@ -88,6 +90,8 @@ def test_every_import_points_down_the_floors():
         ("levelfield.bids.actions", "def f():\n    from ..core.templatetags import govuk", 1),
         ("levelfield.core.audit", "from levelfield.bids.models import Bid", 1),
         ("levelfield.opendata.feed", "import levelfield.tenders.models", 1),
+        ("levelfield.core.notify", "from levelfield.opendata import feed", 1),
+        ("levelfield.opendata.feed", "from levelfield.core import clock", 0),
         ("levelfield.bids.selectors", "from levelfield.tenders import views_public", 1),
         ("levelfield.tenders.forms", "from levelfield.core.templatetags.govuk import uk_date", 0),
         ("levelfield.tenders.actions", "from levelfield.core.display import uk_date", 0),
