@@ -37,6 +37,9 @@ def send_invitation(*, invitation_id: int, failures: int = 0) -> int:
 
 
 def _send_invitation(invitation_id: int) -> int:
+    """Make the link and keep its hash (committed), then send it with no transaction open (on
+    SQLite one would hold the write lock while the mail server answers). If sending fails, the
+    hash is cleared again, so the next run makes a fresh link."""
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
@@ -53,8 +56,9 @@ def _send_invitation(invitation_id: int) -> int:
         token = ApiToken.new_secret()
         invitation.token_hash = hash_secret(token)
         invitation.save(update_fields=["token_hash"])
-        organisation, by = invitation.organisation, invitation.invited_by
-        link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
+    organisation, by = invitation.organisation, invitation.invited_by
+    link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
+    try:
         return deliver(
             to=[invitation.email],
             subject=f"Join {organisation} on levelfield",
@@ -62,3 +66,8 @@ def _send_invitation(invitation_id: int) -> int:
             f"Accept within {(invitation.expires_at - invitation.created_at).days} days: {link}\n",
             what=f"invitation {invitation.pk}",
         )
+    except EmailNotSent:
+        Invitation.objects.filter(pk=invitation.pk, token_hash=invitation.token_hash).update(
+            token_hash=None
+        )
+        raise

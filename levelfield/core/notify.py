@@ -50,24 +50,27 @@ its row says who was written to about what."""
 
 @task()
 def send_email(*, email_id: int) -> int:
-    """Send the stored email and forget it. Returns how many were sent: 0 when another run has
-    already sent it. A failure to send fails the task and keeps the email to try again later
-    (RETRY_AFTER)."""
-    with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None:
-            return 0
-        try:
-            sent = deliver(
-                to=email.to, subject=email.subject, body=email.body, what=f"email {email_id}"
-            )
-        except EmailNotSent as exc:
-            failure = exc
+    """Send the stored email and forget it. Returns how many were sent: 0 when it is no longer
+    there. A failure to send fails the task and keeps the email to try again later
+    (RETRY_AFTER).
+
+    No transaction is open while the mail server is spoken to: on SQLite a transaction holds
+    the one write lock from its start, and every other writer would wait on the mail server.
+    Only one run of an email is ever queued at a time (the next only once one has failed), so
+    nothing else sends it meanwhile."""
+    email = OutboundEmail.objects.filter(pk=email_id).first()
+    if email is None:
+        return 0
+    try:
+        sent = deliver(
+            to=email.to, subject=email.subject, body=email.body, what=f"email {email_id}"
+        )
+    except EmailNotSent:
+        with transaction.atomic():
             _try_again_later(email)
-        else:
-            email.delete()
-            return sent
-    raise failure
+        raise
+    email.delete()
+    return sent
 
 
 def _try_again_later(email: OutboundEmail) -> None:
