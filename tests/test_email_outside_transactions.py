@@ -6,6 +6,7 @@ is locked'."""
 from datetime import timedelta
 
 import pytest
+from django.core.mail import get_connection
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
@@ -62,3 +63,11 @@ def test_an_invitation_is_sent_outside_any_transaction():
     assert IN_TRANSACTION == [False]
     invitation.refresh_from_db()
     assert invitation.token_hash
+
+
+def test_a_mail_server_that_never_answers_is_given_up_on():
+    """The worker runs one task at a time: a mail server that accepts the connection and then
+    says nothing must not hold every later task for ever (Django waits for ever by default)."""
+    connection = get_connection("django.core.mail.backends.smtp.EmailBackend")
+
+    assert connection.timeout is not None
