@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # /api/docs runs django-ninja's own Swagger UI files (a CDN's otherwise)
+    "ninja",
     "levelfield.core",
     "levelfield.accounts",
     "levelfield.suppliers",
