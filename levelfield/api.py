@@ -13,7 +13,8 @@ from levelfield.core.errors import DomainError
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 COMMON_ERRORS = {
-    400: "The body is not JSON (`error`)",
+    400: "The body is not JSON (`error`), or what it asks breaks one of the platform's rules "
+    "(`validation_error` or the rule's own code)",
     401: "No valid API token or signed-in session (`unauthorized`)",
     403: "The wrong kind of organisation, a missing permission or a failed CSRF check "
     "(`forbidden`)",
