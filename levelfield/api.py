@@ -1,13 +1,14 @@
 """The JSON API: one NinjaAPI, each app contributing a router. Errors are JSON with a stable
 `code` and a `message`."""
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from levelfield.core.api_helpers import ErrorOut
+from levelfield.core.error_views import request_too_large
 from levelfield.core.errors import DomainError
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
@@ -118,6 +119,14 @@ def not_found(request, exc):
 def http_error(request, exc: HttpError):
     """Errors ninja raises itself, such as a signed-in session's failed CSRF check (403)."""
     return _error(request, "error", str(exc), exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, exc):
+    """Text over the limit in a multipart form, found as the operation reads it: the 413 the
+    rest of the site gives (with DEBUG off Django's 400 handler would give it too; with DEBUG on
+    ninja answered a traceback)."""
+    return request_too_large(request)
 
 
 def _add_routers() -> None:

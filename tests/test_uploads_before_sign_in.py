@@ -79,3 +79,15 @@ def test_a_multipart_form_with_too_much_text_still_gets_the_api_413(client, toke
 
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+def test_too_much_text_in_a_multipart_form_gets_the_413_in_debug_too(client, token, settings):
+    """`./dev serve --dev` runs with DEBUG on: the API still answers in its error shape (ninja
+    answered a traceback as text, with status 500)."""
+    settings.DEBUG = True
+    client.raise_request_exception = False
+    form = {**certificate_form(), "title": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+    response = client.post("/api/supplier/certificates", form, **token)
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
