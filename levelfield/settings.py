@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "levelfield.accounts.middleware.OrganisationMiddleware",
     "axes.middleware.AxesMiddleware",
     "levelfield.core.middleware.RequestTooLargeMiddleware",
+    "levelfield.core.null_characters.RefuseNullCharactersMiddleware",
     "levelfield.core.middleware.MethodNotAllowedPageMiddleware",
 ]
 

@@ -1,0 +1,70 @@
+"""Text with the null character (U+0000) is refused before it reaches the database, which
+PostgreSQL cannot store or even compare it with ("A string literal cannot contain NUL (0x00)
+characters": a server error, anonymous too, on /opportunities/%00/ or /api/ocds/releases?ocid=%00).
+The API answers in its error shape (422 for the address, 400 for a JSON body), the pages with
+the GOV.UK 400 page."""
+
+import json
+
+import pytest
+
+from levelfield.accounts.actions import create_api_token
+
+pytestmark = pytest.mark.django_db
+
+NUL_MESSAGE = "Text must not contain the null character (\\u0000)"
+
+
+def _refused_by_the_api(response, status: int):
+    assert response.status_code == status
+    assert response.json() == {
+        "code": "validation_error",
+        "message": NUL_MESSAGE,
+        "details": [NUL_MESSAGE],
+    }
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/opportunities/LF%00",
+        "/api/ocds/records/%00",
+        "/api/ocds/releases/%00",
+        "/api/ocds/releases?ocid=%00",
+        "/api/ocds/releases?buyer=a%00b",
+        "/api/opportunities?q=%00",
+    ],
+)
+def test_the_api_refuses_a_null_character_in_the_address(client, address):
+    _refused_by_the_api(client.get(address), 422)
+
+
+def test_the_api_refuses_a_null_character_in_a_json_body(client, officer):
+    _, secret = create_api_token(user=officer, name="tests")
+    response = client.post(
+        "/api/buyer/tenders",
+        json.dumps({"title": "Roads\u0000", "description": "d"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    _refused_by_the_api(response, 400)
+
+
+def test_an_escaped_backslash_before_u0000_is_ordinary_text(client, officer):
+    _, secret = create_api_token(user=officer, name="tests")
+    response = client.post(
+        "/api/buyer/tenders",
+        json.dumps({"title": "Roads \\u0000 and more", "description": "d"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 201
+    assert response.json()["title"] == "Roads \\u0000 and more"
+
+
+@pytest.mark.parametrize("address", ["/opportunities/%00/", "/opportunities/?q=a%00"])
+def test_a_page_refuses_a_null_character_with_the_govuk_400_page(client, settings, address):
+    settings.DEBUG = False
+    response = client.get(address)
+    assert response.status_code == 400
+    assert "Sorry, there is a problem with your request" in response.content.decode()
