@@ -39,25 +39,22 @@ def test_the_api_refuses_a_null_character_in_the_address(client, address):
     _refused_by_the_api(client.get(address), 422)
 
 
-def test_the_api_refuses_a_null_character_in_a_json_body(client, officer):
+def _draft_titled(client, officer, title: str):
     _, secret = create_api_token(user=officer, name="tests")
-    response = client.post(
+    return client.post(
         "/api/buyer/tenders",
-        json.dumps({"title": "Roads\u0000", "description": "d"}),
+        json.dumps({"title": title, "description": "d"}),
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )
-    _refused_by_the_api(response, 400)
+
+
+def test_the_api_refuses_a_null_character_in_a_json_body(client, officer):
+    _refused_by_the_api(_draft_titled(client, officer, "Roads\u0000"), 400)
 
 
 def test_an_escaped_backslash_before_u0000_is_ordinary_text(client, officer):
-    _, secret = create_api_token(user=officer, name="tests")
-    response = client.post(
-        "/api/buyer/tenders",
-        json.dumps({"title": "Roads \\u0000 and more", "description": "d"}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {secret}",
-    )
+    response = _draft_titled(client, officer, "Roads \\u0000 and more")
     assert response.status_code == 201
     assert response.json()["title"] == "Roads \\u0000 and more"
 
