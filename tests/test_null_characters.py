@@ -7,8 +7,13 @@ the GOV.UK 400 page."""
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pydantic import ValidationError as PydanticValidationError
 
+from levelfield import testing
 from levelfield.accounts.actions import create_api_token
+from levelfield.socialvalue.schemas import ReportIn
+from levelfield.suppliers.models import Certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +70,45 @@ def test_a_page_refuses_a_null_character_with_the_govuk_400_page(client, setting
     response = client.get(address)
     assert response.status_code == 400
     assert "Sorry, there is a problem with your request" in response.content.decode()
+
+
+# A multipart form is read only once the request is let in, so its text fields refuse the
+# character themselves (core.api_helpers.FormInput and FormText): 422 as any field that does not
+# fit.
+
+
+def _bearer(user) -> dict:
+    _, secret = create_api_token(user=user, name="tests")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def _refused_as_a_field(response, field: str):
+    assert response.status_code == 422
+    assert f"{field}: {NUL_MESSAGE}" in response.json()["message"]
+
+
+def test_a_multipart_certificate_refuses_a_null_character(client, supplier):
+    _, user = supplier
+    form = {"kind": "iso_9001", "issuer": "BSI\u0000", "expires_on": "2030-01-01"}
+    response = client.post(
+        "/api/supplier/certificates", {**form, "document": testing.pdf()}, **_bearer(user)
+    )
+    _refused_as_a_field(response, "issuer")
+    assert not Certificate.objects.exists()
+
+
+def test_a_multipart_framework_import_refuses_a_null_character(client, officer):
+    upload = SimpleUploadedFile("measures.csv", b"code,description,unit\nM1,Jobs,people\n")
+    response = client.post(
+        "/api/social-value/buyer/frameworks",
+        {"name": "Ours\u0000", "file": upload},
+        **_bearer(officer),
+    )
+    assert response.status_code == 422
+    assert NUL_MESSAGE in response.json()["message"]
+
+
+def test_a_delivery_report_refuses_a_null_character():
+    with pytest.raises(PydanticValidationError, match="null character"):
+        ReportIn.model_validate({"period": 1, "quantity": "2", "narrative": "Done\u0000"})
+    assert ReportIn.model_validate({"period": 1, "quantity": "2", "narrative": "Done"})

@@ -10,6 +10,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     PlainSerializer,
@@ -19,6 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .money import PENNY
+from .null_characters import MESSAGE as NULL_CHARACTER_MESSAGE
 
 # ---------------------------------------------------------------------------------------------
 # Types
@@ -121,6 +123,33 @@ class InputSchema(BaseModel):
         if not isinstance(data, dict):
             raise PydanticCustomError("model_type", "Should be a JSON object")
         return data
+
+
+def _without_null_character(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("null_character", NULL_CHARACTER_MESSAGE)
+    return value
+
+
+FormText = Annotated[str, AfterValidator(_without_null_character)]
+"""A text field of a multipart form, without U+0000, which PostgreSQL cannot store (a server
+error). In a JSON body or an address the null character is refused before the operation
+(`null_characters.RefuseNullCharactersMiddleware`); a multipart form is read only once the
+request is let in, so its fields check for themselves."""
+
+
+class FormInput(InputSchema):
+    """The fields of a multipart form: every text field refuses U+0000, as `FormText`."""
+
+    @model_validator(mode="after")
+    def _text_without_null_character(self):
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, str) and "\x00" in value:
+                raise PydanticCustomError(
+                    "null_character", f"{name}: {NULL_CHARACTER_MESSAGE}"
+                )
+        return self
 
 
 # ---------------------------------------------------------------------------------------------

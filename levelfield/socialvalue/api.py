@@ -18,6 +18,7 @@ from levelfield.core import clock
 from levelfield.core.api_helpers import (
     OWN_OBJECT_ERRORS,
     SIGNED_IN_ERRORS,
+    FormText,
     Pages,
     QueryDate,
     errors,
@@ -323,7 +324,7 @@ def framework(request, framework_id: int):
     "file with any bad row imports nothing: 400 `invalid_framework`, with each bad row in "
     "`details` as 'Line N: reason'. Importing again under the same name makes a new version.",
 )
-def import_framework(request, name: Form[str], file: File[UploadedFile]):
+def import_framework(request, name: Form[FormText], file: File[UploadedFile]):
     item = actions.import_framework(
         buyer=acting_buyer(request), by=request.user, name=name, upload=file
     )

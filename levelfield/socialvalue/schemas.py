@@ -7,7 +7,13 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime, decimal_text
+from levelfield.core.api_helpers import (
+    DecimalString,
+    FormInput,
+    InputSchema,
+    UtcDateTime,
+    decimal_text,
+)
 
 from .quantities import MAX_QUANTITY, PLACES, schema_quantity
 
@@ -255,7 +261,7 @@ class ReviewIn(InputSchema):
     reason: str
 
 
-class ReportIn(InputSchema):
+class ReportIn(FormInput):
     period: int = Field(description="The reporting period's number on the contract")
     quantity: Annotated[
         Decimal, AfterValidator(schema_quantity(label="the number delivered", zero_allowed=True))

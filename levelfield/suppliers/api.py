@@ -21,6 +21,7 @@ from levelfield.core.api_helpers import (
     OWN_OBJECT_ERRORS,
     SIGNED_IN_ERRORS,
     DecimalString,
+    FormInput,
     InputSchema,
     MoneyIn,
     PercentIn,
@@ -344,7 +345,7 @@ def list_certificates(request):
     return list(selectors.certificates_of(acting_supplier(request)))
 
 
-class CertificateIn(InputSchema):
+class CertificateIn(FormInput):
     kind: str = Field(description="One of: " + ", ".join(CertificateKind.values))
     title: str = Field("", max_length=200, description="What the certificate is, for kind `other`")
     number: str = Field("", max_length=100)
