@@ -2,7 +2,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import PermissionsMixin, _user_has_perm
 from django.db import models
 
 
@@ -43,6 +43,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def has_perm(self, perm, obj=None):
+        """A platform admin has every permission of the admin's models, but a permission on an
+        object (a role in an organisation, an assignment to a question) only as anyone else has
+        it, through the rules: Django grants a superuser every one, so an evaluator who was
+        also the platform admin could moderate, or score what they were not assigned."""
+        if obj is None:
+            return super().has_perm(perm)
+        return self.is_active and _user_has_perm(self, perm, obj)
 
 
 class Organisation(models.Model):
