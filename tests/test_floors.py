@@ -1,4 +1,4 @@
-"""Imports point down the floors (../shared/design/STYLE.md): core and open data import no domain
+"""Imports point down the floors (the house style): core and open data import no domain
 app (nor core open data), and only pages (views, forms, the API and its schemas, the admin,
 template tags) import template tags or views: an action, a selector or a rule that formats a
 date for its message asks core for it, not a page's helper."""
