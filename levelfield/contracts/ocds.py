@@ -6,7 +6,8 @@ from levelfield.core.ocds import compact, money, ocds_datetime, ocds_end_of_day
 from levelfield.suppliers import ocds as supplier_ocds
 from levelfield.tenders import ocds as tender_ocds
 
-from .models import AwardDecision, ContractStatus
+from .lifecycle import IN_FORCE
+from .models import AwardDecision
 
 
 def supplier_party(organisation) -> dict:
@@ -95,7 +96,7 @@ def publish_contract(contract):
                 "id": f"contract-{contract.lot.number}",
                 "awardID": f"award-{contract.lot.number}",
                 "title": contract.lot.title,
-                "status": "active" if contract.status == ContractStatus.SIGNED else "pending",
+                "status": "active" if contract.status in IN_FORCE else "pending",
                 "period": {
                     "startDate": ocds_datetime(contract.start_date),
                     "endDate": ocds_end_of_day(contract.end_date),

@@ -97,7 +97,7 @@ def _status(request, tender: Tender) -> list[Step]:
             steps.append(
                 Step(
                     label,
-                    contract.status == ContractStatus.SIGNED,
+                    contract.status != ContractStatus.RECORDED,
                     f"{contract.get_status_display()}: {winner.supplier if winner else ''}",
                     reverse("contracts:sign", args=[tender.pk, contract.pk]),
                     "View contract",

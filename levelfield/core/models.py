@@ -57,3 +57,17 @@ class OutboundEmail(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
+
+
+class ScheduledRun(models.Model):
+    """A daily job's run for one day, so that each runs once a day however many schedulers are
+    running (core/scheduler.py): the row is the claim."""
+
+    job = models.CharField(max_length=100)
+    day = models.DateField()
+    started_at = models.DateTimeField()
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-day", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="scheduled_once_a_day")]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from levelfield.bids.models import Bid
+from levelfield.contracts.lifecycle import IN_FORCE
 from levelfield.contracts.models import Contract, ContractStatus
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date, uk_time
@@ -699,8 +700,8 @@ def submit_report(
         Obligation.objects.select_for_update().select_related("contract").get(pk=obligation.pk)
     )
     contract = obligation.contract
-    if contract.status != ContractStatus.SIGNED:
-        raise InvalidTransition("Delivery is reported on a signed contract")
+    if contract.status not in IN_FORCE:
+        raise InvalidTransition("Delivery is reported on a contract in force")
     if period.contract_id != contract.pk:
         raise DomainError(
             "Choose one of this contract's reporting periods", code="validation_error"
@@ -832,7 +833,7 @@ def send_reminders(*, today: date | None = None) -> dict:
         ReportingPeriod.objects.select_for_update()
         .filter(
             supplier_reminded_at__isnull=True,
-            contract__status=ContractStatus.SIGNED,
+            contract__status__in=IN_FORCE,
             starts_on__lte=today,
             report_due_on__gte=today,
             report_due_on__lte=today + timedelta(days=REMINDER_DAYS_BEFORE),

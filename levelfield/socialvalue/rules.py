@@ -24,12 +24,12 @@ def is_buyer_staff(user, organisation):
 
 @rules.predicate
 def runs_contract(user, contract):
-    return has_role(user, contract.lot.tender.buyer, *BUYER_RUNS)
+    return has_role(user, contract.buyer, *BUYER_RUNS)
 
 
 @rules.predicate
 def buyer_staff_on_contract(user, contract):
-    return has_role(user, contract.lot.tender.buyer, *BUYER_STAFF)
+    return has_role(user, contract.buyer, *BUYER_STAFF)
 
 
 @rules.predicate

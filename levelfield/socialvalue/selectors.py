@@ -12,7 +12,8 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from levelfield.bids.models import Bid
-from levelfield.contracts.models import Contract, ContractStatus
+from levelfield.contracts.lifecycle import PUBLIC
+from levelfield.contracts.models import Contract
 from levelfield.core import clock
 from levelfield.core.display import uk_date
 from levelfield.core.policy import PolicyVersion, policy_by_code, policy_for
@@ -551,7 +552,7 @@ def buyer_contracts(organisation) -> QuerySet[Contract]:
     """A buyer's signed contracts that hold social value obligations, newest first."""
     return (
         _contract_queryset()
-        .filter(lot__tender__buyer=organisation, status=ContractStatus.SIGNED)
+        .filter(buyer=organisation, status__in=PUBLIC)
         .filter(social_value_obligations__isnull=False)
         .distinct()
         .order_by("-signed_at", "-id")
@@ -561,7 +562,7 @@ def buyer_contracts(organisation) -> QuerySet[Contract]:
 def supplier_contracts(organisation) -> QuerySet[Contract]:
     return (
         _contract_queryset()
-        .filter(supplier=organisation, status=ContractStatus.SIGNED)
+        .filter(supplier=organisation, status__in=PUBLIC)
         .filter(social_value_obligations__isnull=False)
         .distinct()
         .order_by("-signed_at", "-id")
@@ -594,7 +595,7 @@ def buyer_totals(organisation) -> Totals:
     penny: SQLite has no exact decimal arithmetic, and the totals must be the same on every
     database."""
     obligations = Obligation.objects.filter(
-        contract__lot__tender__buyer=organisation, contract__status=ContractStatus.SIGNED
+        contract__buyer=organisation, contract__status__in=PUBLIC
     )
     counts = obligations.aggregate(
         obligations=Count("pk"),

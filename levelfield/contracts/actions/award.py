@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from levelfield.bids.models import Bid
 from levelfield.core import audit, clock
@@ -21,8 +22,8 @@ from levelfield.tenders.dates import out_of_range
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Lot, Tender
 
-from . import ocds
-from .models import AssessmentSummary, AwardDecision, Contract, ContractStatus
+from .. import ocds, tiering
+from ..models import AssessmentSummary, AwardDecision, Contract, ContractStatus, Origin
 
 
 def _summary(
@@ -233,16 +234,26 @@ def record_contract(*, lot: Lot, by, value: Decimal, start_date: date, end_date:
     for day, label in ((start_date, "contract start date"), (end_date, "contract end date")):
         if problem := out_of_range(day, label):
             raise DomainError(problem, code="validation_error")
-    contract = Contract.objects.create(
+    now = clock.now()
+    contract = Contract(
+        buyer=tender.buyer,
+        origin=Origin.AWARDED,
         award=award,
         lot=lot,
+        reference=f"{tender.reference}-L{lot.number}",
+        title=lot.title,
+        description=lot.description,
         supplier=award.winning_bid.supplier,
         value=value,
         start_date=start_date,
         end_date=end_date,
+        original_value=value,
+        original_end_date=end_date,
         recorded_by=by,
-        recorded_at=clock.now(),
+        recorded_at=now,
     )
+    tiering.apply(contract, now.date())
+    contract.save()
     # The winning bid's subcontractors go with the contract, for indirect SME and VCSE spend.
     supplier_actions.carry_subcontractors(contract=contract, bid=award.winning_bid)
     audit.record(
@@ -261,15 +272,16 @@ def sign_contract(*, contract: Contract, by) -> Contract:
     require(by, "contracts.sign_contract", tender, "Only a buyer admin can sign a contract")
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    if contract.status == ContractStatus.SIGNED:
+    if contract.status != ContractStatus.RECORDED:
         raise InvalidTransition("This contract is already signed")
-    contract.transition(ContractStatus.SIGNED)
+    contract.transition(ContractStatus.SIGNED, clock.now())
     contract.signed_by = by
-    contract.signed_at = clock.now()
     contract.save()
     audit.record(action="contract.signed", obj=contract, actor=by, organisation=tender.buyer)
     awarded_lots = AwardDecision.objects.filter(lot__tender=tender, winning_bid__isnull=False)
-    unsigned = awarded_lots.exclude(contract__status=ContractStatus.SIGNED).exists()
+    unsigned = awarded_lots.filter(
+        Q(contract__isnull=True) | Q(contract__status=ContractStatus.RECORDED)
+    ).exists()
     if not unsigned:
         tender.transition(TenderStatus.CONTRACT_SIGNED)
         tender.save()
