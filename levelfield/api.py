@@ -146,6 +146,18 @@ def _add_routers() -> None:
     api.add_router("/supplier", suppliers_router)
     api.add_router("/ocds", ocds_router)
     api.add_router("/social-value", "levelfield.socialvalue.api.router")
+    # Contract management: each concern's module lists its routers with where they go.
+    from levelfield.contracts import (
+        api_changes,
+        api_checklists,
+        api_contract,
+        api_kpis,
+        api_payments,
+    )
+
+    for module in (api_contract, api_checklists, api_kpis, api_payments, api_changes):
+        for prefix, router in module.ROUTERS:
+            api.add_router(prefix, router)
 
 
 _add_routers()

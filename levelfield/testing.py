@@ -2,8 +2,10 @@
 the same action functions a user's clicks call, so tests never write state directly."""
 
 import smtplib
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +19,9 @@ from levelfield.suppliers import exclusions
 from levelfield.suppliers.models import ExclusionDeclaration, Region, Size, SupplierProfile
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Question, Tender
+
+if TYPE_CHECKING:
+    from levelfield.contracts.models import Contract
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -193,6 +198,62 @@ def score_everything(
 def after_deadline(tender: Tender, minutes: int = 1):
     """Run what follows as of a little after the tender's submission deadline."""
     return clock.frozen_at(tender.submission_deadline + timedelta(minutes=minutes))
+
+
+@dataclass
+class SignedContract:
+    contract: "Contract"
+    buyer: Organisation
+    buyer_admin: User
+    officer: User
+    supplier: Organisation
+    supplier_user: User
+
+
+def signed_contract(
+    *,
+    value="100000",
+    buyer: Organisation | None = None,
+    supplier: tuple[Organisation, User] | None = None,
+    years: int = 3,
+) -> SignedContract:
+    """A contract awarded on the platform and signed, through the actions people use: tender,
+    one bid, evaluation, award, award notice, standstill, record, sign. The clock is back to
+    now afterwards; the contract starts about 90 days from now and runs `years` years."""
+    from levelfield.contracts import actions as contract_actions
+
+    buyer = buyer or buyer_org()
+    admin = member(buyer, Role.BUYER_ADMIN)
+    officer = member(buyer, Role.BUYER_OFFICER)
+    evaluator = member(buyer, Role.EVALUATOR)
+    supplier_organisation, supplier_user = supplier or supplier_with_user()
+    tender = published_tender(buyer=buyer, by=officer)
+    bid = submitted_bid(
+        tender=tender, supplier=supplier_organisation, by=supplier_user, price=value
+    )
+    with after_deadline(tender):
+        tender_actions.open_evaluation(tender=tender, by=officer)
+        score_everything(
+            tender=tender,
+            officer=officer,
+            evaluator=evaluator,
+            scores={(bid.pk, 1): 75, (bid.pk, 2): 75},
+        )
+        contract_actions.confirm_award(tender=tender, by=admin)
+        tender = contract_actions.publish_award_notice(tender=tender, by=officer)
+    lot = tender.lots.get()
+    start = tender.contract_start
+    with clock.frozen_at(tender.standstill_ends_at + timedelta(hours=1)):
+        contract = contract_actions.record_contract(
+            lot=lot,
+            by=officer,
+            value=Decimal(value),
+            start_date=start,
+            end_date=start.replace(year=start.year + years) - timedelta(days=1),
+        )
+        contract = contract_actions.sign_contract(contract=contract, by=admin)
+    contract.refresh_from_db()
+    return SignedContract(contract, buyer, admin, officer, supplier_organisation, supplier_user)
 
 
 def run_db_worker() -> None:

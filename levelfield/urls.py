@@ -8,7 +8,7 @@ urlpatterns = [
     path("account/", include("levelfield.accounts.urls")),
     path("buyer/", include("levelfield.tenders.urls")),
     path("buyer/", include("levelfield.evaluation.urls")),
-    path("buyer/", include("levelfield.contracts.urls")),
+    path("", include("levelfield.contracts.urls")),
     path("supplier/profile/", include("levelfield.suppliers.urls")),
     path("supplier/", include("levelfield.bids.urls")),
     path("open-data/", include("levelfield.opendata.urls")),

@@ -1,0 +1,15 @@
+import pytest
+
+from levelfield import testing
+from levelfield.contracts.models import ContractStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signed_contract_builder_gives_a_signed_contract_of_the_value_asked():
+    built = testing.signed_contract(value="5100000")
+    assert built.contract.status == ContractStatus.SIGNED
+    assert str(built.contract.value) == "5100000.00"
+    assert built.contract.buyer == built.buyer
+    assert built.contract.supplier == built.supplier
+    assert built.contract.tier == "gold"
