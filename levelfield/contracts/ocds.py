@@ -2,7 +2,8 @@
 standstill, and the UK7 contract details notice when a contract is signed."""
 
 from levelfield.bids.ocds import statistics
-from levelfield.core.ocds import compact, money, ocds_datetime, ocds_end_of_day
+from levelfield.core.ocds import absolute_url, compact, money, ocds_datetime, ocds_end_of_day
+from levelfield.opendata.publisher import ocid_for
 from levelfield.suppliers import ocds as supplier_ocds
 from levelfield.tenders import ocds as tender_ocds
 
@@ -119,3 +120,131 @@ def _tender_status(tender) -> dict:
         "id": tender.reference,
         "status": tender_ocds.OCDS_TENDER_STATUS.get(tender.status, "active"),
     }
+
+
+# --- Contract management notices (UK8-UK11, UK17) ----------------------------------------------
+#
+# Each notice is one release about the contract's contracting process: for a contract awarded
+# here, the tender's ocid, so that the compiled release carries the whole story; for a contract
+# let elsewhere and entered by hand, an ocid of its own. The notice itself is a document with
+# the UK extension's noticeType, as Find a Tender publishes it.
+
+
+def contract_ocid(contract) -> str:
+    if contract.lot_id:
+        return tender_ocds.ocid(contract.lot.tender)
+    return ocid_for(f"C-{contract.buyer_id}-{contract.pk}")
+
+
+def contract_ocds_id(contract) -> str:
+    """The contract's id in OCDS: as the UK7 release named it for an awarded contract."""
+    return f"contract-{contract.lot.number}" if contract.lot_id else f"contract-{contract.pk}"
+
+
+def organisation_party(organisation, roles: list[str]) -> dict:
+    return {
+        "id": tender_ocds.organisation_id(organisation),
+        "name": organisation.name,
+        "identifier": {
+            "scheme": tender_ocds.PLATFORM_SCHEME,
+            "id": str(organisation.pk),
+            "legalName": organisation.name,
+        },
+        "roles": roles,
+    }
+
+
+def contract_notice_document(contract, notice_type: str, document_type: str, title: str, at):
+    return {
+        "id": f"notice-{notice_type}-{at:%Y%m%dT%H%M%S%f}",
+        "documentType": document_type,
+        "noticeType": notice_type,
+        "title": title,
+        "url": absolute_url("contracts:public_contract", contract.pk),
+        "datePublished": ocds_datetime(at),
+    }
+
+
+def contract_fragment(contract) -> dict:
+    """The contract as it now stands: the fields every contract notice repeats."""
+    return {
+        "id": contract_ocds_id(contract),
+        **({"awardID": f"award-{contract.lot.number}"} if contract.lot_id else {}),
+        "title": contract.title,
+        "status": OCDS_CONTRACT_STATUS[contract.status],
+        "period": {
+            "startDate": ocds_datetime(contract.start_date),
+            "endDate": ocds_end_of_day(contract.end_date),
+        },
+        "value": money(contract.value),
+        "dateSigned": ocds_datetime(contract.signed_at),
+    }
+
+
+OCDS_CONTRACT_STATUS = {
+    "recorded": "pending",
+    "signed": "active",
+    "mobilising": "active",
+    "live": "active",
+    "suspended": "active",
+    "expired": "terminated",
+    "terminated": "terminated",
+    "completed": "terminated",
+}
+
+
+def publish_contract_notice(
+    contract,
+    *,
+    tags: list[str],
+    notice_type: str,
+    document_type: str,
+    title: str,
+    key: str,
+    contract_extra: dict | None = None,
+    period_start=None,
+    period_end=None,
+):
+    """Publish one notice about a contract as a release, and keep it in ContractNotice (once
+    per contract, type and key: publishing the same notice again is refused by the database).
+    Must run inside the action's transaction."""
+    from levelfield.core import clock
+
+    from .models import ContractNotice
+
+    now = clock.now()
+    section = contract_fragment(contract)
+    section.update(contract_extra or {})
+    section.setdefault("documents", []).insert(
+        0, contract_notice_document(contract, notice_type, document_type, title, now)
+    )
+    data = {
+        "parties": [
+            organisation_party(contract.buyer, ["buyer", "procuringEntity"]),
+            supplier_party(contract.supplier),
+        ],
+        "buyer": {
+            "id": tender_ocds.organisation_id(contract.buyer),
+            "name": contract.buyer.name,
+        },
+        "contracts": [section],
+    }
+    if contract.lot_id:
+        data["tender"] = _tender_status(contract.lot.tender)
+    release = tender_ocds.publish(
+        ocid=contract_ocid(contract),
+        tags=tags,
+        data=compact(data),
+        buyer_id=tender_ocds.organisation_id(contract.buyer),
+    )
+    return ContractNotice.objects.create(
+        buyer=contract.buyer,
+        contract=contract,
+        notice_type=notice_type,
+        key=key,
+        period_start=period_start,
+        period_end=period_end,
+        release_id=release.release_id,
+        data=release.data,
+        published_at=now,
+    )
