@@ -24,6 +24,7 @@ from levelfield.tenders.models import Lot, Tender
 
 from .. import ocds, tiering
 from ..models import AssessmentSummary, AwardDecision, Contract, ContractStatus, Origin
+from .checklists import start_checklist
 
 
 def _summary(
@@ -291,4 +292,5 @@ def sign_contract(*, contract: Contract, by) -> Contract:
     contract.lot.tender = tender
     ocds.publish_contract(contract)
     socialvalue_actions.create_obligations(contract=contract, by=by)
+    start_checklist(contract=contract, by=by)
     return contract
