@@ -15,11 +15,12 @@ and nothing more, and a quote would make "-12.50" a label an analyst can no long
 else after a sign (a phone number such as "+44 20 7946 0000", "-1+1", "=1") gets the quote, as
 OWASP advises, since a spreadsheet would evaluate it.
 
-Writers: `csv_writer` for CSV built row by row; `flatten` for JSON flattened by flattentool into
-an XLSX workbook and CSV files. A test (tests/test_exports.py) guards that nothing else in the
-project writes CSV or XLSX."""
+Writers: `csv_writer` for CSV built row by row; `xlsx_bytes` for a one-sheet workbook of rows;
+`flatten` for JSON flattened by flattentool into an XLSX workbook and CSV files. A test
+(tests/test_exports.py) guards that nothing else in the project writes CSV or XLSX."""
 
 import csv
+import io
 import re
 import unicodedata
 from datetime import date, datetime, time
@@ -83,6 +84,18 @@ class SafeCSVWriter:
 def csv_writer(file, **options) -> SafeCSVWriter:
     """A csv.writer (same options) that writes every cell through `safe_cell`."""
     return SafeCSVWriter(file, **options)
+
+
+def xlsx_bytes(rows, *, sheet_name: str) -> bytes:
+    """An XLSX workbook of one sheet holding `rows` (the first being the header), every cell
+    made safe, as bytes for a download."""
+    workbook = openpyxl.Workbook(write_only=True)
+    worksheet = workbook.create_sheet(title=sheet_name[:31])  # Excel's longest sheet name
+    for row in rows:
+        worksheet.append([safe_cell(_xml_text(value)) for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def flatten(
