@@ -220,8 +220,8 @@ def enter_contract(
 
 
 def _locked(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().select_related("buyer", "supplier").get(
-        pk=contract.pk
+    return (
+        Contract.objects.select_for_update().select_related("buyer", "supplier").get(pk=contract.pk)
     )
 
 
@@ -241,9 +241,7 @@ def sign_let_elsewhere(*, contract: Contract, by) -> Contract:
     contract.transition(ContractStatus.SIGNED, clock.now())
     contract.signed_by = by
     contract.save()
-    audit.record(
-        action="contract.signed", obj=contract, actor=by, organisation=contract.buyer
-    )
+    audit.record(action="contract.signed", obj=contract, actor=by, organisation=contract.buyer)
     start_checklist(contract=contract, by=by)
     return contract
 
@@ -285,8 +283,15 @@ def update_contract(*, contract: Contract, by, **changes) -> Contract:
             "Once signed, the value and dates change through a contract change, and the "
             "reference stays as it is"
         )
-    for name in ("title", "description", "notice_reference", "reference",
-                 "supplier_contact_name", "supplier_contact_email", "outcome_measure"):
+    for name in (
+        "title",
+        "description",
+        "notice_reference",
+        "reference",
+        "supplier_contact_name",
+        "supplier_contact_email",
+        "outcome_measure",
+    ):
         if name in changes and isinstance(changes[name], str):
             changes[name] = changes[name].strip()
     problems = _text_problems(changes)

@@ -16,8 +16,8 @@ from ..models import Contract
 
 
 def _locked(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().select_related("buyer", "supplier").get(
-        pk=contract.pk
+    return (
+        Contract.objects.select_for_update().select_related("buyer", "supplier").get(pk=contract.pk)
     )
 
 
@@ -36,9 +36,7 @@ def start_mobilisation(*, contract: Contract, by) -> Contract:
     contract = _locked(contract)
     contract.transition(ContractStatus.MOBILISING, clock.now())
     contract.save()
-    audit.record(
-        action="contract.mobilising", obj=contract, actor=by, organisation=contract.buyer
-    )
+    audit.record(action="contract.mobilising", obj=contract, actor=by, organisation=contract.buyer)
     return contract
 
 
