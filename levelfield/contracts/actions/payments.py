@@ -7,20 +7,23 @@ each contract, a buyer publishes each payment over £30,000 made in a quarter (t
 notice). The buyer records the invoices; the supplier sees them.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
-from levelfield.core.errors import DomainError
+from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.money import format_gbp as gbp
+from levelfield.core.ocds import absolute_url
 from levelfield.core.permissions import require
 from levelfield.tenders.dates import out_of_range
 
 from ..lifecycle import ContractStatus
 from ..models import Contract, Invoice, InvoiceSource, InvoiceStatus
+from ..reminders import send_once
+from ..selectors_payments import PAYMENT_DAYS, REMIND_AT_DAY
 
 MANAGE = "contracts.manage_contract"
 DENIED = "Only the buyer's staff running this contract can record its invoices"
@@ -202,3 +205,212 @@ def record_invoice(
         source=source,
     )
     return invoice
+
+
+@transaction.atomic
+def mark_paid(*, invoice: Invoice, by, paid_on: date) -> Invoice:
+    """Record the day the supplier received the payment (regulation 38(4): a payment is made
+    when the supplier receives it)."""
+    require(by, MANAGE, invoice.contract, DENIED)
+    invoice = _locked(invoice)
+    if invoice.status == InvoiceStatus.DISPUTED:
+        raise InvalidTransition("A disputed invoice cannot be paid: resolve the dispute first")
+    if invoice.paid_on is not None:
+        raise InvalidTransition(
+            f"Invoice {invoice.reference} was already paid on {uk_date(invoice.paid_on)}: "
+            "correct it if that date is wrong"
+        )
+    if problem := paid_problem(invoice.received_on, paid_on, today=clock.today_uk()):
+        raise DomainError(problem, code="validation_error")
+    if paid_on is None:
+        raise DomainError("Enter the date paid", code="validation_error")
+    invoice.paid_on = paid_on
+    invoice.save(update_fields=["paid_on"])
+    audit.record(
+        action="invoice.paid",
+        obj=invoice,
+        actor=by,
+        organisation=invoice.contract.buyer,
+        summary=f"Invoice {invoice.reference} paid on {uk_date(paid_on)}",
+        paid_on=paid_on.isoformat(),
+        days=(paid_on - invoice.received_on).days,
+    )
+    return invoice
+
+
+@transaction.atomic
+def dispute_invoice(*, invoice: Invoice, by, reason: str) -> Invoice:
+    """The buyer disputes an unpaid invoice: s.68(2) does not apply to it while it is disputed
+    (and s.68(4) asks the buyer to tell the supplier without undue delay: the supplier sees the
+    dispute and its reason on its contract's invoices page)."""
+    require(by, MANAGE, invoice.contract, DENIED)
+    invoice = _locked(invoice)
+    reason = (reason or "").strip()
+    if invoice.paid_on is not None:
+        raise InvalidTransition("A paid invoice cannot be disputed")
+    if invoice.status == InvoiceStatus.DISPUTED:
+        raise InvalidTransition(f"Invoice {invoice.reference} is already disputed")
+    if not reason:
+        raise DomainError("Say why the invoice is disputed", code="validation_error")
+    invoice.status = InvoiceStatus.DISPUTED
+    invoice.dispute_reason = reason
+    invoice.save(update_fields=["status", "dispute_reason"])
+    audit.record(
+        action="invoice.disputed",
+        obj=invoice,
+        actor=by,
+        organisation=invoice.contract.buyer,
+        summary=f"Invoice {invoice.reference} disputed",
+        reason=reason,
+    )
+    return invoice
+
+
+@transaction.atomic
+def resolve_dispute(*, invoice: Invoice, by, note: str = "") -> Invoice:
+    """The buyer withdraws its dispute: the invoice is valid and undisputed as it stands.
+
+    How a resolved dispute counts (s.68(2), regulation 38(3)): the 30 days begin with the day
+    the invoice was received. Withdrawing the dispute means the buyer accepts the invoice it
+    received, so it counts from its received date as any valid invoice does (the time spent
+    in dispute is not taken off: it was the buyer's to decide quickly). Where the dispute ends
+    instead with the supplier sending a corrected invoice, that is a new invoice with its own
+    reference and received date: record it, and leave the disputed one disputed (it stays out
+    of the figures)."""
+    require(by, MANAGE, invoice.contract, DENIED)
+    invoice = _locked(invoice)
+    if invoice.status != InvoiceStatus.DISPUTED:
+        raise InvalidTransition(f"Invoice {invoice.reference} is not disputed")
+    previous = invoice.dispute_reason
+    invoice.status = InvoiceStatus.VALID
+    invoice.dispute_reason = ""
+    invoice.save(update_fields=["status", "dispute_reason"])
+    audit.record(
+        action="invoice.dispute_resolved",
+        obj=invoice,
+        actor=by,
+        organisation=invoice.contract.buyer,
+        summary=f"Dispute over invoice {invoice.reference} resolved",
+        dispute_reason=previous,
+        note=(note or "").strip(),
+    )
+    return invoice
+
+
+@transaction.atomic
+def correct_invoice(
+    *,
+    invoice: Invoice,
+    by,
+    reference: str,
+    received_on: date,
+    amount,
+    paid_on: date | None,
+) -> Invoice:
+    """Correct what was recorded wrongly (a mistyped reference, amount or date). The status
+    changes through dispute_invoice and resolve_dispute; the audit keeps what it was before."""
+    require(by, MANAGE, invoice.contract, DENIED)
+    invoice = _locked(invoice)
+    reference = (reference or "").strip()
+    _refuse(
+        invoice_problems(
+            contract=invoice.contract,
+            reference=reference,
+            received_on=received_on,
+            amount=amount,
+            status=invoice.status,
+            dispute_reason=invoice.dispute_reason,
+            paid_on=paid_on,
+            today=clock.today_uk(),
+            exclude_pk=invoice.pk,
+        )
+    )
+    before = {
+        "reference": invoice.reference,
+        "received_on": invoice.received_on.isoformat(),
+        "amount": str(invoice.amount),
+        "paid_on": invoice.paid_on.isoformat() if invoice.paid_on else None,
+    }
+    invoice.reference = reference
+    invoice.received_on = received_on
+    invoice.amount = Decimal(amount)
+    invoice.paid_on = paid_on
+    after = {
+        "reference": reference,
+        "received_on": received_on.isoformat(),
+        "amount": str(invoice.amount),
+        "paid_on": paid_on.isoformat() if paid_on else None,
+    }
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if not changed:
+        return invoice
+    invoice.save(update_fields=["reference", "received_on", "amount", "paid_on"])
+    audit.record(
+        action="invoice.corrected",
+        obj=invoice,
+        actor=by,
+        organisation=invoice.contract.buyer,
+        summary=f"Invoice {reference} corrected",
+        changed=changed,
+    )
+    return invoice
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+
+def manager_emails(contract) -> list[str]:
+    """The contract manager; without one, the buyer's admins."""
+    from levelfield.accounts.models import Membership, Role
+
+    if contract.contract_manager_id:
+        return [contract.contract_manager.email]
+    return sorted(
+        Membership.objects.filter(
+            organisation_id=contract.buyer_id, role=Role.BUYER_ADMIN
+        ).values_list("user__email", flat=True)
+    )
+
+
+def remind_invoices_due(*, today: date) -> int:
+    """Remind the contract manager (or the buyer's admins) once about each valid invoice still
+    unpaid at day 25 of its 30 (days 25 to 30: an invoice already late is on the payments page,
+    and one imported long after it fell due is not news). A paid or disputed invoice gets no
+    reminder. Returns how many were sent."""
+    due = (
+        Invoice.objects.filter(
+            status=InvoiceStatus.VALID,
+            paid_on__isnull=True,
+            received_on__lte=today - timedelta(days=REMIND_AT_DAY),
+            received_on__gte=today - timedelta(days=PAYMENT_DAYS),
+        )
+        .select_related("contract__contract_manager", "contract__buyer")
+        .order_by("received_on", "id")
+    )
+    sent = 0
+    for invoice in due:
+        contract = invoice.contract
+        deadline = invoice.received_on + timedelta(days=PAYMENT_DAYS)
+        link = absolute_url("contracts:payments_contract", contract.pk)
+        sent += send_once(
+            kind="invoice_day_25",
+            key=f"invoice-{invoice.pk}",
+            contract=contract,
+            to=manager_emails(contract),
+            subject=f"Invoice {invoice.reference} must be paid by {uk_date(deadline)}",
+            body=(
+                f"Invoice {invoice.reference} for {gbp(invoice.amount)} on contract "
+                f"{contract.reference} ({contract.title}) was received on "
+                f"{uk_date(invoice.received_on)} and is not yet paid. Under section 68 of the "
+                f"Procurement Act 2023 it must be paid within 30 days, by {uk_date(deadline)}.\n\n"
+                f"Record the payment or a dispute: {link}"
+            ),
+        )
+    return sent
+
+
+def publish_due_notices(*, today: date) -> int:
+    """Publish every UK8 (quarter) and UK17 (six-month period) notice due and not yet published."""
+    from .payments_notices import publish_due_notices as publish
+
+    return publish(today=today)

@@ -1,0 +1,390 @@
+"""Reads for invoices and payments: days to pay, compliance with the 30 days of s.68(2), the
+quarters of the UK8 payments notice (s.70) and the six-month reporting periods of the UK17
+payments compliance notice (s.69, regulation 38 of the Procurement Regulations 2024).
+
+Days to pay are counted as regulation 38(2)(c) counts them: day 1 is the first day after the
+day the invoice was received, so an invoice received on 1 March and paid on 31 March took 30
+days and was paid in time; paid on 1 April it took 31 days and was late.
+
+Disputed invoices are left out of every figure: s.68(2) does not apply to an invoice the buyer
+disputes. A dispute the buyer withdraws (the invoice was valid after all) leaves the invoice
+valid from the day it was received, so it counts from that day (see actions/payments.py).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+
+from .models import Contract, ContractNotice, Invoice, InvoiceStatus, NoticeType
+
+PAYMENT_DAYS = 30  # s.68(2)
+REMIND_AT_DAY = 25
+UK8_THRESHOLD = Decimal("30000")  # s.70: payments over £30,000 (more than, not equal to)
+# When the duties began: s.70 with the Act, on 24 February 2025; s.69 on 1 October 2025, the
+# first reporting period running to 31 March 2026 (s.69(3)). Nothing earlier is due.
+UK8_FROM = date(2025, 2, 24)
+UK17_FIRST_PERIOD_END = date(2026, 3, 31)
+
+_DAYS = ExpressionWrapper(F("paid_on") - F("received_on"), output_field=DurationField())
+_ON_TIME = Q(paid_on__lte=F("received_on") + timedelta(days=PAYMENT_DAYS))
+_WITHIN_60 = Q(paid_on__lte=F("received_on") + timedelta(days=60))
+
+
+# --- Periods -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    key: str  # '2026-Q1' for a quarter, the ISO end date for a six-month period
+
+    @property
+    def publish_by(self) -> date:
+        """Both notices are due within 30 days after the period ends (s.69(1), s.70)."""
+        return self.end + timedelta(days=30)
+
+
+def quarter_of(day: date) -> Period:
+    """The calendar quarter (ending 31 March, 30 June, 30 September, 31 December) of `day`."""
+    number = (day.month - 1) // 3 + 1
+    start = date(day.year, 3 * number - 2, 1)
+    end = (date(day.year + (number == 4), 1 if number == 4 else 3 * number + 1, 1)) - timedelta(
+        days=1
+    )
+    return Period(start, end, f"{day.year}-Q{number}")
+
+
+def quarter_by_key(key: str) -> Period | None:
+    try:
+        year, number = (int(part) for part in key.split("-Q"))
+        return quarter_of(date(year, 3 * number - 2, 1)) if 1 <= number <= 4 else None
+    except (ValueError, TypeError):
+        return None
+
+
+def half_year_of(day: date) -> Period:
+    """The s.69 reporting period of `day`: 1 April to 30 September, or 1 October to 31 March."""
+    if 4 <= day.month <= 9:
+        start, end = date(day.year, 4, 1), date(day.year, 9, 30)
+    elif day.month >= 10:
+        start, end = date(day.year, 10, 1), date(day.year + 1, 3, 31)
+    else:
+        start, end = date(day.year - 1, 10, 1), date(day.year, 3, 31)
+    return Period(start, end, end.isoformat())
+
+
+def half_year_by_key(key: str) -> Period | None:
+    try:
+        end = date.fromisoformat(key)
+    except (ValueError, TypeError):
+        return None
+    period = half_year_of(end)
+    return period if period.end == end else None
+
+
+def ended_half_years(today: date, count: int = 4) -> list[Period]:
+    """The last `count` reporting periods that have ended, newest first."""
+    periods, day = [], half_year_of(today).start - timedelta(days=1)
+    while len(periods) < count and day.year >= 2000:
+        period = half_year_of(day)
+        periods.append(period)
+        day = period.start - timedelta(days=1)
+    return periods
+
+
+# --- Invoices ------------------------------------------------------------------------------------
+
+
+def days_to_pay(invoice) -> int | None:
+    if invoice.paid_on is None:
+        return None
+    return (invoice.paid_on - invoice.received_on).days
+
+
+def days_open(invoice, today: date) -> int:
+    return ((invoice.paid_on or today) - invoice.received_on).days
+
+
+def is_late(invoice, today: date) -> bool:
+    """Paid after day 30, or unpaid beyond day 30; a disputed invoice is never late (s.68)."""
+    return invoice.status == InvoiceStatus.VALID and days_open(invoice, today) > PAYMENT_DAYS
+
+
+def invoices_for(contract):
+    return Invoice.objects.filter(contract=contract).order_by("-received_on", "-id")
+
+
+def counts_for_contract(contract, today: date) -> dict:
+    """For the contract page's summary card: one query."""
+    return Invoice.objects.filter(contract=contract).aggregate(
+        total=Count("id"),
+        unpaid=Count("id", filter=Q(paid_on__isnull=True, status=InvoiceStatus.VALID)),
+        disputed=Count("id", filter=Q(status=InvoiceStatus.DISPUTED)),
+        overdue=Count(
+            "id",
+            filter=Q(
+                paid_on__isnull=True,
+                status=InvoiceStatus.VALID,
+                received_on__lt=today - timedelta(days=PAYMENT_DAYS),
+            ),
+        ),
+        paid_late=Count(
+            "id", filter=Q(paid_on__isnull=False, status=InvoiceStatus.VALID) & ~_ON_TIME
+        ),
+    )
+
+
+# --- Compliance ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Compliance:
+    paid: int = 0
+    on_time: int = 0
+    within_60: int = 0
+    total_days: int = 0
+    amount_paid: Decimal = Decimal("0")
+    unpaid_late: int = 0
+    became_payable: int = 0
+    contract: Contract | None = None
+    late: list = field(default_factory=list)
+
+    @property
+    def late_count(self) -> int:
+        return self.paid - self.on_time
+
+    @property
+    def days_31_to_60(self) -> int:
+        return self.within_60 - self.on_time
+
+    @property
+    def over_60(self) -> int:
+        return self.paid - self.within_60
+
+    @staticmethod
+    def _percent(part: int, whole: int) -> Decimal | None:
+        if not whole:
+            return None
+        return (Decimal(100) * part / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def percent_on_time(self) -> Decimal | None:
+        return self._percent(self.on_time, self.paid)
+
+    @property
+    def percent_31_to_60(self) -> Decimal | None:
+        return self._percent(self.days_31_to_60, self.paid)
+
+    @property
+    def percent_over_60(self) -> Decimal | None:
+        return self._percent(self.over_60, self.paid)
+
+    @property
+    def percent_unpaid_late(self) -> Decimal | None:
+        return self._percent(self.unpaid_late, self.became_payable)
+
+    @property
+    def average_days(self) -> Decimal | None:
+        if not self.paid:
+            return None
+        return (Decimal(self.total_days) / self.paid).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _days(value) -> int:
+    """A sum of date differences as whole days (a timedelta on every database we run on)."""
+    if value is None:
+        return 0
+    if isinstance(value, timedelta):
+        return value.days
+    return int(value)  # pragma: no cover - a backend returning a number of days
+
+
+_PAID_FIGURES = {
+    "paid": Count("id"),
+    "on_time": Count("id", filter=_ON_TIME),
+    "within_60": Count("id", filter=_WITHIN_60),
+    "total_days": Sum(_DAYS),
+    "amount_paid": Sum("amount"),
+}
+
+
+def _paid(invoices, start: date | None, end: date | None):
+    paid = invoices.filter(status=InvoiceStatus.VALID, paid_on__isnull=False)
+    if start:
+        paid = paid.filter(paid_on__gte=start)
+    if end:
+        paid = paid.filter(paid_on__lte=end)
+    return paid
+
+
+def _unpaid_late(invoices, start: date | None, end: date, today: date):
+    """Sums that became payable (day 30 fell) in the period, and those of them not paid by the
+    period's end (regulation 38(2)(d)); without a start, every one due by `end`."""
+    due = invoices.filter(status=InvoiceStatus.VALID, received_on__lte=end - timedelta(days=30))
+    if start:
+        due = due.filter(received_on__gte=start - timedelta(days=PAYMENT_DAYS))
+    return due.aggregate(
+        became_payable=Count("id"),
+        unpaid_late=Count("id", filter=Q(paid_on__isnull=True) | Q(paid_on__gt=end)),
+    )
+
+
+def compliance(invoices, *, start=None, end=None, today: date) -> Compliance:
+    """Figures over `invoices` (a queryset) paid between `start` and `end` (inclusive; open
+    ends when None): two aggregate queries."""
+    figures = _paid(invoices, start, end).aggregate(**_PAID_FIGURES)
+    result = Compliance(
+        paid=figures["paid"],
+        on_time=figures["on_time"],
+        within_60=figures["within_60"],
+        total_days=_days(figures["total_days"]),
+        amount_paid=figures["amount_paid"] or Decimal("0"),
+    )
+    late_end = min(end or today, today)
+    result.__dict__.update(_unpaid_late(invoices, start, late_end, today))
+    return result
+
+
+def contract_compliance(contract, *, today: date, start=None, end=None) -> Compliance:
+    invoices = Invoice.objects.filter(contract=contract)
+    result = compliance(invoices, start=start, end=end, today=today)
+    result.contract = contract
+    result.late = list(late_invoices(Invoice.objects.filter(contract=contract), start, end))
+    return result
+
+
+def late_invoices(invoices, start=None, end=None):
+    return (
+        _paid(invoices, start, end)
+        .exclude(_ON_TIME)
+        .select_related("contract")
+        .annotate(days=_DAYS)
+        .order_by("paid_on", "id")
+    )
+
+
+def unpaid_overdue(invoices, today: date):
+    """Valid invoices still unpaid after day 30."""
+    return (
+        invoices.filter(
+            status=InvoiceStatus.VALID,
+            paid_on__isnull=True,
+            received_on__lt=today - timedelta(days=PAYMENT_DAYS),
+        )
+        .select_related("contract")
+        .order_by("received_on", "id")
+    )
+
+
+def buyer_invoices(buyer):
+    return Invoice.objects.filter(contract__buyer=buyer)
+
+
+def buyer_compliance(buyer, *, today: date, start=None, end=None) -> tuple[Compliance, list]:
+    """The buyer's overall figures and one row per contract with invoices (aggregate queries
+    grouped by contract)."""
+    invoices = buyer_invoices(buyer)
+    overall = compliance(invoices, start=start, end=end, today=today)
+    rows = {
+        row["contract"]: Compliance(
+            paid=row["paid"],
+            on_time=row["on_time"],
+            within_60=row["within_60"],
+            total_days=_days(row["total_days"]),
+            amount_paid=row["amount_paid"] or Decimal("0"),
+        )
+        for row in _paid(invoices, start, end).values("contract").annotate(**_PAID_FIGURES)
+    }
+    overdue = unpaid_overdue(invoices, today).values("contract").annotate(n=Count("id")).order_by()
+    for row in overdue:
+        rows.setdefault(row["contract"], Compliance()).unpaid_late = row["n"]
+    contracts = Contract.objects.filter(pk__in=rows).order_by("reference")
+    per_contract = []
+    for contract in contracts:
+        row = rows[contract.pk]
+        row.contract = contract
+        per_contract.append(row)
+    return overall, per_contract
+
+
+# --- Notices -------------------------------------------------------------------------------------
+
+
+def uk8_payments(contract, quarter: Period):
+    """Payments over £30,000 on the contract in the quarter (s.70), by the day paid."""
+    return Invoice.objects.filter(
+        contract=contract,
+        status=InvoiceStatus.VALID,
+        paid_on__gte=quarter.start,
+        paid_on__lte=quarter.end,
+        amount__gt=UK8_THRESHOLD,
+    ).order_by("paid_on", "id")
+
+
+def uk8_due(*, today: date, buyer=None) -> list[tuple[Contract, Period]]:
+    """Every (contract, quarter) with a payment over £30,000 in a quarter that has ended and no
+    UK8 notice yet."""
+    paid = Invoice.objects.filter(
+        status=InvoiceStatus.VALID,
+        amount__gt=UK8_THRESHOLD,
+        paid_on__gte=UK8_FROM,
+        paid_on__lt=quarter_of(today).start,
+    )
+    if buyer is not None:
+        paid = paid.filter(contract__buyer=buyer)
+    wanted: dict[tuple[int, str], Period] = {}
+    for contract_id, paid_on in paid.values_list("contract_id", "paid_on").order_by():
+        quarter = quarter_of(paid_on)
+        wanted[(contract_id, quarter.key)] = quarter
+    published = set(
+        ContractNotice.objects.filter(
+            notice_type=NoticeType.UK8, contract_id__in={c for c, _ in wanted}
+        ).values_list("contract_id", "key")
+    )
+    contracts = Contract.objects.select_related("buyer", "supplier").in_bulk({c for c, _ in wanted})
+    return [
+        (contracts[contract_id], quarter)
+        for (contract_id, key), quarter in sorted(wanted.items(), key=lambda i: (i[1].end, i[0]))
+        if (contract_id, key) not in published
+    ]
+
+
+def uk17_due(*, today: date, buyer=None) -> list[tuple[object, Period]]:
+    """Every (buyer, six-month period) that has ended, in which the buyer paid an invoice or one
+    became payable (s.69(1)), with no UK17 notice yet."""
+    from levelfield.accounts.models import Organisation
+
+    current = half_year_of(today)
+    invoices = Invoice.objects.filter(status=InvoiceStatus.VALID)
+    if buyer is not None:
+        invoices = invoices.filter(contract__buyer=buyer)
+    wanted: dict[tuple[int, str], Period] = {}
+    rows = invoices.values_list("contract__buyer_id", "received_on", "paid_on").order_by()
+    for buyer_id, received_on, paid_on in rows:
+        days = [received_on + timedelta(days=PAYMENT_DAYS)]
+        if paid_on:
+            days.append(paid_on)
+        for day in days:
+            if day < current.start and half_year_of(day).end >= UK17_FIRST_PERIOD_END:
+                period = half_year_of(day)
+                wanted[(buyer_id, period.key)] = period
+    published = set(
+        ContractNotice.objects.filter(
+            notice_type=NoticeType.UK17, contract__isnull=True
+        ).values_list("buyer_id", "key")
+    )
+    buyers = Organisation.objects.in_bulk({b for b, _ in wanted})
+    return [
+        (buyers[buyer_id], period)
+        for (buyer_id, key), period in sorted(wanted.items(), key=lambda i: (i[1].end, i[0]))
+        if (buyer_id, key) not in published
+    ]
+
+
+def buyer_notices(buyer):
+    return ContractNotice.objects.filter(
+        buyer=buyer, notice_type__in=(NoticeType.UK8, NoticeType.UK17)
+    ).select_related("contract")
