@@ -199,6 +199,33 @@ TASKS = {
     }
 }
 
+# Daily jobs, without cron: `levelfield scheduler` (core/scheduler.py; `./dev serve` runs it)
+# queues each once a day, from the UK time of day ("HH:MM", Europe/London) it falls due, for
+# the task worker to run. Each task finds what is due as of the day it runs, so a day missed
+# while no scheduler ran is made good by the next run.
+LEVELFIELD_DAILY_JOBS = [
+    {
+        "name": "contracts",
+        "task": "levelfield.contracts.tasks.daily_contract_jobs",
+        "at": "06:00",
+    },
+    {
+        "name": "certificate_reminders",
+        "task": "levelfield.suppliers.tasks.send_certificate_reminders",
+        "at": "06:30",
+    },
+    {
+        "name": "social_value_reminders",
+        "task": "levelfield.socialvalue.tasks.send_reminders",
+        "at": "07:00",
+    },
+    {
+        "name": "alert_digests",
+        "task": "levelfield.alerts.tasks.send_daily_digests",
+        "at": "07:00",
+    },
+]
+
 # Each server process keeps its own cache in memory, unless REDIS_URL names a Redis server
 # (redis://127.0.0.1:6379/0): then every process and every server shares one, and what one of
 # them found or made serves them all.

@@ -1,10 +1,10 @@
 """Background work for social value: the daily reminders.
 
-Scheduling: the `social_value_reminders` management command enqueues `send_reminders` once; run
-it daily from the host's scheduler (cron or a systemd timer), for example
-`0 7 * * * levelfield social_value_reminders`, with `levelfield db_worker` running to execute
-the queue. The action is idempotent for the day: each period's supplier reminder and each
-report's buyer reminder is sent once, so an extra run sends nothing new.
+Scheduling: `send_reminders` is one of the daily jobs (settings.LEVELFIELD_DAILY_JOBS) that
+`levelfield scheduler` queues once a day, no cron needed (`./dev serve` runs it; the README shows
+how on a server), and `levelfield db_worker` runs. The `social_value_reminders` management
+command queues it once by hand. The action is idempotent for the day: each period's supplier
+reminder and each report's buyer reminder is sent once, so an extra run sends nothing new.
 """
 
 from django_tasks import task

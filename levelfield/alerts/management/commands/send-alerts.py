@@ -1,11 +1,9 @@
 """`levelfield send-alerts`: queue the daily digest of new opportunities for saved searches.
 
-Run it once a day; the background worker (`levelfield db_worker`) sends the emails. With cron:
-
-    0 7 * * *  cd /srv/levelfield && .venv/bin/levelfield send-alerts
-
-or a systemd timer with `OnCalendar=*-*-* 07:00:00` running the same command. Running it twice
-in a day is harmless: each opportunity is sent to each person at most once, and a search that
+The scheduler (`levelfield scheduler`, which `./dev serve` runs; no cron) queues it daily at
+07:00 UK time (settings.LEVELFIELD_DAILY_JOBS); this command queues it once by hand, and the
+background worker (`levelfield db_worker`) sends the emails. Running it twice in a day is
+harmless: each opportunity is sent to each person at most once, and a search that
 has nothing new since its last digest sends nothing.
 """
 

@@ -1,5 +1,6 @@
-"""`levelfield social_value_reminders`: queue today's social value reminders (run it daily from
-cron or a systemd timer); `--now` sends them in this process instead."""
+"""`levelfield social_value_reminders`: queue today's social value reminders now, by hand (the
+scheduler, `levelfield scheduler`, queues them daily); `--now` sends them in this process
+instead."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,12 +1,10 @@
 """`levelfield send-reminders`: queue the daily reminders to suppliers, today the emails before
 a certificate (insurance, Cyber Essentials, ISO, ...) expires, 30 and 7 days ahead.
 
-Run it once a day; the background worker (`levelfield db_worker`) sends the emails. With cron:
-
-    30 6 * * *  cd /srv/levelfield && .venv/bin/levelfield send-reminders
-
-or a systemd timer with `OnCalendar=*-*-* 06:30:00` running the same command. Running it more
-than once a day, or again after a missed day, is harmless: each certificate gets at most one
+The scheduler (`levelfield scheduler`, which `./dev serve` runs; no cron) queues it daily at
+06:30 UK time (settings.LEVELFIELD_DAILY_JOBS); this command queues it once by hand, and the
+background worker (`levelfield db_worker`) sends the emails. Running it more than once a day,
+or again after a missed day, is harmless: each certificate gets at most one
 reminder per threshold (and expiry date), recorded before its email is queued.
 """
 

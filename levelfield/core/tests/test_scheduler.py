@@ -1,0 +1,228 @@
+"""The scheduler queues each daily job once a day from its UK time, without cron: the
+ScheduledRun row is the claim, so a second pass, a second scheduler or a restart queues nothing
+more; a day missed while it was stopped is made good once when it starts; SIGTERM stops it."""
+
+import os
+import signal
+import threading
+from datetime import UTC, date, datetime, time
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django_tasks import task
+
+from levelfield.core import clock, scheduler
+from levelfield.core.models import ScheduledRun
+
+RAN: list[date] = []
+
+
+@task()
+def note_the_day() -> str:
+    """The test's daily job: notes the UK day it ran (the test's tasks run at once)."""
+    RAN.append(clock.today_uk())
+    return clock.today_uk().isoformat()
+
+
+@task()
+def broken() -> None:
+    raise AssertionError("not queued in these tests")
+
+
+class _Unqueueable:
+    """A job whose queue is away: queueing it fails."""
+
+    def enqueue(self):
+        raise OSError("the queue is away")
+
+
+unqueueable = _Unqueueable()
+
+
+JOB = scheduler.DailyJob(name="noting", task=f"{__name__}.note_the_day", at=time(6, 0))
+
+
+@pytest.fixture(autouse=True)
+def _no_runs():
+    RAN.clear()
+    yield
+    RAN.clear()
+
+
+def at(moment: str):
+    """The clock at a UTC moment (December: UK time is UTC)."""
+    return clock.frozen_at(datetime.fromisoformat(moment).replace(tzinfo=UTC))
+
+
+@pytest.mark.django_db
+def test_before_its_time_nothing_is_queued_then_once_a_day():
+    with at("2026-12-07 05:59"):
+        assert scheduler.run_due([JOB]) == []
+    assert RAN == [] and not ScheduledRun.objects.exists()
+
+    with at("2026-12-07 06:00"):
+        assert scheduler.run_due([JOB]) == ["noting"]
+    assert RAN == [date(2026, 12, 7)]
+    run = ScheduledRun.objects.get()
+    assert (run.job, run.day) == ("noting", date(2026, 12, 7))
+    assert run.task_id
+
+    # later that day, another pass or another scheduler's pass queues nothing more
+    with at("2026-12-07 06:01"):
+        assert scheduler.run_due([JOB]) == []
+    with at("2026-12-07 23:59"):
+        assert scheduler.run_due([JOB]) == []
+    assert RAN == [date(2026, 12, 7)]
+
+    # the next day, not before 06:00
+    with at("2026-12-08 00:01"):
+        assert scheduler.run_due([JOB]) == []
+    with at("2026-12-08 06:30"):
+        assert scheduler.run_due([JOB]) == ["noting"]
+    assert RAN == [date(2026, 12, 7), date(2026, 12, 8)]
+
+
+@pytest.mark.django_db
+def test_the_time_of_day_is_uk_time_in_summer():
+    """06:00 in July is 05:00 UTC (British Summer Time)."""
+    with at("2026-07-01 04:59"):
+        assert scheduler.run_due([JOB]) == []
+    with at("2026-07-01 05:00"):
+        assert scheduler.run_due([JOB]) == ["noting"]
+    assert RAN == [date(2026, 7, 1)]
+
+
+@pytest.mark.django_db
+def test_a_claim_made_elsewhere_is_respected():
+    """Another scheduler that claimed today's run (its row) stops this one queueing it."""
+    ScheduledRun.objects.create(
+        job="noting", day=date(2026, 12, 7), started_at=datetime(2026, 12, 7, 6, tzinfo=UTC)
+    )
+    with at("2026-12-07 06:00"):
+        assert scheduler.run_due([JOB]) == []
+    assert RAN == []
+
+
+@pytest.mark.django_db
+def test_days_missed_while_stopped_are_made_good_once():
+    with at("2026-12-01 06:00"):
+        scheduler.run_due([JOB])
+    # stopped for four days; started again on the 5th at 09:15
+    with at("2026-12-05 09:15"):
+        assert scheduler.run_due([JOB]) == ["noting"]
+        assert scheduler.run_due([JOB]) == []
+    assert RAN == [date(2026, 12, 1), date(2026, 12, 5)]
+    assert list(ScheduledRun.objects.order_by("day").values_list("day", flat=True)) == [
+        date(2026, 12, 1),
+        date(2026, 12, 5),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_job_that_cannot_be_queued_keeps_no_claim_and_the_others_go(caplog):
+    failing = scheduler.DailyJob(name="failing", task=f"{__name__}.unqueueable", at=time(5, 0))
+    with at("2026-12-07 06:00"):
+        assert scheduler.run_due([failing, JOB]) == ["noting"]
+    assert list(ScheduledRun.objects.values_list("job", flat=True)) == ["noting"]
+    assert RAN == [date(2026, 12, 7)]
+    assert "Could not queue the daily job failing for 2026-12-07" in caplog.text
+    # the next pass tries it again
+    with at("2026-12-07 06:01"):
+        assert scheduler.run_due([failing, JOB]) == []
+    assert caplog.text.count("Could not queue the daily job failing") == 2
+
+
+@pytest.mark.django_db
+def test_the_command_makes_one_pass_with_the_settings_jobs(settings, capsys):
+    settings.LEVELFIELD_DAILY_JOBS = [
+        {"name": "noting", "task": f"{__name__}.note_the_day", "at": "06:00"}
+    ]
+    with at("2026-12-07 07:00"):
+        call_command("scheduler", "--once")
+        call_command("scheduler", "--once")
+    assert capsys.readouterr().out == "Queued noting\nNothing due that is not queued\n"
+    assert RAN == [date(2026, 12, 7)]
+
+
+def test_the_settings_jobs_import(settings):
+    jobs = scheduler.daily_jobs()
+    assert {job.name for job in jobs} >= {"contracts", "social_value_reminders"}
+    settings.LEVELFIELD_DAILY_JOBS = [{"name": "x", "task": "levelfield.nowhere.task", "at": "6"}]
+    with pytest.raises(ImproperlyConfigured):
+        scheduler.daily_jobs()
+    settings.LEVELFIELD_DAILY_JOBS = [{"name": "x", "task": f"{__name__}.broken", "at": "25:00"}]
+    with pytest.raises(ImproperlyConfigured):
+        scheduler.daily_jobs()
+
+
+def test_sigterm_stops_the_loop_after_its_pass():
+    """The loop makes a pass, SIGTERM arrives, and it ends without waiting for its next minute;
+    the handler before is put back. A second pass would come only if the signal did not stop it
+    (after 5 seconds: the test then fails, and stops the loop itself)."""
+    stop = threading.Event()
+    passes = []
+
+    def after_pass():
+        passes.append(len(passes) + 1)
+        if len(passes) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+        else:
+            stop.set()
+
+    before = signal.getsignal(signal.SIGTERM)
+    with scheduler.stopping_on_signals(stop):
+        ran = scheduler.run(stop=stop, jobs=[], wake_every=5, after_pass=after_pass)
+    assert ran == 1 and passes == [1]
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_sigint_stops_it_too():
+    stop = threading.Event()
+    with scheduler.stopping_on_signals(stop):
+        ran = scheduler.run(
+            stop=stop,
+            jobs=[],
+            wake_every=5,
+            after_pass=lambda: os.kill(os.getpid(), signal.SIGINT) if not stop.is_set() else None,
+        )
+    assert ran == 1
+
+
+def test_a_failing_pass_is_logged_and_the_loop_goes_on(caplog):
+    stop = threading.Event()
+    passes = []
+
+    def after_pass():
+        passes.append(1)
+        if len(passes) == 2:
+            stop.set()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scheduler, "run_due", lambda jobs: 1 / 0)
+        assert scheduler.run(stop=stop, jobs=[], wake_every=0, after_pass=after_pass) == 2
+    assert caplog.text.count("The scheduler's pass failed") == 2
+
+
+@pytest.mark.django_db
+def test_two_schedulers_at_the_same_moment_queue_it_once(monkeypatch):
+    """The other scheduler inserts its claim between this one's look and its insert: the unique
+    row refuses this one's, and it queues nothing."""
+    real_filter = ScheduledRun.objects.filter
+
+    class LookedTooSoon:
+        def __init__(self, **lookup):
+            self.lookup = lookup
+
+        def exists(self):
+            ScheduledRun.objects.create(
+                **self.lookup, started_at=datetime(2026, 12, 7, 6, tzinfo=UTC)
+            )
+            return False
+
+    monkeypatch.setattr(ScheduledRun.objects, "filter", lambda **lookup: LookedTooSoon(**lookup))
+    with at("2026-12-07 06:00"):
+        assert scheduler.run_due([JOB]) == []
+    monkeypatch.setattr(ScheduledRun.objects, "filter", real_filter)
+    assert RAN == []
+    assert ScheduledRun.objects.filter(job="noting").count() == 1
