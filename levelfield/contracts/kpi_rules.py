@@ -99,6 +99,12 @@ def s52_problems(contract) -> list[str]:
     return problems
 
 
+def is_met(*, direction: str, target: Decimal, value: Decimal) -> bool:
+    """Whether a reported value meets the KPI's target: at or above it where higher is better,
+    at or below it where lower is better."""
+    return value <= target if direction == "lower" else value >= target
+
+
 # --- Periods ------------------------------------------------------------------------------
 
 
