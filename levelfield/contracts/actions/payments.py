@@ -178,6 +178,24 @@ def record_invoice(
     )
     if source not in InvoiceSource.values:
         raise DomainError("Unknown source of the invoice", code="validation_error")
+    return create_checked(
+        contract=contract,
+        by=by,
+        reference=reference,
+        received_on=received_on,
+        amount=amount,
+        status=status,
+        dispute_reason=dispute_reason,
+        paid_on=paid_on,
+        source=source,
+    )
+
+
+def create_checked(
+    *, contract, by, reference, received_on, amount, status, dispute_reason, paid_on, source
+) -> Invoice:
+    """Create and audit an invoice already checked with invoice_problems (record_invoice and
+    the CSV import)."""
     invoice = Invoice.objects.create(
         contract=contract,
         reference=reference,

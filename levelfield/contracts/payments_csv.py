@@ -1,0 +1,161 @@
+"""Reading a buyer's invoices from a CSV file, as a council's finance spreadsheet exports them:
+one invoice a row, with a header row naming the columns (in any order):
+
+    contract reference, invoice reference, received date, amount, status, dispute reason,
+    paid date
+
+Dates as DD/MM/YYYY (the UK way, 1/4/2026 too) or ISO (2026-04-01); amounts in pounds, with or
+without £ and thousands commas; status valid (or blank) or disputed. Pure: it returns the rows
+or every unreadable row by line with the reason, and writes nothing.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+MAX_ROWS = 5000
+
+COLUMNS = {
+    "contract": {"contract_reference", "contract", "contract_ref", "contract_id"},
+    "reference": {"invoice_reference", "invoice", "invoice_ref", "invoice_number", "invoice_no"},
+    "received_on": {"received_date", "received", "date_received", "received_on", "invoice_date"},
+    "amount": {"amount", "amount_gbp", "value", "invoice_amount", "total"},
+    "status": {"status", "invoice_status"},
+    "dispute_reason": {"dispute_reason", "reason", "reason_disputed"},
+    "paid_on": {"paid_date", "paid", "date_paid", "paid_on", "payment_date"},
+}
+REQUIRED = ("contract", "reference", "received_on", "amount")
+LABELS = {
+    "contract": "contract reference",
+    "reference": "invoice reference",
+    "received_on": "received date",
+    "amount": "amount",
+}
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    line: int
+    contract: str
+    reference: str
+    received_on: date | None
+    amount: str
+    status: str
+    dispute_reason: str
+    paid_on: date | None
+
+
+class InvoiceFileError(ValueError):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _key(cell: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", (cell or "").strip().lower()).strip("_")
+
+
+def parse_date(text: str) -> date | None:
+    """DD/MM/YYYY (or D/M/YYYY, with / . or -) or ISO YYYY-MM-DD; None when it is neither."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    # A spreadsheet saved with times: "01/04/2026 00:00".
+    for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _amount(text: str) -> str:
+    return text.replace("£", "").replace(",", "").strip()
+
+
+def read_invoices(raw: bytes) -> list[InvoiceRow]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    columns: dict[str, int] | None = None
+    problems: list[str] = []
+    rows: list[InvoiceRow] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            cells = [cell.strip() for cell in cells]
+            if not any(cells):
+                continue
+            if columns is None:
+                columns = {}
+                for index, cell in enumerate(cells):
+                    for name, names in COLUMNS.items():
+                        if _key(cell) in names and name not in columns:
+                            columns[name] = index
+                missing = [LABELS[name] for name in REQUIRED if name not in columns]
+                if missing:
+                    raise InvoiceFileError(
+                        [
+                            f"Line {line}: the first row must name the columns contract "
+                            "reference, invoice reference, received date, amount, status, "
+                            f"dispute reason and paid date; missing: {', '.join(missing)}"
+                        ]
+                    )
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise InvoiceFileError([f"A file can have at most {MAX_ROWS} invoices"])
+
+            def cell(name: str, cells=cells, columns=columns) -> str:
+                index = columns.get(name)
+                return cells[index] if index is not None and index < len(cells) else ""
+
+            received_text, paid_text = cell("received_on"), cell("paid_on")
+            received_on = parse_date(received_text) if received_text else None
+            paid_on = parse_date(paid_text) if paid_text else None
+            if received_text and received_on is None:
+                problems.append(
+                    f"Line {line}: the received date {received_text!r} is not a date like "
+                    "31/03/2026 or 2026-03-31"
+                )
+            if paid_text and paid_on is None:
+                problems.append(
+                    f"Line {line}: the paid date {paid_text!r} is not a date like 31/03/2026 "
+                    "or 2026-03-31"
+                )
+            status = cell("status").lower() or "valid"
+            rows.append(
+                InvoiceRow(
+                    line=line,
+                    contract=cell("contract"),
+                    reference=cell("reference"),
+                    received_on=received_on,
+                    amount=_amount(cell("amount")),
+                    status=status,
+                    dispute_reason=cell("dispute_reason"),
+                    paid_on=paid_on,
+                )
+            )
+    except csv.Error as exc:
+        message = f"Line {reader.line_num}: the file is not valid CSV ({exc})"
+        raise InvoiceFileError([message]) from exc
+    if columns is None:
+        raise InvoiceFileError(["The file has no rows"])
+    if not rows and not problems:
+        raise InvoiceFileError(["The file has a header row but no invoices"])
+    if problems:
+        raise InvoiceFileError(problems)
+    return rows
