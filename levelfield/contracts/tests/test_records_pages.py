@@ -1,0 +1,260 @@
+"""The contract record's pages as the buyer's people, the supplier and the public use them."""
+
+import pytest
+from django.urls import reverse
+
+from levelfield import testing
+from levelfield.contracts.actions import records
+from levelfield.contracts.models import Contract, ContractStatus
+
+from .records_data import buyer_with_people, entered, identifier
+
+pytestmark = pytest.mark.django_db
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def people():
+    return buyer_with_people()
+
+
+@pytest.fixture
+def acorn():
+    return testing.supplier_with_user("Acorn Grounds Ltd")
+
+
+def login(client, user):
+    client.force_login(user, backend=BACKEND)
+    return client
+
+
+def page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_an_officer_enters_a_contract_on_the_page_and_lands_on_its_page(client, people, acorn):
+    buyer, _, officer, evaluator = people
+    login(client, officer)
+    form = page(client.get(reverse("contracts:enter")))
+    assert "Enter a contract let elsewhere" in form
+    assert "Eve Evaluator (evaluator)" in form  # the buyer's people to choose a manager from
+
+    manager = buyer.memberships.get(user=evaluator)
+    response = client.post(
+        reverse("contracts:enter"),
+        {
+            "title": "Grounds maintenance",
+            "category": "services",
+            "supplier_identifier": identifier(acorn[0]),
+            "value": "£120,000",
+            "start_date": "1/4/2027",
+            "end_date": "31/3/2029",
+            "risk": "low",
+            "contract_manager": manager.pk,
+        },
+    )
+
+    contract = Contract.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("contracts:detail", args=[contract.pk])
+    detail = page(client.get(response["Location"]))
+    assert "Grounds maintenance" in detail
+    assert "£120,000" in detail
+    assert "Recorded, awaiting signature" in detail
+    assert "Eve Evaluator" in detail
+    # An officer may not sign: no button for it.
+    assert reverse("contracts:sign_let_elsewhere", args=[contract.pk]) not in detail
+
+
+def test_the_action_refusal_shows_on_the_form(client, people, acorn):
+    _, _, officer, _ = people
+    login(client, officer)
+
+    response = client.post(
+        reverse("contracts:enter"),
+        {
+            "title": "Grounds maintenance",
+            "category": "services",
+            "supplier_identifier": "GB-LEVELFIELD-999999",
+            "value": "0",
+            "start_date": "1/4/2029",
+            "end_date": "31/3/2027",
+            "risk": "low",
+        },
+    )
+
+    body = page(response)
+    assert "There is a problem" in body
+    assert records.SUPPLIER_UNKNOWN in body
+    assert "The contract value must be more than £0" in body
+    assert "The contract must start on or before the day it ends" in body
+    assert not Contract.objects.exists()
+
+
+def test_an_admin_signs_then_takes_it_live_through_the_confirm_pages(client, people, acorn):
+    buyer, admin, officer, _ = people
+    contract = entered(buyer=buyer, by=officer, supplier=acorn[0])
+    login(client, admin)
+    sign_url = reverse("contracts:sign_let_elsewhere", args=[contract.pk])
+
+    assert sign_url in page(client.get(reverse("contracts:detail", args=[contract.pk])))
+    assert "This cannot be undone" in page(client.get(sign_url))
+    client.post(sign_url)
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.SIGNED
+
+    detail = page(client.get(reverse("contracts:detail", args=[contract.pk])))
+    assert reverse("contracts:mobilise", args=[contract.pk]) in detail
+    assert reverse("contracts:go_live", args=[contract.pk]) in detail
+    client.post(reverse("contracts:go_live", args=[contract.pk]))
+    response = client.post(
+        reverse("contracts:suspend", args=[contract.pk]), {"reason": "Safety audit"}
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.SUSPENDED
+    detail = page(client.get(reverse("contracts:detail", args=[contract.pk])))
+    assert "Safety audit" in detail
+    assert reverse("contracts:resume", args=[contract.pk]) in detail
+
+
+def test_a_refused_step_says_why(client, people, acorn):
+    buyer, admin, officer, _ = people
+    contract = entered(buyer=buyer, by=officer, supplier=acorn[0])
+    login(client, admin)
+
+    response = client.post(reverse("contracts:go_live", args=[contract.pk]), follow=True)
+
+    assert "A contract that is recorded, awaiting signature cannot become live" in page(response)
+
+
+def test_the_buyers_people_only_see_their_own_contracts(client, people, acorn):
+    buyer, _, officer, evaluator = people
+    contract = entered(buyer=buyer, by=officer, supplier=acorn[0])
+    _, _, other_officer, _ = buyer_with_people("Vale District Council")
+
+    assert (
+        login(client, evaluator).get(reverse("contracts:detail", args=[contract.pk])).status_code
+        == 200
+    )
+    assert client.get(reverse("contracts:edit", args=[contract.pk])).status_code == 403
+    assert (
+        login(client, other_officer)
+        .get(reverse("contracts:detail", args=[contract.pk]))
+        .status_code
+        == 404
+    )
+    assert (
+        login(client, acorn[1]).get(reverse("contracts:detail", args=[contract.pk])).status_code
+        == 404
+    )
+    assert client.get(reverse("contracts:register")).status_code == 404
+    client.logout()
+    assert client.get(reverse("contracts:register")).status_code == 302
+
+
+def test_an_officer_changes_the_details_and_the_tier_follows(client, people, acorn):
+    buyer, _, officer, _ = people
+    contract = entered(buyer=buyer, by=officer, supplier=acorn[0], reference="GM-1")
+    login(client, officer)
+
+    response = client.post(
+        reverse("contracts:edit", args=[contract.pk]),
+        {
+            "reference": "GM-1",
+            "title": "Grounds and verges",
+            "category": "services",
+            "value": "600000",
+            "start_date": "1/4/2027",
+            "end_date": "31/3/2029",
+            "risk": "low",
+        },
+    )
+
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.title == "Grounds and verges"
+    assert contract.tier == "silver"  # £600,000 is over the £500,000 of silver
+    assert contract.original_value == contract.value
+
+
+def test_the_supplier_sees_its_signed_contracts_only(client, people, acorn):
+    buyer, admin, officer, _ = people
+    recorded = entered(buyer=buyer, by=officer, supplier=acorn[0], title="Not signed yet")
+    signed = records.sign_let_elsewhere(
+        contract=entered(buyer=buyer, by=officer, supplier=acorn[0], title="Hedge cutting"),
+        by=admin,
+    )
+    other, other_user = testing.supplier_with_user("Beech Ltd")
+    theirs = records.sign_let_elsewhere(
+        contract=entered(buyer=buyer, by=officer, supplier=other, title="Beech work"), by=admin
+    )
+    login(client, acorn[1])
+
+    listing = page(client.get(reverse("contracts:supplier_contracts")))
+    assert "Hedge cutting" in listing
+    assert "Not signed yet" not in listing and "Beech work" not in listing
+    assert "Hedge cutting" in page(
+        client.get(reverse("contracts:supplier_contract", args=[signed.pk]))
+    )
+    assert client.get(reverse("contracts:supplier_contract", args=[recorded.pk])).status_code == 404
+    assert client.get(reverse("contracts:supplier_contract", args=[theirs.pk])).status_code == 404
+
+
+def test_the_public_register_shows_signed_contracts_without_private_fields(client, people, acorn):
+    buyer, admin, officer, evaluator = people
+    recorded = entered(buyer=buyer, by=officer, supplier=acorn[0], title="Not signed yet")
+    signed = records.sign_let_elsewhere(
+        contract=entered(
+            buyer=buyer,
+            by=officer,
+            supplier=acorn[0],
+            title="Hedge cutting",
+            contract_manager=evaluator,
+            supplier_contact_name="Sam Secretcontact",
+            supplier_contact_email="sam@acorn.example",
+            risk="high",
+        ),
+        by=admin,
+    )
+    records.add_document(
+        contract=signed, by=officer, title="Internal risk note", upload=testing.pdf()
+    )
+
+    listing = page(client.get(reverse("contracts:public_register")))
+    assert "Hedge cutting" in listing and "Not signed yet" not in listing
+    public = page(client.get(reverse("contracts:public_contract", args=[signed.pk])))
+    assert "Hedge cutting" in public and "Acorn Grounds Ltd" in public
+    for private in (
+        "Eve Evaluator",
+        "Sam Secretcontact",
+        "sam@acorn.example",
+        "High",
+        "Internal risk note",
+        "Gold",
+    ):
+        assert private not in public, private
+    assert client.get(reverse("contracts:public_contract", args=[recorded.pk])).status_code == 404
+    assert reverse("contracts:public_register") in page(client.get(reverse("public:home")))
+
+
+def test_the_links_to_the_register_are_where_people_look(client, people):
+    _, _, officer, _ = people
+    login(client, officer)
+
+    dashboard = page(client.get(reverse("tenders:dashboard")))
+
+    assert reverse("contracts:register") in dashboard
+
+
+def test_the_award_pages_link_to_the_signed_contracts_page(client):
+    built = testing.signed_contract()
+    login(client, built.officer)
+    contract = built.contract
+
+    sign_page = page(
+        client.get(reverse("contracts:sign", args=[contract.lot.tender_id, contract.pk]))
+    )
+
+    assert reverse("contracts:detail", args=[contract.pk]) in sign_page
