@@ -223,7 +223,9 @@ def _paid(invoices, start: date | None, end: date | None):
 def _unpaid_late(invoices, start: date | None, end: date, today: date):
     """Sums that became payable (day 30 fell) in the period, and those of them not paid by the
     period's end (regulation 38(2)(d)); without a start, every one due by `end`."""
-    due = invoices.filter(status=InvoiceStatus.VALID, received_on__lte=end - timedelta(days=30))
+    # A sum falling due today is not late until the day is over.
+    last_due = end - timedelta(days=PAYMENT_DAYS + (1 if end >= today else 0))
+    due = invoices.filter(status=InvoiceStatus.VALID, received_on__lte=last_due)
     if start:
         due = due.filter(received_on__gte=start - timedelta(days=PAYMENT_DAYS))
     return due.aggregate(
