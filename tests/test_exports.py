@@ -334,6 +334,8 @@ KNOWN_SPREADSHEET_TEXT = {
     "levelfield/evaluation/views.py": "the evaluation report CSV, tested above",
     "levelfield/evaluation/urls.py": "the evaluation report CSV's URL",
     "levelfield/demo/data.py": "a CSV of measures the demo uploads, read not written",
+    "levelfield/contracts/views_contract.py": "the contract register CSV and XLSX, opened with "
+    "hostile names in contracts/tests/test_records_register.py",
 }
 
 
