@@ -1,0 +1,31 @@
+"""JSON shapes for the capability view."""
+
+from ninja import Field, Schema
+
+from levelfield.core.api_helpers import DecimalString
+
+
+class BuyerCapabilityOut(Schema):
+    buyer_id: int
+    name: str
+    need: int = Field(description="The need score: see the operation's description")
+    in_force: int = Field(description="Contracts signed and not yet ended")
+    managers: int = Field(description="People managing at least one contract in force")
+    contracts_per_manager: DecimalString | None = Field(
+        description="Managed contracts in force per manager (a decimal string); null with no "
+        "manager"
+    )
+    unmanaged: int = Field(description="Contracts in force with no contract manager")
+    mismatched: int = Field(
+        description="Contracts in force managed by someone accredited below what the contract's "
+        "tier expects"
+    )
+    overdue_assessments: int = Field(
+        description="Contracts in force for more than 12 months with no performance assessment "
+        "in the last 12 months (s.71)"
+    )
+    late_payments: int = Field(
+        description="Valid, undisputed invoices paid after 30 days, or unpaid and more than 30 "
+        "days old"
+    )
+    overdue_checklist_items: int = Field(description="Checklist items past due and not done")
