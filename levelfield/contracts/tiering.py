@@ -85,9 +85,10 @@ def manager_problem(contract, manager_level: int | None) -> str | None:
     needed = expected_level(rules, contract.tier)
     if manager_level is None or manager_level < needed:
         held = AccreditationLevel(manager_level).label.lower() if manager_level else "no"
+        level = AccreditationLevel(needed).label.lower()
+        article = "an" if level[0] in "aeiou" else "a"
         return (
-            f"A {Tier(contract.tier).label.lower()} contract needs a "
-            f"{AccreditationLevel(needed).label.lower()} contract manager; its manager has "
-            f"{held} accreditation"
+            f"A {Tier(contract.tier).label.lower()} contract needs {article} {level} contract "
+            f"manager; its manager has {held} accreditation"
         )
     return None
