@@ -5,8 +5,9 @@ one invoice a row, with a header row naming the columns (in any order):
     paid date
 
 Dates as DD/MM/YYYY (the UK way, 1/4/2026 too) or ISO (2026-04-01); amounts in pounds, with or
-without £ and thousands commas; status valid (or blank) or disputed. Pure: it returns the rows
-or every unreadable row by line with the reason, and writes nothing.
+without £ and thousands commas; status valid (or blank) or disputed. Pure: it returns the rows,
+each with what could not be read in it (by line, with the reason), and writes nothing; the
+import action checks the rest.
 """
 
 import csv
@@ -45,6 +46,7 @@ class InvoiceRow:
     status: str
     dispute_reason: str
     paid_on: date | None
+    problems: tuple[str, ...] = ()  # what could not be read (a date that is not one)
 
 
 class InvoiceFileError(ValueError):
@@ -92,7 +94,6 @@ def read_invoices(raw: bytes) -> list[InvoiceRow]:
         text = raw.decode("cp1252", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
     columns: dict[str, int] | None = None
-    problems: list[str] = []
     rows: list[InvoiceRow] = []
     try:
         for cells in reader:
@@ -126,6 +127,7 @@ def read_invoices(raw: bytes) -> list[InvoiceRow]:
             received_text, paid_text = cell("received_on"), cell("paid_on")
             received_on = parse_date(received_text) if received_text else None
             paid_on = parse_date(paid_text) if paid_text else None
+            problems = []
             if received_text and received_on is None:
                 problems.append(
                     f"Line {line}: the received date {received_text!r} is not a date like "
@@ -147,6 +149,7 @@ def read_invoices(raw: bytes) -> list[InvoiceRow]:
                     status=status,
                     dispute_reason=cell("dispute_reason"),
                     paid_on=paid_on,
+                    problems=tuple(problems),
                 )
             )
     except csv.Error as exc:
@@ -154,8 +157,6 @@ def read_invoices(raw: bytes) -> list[InvoiceRow]:
         raise InvoiceFileError([message]) from exc
     if columns is None:
         raise InvoiceFileError(["The file has no rows"])
-    if not rows and not problems:
+    if not rows:
         raise InvoiceFileError(["The file has a header row but no invoices"])
-    if problems:
-        raise InvoiceFileError(problems)
     return rows

@@ -123,6 +123,9 @@ def import_invoices(*, buyer, by, upload) -> ImportResult:
             continue
         seen[key] = row.line
         found = existing.get(key)
+        if found is not None and row.problems:
+            problems.extend(row.problems)
+            continue
         if found is not None:
             if amount_problem(row.amount) is None and _same(found, row):
                 if row.paid_on and found.paid_on is None:
@@ -149,6 +152,9 @@ def import_invoices(*, buyer, by, upload) -> ImportResult:
                 + (f" with different details ({differences})" if differences else "")
                 + ": correct it on the contract's invoices page"
             )
+            continue
+        if row.problems:
+            problems.extend(row.problems)
             continue
         reason = row.dispute_reason if row.status == InvoiceStatus.DISPUTED else ""
         row_problems = invoice_problems(

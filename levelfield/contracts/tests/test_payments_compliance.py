@@ -38,7 +38,11 @@ def test_paid_on_day_30_is_on_time_and_day_31_is_late(signed):
 def test_a_disputed_invoice_is_left_out_and_counts_from_receipt_once_resolved(signed):
     invoice(signed, "OK", date(2027, 3, 1), paid_on=date(2027, 3, 11))  # 10 days
     disputed = invoice(
-        signed, "D", date(2027, 1, 4), status="disputed", dispute_reason="Hours overstated",
+        signed,
+        "D",
+        date(2027, 1, 4),
+        status="disputed",
+        dispute_reason="Hours overstated",
         today=TODAY,
     )
 
@@ -127,8 +131,13 @@ def test_buyer_figures_per_contract(signed):
     invoice(signed, "A", date(2027, 3, 1), paid_on=date(2027, 3, 5))
     with at(TODAY):
         actions.record_invoice(
-            contract=other.contract, by=other.officer, reference="Z", received_on=date(2027, 3, 1),
-            amount="5.00", paid_on=date(2027, 4, 30), source="page",
+            contract=other.contract,
+            by=other.officer,
+            reference="Z",
+            received_on=date(2027, 3, 1),
+            amount="5.00",
+            paid_on=date(2027, 4, 30),
+            source="page",
         )
     overall, rows = payments.buyer_compliance(signed.buyer, today=TODAY)
     assert (overall.paid, overall.on_time, overall.average_days) == (2, 1, Decimal("32.0"))
