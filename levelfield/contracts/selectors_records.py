@@ -32,7 +32,7 @@ def needs_attention_q(today) -> Q:
     return not_ended & (
         Q(contract_manager__isnull=True)
         | (Q(contract_manager__isnull=False) & _under_accredited())
-        | Q(status=ContractStatus.SUSPENDED)
+        | Q(status__in=[ContractStatus.RECORDED, ContractStatus.SUSPENDED])
         | Q(status__in=IN_FORCE, end_date__lt=today)
         | Q(status__in=[ContractStatus.SIGNED, ContractStatus.MOBILISING], start_date__lt=today)
     )
