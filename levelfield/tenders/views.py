@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from levelfield.bids import statistics as bid_statistics
 from levelfield.bids.models import Bid
+from levelfield.contracts.selectors_checklists import overdue_items
 from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError, RuleFailed
 from levelfield.core.forms import add_domain_error, run_button_action
@@ -79,8 +80,19 @@ def dashboard(request):
             "page": paginate(request, tenders),
             "assigned": list(assigned),
             "can_create": request.user.has_perm("tenders.create_tender", organisation),
+            "overdue_checklist": _overdue_checklist(request, organisation),
         },
     )
+
+
+OVERDUE_SHOWN = 10
+
+
+def _overdue_checklist(request, organisation) -> list:
+    """The oldest overdue contract checklist items (one query), for the buyer's staff."""
+    if not request.user.has_perm("contracts.view_register", organisation):
+        return []
+    return list(overdue_items(organisation, clock.today_uk())[:OVERDUE_SHOWN])
 
 
 # -- the tender itself --------------------------------------------------------------------------
