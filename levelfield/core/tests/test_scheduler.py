@@ -4,8 +4,11 @@ more; a day missed while it was stopped is made good once when it starts; SIGTER
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -226,3 +229,30 @@ def test_two_schedulers_at_the_same_moment_queue_it_once(monkeypatch):
     monkeypatch.setattr(ScheduledRun.objects, "filter", real_filter)
     assert RAN == []
     assert ScheduledRun.objects.filter(job="noting").count() == 1
+
+
+def test_the_command_stops_on_sigterm(tmp_path):
+    """`levelfield scheduler` as `./dev serve` runs it: a process of its own that ends, with
+    status 0, when sent SIGTERM. (Its database here has no tables: each pass fails, is logged,
+    and the loop goes on until the signal.)"""
+    levelfield = Path(sys.executable).with_name("levelfield")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    process = subprocess.Popen(
+        [str(levelfield), "scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        started = process.stdout.readline()
+        assert started.startswith("Scheduler started (UK time): contracts at 06:00"), started
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert out == "Scheduler stopped\n"
+    assert "The scheduler stops (SIGTERM)" in err

@@ -27,10 +27,10 @@ class Command(BaseCommand):
             )
             return
         names = ", ".join(f"{job.name} at {job.at:%H:%M}" for job in jobs)
-        self.stdout.write(f"Scheduler started (UK time): {names or 'no daily jobs'}", ending="\n")
-        self.stdout.flush()
         stop = threading.Event()
         with scheduler.stopping_on_signals(stop):
+            self.stdout.write(f"Scheduler started (UK time): {names or 'no daily jobs'}")
+            self.stdout.flush()
             # each pass leaves no connection open between minutes (nor a stale one)
             scheduler.run(stop=stop, jobs=jobs, after_pass=close_old_connections)
         self.stdout.write("Scheduler stopped")
