@@ -1,18 +1,23 @@
 """JSON shapes for a contract's changes (s.74-s.76) and its end (s.71, s.80)."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
 
-from levelfield.core.api_helpers import DecimalString, InputSchema, MoneyIn, UtcDateTime
-from levelfield.core.api_helpers import _iso_date as iso_date
+from levelfield.core.api_helpers import (
+    DecimalString,
+    InputSchema,
+    MoneyIn,
+    QueryDate,
+    UtcDateTime,
+)
 
 from .actions.ending import TerminationReason
 from .models import Rating
 
-BodyDate = Annotated[date, BeforeValidator(iso_date)]
+# A day as YYYY-MM-DD only (the same reading as a query string's).
+BodyDate = QueryDate
 
 
 class ChangeCheckIn(InputSchema):
