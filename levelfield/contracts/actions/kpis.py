@@ -81,7 +81,7 @@ def number_problem(value, label: str) -> str | None:
 def _number(value, label: str) -> Decimal:
     if problem := number_problem(value, label):
         raise DomainError(problem, code="validation_error")
-    return Decimal(str(value).replace(",", "").strip())
+    return Decimal(str(value).replace(",", "").strip()).quantize(Decimal("0.01"))
 
 
 def kpi_problems(*, name, unit, target, direction, frequency) -> list[str]:

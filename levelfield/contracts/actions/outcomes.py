@@ -67,7 +67,7 @@ def _decimal(value, label: str, *, positive: bool = True, money: bool = False) -
         raise DomainError(f"The {label} must be {floor}", code="validation_error")
     if number >= Decimal("1000000000000"):
         raise DomainError(f"The {label} is too large", code="validation_error")
-    return number
+    return number.quantize(Decimal("0.01"))
 
 
 def _period(period_start: date, period_end: date) -> None:

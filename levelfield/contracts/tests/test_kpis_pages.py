@@ -48,8 +48,14 @@ def test_a_refused_kpi_shows_the_actions_message(client, built):
 
     response = client.post(
         reverse("contracts:kpi_add", args=[built.contract.pk]),
-        {"name": "Fourth", "target": "1", "unit": "%", "direction": "higher",
-         "frequency": "monthly", "material": "on"},
+        {
+            "name": "Fourth",
+            "target": "1",
+            "unit": "%",
+            "direction": "higher",
+            "frequency": "monthly",
+            "material": "on",
+        },
     )
 
     assert response.status_code == 200

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_a_5_1m_contract_with_two_kpis_cannot_go_live_without_a_reason():
     built = testing.signed_contract(value="5100000")
     add(built.contract, built.officer, "Calls answered", material=True)
-    add(built.contract, built.officer, "Visits missed", target="2", direction="lower", material=True)
+    add(
+        built.contract, built.officer, "Visits missed", target="2", direction="lower", material=True
+    )
 
     with pytest.raises(DomainError) as refused:
         records.go_live(contract=built.contract, by=built.officer)
