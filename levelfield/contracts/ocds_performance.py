@@ -78,11 +78,13 @@ def assessment_metric(assessment) -> dict:
                 "id": f"assessment-{assessment.pk}",
                 "period": _period(assessment.period_start, assessment.period_end),
                 "measure": Rating(assessment.rating).label,
-                "dimensions": {
-                    "rating": assessment.rating,
-                    "atTermination": "true" if assessment.at_termination else "false",
-                },
-                "notes": assessment.narrative,
+                # Not `dimensions`: it takes any key, which tools that check for undeclared
+                # fields (libcoveocds) report; the rating is the measure, termination the notes.
+                "notes": (
+                    f"Assessed at termination. {assessment.narrative}"
+                    if assessment.at_termination
+                    else assessment.narrative
+                ),
             }
         ],
     }
