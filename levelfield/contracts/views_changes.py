@@ -75,7 +75,8 @@ def record_change(request, pk: int, option_id: int | None = None):
     if request.method == "GET":
         problem = changes.contract_problem(contract)
         if problem:
-            form.add_error(None, problem)
+            messages.error(request, problem)
+            return redirect("contracts:changes", pk=contract.pk)
     elif form.is_valid():
         values = form.cleaned_data
         try:

@@ -207,3 +207,24 @@ def test_who_may_see_and_use_the_pages(client, signed):
     assert client.get(url(contract, "changes/")).status_code == 404
     client.logout()
     assert client.get(url(contract, "changes/")).status_code == 302
+
+
+def test_an_ended_contract_says_why_no_change_can_be_recorded(client, signed):
+    from levelfield.contracts.actions import ending
+
+    contract = signed.contract
+    with clock.frozen_at(contract.signed_at + timedelta(days=1)):
+        ending.terminate(
+            contract=contract,
+            by=signed.buyer_admin,
+            reason="Ended",
+            classification="other",
+            terminated_on=clock.today_uk(),
+            assessment=ending.AssessmentAtTermination("other", "Too early to say"),
+        )
+    as_(client, signed.officer)
+    page = client.get(url(contract, "changes/record/"), follow=True)
+    assert page.redirect_chain[-1][0] == url(contract, "changes/")
+    assert "Changes can be recorded only while the contract is in force" in page.content.decode()
+    listing = client.get(url(contract, "changes/")).content.decode()
+    assert "Record a change" not in listing and "No changes have been recorded" in listing
