@@ -22,6 +22,7 @@ from levelfield.contracts import actions as contract_actions
 from levelfield.core import clock
 from levelfield.core.clock import UK
 from levelfield.core.errors import DomainError
+from levelfield.demo import contract_life
 from levelfield.evaluation import actions as evaluation_actions
 from levelfield.socialvalue import actions as socialvalue_actions
 from levelfield.suppliers import actions as supplier_actions
@@ -186,9 +187,10 @@ PROFILES = {
     },
 }
 
-# Every supplier answered the exclusion grounds 90 days ago. Albion declared a discretionary
-# ground (it does not stop a bid; the buyer weighs it).
-DECLARATIONS_DAYS_AGO = 90
+# Every supplier answered the exclusion grounds 455 days ago (a declaration lasts a year: it
+# covered the home care bids) and again 90 days ago. Albion declared a discretionary ground (it
+# does not stop a bid; the buyer weighs it).
+DECLARATIONS_DAYS_AGO = (455, 90)
 DECLARED_GROUNDS = {
     "albion": {
         "poor_performance": "A facilities contract with a London borough was ended early in "
@@ -236,6 +238,9 @@ JUSTIFICATIONS = {
 
 # --- Tender 1: AWARDED, contract signed. The test checks its result by hand. ----------------
 # One lot, lowest price / bid price x 40, quality 30 + 20, social value 10 (10% of the total).
+# The contract has run for a year (demo/contract_life.py): the whole procurement happened
+# YEAR_BACK days before it would for a contract starting this week, so it started 400 days ago.
+YEAR_BACK = 395
 HOME_CARE = {
     "title": "Home care and reablement: North Wessex",
     "description": (
@@ -258,19 +263,19 @@ HOME_CARE = {
         "locality would split people's care between providers.",
     },
     "timeline": {
-        "created": (-84, 10),
-        "published": (-80, 9),
-        "clarification_deadline": (-58, 12),
-        "submission_deadline": (-50, 12),
-        "expected_award_date": -36,
-        "contract_start": -5,
+        "created": (-84 - YEAR_BACK, 10),
+        "published": (-80 - YEAR_BACK, 9),
+        "clarification_deadline": (-58 - YEAR_BACK, 12),
+        "submission_deadline": (-50 - YEAR_BACK, 12),
+        "expected_award_date": -36 - YEAR_BACK,
+        "contract_start": -5 - YEAR_BACK,
         "contract_years": 3,
-        "bids_submitted": (-52, 15),
-        "evaluation_opened": (-49, 9),
-        "scored": (-45, 14),
-        "moderated": (-42, 10),
-        "award_confirmed": (-40, 11),
-        "notice_published": (-39, 9),
+        "bids_submitted": (-52 - YEAR_BACK, 15),
+        "evaluation_opened": (-49 - YEAR_BACK, 9),
+        "scored": (-45 - YEAR_BACK, 14),
+        "moderated": (-42 - YEAR_BACK, 10),
+        "award_confirmed": (-40 - YEAR_BACK, 11),
+        "notice_published": (-39 - YEAR_BACK, 9),
     },
     "lots": (
         {
@@ -491,22 +496,23 @@ SOCIAL_VALUE = {
             ),
         },
         # After signature, the winner reports on the first quarter: (commitment number, how
-        # many, what happened, when sent, when accepted or None to leave it waiting).
+        # many, what happened, when sent, when accepted or None to leave it waiting). In the
+        # contract's first days, as the tender's timeline is, a year back.
         "reports": (
             (
                 1,
                 "3",
                 "Three apprentices from Shaston and Melchester started their Level 2 "
                 "Adult Care apprenticeship, one of them a care leaver.",
-                (-3, 15),
-                (-2, 10),
+                (-3 - YEAR_BACK, 15),
+                (-2 - YEAR_BACK, 10),
             ),
             (
                 2,
                 "126",
                 "126 of the 140 care workers on the contract are paid the real Living "
                 "Wage so far; the rest transfer under TUPE next month.",
-                (-1, 16),
+                (-1 - YEAR_BACK, 16),
                 None,
             ),
         ),
@@ -945,6 +951,8 @@ class _Loader:
         self._awarded(HOME_CARE)
         self._in_evaluation(HIGHWAYS)
         self._open(LIBRARY_IT)
+        # A small contract the council let elsewhere, entered by hand.
+        contract_life.let_elsewhere(self)
 
     # People and organisations --------------------------------------------------------------
 
@@ -993,8 +1001,11 @@ class _Loader:
         answers = exclusions.no_grounds()
         for code, details in DECLARED_GROUNDS.get(spec["key"], {}).items():
             answers[code] = {"applies": True, "details": details}
-        with clock.frozen_at(self.at(-DECLARATIONS_DAYS_AGO, 11)):
-            supplier_actions.declare_exclusions(organisation=organisation, by=user, answers=answers)
+        for days_ago in DECLARATIONS_DAYS_AGO:
+            with clock.frozen_at(self.at(-days_ago, 11)):
+                supplier_actions.declare_exclusions(
+                    organisation=organisation, by=user, answers=answers
+                )
 
     def _certificates(self) -> None:
         for key, kind, number, issuer, days in CERTIFICATES:
@@ -1312,9 +1323,12 @@ class _Loader:
                 start_date=tender.contract_start,
                 end_date=tender.contract_end,
             )
+        # Its manager, KPIs and outcome measure are settled before signature; after it, a year.
+        year = contract_life.play_year(self, contract, recorded_at)
         with clock.frozen_at(signed_at):
             contract_actions.sign_contract(contract=contract, by=admin)
         self._social_value_delivery(contract, spec)
+        year.after_signature()
 
     def _in_evaluation(self, spec: dict) -> None:
         timeline = spec["timeline"]

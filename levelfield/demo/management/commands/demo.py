@@ -9,8 +9,9 @@ from levelfield.demo.data import BUYER_NAME, load_demo, logins
 
 class Command(BaseCommand):
     help = (
-        f"Load demo data ({BUYER_NAME}, its staff, six suppliers and three procurements: open, "
-        "in evaluation, awarded) through the action functions, then print the logins. "
+        f"Load demo data ({BUYER_NAME}, its staff, six suppliers, three procurements: open, "
+        "in evaluation, awarded with a year of contract management; and a contract let "
+        "elsewhere) through the action functions, then print the logins. "
         "If the demo is already loaded, only print the logins."
     )
 
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Loaded the demo: {BUYER_NAME}, six suppliers and three tenders "
-                    "(open for bids, in evaluation, contract signed)."
+                    f"Loaded the demo: {BUYER_NAME}, six suppliers, three tenders (open for "
+                    "bids, in evaluation, contract live for a year) and a contract let "
+                    "elsewhere."
                 )
             )
         else:
