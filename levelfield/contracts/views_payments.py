@@ -280,6 +280,8 @@ def import_invoices(request):
                 buyer=buyer, by=request.user, upload=form.cleaned_data["file"]
             )
         except DomainError as exc:
+            if exc.details:  # the headline ("Nothing was imported: ...") above its lines
+                form.add_error(None, exc.message)
             add_domain_error(form, exc)
         else:
             messages.success(
