@@ -36,9 +36,7 @@ def csv_upload(lines: list[str], name: str = "invoices.csv") -> SimpleUploadedFi
     return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode(), content_type="text/csv")
 
 
-HEADER = (
-    "Contract reference,Invoice reference,Received date,Amount,Status,Dispute reason,Paid date"
-)
+HEADER = "Contract reference,Invoice reference,Received date,Amount,Status,Dispute reason,Paid date"
 
 
 @pytest.fixture(scope="session")
