@@ -105,3 +105,9 @@ def test_the_page_query_count_does_not_grow_with_the_buyers(client, platform_adm
     five = _queries(client)
 
     assert five == two
+
+
+def test_the_platform_admins_dashboard_links_to_the_view(client, platform_admin):
+    client.force_login(platform_admin, backend=BACKEND)
+    page = client.get(reverse("accounts:dashboard"))
+    assert URL in page.content.decode()
