@@ -228,3 +228,32 @@ def test_an_ended_contract_says_why_no_change_can_be_recorded(client, signed):
     assert "Changes can be recorded only while the contract is in force" in page.content.decode()
     listing = client.get(url(contract, "changes/")).content.decode()
     assert "Record a change" not in listing and "No changes have been recorded" in listing
+
+
+def test_the_changes_list_queries_do_not_grow_with_changes(client, signed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    contract = signed.contract
+    as_(client, signed.officer)
+
+    def record(value):
+        contract.refresh_from_db()
+        changes.record_change(
+            contract=contract,
+            by=signed.officer,
+            kind="modification",
+            description="More",
+            value_after=Decimal(value),
+            end_date_after=contract.end_date,
+        )
+
+    record("101000")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url(contract, "changes/")).status_code == 200
+    for value in ("102000", "103000", "104000", "130000"):
+        record(value)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url(contract, "changes/"))
+    assert page.content.decode().count("No notice needed") == 4
+    assert len(five) == len(one)
