@@ -187,3 +187,11 @@ def test_the_contract_page_card(client, signed):
     text = page(client, f"/buyer/contracts/{signed.contract.pk}/").content.decode()
     assert "Invoices and payments" in text
     assert "1 after 30 days" in text
+
+
+def test_the_suppliers_contract_page_links_to_its_invoices(client, signed):
+    invoice(signed, "S1", date(2027, 3, 1), today=TODAY)
+    as_user(client, signed.supplier_user)
+    text = page(client, f"/supplier/contracts/{signed.contract.pk}/").content.decode()
+    assert f"/supplier/contracts/{signed.contract.pk}/invoices/" in text
+    assert "1 after 30 days" in text
