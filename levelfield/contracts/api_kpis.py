@@ -21,17 +21,17 @@ from .models.performance import (
     PerformanceFailure,
 )
 from .schemas_kpis import (
-    AssessmentIn,
-    AssessmentOut,
-    CorrectionIn,
-    ExemptionIn,
-    FailureIn,
-    FailureOut,
+    KpiCorrectionIn,
+    KpiExemptionIn,
     KpiIn,
     KpiOut,
-    ReportIn,
-    ReportOut,
-    S52Out,
+    KpiReportIn,
+    KpiReportOut,
+    KpiS52Out,
+    PerformanceAssessmentIn,
+    PerformanceAssessmentOut,
+    PerformanceFailureIn,
+    PerformanceFailureOut,
 )
 
 router = Router(auth=api_auth, tags=["Buyer: KPIs, performance and outcomes"])
@@ -104,7 +104,7 @@ def kpi_list(request, contract_id: int):
 
 @router.get(
     "/contracts/{contract_id}/s52",
-    response={200: S52Out, **errors(*OWN_OBJECT_ERRORS)},
+    response={200: KpiS52Out, **errors(*OWN_OBJECT_ERRORS)},
     operation_id="buyer_contract_s52",
     summary="Whether the contract meets s.52 (KPIs over £5m) and may go live",
 )
@@ -155,12 +155,12 @@ def kpi_remove(request, contract_id: int, kpi_id: int):
 
 @router.put(
     "/contracts/{contract_id}/kpi-exemption",
-    response={200: S52Out, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={200: KpiS52Out, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="buyer_contract_kpi_exemption",
     summary="Record why performance is not assessed by KPIs (s.52(3))",
     description=f"Published as the UK extension's noAgreedMetricsRationale. {MANAGERS} {ENDED}",
 )
-def kpi_exemption(request, contract_id: int, payload: ExemptionIn):
+def kpi_exemption(request, contract_id: int, payload: KpiExemptionIn):
     contract = kpi_actions.set_kpi_exemption(
         contract=buyer_contract(request, contract_id), by=request.user, reason=payload.reason
     )
@@ -172,7 +172,7 @@ def kpi_exemption(request, contract_id: int, payload: ExemptionIn):
 
 @router.get(
     "/contracts/{contract_id}/assessments",
-    response={200: list[AssessmentOut], **errors(*OWN_OBJECT_ERRORS, 422)},
+    response={200: list[PerformanceAssessmentOut], **errors(*OWN_OBJECT_ERRORS, 422)},
     operation_id="buyer_contract_assessments_list",
     summary="The contract's performance assessments, newest first",
     description="Paginated with `limit` and `offset`.",
@@ -185,14 +185,14 @@ def assessment_list(request, contract_id: int):
 
 @router.post(
     "/contracts/{contract_id}/assessments",
-    response={201: AssessmentOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={201: PerformanceAssessmentOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="buyer_contract_assessments_add",
     summary="Assess performance and publish a contract performance notice (UK9)",
     description=f"s.71: at least every 12 months and at termination. {MANAGERS} The period "
     "cannot end after today nor start before the contract. 400 with the rule's code; 409 "
     "`invalid_state` before the contract is signed.",
 )
-def assessment_add(request, contract_id: int, payload: AssessmentIn):
+def assessment_add(request, contract_id: int, payload: PerformanceAssessmentIn):
     assessment = performance_actions.record_assessment(
         contract=buyer_contract(request, contract_id), by=request.user, **payload.model_dump()
     )
@@ -201,7 +201,7 @@ def assessment_add(request, contract_id: int, payload: AssessmentIn):
 
 @router.get(
     "/contracts/{contract_id}/failures",
-    response={200: list[FailureOut], **errors(*OWN_OBJECT_ERRORS, 422)},
+    response={200: list[PerformanceFailureOut], **errors(*OWN_OBJECT_ERRORS, 422)},
     operation_id="buyer_contract_failures_list",
     summary="The contract's performance failures",
     description="Paginated with `limit` and `offset`.",
@@ -214,13 +214,13 @@ def failure_list(request, contract_id: int):
 
 @router.post(
     "/contracts/{contract_id}/failures",
-    response={201: FailureOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={201: PerformanceFailureOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="buyer_contract_failures_add",
     summary="Record a breach leading to termination, damages or a settlement",
     description=f"Published with the next UK9 notice. {MANAGERS} {RULES} 409 `invalid_state` "
     "before the contract is signed.",
 )
-def failure_add(request, contract_id: int, payload: FailureIn):
+def failure_add(request, contract_id: int, payload: PerformanceFailureIn):
     failure = performance_actions.record_failure(
         contract=buyer_contract(request, contract_id), by=request.user, **payload.model_dump()
     )
@@ -244,14 +244,14 @@ def supplier_kpi_list(request, contract_id: int):
 
 @supplier_router.post(
     "/contracts/{contract_id}/kpis/{kpi_id}/reports",
-    response={201: ReportOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={201: KpiReportOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="supplier_contract_kpi_reports_add",
     summary="Report your figure for one ended period of a KPI",
     description="One report per period (400 `already_reported`); a period that has not ended "
     "(400 `period_open`) or does not exist (400 `period_unknown`) is refused. 409 "
     "`invalid_state` before the contract is signed.",
 )
-def supplier_report(request, contract_id: int, kpi_id: int, payload: ReportIn):
+def supplier_report(request, contract_id: int, kpi_id: int, payload: KpiReportIn):
     contract = supplier_contract(request, contract_id)
     report = kpi_actions.report_kpi(
         kpi=_kpi(contract, kpi_id),
@@ -265,13 +265,13 @@ def supplier_report(request, contract_id: int, kpi_id: int, payload: ReportIn):
 
 @supplier_router.put(
     "/contracts/{contract_id}/kpis/{kpi_id}/reports/{period}",
-    response={200: ReportOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={200: KpiReportOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="supplier_contract_kpi_reports_correct",
     summary="Correct your report for a period, until it is due",
     description="409 `invalid_state` once the report was due or a published performance "
     "notice covers it; 404 for a period not reported.",
 )
-def supplier_correct(request, contract_id: int, kpi_id: int, period: int, payload: CorrectionIn):
+def supplier_correct(request, contract_id: int, kpi_id: int, period: int, payload: KpiCorrectionIn):
     contract = supplier_contract(request, contract_id)
     kpi = _kpi(contract, kpi_id)
     chosen = kpi_actions.period_of(kpi, period) if 1 <= period <= 10000 else None
@@ -286,7 +286,7 @@ def supplier_correct(request, contract_id: int, kpi_id: int, period: int, payloa
 
 @supplier_router.get(
     "/contracts/{contract_id}/assessments",
-    response={200: list[AssessmentOut], **errors(*OWN_OBJECT_ERRORS, 422)},
+    response={200: list[PerformanceAssessmentOut], **errors(*OWN_OBJECT_ERRORS, 422)},
     operation_id="supplier_contract_assessments_list",
     summary="The buyer's assessments of your performance, newest first",
     description="Paginated with `limit` and `offset`.",

@@ -18,16 +18,16 @@ from .actions import outcomes as outcome_actions
 from .models import Contract
 from .models.performance import ClaimStatus, OutcomeRecord, PricedOutcome
 from .schemas_kpis import (
-    ClaimIn,
-    ClaimOut,
-    ComparisonOut,
-    MeasureIn,
+    ClaimRejectIn,
+    OutcomeClaimIn,
+    OutcomeClaimOut,
+    OutcomeComparisonOut,
+    OutcomeMeasureIn,
     OutcomeRecordIn,
     OutcomeRecordOut,
     OutcomesOut,
     PricedOutcomeIn,
     PricedOutcomeOut,
-    RejectIn,
 )
 
 router = Router(auth=api_auth, tags=["Buyer: KPIs, performance and outcomes"])
@@ -89,7 +89,7 @@ def outcome_get(request, contract_id: int):
     summary="Set the contract's outcome measure",
     description=f"{MANAGERS} 409 `invalid_state` once the contract has ended.",
 )
-def outcome_measure(request, contract_id: int, payload: MeasureIn):
+def outcome_measure(request, contract_id: int, payload: OutcomeMeasureIn):
     contract = outcome_actions.set_outcome_measure(
         contract=buyer_contract(request, contract_id), by=request.user, measure=payload.measure
     )
@@ -127,7 +127,7 @@ def outcome_record_remove(request, contract_id: int, record_id: int):
 
 @router.get(
     "/outcomes/compare",
-    response={200: list[ComparisonOut], **errors(*SIGNED_IN_ERRORS, 422)},
+    response={200: list[OutcomeComparisonOut], **errors(*SIGNED_IN_ERRORS, 422)},
     operation_id="buyer_outcomes_compare",
     summary="Cost per outcome across the buyer's contracts, by measure",
     description="Contracts with an outcome measure, grouped by it, cheapest outcome first; "
@@ -194,7 +194,7 @@ def _claims(contract, status: str):
 
 @router.get(
     "/contracts/{contract_id}/claims",
-    response={200: list[ClaimOut], **errors(*OWN_OBJECT_ERRORS, 422)},
+    response={200: list[OutcomeClaimOut], **errors(*OWN_OBJECT_ERRORS, 422)},
     operation_id="buyer_contract_claims_list",
     summary="The supplier's outcome claims, newest first",
     description="`status` keeps `claimed`, `validated` or `rejected` ones. Paginated with "
@@ -211,7 +211,7 @@ def _claim(contract, claim_id: int):
 
 @router.post(
     "/contracts/{contract_id}/claims/{claim_id}/validate",
-    response={200: ClaimOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
+    response={200: OutcomeClaimOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
     operation_id="buyer_contract_claims_validate",
     summary="Validate a claim: an invoice for it is recorded, received today",
     description=f"{MANAGERS} 409 `invalid_state` for a claim already decided; 400 "
@@ -225,13 +225,13 @@ def claim_validate(request, contract_id: int, claim_id: int):
 
 @router.post(
     "/contracts/{contract_id}/claims/{claim_id}/reject",
-    response={200: ClaimOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={200: OutcomeClaimOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="buyer_contract_claims_reject",
     summary="Reject a claim with a reason; the supplier is emailed it",
     description=f"{MANAGERS} 400 `reason_required` without a reason; 409 `invalid_state` for "
     "a claim already decided.",
 )
-def claim_reject(request, contract_id: int, claim_id: int, payload: RejectIn):
+def claim_reject(request, contract_id: int, claim_id: int, payload: ClaimRejectIn):
     contract = buyer_contract(request, contract_id)
     claim = outcome_actions.reject_claim(
         claim=_claim(contract, claim_id), by=request.user, reason=payload.reason
@@ -254,7 +254,7 @@ def supplier_priced(request, contract_id: int):
 
 @supplier_router.get(
     "/contracts/{contract_id}/claims",
-    response={200: list[ClaimOut], **errors(*OWN_OBJECT_ERRORS, 422)},
+    response={200: list[OutcomeClaimOut], **errors(*OWN_OBJECT_ERRORS, 422)},
     operation_id="supplier_contract_claims_list",
     summary="Your outcome claims, newest first",
     description="`status` keeps `claimed`, `validated` or `rejected` ones. Paginated with "
@@ -267,7 +267,7 @@ def supplier_claims(request, contract_id: int, status: str = ""):
 
 @supplier_router.post(
     "/contracts/{contract_id}/priced-outcomes/{outcome_id}/claims",
-    response={201: ClaimOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={201: OutcomeClaimOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="supplier_contract_claims_add",
     summary="Claim outcomes achieved in a period, with evidence (multipart form)",
     description="Fields `period_start`, `period_end` (YYYY-MM-DD), `quantity`, `narrative` and "
@@ -280,7 +280,7 @@ def supplier_claim(
     request,
     contract_id: int,
     outcome_id: int,
-    payload: Form[ClaimIn],
+    payload: Form[OutcomeClaimIn],
     evidence: File[UploadedFile] = None,
 ):
     contract = supplier_contract(request, contract_id)

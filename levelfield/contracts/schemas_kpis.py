@@ -72,7 +72,7 @@ class KpiIn(InputSchema):
     )
 
 
-class PeriodOut(Schema):
+class KpiPeriodOut(Schema):
     number: int = Field(description="The period's number, from 1 at the contract's start")
     start: date
     end: date
@@ -94,10 +94,10 @@ class KpiOut(Schema):
     direction: str
     frequency: str
     material: bool
-    periods: list[PeriodOut] = Field(description="Each period begun so far, newest last")
+    periods: list[KpiPeriodOut] = Field(description="Each period begun so far, newest last")
 
 
-class ExemptionIn(InputSchema):
+class KpiExemptionIn(InputSchema):
     reason: str = Field(
         max_length=5000,
         description="Why performance cannot appropriately be assessed by KPIs (s.52(3)); "
@@ -105,24 +105,24 @@ class ExemptionIn(InputSchema):
     )
 
 
-class S52Out(Schema):
+class KpiS52Out(Schema):
     applies: bool = Field(description="Whether the contract is worth more than £5m")
     problems: list[str] = Field(description="Why it may not go live yet; empty when it may")
     exemption_reason: str
 
 
-class ReportIn(InputSchema):
+class KpiReportIn(InputSchema):
     period: int = Field(ge=1, le=10000, description="The period's number (see the KPI's periods)")
     value: FigureIn
     narrative: str = Field("", max_length=5000)
 
 
-class CorrectionIn(InputSchema):
+class KpiCorrectionIn(InputSchema):
     value: FigureIn
     narrative: str = Field("", max_length=5000)
 
 
-class ReportOut(Schema):
+class KpiReportOut(Schema):
     id: int
     kpi_id: int
     period_start: date
@@ -135,7 +135,7 @@ class ReportOut(Schema):
 # --- Assessments and failures ---------------------------------------------------------------
 
 
-class AssessmentIn(InputSchema):
+class PerformanceAssessmentIn(InputSchema):
     period_start: BodyDate
     period_end: BodyDate
     rating: Ratings
@@ -143,7 +143,7 @@ class AssessmentIn(InputSchema):
     at_termination: bool = False
 
 
-class AssessmentOut(Schema):
+class PerformanceAssessmentOut(Schema):
     id: int
     period_start: date
     period_end: date
@@ -153,7 +153,7 @@ class AssessmentOut(Schema):
     assessed_at: UtcDateTime
 
 
-class FailureIn(InputSchema):
+class PerformanceFailureIn(InputSchema):
     kind: FailureKinds = Field(description="What the breach led to")
     description: str = Field(min_length=1, max_length=5000)
     occurred_on: BodyDate
@@ -161,7 +161,7 @@ class FailureIn(InputSchema):
     amount: MoneyText | None = None
 
 
-class FailureOut(Schema):
+class PerformanceFailureOut(Schema):
     id: int
     kind: str
     description: str
@@ -174,7 +174,7 @@ class FailureOut(Schema):
 # --- Outcomes -------------------------------------------------------------------------------
 
 
-class MeasureIn(InputSchema):
+class OutcomeMeasureIn(InputSchema):
     measure: str = Field(
         max_length=100, description="Like listeners or people housed; empty clears it"
     )
@@ -205,7 +205,7 @@ class OutcomesOut(Schema):
     records: list[OutcomeRecordOut]
 
 
-class ComparedContractOut(Schema):
+class OutcomeComparedContractOut(Schema):
     contract_id: int
     reference: str
     title: str
@@ -215,9 +215,9 @@ class ComparedContractOut(Schema):
     cost_per_outcome: DecimalString | None
 
 
-class ComparisonOut(Schema):
+class OutcomeComparisonOut(Schema):
     measure: str
-    contracts: list[ComparedContractOut] = Field(description="Cheapest outcome first")
+    contracts: list[OutcomeComparedContractOut] = Field(description="Cheapest outcome first")
 
 
 class PricedOutcomeIn(InputSchema):
@@ -238,14 +238,14 @@ class PricedOutcomeOut(Schema):
     remaining: DecimalString = Field(description="Budget less claimed and validated")
 
 
-class ClaimIn(FormInput):
+class OutcomeClaimIn(FormInput):
     period_start: BodyDate
     period_end: BodyDate
     quantity: QuantityIn
     narrative: str = Field(max_length=5000)
 
 
-class ClaimOut(Schema):
+class OutcomeClaimOut(Schema):
     id: int
     outcome_id: int
     outcome: str
@@ -278,5 +278,5 @@ class ClaimOut(Schema):
         return claim.invoice.reference if claim.invoice_id else None
 
 
-class RejectIn(InputSchema):
+class ClaimRejectIn(InputSchema):
     reason: str = Field(min_length=1, max_length=5000)
