@@ -115,6 +115,7 @@ def record_change(request, pk: int, option_id: int | None = None):
         "form": form,
         "option": option,
         "heading": f"Use the option: {option.description}" if option else "Record a change",
+        "button": "Continue",
     }
     if proposal is not None:
         context.update(proposal=proposal, answer=proposal.answer, standstill=standstill)

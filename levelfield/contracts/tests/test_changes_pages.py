@@ -37,6 +37,7 @@ def test_record_a_change_shows_the_s75_answer_before_confirming(client, signed):
     page = client.get(url(contract, "changes/record/"))
     assert page.status_code == 200
     assert "Record a change" in page.content.decode()
+    assert 'data-module="govuk-button">Continue</button>' in page.content.decode()
     form = {
         "description": "Two more care workers",
         "value_after": "£112,500",
