@@ -3,6 +3,7 @@ sees of its contracts, and what the public sees. Each output shows only what its
 see: the public shape has no manager, supplier contact, risk or tier."""
 
 from datetime import date
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -205,7 +206,7 @@ class ContractSuspendIn(InputSchema):
 class ExtensionOptionIn(InputSchema):
     description: str = Field(max_length=200)
     months: int = Field(ge=1, le=600, description="How many months it adds")
-    value: MoneyIn = Field("0", description="Pounds it adds, 0 or more")
+    value: MoneyIn = Field(Decimal("0"), description="Pounds it adds, 0 or more")
 
 
 class ContractRegisterQuery(Schema):

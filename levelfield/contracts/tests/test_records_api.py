@@ -225,6 +225,8 @@ def test_options_are_added_listed_and_removed(people, acorn):
     assert Api(officer).send("delete", f"{path}/{option['id']}").status_code == 204
     assert ok(Api(officer).get(path)) == []
     refused(Api(officer).send("delete", f"{path}/{option['id']}"), 404, "not_found")
+    free = ok(Api(officer).send("post", path, {"description": "Six months", "months": 6}), 201)
+    assert free["value"] == "0.00"
 
 
 def test_the_supplier_sees_only_its_signed_contracts(people, acorn):
