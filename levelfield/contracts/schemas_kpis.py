@@ -242,7 +242,7 @@ class OutcomeClaimIn(FormInput):
     period_start: BodyDate
     period_end: BodyDate
     quantity: QuantityIn
-    narrative: str = Field(max_length=5000)
+    narrative: str = Field("", max_length=5000, description="Required: what was achieved")
 
 
 class OutcomeClaimOut(Schema):
