@@ -1,15 +1,81 @@
-"""The platform admin's capability view across buyers, as JSON."""
+"""A contract's stage checklist for the buyer (read, mark done, reopen) and the platform
+admin's capability view across buyers, as JSON."""
 
+from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.pagination import paginate
 
-from levelfield.accounts.api_auth import api_auth
+from levelfield.accounts.api_auth import acting_buyer, api_auth
 from levelfield.core import clock
-from levelfield.core.api_helpers import SIGNED_IN_ERRORS, Pages, errors
+from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
 from levelfield.core.errors import PermissionDenied
 
 from . import selectors_capability
-from .schemas_checklists import BuyerCapabilityOut
+from .actions import checklists as actions
+from .models import ChecklistItem, Contract
+from .schemas_checklists import BuyerCapabilityOut, ChecklistDoneIn, ChecklistItemOut
+
+router = Router(auth=api_auth, tags=["Buyer: stage checklists"])
+
+
+def _contract(request, contract_id: int) -> Contract:
+    contract = get_object_or_404(
+        Contract.objects.for_buyer(acting_buyer(request)).select_related("buyer"), pk=contract_id
+    )
+    if not request.user.has_perm("contracts.view_contract", contract):
+        raise PermissionDenied("You do not work on this contract")
+    return contract
+
+
+def _out(item: ChecklistItem) -> ChecklistItem:
+    item.overdue = item.done_at is None and item.due_on < clock.today_uk()
+    return item
+
+
+@router.get(
+    "/contracts/{contract_id}/checklist",
+    response={200: list[ChecklistItemOut], **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="buyer_contract_checklist",
+    summary="A contract's stage checklist",
+    description="Made from the buyer's template when the contract is signed; by due date. For "
+    "the buyer's staff.",
+)
+def checklist(request, contract_id: int):
+    contract = _contract(request, contract_id)
+    items = ChecklistItem.objects.filter(contract=contract).order_by("due_on", "position", "id")
+    return [_out(item) for item in items]
+
+
+def _item(request, contract_id: int, item_id: int) -> ChecklistItem:
+    contract = _contract(request, contract_id)
+    return get_object_or_404(ChecklistItem.objects.filter(contract=contract), pk=item_id)
+
+
+@router.post(
+    "/contracts/{contract_id}/checklist/{item_id}/done",
+    response={200: ChecklistItemOut, **errors(*OWN_OBJECT_ERRORS, 409, 422)},
+    operation_id="buyer_contract_checklist_done",
+    summary="Mark a checklist item done, with a note",
+    description="For admins, officers and the contract manager (403 otherwise). 409 "
+    "`invalid_state` when it is already done. A done item is never reminded about.",
+)
+def done(request, contract_id: int, item_id: int, payload: ChecklistDoneIn):
+    item = _item(request, contract_id, item_id)
+    return _out(actions.mark_done(item=item, by=request.user, note=payload.note))
+
+
+@router.post(
+    "/contracts/{contract_id}/checklist/{item_id}/reopen",
+    response={200: ChecklistItemOut, **errors(*OWN_OBJECT_ERRORS, 409)},
+    operation_id="buyer_contract_checklist_reopen",
+    summary="Reopen a checklist item marked done",
+    description="For admins, officers and the contract manager (403 otherwise). 409 "
+    "`invalid_state` when it is not done.",
+)
+def reopen(request, contract_id: int, item_id: int):
+    item = _item(request, contract_id, item_id)
+    return _out(actions.reopen(item=item, by=request.user))
+
 
 platform_router = Router(auth=api_auth, tags=["Platform: contract management capability"])
 
@@ -33,4 +99,4 @@ def capability(request):
     ]
 
 
-ROUTERS = [("/platform", platform_router)]
+ROUTERS = [("/buyer", router), ("/platform", platform_router)]

@@ -1,8 +1,10 @@
-"""JSON shapes for the capability view."""
+"""JSON shapes for the capability view and a contract's stage checklist."""
+
+from datetime import date
 
 from ninja import Field, Schema
 
-from levelfield.core.api_helpers import DecimalString
+from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime
 
 
 class BuyerCapabilityOut(Schema):
@@ -29,3 +31,20 @@ class BuyerCapabilityOut(Schema):
         "days old"
     )
     overdue_checklist_items: int = Field(description="Checklist items past due and not done")
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    stage: str = Field(description="`mobilisation`, `delivery`, `review` or `exit`")
+    position: int
+    text: str
+    owner_id: int | None = Field(description="The person who owns it; null for no one")
+    due_on: date
+    done_at: UtcDateTime | None
+    done_by_id: int | None
+    note: str
+    overdue: bool = Field(description="Past its due date (UK) and not done")
+
+
+class ChecklistDoneIn(InputSchema):
+    note: str = Field("", max_length=2000, description="What was done, for the record")
