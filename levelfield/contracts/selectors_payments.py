@@ -338,7 +338,7 @@ def uk8_due(*, today: date, buyer=None) -> list[tuple[Contract, Period]]:
     if buyer is not None:
         paid = paid.filter(contract__buyer=buyer)
     wanted: dict[tuple[int, str], Period] = {}
-    for contract_id, paid_on in paid.values_list("contract_id", "paid_on").order_by():
+    for contract_id, paid_on in paid.values_list("contract_id", "paid_on").distinct().order_by():
         quarter = quarter_of(paid_on)
         wanted[(contract_id, quarter.key)] = quarter
     published = set(
@@ -363,16 +363,17 @@ def uk17_due(*, today: date, buyer=None) -> list[tuple[object, Period]]:
     invoices = Invoice.objects.filter(status=InvoiceStatus.VALID)
     if buyer is not None:
         invoices = invoices.filter(contract__buyer=buyer)
+    # The days that put a period in play: each payment made, and each sum falling due (day 30).
+    # Distinct (buyer, day) pairs, so the daily job reads days, not every invoice.
+    paid = invoices.filter(paid_on__isnull=False).values_list("contract__buyer_id", "paid_on")
+    received = invoices.values_list("contract__buyer_id", "received_on")
+    days = {(b, d) for b, d in paid.distinct().order_by()}
+    days |= {(b, d + timedelta(days=PAYMENT_DAYS)) for b, d in received.distinct().order_by()}
     wanted: dict[tuple[int, str], Period] = {}
-    rows = invoices.values_list("contract__buyer_id", "received_on", "paid_on").order_by()
-    for buyer_id, received_on, paid_on in rows:
-        days = [received_on + timedelta(days=PAYMENT_DAYS)]
-        if paid_on:
-            days.append(paid_on)
-        for day in days:
-            if day < current.start and half_year_of(day).end >= UK17_FIRST_PERIOD_END:
-                period = half_year_of(day)
-                wanted[(buyer_id, period.key)] = period
+    for buyer_id, day in days:
+        if day < current.start and half_year_of(day).end >= UK17_FIRST_PERIOD_END:
+            period = half_year_of(day)
+            wanted[(buyer_id, period.key)] = period
     published = set(
         ContractNotice.objects.filter(
             notice_type=NoticeType.UK17, contract__isnull=True

@@ -156,3 +156,15 @@ def test_day_25_reminder_goes_once_and_not_once_paid(signed, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         assert actions.remind_invoices_due(today=date(2027, 5, 5)) == 0
     assert unpaid.pk
+
+
+def test_invoices_need_a_signed_contract_and_an_ended_one_still_takes_them(signed):
+    from levelfield.contracts.models import Contract
+
+    Contract.objects.filter(pk=signed.contract.pk).update(status="recorded")
+    signed.contract.refresh_from_db()
+    with pytest.raises(DomainError, match="Invoices can be recorded once the contract is signed"):
+        record(signed)
+    Contract.objects.filter(pk=signed.contract.pk).update(status="terminated")
+    signed.contract.refresh_from_db()
+    assert record(signed).contract_id == signed.contract.pk
