@@ -14,6 +14,7 @@ from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import checklists as actions
 from levelfield.contracts.models import Accreditation, AccreditationLevel, Tier
+from levelfield.core.models import AuditEvent
 
 from .capability_data import contract, manager
 
@@ -204,6 +205,8 @@ def test_people_and_accreditation_flags_and_records(client, buyer):
     )
     assert response.status_code == 302
     assert Accreditation.objects.get(user=foundation).level == AccreditationLevel.EXPERT
+    event = AuditEvent.objects.get(action="contracts.accreditation_recorded")
+    assert (event.actor, event.data["level"], event.data["before"]) == (admin, 3, 1)
     text = client.get(reverse("contracts:people")).content.decode()
     assert "Under-accredited" not in text
 
