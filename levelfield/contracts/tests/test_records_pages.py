@@ -258,3 +258,103 @@ def test_the_award_pages_link_to_the_signed_contracts_page(client):
     )
 
     assert reverse("contracts:detail", args=[contract.pk]) in sign_page
+
+
+STEP_PAGES = {
+    # url name: (status the contract is in, who may take the step)
+    "sign_let_elsewhere": (ContractStatus.RECORDED, {"admin"}),
+    "mobilise": (ContractStatus.SIGNED, {"admin", "officer"}),
+    "go_live": (ContractStatus.SIGNED, {"admin", "officer"}),
+    "suspend": (ContractStatus.LIVE, {"admin"}),
+    "resume": (ContractStatus.SUSPENDED, {"admin"}),
+    "edit": (ContractStatus.RECORDED, {"admin", "officer"}),
+    "manager": (ContractStatus.RECORDED, {"admin", "officer"}),
+    "add_option": (ContractStatus.RECORDED, {"admin", "officer"}),
+    "add_document": (ContractStatus.RECORDED, {"admin", "officer"}),
+}
+
+
+def contract_at(status, people, supplier):
+    buyer, admin, officer, _ = people
+    contract = entered(buyer=buyer, by=officer, supplier=supplier)
+    if status != ContractStatus.RECORDED:
+        records.sign_let_elsewhere(contract=contract, by=admin)
+    if status in (ContractStatus.LIVE, ContractStatus.SUSPENDED):
+        records.go_live(contract=contract, by=officer)
+    if status == ContractStatus.SUSPENDED:
+        records.suspend(contract=contract, by=admin, reason="Audit")
+    return contract
+
+
+@pytest.mark.parametrize("name", list(STEP_PAGES))
+def test_each_step_page_opens_for_those_who_may_and_no_one_else(client, people, acorn, name):
+    buyer, admin, officer, evaluator = people
+    status, allowed = STEP_PAGES[name]
+    contract = contract_at(status, people, acorn[0])
+    _, other_admin, _, _ = buyer_with_people("Vale District Council")
+    url = reverse(f"contracts:{name}", args=[contract.pk])
+    expected = {
+        "admin": 200 if "admin" in allowed else 403,
+        "officer": 200 if "officer" in allowed else 403,
+        "evaluator": 403,
+        "other_admin": 404,
+        "supplier": 404,
+    }
+    users = {
+        "admin": admin,
+        "officer": officer,
+        "evaluator": evaluator,
+        "other_admin": other_admin,
+        "supplier": acorn[1],
+    }
+
+    seen = {who: login(client, user).get(url).status_code for who, user in users.items()}
+    client.logout()
+
+    assert seen == expected
+    assert client.get(url).status_code == 302  # to sign in
+    assert client.post(url).status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == status
+
+
+def test_a_document_is_uploaded_on_its_page_and_downloaded_by_the_buyers_people_only(
+    client, people, acorn
+):
+    buyer, _, officer, evaluator = people
+    contract = entered(buyer=buyer, by=officer, supplier=acorn[0])
+    login(client, officer)
+
+    response = client.post(
+        reverse("contracts:add_document", args=[contract.pk]),
+        {"title": "Signed contract", "file": testing.pdf("signed.pdf")},
+    )
+
+    assert response.status_code == 302
+    document = contract.documents.get()
+    url = reverse("contracts:document", args=[contract.pk, document.pk])
+    assert url in page(client.get(reverse("contracts:detail", args=[contract.pk])))
+    download = login(client, evaluator).get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert login(client, acorn[1]).get(url).status_code == 404
+    refused = login(client, officer).post(
+        reverse("contracts:add_document", args=[contract.pk]),
+        {"title": "Notes", "file": testing.pdf("notes.exe", b"MZ")},
+    )
+    assert "notes.exe must be one of these file types" in page(refused)
+
+
+def test_the_supplier_page_shows_what_the_supplier_may_see(client, people, acorn):
+    buyer, admin, officer, evaluator = people
+    contract = contract_at(ContractStatus.LIVE, people, acorn[0])
+    records.update_contract(contract=contract, by=officer, risk="high")
+    records.assign_manager(contract=contract, by=officer, manager=evaluator)
+    records.add_document(contract=contract, by=officer, title="Risk register", upload=testing.pdf())
+    login(client, acorn[1])
+
+    body = page(client.get(reverse("contracts:supplier_contract", args=[contract.pk])))
+
+    assert "Grounds maintenance" in body and "Eve Evaluator" in body
+    assert "Risk register" not in body
+    assert "High" not in body and "Gold" not in body
