@@ -55,7 +55,10 @@ def assess(request, pk: int):
     end = min(clock.today_uk(), contract.end_date)
     form = AssessmentForm(
         request.POST or None,
-        initial={"period_start": start, "period_end": end if end >= start else None},
+        initial={
+            "period_start": f"{start:%d/%m/%Y}",
+            "period_end": f"{end:%d/%m/%Y}" if end >= start else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -155,7 +155,7 @@ def _amount(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(str(value))
+        amount = Decimal(str(value).replace(",", "").replace("£", "").strip())
     except (InvalidOperation, ValueError) as error:
         raise DomainError(FAILURE_AMOUNT, code="amount_invalid") from error
     if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
