@@ -242,7 +242,9 @@ def _buyer_page(request, buyer, import_form, *, import_result=None, status=200):
             "overall": overall,
             "per_contract": per_contract,
             "late_page": paginate(request, late, param="late"),
-            "overdue": payments.unpaid_overdue(invoices, today)[:50],
+            "overdue_page": paginate(
+                request, payments.unpaid_overdue(invoices, today), param="overdue"
+            ),
             "import_form": import_form,
             "import_result": import_result,
             "can_import": request.user.has_perm("contracts.import_invoices", buyer),

@@ -195,3 +195,12 @@ def test_the_suppliers_contract_page_links_to_its_invoices(client, signed):
     text = page(client, f"/supplier/contracts/{signed.contract.pk}/").content.decode()
     assert f"/supplier/contracts/{signed.contract.pk}/invoices/" in text
     assert "1 after 30 days" in text
+
+
+def test_the_payments_page_lists_what_is_unpaid_after_30_days(client, signed):
+    invoice(signed, "DAY31", date(2027, 4, 14), today=TODAY)
+    invoice(signed, "DAY30", date(2027, 4, 15), today=TODAY)
+    as_user(client, signed.officer)
+    text = page(client, "/buyer/payments/").content.decode()
+    assert "Not paid after 30 days" in text
+    assert ">DAY31<" in text and ">DAY30<" not in text
