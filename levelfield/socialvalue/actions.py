@@ -779,7 +779,9 @@ def review_report(*, report: DeliveryReport, by, decision: str, reason: str) -> 
         by, "socialvalue.review_report", contract, "Only buyer admins and officers review reports"
     )
     report = (
-        DeliveryReport.objects.select_for_update()
+        # Only the report's row: a contract let elsewhere has no lot, and PostgreSQL locks no
+        # nullable side of an outer join.
+        DeliveryReport.objects.select_for_update(of=("self",))
         .select_related("obligation__contract__lot__tender__buyer", "period")
         .get(pk=report.pk)
     )
