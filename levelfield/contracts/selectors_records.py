@@ -96,6 +96,12 @@ def flags(contract: Contract, today) -> list[str]:
     return found
 
 
+def manager_flag(contract: Contract) -> str | None:
+    """Why the contract's management needs attention (no manager, or one accredited below
+    its tier's level), or None."""
+    return tiering.manager_problem(contract, _level_of(contract.contract_manager_id))
+
+
 def _level_of(user_id) -> int | None:
     if user_id is None:
         return None

@@ -121,12 +121,17 @@ def manager(request, pk: int):
     form = ManagerForm(request.POST or None, people=people, initial={"manager": current})
     if request.method == "POST" and form.is_valid():
         try:
-            records.assign_manager(contract=contract, by=request.user, manager=form.manager())
+            contract = records.assign_manager(
+                contract=contract, by=request.user, manager=form.manager()
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            contract.refresh_from_db()
-            messages.success(request, "Contract manager saved")
+            problem = selectors.manager_flag(contract)
+            messages.success(
+                request,
+                f"Contract manager saved. {problem}." if problem else "Contract manager saved",
+            )
             return redirect("contracts:detail", pk=contract.pk)
     return render(
         request,

@@ -358,3 +358,22 @@ def test_the_supplier_page_shows_what_the_supplier_may_see(client, people, acorn
     assert "Grounds maintenance" in body and "Eve Evaluator" in body
     assert "Risk register" not in body
     assert "High" not in body and "Gold" not in body
+
+
+def test_naming_an_under_accredited_manager_says_so(client, people, acorn):
+    buyer, admin, officer, evaluator = people
+    contract = entered(buyer=buyer, by=officer, supplier=acorn[0], critical=True)
+    login(client, officer)
+
+    response = client.post(
+        reverse("contracts:manager", args=[contract.pk]),
+        {"manager": buyer.memberships.get(user=evaluator).pk},
+        follow=True,
+    )
+
+    assert (
+        "Contract manager saved. A gold contract needs an expert contract manager; its manager "
+        "has no accreditation." in page(response)
+    )
+    contract.refresh_from_db()
+    assert contract.contract_manager == evaluator
