@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from levelfield.core import clock
 
 from . import kpi_rules
-from .actions.kpis import correction_open, periods
+from .actions.kpis import periods
 from .actions.performance import next_assessment_due
 from .lifecycle import IN_FORCE
 from .models import Contract, Invoice
@@ -75,7 +75,6 @@ def kpi_rows(contract, *, today: date | None = None) -> list[KpiRow]:
         .first()
     )
     rules = kpi_rules.rules_for_contract(contract)
-    in_force = contract.status in IN_FORCE
     rows = []
     for kpi in kpis:
         kpi.contract = contract
@@ -99,15 +98,11 @@ def kpi_rows(contract, *, today: date | None = None) -> list[KpiRow]:
                     else None,
                     overdue=report is None and today > period.due,
                     can_report=report is None and ended,
-                    can_correct=correctable and in_force,
+                    can_correct=correctable,
                 )
             )
         rows.append(row)
     return rows
-
-
-def report_can_be_corrected(report: KpiReport, today: date | None = None) -> bool:
-    return correction_open(report, today=today or clock.today_uk())
 
 
 @dataclass

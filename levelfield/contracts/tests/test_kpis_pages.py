@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from levelfield import testing
+from levelfield.contracts.actions import kpis as kpis_actions
 from levelfield.contracts.models.performance import KpiReport
 
 from .kpis_builders import add, evaluator_of, on, signed_in, three_material
@@ -143,3 +144,47 @@ def test_who_may_see_and_change_kpis(client, built):
     # The supplier cannot use the buyer's pages.
     signed_in(client, built.supplier_user)
     assert client.get(buyer_page).status_code == 404
+
+
+def test_the_buyer_changes_a_kpi_and_removes_one_not_reported_on(client, built):
+    kept = add(built.contract, built.officer, "Calls answered")
+    gone = add(built.contract, built.officer, "Visits missed")
+    signed_in(client, built.officer)
+
+    client.post(
+        reverse("contracts:kpi_edit", args=[built.contract.pk, kept.pk]),
+        {
+            "name": "Calls answered in 20s",
+            "target": "97",
+            "unit": "%",
+            "direction": "higher",
+            "frequency": "quarterly",
+            "material": "on",
+        },
+    )
+    client.post(reverse("contracts:kpi_remove", args=[built.contract.pk, gone.pk]))
+
+    kept.refresh_from_db()
+    assert (kept.name, str(kept.target), kept.material) == ("Calls answered in 20s", "97.00", True)
+    assert list(built.contract.kpis.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_the_supplier_corrects_a_report_until_it_is_due(client, built):
+    kpi = add(built.contract, built.officer, target="95")
+    period = kpis_actions.period_of(kpi, 1)
+    url = reverse("contracts:supplier_kpi_report", args=[built.contract.pk, kpi.pk, 1])
+    signed_in(client, built.supplier_user)
+    with on(period.end + timedelta(days=1)):
+        client.post(url, {"value": "90", "narrative": ""})
+        listing = client.get(reverse("contracts:supplier_kpis", args=[built.contract.pk]))
+        assert "Correct<span" in listing.content.decode()
+        form = client.get(url).content.decode()
+        assert "Correct your report on" in form
+        client.post(url, {"value": "96", "narrative": "Recounted"})
+    assert str(KpiReport.objects.get(kpi=kpi).value) == "96.00"
+    with on(period.due + timedelta(days=1)):
+        late = client.post(url, {"value": "99", "narrative": ""})
+        listing = client.get(reverse("contracts:supplier_kpis", args=[built.contract.pk]))
+    assert "The report can no longer be corrected" in late.content.decode()
+    assert "Correct<span" not in listing.content.decode()
+    assert str(KpiReport.objects.get(kpi=kpi).value) == "96.00"

@@ -161,3 +161,29 @@ def test_the_comparison_page_is_the_buyers_own(client):
     assert client.get(reverse("contracts:cost_per_outcome")).status_code == 404
     client.logout()
     assert client.get(reverse("contracts:cost_per_outcome")).status_code == 302
+
+
+def test_the_buyer_sets_the_measure_and_records_outcomes_through_the_pages(client):
+    built = testing.signed_contract(value="106650")
+    signed_in(client, built.officer)
+    pk = built.contract.pk
+    start = built.contract.start_date
+    client.post(reverse("contracts:outcome_measure", args=[pk]), {"measure": "listeners"})
+    with on(start + timedelta(days=40)):
+        response = client.post(
+            reverse("contracts:outcome_record", args=[pk]),
+            {
+                "period_start": f"{start:%d/%m/%Y}",
+                "period_end": f"{start + timedelta(days=30):%d/%m/%Y}",
+                "quantity": "1,200",
+                "note": "",
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(reverse("contracts:outcomes", args=[pk])).content.decode()
+        assert "1,200" in page
+        record = built.contract.outcomes.get()
+        client.post(reverse("contracts:outcome_record_remove", args=[pk, record.pk]))
+    assert not built.contract.outcomes.exists()
+    built.contract.refresh_from_db()
+    assert built.contract.outcome_measure == "listeners"
