@@ -260,3 +260,30 @@ def test_the_register_page_reads_a_page_of_many_contracts_in_a_fixed_number_of_q
         response = client.get(reverse("contracts:register"))
     assert response.content.decode().count('href="/buyer/contracts/') >= 25
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_public_register_and_the_suppliers_list_stay_flat_with_many_contracts(
+    client, people, django_assert_max_num_queries
+):
+    buyer, admin, officer, _ = people
+    acorn, acorn_user = testing.supplier_with_user("Acorn Grounds Ltd")
+
+    def add(count):
+        for _ in range(count):
+            records.sign_let_elsewhere(
+                contract=entered(buyer=buyer, by=officer, supplier=acorn), by=admin
+            )
+
+    add(2)
+    client.force_login(acorn_user, backend=BACKEND)
+    with django_assert_max_num_queries(30) as few_public:
+        client.get(reverse("contracts:public_register"))
+    with django_assert_max_num_queries(30) as few_supplier:
+        client.get(reverse("contracts:supplier_contracts"))
+    add(30)
+    with django_assert_max_num_queries(len(few_public.captured_queries)):
+        public = client.get(reverse("contracts:public_register"))
+    with django_assert_max_num_queries(len(few_supplier.captured_queries)):
+        mine = client.get(reverse("contracts:supplier_contracts"))
+    assert "32 contracts" in public.content.decode()
+    assert mine.content.decode().count('href="/supplier/contracts/') == 25  # one page
