@@ -832,7 +832,7 @@ def send_reminders(*, today: date | None = None) -> dict:
     now = clock.now()
     supplier_count = 0
     periods = (
-        ReportingPeriod.objects.select_for_update()
+        ReportingPeriod.objects.select_for_update(of=("self",))
         .filter(
             supplier_reminded_at__isnull=True,
             contract__status__in=IN_FORCE,
@@ -877,7 +877,7 @@ def send_reminders(*, today: date | None = None) -> dict:
         )
         supplier_count += 1
     waiting = (
-        DeliveryReport.objects.select_for_update()
+        DeliveryReport.objects.select_for_update(of=("self",))
         .filter(
             status=ReportStatus.SUBMITTED,
             buyer_reminded_at__isnull=True,
