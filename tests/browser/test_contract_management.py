@@ -189,6 +189,21 @@ def test_buyer_records_payments_and_changes_and_the_supplier_reports(
     card = " ".join(payments_card.inner_text().split())
     assert "Invoices 2" in card and "Paid late 1" in card
 
+    # The contract's other pages, the buyer's payments page and the public pages, checked too.
+    for name, args in (
+        ("contracts:kpis", [contract.pk]),
+        ("contracts:performance", [contract.pk]),
+        ("contracts:assess", [contract.pk]),
+        ("contracts:outcomes", [contract.pk]),
+        ("contracts:checklist", [contract.pk]),
+        ("contracts:terminate", [contract.pk]),
+        ("contracts:payments_buyer", []),
+        ("contracts:public_register", []),
+        ("contracts:public_contract", [contract.pk]),
+    ):
+        visit(page, f"{base}{reverse(name, args=args)}", axe)
+        assert page.get_by_role("heading", level=1).count() == 1, name
+
     # The supplier: its contracts, a contract's page, and a KPI report.
     supplier_context = browser_context.browser.new_context()
     supplier = supplier_context.new_page()
