@@ -207,7 +207,28 @@ def test_a_contracts_page_does_not_grow_with_what_is_on_it(
         client.get(each)
     two = {each: count_queries(client, each, django_assert_max_num_queries) for each in urls}
 
+    # The supplier's side of the same contract.
+    supplier_urls = [
+        reverse(name, args=[contract.pk])
+        for name in (
+            "contracts:supplier_contract",
+            "contracts:supplier_kpis",
+            "contracts:payments_supplier",
+            "contracts:supplier_outcomes",
+        )
+    ]
+    client.force_login(buyer.supplier_user, backend=BACKEND)
+    for each in supplier_urls:
+        client.get(each)
+    two.update(
+        {each: count_queries(client, each, django_assert_max_num_queries) for each in supplier_urls}
+    )
+
     buyer.add(contract, 10)
+    for each in supplier_urls:
+        twelve = count_queries(client, each, django_assert_max_num_queries, most=two[each])
+        assert twelve == two[each], each
+    client.force_login(buyer.officer, backend=BACKEND)
     for each in urls:
         twelve = count_queries(client, each, django_assert_max_num_queries, most=two[each])
         assert twelve == two[each], each
