@@ -59,6 +59,10 @@ MANAGER_ACCREDITATION = {
     "awarded_days_before": 240,
 }
 
+# Care for people at home: medium risk (still silver at its value; not marked critical, which
+# would make it gold).
+RISK = Risk.MEDIUM
+
 OPTION = {
     "description": "Extend by up to two years, on the same terms",
     "months": 24,
@@ -245,6 +249,14 @@ class YearOfLife:
                 - timedelta(days=MANAGER_ACCREDITATION["awarded_days_before"]),
             )
             record_actions.assign_manager(contract=contract, by=self.officer, manager=self.manager)
+            supplier = self.loader.supplier_users[self._supplier_key()]
+            record_actions.update_contract(
+                contract=self.contract(),
+                by=self.officer,
+                risk=RISK,
+                supplier_contact_name=supplier.full_name,
+                supplier_contact_email=supplier.email,
+            )
         with clock.frozen_at(recorded_at + timedelta(hours=2)):
             contract = self.contract()
             record_actions.add_option(contract=contract, by=self.manager, **OPTION)

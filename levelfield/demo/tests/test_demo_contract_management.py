@@ -85,7 +85,8 @@ def test_the_home_care_contract_is_live_with_an_accredited_manager(home_care):
     assert contract.live_at.astimezone(UK) == datetime(2025, 11, 1, 8, 0, tzinfo=UK)
     # £2,900,000 after its changes is under the £5m of gold and over the £500,000 of silver;
     # silver expects a practitioner, and Priya Shah is one.
-    assert contract.tier == Tier.SILVER
+    assert contract.tier == Tier.SILVER and contract.risk == "medium"
+    assert contract.supplier_contact_email == "fatima.rahman@wessextrust.example"
     assert contract.contract_manager.full_name == "Priya Shah"
     accreditation = Accreditation.objects.get(user=contract.contract_manager)
     assert accreditation.level == AccreditationLevel.PRACTITIONER
