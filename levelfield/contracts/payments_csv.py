@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 MAX_ROWS = 5000
+NULL_CHARACTER = (
+    "the file has a null character (U+0000), which a CSV file cannot have: save it again "
+    "from the spreadsheet"
+)
 
 COLUMNS = {
     "contract": {"contract_reference", "contract", "contract_ref", "contract_id"},
@@ -95,11 +99,16 @@ def read_invoices(raw: bytes) -> list[InvoiceRow]:
     reader = csv.reader(io.StringIO(text, newline=""))
     columns: dict[str, int] | None = None
     rows: list[InvoiceRow] = []
+    null_lines: list[str] = []
     try:
         for cells in reader:
             line = reader.line_num
             cells = [cell.strip() for cell in cells]
             if not any(cells):
+                continue
+            # PostgreSQL cannot store (or even look up) text with U+0000: a server error.
+            if any("\x00" in cell for cell in cells):
+                null_lines.append(f"Line {line}: {NULL_CHARACTER}")
                 continue
             if columns is None:
                 columns = {}
@@ -155,6 +164,8 @@ def read_invoices(raw: bytes) -> list[InvoiceRow]:
     except csv.Error as exc:
         message = f"Line {reader.line_num}: the file is not valid CSV ({exc})"
         raise InvoiceFileError([message]) from exc
+    if null_lines:
+        raise InvoiceFileError(null_lines)
     if columns is None:
         raise InvoiceFileError(["The file has no rows"])
     if not rows:
