@@ -336,6 +336,8 @@ KNOWN_SPREADSHEET_TEXT = {
     "levelfield/demo/data.py": "a CSV of measures the demo uploads, read not written",
     "levelfield/contracts/views_contract.py": "the contract register CSV and XLSX, opened with "
     "hostile names in contracts/tests/test_records_register.py",
+    "levelfield/contracts/actions/payments_import.py": "reads a buyer's invoices from CSV (the "
+    "name of the format it takes), writes none",
 }
 
 
