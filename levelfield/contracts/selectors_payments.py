@@ -43,8 +43,10 @@ class Period:
 
     @property
     def publish_by(self) -> date:
-        """Both notices are due within 30 days after the period ends (s.69(1), s.70)."""
-        return self.end + timedelta(days=30)
+        """The last day to publish either notice: "before the end of the period of 30 days
+        beginning with the last day" of the period (s.69(1), s.70(2)), so the period's last day
+        is day 1 and 31 March gives 29 April."""
+        return self.end + timedelta(days=29)
 
 
 def quarter_of(day: date) -> Period:

@@ -146,8 +146,9 @@ def test_notices_due_and_published(client, signed):
     due = get(client, signed.officer, "/api/buyer/payments/notices/due")
     assert due.status_code == 200
     assert sorted((n["notice_type"], n["key"], n["publish_by"]) for n in due.json()) == [
-        ("UK17", "2027-03-31", "2027-04-30"),
-        ("UK8", "2027-Q1", "2027-04-30"),
+        # s.69(1), s.70(2): 30 days beginning with 31 March end on 29 April.
+        ("UK17", "2027-03-31", "2027-04-29"),
+        ("UK8", "2027-Q1", "2027-04-29"),
     ]
     evaluator = testing.member(signed.buyer, Role.EVALUATOR)
     assert post(client, evaluator, "/api/buyer/payments/notices/publish").status_code == 403
