@@ -9,11 +9,25 @@ notice (UK9, tag `implementation`).
   (s.71) and whose notes are the narrative.
 - `contracts.implementation.performanceFailures` (performance_failures extension): each breach
   recorded (s.71(2)), its kind as the category.
+- `contracts.implementation.milestones`: the s.71 assessments (type `assessment`: each one made
+  is met, the next one scheduled with its due date) and the supplier's KPI reports (type
+  `reporting`, due a set number of days after each period, met on the day reported).
 """
 
+from datetime import timedelta
+
+from levelfield.core import clock
 from levelfield.core.ocds import ocds_datetime, ocds_end_of_day
 
-from .models.performance import FailureKind, Kpi, KpiReport, PerformanceFailure, Rating
+from . import kpi_rules
+from .models.performance import (
+    FailureKind,
+    Kpi,
+    KpiReport,
+    PerformanceAssessment,
+    PerformanceFailure,
+    Rating,
+)
 
 ASSESSMENT_METRIC_ID = "performance-assessment"
 
@@ -107,7 +121,7 @@ def performance_fragment(assessment) -> dict:
     recorded."""
     contract = assessment.contract
     kpis = list(Kpi.objects.filter(contract=contract).order_by("number"))
-    reports = (
+    reports = list(
         KpiReport.objects.filter(kpi__contract=contract, period_end__lte=assessment.period_end)
         .select_related("kpi")
         .order_by("kpi__number", "period_end")
@@ -130,7 +144,61 @@ def performance_fragment(assessment) -> dict:
         failure_disclosure(f)
         for f in PerformanceFailure.objects.filter(contract=contract).order_by("occurred_on", "id")
     ]
-    implementation: dict = {"metrics": metrics}
+    implementation: dict = {"metrics": metrics, "milestones": milestones(contract, reports)}
     if failures:
         implementation["performanceFailures"] = failures
     return {**agreed_metrics_fragment(contract, kpis), "implementation": implementation}
+
+
+def milestones(contract, reports: list[KpiReport]) -> list[dict]:
+    """The assessments made and the next one due (s.71), and each KPI report with the day it
+    was due and the day it came."""
+    rules = kpi_rules.rules_for_contract(contract)
+    assessments = list(
+        PerformanceAssessment.objects.filter(contract=contract).order_by("period_end", "id")
+    )
+    signed_on = contract.signed_at.astimezone(clock.UK).date()
+    result = []
+    last_end = None
+    for assessment in assessments:
+        due = kpi_rules.next_assessment_due(
+            last_period_end=last_end, signed_on=signed_on, rules=rules
+        )
+        result.append(
+            {
+                "id": f"assessment-{assessment.pk}",
+                "title": "Contract performance assessment (Procurement Act 2023 s.71)",
+                "type": "assessment",
+                "status": "met",
+                "dueDate": ocds_end_of_day(due),
+                "dateMet": ocds_datetime(assessment.assessed_at),
+            }
+        )
+        last_end = assessment.period_end
+    if not assessments or not assessments[-1].at_termination:
+        due = kpi_rules.next_assessment_due(
+            last_period_end=last_end, signed_on=signed_on, rules=rules
+        )
+        result.append(
+            {
+                "id": f"assessment-due-{due.isoformat()}",
+                "title": "Next contract performance assessment (Procurement Act 2023 s.71)",
+                "type": "assessment",
+                "status": "scheduled",
+                "dueDate": ocds_end_of_day(due),
+            }
+        )
+    for report in reports:
+        due = report.period_end + timedelta(days=rules.report_due_after_days)
+        result.append(
+            {
+                "id": f"{kpi_metric_id(report.kpi)}-report-{report.period_end.isoformat()}",
+                "title": f"{report.kpi.name}: report for the period to "
+                f"{report.period_end:%d %B %Y}",
+                "type": "reporting",
+                "status": "met",
+                "dueDate": ocds_end_of_day(due),
+                "dateMet": ocds_datetime(report.reported_at),
+            }
+        )
+    return result

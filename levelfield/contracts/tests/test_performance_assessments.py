@@ -92,6 +92,36 @@ def test_an_assessment_is_published_as_a_valid_uk9_notice(built):
     assert email.to == [built.supplier_user.email]
 
 
+def test_the_uk9_notice_carries_the_assessment_and_report_milestones(built):
+    """OCDS implementation milestones: the assessment made (due 12 months after signature) and
+    the next one scheduled 12 months after the period it covered; each KPI report due 14 days
+    after its period ended, met the day it came."""
+    contract = built.contract
+    calls, _, _ = three_material(contract, built.officer)
+    first = kpis.period_of(calls, 1)
+    with on(first.end + timedelta(days=2)):
+        kpis.report_kpi(kpi=calls, by=built.supplier_user, period=1, value="96.5")
+    year_end = add_months(contract.start_date, 12) - timedelta(days=1)
+
+    assessment = assess(built, year_end)
+
+    release = ContractNotice.objects.get(contract=contract, notice_type="UK9").data
+    assert release_errors(release) == []
+    milestones = {m["id"]: m for m in release["contracts"][0]["implementation"]["milestones"]}
+    signed_on = contract.signed_at.astimezone(clock.UK).date()
+    made = milestones[f"assessment-{assessment.pk}"]
+    assert (made["type"], made["status"]) == ("assessment", "met")
+    assert made["dueDate"].startswith(add_months(signed_on, 12).isoformat())
+    assert made["dateMet"].startswith((year_end + timedelta(days=1)).isoformat())
+    next_due = add_months(year_end, 12)
+    scheduled = milestones[f"assessment-due-{next_due.isoformat()}"]
+    assert (scheduled["type"], scheduled["status"]) == ("assessment", "scheduled")
+    report = milestones[f"kpi-1-report-{first.end.isoformat()}"]
+    assert (report["type"], report["status"]) == ("reporting", "met")
+    assert report["dueDate"].startswith((first.end + timedelta(days=14)).isoformat())
+    assert report["dateMet"].startswith((first.end + timedelta(days=2)).isoformat())
+
+
 def test_the_reason_for_no_kpis_is_published_in_their_place(built):
     kpis.set_kpi_exemption(contract=built.contract, by=built.officer, reason="Paid by results")
 
