@@ -56,10 +56,11 @@ def value_problem(value) -> str | None:
         return "Enter the value as a number of pounds, like 110000.00"
     if amount <= 0:
         return "The value after the change must be more than £0"
-    if amount != amount.quantize(Decimal("0.01")):
-        return "The value can have at most two decimal places (pence)"
+    # The size first: quantize raises InvalidOperation past 28 digits (1e30).
     if amount >= Decimal("1e12"):
         return "The value must be less than £1,000,000,000,000"
+    if amount != amount.quantize(Decimal("0.01")):
+        return "The value can have at most two decimal places (pence)"
     return None
 
 

@@ -71,10 +71,11 @@ def number_problem(value, label: str) -> str | None:
         return f"Enter the {label} as a number, like 95 or 2.5"
     if not number.is_finite():
         return f"Enter the {label} as a number, like 95 or 2.5"
-    if number != number.quantize(Decimal("0.01")):
-        return f"The {label} can have at most 2 decimal places"
+    # The size first: quantize raises InvalidOperation past 28 digits (1e30).
     if abs(number) >= Decimal("1000000000000"):
         return f"The {label} must be less than 1,000,000,000,000"
+    if number != number.quantize(Decimal("0.01")):
+        return f"The {label} can have at most 2 decimal places"
     return None
 
 

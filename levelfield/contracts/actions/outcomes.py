@@ -59,14 +59,15 @@ def _decimal(value, label: str, *, positive: bool = True, money: bool = False) -
         raise DomainError(f"Enter the {label} as a number", code="validation_error") from error
     if not number.is_finite():
         raise DomainError(f"Enter the {label} as a number", code="validation_error")
-    if number != number.quantize(Decimal("0.01")):
-        pence = "pence" if money else "2 decimal places"
-        raise DomainError(f"The {label} can have at most {pence}", code="validation_error")
     if (number <= 0) if positive else (number < 0):
         floor = "more than 0" if positive else "0 or more"
         raise DomainError(f"The {label} must be {floor}", code="validation_error")
+    # The size before the pence: quantize raises InvalidOperation past 28 digits (1e30).
     if number >= Decimal("1000000000000"):
         raise DomainError(f"The {label} is too large", code="validation_error")
+    if number != number.quantize(Decimal("0.01")):
+        pence = "pence" if money else "2 decimal places"
+        raise DomainError(f"The {label} can have at most {pence}", code="validation_error")
     return number.quantize(Decimal("0.01"))
 
 

@@ -49,10 +49,11 @@ def amount_problem(amount) -> str | None:
         return "Enter the amount as a number of pounds, like 1250.00"
     if value <= 0:
         return "The amount must be more than £0"
-    if value != value.quantize(Decimal("0.01")):
-        return "The amount can have at most two decimal places (pence)"
+    # The size first: quantize raises InvalidOperation past 28 digits (1e30).
     if value >= Decimal("1000000000000"):
         return "The amount must be less than £1,000,000,000,000"
+    if value != value.quantize(Decimal("0.01")):
+        return "The amount can have at most two decimal places (pence)"
     return None
 
 

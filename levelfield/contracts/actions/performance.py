@@ -158,9 +158,10 @@ def _amount(value) -> Decimal | None:
         amount = Decimal(str(value).replace(",", "").replace("£", "").strip())
     except (InvalidOperation, ValueError) as error:
         raise DomainError(FAILURE_AMOUNT, code="amount_invalid") from error
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    # The size before the pence: quantize raises InvalidOperation past 28 digits (1e30).
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
         raise DomainError(FAILURE_AMOUNT, code="amount_invalid")
-    if amount >= Decimal("1e12"):
+    if amount != amount.quantize(Decimal("0.01")):
         raise DomainError(FAILURE_AMOUNT, code="amount_invalid")
     return amount
 
