@@ -17,6 +17,7 @@ from . import tiering
 from .actions.checklists import CHASED
 from .lifecycle import IN_FORCE
 from .models import ChecklistItem, Contract, Invoice, InvoiceStatus, PerformanceAssessment
+from .selectors_payments import PAYMENT_DAYS
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,6 @@ NEED_FORMULA = (
     "+ 1 × contracts over capacity (managed contracts beyond 10 per manager). "
     "Highest need first; equal scores by most contracts in force, then by name."
 )
-
-# s.71: a contract performance assessment at least once in every 12 months.
-ASSESSMENT_MONTHS = 12
-# s.68 and the late payment rules: a valid, undisputed invoice is paid within 30 days.
-PAYMENT_DAYS = 30
 
 
 @dataclass
@@ -123,11 +119,12 @@ def capability(today: date | None = None) -> list[BuyerCapability]:
     """Every buyer with a contract in force, most in need of support first (NEED_FORMULA)."""
     today = today or clock.today_uk()
     year_ago = year_before(today)
-    # In force for more than 12 months: signed before the start of the UK day a year ago.
+    # s.71, as the contract's page and the reminders count it (kpi_rules.next_assessment_due):
+    # an assessment is overdue 12 months after the last assessed period ended, or, before the
+    # first, 12 months after signature (signed before the start of the UK day a year ago).
     signed_before = datetime.combine(year_ago, time.min, tzinfo=clock.UK)
-    recent_assessment = PerformanceAssessment.objects.filter(
-        contract=OuterRef("pk"), assessed_at__gte=signed_before
-    )
+    assessed = PerformanceAssessment.objects.filter(contract=OuterRef("pk"))
+    recent_assessment = assessed.filter(period_end__gte=year_ago)
     managed = Q(contract_manager__isnull=False)
     under_accredited = managed & (
         Q(contract_manager__accreditation__isnull=True)
@@ -143,7 +140,9 @@ def capability(today: date | None = None) -> list[BuyerCapability]:
             unmanaged=Count("pk", filter=~managed),
             mismatched=Count("pk", filter=under_accredited),
             overdue_assessments=Count(
-                "pk", filter=Q(signed_at__lt=signed_before) & ~Q(Exists(recent_assessment))
+                "pk",
+                filter=~Q(Exists(recent_assessment))
+                & (Q(Exists(assessed)) | Q(signed_at__lt=signed_before)),
             ),
         )
         .order_by()

@@ -120,3 +120,27 @@ def test_no_manager_means_no_contracts_per_manager():
     row = BuyerCapability(1, "None managed", 2, 0, 0, 2, 0, 0)
     assert row.contracts_per_manager is None
     assert row.need == 6
+
+
+def test_an_assessment_counts_for_the_period_it_covers_as_on_the_contract_page():
+    """s.71: the next assessment falls due 12 months after the last assessed period ended (as
+    the contract's performance page and the reminders count it), not 12 months after the day
+    the assessment was written."""
+    from datetime import UTC, datetime, timedelta
+
+    from levelfield.contracts.selectors_kpis import assessment_summary
+
+    buyer = testing.buyer_org("Ealing Council")
+    late = contract(buyer, manager=manager(buyer, EXPERT), signed=date(2023, 6, 1))
+    # Covers the year to 30 September 2025 (due again by 30 September 2026), written late, on
+    # 1 January 2026: within the last 12 months, but the period after it is overdue.
+    written_late = assessment(late, assessed=date(2025, 9, 30))
+    written_late.assessed_at = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    written_late.save()
+    # Signed 6 months ago, never assessed: its first assessment is not due yet.
+    contract(buyer, manager=manager(buyer, EXPERT), signed=TODAY - timedelta(days=183))
+
+    (row,) = capability(TODAY)
+
+    assert assessment_summary(late, today=TODAY).overdue
+    assert row.overdue_assessments == 1
