@@ -116,7 +116,7 @@ def test_every_contract_page_of_another_organisation_is_not_found(client, two):
     through_a = {**ids_b, "pk": ids_a["pk"]}  # contract A's address, contract B's objects
     wrong = []
     patterns = contract_patterns()
-    assert len(patterns) > 50  # every buyer's and supplier's contract page, not a few
+    assert len(patterns) >= 50  # every buyer's and supplier's contract page, not a few
     for pattern in patterns:
         has_object = re.search(r"<int:(?!pk>)\w+>", pattern) is not None
         tries = [(a.officer, ids_b), (a.buyer_admin, ids_b), (a.supplier_user, ids_b)]
