@@ -27,6 +27,7 @@ from ..selectors_payments import PAYMENT_DAYS, REMIND_AT_DAY
 
 MANAGE = "contracts.manage_contract"
 DENIED = "Only the buyer's staff running this contract can record its invoices"
+STATUS_PROBLEM = "The status must be valid or disputed"
 
 
 # --- The rules, once (forms, the API and the CSV import reuse these messages) ------------------
@@ -121,7 +122,7 @@ def invoice_problems(
     if problem := amount_problem(amount):
         problems.append(problem)
     if status not in InvoiceStatus.values:
-        problems.append("The status must be valid or disputed")
+        problems.append(STATUS_PROBLEM)
     elif status == InvoiceStatus.DISPUTED and not dispute_reason:
         problems.append("Say why the invoice is disputed")
     if problem := paid_problem(

@@ -24,7 +24,14 @@ from levelfield.core.uploads import check_upload
 
 from ..models import Contract, Invoice, InvoiceSource, InvoiceStatus
 from ..payments_csv import InvoiceFileError, read_invoices
-from .payments import amount_problem, create_checked, invoice_problems, paid_problem
+from .payments import (
+    STATUS_PROBLEM,
+    amount_problem,
+    create_checked,
+    invoice_problems,
+    paid_problem,
+    reference_problem,
+)
 
 
 @dataclass
@@ -54,6 +61,14 @@ def _differences(invoice: Invoice, row) -> str:
     if row.paid_on and invoice.paid_on and row.paid_on != invoice.paid_on:
         parts.append(f"paid {uk_date(invoice.paid_on)}")
     return ", ".join(parts)
+
+
+def _other_problems(row) -> list[str]:
+    """What is wrong with a row apart from its dates (those are in row.problems)."""
+    found = [reference_problem(row.reference), amount_problem(row.amount or None)]
+    if row.status not in InvoiceStatus.values:
+        found.append(STATUS_PROBLEM)
+    return [problem for problem in found if problem]
 
 
 def _read(upload) -> list:
@@ -154,7 +169,10 @@ def import_invoices(*, buyer, by, upload) -> ImportResult:
             )
             continue
         if row.problems:
+            # A date that is not one, and whatever else is wrong on the line, at once: not one
+            # problem per upload.
             problems.extend(row.problems)
+            problems.extend(f"Line {row.line}: {problem}" for problem in _other_problems(row))
             continue
         reason = row.dispute_reason if row.status == InvoiceStatus.DISPUTED else ""
         row_problems = invoice_problems(

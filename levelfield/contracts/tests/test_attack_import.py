@@ -74,3 +74,14 @@ def test_an_amount_a_finance_export_never_writes_is_refused(signed, amount, prob
     ref = signed.contract.reference
     problems = refused(signed, [HEADER, f"{ref},A1,01/03/2027,{amount},valid,,"])
     assert problems == [f"Line 2: {problem}"]
+
+
+def test_a_row_with_a_bad_date_lists_its_other_problems_too(signed):
+    """The officer fixes the file once, not once per problem."""
+    ref = signed.contract.reference
+    problems = refused(signed, [HEADER, f"{ref},A1,31/02/2027,abc,maybe,,"])
+    assert problems == [
+        "Line 2: the received date '31/02/2027' is not a date like 31/03/2026 or 2026-03-31",
+        "Line 2: Enter the amount as a number of pounds, like 1250.00",
+        "Line 2: The status must be valid or disputed",
+    ]
