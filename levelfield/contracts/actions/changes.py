@@ -271,8 +271,7 @@ def _make(change: ContractChange, contract: Contract, *, actor, at) -> None:
     tiering.apply(contract, clock.today_uk())
     contract.save(update_fields=["value", "end_date", "tier", "tier_rules"])
     if change.status != ChangeStatus.MADE:
-        change.status = ChangeStatus.MADE
-        change.made_at = at
+        change.transition(ChangeStatus.MADE, at)
         change.save(update_fields=["status", "made_at"])
     audit.record(
         action="contract.change_made",

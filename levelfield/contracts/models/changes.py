@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from levelfield.core.errors import InvalidTransition
+
 from .contract import Contract, ExtensionOption
 
 
@@ -17,6 +19,13 @@ class ChangeStatus(models.TextChoices):
     # A change needing a notice, with the optional standstill: made once it ends.
     IN_STANDSTILL = "in_standstill", "In voluntary standstill"
     MADE = "made", "Made"
+
+
+# A change is recorded in standstill or made at once; one in standstill is made once it ends.
+CHANGE_ALLOWED: dict[str, set[str]] = {
+    ChangeStatus.IN_STANDSTILL: {ChangeStatus.MADE},
+    ChangeStatus.MADE: set(),
+}
 
 
 class ContractChange(models.Model):
@@ -63,3 +72,15 @@ class ContractChange(models.Model):
                 name="made_change_has_date",
             ),
         ]
+
+    def transition(self, target: str, at) -> None:
+        """The one place a change's status moves (CHANGE_ALLOWED), with its milestone. Callers
+        are the actions in actions/changes.py."""
+        if target not in CHANGE_ALLOWED[self.status]:
+            raise InvalidTransition(
+                f"A change that is {ChangeStatus(self.status).label.lower()} cannot become "
+                f"{ChangeStatus(target).label.lower()}"
+            )
+        self.status = target
+        if target == ChangeStatus.MADE:
+            self.made_at = at

@@ -284,3 +284,22 @@ def test_bad_input_is_refused_with_a_message(signed):
             value_after=Decimal("1"),
             end_date_after=signed.contract.end_date,
         )
+
+
+def test_a_change_moves_only_through_its_table(signed):
+    """ChangeStatus is a lifecycle table like the contract's: in standstill -> made, and a
+    made change goes nowhere."""
+    from levelfield.contracts.models.changes import CHANGE_ALLOWED, ChangeStatus
+
+    assert CHANGE_ALLOWED == {
+        ChangeStatus.IN_STANDSTILL: {ChangeStatus.MADE},
+        ChangeStatus.MADE: set(),
+    }
+    waiting = ContractChange(status=ChangeStatus.IN_STANDSTILL)
+    at = datetime(2027, 7, 1, 12, tzinfo=clock.UK)
+    waiting.transition(ChangeStatus.MADE, at)
+    assert (waiting.status, waiting.made_at) == ("made", at)
+    with pytest.raises(InvalidTransition, match="A change that is made cannot become made"):
+        waiting.transition(ChangeStatus.MADE, at)
+    with pytest.raises(InvalidTransition, match="cannot become in voluntary standstill"):
+        waiting.transition(ChangeStatus.IN_STANDSTILL, at)
