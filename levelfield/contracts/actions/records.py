@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from levelfield.accounts.models import Membership
+from levelfield.accounts.models import Membership, Organisation
 from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.permissions import require
@@ -159,6 +159,9 @@ def enter_contract(
     It starts `recorded`; a buyer admin signs it (`sign_let_elsewhere`). Without a reference,
     the next LE-<year>-<number> of the buyer."""
     require(by, "contracts.enter_contract", buyer, "Only buyer admins and officers can do that")
+    # The buyer's row is the lock two entries wait for (two tabs, a double click): the reference
+    # checked free, or the next LE- number, is still free when the contract is saved.
+    Organisation.objects.select_for_update().get(pk=buyer.pk)
     fields = {
         "title": title,
         "reference": reference.strip(),
