@@ -145,7 +145,9 @@ def kpi_edit(request, contract_id: int, kpi_id: int, payload: KpiIn):
     response={204: None, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
     operation_id="buyer_contract_kpis_remove",
     summary="Remove a KPI nobody has reported on",
-    description=f"{MANAGERS} 400 `kpi_reported` once the supplier has reported on it. {ENDED}",
+    description=f"{MANAGERS} 400 `kpi_reported` once the supplier has reported on it; 400 "
+    "`kpis_required` when a live contract over £5m would be left with fewer than three KPIs "
+    f"and no reason recorded (s.52). {ENDED}",
 )
 def kpi_remove(request, contract_id: int, kpi_id: int):
     contract = buyer_contract(request, contract_id)
@@ -158,7 +160,9 @@ def kpi_remove(request, contract_id: int, kpi_id: int):
     response={200: KpiS52Out, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="buyer_contract_kpi_exemption",
     summary="Record why performance is not assessed by KPIs (s.52(3))",
-    description=f"Published as the UK extension's noAgreedMetricsRationale. {MANAGERS} {ENDED}",
+    description="Published as the UK extension's noAgreedMetricsRationale; 400 `kpis_required` "
+    "when clearing it would leave a live contract over £5m with fewer than three KPIs (s.52). "
+    f"{MANAGERS} {ENDED}",
 )
 def kpi_exemption(request, contract_id: int, payload: KpiExemptionIn):
     contract = kpi_actions.set_kpi_exemption(

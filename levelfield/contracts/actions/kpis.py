@@ -59,6 +59,10 @@ CORRECTION_CLOSED = (
     " or a published performance notice covers it. Tell the buyer in the next report"
 )
 NARRATIVE_TOO_LONG = "The narrative must be 5,000 characters or fewer"
+S52_KEPT = (
+    "A contract worth more than {threshold} needs at least {n} KPIs (s.52); it would have "
+    "{left}. Add another KPI first, or record why KPIs would not be appropriate"
+)
 
 
 def number_problem(value, label: str) -> str | None:
@@ -115,6 +119,21 @@ def _locked_contract(contract) -> Contract:
     if contract.status in ENDED:
         raise InvalidTransition(CONTRACT_ENDED)
     return contract
+
+
+def _keep_s52(contract, *, kpis_left: int, reason: str) -> None:
+    """s.52 is checked when the contract goes live (records_lifecycle.go_live); once it has,
+    a KPI removed or the reason cleared must not leave it without what s.52 requires."""
+    if contract.live_at is None or reason.strip():
+        return
+    rules = kpi_rules.rules_for_contract(contract)
+    if kpi_rules.s52_applies(contract, rules) and kpis_left < rules.minimum_kpis:
+        raise DomainError(
+            S52_KEPT.format(
+                threshold=f"£{rules.threshold:,.0f}", n=rules.minimum_kpis, left=kpis_left
+            ),
+            code="kpis_required",
+        )
 
 
 def _check_material(contract, *, material: bool, kpi: Kpi | None = None) -> None:
@@ -229,6 +248,11 @@ def remove_kpi(*, kpi, by) -> None:
     kpi = Kpi.objects.select_for_update().get(pk=kpi.pk, contract=contract)
     if kpi.reports.exists():
         raise DomainError(REPORTED_ON, code="kpi_reported")
+    _keep_s52(
+        contract,
+        kpis_left=Kpi.objects.filter(contract=contract).exclude(pk=kpi.pk).count(),
+        reason=contract.kpi_exemption_reason,
+    )
     audit.record(
         action="kpi.removed",
         obj=contract,
@@ -250,6 +274,7 @@ def set_kpi_exemption(*, contract, by, reason: str) -> Contract:
     reason = (reason or "").strip()
     if len(reason) > 5000:
         raise DomainError(REASON_TOO_LONG, code="validation_error")
+    _keep_s52(contract, kpis_left=Kpi.objects.filter(contract=contract).count(), reason=reason)
     contract.kpi_exemption_reason = reason
     contract.save(update_fields=["kpi_exemption_reason"])
     audit.record(

@@ -137,3 +137,40 @@ def test_a_kpi_is_validated_once_with_messages_people_can_act_on():
         "Choose whether higher or lower is better",
         "Choose how often the supplier reports: monthly, quarterly, every six months or annually",
     ]
+
+
+def test_once_live_a_5_1m_contract_keeps_three_kpis_or_its_reason():
+    """s.52 is checked when the contract goes live; removing a KPI or clearing the reason
+    afterwards would leave a live contract without what s.52 requires."""
+    built = testing.signed_contract(value="5100000")
+    first, *_ = three_material(built.contract, built.officer)
+    records.go_live(contract=built.contract, by=built.officer)
+
+    with pytest.raises(DomainError) as removal:
+        kpis.remove_kpi(kpi=first, by=built.officer)
+
+    assert removal.value.code == "kpis_required"
+    assert removal.value.message == (
+        "A contract worth more than £5,000,000 needs at least 3 KPIs (s.52); it would have 2. "
+        "Add another KPI first, or record why KPIs would not be appropriate"
+    )
+    assert built.contract.kpis.count() == 3
+    # With a fourth, one may go; with the reason recorded, it may not be cleared below three.
+    fourth = add(built.contract, built.officer, "Complaints answered in 10 days")
+    kpis.remove_kpi(kpi=fourth, by=built.officer)
+    kpis.set_kpi_exemption(contract=built.contract, by=built.officer, reason="Paid by results")
+    kpis.remove_kpi(kpi=first, by=built.officer)
+    with pytest.raises(DomainError) as clearing:
+        kpis.set_kpi_exemption(contract=built.contract, by=built.officer, reason="")
+    assert clearing.value.code == "kpis_required"
+    built.contract.refresh_from_db()
+    assert built.contract.kpi_exemption_reason == "Paid by results"
+
+
+def test_before_it_goes_live_kpis_may_be_removed_freely():
+    built = testing.signed_contract(value="5100000")
+    first, *_ = three_material(built.contract, built.officer)
+
+    kpis.remove_kpi(kpi=first, by=built.officer)
+
+    assert built.contract.kpis.count() == 2
