@@ -21,6 +21,7 @@ from levelfield.core.money import format_gbp as gbp
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.core.uploads import check_upload, files_removed_on_failure, store
+from levelfield.tenders.dates import out_of_range
 
 from ..lifecycle import ENDED, IN_FORCE
 from ..models import Contract
@@ -74,6 +75,9 @@ def _decimal(value, label: str, *, positive: bool = True, money: bool = False) -
 def _period(period_start: date, period_end: date) -> None:
     if period_start is None or period_end is None:
         raise DomainError("Enter the period's start and end", code="validation_error")
+    for day, label in ((period_start, "period's start"), (period_end, "period's end")):
+        if problem := out_of_range(day, label):
+            raise DomainError(problem, code="validation_error")
     if period_end < period_start:
         raise DomainError(PERIOD_ORDER, code="period_order")
     if period_end > clock.today_uk():

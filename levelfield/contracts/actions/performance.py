@@ -14,6 +14,7 @@ from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
+from levelfield.tenders.dates import out_of_range
 
 from .. import kpi_rules, ocds, ocds_performance, reminders
 from ..lifecycle import ENDED, IN_FORCE
@@ -95,6 +96,9 @@ def record_assessment(
         raise DomainError(RATING_UNKNOWN, code="rating_unknown")
     if not narrative:
         raise DomainError(NARRATIVE_REQUIRED, code="narrative_required")
+    for day, label in ((period_start, "period's start"), (period_end, "period's end")):
+        if problem := out_of_range(day, label):
+            raise DomainError(problem, code="period_order")
     if period_end < period_start:
         raise DomainError(PERIOD_ORDER, code="period_order")
     if period_end > clock.today_uk():
@@ -193,6 +197,8 @@ def record_failure(
     description = (description or "").strip()
     if not description:
         raise DomainError(FAILURE_DESCRIPTION_REQUIRED, code="description_required")
+    if problem := out_of_range(occurred_on, "date it happened"):
+        raise DomainError(problem, code="date_future")
     if occurred_on > clock.today_uk():
         raise DomainError(FAILURE_DATE_FUTURE, code="date_future")
     failure = PerformanceFailure.objects.create(
