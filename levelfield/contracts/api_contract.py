@@ -38,6 +38,15 @@ supplier_router = Router(auth=api_auth, tags=["Supplier: contracts"])
 public_router = Router(tags=["Contract register (public)"])
 
 NOT_STAFF = "You are not on this buyer's staff"
+# Who may, said when someone else tries (an officer confirming a signature heard only "You may
+# not do that on this contract").
+DENIED = {
+    "contracts.sign_recorded_contract": "Only a buyer admin can confirm a contract is signed",
+    "contracts.suspend_contract": "Only a buyer admin can suspend or resume a contract",
+    "contracts.manage_contract": (
+        "Only the buyer's admins, officers and the contract's manager can do that"
+    ),
+}
 
 
 def buyer_contract(request, contract_id: int, perm: str = "contracts.view_contract") -> Contract:
@@ -53,7 +62,7 @@ def buyer_contract(request, contract_id: int, perm: str = "contracts.view_contra
         pk=contract_id,
     )
     if not request.user.has_perm(perm, contract):
-        raise PermissionDenied("You may not do that on this contract")
+        raise PermissionDenied(DENIED.get(perm, "You may not do that on this contract"))
     return contract
 
 
