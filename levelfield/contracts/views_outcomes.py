@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
+from levelfield.core.pagination import paginate
 from levelfield.tenders.page_helpers import buyer_organisation, require_perm
 
 from . import selectors_kpis
@@ -54,7 +55,9 @@ def outcomes(request, pk: int):
             "contract": contract,
             "summary": selectors_kpis.outcome_summary(contract),
             "priced": selectors_kpis.priced_outcomes(contract),
-            "claims": list(selectors_kpis.claims_for(contract)[:50]),
+            # Every claim reachable, a page at a time (cut at 50, the oldest waiting ones could
+            # be neither seen nor decided).
+            "claims": paginate(request, selectors_kpis.claims_for(contract)),
             "can_manage": request.user.has_perm(MANAGE, contract),
         },
     )
@@ -227,7 +230,9 @@ def supplier_outcomes(request, pk: int):
         {
             "contract": contract,
             "priced": selectors_kpis.priced_outcomes(contract),
-            "claims": list(selectors_kpis.claims_for(contract)[:50]),
+            # Every claim reachable, a page at a time (cut at 50, the oldest waiting ones could
+            # be neither seen nor decided).
+            "claims": paginate(request, selectors_kpis.claims_for(contract)),
             "can_claim": request.user.has_perm("contracts.claim_outcome", contract),
         },
     )
