@@ -36,8 +36,10 @@ def contract_patterns() -> list[str]:
                 walk(pattern, prefix + str(pattern.pattern))
                 continue
             path = prefix + str(pattern.pattern)
-            if "<int:pk>" in path and "contracts/" in path and not path.startswith(
-                NOT_CONTRACT_PAGES
+            if (
+                "<int:pk>" in path
+                and "contracts/" in path
+                and not path.startswith(NOT_CONTRACT_PAGES)
             ):
                 found.append(path)
 

@@ -43,15 +43,15 @@ def test_a_null_character_in_any_cell_is_a_listed_problem(signed, column):
             f"{cells['reason']},",
         ],
     )
-    assert problems == ["Line 3: the file has a null character (U+0000), which a CSV file "
-                        "cannot have: save it again from the spreadsheet"]
+    assert problems == [
+        "Line 3: the file has a null character (U+0000), which a CSV file "
+        "cannot have: save it again from the spreadsheet"
+    ]
 
 
 def test_another_buyers_contract_reference_is_refused_without_saying_it_exists(signed):
     other = testing.signed_contract(buyer=testing.buyer_org("Other Council"))
-    problems = refused(
-        signed, [HEADER, f"{other.contract.reference},X1,01/03/2027,10.00,valid,,"]
-    )
+    problems = refused(signed, [HEADER, f"{other.contract.reference},X1,01/03/2027,10.00,valid,,"])
     assert problems == [
         f"Line 2: Shire County Council has no contract with reference {other.contract.reference}"
     ]
