@@ -110,7 +110,7 @@ def agreed_metrics_fragment(contract, kpis: list[Kpi]) -> dict:
     result: dict = {}
     if material:
         result["agreedMetrics"] = material
-    if contract.kpi_exemption_reason.strip():
+    elif contract.kpi_exemption_reason.strip():  # not both: "agreed" and "none agreed"
         result["noAgreedMetricsRationale"] = contract.kpi_exemption_reason
     return result
 
