@@ -8,12 +8,12 @@ as the buyer has read it and the assessment may rest on it.
 """
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from levelfield.core import audit, clock
+from levelfield.core import audit, clock, money
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.permissions import require
@@ -66,27 +66,13 @@ S52_KEPT = (
 
 
 def number_problem(value, label: str) -> str | None:
-    """What is wrong with a KPI figure (a target or a reported value), if anything."""
-    if value in (None, ""):
-        return f"Enter the {label}"
-    try:
-        number = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        return f"Enter the {label} as a number, like 95 or 2.5"
-    if not number.is_finite():
-        return f"Enter the {label} as a number, like 95 or 2.5"
-    # The size first: quantize raises InvalidOperation past 28 digits (1e30).
-    if abs(number) >= Decimal("1000000000000"):
-        return f"The {label} must be less than 1,000,000,000,000"
-    if number != number.quantize(Decimal("0.01")):
-        return f"The {label} can have at most 2 decimal places"
-    return None
+    """What is wrong with a KPI figure (a target or a reported value), if anything: not money
+    but a number with at most 2 decimal places, negative allowed, stored like money."""
+    return money.number_problem(value, label)
 
 
 def _number(value, label: str) -> Decimal:
-    if problem := number_problem(value, label):
-        raise DomainError(problem, code="validation_error")
-    return Decimal(str(value).replace(",", "").strip()).quantize(Decimal("0.01"))
+    return money.parse_number(value, label)
 
 
 def kpi_problems(*, name, unit, target, direction, frequency) -> list[str]:

@@ -8,7 +8,7 @@ buyer and claims validated together may not exceed the budget, so two claims mad
 day cannot both be paid in full past it."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,7 @@ from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.money import format_gbp as gbp
+from levelfield.core.money import parse_money, parse_number
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.core.uploads import check_upload, files_removed_on_failure, store
@@ -52,24 +53,9 @@ BUDGET_BELOW_CLAIMED = "The budget cannot be less than is already claimed and va
 
 
 def _decimal(value, label: str, *, positive: bool = True, money: bool = False) -> Decimal:
-    if value in (None, ""):
-        raise DomainError(f"Enter the {label}", code="validation_error")
-    try:
-        number = Decimal(str(value).replace(",", "").replace("£", "").strip())
-    except (InvalidOperation, ValueError) as error:
-        raise DomainError(f"Enter the {label} as a number", code="validation_error") from error
-    if not number.is_finite():
-        raise DomainError(f"Enter the {label} as a number", code="validation_error")
-    if (number <= 0) if positive else (number < 0):
-        floor = "more than 0" if positive else "0 or more"
-        raise DomainError(f"The {label} must be {floor}", code="validation_error")
-    # The size before the pence: quantize raises InvalidOperation past 28 digits (1e30).
-    if number >= Decimal("1000000000000"):
-        raise DomainError(f"The {label} is too large", code="validation_error")
-    if number != number.quantize(Decimal("0.01")):
-        pence = "pence" if money else "2 decimal places"
-        raise DomainError(f"The {label} can have at most {pence}", code="validation_error")
-    return number.quantize(Decimal("0.01"))
+    if money:
+        return parse_money(value, label, zero_allowed=not positive)
+    return parse_number(value, label, negative_allowed=False, zero_allowed=not positive)
 
 
 def _period(period_start: date, period_end: date) -> None:

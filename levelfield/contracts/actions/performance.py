@@ -3,7 +3,7 @@ performance failures the Act asks to be recorded (breaches leading to terminatio
 settlement)."""
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -12,6 +12,7 @@ from levelfield.accounts.models import Membership, Role
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
+from levelfield.core.money import parse_money
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.tenders.dates import out_of_range
@@ -34,7 +35,6 @@ FAILURE_KIND_UNKNOWN = (
 )
 FAILURE_DESCRIPTION_REQUIRED = "Describe the breach"
 FAILURE_DATE_FUTURE = "The breach cannot have happened after today"
-FAILURE_AMOUNT = "The amount must be a sum of money of £0 or more, in pounds and pence"
 
 # Assessable: in force, or ended (the assessment at termination, or a last one at expiry).
 ASSESSABLE = IN_FORCE | ENDED
@@ -158,16 +158,7 @@ def record_assessment(
 def _amount(value) -> Decimal | None:
     if value in (None, ""):
         return None
-    try:
-        amount = Decimal(str(value).replace(",", "").replace("£", "").strip())
-    except (InvalidOperation, ValueError) as error:
-        raise DomainError(FAILURE_AMOUNT, code="amount_invalid") from error
-    # The size before the pence: quantize raises InvalidOperation past 28 digits (1e30).
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise DomainError(FAILURE_AMOUNT, code="amount_invalid")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError(FAILURE_AMOUNT, code="amount_invalid")
-    return amount
+    return parse_money(value, "amount", zero_allowed=True, code="amount_invalid")
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.db import transaction
 from levelfield.accounts.models import Membership, Organisation
 from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError, InvalidTransition
+from levelfield.core.money import money_problem
 from levelfield.core.permissions import require
 from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 from levelfield.suppliers import selectors as supplier_selectors
@@ -57,7 +58,6 @@ SUPPLIER_UNKNOWN = (
     "supplier registered on levelfield"
 )
 MANAGER_NOT_MEMBER = "The contract manager must be one of your organisation's people"
-VALUE_POSITIVE = "The contract value must be more than £0"
 DATES_IN_ORDER = "The contract must start on or before the day it ends"
 REFERENCE_TAKEN = "You already have a contract with this reference"
 TITLE_NEEDED = "Enter the contract's title"
@@ -98,10 +98,8 @@ def _text_problems(fields: dict) -> list[str]:
 
 def _money_and_dates(value, start_date: date | None, end_date: date | None) -> list[str]:
     problems = []
-    if value is None or Decimal(value) <= 0:
-        problems.append(VALUE_POSITIVE)
-    elif Decimal(value) >= Decimal("1e12"):
-        problems.append("The contract value must be less than £1,000,000,000,000")
+    if problem := money_problem(value, "contract value"):
+        problems.append(problem)
     if start_date is None:
         problems.append("Enter the start date")
     if end_date is None:
@@ -388,10 +386,8 @@ def add_option(
         problems.append("The description must be 200 characters or fewer")
     if months is None or months < 1 or months > 600:
         problems.append("An option extends the contract by 1 to 600 months")
-    if value is None or value < 0:
-        problems.append("The option's value must be £0 or more")
-    elif value >= Decimal("1e12"):
-        problems.append("The option's value must be less than £1,000,000,000,000")
+    if problem := money_problem(value, "option's value", zero_allowed=True):
+        problems.append(problem)
     _refuse(problems)
     option = ExtensionOption.objects.create(
         contract=contract,

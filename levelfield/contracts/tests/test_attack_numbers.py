@@ -34,19 +34,19 @@ def test_the_rules_say_a_huge_number_is_too_big(typed):
     assert changes.value_problem(typed) == "The value must be less than £1,000,000,000,000"
     with pytest.raises(DomainError) as caught:
         outcomes._decimal(typed, "budget", money=True)
-    assert caught.value.message == "The budget is too large"
+    assert caught.value.message == "The budget must be less than £1,000,000,000,000"
     with pytest.raises(DomainError) as caught:
         performance._amount(typed)
-    assert caught.value.message == performance.FAILURE_AMOUNT
+    assert caught.value.message == "The amount must be less than £1,000,000,000,000"
 
 
 @pytest.mark.parametrize("typed", ["-1e999999", "-1e30"])
 def test_a_huge_negative_number_is_refused_too(typed):
-    assert kpis.number_problem(typed, "target") == "The target must be less than 1,000,000,000,000"
+    assert kpis.number_problem(typed, "target") == "The target must be more than -1,000,000,000,000"
     assert payments.amount_problem(typed) == "The amount must be more than £0"
     with pytest.raises(DomainError) as caught:
         outcomes._decimal(typed, "budget", money=True)
-    assert caught.value.message == "The budget must be more than 0"
+    assert caught.value.message == "The budget must be more than £0"
 
 
 def test_a_kpi_target_of_1e999999_on_the_page_is_the_forms_error(client, signed):
@@ -73,7 +73,7 @@ def test_a_priced_outcome_budget_of_1e999999_on_the_page_is_the_forms_error(clie
         {"name": "Tenancy sustained", "unit_price": "100", "budget": "1e999999"},
     )
     assert response.status_code == 200
-    assert "The budget is too large" in response.content.decode()
+    assert "The budget must be less than £1,000,000,000,000" in response.content.decode()
     assert not PricedOutcome.objects.exists()
 
 
