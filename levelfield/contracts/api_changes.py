@@ -10,7 +10,7 @@ from levelfield.accounts.api_auth import acting_buyer, api_auth
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, Pages, errors
 from levelfield.core.errors import DomainError, PermissionDenied
 
-from . import selectors_changes
+from . import change_rules, selectors_changes
 from .actions import changes, ending
 from .models import Contract, ContractChange, ExtensionOption
 from .schemas_changes import (
@@ -25,12 +25,18 @@ from .schemas_changes import (
 
 router = Router(auth=api_auth, tags=["Buyer: contract changes and endings"])
 
+# Built from the rules' version in force when the API starts (descriptions are static text);
+# each answer names the version it applied.
+_RULES = change_rules.current()
 S75_TEXT = (
     "Procurement Act 2023 s.75: a change needs a contract change notice (UK10) when, with every "
     "change since the contract was entered into (increases and decreases both counted), it "
-    "moves the value by more than 10% of the original value (goods and services; 15% for "
-    "works) or the term by more than 10% of the original term. Exactly at the limit is within."
+    "moves the value by more than the limit for the contract's category "
+    f"({change_rules.value_limits_text(_RULES)} of the original value) or the term by more "
+    f"than {change_rules.pct_text(_RULES.term_limit_percent)} of the original term (rules "
+    f"{_RULES.code}). Exactly at the limit is within."
 )
+STANDSTILL_DAYS = _RULES.standstill_working_days
 
 
 def _contract(request, contract_id: int) -> Contract:
@@ -99,9 +105,9 @@ def check(request, contract_id: int, payload: ChangeCheckIn):
     operation_id="buyer_contract_changes_record",
     summary="Record a modification or the use of an option to extend",
     description=f"{S75_TEXT} When a notice is required it is published first; the change is "
-    "made at once, or, with `voluntary_standstill`, once 8 working days have passed (s.76): "
-    "the platform's daily run makes it, or `.../make`. For admins, officers and the contract "
-    "manager (403 otherwise); 400 `invalid_change` as for the check.",
+    f"made at once, or, with `voluntary_standstill`, once {STANDSTILL_DAYS} working days have "
+    "passed (s.76): the platform's daily run makes it, or `.../make`. For admins, officers and "
+    "the contract manager (403 otherwise); 400 `invalid_change` as for the check.",
 )
 def record(request, contract_id: int, payload: ChangeIn):
     contract = _contract(request, contract_id)
@@ -159,10 +165,12 @@ def terminate(request, contract_id: int, payload: TerminateIn):
     response={200: ContractEndOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="buyer_contract_complete",
     summary="Complete a live or expired contract with its final value",
-    description="Publishes the contract termination notice (UK11) as a completion, with the "
-    "contract completion extension's final value and end date. 409 `invalid_state` unless "
-    "live or expired; 400 `invalid_completion` for a value of 0 or a date after today or "
-    "before the start.",
+    description="The supplier's performance up to `final_end_date` is assessed and published "
+    "(UK9, s.71) unless an assessment already covers that period, then the contract "
+    "termination notice (UK11) is published as a completion, with the contract completion "
+    "extension's final value and end date. 409 `invalid_state` unless live or expired; 400 "
+    "`invalid_completion` for a value of 0, a date after today or before the start, the "
+    "assessment missing when due, or given when one already covers the period.",
 )
 def complete(request, contract_id: int, payload: CompleteIn):
     contract = _contract(request, contract_id)
@@ -171,6 +179,7 @@ def complete(request, contract_id: int, payload: CompleteIn):
         by=request.user,
         final_value=payload.final_value,
         final_end_date=payload.final_end_date,
+        assessment=ending.AssessmentAtTermination(payload.rating or "", payload.narrative or ""),
     )
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_UP, Decimal
 
+from levelfield.core import clock
 from levelfield.core.display import uk_date
 
 from .models.contract import Category
@@ -76,6 +77,51 @@ def rules_for(entered_into: date) -> ChangeRules:
     return max(applicable, key=lambda r: r.valid_from) if applicable else CHANGE_RULES[0]
 
 
+def rules_for_contract(contract) -> ChangeRules:
+    """The rules a contract's changes are tested by: those in force the day it was entered into
+    (signed, in UK time), or today for one not yet signed."""
+    if contract.signed_at is None:
+        return rules_for(clock.today_uk())
+    return rules_for(contract.signed_at.astimezone(clock.UK).date())
+
+
+def current() -> ChangeRules:
+    """The version in force today (for text about contracts not yet entered into)."""
+    return rules_for(clock.today_uk())
+
+
+def value_limit_for(rules: ChangeRules, category: str) -> Decimal:
+    return rules.value_limit_percent[category]
+
+
+def value_limits_text(rules: ChangeRules) -> str:
+    """The s.75(2)(a) limits by category in words, like "10% for goods and services, 15% for
+    works" (categories sharing a limit named together, in the order Category lists them)."""
+    by_limit: dict[Decimal, list[str]] = {}
+    for category in Category:
+        limit = rules.value_limit_percent.get(category)
+        if limit is not None:
+            by_limit.setdefault(limit, []).append(category.label.lower())
+    parts = [f"{pct_text(limit)} for {' and '.join(names)}" for limit, names in by_limit.items()]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+
+
+def summary_text(rules: ChangeRules) -> str:
+    """One sentence of the s.75(2) limits, from the rules' data."""
+    return (
+        "Without a contract change notice (s.75), changes may move the value by a share of the "
+        f"original value of up to {value_limits_text(rules)}, and the term by up to "
+        f"{pct_text(rules.term_limit_percent)} of the original term."
+    )
+
+
+def category_help_text(rules: ChangeRules) -> str:
+    """The help for choosing a contract's main category: what each may change by."""
+    return (
+        f"Without a change notice, the value may change by up to {value_limits_text(rules)} (s.75)."
+    )
+
+
 @dataclass(frozen=True)
 class Movement:
     """One change to a contract: its value and end date before and after."""
@@ -118,7 +164,7 @@ def _percent(part, whole) -> Decimal:
     return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_UP)
 
 
-def _pct_text(value: Decimal) -> str:
+def pct_text(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     return f"{text}%"
 
@@ -159,13 +205,13 @@ def s75_test(
     )
     value_sentence = (
         f"Value: {counted} move the contract by {_money(value_moved)}, "
-        f"{_pct_text(value_percent)} of its original value of {_money(original_value)}; "
-        f"the limit for {category_label} is {_pct_text(value_limit)} (s.75(2)(a))."
+        f"{pct_text(value_percent)} of its original value of {_money(original_value)}; "
+        f"the limit for {category_label} is {pct_text(value_limit)} (s.75(2)(a))."
     )
     term_sentence = (
         f"Term: they move its end date by {days_moved} day{'s' if days_moved != 1 else ''}, "
-        f"{_pct_text(term_percent)} of its original term of {term_days} days "
-        f"(to {uk_date(original_end_date)}); the limit is {_pct_text(term_limit)} (s.75(2)(b))."
+        f"{pct_text(term_percent)} of its original term of {term_days} days "
+        f"(to {uk_date(original_end_date)}); the limit is {pct_text(term_limit)} (s.75(2)(b))."
     )
     if value_required or term_required:
         over = " and ".join(

@@ -5,18 +5,17 @@ from django import forms
 
 from levelfield.core.forms import PoundsField
 
-from .actions.ending import TerminationReason
+from .actions.changes import DESCRIPTION_REQUIRED, END_DATE_AFTER_REQUIRED, VALUE_AFTER_REQUIRED
+from .actions.ending import (
+    CLASSIFICATION_UNKNOWN,
+    FINAL_END_DATE_REQUIRED,
+    REASON_REQUIRED,
+    TERMINATED_ON_REQUIRED,
+    TerminationReason,
+)
 from .models import Rating
 
 DATE_HINT = "For example, 27/3/2026"
-
-
-def _date(label: str, noun: str, hint: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=hint,
-        error_messages={"required": f"Enter the {noun}", "invalid": f"Enter a real {noun}"},
-    )
 
 
 def _description() -> forms.CharField:
@@ -25,7 +24,7 @@ def _description() -> forms.CharField:
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Published in the contract change notice when one is required.",
-        error_messages={"required": "Describe the change and why it is needed"},
+        error_messages={"required": DESCRIPTION_REQUIRED},
     )
 
 
@@ -38,10 +37,15 @@ class ModificationForm(forms.Form):
         noun="the value after the change",
         example="110000",
         help_text="The contract's whole value once changed, in pounds.",
-        error_messages={"required": "Enter the contract's value after the change"},
+        error_messages={"required": VALUE_AFTER_REQUIRED},
     )
-    end_date_after = _date(
-        "End date after the change", "end date after the change", "Unchanged if the term stays."
+    end_date_after = forms.DateField(
+        label="End date after the change",
+        help_text="Unchanged if the term stays.",
+        error_messages={
+            "required": END_DATE_AFTER_REQUIRED,
+            "invalid": "Enter a real end date after the change",
+        },
     )
 
 
@@ -52,14 +56,23 @@ class OptionUseForm(forms.Form):
 
 
 class StandstillForm(forms.Form):
-    """Shown with the s.75 answer when a notice is required."""
+    """Shown with the s.75 answer when a notice is required; the standstill's length is the
+    answer's (the rules' version applied to the contract)."""
 
     voluntary_standstill = forms.BooleanField(
-        label="Wait for a voluntary standstill of 8 working days before making the change",
+        label="Wait for a voluntary standstill before making the change",
         required=False,
         help_text="Procurement Act 2023 s.76. The change is made when it ends, by the "
         "platform's daily run or by you.",
     )
+
+    def __init__(self, *args, working_days: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if working_days is not None:
+            self.fields["voluntary_standstill"].label = (
+                f"Wait for a voluntary standstill of {working_days} working "
+                f"day{'s' if working_days != 1 else ''} before making the change"
+            )
 
 
 class TerminateForm(forms.Form):
@@ -67,16 +80,23 @@ class TerminateForm(forms.Form):
         label="Why the contract is ending early",
         choices=TerminationReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of reason for the termination"},
+        error_messages={"required": CLASSIFICATION_UNKNOWN},
     )
     reason = forms.CharField(
         label="The reason, in your words",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Published in the contract termination notice, and sent to the supplier.",
-        error_messages={"required": "Say why the contract is being terminated"},
+        error_messages={"required": REASON_REQUIRED},
     )
-    terminated_on = _date("Date the contract terminated", "date the contract terminated")
+    terminated_on = forms.DateField(
+        label="Date the contract terminated",
+        help_text=DATE_HINT,
+        error_messages={
+            "required": TERMINATED_ON_REQUIRED,
+            "invalid": "Enter a real date the contract terminated",
+        },
+    )
     rating = forms.ChoiceField(
         label="The supplier's performance up to termination",
         choices=Rating.choices,
@@ -101,4 +121,28 @@ class CompleteForm(forms.Form):
         help_text="What was paid under the contract in all, in pounds.",
         error_messages={"required": "Enter the final value paid"},
     )
-    final_end_date = _date("Date delivery ended", "date delivery ended")
+    final_end_date = forms.DateField(
+        label="Date delivery ended",
+        help_text=DATE_HINT,
+        error_messages={
+            "required": FINAL_END_DATE_REQUIRED,
+            "invalid": "Enter a real date delivery ended",
+        },
+    )
+    # s.71: optional here; `ending.complete` says when it is needed (none covers the period up
+    # to the date delivery ended) and when it is not.
+    rating = forms.ChoiceField(
+        label="The supplier's performance up to the end",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="s.71 requires an assessment when a contract ends, unless one already covers "
+        "the period up to the date delivery ended; it is published as a contract performance "
+        "notice.",
+    )
+    narrative = forms.CharField(
+        label="How the supplier performed",
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

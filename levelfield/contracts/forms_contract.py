@@ -2,9 +2,11 @@
 `actions/records.py` decide, and their refusals are shown on the form."""
 
 from django import forms
+from django.utils.functional import lazy
 
 from levelfield.core.forms import PoundsField
 
+from . import change_rules
 from .lifecycle import ContractStatus
 from .models import Category, Risk, Tier
 
@@ -55,8 +57,8 @@ class ContractDetailsForm(forms.Form):
         choices=Category.choices,
         initial=Category.SERVICES,
         widget=forms.RadioSelect,
-        help_text="Works may change by up to 15% of value without a change notice, goods and "
-        "services by 10% (s.75).",
+        # From the rules' version in force when the page is shown (a lazy text).
+        help_text=lazy(lambda: change_rules.category_help_text(change_rules.current()), str)(),
     )
     notice_reference = forms.CharField(
         label="Notice reference",

@@ -55,15 +55,21 @@ def publish_change_notice(change, *, standstill: bool):
     )
 
 
-def termination_classification(code: str, label: str) -> dict:
-    return {"scheme": TERMINATION_SCHEME, "id": code, "description": label}
+def termination_classification(code: str, label: str, reason: str = "") -> dict:
+    """The UK extension's Classification of why the contract ended: the kind of reason as id and
+    label, with the buyer's own words, when given, in its description (the words the
+    termination form promises are published)."""
+    reason = (reason or "").strip()
+    description = f"{label}: {reason}" if reason else label
+    return {"scheme": TERMINATION_SCHEME, "id": code, "description": description}
 
 
-def publish_termination_notice(contract, *, code: str, label: str):
+def publish_termination_notice(contract, *, code: str, label: str, reason: str):
     """UK11 for an early termination: the contract, now terminated, with the reason's
-    classification (the array the UK extension now uses, and the single field it deprecates,
-    which readers of earlier Find a Tender data still look for)."""
-    classification = termination_classification(code, label)
+    classification and the reason in the buyer's words (the array the UK extension now uses,
+    and the single field it deprecates, which readers of earlier Find a Tender data still look
+    for)."""
+    classification = termination_classification(code, label, reason)
     return publish_contract_notice(
         contract,
         tags=["contractTermination"],

@@ -13,8 +13,12 @@ from levelfield.core.api_helpers import (
     UtcDateTime,
 )
 
+from . import change_rules
 from .actions.ending import TerminationReason
 from .models import Rating
+
+# The rules' version in force when the API starts: its figures in the descriptions.
+_RULES = change_rules.current()
 
 # A day as YYYY-MM-DD only (the same reading as a query string's).
 BodyDate = QueryDate
@@ -42,8 +46,9 @@ class ChangeIn(ChangeCheckIn):
     )
     voluntary_standstill: bool = Field(
         False,
-        description="Where a notice is required: wait 8 working days after it before the change "
-        "is made (s.76); 400 `invalid_change` when no notice is required",
+        description=f"Where a notice is required: wait {_RULES.standstill_working_days} working "
+        "days after it before the change is made (s.76); 400 `invalid_change` when no notice is "
+        "required",
     )
 
 
@@ -59,7 +64,10 @@ class S75Out(Schema):
     term_change_percent: DecimalString = Field(
         description="Days the end date moved, likewise, as a percentage of the original term"
     )
-    value_limit_percent: DecimalString = Field(description="10 for goods and services, 15 works")
+    value_limit_percent: DecimalString = Field(
+        description="The limit for the contract's category: "
+        + change_rules.value_limits_text(_RULES)
+    )
     term_limit_percent: DecimalString
     standstill_working_days: int
     rules: str = Field(description="The version of the rules applied")
@@ -91,7 +99,12 @@ class TerminateIn(InputSchema):
         description="Why it ended early: "
         + "; ".join(f"`{value}` {label}" for value, label in TerminationReason.choices)
     )
-    reason: str = Field(min_length=1, max_length=5000, description="Published and sent")
+    reason: str = Field(
+        min_length=1,
+        max_length=5000,
+        description="In your words: published in the UK11 notice (as the description of its "
+        "terminationRationaleClassifications item) and sent to the supplier",
+    )
     terminated_on: BodyDate = Field(description="Not after today (YYYY-MM-DD)")
     rating: Literal[tuple(Rating.values)] = Field(  # type: ignore[valid-type]
         description="s.71: the supplier's performance up to termination (published as UK9)"
@@ -102,6 +115,13 @@ class TerminateIn(InputSchema):
 class CompleteIn(InputSchema):
     final_value: MoneyIn = Field(description="What was paid in all, in pounds, over 0")
     final_end_date: BodyDate = Field(description="When delivery ended (YYYY-MM-DD)")
+    rating: Literal[tuple(Rating.values)] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="s.71: the supplier's performance up to `final_end_date` (published as "
+        "UK9). Required, with `narrative`, unless an assessment already covers the period up "
+        "to `final_end_date`; then it must be left out",
+    )
+    narrative: str | None = Field(None, max_length=10000)
 
 
 class ContractEndOut(Schema):

@@ -15,6 +15,7 @@ from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
 
+from . import change_rules
 from . import selectors_changes as selectors
 from .actions import changes, ending
 from .forms_changes import (
@@ -37,11 +38,14 @@ def change_list(request, pk: int):
     contract = buyer_contract(request, pk)
     page = paginate(request, selectors.changes_for(contract))
     can_manage = request.user.has_perm(MANAGE, contract)
+    rules = change_rules.rules_for_contract(contract)
     return render(
         request,
         "contracts/changes/list.html",
         {
             "contract": contract,
+            "rules": rules,
+            "value_limit_percent": change_rules.value_limit_for(rules, contract.category),
             "page": page,
             "options": contract.options.filter(used_by__isnull=True),
             "can_record": can_manage and changes.contract_problem(contract) is None,
@@ -70,7 +74,9 @@ def record_change(request, pk: int, option_id: int | None = None):
         form = ModificationForm(
             data, initial={"value_after": contract.value, "end_date_after": contract.end_date}
         )
-    standstill = StandstillForm(data)
+    standstill = StandstillForm(
+        data, working_days=change_rules.rules_for_contract(contract).standstill_working_days
+    )
     proposal = None
     if request.method == "GET":
         problem = changes.contract_problem(contract)
@@ -200,12 +206,17 @@ def complete(request, pk: int):
                 by=request.user,
                 final_value=form.cleaned_data["final_value"],
                 final_end_date=form.cleaned_data["final_end_date"],
+                assessment=ending.AssessmentAtTermination(
+                    form.cleaned_data["rating"], form.cleaned_data["narrative"]
+                ),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(
-                request, "Contract completed: the contract termination notice is published"
+                request,
+                "Contract completed: the contract termination notice is published, with the "
+                "assessment at the end where one was due",
             )
             return redirect("contracts:detail", pk=contract.pk)
     return render(
@@ -215,6 +226,7 @@ def complete(request, pk: int):
             "contract": contract,
             "form": form,
             "heading": "Complete the contract",
+            "assessed_up_to": ending.assessed_up_to(contract),
             "button": "Complete the contract",
         },
     )

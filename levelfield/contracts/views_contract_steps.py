@@ -16,6 +16,7 @@ from levelfield.core.forms import add_domain_error, run_button_action
 from . import selectors_records as selectors
 from .actions import records
 from .forms_contract import DocumentForm, ManagerForm, OptionForm, SuspendForm
+from .templatetags.contract_rules import s52_threshold
 from .views_contract import buyer_contract
 
 # step: (action, permission, title of the confirm page, what it means, button, done message)
@@ -42,7 +43,7 @@ STEPS = {
         records.go_live,
         "contracts.manage_contract",
         "Make the contract live",
-        "Delivery has started. A contract worth more than £5 million needs its KPIs set first "
+        "Delivery has started. A contract worth more than {s52_threshold} needs its KPIs set first "
         "(Procurement Act 2023 s.52).",
         "Go live",
         "The contract is live",
@@ -82,7 +83,13 @@ def step(request, pk: int, step: str):
     return render(
         request,
         "contracts/contract/confirm.html",
-        {"contract": contract, "title": title, "meaning": meaning, "button": button},
+        {
+            "contract": contract,
+            "title": title,
+            # The s.52 threshold from kpi_rules (the version the contract is judged by).
+            "meaning": meaning.replace("{s52_threshold}", s52_threshold(contract)),
+            "button": button,
+        },
     )
 
 

@@ -28,6 +28,9 @@ from ..models.changes import ChangeKind, ChangeStatus
 
 MANAGE = "contracts.manage_contract"
 DENIED = "Only the buyer's staff running this contract can record its changes"
+VALUE_AFTER_REQUIRED = "Enter the contract's value after the change"
+END_DATE_AFTER_REQUIRED = "Enter the contract's end date after the change"
+DESCRIPTION_REQUIRED = "Describe the change and why it is needed"
 
 
 # --- The rules, once (forms and the API reuse these messages) ----------------------------------
@@ -47,7 +50,7 @@ def contract_problem(contract) -> str | None:
 
 def value_problem(value) -> str | None:
     if value is None or value == "":
-        return "Enter the contract's value after the change"
+        return VALUE_AFTER_REQUIRED
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
@@ -66,7 +69,7 @@ def value_problem(value) -> str | None:
 
 def end_date_problem(contract, end_date) -> str | None:
     if end_date is None:
-        return "Enter the contract's end date after the change"
+        return END_DATE_AFTER_REQUIRED
     if end_date < contract.start_date:
         return f"The end date cannot be before the contract's start, {uk_date(contract.start_date)}"
     if end_date.year > 2099:
@@ -86,7 +89,7 @@ def option_problem(contract, option) -> str | None:
 
 def description_problem(description) -> str | None:
     if not (description or "").strip():
-        return "Describe the change and why it is needed"
+        return DESCRIPTION_REQUIRED
     if len(description) > 5000:
         return "The description must be 5,000 characters or fewer"
     return None
@@ -114,7 +117,6 @@ def s75_answer(contract, *, value_after: Decimal, end_date_after: date) -> chang
         change_rules.Movement(c.value_before, c.value_after, c.end_date_before, c.end_date_after)
         for c in contract.changes.all()
     ]
-    entered_into = clock.today_uk() if contract.signed_at is None else contract.signed_at.date()
     return change_rules.s75_test(
         original_value=contract.original_value,
         start_date=contract.start_date,
@@ -124,7 +126,7 @@ def s75_answer(contract, *, value_after: Decimal, end_date_after: date) -> chang
         proposed=change_rules.Movement(
             contract.value, value_after, contract.end_date, end_date_after
         ),
-        rules=change_rules.rules_for(entered_into),
+        rules=change_rules.rules_for_contract(contract),
     )
 
 

@@ -9,7 +9,8 @@ covers "the successful completion of the contract" as well as an early terminati
 - `expire_ended` (the daily job) marks a live contract past its end date expired and asks its
   manager to complete it: the close-out needs the final value, which only the buyer knows;
 - `complete` (a live or expired contract) publishes UK11 with the contract completion
-  extension's final value and end date.
+  extension's final value and end date, after the assessment that s.71 requires at every
+  ending (UK9), unless an assessment already covers the period up to the final end date.
 """
 
 from dataclasses import dataclass
@@ -57,10 +58,19 @@ TERMINATE_DENIED = "Only the buyer's admins can terminate a contract"
 COMPLETE_DENIED = "Only the buyer's staff running this contract can complete it"
 REASON_REQUIRED = "Say why the contract is being terminated: the reason is published"
 CLASSIFICATION_UNKNOWN = "Choose the kind of reason for the termination"
+TERMINATED_ON_REQUIRED = "Enter the date the contract terminated"
 TERMINATED_ON_FUTURE = "The contract cannot be terminated on a date after today"
 TERMINATED_ON_BEFORE_SIGNED = "The contract cannot be terminated before it was signed ({signed})"
 ASSESSMENT_REQUIRED = (
     "Assess the supplier's performance: s.71 requires an assessment at termination"
+)
+ASSESSMENT_AT_COMPLETION_REQUIRED = (
+    "Assess the supplier's performance up to the date delivery ended: s.71 requires an "
+    "assessment when a contract ends, and none covers the period up to {end}"
+)
+ASSESSMENT_NOT_NEEDED = (
+    "The supplier's performance is already assessed up to {assessed}: leave the assessment "
+    "empty, or record it from the contract's performance page"
 )
 FINAL_VALUE_INVALID = "Enter the final value paid as a number of pounds over £0, like 98500.00"
 FINAL_END_DATE_REQUIRED = "Enter the date delivery ended"
@@ -94,7 +104,7 @@ def termination_problems(*, contract, reason, classification, terminated_on, ass
     if classification not in TerminationReason.values:
         problems.append(CLASSIFICATION_UNKNOWN)
     if terminated_on is None:
-        problems.append("Enter the date the contract terminated")
+        problems.append(TERMINATED_ON_REQUIRED)
     elif terminated_on > clock.today_uk():
         problems.append(TERMINATED_ON_FUTURE)
     elif contract.signed_at and terminated_on < contract.signed_at.astimezone(clock.UK).date():
@@ -103,19 +113,38 @@ def termination_problems(*, contract, reason, classification, terminated_on, ass
                 signed=uk_date(contract.signed_at.astimezone(clock.UK).date())
             )
         )
-    if assessment is None or not (assessment.narrative or "").strip() or not assessment.rating:
+    if not _assessment_complete(assessment):
         problems.append(ASSESSMENT_REQUIRED)
     return problems
 
 
-def _assessed_period(contract, terminated_on: date) -> tuple[date, date]:
-    """From the day after the last assessed period (or the contract's start) to termination."""
-    last = (
+def assessed_up_to(contract) -> date | None:
+    """The end of the latest period assessed, if any."""
+    return (
         PerformanceAssessment.objects.filter(contract=contract)
         .order_by("-period_end")
         .values_list("period_end", flat=True)
         .first()
     )
+
+
+def _assessment_given(assessment) -> bool:
+    return assessment is not None and bool(
+        (assessment.rating or "").strip() or (assessment.narrative or "").strip()
+    )
+
+
+def _assessment_complete(assessment) -> bool:
+    return (
+        assessment is not None
+        and bool((assessment.narrative or "").strip())
+        and bool(assessment.rating)
+    )
+
+
+def _assessed_period(contract, terminated_on: date) -> tuple[date, date]:
+    """From the day after the last assessed period (or the contract's start) to termination."""
+    last = assessed_up_to(contract)
     start = last + timedelta(days=1) if last else contract.start_date
     return (min(start, terminated_on), terminated_on)
 
@@ -165,7 +194,9 @@ def terminate(
         at_termination=True,
     )
     label = TerminationReason(classification).label
-    notice = ocds_changes.publish_termination_notice(contract, code=classification, label=label)
+    notice = ocds_changes.publish_termination_notice(
+        contract, code=classification, label=label, reason=contract.termination_reason
+    )
     audit.record(
         action="contract.terminated",
         obj=contract,
@@ -218,16 +249,25 @@ def expire_ended(*, today: date) -> int:
                 subject=f"{contract.reference}: contract expired, complete it",
                 body=(
                     f"{contract.title} ({contract.reference}) ended on "
-                    f"{uk_date(contract.end_date)}. Record its final value and complete it: "
-                    "the contract termination notice (UK11) must be published within 30 days "
-                    "of its end (Procurement Act 2023 s.80)."
+                    f"{uk_date(contract.end_date)}. Record its final value and complete it, "
+                    "with the assessment of the supplier's performance up to its end that is "
+                    "due with completion (Procurement Act 2023 s.71), unless one already "
+                    "covers it: the contract termination notice (UK11) must be published "
+                    "within 30 days of its end (s.80)."
                 ),
             )
             expired += 1
     return expired
 
 
-def completion_problems(*, contract, final_value, final_end_date) -> list[str]:
+def assessment_due_at_completion(contract, final_end_date: date) -> bool:
+    """s.71: an assessment is due when a contract ends, unless one covers up to its end."""
+    last = assessed_up_to(contract)
+    return last is None or last < final_end_date
+
+
+def completion_problems(*, contract, final_value, final_end_date, assessment=None) -> list[str]:
+    """Every problem with a completion, in the order a form shows them."""
     problems = []
     if value_problem(final_value):
         problems.append(FINAL_VALUE_INVALID)
@@ -237,13 +277,32 @@ def completion_problems(*, contract, final_value, final_end_date) -> list[str]:
         problems.append(FINAL_END_DATE_FUTURE)
     elif final_end_date < contract.start_date:
         problems.append(FINAL_END_DATE_BEFORE_START.format(start=uk_date(contract.start_date)))
+    if final_end_date is not None:
+        if assessment_due_at_completion(contract, final_end_date):
+            if not _assessment_complete(assessment):
+                problems.append(
+                    ASSESSMENT_AT_COMPLETION_REQUIRED.format(end=uk_date(final_end_date))
+                )
+        elif _assessment_given(assessment):
+            assessed = uk_date(assessed_up_to(contract))
+            problems.append(ASSESSMENT_NOT_NEEDED.format(assessed=assessed))
     return problems
 
 
 @transaction.atomic
-def complete(*, contract, by, final_value, final_end_date: date) -> Contract:
-    """Close out a live or expired contract: its final value and the date delivery ended,
-    published in the contract termination notice (UK11) as a completion."""
+def complete(
+    *,
+    contract,
+    by,
+    final_value,
+    final_end_date: date,
+    assessment: AssessmentAtTermination | None = None,
+) -> Contract:
+    """Close out a live or expired contract: the assessment of the supplier's performance up to
+    the end (s.71, UK9) unless one already covers it, then its final value and the date
+    delivery ended, published in the contract termination notice (UK11) as a completion."""
+    from .performance import record_assessment
+
     require(by, "contracts.manage_contract", contract, COMPLETE_DENIED)
     contract = _locked(contract)
     if contract.status not in (ContractStatus.LIVE, ContractStatus.EXPIRED):
@@ -252,14 +311,29 @@ def complete(*, contract, by, final_value, final_end_date: date) -> Contract:
             "a contract is completed once live or expired"
         )
     problems = completion_problems(
-        contract=contract, final_value=final_value, final_end_date=final_end_date
+        contract=contract,
+        final_value=final_value,
+        final_end_date=final_end_date,
+        assessment=assessment,
     )
     if problems:
         raise DomainError(problems[0], code="invalid_completion", details=problems)
+    assess = assessment_due_at_completion(contract, final_end_date)
     contract.transition(ContractStatus.COMPLETED, clock.now())
     contract.final_value = Decimal(final_value)
     contract.final_end_date = final_end_date
     contract.save()
+    if assess:
+        period_start, period_end = _assessed_period(contract, final_end_date)
+        record_assessment(
+            contract=contract,
+            by=by,
+            period_start=period_start,
+            period_end=period_end,
+            rating=assessment.rating,
+            narrative=assessment.narrative,
+            at_termination=True,
+        )
     notice = ocds_changes.publish_completion_notice(contract)
     audit.record(
         action="contract.completed",
@@ -279,7 +353,8 @@ def complete(*, contract, by, final_value, final_end_date: date) -> Contract:
             f"{contract.buyer.name} has recorded {contract.title} ({contract.reference}) as "
             f"completed: delivery ended on {uk_date(final_end_date)}, with £"
             f"{contract.final_value:,.2f} paid in all. A contract termination notice recording "
-            "the completion has been published."
+            "the completion has been published"
+            + (", with the assessment of your performance up to its end." if assess else ".")
         ),
     )
     return contract

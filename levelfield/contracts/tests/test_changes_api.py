@@ -10,7 +10,7 @@ from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import records, records_lifecycle
-from levelfield.contracts.models import ContractChange, ContractNotice
+from levelfield.contracts.models import ContractChange, ContractNotice, PerformanceAssessment
 from levelfield.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -169,14 +169,25 @@ def test_complete(client, signed):
             {"final_value": "0", "final_end_date": str(contract.start_date)},
         )
         assert zero.status_code == 400 and zero.json()["code"] == "invalid_completion"
+        body = {"final_value": "4000.50", "final_end_date": str(contract.start_date)}
+        unassessed = post(client, signed.officer, api(contract, "complete"), body)
+        assert unassessed.status_code == 400
+        assert unassessed.json()["code"] == "invalid_completion"
+        assert "s.71 requires an assessment when a contract ends" in unassessed.json()["message"]
         done = post(
             client,
             signed.officer,
             api(contract, "complete"),
-            {"final_value": "4000.50", "final_end_date": str(contract.start_date)},
+            {**body, "rating": "approaching_target", "narrative": "Mostly on time"},
         )
     assert done.status_code == 200
     assert done.json()["final_value"] == "4000.50" and done.json()["status"] == "completed"
+    assessment = PerformanceAssessment.objects.get(contract=contract)
+    assert assessment.at_termination and assessment.rating == "approaching_target"
+    assert (assessment.period_start, assessment.period_end) == (
+        contract.start_date,
+        contract.start_date,
+    )
 
 
 def test_other_buyers_suppliers_and_anonymous_are_refused(client, signed):

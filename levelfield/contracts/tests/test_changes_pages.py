@@ -9,7 +9,7 @@ import pytest
 from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import changes, records, records_lifecycle
-from levelfield.contracts.models import ContractChange, ContractNotice
+from levelfield.contracts.models import ContractChange, ContractNotice, PerformanceAssessment
 from levelfield.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -163,17 +163,29 @@ def test_complete_page(client, signed):
     with clock.frozen_at(
         datetime.combine(contract.start_date, time(10), tzinfo=clock.UK) + timedelta(days=30)
     ):
+        form = client.get(url(contract, "complete/")).content.decode()
+        assert "The supplier&#x27;s performance up to the end" in form
+        assert "No assessment has been recorded yet" in form
+        body = {
+            "final_value": "12,000",
+            "final_end_date": (contract.start_date + timedelta(days=29)).strftime("%d/%m/%Y"),
+        }
+        refused = client.post(url(contract, "complete/"), body).content.decode()
+        assert "s.71 requires an assessment when a contract ends" in refused
+        contract.refresh_from_db()
+        assert contract.status == "live"
         done = client.post(
             url(contract, "complete/"),
-            {
-                "final_value": "12,000",
-                "final_end_date": (contract.start_date + timedelta(days=29)).strftime("%d/%m/%Y"),
-            },
+            {**body, "rating": "good", "narrative": "Reliable throughout"},
             follow=True,
         )
     assert "Contract completed" in done.content.decode()
     contract.refresh_from_db()
     assert contract.status == "completed" and contract.final_value == Decimal("12000")
+    assessment = PerformanceAssessment.objects.get(contract=contract)
+    assert assessment.at_termination and assessment.rating == "good"
+    assert assessment.period_end == contract.start_date + timedelta(days=29)
+    assert ContractNotice.objects.filter(contract=contract, notice_type="UK9").count() == 1
 
 
 def test_the_contract_page_card(client, signed):

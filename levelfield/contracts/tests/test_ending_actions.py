@@ -145,6 +145,9 @@ def test_expiry_by_the_daily_job_once(signed):
     event = AuditEvent.objects.get(action="contract.expired", object_id=str(contract.pk))
     assert event.actor is None
     assert Reminder.objects.filter(kind="contract_expired", key=str(contract.pk)).count() == 1
+    email = OutboundEmail.objects.get(subject__endswith="contract expired, complete it")
+    assert "assessment of the supplier's performance up to its end" in email.body
+    assert "due with completion" in email.body
 
 
 def test_a_signed_contract_not_live_does_not_expire(signed):
@@ -165,6 +168,7 @@ def test_completion_of_an_expired_contract_publishes_its_final_value(signed, rel
             by=signed.officer,
             final_value=Decimal("98500.00"),
             final_end_date=contract.end_date,
+            assessment=GOOD,
         )
     contract.refresh_from_db()
     assert contract.status == "completed" and contract.final_value == Decimal("98500.00")
@@ -207,12 +211,116 @@ def test_completion_rules_and_permissions(signed):
                     by=person,
                     final_value="10",
                     final_end_date=contract.start_date,
+                    assessment=GOOD,
                 )
         ending.complete(
             contract=contract,
             by=signed.officer,
             final_value="10",
             final_end_date=contract.start_date,
+            assessment=GOOD,
         )
     contract.refresh_from_db()
     assert contract.status == "completed"
+
+
+def test_termination_publishes_the_reason_in_the_buyers_words(signed, release_errors):
+    contract = live(signed)
+    with at(contract.start_date + timedelta(days=40)):
+        terminate(signed)
+    release = ContractNotice.objects.get(contract=contract, notice_type="UK11").data
+    assert release_errors(release) == []
+    (section,) = release["contracts"]
+    (item,) = section["terminationRationaleClassifications"]
+    assert item["id"] == "breach"
+    assert item["description"] == (
+        "The supplier breached the contract or did not perform it well enough: "
+        "Repeated missed visits after two warnings"
+    )
+    assert section["terminationRationaleClassification"] == item
+
+
+def complete_on(contract, by, *, end, assessment=None):
+    return ending.complete(
+        contract=contract,
+        by=by,
+        final_value=Decimal("99000.00"),
+        final_end_date=end,
+        assessment=assessment,
+    )
+
+
+def test_completion_needs_the_assessment_at_the_end_s71(signed, release_errors):
+    contract = live(signed)
+    end = contract.start_date + timedelta(days=200)
+    with at(end + timedelta(days=1)):
+        with pytest.raises(DomainError, match="s.71 requires an assessment when a contract ends"):
+            complete_on(contract, signed.officer, end=end)
+        with pytest.raises(DomainError, match="s.71 requires an assessment"):
+            complete_on(
+                contract,
+                signed.officer,
+                end=end,
+                assessment=ending.AssessmentAtTermination("good", "  "),
+            )
+        contract.refresh_from_db()
+        assert contract.status == "live"
+        assert (
+            not ContractNotice.objects.filter(contract=contract).exclude(notice_type="UK7").exists()
+        )
+        complete_on(contract, signed.officer, end=end, assessment=GOOD)
+    contract.refresh_from_db()
+    assert contract.status == "completed"
+    assessment = PerformanceAssessment.objects.get(contract=contract)
+    assert assessment.at_termination
+    assert (assessment.period_start, assessment.period_end) == (contract.start_date, end)
+    assert assessment.rating == "requires_improvement"
+    uk9 = ContractNotice.objects.get(contract=contract, notice_type="UK9")
+    assert release_errors(uk9.data) == []
+    assert ContractNotice.objects.filter(contract=contract, notice_type="UK11").count() == 1
+    email = OutboundEmail.objects.get(subject__endswith="contract completed")
+    assert "with the assessment of your performance up to its end" in email.body
+
+
+def test_completion_after_an_assessment_up_to_the_end_needs_no_other(signed):
+    from levelfield.contracts.actions.performance import record_assessment
+
+    contract = live(signed)
+    end = contract.start_date + timedelta(days=200)
+    with at(end + timedelta(days=1)):
+        record_assessment(
+            contract=contract,
+            by=signed.officer,
+            period_start=contract.start_date,
+            period_end=end,
+            rating="good",
+            narrative="On time throughout",
+        )
+        with pytest.raises(DomainError, match="already assessed up to"):
+            complete_on(contract, signed.officer, end=end, assessment=GOOD)
+        complete_on(contract, signed.officer, end=end)
+    contract.refresh_from_db()
+    assert contract.status == "completed"
+    assert PerformanceAssessment.objects.filter(contract=contract).count() == 1
+
+
+def test_completion_assesses_from_the_day_after_the_last_assessment(signed):
+    from levelfield.contracts.actions.performance import record_assessment
+
+    contract = live(signed)
+    assessed = contract.start_date + timedelta(days=99)
+    end = contract.start_date + timedelta(days=200)
+    with at(end + timedelta(days=1)):
+        record_assessment(
+            contract=contract,
+            by=signed.officer,
+            period_start=contract.start_date,
+            period_end=assessed,
+            rating="good",
+            narrative="On time",
+        )
+        with pytest.raises(DomainError, match="none covers the period up to"):
+            complete_on(contract, signed.officer, end=end)
+        complete_on(contract, signed.officer, end=end, assessment=GOOD)
+    last = PerformanceAssessment.objects.get(contract=contract, at_termination=True)
+    assert (last.period_start, last.period_end) == (assessed + timedelta(days=1), end)
