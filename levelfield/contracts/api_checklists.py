@@ -5,26 +5,18 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.pagination import paginate
 
-from levelfield.accounts.api_auth import acting_buyer, api_auth
+from levelfield.accounts.api_auth import api_auth
 from levelfield.core import clock
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
 from levelfield.core.errors import PermissionDenied
 
 from . import selectors_capability
 from .actions import checklists as actions
-from .models import ChecklistItem, Contract
+from .api_common import buyer_contract
+from .models import ChecklistItem
 from .schemas_checklists import BuyerCapabilityOut, ChecklistDoneIn, ChecklistItemOut
 
 router = Router(auth=api_auth, tags=["Buyer: stage checklists"])
-
-
-def _contract(request, contract_id: int) -> Contract:
-    contract = get_object_or_404(
-        Contract.objects.for_buyer(acting_buyer(request)).select_related("buyer"), pk=contract_id
-    )
-    if not request.user.has_perm("contracts.view_contract", contract):
-        raise PermissionDenied("You do not work on this contract")
-    return contract
 
 
 def _out(item: ChecklistItem) -> ChecklistItem:
@@ -41,13 +33,13 @@ def _out(item: ChecklistItem) -> ChecklistItem:
     "the buyer's staff.",
 )
 def checklist(request, contract_id: int):
-    contract = _contract(request, contract_id)
+    contract = buyer_contract(request, contract_id)
     items = ChecklistItem.objects.filter(contract=contract).order_by("due_on", "position", "id")
     return [_out(item) for item in items]
 
 
 def _item(request, contract_id: int, item_id: int) -> ChecklistItem:
-    contract = _contract(request, contract_id)
+    contract = buyer_contract(request, contract_id)
     return get_object_or_404(ChecklistItem.objects.filter(contract=contract), pk=item_id)
 
 

@@ -16,8 +16,10 @@ from levelfield.core import clock
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
 from levelfield.core.errors import DomainError, PermissionDenied
 
+from . import api_common
 from . import selectors_records as selectors
 from .actions import records
+from .api_common import buyer_contract
 from .models import Contract
 from .schemas_contract import (
     BuyerContractOut,
@@ -38,32 +40,6 @@ supplier_router = Router(auth=api_auth, tags=["Supplier: contracts"])
 public_router = Router(tags=["Contract register (public)"])
 
 NOT_STAFF = "You are not on this buyer's staff"
-# Who may, said when someone else tries (an officer confirming a signature heard only "You may
-# not do that on this contract").
-DENIED = {
-    "contracts.sign_recorded_contract": "Only a buyer admin can confirm a contract is signed",
-    "contracts.suspend_contract": "Only a buyer admin can suspend or resume a contract",
-    "contracts.manage_contract": (
-        "Only the buyer's admins, officers and the contract's manager can do that"
-    ),
-}
-
-
-def buyer_contract(request, contract_id: int, perm: str = "contracts.view_contract") -> Contract:
-    """One of the caller's buyer's contracts (404 otherwise), with `perm` (403 otherwise), its
-    manager's accreditation read with it. For every contracts API module."""
-    organisation = acting_buyer(request)
-    contract = get_object_or_404(
-        selectors.with_manager_level(
-            Contract.objects.for_buyer(organisation).select_related(
-                "supplier", "contract_manager", "lot"
-            )
-        ),
-        pk=contract_id,
-    )
-    if not request.user.has_perm(perm, contract):
-        raise PermissionDenied(DENIED.get(perm, "You may not do that on this contract"))
-    return contract
 
 
 def _fresh(contract: Contract) -> Contract:
@@ -301,13 +277,7 @@ def supplier_contracts(request):
     summary="One of the contracts you hold",
 )
 def supplier_contract(request, contract_id: int):
-    contract = get_object_or_404(
-        selectors.supplier_contracts(acting_supplier(request)).select_related("contract_manager"),
-        pk=contract_id,
-    )
-    if not request.user.has_perm("contracts.view_contract", contract):
-        raise PermissionDenied("You do not work for this contract's supplier")
-    return contract
+    return api_common.supplier_contract(request, contract_id)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, Pages, errors
 from . import api_outcomes, kpi_rules, selectors_kpis
 from .actions import kpis as kpi_actions
 from .actions import performance as performance_actions
-from .api_outcomes import ENDED, MANAGERS, RULES, buyer_contract, supplier_contract
+from .api_common import buyer_contract, supplier_contract
+from .api_outcomes import ENDED, MANAGERS, RULES
 from .models.performance import (
     Kpi,
     KpiReport,

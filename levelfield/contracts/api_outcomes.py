@@ -1,21 +1,21 @@
 """Outcomes and payment by results in the API: for the buyer, the outcome measure, outcomes
 recorded, cost per outcome and its comparison across contracts, priced outcomes, and the
-decision on each claim; for the supplier, priced outcomes and claims with evidence. Also the
-contract look-ups the KPI endpoints (`api_kpis.py`) share. Each endpoint calls the action that
-does it; the action checks permission and state."""
+decision on each claim; for the supplier, priced outcomes and claims with evidence. Each
+endpoint finds its contract with `api_common` and calls the action that does it; the action
+checks permission and state."""
 
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from levelfield.accounts.api_auth import acting_buyer, acting_supplier, api_auth
+from levelfield.accounts.api_auth import acting_buyer, api_auth
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
 from levelfield.core.errors import PermissionDenied
 
 from . import selectors_kpis
 from .actions import outcomes as outcome_actions
-from .models import Contract
+from .api_common import buyer_contract, supplier_contract
 from .models.performance import ClaimStatus, OutcomeRecord, PricedOutcome
 from .schemas_kpis import (
     ClaimRejectIn,
@@ -36,26 +36,6 @@ supplier_router = Router(auth=api_auth, tags=["Supplier: KPI reports and outcome
 MANAGERS = "For admins, officers and the contract manager (403 otherwise)."
 RULES = "400 with the rule's code for a value that breaks a rule (the message says which)."
 ENDED = "409 `invalid_state` once the contract has ended (or before it is signed, for outcomes)."
-
-
-def buyer_contract(request, contract_id: int) -> Contract:
-    contract = get_object_or_404(
-        Contract.objects.for_buyer(acting_buyer(request)).select_related("buyer", "supplier"),
-        pk=contract_id,
-    )
-    if not request.user.has_perm("contracts.view_contract", contract):
-        raise PermissionDenied("You do not work on this contract")
-    return contract
-
-
-def supplier_contract(request, contract_id: int) -> Contract:
-    contract = get_object_or_404(
-        Contract.objects.for_supplier(acting_supplier(request)).select_related("buyer", "supplier"),
-        pk=contract_id,
-    )
-    if not request.user.has_perm("contracts.view_contract", contract):
-        raise PermissionDenied("You cannot see this contract")
-    return contract
 
 
 # --- Buyer: outcomes and payment by results ----------------------------------------------------
