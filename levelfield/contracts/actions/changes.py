@@ -10,7 +10,7 @@ change is recorded: each change's "before" is the contract as the previous one l
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.db.models import Max
 from levelfield.core import audit, clock, workingdays
 from levelfield.core.display import uk_date, uk_time
 from levelfield.core.errors import DomainError, InvalidTransition
+from levelfield.core.money import money_problem, parse_money
 from levelfield.core.permissions import require
 
 from .. import change_rules, ocds_changes, tiering
@@ -49,22 +50,11 @@ def contract_problem(contract) -> str | None:
 
 
 def value_problem(value) -> str | None:
-    if value is None or value == "":
+    """The contract's value after a change: the app's one rule for an amount of money
+    (`core.money`), more than £0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return VALUE_AFTER_REQUIRED
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return "Enter the value as a number of pounds, like 110000.00"
-    if not amount.is_finite():
-        return "Enter the value as a number of pounds, like 110000.00"
-    if amount <= 0:
-        return "The value after the change must be more than £0"
-    # The size first: quantize raises InvalidOperation past 28 digits (1e30).
-    if amount >= Decimal("1e12"):
-        return "The value must be less than £1,000,000,000,000"
-    if amount != amount.quantize(Decimal("0.01")):
-        return "The value can have at most two decimal places (pence)"
-    return None
+    return money_problem(value, "value")
 
 
 def end_date_problem(contract, end_date) -> str | None:
@@ -139,7 +129,10 @@ def propose(*, contract, kind: str, value_after=None, end_date_after=None, optio
         if problem is None:
             computed = extension_after(contract, option)
             given = (value_after, end_date_after)
-            if given != (None, None) and (Decimal(value_after), end_date_after) != computed:
+            if given != (None, None) and (
+                value_problem(value_after) is not None
+                or (parse_money(value_after, "value"), end_date_after) != computed
+            ):
                 problem = (
                     "Using an option adds its months and value: the contract would be worth "
                     f"£{computed[0]:,.2f} and end on {uk_date(computed[1])}"
@@ -155,7 +148,7 @@ def propose(*, contract, kind: str, value_after=None, end_date_after=None, optio
         problem = problem or "Choose whether this is a modification or an option used"
     if problem:
         raise DomainError(problem, code="invalid_change")
-    value_after = Decimal(value_after)
+    value_after = parse_money(value_after, "value", code="invalid_change")
     if end_date_problem(contract, end_date_after):
         raise DomainError(end_date_problem(contract, end_date_after), code="invalid_change")
     return Proposal(

@@ -15,20 +15,19 @@ covers "the successful completion of the contract" as well as an early terminati
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.db import models, transaction
 
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
+from levelfield.core.money import money_problem, parse_money
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 
 from .. import ocds_changes, reminders
 from ..lifecycle import IN_FORCE, ContractStatus
 from ..models import Contract, PerformanceAssessment
-from .changes import value_problem
 
 
 class TerminationReason(models.TextChoices):
@@ -72,7 +71,7 @@ ASSESSMENT_NOT_NEEDED = (
     "The supplier's performance is already assessed up to {assessed}: leave the assessment "
     "empty, or record it from the contract's performance page"
 )
-FINAL_VALUE_INVALID = "Enter the final value paid as a number of pounds over £0, like 98500.00"
+FINAL_VALUE_LABEL = "final value paid"
 FINAL_END_DATE_REQUIRED = "Enter the date delivery ended"
 FINAL_END_DATE_FUTURE = "Delivery cannot have ended after today"
 FINAL_END_DATE_BEFORE_START = "Delivery cannot have ended before the contract started ({start})"
@@ -269,8 +268,8 @@ def assessment_due_at_completion(contract, final_end_date: date) -> bool:
 def completion_problems(*, contract, final_value, final_end_date, assessment=None) -> list[str]:
     """Every problem with a completion, in the order a form shows them."""
     problems = []
-    if value_problem(final_value):
-        problems.append(FINAL_VALUE_INVALID)
+    if problem := money_problem(final_value, FINAL_VALUE_LABEL):
+        problems.append(problem)
     if final_end_date is None:
         problems.append(FINAL_END_DATE_REQUIRED)
     elif final_end_date > clock.today_uk():
@@ -320,7 +319,7 @@ def complete(
         raise DomainError(problems[0], code="invalid_completion", details=problems)
     assess = assessment_due_at_completion(contract, final_end_date)
     contract.transition(ContractStatus.COMPLETED, clock.now())
-    contract.final_value = Decimal(final_value)
+    contract.final_value = parse_money(final_value, FINAL_VALUE_LABEL, code="invalid_completion")
     contract.final_end_date = final_end_date
     contract.save()
     if assess:

@@ -303,3 +303,31 @@ def test_a_change_moves_only_through_its_table(signed):
         waiting.transition(ChangeStatus.MADE, at)
     with pytest.raises(InvalidTransition, match="cannot become in voluntary standstill"):
         waiting.transition(ChangeStatus.IN_STANDSTILL, at)
+
+
+def test_the_value_is_read_by_the_apps_one_money_rule(signed):
+    """core.money: "£112,500" is £112,500.00 (as typed on every other page); a float, a
+    boolean or a fraction of a penny is refused with the rule's own words."""
+    assert changes.value_problem("£112,500") is None
+    assert changes.value_problem(True) == "Enter the value as an amount in pounds, like 1250.00"
+    assert changes.value_problem("-5") == "The value must be more than £0"
+    assert changes.value_problem("") == "Enter the contract's value after the change"
+    with pytest.raises(DomainError, match="at most two decimal places"):
+        changes.check_change(
+            contract=signed.contract,
+            by=signed.officer,
+            kind="modification",
+            value_after="100000.005",
+            end_date_after=signed.contract.end_date,
+        )
+    change = changes.record_change(
+        contract=signed.contract,
+        by=signed.officer,
+        kind="modification",
+        description="Two more care workers",
+        value_after="£112,500",
+        end_date_after=signed.contract.end_date,
+    )
+    assert change.value_after == Decimal("112500.00")
+    # 12,500 of 100,000: 12.5%, over the 10% for services.
+    assert change.value_change_percent == Decimal("12.50") and change.notice_required

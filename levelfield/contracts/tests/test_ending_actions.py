@@ -324,3 +324,26 @@ def test_completion_assesses_from_the_day_after_the_last_assessment(signed):
         complete_on(contract, signed.officer, end=end, assessment=GOOD)
     last = PerformanceAssessment.objects.get(contract=contract, at_termination=True)
     assert (last.period_start, last.period_end) == (assessed + timedelta(days=1), end)
+
+
+def test_the_final_value_is_read_by_the_apps_one_money_rule(signed):
+    contract = live(signed)
+    end = contract.start_date + timedelta(days=20)
+    with at(end + timedelta(days=1)):
+        with pytest.raises(DomainError, match="The final value paid must be more than £0"):
+            ending.complete(
+                contract=contract,
+                by=signed.officer,
+                final_value="-1",
+                final_end_date=end,
+                assessment=GOOD,
+            )
+        ending.complete(
+            contract=contract,
+            by=signed.officer,
+            final_value="£98,500.50",
+            final_end_date=end,
+            assessment=GOOD,
+        )
+    contract.refresh_from_db()
+    assert contract.final_value == Decimal("98500.50")
