@@ -232,10 +232,10 @@ def notices_due(request):
     today = clock.today_uk()
     due = [
         {"notice_type": "UK8", "contract_id": contract.pk, "period": quarter}
-        for contract, quarter in payments.uk8_due(today=today, buyer=buyer)
+        for contract, quarter in payments.uk8_due(today=today, buyer=buyer, on_demand=True)
     ] + [
         {"notice_type": "UK17", "contract_id": None, "period": period}
-        for _, period in payments.uk17_due(today=today, buyer=buyer)
+        for _, period in payments.uk17_due(today=today, buyer=buyer, on_demand=True)
     ]
     return [
         {

@@ -328,9 +328,69 @@ def uk8_payments(contract, quarter: Period):
     ).order_by("paid_on", "id")
 
 
-def uk8_due(*, today: date, buyer=None) -> list[tuple[Contract, Period]]:
-    """Every (contract, quarter) with a payment over £30,000 in a quarter that has ended and no
-    UK8 notice yet."""
+def payment_deadline(received_on: date) -> date:
+    """The last day to pay a valid, undisputed invoice: s.68(2) "within the period of 30 days
+    beginning with the day on which the invoice is received", so the day received is day 1 and
+    an invoice received on 1 March is paid by 30 March. Every email and page stating the date
+    uses this. (The published figures count as regulation 38(2)(c) does, day 1 the day after,
+    so a payment on 31 March is still "day 30" there: see PAYMENT_DAYS and _ON_TIME.)"""
+    return received_on + timedelta(days=PAYMENT_DAYS - 1)
+
+
+def payable_on(received_on: date) -> date:
+    """The day a sum "became payable" for regulation 38(2)(d), as the figures count it."""
+    return received_on + timedelta(days=PAYMENT_DAYS)
+
+
+def _uk8_quarter_key(key: str) -> str:
+    """'2026-Q1' for the first UK8 of a quarter and for its supplements '2026-Q1-2', ..."""
+    return key[:7]
+
+
+def published_payment_ids(notices) -> set[str]:
+    """The transaction ids ('payment-<invoice pk>') in published UK8 notices."""
+    ids = set()
+    for data in notices:
+        for section in (data or {}).get("contracts", []):
+            for item in (section.get("implementation") or {}).get("transactions", []):
+                ids.add(item.get("id"))
+    return ids
+
+
+def uk8_unpublished(contract, quarter: Period) -> tuple[list, int]:
+    """The contract's payments over £30,000 in the quarter not in any UK8 published for it yet,
+    and how many UK8 notices (first and supplementary) that quarter already has."""
+    notices = list(
+        ContractNotice.objects.filter(
+            notice_type=NoticeType.UK8, contract=contract, period_start=quarter.start
+        ).values_list("data", flat=True)
+    )
+    published = published_payment_ids(notices)
+    invoices = [
+        invoice
+        for invoice in uk8_payments(contract, quarter)
+        if f"payment-{invoice.pk}" not in published
+    ]
+    return invoices, len(notices)
+
+
+def uk8_notice_period(quarter: Period, already: int) -> Period:
+    """The period as the next UK8 for it is keyed: '2026-Q1' first, then '2026-Q1-2', ..."""
+    if not already:
+        return quarter
+    return Period(quarter.start, quarter.end, f"{quarter.key}-{already + 1}")
+
+
+def uk8_due(*, today: date, buyer=None, on_demand: bool = False) -> list[tuple[Contract, Period]]:
+    """Every (contract, quarter) with a payment over £30,000 not yet in a UK8 notice.
+
+    The first UK8 for a quarter is due on its last day to publish (Period.publish_by: s.70(2),
+    30 days beginning with the quarter's last day), so payments recorded late in those 30 days
+    are in it; with `on_demand` (the buyer publishing from its page) as soon as the quarter has
+    ended. A payment in the quarter recorded, or dated paid, after its UK8 was published goes
+    out at once in a supplementary UK8 for the contract and quarter (key '2026-Q1-2', ...):
+    what is published is compared with the payments now recorded (each transaction's id is the
+    invoice's)."""
     paid = Invoice.objects.filter(
         status=InvoiceStatus.VALID,
         amount__gt=UK8_THRESHOLD,
@@ -340,25 +400,35 @@ def uk8_due(*, today: date, buyer=None) -> list[tuple[Contract, Period]]:
     if buyer is not None:
         paid = paid.filter(contract__buyer=buyer)
     wanted: dict[tuple[int, str], Period] = {}
-    for contract_id, paid_on in paid.values_list("contract_id", "paid_on").distinct().order_by():
+    payments: dict[tuple[int, str], set[str]] = {}
+    for pk, contract_id, paid_on in paid.values_list("pk", "contract_id", "paid_on").order_by():
         quarter = quarter_of(paid_on)
         wanted[(contract_id, quarter.key)] = quarter
-    published = set(
-        ContractNotice.objects.filter(
-            notice_type=NoticeType.UK8, contract_id__in={c for c, _ in wanted}
-        ).values_list("contract_id", "key")
-    )
+        payments.setdefault((contract_id, quarter.key), set()).add(f"payment-{pk}")
+    published: dict[tuple[int, str], list] = {}
+    notices = ContractNotice.objects.filter(
+        notice_type=NoticeType.UK8, contract_id__in={c for c, _ in wanted}
+    ).values_list("contract_id", "key", "data")
+    for contract_id, key, data in notices:
+        published.setdefault((contract_id, _uk8_quarter_key(key)), []).append(data)
     contracts = Contract.objects.select_related("buyer", "supplier").in_bulk({c for c, _ in wanted})
-    return [
-        (contracts[contract_id], quarter)
-        for (contract_id, key), quarter in sorted(wanted.items(), key=lambda i: (i[1].end, i[0]))
-        if (contract_id, key) not in published
-    ]
+    due = []
+    for (contract_id, key), quarter in sorted(wanted.items(), key=lambda i: (i[1].end, i[0])):
+        already = published.get((contract_id, key), [])
+        if not already:
+            if on_demand or today >= quarter.publish_by:
+                due.append((contracts[contract_id], quarter))
+        elif payments[(contract_id, key)] - published_payment_ids(already):
+            due.append((contracts[contract_id], uk8_notice_period(quarter, len(already))))
+    return due
 
 
-def uk17_due(*, today: date, buyer=None) -> list[tuple[object, Period]]:
-    """Every (buyer, six-month period) that has ended, in which the buyer paid an invoice or one
-    became payable (s.69(1)), with no UK17 notice yet."""
+def uk17_due(*, today: date, buyer=None, on_demand: bool = False) -> list[tuple[object, Period]]:
+    """Every (buyer, six-month period) in which the buyer paid an invoice or one became payable
+    (s.69(1)), with no UK17 notice yet: due on the period's last day to publish (publish_by, 30
+    days beginning with its last day, so invoices recorded late in those days are counted), or
+    with `on_demand` as soon as the period has ended. Once published a UK17 is not published
+    again: see published_period_problem."""
     from levelfield.accounts.models import Organisation
 
     current = half_year_of(today)
@@ -370,11 +440,15 @@ def uk17_due(*, today: date, buyer=None) -> list[tuple[object, Period]]:
     paid = invoices.filter(paid_on__isnull=False).values_list("contract__buyer_id", "paid_on")
     received = invoices.values_list("contract__buyer_id", "received_on")
     days = {(b, d) for b, d in paid.distinct().order_by()}
-    days |= {(b, d + timedelta(days=PAYMENT_DAYS)) for b, d in received.distinct().order_by()}
+    days |= {(b, payable_on(d)) for b, d in received.distinct().order_by()}
     wanted: dict[tuple[int, str], Period] = {}
     for buyer_id, day in days:
-        if day < current.start and half_year_of(day).end >= UK17_FIRST_PERIOD_END:
-            period = half_year_of(day)
+        period = half_year_of(day)
+        if (
+            day < current.start
+            and period.end >= UK17_FIRST_PERIOD_END
+            and (on_demand or today >= period.publish_by)
+        ):
             wanted[(buyer_id, period.key)] = period
     published = set(
         ContractNotice.objects.filter(
@@ -387,6 +461,33 @@ def uk17_due(*, today: date, buyer=None) -> list[tuple[object, Period]]:
         for (buyer_id, key), period in sorted(wanted.items(), key=lambda i: (i[1].end, i[0]))
         if (buyer_id, key) not in published
     ]
+
+
+def published_uk17(buyer_id: int, days) -> ContractNotice | None:
+    """The buyer's UK17 already published for the period of any of `days` (None if none)."""
+    keys = {half_year_of(day).key for day in days if day}
+    if not keys:
+        return None
+    return (
+        ContractNotice.objects.filter(
+            notice_type=NoticeType.UK17, contract__isnull=True, buyer_id=buyer_id, key__in=keys
+        )
+        .order_by("period_end")
+        .first()
+    )
+
+
+def published_uk8_for(invoice) -> ContractNotice | None:
+    """The UK8 notice that published this invoice's payment, if one did."""
+    if invoice.pk is None or invoice.paid_on is None:
+        return None
+    quarter = quarter_of(invoice.paid_on)
+    for notice in ContractNotice.objects.filter(
+        notice_type=NoticeType.UK8, contract_id=invoice.contract_id, period_start=quarter.start
+    ).order_by("published_at", "id"):
+        if f"payment-{invoice.pk}" in published_payment_ids([notice.data]):
+            return notice
+    return None
 
 
 def buyer_notices(buyer):

@@ -35,6 +35,7 @@ def _rows(invoices, today):
             "days": payments.days_to_pay(invoice),
             "days_open": payments.days_open(invoice, today),
             "late": payments.is_late(invoice, today),
+            "pay_by": payments.payment_deadline(invoice.received_on),
         }
         for invoice in invoices
     ]
@@ -250,8 +251,8 @@ def _buyer_page(request, buyer, import_form, *, import_result=None, status=200):
             "can_import": request.user.has_perm("contracts.import_invoices", buyer),
             "can_publish": can_publish,
             "notices_page": paginate(request, payments.buyer_notices(buyer), param="notices"),
-            "uk8_due": payments.uk8_due(today=today, buyer=buyer),
-            "uk17_due": payments.uk17_due(today=today, buyer=buyer),
+            "uk8_due": payments.uk8_due(today=today, buyer=buyer, on_demand=True),
+            "uk17_due": payments.uk17_due(today=today, buyer=buyer, on_demand=True),
             "today": today,
         },
         status=status,

@@ -10,7 +10,8 @@ What a person finds: the contract live, managed by Priya Shah (accredited practi
 silver tier expects), its mobilisation checklist done, three KPIs reported for twelve months
 (monthly) and four quarters, people reabled recorded each quarter so the cost per person
 reabled shows, thirteen monthly invoices (one paid on day 35, one disputed then resolved, the
-last not yet due), the UK8 and UK17 notices the daily job published, one change within the
+last not yet due), the UK8 and UK17 notices the daily job published (each on its last day
+to publish), one change within the
 s.75 limit and one over it with its UK10 notice and voluntary standstill, and the annual
 assessment published as UK9. The grounds maintenance contract let elsewhere is managed by Tom
 Hughes, who holds no accreditation: the register flags it.
@@ -478,12 +479,19 @@ class YearOfLife:
         self.on(self._assessment_moment(), step)
 
     def _daily_notices(self) -> None:
-        """The daily job's UK8 and UK17 notices, as it would have published them: on the first
-        of each month (every quarter and six-month period ends on a month's last day)."""
-        day = date(self.start.year, self.start.month, 1)
+        """The daily job's UK8 and UK17 notices, as it would have published them: each on its
+        last day to publish, 30 days beginning with the period's last day (Period.publish_by).
+        Every quarter and six-month period ends on 31 March, 30 June, 30 September or 31
+        December, and + 29 days each gives the 29th of the next month, so the job is played on
+        the 29th of each month but February (no period's last day to publish falls in it; the
+        other days the job publishes nothing here)."""
+        month = date(self.start.year, self.start.month, 1)
         today = clock.today_uk()
         while True:
-            day = add_months(day, 1)
+            month = add_months(month, 1)
+            if month.month == 2:
+                continue
+            day = month.replace(day=29)
             if day > today:
                 break
             self.on(

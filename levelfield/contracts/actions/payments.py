@@ -23,7 +23,14 @@ from levelfield.tenders.dates import out_of_range
 from ..lifecycle import ContractStatus
 from ..models import Contract, Invoice, InvoiceSource, InvoiceStatus
 from ..reminders import send_once
-from ..selectors_payments import PAYMENT_DAYS, REMIND_AT_DAY
+from ..selectors_payments import (
+    PAYMENT_DAYS,
+    REMIND_AT_DAY,
+    payable_on,
+    payment_deadline,
+    published_uk8_for,
+    published_uk17,
+)
 
 MANAGE = "contracts.manage_contract"
 DENIED = "Only the buyer's staff running this contract can record its invoices"
@@ -93,6 +100,47 @@ def duplicate_message(contract, reference: str) -> str:
     )
 
 
+def _published_uk8_problem(invoice, amount, paid_on) -> str | None:
+    """A payment already published in a UK8 keeps its amount and date paid: the notice is the
+    public record of it (refused rather than republished; see correct_invoice)."""
+    if amount_problem(amount):
+        return None  # the amount's own message first
+    if Decimal(amount) == invoice.amount and paid_on == invoice.paid_on:
+        return None
+    notice = published_uk8_for(invoice)
+    if notice is None:
+        return None
+    return (
+        f"Invoice {invoice.reference}'s payment was published in the payments notice (UK8) for "
+        f"{notice.key} on {uk_date(notice.published_at)}: its amount and date paid cannot be "
+        "changed now. Its reference can still be corrected"
+    )
+
+
+def published_period_problem(contract, *, days) -> str | None:
+    """A UK17 payments compliance notice is published once (s.69) and its figures are frozen:
+    an invoice that would change them (paid, or becoming payable, in a period already published)
+    is refused. Section 69 and regulation 38 report a payment in the period it was made and a
+    sum in the period it became payable, so it cannot be counted in a later period's figures
+    instead; recording it late would leave the platform's figures disagreeing with the notice."""
+    notice = published_uk17(contract.buyer_id, [day for day in days if day])
+    if notice is None:
+        return None
+    return (
+        f"The payments compliance notice (UK17) for {uk_date(notice.period_start)} to "
+        f"{uk_date(notice.period_end)} was published on {uk_date(notice.published_at)}: an "
+        "invoice paid or falling due in that period cannot be recorded or changed now, because "
+        "the notice is not published again and a payment cannot be counted in a later period"
+    )
+
+
+def _figure_days(received_on, paid_on, status) -> list:
+    """The days an invoice counts on in the UK17 figures (none while disputed)."""
+    if status != InvoiceStatus.VALID or not received_on:
+        return []
+    return [paid_on, payable_on(received_on)]
+
+
 def invoice_problems(
     *,
     contract,
@@ -104,8 +152,11 @@ def invoice_problems(
     paid_on,
     today: date,
     exclude_pk: int | None = None,
+    figure_days: list | None = None,
 ) -> list[str]:
-    """Everything wrong with an invoice as given (empty when it may be recorded)."""
+    """Everything wrong with an invoice as given (empty when it may be recorded). The UK17
+    check looks at the days the invoice would count on, and at `figure_days` (those it counts on
+    now, when correcting it)."""
     problems = []
     if problem := contract_problem(contract):
         problems.append(problem)
@@ -133,6 +184,17 @@ def invoice_problems(
         problems.append(problem)
     if status == InvoiceStatus.DISPUTED and paid_on is not None:
         problems.append("A disputed invoice cannot be paid: resolve the dispute first")
+    # figure_days None when correcting only what no figure holds (the reference, the amount).
+    if (
+        not problems
+        and (exclude_pk is None or figure_days is not None)
+        and (
+            problem := published_period_problem(
+                contract, days=_figure_days(received_on, paid_on, status) + (figure_days or [])
+            )
+        )
+    ):
+        problems.append(problem)
     return problems
 
 
@@ -244,6 +306,8 @@ def mark_paid(*, invoice: Invoice, by, paid_on: date) -> Invoice:
         raise DomainError(problem, code="validation_error")
     if paid_on is None:
         raise DomainError("Enter the date paid", code="validation_error")
+    if problem := published_period_problem(invoice.contract, days=[paid_on]):
+        raise DomainError(problem, code="validation_error")
     invoice.paid_on = paid_on
     invoice.save(update_fields=["paid_on"])
     audit.record(
@@ -268,11 +332,9 @@ def dispute_invoice(*, invoice: Invoice, by, reason: str) -> Invoice:
     reason = (reason or "").strip()
     if invoice.paid_on is not None:
         raise InvalidTransition("A paid invoice cannot be disputed")
-    if invoice.status == InvoiceStatus.DISPUTED:
-        raise InvalidTransition(f"Invoice {invoice.reference} is already disputed")
+    invoice.transition(InvoiceStatus.DISPUTED)
     if not reason:
         raise DomainError("Say why the invoice is disputed", code="validation_error")
-    invoice.status = InvoiceStatus.DISPUTED
     invoice.dispute_reason = reason
     invoice.save(update_fields=["status", "dispute_reason"])
     audit.record(
@@ -299,10 +361,8 @@ def resolve_dispute(*, invoice: Invoice, by, note: str = "") -> Invoice:
     of the figures)."""
     require(by, MANAGE, invoice.contract, DENIED)
     invoice = _locked(invoice)
-    if invoice.status != InvoiceStatus.DISPUTED:
-        raise InvalidTransition(f"Invoice {invoice.reference} is not disputed")
     previous = invoice.dispute_reason
-    invoice.status = InvoiceStatus.VALID
+    invoice.transition(InvoiceStatus.VALID)
     invoice.dispute_reason = ""
     invoice.save(update_fields=["status", "dispute_reason"])
     audit.record(
@@ -328,10 +388,22 @@ def correct_invoice(
     paid_on: date | None,
 ) -> Invoice:
     """Correct what was recorded wrongly (a mistyped reference, amount or date). The status
-    changes through dispute_invoice and resolve_dispute; the audit keeps what it was before."""
+    changes through dispute_invoice and resolve_dispute; the audit keeps what it was before.
+
+    Once a payment is in a published UK8 notice its amount and date paid are refused rather
+    than republished: the notice is the public record of what was paid, and a correction would
+    need an amended release replacing a transaction (OCDS merges by id) and, where the date
+    moves quarter or the amount falls to £30,000 or less, withdrawing it from a notice, which
+    the UK8 has no way to say. Refusing keeps the record and the notice the same.
+    Changing a date received or paid into or out of a period whose UK17 is published is refused
+    too (published_period_problem)."""
     require(by, MANAGE, invoice.contract, DENIED)
     invoice = _locked(invoice)
     reference = (reference or "").strip()
+    if problem := _published_uk8_problem(invoice, amount, paid_on):
+        raise DomainError(problem, code="validation_error")
+    # A reference alone may be corrected in a published period: the figures have no reference.
+    dates_changed = (received_on, paid_on) != (invoice.received_on, invoice.paid_on)
     _refuse(
         invoice_problems(
             contract=invoice.contract,
@@ -343,6 +415,11 @@ def correct_invoice(
             paid_on=paid_on,
             today=clock.today_uk(),
             exclude_pk=invoice.pk,
+            figure_days=(
+                _figure_days(invoice.received_on, invoice.paid_on, invoice.status)
+                if dates_changed
+                else None
+            ),
         )
     )
     before = {
@@ -394,15 +471,16 @@ def manager_emails(contract) -> list[str]:
 
 def remind_invoices_due(*, today: date) -> int:
     """Remind the contract manager (or the buyer's admins) once about each valid invoice still
-    unpaid at day 25 of its 30 (days 25 to 30: an invoice already late is on the payments page,
-    and one imported long after it fell due is not news). A paid or disputed invoice gets no
+    unpaid from day 25 after the day received up to its deadline (payment_deadline: s.68(2), 30
+    days beginning with the day received; an invoice already late is on the payments page, and
+    one imported long after it fell due is not news). A paid or disputed invoice gets no
     reminder. Returns how many were sent."""
     due = (
         Invoice.objects.filter(
             status=InvoiceStatus.VALID,
             paid_on__isnull=True,
             received_on__lte=today - timedelta(days=REMIND_AT_DAY),
-            received_on__gte=today - timedelta(days=PAYMENT_DAYS),
+            received_on__gte=today - timedelta(days=PAYMENT_DAYS - 1),
         )
         .select_related("contract__contract_manager", "contract__buyer")
         .order_by("received_on", "id")
@@ -410,7 +488,7 @@ def remind_invoices_due(*, today: date) -> int:
     sent = 0
     for invoice in due:
         contract = invoice.contract
-        deadline = invoice.received_on + timedelta(days=PAYMENT_DAYS)
+        deadline = payment_deadline(invoice.received_on)
         link = absolute_url("contracts:payments_contract", contract.pk)
         sent += send_once(
             kind="invoice_day_25",
@@ -422,7 +500,8 @@ def remind_invoices_due(*, today: date) -> int:
                 f"Invoice {invoice.reference} for {gbp(invoice.amount)} on contract "
                 f"{contract.reference} ({contract.title}) was received on "
                 f"{uk_date(invoice.received_on)} and is not yet paid. Under section 68 of the "
-                f"Procurement Act 2023 it must be paid within 30 days, by {uk_date(deadline)}.\n\n"
+                f"Procurement Act 2023 it must be paid within 30 days beginning with the day it "
+                f"was received, by {uk_date(deadline)}.\n\n"
                 f"Record the payment or a dispute: {link}"
             ),
         )

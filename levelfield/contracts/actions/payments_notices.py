@@ -1,7 +1,12 @@
 """Publishing the payments notices: UK8 for each contract and quarter with a payment over
 £30,000 (s.70) and UK17 for each buyer and six-month reporting period (s.69). Each is published
-once (ContractNotice's constraints are the claim); the daily job publishes what has fallen due,
-and the buyer can publish the same notices on demand from its payments page."""
+once (ContractNotice's constraints are the claim). The daily job publishes each on its last
+day to publish (Period.publish_by: 30 days beginning with the period's last day, s.69(1) and
+s.70(2)), so that invoices recorded late in those days are in it; the buyer can publish them
+on demand from its payments page as soon as the period has ended. A payment over £30,000 in a
+quarter recorded (or dated paid) after that quarter's UK8 was published goes out in a
+supplementary UK8 for the contract and quarter ('2026-Q1-2'). A UK17 is published once: an
+invoice that would change a published period's figures is refused (actions/payments.py)."""
 
 from datetime import date
 
@@ -19,12 +24,17 @@ PUBLISH = "contracts.publish_payments_compliance"
 
 
 def _publish_uk8(contract, quarter, *, by=None) -> ContractNotice:
-    invoices = list(payments.uk8_payments(contract, quarter).select_related("contract__buyer"))
+    """The first UK8 for the contract and quarter, or a supplementary one with the payments not
+    yet published (`quarter` may be either as uk8_due gives it: the key is worked out here)."""
+    quarter = payments.quarter_of(quarter.start)
+    invoices, already = payments.uk8_unpublished(contract, quarter)
     if not invoices:
         raise DomainError(
-            f"Contract {contract.reference} has no payment over £30,000 in {quarter.key}",
+            f"Contract {contract.reference} has no payment over £30,000 in {quarter.key} "
+            "not yet published",
             code="nothing_to_publish",
         )
+    notice_period = payments.uk8_notice_period(quarter, already)
     for invoice in invoices:
         invoice.contract = contract
     notice = ocds.publish_contract_notice(
@@ -32,8 +42,9 @@ def _publish_uk8(contract, quarter, *, by=None) -> ContractNotice:
         tags=["implementation"],
         notice_type=NoticeType.UK8,
         document_type="implementationNotice",
-        title=f"Payments notice: {quarter.key}",
-        key=quarter.key,
+        title=f"Payments notice: {quarter.key}"
+        + (f" (supplementary, {already + 1})" if already else ""),
+        key=notice_period.key,
         contract_extra=ocds_payments.uk8_contract_extra(invoices),
         period_start=quarter.start,
         period_end=quarter.end,
@@ -46,6 +57,7 @@ def _publish_uk8(contract, quarter, *, by=None) -> ContractNotice:
         summary=f"UK8 payments notice for {contract.reference}, {quarter.key}",
         contract=contract.pk,
         quarter=quarter.key,
+        key=notice_period.key,
         payments=[invoice.pk for invoice in invoices],
     )
     return notice
@@ -98,8 +110,8 @@ def _each_once(due, publish) -> int:
 
 
 def publish_due_notices(*, today: date) -> int:
-    """Publish every UK8 for a quarter that has ended and every UK17 for a reporting period
-    that has ended, not yet published (the daily job; actor None). Returns how many."""
+    """Publish every UK8 and UK17 whose last day to publish has come and is not yet published,
+    and every supplementary UK8 (the daily job; actor None). Returns how many."""
     count = _each_once(payments.uk8_due(today=today), _publish_uk8)
     count += _each_once(
         payments.uk17_due(today=today),
@@ -110,16 +122,16 @@ def publish_due_notices(*, today: date) -> int:
 
 @transaction.atomic
 def publish_buyer_notices(*, buyer, by) -> int:
-    """The buyer publishes now what the daily job would: its UK8 and UK17 notices for periods
-    that have ended. Returns how many were published."""
+    """The buyer publishes now, without waiting for the last day, its UK8 and UK17 notices for
+    periods that have ended (and any supplementary UK8). Returns how many were published."""
     require(by, PUBLISH, buyer, "Only the buyer's admins and officers can publish these notices")
     today = clock.today_uk()
     count = _each_once(
-        payments.uk8_due(today=today, buyer=buyer),
+        payments.uk8_due(today=today, buyer=buyer, on_demand=True),
         lambda contract, quarter: _publish_uk8(contract, quarter, by=by),
     )
     count += _each_once(
-        payments.uk17_due(today=today, buyer=buyer),
+        payments.uk17_due(today=today, buyer=buyer, on_demand=True),
         lambda b, period: _publish_uk17(b, period, today=today, by=by),
     )
     if not count:

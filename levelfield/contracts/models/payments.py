@@ -4,12 +4,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from levelfield.core.errors import InvalidTransition
+
 from .contract import Contract
 
 
 class InvoiceStatus(models.TextChoices):
     VALID = "valid", "Valid and undisputed"
     DISPUTED = "disputed", "Disputed"
+
+
+# An unpaid valid invoice may be disputed (s.68: the 30 days do not run while it is); the buyer
+# may withdraw its dispute, leaving it valid. A paid invoice is not disputed (checked in the
+# action: paid is a date, not a status).
+INVOICE_ALLOWED: dict[str, set[str]] = {
+    InvoiceStatus.VALID: {InvoiceStatus.DISPUTED},
+    InvoiceStatus.DISPUTED: {InvoiceStatus.VALID},
+}
 
 
 class InvoiceSource(models.TextChoices):
@@ -52,3 +63,17 @@ class Invoice(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["paid_on"]), models.Index(fields=["received_on"])]
+
+    def transition(self, target: str) -> None:
+        """The one place an invoice's status moves (INVOICE_ALLOWED). Callers are the actions
+        in actions/payments.py, which save it with its dispute reason."""
+        if target == self.status == InvoiceStatus.DISPUTED:
+            raise InvalidTransition(f"Invoice {self.reference} is already disputed")
+        if target == self.status:
+            raise InvalidTransition(f"Invoice {self.reference} is not disputed")
+        if target not in INVOICE_ALLOWED[self.status]:  # pragma: no cover - two statuses today
+            raise InvalidTransition(
+                f"Invoice {self.reference} is {InvoiceStatus(self.status).label.lower()}: it "
+                f"cannot become {InvoiceStatus(target).label.lower()}"
+            )
+        self.status = target

@@ -144,7 +144,11 @@ def test_day_25_reminder_goes_once_and_not_once_paid(signed, django_capture_on_c
         assert actions.remind_invoices_due(today=received + timedelta(days=24)) == 0
         assert actions.remind_invoices_due(today=received + timedelta(days=25)) == 1
         assert actions.remind_invoices_due(today=received + timedelta(days=26)) == 0
-    assert [m.subject for m in mail.outbox] == ["Invoice UNPAID must be paid by 1 May 2027"]
+    # s.68(2): 30 days beginning with the day received, 1 April being day 1: day 30 is 30 April.
+    assert [m.subject for m in mail.outbox] == ["Invoice UNPAID must be paid by 30 April 2027"]
+    assert "within 30 days beginning with the day it was received, by 30 April 2027" in (
+        mail.outbox[0].body
+    )
     # No contract manager: the buyer's admins are told.
     assert mail.outbox[0].to == [signed.buyer_admin.email]
     assert paid.paid_on is not None
@@ -168,3 +172,32 @@ def test_invoices_need_a_signed_contract_and_an_ended_one_still_takes_them(signe
     Contract.objects.filter(pk=signed.contract.pk).update(status="terminated")
     signed.contract.refresh_from_db()
     assert record(signed).contract_id == signed.contract.pk
+
+
+def test_invoice_status_moves_only_through_its_table(signed, monkeypatch):
+    from levelfield.contracts.models.payments import INVOICE_ALLOWED, InvoiceStatus
+
+    assert INVOICE_ALLOWED == {
+        InvoiceStatus.VALID: {InvoiceStatus.DISPUTED},
+        InvoiceStatus.DISPUTED: {InvoiceStatus.VALID},
+    }
+    unsaved = Invoice(reference="X", status="valid")
+    with pytest.raises(InvalidTransition, match="Invoice X is not disputed"):
+        unsaved.transition("valid")
+    unsaved.transition("disputed")
+    assert unsaved.status == "disputed"
+    with pytest.raises(InvalidTransition, match="Invoice X is already disputed"):
+        unsaved.transition("disputed")
+
+    # The actions move the status through Invoice.transition, not by assigning it.
+    moves = []
+    original = Invoice.transition
+    monkeypatch.setattr(
+        Invoice, "transition", lambda self, target: (moves.append(target), original(self, target))
+    )
+    saved = record(signed)
+    with at(TODAY):
+        actions.dispute_invoice(invoice=saved, by=signed.officer, reason="Wrong rate")
+        actions.resolve_dispute(invoice=saved, by=signed.officer)
+    saved.refresh_from_db()
+    assert (moves, saved.status, saved.dispute_reason) == (["disputed", "valid"], "valid", "")

@@ -28,12 +28,15 @@ def test_uk8_takes_payments_over_30000_in_the_quarter(signed, release_errors):  
     invoice(signed, "OVER", date(2027, 3, 1), "30000.01", paid_on=date(2027, 3, 31))
     invoice(signed, "NEXTQ", date(2027, 3, 1), "45000.00", paid_on=date(2027, 4, 1))
 
-    # Q1 ends 31 March: on that day nothing is due yet.
+    # Q1 ends 31 March; the daily job waits for the last day to publish, 30 days beginning with
+    # 31 March (day 1): 31 March + 29 = 29 April, so invoices recorded late are in.
     assert actions.publish_due_notices(today=date(2027, 3, 31)) == 0
-    with at(date(2027, 4, 1)):
+    assert actions.publish_due_notices(today=date(2027, 4, 1)) == 0
+    assert actions.publish_due_notices(today=date(2027, 4, 28)) == 0
+    with at(date(2027, 4, 29)):
         # The UK8 for Q1 and the UK17 for the period ending 31 March.
-        assert actions.publish_due_notices(today=date(2027, 4, 1)) == 2
-        assert actions.publish_due_notices(today=date(2027, 4, 2)) == 0
+        assert actions.publish_due_notices(today=date(2027, 4, 29)) == 2
+        assert actions.publish_due_notices(today=date(2027, 4, 30)) == 0
 
     notice = ContractNotice.objects.get(notice_type="UK8")
     assert (notice.key, notice.period_start, notice.period_end) == (
@@ -70,10 +73,11 @@ def test_uk17_is_published_once_per_buyer_and_period(signed, release_errors):  #
     )
 
     assert actions.publish_due_notices(today=date(2027, 3, 31)) == 0
-    with at(date(2027, 4, 1)):
-        assert actions.publish_due_notices(today=date(2027, 4, 1)) == 1
-    with at(date(2027, 4, 2)):
-        assert actions.publish_due_notices(today=date(2027, 4, 2)) == 0
+    assert actions.publish_due_notices(today=date(2027, 4, 28)) == 0
+    with at(date(2027, 4, 29)):  # 31 March + 29, the last day to publish
+        assert actions.publish_due_notices(today=date(2027, 4, 29)) == 1
+    with at(date(2027, 4, 30)):
+        assert actions.publish_due_notices(today=date(2027, 4, 30)) == 0
 
     notice = ContractNotice.objects.get(notice_type="UK17")
     assert notice.contract is None
@@ -117,8 +121,8 @@ def test_the_buyer_publishes_on_demand_once(signed, client):
 
 def test_the_public_page_shows_the_published_figures(signed, client):
     invoice(signed, "A", date(2027, 3, 1), "100.00", paid_on=date(2027, 3, 11))
-    with at(date(2027, 4, 1)):
-        actions.publish_due_notices(today=date(2027, 4, 1))
+    with at(date(2027, 4, 29)):
+        actions.publish_due_notices(today=date(2027, 4, 29))
     page = client.get(f"/contracts/payments-compliance/{signed.buyer.pk}/2027-03-31/")
     assert page.status_code == 200
     text = page.content.decode()

@@ -212,16 +212,25 @@ def test_uk8_for_each_quarter_ended_and_uk17_for_each_half_year(home_care):
     transactions = [n.data["contracts"][0]["implementation"]["transactions"] for n in uk8]
     assert [len(t) for t in transactions] == [1, 3, 3, 3]
     assert transactions[0][0]["value"]["amount"] == 68912.5
-    # Published by the daily job on the first day after each quarter.
+    # Published by the daily job on each quarter's last day to publish, 30 days beginning with
+    # the quarter's last day (s.70(2)): 31 December 2025 + 29 = 29 January 2026; 31 March + 29
+    # = 29 April (31 March is day 1, 1 April day 2, 29 April day 30);
+    # 30 June + 29 = 29 July; 30 September + 29 = 29 October.
     assert [n.published_at.astimezone(UK).date() for n in uk8] == [
-        date(2026, 1, 1),
-        date(2026, 4, 1),
-        date(2026, 7, 1),
-        date(2026, 10, 1),
+        date(2026, 1, 29),
+        date(2026, 4, 29),
+        date(2026, 7, 29),
+        date(2026, 10, 29),
     ]
     # UK17 (s.69): the periods ending 31 March 2026 (the first) and 30 September 2026.
     uk17 = notices(NoticeType.UK17)
     assert [n.key for n in uk17] == ["2026-03-31", "2026-09-30"]
+    # Each on its last day to publish too (s.69(1)): 31 March + 29 = 29 April, 30 September +
+    # 29 = 29 October. Invoice 5 (received 2 April, paid 7 May) is in neither's paid figures.
+    assert [n.published_at.astimezone(UK).date() for n in uk17] == [
+        date(2026, 4, 29),
+        date(2026, 10, 29),
+    ]
     first, second = (n.data["tender"]["description"] for n in uk17)
     # To 31 March: invoices 1-4 paid, 21 + 18 + 25 + 24 = 88 days / 4 = 22.0, all on time.
     assert "4 payments" in first and "22.0 days" in first
