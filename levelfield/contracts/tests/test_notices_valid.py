@@ -185,6 +185,8 @@ def lives():
             by=second.officer,
             final_value=Decimal("79500.00"),
             final_end_date=finished,
+            # s.71: the assessment at the end, published as UK9 with the completion.
+            assessment=ending.AssessmentAtTermination("good", "Delivered as agreed."),
         )
     first.contract.refresh_from_db()
     second.contract.refresh_from_db()
@@ -198,9 +200,10 @@ def test_every_contract_notice_is_valid_and_tagged_as_find_a_tender_does(lives, 
     # Each kind of notice was produced (UK7 is kept with the award's releases, below).
     for kind in ("UK8", "UK9", "UK10", "UK11", "UK17"):
         assert kind in types, f"no {kind} notice was published: {types}"
-    # Two assessments (at six months and at termination), one change notice (the second
-    # change only), two endings (a termination and a completion).
-    assert types.count("UK9") == 2
+    # Three assessments (at six months, at termination, and at completion: s.71 at every
+    # ending), one change notice (the second change only), two endings (a termination and a
+    # completion).
+    assert types.count("UK9") == 3
     assert types.count("UK10") == 1
     assert types.count("UK11") == 2
     uk8_expected = {
