@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Max
 
-from levelfield.accounts.models import Membership, Role
+from levelfield.accounts.models import Membership
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
@@ -17,6 +17,7 @@ from .. import reminders
 from ..checklist_defaults import default_for
 from ..lifecycle import IN_FORCE, ContractStatus
 from ..models import Anchor, ChecklistItem, ChecklistTemplateItem, Contract, Stage
+from ..recipients import buyer_admin_emails, manager_emails
 
 # Far enough for any contract's term; a typo of a year (3650 for 365) is refused.
 MOST_OFFSET_DAYS = 3650
@@ -368,7 +369,8 @@ def reopen(*, item: ChecklistItem, by) -> ChecklistItem:
 
 
 def remind_overdue(*, today: date) -> int:
-    """Email each overdue item's owner once (else the contract manager, else the buyer's admins).
+    """Email each overdue item's owner once (else recipients.manager_emails: the contract manager,
+    else the buyer's admins).
     A done item is never chased; a reminder already sent is not sent again. Returns how many
     went now."""
     items = list(
@@ -376,17 +378,11 @@ def remind_overdue(*, today: date) -> int:
             done_at__isnull=True, due_on__lt=today, contract__status__in=CHASED
         ).select_related("owner", "contract__contract_manager", "contract__buyer")
     )
-    buyers = {item.contract.buyer_id for item in items}
-    admins: dict[int, list[str]] = {}
-    for organisation_id, email in Membership.objects.filter(
-        organisation_id__in=buyers, role=Role.BUYER_ADMIN
-    ).values_list("organisation_id", "user__email"):
-        admins.setdefault(organisation_id, []).append(email)
+    admins = buyer_admin_emails(item.contract.buyer_id for item in items)
     sent = 0
     for item in items:
         contract = item.contract
-        person = item.owner or contract.contract_manager
-        to = [person.email] if person else admins.get(contract.buyer_id, [])
+        to = [item.owner.email] if item.owner else manager_emails(contract, admins=admins)
         sent += reminders.send_once(
             kind=OVERDUE_REMINDER,
             key=f"item:{item.pk}",

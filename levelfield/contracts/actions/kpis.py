@@ -29,7 +29,7 @@ from ..models.performance import (
     KpiReport,
     PerformanceAssessment,
 )
-from .performance import supplier_emails
+from ..recipients import supplier_emails
 
 MANAGE = "contracts.manage_contract"
 DENIED = "Only the buyer's admins, officers and the contract manager can change its KPIs"

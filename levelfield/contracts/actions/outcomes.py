@@ -27,7 +27,7 @@ from levelfield.tenders.dates import out_of_range
 from ..lifecycle import ENDED, IN_FORCE
 from ..models import Contract
 from ..models.performance import ClaimStatus, OutcomeClaim, OutcomeRecord, PricedOutcome
-from .performance import supplier_emails
+from ..recipients import supplier_emails
 
 MANAGE = "contracts.manage_contract"
 DENIED = "Only the buyer's admins, officers and the contract manager can do that"

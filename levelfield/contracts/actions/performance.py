@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from levelfield.accounts.models import Membership, Role
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
@@ -21,6 +20,7 @@ from .. import kpi_rules, ocds, ocds_performance, reminders
 from ..lifecycle import ENDED, IN_FORCE
 from ..models import Contract
 from ..models.performance import FailureKind, PerformanceAssessment, PerformanceFailure, Rating
+from ..recipients import manager_emails, supplier_emails
 
 NARRATIVE_REQUIRED = "Say how the supplier performed: the narrative is published with the rating"
 RATING_UNKNOWN = (
@@ -43,29 +43,6 @@ ASSESSABLE = IN_FORCE | ENDED
 def _locked(contract) -> Contract:
     return (
         Contract.objects.select_for_update().select_related("buyer", "supplier").get(pk=contract.pk)
-    )
-
-
-def supplier_emails(contract) -> list[str]:
-    emails = list(
-        Membership.objects.filter(
-            organisation_id=contract.supplier_id,
-            role__in=(Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER),
-        ).values_list("user__email", flat=True)
-    )
-    if contract.supplier_contact_email:
-        emails.append(contract.supplier_contact_email)
-    return sorted(set(emails))
-
-
-def manager_emails(contract) -> list[str]:
-    """The contract manager; without one, the buyer's admins."""
-    if contract.contract_manager_id:
-        return [contract.contract_manager.email]
-    return sorted(
-        Membership.objects.filter(
-            organisation_id=contract.buyer_id, role=Role.BUYER_ADMIN
-        ).values_list("user__email", flat=True)
     )
 
 

@@ -9,24 +9,19 @@ from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
-from levelfield.suppliers import selectors as supplier_selectors
 
 from ..lifecycle import ContractStatus
 from ..models import Contract
+from ..recipients import supplier_emails
+
+# The old name, still imported by actions/ending.py.
+supplier_recipients = supplier_emails
 
 
 def _locked(contract: Contract) -> Contract:
     return (
         Contract.objects.select_for_update().select_related("buyer", "supplier").get(pk=contract.pk)
     )
-
-
-def supplier_recipients(contract: Contract) -> list[str]:
-    """Who at the supplier hears about the contract: its named contact, or else the supplier's
-    admins."""
-    if contract.supplier_contact_email:
-        return [contract.supplier_contact_email]
-    return supplier_selectors.admin_emails(contract.supplier)
 
 
 @transaction.atomic
@@ -77,7 +72,7 @@ def suspend(*, contract: Contract, by, reason: str) -> Contract:
         reason=reason,
     )
     email_on_commit(
-        to=supplier_recipients(contract),
+        to=supplier_emails(contract),
         subject=f"Contract suspended: {contract.reference}",
         body=f"{contract.buyer} has suspended the contract {contract.reference} "
         f"({contract.title}) from {uk_date(clock.today_uk())}.\n\nReason: {reason}\n\n"
@@ -103,7 +98,7 @@ def resume(*, contract: Contract, by) -> Contract:
         suspended_at=contract.suspended_at.isoformat() if contract.suspended_at else None,
     )
     email_on_commit(
-        to=supplier_recipients(contract),
+        to=supplier_emails(contract),
         subject=f"Contract resumed: {contract.reference}",
         body=f"{contract.buyer} has resumed the contract {contract.reference} "
         f"({contract.title}) from {uk_date(clock.today_uk())}. Delivery continues as agreed.",

@@ -303,4 +303,4 @@ def test_suspension_through_the_api_tells_the_supplier(
     with django_capture_on_commit_callbacks(execute=True):
         ok(Api(admin).send("post", f"/buyer/contracts/{contract.pk}/suspend", {"reason": "Audit"}))
 
-    assert [m.to for m in mail.outbox] == [["sam@acorn.example"]]
+    assert [m.to for m in mail.outbox] == [["sam@acorn.example", acorn[1].email]]

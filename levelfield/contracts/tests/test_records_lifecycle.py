@@ -194,7 +194,7 @@ def test_a_contract_over_5m_with_two_kpis_cannot_go_live_without_a_reason(people
     assert records.go_live(contract=contract, by=officer).status == ContractStatus.LIVE
 
 
-def test_suspension_needs_a_reason_and_tells_the_supplier_contact(
+def test_suspension_needs_a_reason_and_tells_the_supplier_contact_and_admins(
     people, acorn, django_capture_on_commit_callbacks
 ):
     _, admin, _, _ = people
@@ -211,7 +211,7 @@ def test_suspension_needs_a_reason_and_tells_the_supplier_contact(
     contract.refresh_from_db()
     assert contract.suspension_reason == "Safety audit after an incident"
     [email] = mail.outbox
-    assert email.to == ["sam@acorn.example"]
+    assert email.to == ["sam@acorn.example", acorn[1].email]  # the contact, then the admins
     assert email.subject == f"Contract suspended: {contract.reference}"
     assert "Reason: Safety audit after an incident" in email.body
     event = AuditEvent.objects.get(action="contract.suspended")
@@ -220,7 +220,7 @@ def test_suspension_needs_a_reason_and_tells_the_supplier_contact(
     with django_capture_on_commit_callbacks(execute=True):
         records.resume(contract=contract, by=admin)
     assert mail.outbox[1].subject == f"Contract resumed: {contract.reference}"
-    assert mail.outbox[1].to == ["sam@acorn.example"]
+    assert mail.outbox[1].to == ["sam@acorn.example", acorn[1].email]
 
 
 def test_without_a_named_contact_the_suppliers_admins_are_told(
