@@ -8,7 +8,7 @@ notice). The buyer records the invoices; the supplier sees them.
 """
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -16,6 +16,7 @@ from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.money import format_gbp as gbp
+from levelfield.core.money import money_problem, parse_money
 from levelfield.core.ocds import absolute_url
 from levelfield.core.permissions import require
 from levelfield.tenders.dates import out_of_range
@@ -47,22 +48,16 @@ def contract_problem(contract) -> str | None:
 
 
 def amount_problem(amount) -> str | None:
-    if amount is None:
+    """The app's one money rule (core.money.money_problem): more than £0, pence at most, less
+    than £1,000,000,000,000; "£1,250.00" is read as 1250.00."""
+    if amount is None or (isinstance(amount, str) and not amount.strip()):
         return "Enter the amount of the invoice"
-    try:
-        value = Decimal(amount)
-    except (InvalidOperation, TypeError, ValueError):
-        return "Enter the amount as a number of pounds, like 1250.00"
-    if not value.is_finite():
-        return "Enter the amount as a number of pounds, like 1250.00"
-    if value <= 0:
-        return "The amount must be more than £0"
-    # The size first: quantize raises InvalidOperation past 28 digits (1e30).
-    if value >= Decimal("1000000000000"):
-        return "The amount must be less than £1,000,000,000,000"
-    if value != value.quantize(Decimal("0.01")):
-        return "The amount can have at most two decimal places (pence)"
-    return None
+    return money_problem(amount, "amount")
+
+
+def invoice_amount(amount) -> Decimal:
+    """The amount as Decimal pounds, once amount_problem has passed it."""
+    return parse_money(amount, "amount")
 
 
 def date_problem(value: date | None, label: str, *, today: date) -> str | None:
@@ -105,7 +100,7 @@ def _published_uk8_problem(invoice, amount, paid_on) -> str | None:
     public record of it (refused rather than republished; see correct_invoice)."""
     if amount_problem(amount):
         return None  # the amount's own message first
-    if Decimal(amount) == invoice.amount and paid_on == invoice.paid_on:
+    if invoice_amount(amount) == invoice.amount and paid_on == invoice.paid_on:
         return None
     notice = published_uk8_for(invoice)
     if notice is None:
@@ -264,7 +259,7 @@ def create_checked(
         contract=contract,
         reference=reference,
         received_on=received_on,
-        amount=Decimal(amount),
+        amount=invoice_amount(amount),
         status=status,
         dispute_reason=dispute_reason,
         paid_on=paid_on,
@@ -430,7 +425,7 @@ def correct_invoice(
     }
     invoice.reference = reference
     invoice.received_on = received_on
-    invoice.amount = Decimal(amount)
+    invoice.amount = invoice_amount(amount)
     invoice.paid_on = paid_on
     after = {
         "reference": reference,

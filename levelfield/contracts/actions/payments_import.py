@@ -11,7 +11,6 @@ line with the reason. Re-importing is safe, matched by contract and invoice refe
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +27,7 @@ from .payments import (
     STATUS_PROBLEM,
     amount_problem,
     create_checked,
+    invoice_amount,
     invoice_problems,
     paid_problem,
     reference_problem,
@@ -44,7 +44,7 @@ class ImportResult:
 def _same(invoice: Invoice, row) -> bool:
     return (
         invoice.received_on == row.received_on
-        and invoice.amount == Decimal(row.amount)
+        and invoice.amount == invoice_amount(row.amount)
         and invoice.status == row.status
         and (row.status != InvoiceStatus.DISPUTED or invoice.dispute_reason == row.dispute_reason)
     )
@@ -54,7 +54,7 @@ def _differences(invoice: Invoice, row) -> str:
     parts = []
     if invoice.received_on != row.received_on:
         parts.append(f"received {uk_date(invoice.received_on)}")
-    if invoice.amount != Decimal(row.amount):
+    if invoice.amount != invoice_amount(row.amount):
         parts.append(f"amount £{invoice.amount:,.2f}")
     if invoice.status != row.status or invoice.dispute_reason != row.dispute_reason:
         parts.append(f"status {invoice.status}")

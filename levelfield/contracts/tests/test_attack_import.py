@@ -57,7 +57,7 @@ def test_another_buyers_contract_reference_is_refused_without_saying_it_exists(s
     ]
 
 
-NOT_A_NUMBER = "Enter the amount as a number of pounds, like 1250.00"
+NOT_A_NUMBER = "Enter the amount as an amount in pounds, like 1250.00"
 
 
 @pytest.mark.parametrize(
@@ -82,6 +82,6 @@ def test_a_row_with_a_bad_date_lists_its_other_problems_too(signed):
     problems = refused(signed, [HEADER, f"{ref},A1,31/02/2027,abc,maybe,,"])
     assert problems == [
         "Line 2: the received date '31/02/2027' is not a date like 31/03/2026 or 2026-03-31",
-        "Line 2: Enter the amount as a number of pounds, like 1250.00",
+        "Line 2: Enter the amount as an amount in pounds, like 1250.00",
         "Line 2: The status must be valid or disputed",
     ]

@@ -201,3 +201,25 @@ def test_invoice_status_moves_only_through_its_table(signed, monkeypatch):
         actions.resolve_dispute(invoice=saved, by=signed.officer)
     saved.refresh_from_db()
     assert (moves, saved.status, saved.dispute_reason) == (["disputed", "valid"], "valid", "")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the amount of the invoice"),
+        ("NaN", "Enter the amount as an amount in pounds, like 1250.00"),
+        (True, "Enter the amount as an amount in pounds, like 1250.00"),
+        ("0", "The amount must be more than £0"),
+        ("1000000000000", "The amount must be less than £1,000,000,000,000"),
+        ("1.005", "The amount can have at most two decimal places (pence)"),
+        ("£1,250.50", None),
+    ],
+)
+def test_the_amount_is_read_by_the_apps_one_money_rule(typed, message):
+    assert actions.amount_problem(typed) == message
+
+
+def test_an_amount_typed_with_pound_sign_and_commas_is_recorded(signed):
+    # core.money reads "£1,250.50" as 1250.50; it used to be refused as not a number.
+    saved = record(signed, amount="£1,250.50")
+    assert str(saved.amount) == "1250.50"
