@@ -2,15 +2,21 @@
 and performance assessments.
 
 s.52(1): before entering into a public contract with an estimated value of more than £5
-million, a contracting authority must set at least three KPIs, and (s.52(4)) publish the three
-it considers most material, unless (s.52(3)) it considers performance could not appropriately
+million, a contracting authority must set at least three KPIs (so the value that counts is its
+value when entered into, `Contract.original_value`: a change that later takes it over £5m does
+not bring s.52 in, nor one taking it under £5m take it out), and (s.52(4)) publish the three it
+considers most material, unless (s.52(3)) it considers performance could not appropriately
 be assessed by reference to KPIs; the reason is published instead (the UK extension's
 `noAgreedMetricsRationale`). s.71: performance assessed at least once every 12 months and at
 termination.
 
 The £5m is the Act's as first in force (24 February 2025); a new version with its own
 `valid_from` is added when it changes, and a contract is judged by the version in force when it
-was signed (or today for one not yet signed).
+was signed (or today for one not yet signed). The Act governs procurements commenced from 24
+February 2025, so a contract signed before then cannot be one of them: s.52 does not apply to
+it (`s52_applies`), though its reports and assessments follow the first version's timing. A
+contract signed later but procured under the old regulations is not told apart here: the buyer
+records why KPIs do not apply (`kpi_exemption_reason`).
 """
 
 import calendar
@@ -44,7 +50,7 @@ class KpiRules:
 KPI_RULES: tuple[KpiRules, ...] = (
     KpiRules(
         code="PA23-S52-2025",
-        valid_from=date(2000, 1, 1),
+        valid_from=date(2025, 2, 24),
         source="Procurement Act 2023 s.52 (key performance indicators) and s.71 (assessment "
         "of contract performance), in force 24 February 2025",
         threshold=Decimal("5000000"),
@@ -59,18 +65,30 @@ KPI_RULES: tuple[KpiRules, ...] = (
 
 
 def rules_for(on: date) -> KpiRules:
+    """The version in force on `on`; before the first, the first (for its timings)."""
     applicable = [r for r in KPI_RULES if r.valid_from <= on]
     return max(applicable, key=lambda r: r.valid_from) if applicable else KPI_RULES[0]
 
 
+def entered_on(contract) -> date:
+    """The UK day the contract was entered into (signed), or today for one not yet signed."""
+    if contract.signed_at is None:
+        return clock.today_uk()
+    return contract.signed_at.astimezone(clock.UK).date()
+
+
 def rules_for_contract(contract) -> KpiRules:
-    on = contract.signed_at.astimezone(clock.UK).date() if contract.signed_at else clock.today_uk()
-    return rules_for(on)
+    return rules_for(entered_on(contract))
 
 
 def s52_applies(contract, rules: KpiRules | None = None) -> bool:
+    """Whether s.52 asks for KPIs: the contract was entered into once the Act was in force, at
+    an estimated value (its value then, `original_value`) of more than the threshold."""
     rules = rules or rules_for_contract(contract)
-    return contract.value > rules.threshold
+    if entered_on(contract) < rules.valid_from:
+        return False
+    value = contract.original_value if contract.original_value is not None else contract.value
+    return value > rules.threshold
 
 
 def s52_problems(contract) -> list[str]:

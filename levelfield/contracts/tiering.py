@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from levelfield.core import clock
+
 from .models.contract import AccreditationLevel, Risk, Tier
 
 
@@ -81,7 +83,9 @@ def manager_problem(contract, manager_level: int | None) -> str | None:
     its tier expects. None when it is well managed."""
     if contract.contract_manager_id is None:
         return "No contract manager"
-    rules = rules_by_code(contract.tier_rules) if contract.tier_rules else rules_for(date.today())
+    rules = (
+        rules_by_code(contract.tier_rules) if contract.tier_rules else rules_for(clock.today_uk())
+    )
     needed = expected_level(rules, contract.tier)
     if manager_level is None or manager_level < needed:
         held = AccreditationLevel(manager_level).label.lower() if manager_level else "no"

@@ -100,7 +100,7 @@ def test_the_rule_is_versioned_data():
     assert rules.code == "PA23-S52-2025"
     assert str(rules.threshold) == "5000000"
     assert rules.minimum_kpis == 3
-    assert built_on.year == 2000
+    assert built_on.isoformat() == "2025-02-24"  # the Act in force
 
 
 def test_only_the_buyers_people_running_the_contract_set_kpis():
