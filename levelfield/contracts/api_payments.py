@@ -44,7 +44,8 @@ S68 = (
 RULES = (
     "400 `validation_error` for an invoice that breaks a rule (amount not more than £0, a date "
     "outside 2000-2099 or in the future, paid before received, disputed without a reason, a "
-    "reference already recorded on the contract, the contract not yet signed)."
+    "reference already recorded on the contract, the contract not yet signed, paid or falling "
+    "due in a six-month period whose UK17 payments compliance notice is already published)."
 )
 
 
@@ -100,8 +101,9 @@ def invoice_record(request, contract_id: int, payload: InvoiceIn):
     operation_id="buyer_contract_invoices_paid",
     summary="Mark an invoice paid",
     description="The day the supplier received the money. For admins, officers and the "
-    "contract manager. 400 `validation_error` for a date before receipt or in the future; 409 "
-    "`invalid_state` for an invoice already paid or disputed.",
+    "contract manager. 400 `validation_error` for a date before receipt or in the future, or in "
+    "a six-month period whose UK17 is already published; 409 `invalid_state` for an invoice "
+    "already paid or disputed.",
 )
 def invoice_paid(request, contract_id: int, invoice_id: int, payload: PaidIn):
     invoice = actions.mark_paid(
@@ -223,9 +225,12 @@ def notices(request):
     response={200: list[DueNoticeOut], **errors(*SIGNED_IN_ERRORS)},
     operation_id="buyer_payments_notices_due",
     summary="The UK8 and UK17 notices due and not yet published",
-    description="UK8 (s.70): each contract with a payment over £30,000 in a quarter that has "
-    "ended. UK17 (s.69): each six-month period ending 31 March or 30 September that has ended "
-    "with a payment made or a sum payable. Both are due within 30 days after the period.",
+    description="What the buyer may publish now. UK8 (s.70): each contract with a payment over "
+    "£30,000 in a quarter that has ended, and a supplementary UK8 (key like `2026-Q1-2`) for "
+    "payments recorded or dated paid after the quarter's UK8. UK17 (s.69): each six-month "
+    "period ending 31 March or 30 September that has ended with a payment made or a sum "
+    "payable. Both must be published within 30 days beginning with the period's last day "
+    "(`publish_by`); the daily run publishes each on that day, supplementary UK8s at once.",
 )
 def notices_due(request):
     buyer = _report_buyer(request)
@@ -255,7 +260,8 @@ def notices_due(request):
     response={200: PublishedOut, **errors(*SIGNED_IN_ERRORS, 400)},
     operation_id="buyer_payments_notices_publish",
     summary="Publish now every UK8 and UK17 notice due",
-    description="What the platform's daily run would publish; each notice once. For admins "
+    description="Every notice listed as due, without waiting for its last day; each notice "
+    "once. For admins "
     "and officers (403 otherwise). 400 `nothing_to_publish` when none is due.",
 )
 def publish(request):
