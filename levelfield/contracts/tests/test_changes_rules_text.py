@@ -2,16 +2,14 @@
 not from literals: a new version of the rules changes every text that states them."""
 
 import dataclasses
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from levelfield import testing
 from levelfield.contracts import api_changes, change_rules, kpi_rules, schemas_changes
-from levelfield.contracts.actions import records_lifecycle
 from levelfield.contracts.models import Category
-from levelfield.core import clock
 
 pytestmark = pytest.mark.django_db
 
