@@ -113,19 +113,22 @@ def _published_uk8_problem(invoice, amount, paid_on) -> str | None:
 
 
 def published_period_problem(contract, *, days) -> str | None:
-    """A UK17 payments compliance notice is published once (s.69) and its figures are frozen:
-    an invoice that would change them (paid, or becoming payable, in a period already published)
-    is refused. Section 69 and regulation 38 report a payment in the period it was made and a
-    sum in the period it became payable, so it cannot be counted in a later period's figures
-    instead; recording it late would leave the platform's figures disagreeing with the notice."""
+    """A UK17 payments compliance notice is published once (s.69) and holds the figures of the
+    invoices it counted: correcting one of those so that it moves into, out of or within a
+    published period is refused, so the notice and the invoices it counted keep agreeing.
+    An invoice recorded (or marked paid) late, in a period already published, is taken: it is a
+    fact the buyer must be able to record, and a payment over £30,000 still goes out in a
+    supplementary UK8; it is simply not in the UK17 published before it was recorded (s.69 and
+    regulation 38 count a payment in the period it was made, so it cannot be moved to a later
+    period's figures either)."""
     notice = published_uk17(contract.buyer_id, [day for day in days if day])
     if notice is None:
         return None
     return (
         f"The payments compliance notice (UK17) for {uk_date(notice.period_start)} to "
         f"{uk_date(notice.period_end)} was published on {uk_date(notice.published_at)}: an "
-        "invoice paid or falling due in that period cannot be recorded or changed now, because "
-        "the notice is not published again and a payment cannot be counted in a later period"
+        "invoice's dates cannot be moved into, out of or within that period now, because the "
+        "notice is not published again. Its reference and amount can still be corrected"
     )
 
 
@@ -179,10 +182,12 @@ def invoice_problems(
         problems.append(problem)
     if status == InvoiceStatus.DISPUTED and paid_on is not None:
         problems.append("A disputed invoice cannot be paid: resolve the dispute first")
+    # Only a correction (exclude_pk) of an invoice the published figures hold is checked;
     # figure_days None when correcting only what no figure holds (the reference, the amount).
     if (
         not problems
-        and (exclude_pk is None or figure_days is not None)
+        and exclude_pk is not None
+        and figure_days is not None
         and (
             problem := published_period_problem(
                 contract, days=_figure_days(received_on, paid_on, status) + (figure_days or [])
@@ -301,8 +306,6 @@ def mark_paid(*, invoice: Invoice, by, paid_on: date) -> Invoice:
         raise DomainError(problem, code="validation_error")
     if paid_on is None:
         raise DomainError("Enter the date paid", code="validation_error")
-    if problem := published_period_problem(invoice.contract, days=[paid_on]):
-        raise DomainError(problem, code="validation_error")
     invoice.paid_on = paid_on
     invoice.save(update_fields=["paid_on"])
     audit.record(

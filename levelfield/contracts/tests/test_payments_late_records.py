@@ -62,6 +62,20 @@ def test_a_payment_recorded_after_the_quarter_is_in_its_uk8_and_uk17(signed):
     )
 
 
+def test_a_q1_payment_recorded_after_both_notices_goes_in_a_supplementary_uk8(signed):
+    """Q1's UK8 and the UK17 to 31 March both go on 29 April; a £50,000 payment made in March
+    and recorded on 5 May is taken (not refused for the published UK17) and published the next
+    day in a supplementary UK8 for Q1."""
+    invoice(signed, "A", date(2027, 3, 1), "40000.00", paid_on=date(2027, 3, 10))
+    assert daily(date(2027, 4, 29), date(2027, 4, 29)) == 2
+    invoice(
+        signed, "B", date(2027, 3, 2), "50000.00", paid_on=date(2027, 3, 20), today=date(2027, 5, 5)
+    )
+    assert daily(date(2027, 5, 5), date(2027, 5, 7)) == 1
+    supplementary = ContractNotice.objects.get(notice_type="UK8", key="2027-Q1-2")
+    assert amounts(supplementary) == [50000.0]
+
+
 def test_a_payment_after_the_uk8_goes_in_a_supplementary_uk8(signed, release_errors):  # noqa: F811
     invoice(signed, "A", date(2027, 5, 1), "40000.00", paid_on=date(2027, 5, 10))
     late_paid = invoice(signed, "C", date(2027, 6, 1), "35000.00", today=date(2027, 6, 1))
@@ -120,59 +134,47 @@ def test_a_published_payment_keeps_its_amount_and_date_paid(signed):
 
 PUBLISHED = (
     "The payments compliance notice (UK17) for 1 October 2026 to 31 March 2027 was published on "
-    "29 April 2027: an invoice paid or falling due in that period cannot be recorded or changed "
-    "now, because the notice is not published again and a payment cannot be counted in a later "
-    "period"
+    "29 April 2027: an invoice's dates cannot be moved into, out of or within that period now, "
+    "because the notice is not published again. Its reference and amount can still be corrected"
 )
 
 
-def test_a_published_uk17_period_takes_no_back_dated_invoice(signed):
+def test_a_payment_recorded_after_its_periods_uk17_is_taken_and_left_out_of_it(signed):
+    """Recording what happened is never refused: an invoice paid (or falling due) in a period
+    whose UK17 is out is recorded, and the published notice stays as it was; moving a counted
+    invoice's dates in or out of the published period is refused."""
     unpaid = invoice(signed, "OPEN", date(2027, 3, 20), "100.00", today=date(2027, 3, 20))
     invoice(signed, "A", date(2027, 3, 1), "100.00", paid_on=date(2027, 3, 11))
     assert daily(date(2027, 4, 29), date(2027, 4, 29)) == 1  # the UK17 (no payment over £30,000)
+    notice = ContractNotice.objects.get(notice_type="UK17")
+    published = notice.data
     with at(date(2027, 5, 3)):
-        # Paid in the published period.
-        with pytest.raises(DomainError) as refused:
-            invoice(
-                signed,
-                "LATE",
-                date(2027, 3, 2),
-                "100.00",
-                paid_on=date(2027, 3, 20),
-                today=date(2027, 5, 3),
-            )
-        assert str(refused.value) == PUBLISHED
-        # Unpaid, but fell due (received 1 February + 30 = 3 March) in the published period.
-        with pytest.raises(DomainError, match="UK17"):
-            invoice(signed, "DUE", date(2027, 2, 1), "100.00", today=date(2027, 5, 3))
-        # Marked paid with a date in the published period.
-        with pytest.raises(DomainError) as refused:
-            actions.mark_paid(invoice=unpaid, by=signed.officer, paid_on=date(2027, 3, 31))
-        assert str(refused.value) == PUBLISHED
-        # A date paid moved into the period.
-        later = invoice(
-            signed,
-            "APR",
-            date(2027, 4, 2),
-            "100.00",
-            paid_on=date(2027, 4, 20),
+        # Paid in the published period, recorded late.
+        invoice(
+            signed, "LATE", date(2027, 3, 2), "100.00", paid_on=date(2027, 3, 20),
             today=date(2027, 5, 3),
-        )
-        with pytest.raises(DomainError, match="UK17"):
+        )  # fmt: skip
+        # Unpaid, but fell due in the published period.
+        invoice(signed, "DUE", date(2027, 2, 1), "100.00", today=date(2027, 5, 3))
+        # Marked paid with a date in the published period.
+        actions.mark_paid(invoice=unpaid, by=signed.officer, paid_on=date(2027, 3, 31))
+        # A counted invoice's date paid moved out of the period: refused.
+        counted = Invoice.objects.get(reference="A")
+        with pytest.raises(DomainError) as refused:
             actions.correct_invoice(
-                invoice=later,
+                invoice=counted,
                 by=signed.officer,
-                reference="APR",
-                received_on=date(2027, 3, 2),
+                reference="A",
+                received_on=date(2027, 3, 1),
                 amount="100.00",
-                paid_on=date(2027, 3, 30),
+                paid_on=date(2027, 4, 2),
             )
-        # What falls in the next period is taken: received 20 March + 30 = 19 April; paid 2 May.
-        actions.mark_paid(invoice=unpaid, by=signed.officer, paid_on=date(2027, 5, 2))
-        invoice(signed, "MAR", date(2027, 3, 25), "100.00", today=date(2027, 5, 3))
+        assert str(refused.value) == PUBLISHED
     assert sorted(Invoice.objects.values_list("reference", flat=True)) == [
-        "A", "APR", "MAR", "OPEN",
+        "A", "DUE", "LATE", "OPEN",
     ]  # fmt: skip
+    notice.refresh_from_db()
+    assert notice.data == published
 
 
 def test_the_deadline_is_30_days_beginning_with_the_day_received(
