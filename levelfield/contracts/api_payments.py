@@ -44,8 +44,10 @@ S68 = (
 RULES = (
     "400 `validation_error` for an invoice that breaks a rule (amount not more than £0, a date "
     "outside 2000-2099 or in the future, paid before received, disputed without a reason, a "
-    "reference already recorded on the contract, the contract not yet signed, paid or falling "
-    "due in a six-month period whose UK17 payments compliance notice is already published)."
+    "reference already recorded on the contract, the contract not yet signed; when correcting, "
+    "dates moved into, out of or within a six-month period whose UK17 payments compliance "
+    "notice is already published). An invoice recorded late in a published period is taken and "
+    "left out of that notice."
 )
 
 
@@ -101,9 +103,8 @@ def invoice_record(request, contract_id: int, payload: InvoiceIn):
     operation_id="buyer_contract_invoices_paid",
     summary="Mark an invoice paid",
     description="The day the supplier received the money. For admins, officers and the "
-    "contract manager. 400 `validation_error` for a date before receipt or in the future, or in "
-    "a six-month period whose UK17 is already published; 409 `invalid_state` for an invoice "
-    "already paid or disputed.",
+    "contract manager. 400 `validation_error` for a date before receipt or in the future; 409 "
+    "`invalid_state` for an invoice already paid or disputed.",
 )
 def invoice_paid(request, contract_id: int, invoice_id: int, payload: PaidIn):
     invoice = actions.mark_paid(
