@@ -99,9 +99,6 @@ class AssessmentForm(forms.Form):
         hint="Published with the rating in the contract performance notice (UK9)",
         rows=6,
     )
-    at_termination = forms.BooleanField(
-        label="This is the assessment at termination", required=False
-    )
 
 
 class FailureForm(forms.Form):

@@ -140,7 +140,6 @@ class PerformanceAssessmentIn(InputSchema):
     period_end: BodyDate
     rating: Ratings
     narrative: str = Field(min_length=1, max_length=5000)
-    at_termination: bool = False
 
 
 class PerformanceAssessmentOut(Schema):

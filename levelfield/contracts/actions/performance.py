@@ -30,6 +30,9 @@ PERIOD_ORDER = "The assessed period must end on or after the day it starts"
 PERIOD_FUTURE = "The assessed period cannot end after today"
 PERIOD_BEFORE_START = "The assessed period cannot start before the contract does ({start})"
 NOT_ASSESSABLE = "A contract is assessed once it is signed"
+AT_TERMINATION_ONLY_AT_THE_END = (
+    "The assessment at termination is made when the contract is terminated or completed"
+)
 FAILURE_KIND_UNKNOWN = (
     "Choose what the breach led to: termination, damages or a settlement agreement"
 )
@@ -80,6 +83,9 @@ def record_assessment(
         raise DomainError(PERIOD_ORDER, code="period_order")
     if period_end > clock.today_uk():
         raise DomainError(PERIOD_FUTURE, code="period_future")
+    if at_termination and contract.status not in ENDED:
+        # Only terminate() and complete() (actions/ending.py) make it, once the contract ended.
+        raise InvalidTransition(AT_TERMINATION_ONLY_AT_THE_END)
     if not at_termination and period_start < contract.start_date:
         raise DomainError(
             PERIOD_BEFORE_START.format(start=uk_date(contract.start_date)), code="period_order"

@@ -11,7 +11,7 @@ from levelfield.contracts.actions import kpis, performance
 from levelfield.contracts.kpi_rules import add_months
 from levelfield.contracts.models import ContractNotice
 from levelfield.core import clock
-from levelfield.core.errors import DomainError, PermissionDenied
+from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent, OutboundEmail
 
 from .kpis_builders import evaluator_of, on, release_errors, three_material
@@ -120,6 +120,15 @@ def test_the_uk9_notice_carries_the_assessment_and_report_milestones(built):
     assert (report["type"], report["status"]) == ("reporting", "met")
     assert report["dueDate"].startswith((first.end + timedelta(days=14)).isoformat())
     assert report["dateMet"].startswith((first.end + timedelta(days=2)).isoformat())
+
+
+def test_an_assessment_at_termination_is_refused_while_the_contract_is_in_force(built):
+    """Only terminating or completing the contract makes the assessment at termination: a
+    contract in force cannot be published as 'assessed at termination'."""
+    year_end = add_months(built.contract.start_date, 12) - timedelta(days=1)
+    with pytest.raises(InvalidTransition, match="when the contract is terminated or completed"):
+        assess(built, year_end, at_termination=True)
+    assert not ContractNotice.objects.filter(notice_type="UK9").exists()
 
 
 def test_the_reason_for_no_kpis_is_published_in_their_place(built):
