@@ -15,6 +15,8 @@ from levelfield.tenders.page_helpers import require_perm
 from . import selectors_records as selectors
 from .forms_contract import RegisterFilterForm
 from .lifecycle import PUBLIC, ContractStatus
+from .models import ContractNotice
+from .ocds import contract_ocid
 
 PAGE_SIZE = 25
 
@@ -75,4 +77,15 @@ def public_register(request):
 @require_http_methods(["GET"])
 def public_contract(request, pk: int):
     contract = get_object_or_404(selectors.public_contracts().select_related("lot__tender"), pk=pk)
-    return render(request, "contracts/contract/public_detail.html", {"contract": contract})
+    # What the Act required to be published about it (UK7-UK11), each an OCDS release.
+    notices = ContractNotice.objects.filter(contract=contract).order_by("published_at", "id")
+    return render(
+        request,
+        "contracts/contract/public_detail.html",
+        {
+            "contract": contract,
+            "notices": list(notices),
+            # The compiled record of its contracting process, with every release.
+            "ocid": contract_ocid(contract),
+        },
+    )
