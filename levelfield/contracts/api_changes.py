@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from levelfield.accounts.api_auth import acting_buyer, api_auth
+from levelfield.accounts.api_auth import api_auth
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, Pages, errors
-from levelfield.core.errors import DomainError, PermissionDenied
+from levelfield.core.errors import DomainError
 
 from . import change_rules, selectors_changes
 from .actions import changes, ending
-from .models import Contract, ContractChange, ExtensionOption
+from .api_common import buyer_contract
+from .models import ContractChange, ExtensionOption
 from .schemas_changes import (
     ChangeCheckIn,
     ChangeIn,
@@ -39,17 +40,6 @@ S75_TEXT = (
 STANDSTILL_DAYS = _RULES.standstill_working_days
 
 
-def _contract(request, contract_id: int) -> Contract:
-    """One of the caller's buyer's contracts (404 otherwise), seen by its staff (403)."""
-    contract = get_object_or_404(
-        Contract.objects.for_buyer(acting_buyer(request)).select_related("buyer", "supplier"),
-        pk=contract_id,
-    )
-    if not request.user.has_perm("contracts.view_contract", contract):
-        raise PermissionDenied("You do not work on this contract")
-    return contract
-
-
 def _option(contract, option_id):
     if option_id is None:
         return None
@@ -68,7 +58,7 @@ def _option(contract, option_id):
 )
 @paginate(Pages)
 def change_list(request, contract_id: int):
-    return selectors_changes.changes_for(_contract(request, contract_id))
+    return selectors_changes.changes_for(buyer_contract(request, contract_id))
 
 
 @router.post(
@@ -82,7 +72,7 @@ def change_list(request, contract_id: int):
     "fit).",
 )
 def check(request, contract_id: int, payload: ChangeCheckIn):
-    contract = _contract(request, contract_id)
+    contract = buyer_contract(request, contract_id)
     proposal = changes.check_change(
         contract=contract,
         by=request.user,
@@ -110,7 +100,7 @@ def check(request, contract_id: int, payload: ChangeCheckIn):
     "the contract manager (403 otherwise); 400 `invalid_change` as for the check.",
 )
 def record(request, contract_id: int, payload: ChangeIn):
-    contract = _contract(request, contract_id)
+    contract = buyer_contract(request, contract_id)
     change = changes.record_change(
         contract=contract,
         by=request.user,
@@ -133,7 +123,7 @@ def record(request, contract_id: int, payload: ChangeIn):
     "the contract has ended.",
 )
 def make(request, contract_id: int, number: int):
-    contract = _contract(request, contract_id)
+    contract = buyer_contract(request, contract_id)
     change = get_object_or_404(ContractChange, contract=contract, number=number)
     return changes.make_change(change=change, by=request.user)
 
@@ -149,7 +139,7 @@ def make(request, contract_id: int, number: int):
     "after today or before signature.",
 )
 def terminate(request, contract_id: int, payload: TerminateIn):
-    contract = _contract(request, contract_id)
+    contract = buyer_contract(request, contract_id)
     return ending.terminate(
         contract=contract,
         by=request.user,
@@ -173,7 +163,7 @@ def terminate(request, contract_id: int, payload: TerminateIn):
     "assessment missing when due, or given when one already covers the period.",
 )
 def complete(request, contract_id: int, payload: CompleteIn):
-    contract = _contract(request, contract_id)
+    contract = buyer_contract(request, contract_id)
     return ending.complete(
         contract=contract,
         by=request.user,

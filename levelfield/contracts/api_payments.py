@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from levelfield.accounts.api_auth import acting_buyer, acting_supplier, api_auth
+from levelfield.accounts.api_auth import acting_buyer, api_auth
 from levelfield.core import clock
 from levelfield.core.api_helpers import (
     OWN_OBJECT_ERRORS,
@@ -21,7 +21,8 @@ from levelfield.core.errors import DomainError, PermissionDenied
 from . import selectors_payments as payments
 from .actions import payments as actions
 from .actions import payments_notices
-from .models import Contract, Invoice, InvoiceSource
+from .api_common import buyer_contract, supplier_contract
+from .models import Invoice, InvoiceSource
 from .schemas_payments import (
     ComplianceReportOut,
     DisputeIn,
@@ -51,18 +52,8 @@ RULES = (
 )
 
 
-def _contract(request, contract_id: int) -> Contract:
-    contract = get_object_or_404(
-        Contract.objects.for_buyer(acting_buyer(request)).select_related("buyer", "supplier"),
-        pk=contract_id,
-    )
-    if not request.user.has_perm("contracts.view_contract", contract):
-        raise PermissionDenied("You do not work on this contract")
-    return contract
-
-
 def _invoice(request, contract_id: int, invoice_id: int) -> Invoice:
-    contract = _contract(request, contract_id)
+    contract = buyer_contract(request, contract_id)
     invoice = get_object_or_404(Invoice.objects.filter(contract=contract), pk=invoice_id)
     invoice.contract = contract
     return invoice
@@ -77,7 +68,7 @@ def _invoice(request, contract_id: int, invoice_id: int) -> Invoice:
 )
 @paginate(Pages)
 def invoice_list(request, contract_id: int):
-    return payments.invoices_for(_contract(request, contract_id))
+    return payments.invoices_for(buyer_contract(request, contract_id))
 
 
 @router.post(
@@ -89,7 +80,7 @@ def invoice_list(request, contract_id: int):
 )
 def invoice_record(request, contract_id: int, payload: InvoiceIn):
     invoice = actions.record_invoice(
-        contract=_contract(request, contract_id),
+        contract=buyer_contract(request, contract_id),
         by=request.user,
         source=InvoiceSource.API,
         **payload.model_dump(),
@@ -279,12 +270,7 @@ def publish(request):
 )
 @paginate(Pages)
 def supplier_invoice_list(request, contract_id: int):
-    contract = get_object_or_404(
-        Contract.objects.for_supplier(acting_supplier(request)), pk=contract_id
-    )
-    if not request.user.has_perm("contracts.view_contract", contract):
-        raise PermissionDenied("You cannot see this contract")
-    return payments.invoices_for(contract)
+    return payments.invoices_for(supplier_contract(request, contract_id))
 
 
 ROUTERS = [("/buyer", router), ("/supplier", supplier_router)]

@@ -23,6 +23,7 @@ from levelfield.tenders.dates import out_of_range
 
 from ..lifecycle import ContractStatus
 from ..models import Contract, Invoice, InvoiceSource, InvoiceStatus
+from ..recipients import manager_emails
 from ..reminders import send_once
 from ..selectors_payments import (
     PAYMENT_DAYS,
@@ -452,19 +453,6 @@ def correct_invoice(
 
 
 # --- Reminders -----------------------------------------------------------------------------------
-
-
-def manager_emails(contract) -> list[str]:
-    """The contract manager; without one, the buyer's admins."""
-    from levelfield.accounts.models import Membership, Role
-
-    if contract.contract_manager_id:
-        return [contract.contract_manager.email]
-    return sorted(
-        Membership.objects.filter(
-            organisation_id=contract.buyer_id, role=Role.BUYER_ADMIN
-        ).values_list("user__email", flat=True)
-    )
 
 
 def remind_invoices_due(*, today: date) -> int:
