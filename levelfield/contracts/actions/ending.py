@@ -28,6 +28,7 @@ from levelfield.core.permissions import require
 from .. import ocds_changes, reminders
 from ..lifecycle import IN_FORCE, ContractStatus
 from ..models import Contract, PerformanceAssessment
+from ..recipients import manager_emails, supplier_emails
 
 
 class TerminationReason(models.TextChoices):
@@ -81,18 +82,6 @@ def _locked(contract) -> Contract:
     return (
         Contract.objects.select_for_update().select_related("buyer", "supplier").get(pk=contract.pk)
     )
-
-
-def _supplier_emails(contract) -> list[str]:
-    from .records_lifecycle import supplier_recipients
-
-    return supplier_recipients(contract)
-
-
-def _manager_emails(contract) -> list[str]:
-    from .performance import manager_emails
-
-    return manager_emails(contract)
 
 
 def termination_problems(*, contract, reason, classification, terminated_on, assessment):
@@ -207,7 +196,7 @@ def terminate(
         release_id=notice.release_id,
     )
     email_on_commit(
-        to=_supplier_emails(contract),
+        to=supplier_emails(contract),
         subject=f"{contract.reference}: contract terminated",
         body=(
             f"{contract.buyer.name} has terminated {contract.title} ({contract.reference}) "
@@ -244,7 +233,7 @@ def expire_ended(*, today: date) -> int:
                 kind="contract_expired",
                 key=str(contract.pk),
                 contract=contract,
-                to=_manager_emails(contract),
+                to=manager_emails(contract),
                 subject=f"{contract.reference}: contract expired, complete it",
                 body=(
                     f"{contract.title} ({contract.reference}) ended on "
@@ -346,7 +335,7 @@ def complete(
         release_id=notice.release_id,
     )
     email_on_commit(
-        to=_supplier_emails(contract),
+        to=supplier_emails(contract),
         subject=f"{contract.reference}: contract completed",
         body=(
             f"{contract.buyer.name} has recorded {contract.title} ({contract.reference}) as "

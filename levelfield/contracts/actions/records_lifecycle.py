@@ -14,9 +14,6 @@ from ..lifecycle import ContractStatus
 from ..models import Contract
 from ..recipients import supplier_emails
 
-# The old name, still imported by actions/ending.py.
-supplier_recipients = supplier_emails
-
 
 def _locked(contract: Contract) -> Contract:
     return (
