@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "levelfield.accounts.middleware.OrganisationMiddleware",
+    "levelfield.accounts.middleware.UnverifiedEmailMiddleware",
     "axes.middleware.AxesMiddleware",
     "levelfield.core.middleware.RequestTooLargeMiddleware",
     "levelfield.core.null_characters.RefuseNullCharactersMiddleware",
@@ -145,6 +146,8 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "public:home"
+# A password reset link works for this long (seconds), and stops once used or after sign-in.
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
 
 # Failed logins are throttled per account and address (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

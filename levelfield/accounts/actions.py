@@ -20,9 +20,12 @@ from .models import (
     User,
     hash_secret,
 )
-from .tasks import send_invitation
+from .tasks import send_email_verification, send_invitation, send_password_reset
 
 INVITATION_DAYS = 14
+PASSWORD_RESETS_PER_HOUR = 3
+"""At most this many reset emails go to one account in an hour; asking again is answered with
+the same page (nobody learns whether an address has an account), and no email is sent."""
 
 
 def check_password(password: str, user: User | None = None) -> None:
@@ -107,6 +110,7 @@ def accept_invitation(
             raise DomainError("Enter your full name", code="validation_error")
         candidate = User(email=invitation.email, full_name=full_name.strip())
         check_password(password, candidate)
+        # The invitation went to this address: following its link proves it.
         user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
     elif user.email != invitation.email:
         raise DomainError(
@@ -220,3 +224,79 @@ def rename_organisation(*, organisation: Organisation, by, name: str) -> Organis
         name=name,
     )
     return organisation
+
+
+def create_unverified_user(*, email: str, password: str, full_name: str) -> User:
+    """A person who registered themselves: the address is unproven until they follow the link
+    emailed to it once this commits (`tasks.send_email_verification`). Call inside the
+    registering action's transaction."""
+    user = User.objects.create_user(
+        email, password, full_name=full_name.strip(), email_verified_at=None
+    )
+    transaction.on_commit(lambda: send_email_verification.enqueue(user_id=user.pk))
+    return user
+
+
+@transaction.atomic
+def resend_email_verification(*, user: User) -> None:
+    if user.email_verified:
+        return
+    audit.record(action="user.verification_resent", obj=user, actor=user, email=user.email)
+    transaction.on_commit(lambda: send_email_verification.enqueue(user_id=user.pk))
+
+
+@transaction.atomic
+def verify_email(*, token: str) -> User:
+    """Mark the address proven, from the emailed link (`tasks.verification_token`)."""
+    from .tasks import user_for_verification_token
+
+    user = user_for_verification_token(token)
+    if user is None:
+        raise InvalidTransition(
+            "This link has expired or is not valid. Sign in and ask for a new one.",
+            code="verification_invalid",
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.email_verified:
+        user.email_verified_at = clock.now()
+        user.save(update_fields=["email_verified_at"])
+        audit.record(action="user.email_verified", obj=user, actor=user, email=user.email)
+    return user
+
+
+@transaction.atomic
+def request_password_reset(*, email: str) -> None:
+    """Someone asked for a reset link for `email`. If an active account has that address (and
+    has not had PASSWORD_RESETS_PER_HOUR this hour), the link is emailed once this commits
+    (`tasks.send_password_reset` makes it: no link is stored or queued). The caller shows the
+    same page whatever happened."""
+    from levelfield.core.models import AuditEvent
+
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    recent = AuditEvent.objects.filter(
+        action="user.password_reset_requested",
+        object_type=User._meta.label_lower,
+        object_id=str(user.pk),
+        at__gt=clock.now() - timedelta(hours=1),
+    ).count()
+    if recent >= PASSWORD_RESETS_PER_HOUR:
+        return
+    audit.record(action="user.password_reset_requested", obj=user)
+    transaction.on_commit(lambda: send_password_reset.enqueue(user_id=user.pk))
+
+
+@transaction.atomic
+def reset_password(*, user: User, password: str) -> User:
+    """Set a new password from a reset link. Following the emailed link proves the address."""
+    check_password(password, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    fields = ["password"]
+    if not user.email_verified:
+        user.email_verified_at = clock.now()
+        fields.append("email_verified_at")
+    user.save(update_fields=fields)
+    audit.record(action="user.password_reset", obj=user, actor=user)
+    return user

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from levelfield.suppliers.models import Region, Size
 
@@ -82,3 +82,34 @@ class AcceptInvitationForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+class ForgotPasswordForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The address you sign in with",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The new password's rules are checked once, by `actions.reset_password`; this form only
+    asks for it twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = "At least 10 characters; not a common password"
+        self.fields["new_password2"].label = "Confirm new password"
+        self.error_messages["password_mismatch"] = "The two passwords do not match"
+
+    def clean(self):
+        one = self.cleaned_data.get("new_password1")
+        two = self.cleaned_data.get("new_password2")
+        if one and two and one != two:
+            self.add_error("new_password2", self.error_messages["password_mismatch"])
+        return self.cleaned_data

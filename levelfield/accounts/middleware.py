@@ -12,3 +12,62 @@ class OrganisationMiddleware:
         request.membership = membership
         request.organisation = membership.organisation if membership else None
         return self.get_response(request)
+
+
+UNVERIFIED_MAY_POST = {
+    "accounts:logout",
+    "accounts:resend_verification",
+    "accounts:verify_email",
+    "accounts:switch",
+}
+
+
+class UnverifiedEmailMiddleware:
+    """A person who registered themselves may sign in and look round before proving their email
+    address, but not act: every change they ask for (any POST, PUT, PATCH or DELETE, on a page
+    or through the API with their session) is answered with a page saying so, and a button to
+    send the email again. Bearer tokens are made by a signed-in person, so never by one
+    unverified."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and user is not None
+            and user.is_authenticated
+            and not user.email_verified
+        ):
+            match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+            if match is None or match.view_name not in UNVERIFIED_MAY_POST:
+                return _refused(request)
+        return self.get_response(request)
+
+
+def _resolve(path):
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+MESSAGE = "Confirm your email address before you do this"
+
+
+def _refused(request):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {
+                "code": "email_unverified",
+                "message": f"{MESSAGE}: follow the link we emailed to {request.user.email}",
+            },
+            status=403,
+        )
+    return render(request, "accounts/verify_email_needed.html", status=403)

@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin, _user_has_perm
 from django.db import models
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager):
@@ -34,6 +35,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
+    email_verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        # An account made any other way than self-registration (an invitation proved the
+        # address, or an admin made it) counts as verified; registration passes None.
+        default=timezone.now,
+        help_text="When the person proved the address (a link emailed to it, or an invitation). "
+        "Until then a self-registered supplier may sign in but not act.",
+    )
 
     objects = UserManager()
 
@@ -43,6 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def has_perm(self, perm, obj=None):
         """A platform admin has every permission of the admin's models, but a permission on an

@@ -1,4 +1,5 @@
-"""Background work for accounts: emailing an invitation.
+"""Background work for accounts: emailing an invitation, a password reset link, an address's
+verification link.
 
 The task takes only the invitation's id: the task queue keeps its tasks' arguments (and the
 admin lists the queue), so the link's secret must never be one of them. The task makes the
@@ -7,14 +8,18 @@ secret, keeps its hash and sends the link in one transaction; the secret is in t
 import logging
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from levelfield.core import clock
 from levelfield.core.notify import EmailNotSent, deliver, retry_later
 
-from .models import ApiToken, Invitation, hash_secret
+from .models import ApiToken, Invitation, User, hash_secret
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +76,65 @@ def _send_invitation(invitation_id: int) -> int:
             token_hash=None
         )
         raise
+
+
+VERIFICATION_SALT = "levelfield.accounts.verify-email"
+VERIFICATION_DAYS = 7
+
+
+def verification_token(user: User) -> str:
+    """A signed link's secret naming the user and the address: a link sent to an old address
+    stops working when the address changes. Nothing is stored."""
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFICATION_SALT, compress=True)
+
+
+def user_for_verification_token(token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=VERIFICATION_SALT, max_age=VERIFICATION_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return User.objects.filter(pk=data.get("u"), email=data.get("e"), is_active=True).first()
+
+
+@task()
+def send_email_verification(*, user_id: int) -> int:
+    """Email the link that proves a self-registered person's address. The task takes only the
+    user's id; the link is made here and is in the email only."""
+    user = User.objects.filter(pk=user_id, email_verified_at__isnull=True, is_active=True).first()
+    if user is None:
+        return 0
+    link = settings.SITE_URL + reverse("accounts:verify_email", args=[verification_token(user)])
+    return deliver(
+        to=[user.email],
+        subject="Confirm your email address for levelfield",
+        body=f"Hello {user},\n\n"
+        "Confirm that this is your email address, so you can bid, ask questions and submit on "
+        f"levelfield. Follow this link within {VERIFICATION_DAYS} days:\n{link}\n\n"
+        "If you did not register, you can ignore this email.\n",
+        what=f"email verification for user {user.pk}",
+    )
+
+
+@task()
+def send_password_reset(*, user_id: int) -> int:
+    """Email a password reset link. The task takes only the user's id; the link's token is made
+    here (Django's token generator: it stops working once the password changes, after sign-in,
+    or after PASSWORD_RESET_TIMEOUT) and is in the email only."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    return deliver(
+        to=[user.email],
+        subject="Reset your levelfield password",
+        body=f"Hello {user},\n\n"
+        "Someone asked to reset the password of your levelfield account. To choose a new "
+        f"password, follow this link within {hours} hours:\n{link}\n\n"
+        "If you did not ask, you can ignore this email: your password has not changed.\n",
+        what=f"password reset for user {user.pk}",
+    )

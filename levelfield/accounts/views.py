@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,7 +11,15 @@ from levelfield.core.forms import add_domain_error
 from levelfield.suppliers.actions import register_supplier
 
 from . import actions
-from .forms import AcceptInvitationForm, InviteForm, RegisterSupplierForm, SignInForm, TokenForm
+from .forms import (
+    AcceptInvitationForm,
+    ForgotPasswordForm,
+    InviteForm,
+    NewPasswordForm,
+    RegisterSupplierForm,
+    SignInForm,
+    TokenForm,
+)
 from .models import ApiToken
 from .selectors import SESSION_KEY, memberships_of
 
@@ -38,7 +46,11 @@ def register(request):
             add_domain_error(form, exc)
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"{membership.organisation} is registered")
+            messages.success(
+                request,
+                f"{membership.organisation} is registered. We have emailed a link to "
+                f"{membership.user.email}: follow it to confirm your address before you bid",
+            )
             return redirect("accounts:dashboard")
     return render(request, "accounts/register.html", {"form": form})
 
@@ -147,3 +159,50 @@ def accept_invitation(request, token: str):
         "accounts/accept_invitation.html",
         {"form": form, "invitation": invitation, "existing": existing},
     )
+
+
+def forgot_password(request):
+    """Ask for a reset link. The same page follows whether or not the address has an account."""
+    form = ForgotPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.request_password_reset(email=form.cleaned_data["email"])
+        return render(
+            request, "accounts/forgot_password_sent.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(request, "accounts/forgot_password.html", {"form": form})
+
+
+class ResetPasswordView(PasswordResetConfirmView):
+    """The emailed link: Django checks its token (and moves it out of the address bar into the
+    session), and the new password is set by `actions.reset_password`."""
+
+    template_name = "accounts/reset_password.html"
+    form_class = NewPasswordForm
+    post_reset_login = False
+
+    def form_valid(self, form):
+        try:
+            actions.reset_password(user=self.user, password=form.cleaned_data["new_password1"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        del self.request.session["_password_reset_token"]
+        messages.success(self.request, "Your password has been changed. Sign in with it")
+        return redirect("accounts:login")
+
+
+def verify_email(request, token: str):
+    try:
+        actions.verify_email(token=token)
+    except DomainError:
+        return render(request, "accounts/verify_email_invalid.html", status=404)
+    messages.success(request, "Your email address is confirmed")
+    return redirect("accounts:dashboard" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    actions.resend_email_verification(user=request.user)
+    messages.success(request, f"We have sent the email again to {request.user.email}")
+    return redirect("accounts:account")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from levelfield.accounts.actions import check_password
+from levelfield.accounts.actions import check_password, create_unverified_user
 from levelfield.accounts.models import Membership, Organisation, Role, User
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
@@ -87,7 +87,7 @@ def register_supplier(
     if problems:
         raise DomainError(problems[0], code="validation_error", details=problems)
     check_password(password, User(email=email, full_name=full_name))
-    user = User.objects.create_user(email, password, full_name=full_name.strip())
+    user = create_unverified_user(email=email, password=password, full_name=full_name)
     organisation = Organisation.objects.create(name=legal_name, kind=Organisation.Kind.SUPPLIER)
     SupplierProfile.objects.create(
         organisation=organisation,
