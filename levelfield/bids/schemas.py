@@ -146,6 +146,12 @@ class SummaryRowOut(Schema):
     weight: str
     yours: str | None = Field(description="Your points, 2 decimal places")
     winner: str | None = Field(description="The winning bid's points, 2 decimal places")
+    your_reasons: str = Field(
+        "", description="Why your bid scored as it did, as agreed at moderation (empty for price)"
+    )
+    winner_reasons: str = Field(
+        "", description="Why the winning bid scored as it did, as agreed at moderation"
+    )
 
 
 class AssessmentSummaryOut(Schema):
@@ -161,6 +167,10 @@ class AssessmentSummaryOut(Schema):
     winner: str | None = Field(description="The winning supplier")
     rows: list[SummaryRowOut]
     created_at: UtcDateTime
+    standstill_ends_at: UtcDateTime | None = Field(
+        description="When the standstill period ends (Procurement Act 2023 s.51); null until "
+        "the buyer publishes the contract award notice"
+    )
 
     @staticmethod
     def resolve_tender(obj) -> str:
@@ -185,6 +195,10 @@ class AssessmentSummaryOut(Schema):
     @staticmethod
     def resolve_winner(obj):
         return obj.data.get("winner")
+
+    @staticmethod
+    def resolve_standstill_ends_at(obj):
+        return obj.bid.lot.tender.standstill_ends_at
 
     @staticmethod
     def resolve_rows(obj):

@@ -160,3 +160,15 @@ def conflicts_for_buyer(tender: Tender) -> Conflicts:
     )
     conflicts = [Conflict(declaration=d, withdrawals=withdrawals(d)) for d in declarations]
     return Conflicts([c for c in conflicts if c.withdrawals])
+
+
+def moderated_reasons(bids) -> dict[tuple[int, int], str]:
+    """The reasons agreed at moderation for each (bid id, question id): what the assessment
+    summary gives a bidder beside each score (Procurement Act 2023 s.50, Procurement
+    Regulations 2024 reg. 31)."""
+    return {
+        (m.bid_id, m.question_id): m.rationale
+        for m in ModeratedScore.objects.filter(bid__in=bids).only(
+            "bid_id", "question_id", "rationale"
+        )
+    }

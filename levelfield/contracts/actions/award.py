@@ -14,7 +14,7 @@ from levelfield.core.permissions import require
 from levelfield.core.policy import policy_by_code
 from levelfield.core.workingdays import standstill_end
 from levelfield.evaluation import scoring
-from levelfield.evaluation.selectors import LotResult, tender_results
+from levelfield.evaluation.selectors import LotResult, moderated_reasons, tender_results
 from levelfield.socialvalue import actions as socialvalue_actions
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import selectors as supplier_selectors
@@ -28,9 +28,19 @@ from .checklists import start_checklist
 
 
 def _summary(
-    lot_result: LotResult, result: scoring.BidResult, winner: scoring.BidResult | None
+    lot_result: LotResult,
+    result: scoring.BidResult,
+    winner: scoring.BidResult | None,
+    reasons: dict[tuple[int, int], str],
 ) -> dict:
-    """A bidder's score per criterion beside the winner's."""
+    """A bidder's score per criterion beside the winner's, each with the reasons agreed at
+    moderation (`reasons`: (bid id, question id) -> rationale).
+
+    The bidder sees the winner's reasons too: the assessment summary must explain the
+    assessment of the most advantageous tender, its relative characteristics and advantages
+    (Procurement Act 2023 s.50(2); Procurement Regulations 2024 reg. 31), and the moderated
+    rationale is that explanation as the buyer agreed it. Frozen here, at award, so the summary
+    a bidder was sent never changes afterwards."""
 
     def criteria_rows(r: scoring.BidResult | None):
         return {str(q.question.number): scoring.show(q.points) for q in r.questions} if r else {}
@@ -43,6 +53,8 @@ def _summary(
             "weight": scoring.show(q.weight),
             "yours": mine.get(str(q.number)),
             "winner": theirs.get(str(q.number)),
+            "your_reasons": reasons.get((result.bid.id, q.id), ""),
+            "winner_reasons": reasons.get((winner.bid.id, q.id), "") if winner else "",
         }
         for q in lot_result.criteria.questions
     ]
@@ -132,13 +144,14 @@ def confirm_award(
         )
         decisions.append(decision)
         bids = {b.pk: b for b in lot_result.bids}
+        reasons = moderated_reasons(lot_result.bids)
         for result in lot_result.results:
             bid = bids[result.bid.id]
             successful = winner is not None and result.bid.id == winner.bid.id
             AssessmentSummary.objects.create(
                 bid=bid,
                 successful=successful,
-                data=_summary(lot_result, result, winner),
+                data=_summary(lot_result, result, winner, reasons),
                 created_at=now,
                 sent_at=now,
             )

@@ -211,7 +211,7 @@ def test_the_page_lists_each_file_with_size_date_and_link(client, root, publishe
     page = response.content.decode()
     assert page.count("<h1") == 1
     assert "<caption" in page
-    assert "2:30pm on 5 June 2026" in page  # UK time
+    assert "2:30pm BST on 5 June 2026" in page  # UK time
     assert "from 5 releases about 3 procurements" in page
     for entry in manifest["files"]:
         assert f'href="/open-data/downloads/{entry["name"]}"' in page

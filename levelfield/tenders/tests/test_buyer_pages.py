@@ -116,8 +116,8 @@ def test_officer_drafts_and_publishes_a_tender_through_the_pages(client, officer
         assert tender.status == "draft"
 
         detail = client.get(url("detail", tender.pk)).content.decode()
-        assert "5:00pm on 15 June 2026" in detail
-        assert "midday on 1 June 2026" in detail
+        assert "5:00pm BST on 15 June 2026" in detail
+        assert "midday BST on 1 June 2026" in detail
         assert "This tender is a draft" in detail
         assert "Created draft" in detail  # the audit trail
 

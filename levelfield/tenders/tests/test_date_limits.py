@@ -109,9 +109,9 @@ def test_the_page_refuses_a_date_out_of_range_beside_the_field(
 @pytest.mark.parametrize(
     ("moment", "shown"),
     [
-        (datetime(1, 1, 1, tzinfo=UTC), "midnight on 1 January 1 (UTC)"),
-        (datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "11:59pm on 31 December 9999"),
-        (datetime.max.replace(tzinfo=UTC), "11:59pm on 31 December 9999"),
+        (datetime(1, 1, 1, tzinfo=UTC), "00:00 UTC on 1 January 1"),
+        (datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "11:59pm GMT on 31 December 9999"),
+        (datetime.max.replace(tzinfo=UTC), "11:59pm GMT on 31 December 9999"),
     ],
 )
 def test_a_date_already_stored_out_of_range_still_shows(client, buyer, officer, moment, shown):
@@ -128,12 +128,12 @@ def test_a_date_already_stored_out_of_range_still_shows(client, buyer, officer, 
 
 
 def test_uk_time_and_uk_date_show_moments_at_the_ends_of_the_calendar():
-    assert uk_time(datetime(1, 1, 1, tzinfo=UTC)) == "midnight on 1 January 1 (UTC)"
-    assert uk_time(datetime.max.replace(tzinfo=UTC)) == "11:59pm on 31 December 9999"
+    assert uk_time(datetime(1, 1, 1, tzinfo=UTC)) == "00:00 UTC on 1 January 1"
+    assert uk_time(datetime.max.replace(tzinfo=UTC)) == "11:59pm GMT on 31 December 9999"
     # In summer UK time is an hour ahead: the last hour of 9999 there would be in year 10000.
     summer = datetime(9999, 7, 1, tzinfo=UTC)
-    assert uk_time(summer) == "1:00am on 1 July 9999"
+    assert uk_time(summer) == "1:00am BST on 1 July 9999"
     assert uk_date(datetime(1, 1, 1, tzinfo=UTC)) == "1 January 1"
     # Inside the calendar, UK time as ever: 1 May 2026 is in British Summer Time.
-    assert uk_time(datetime(2026, 5, 1, 11, 30, tzinfo=UTC)) == "12:30pm on 1 May 2026"
+    assert uk_time(datetime(2026, 5, 1, 11, 30, tzinfo=UTC)) == "12:30pm BST on 1 May 2026"
     assert uk_date(date(9999, 12, 31)) == "31 December 9999"
