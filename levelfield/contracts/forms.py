@@ -46,6 +46,29 @@ class AwardForm(forms.Form):
         return {lot.pk: int(self.cleaned_data[self.name_for(lot)]) for lot in self.lots}
 
 
+class ExclusionDecisionForm(forms.Form):
+    """The buyer's s.57 decision on one flagged organisation of one bid."""
+
+    bid = forms.IntegerField(widget=forms.HiddenInput)
+    organisation = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("exclude", "Exclude: disregard this tender"),
+            ("not_exclude", "Do not exclude"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to exclude the supplier"},
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        help_text="Whether the circumstances are continuing or likely to occur again, and any "
+        "steps the supplier has taken (s.57, s.58).",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reasons for your decision"},
+    )
+
+
 class NoticeForm(forms.Form):
     ends_on = forms.DateField(
         label="Last day of the standstill (optional)",

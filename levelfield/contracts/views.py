@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from levelfield.accounts.models import Organisation
 from levelfield.bids.models import Bid
 from levelfield.core import clock
 from levelfield.core.display import uk_time
@@ -29,7 +31,10 @@ from levelfield.tenders.models import Tender
 from levelfield.tenders.page_helpers import buyer_tender, require_perm
 
 from . import actions
-from .forms import AwardForm, ContractForm, NoticeForm
+from .actions import award as award_actions
+from .actions.exclusions import decide_exclusion
+from .actions.exclusions import findings as exclusion_findings
+from .forms import AwardForm, ContractForm, ExclusionDecisionForm, NoticeForm
 from .models import AssessmentSummary, AwardDecision, Contract, ContractStatus
 
 AWARDED = {TenderStatus.AWARD_DECIDED, TenderStatus.STANDSTILL, TenderStatus.CONTRACT_SIGNED}
@@ -154,6 +159,18 @@ def award(request, pk: int):
     if request.method == "POST":
         if not can_confirm:
             raise PermissionDenied
+        if form.is_valid() and request.POST.get("confirm") != "yes":
+            # The decision cannot be undone and emails every bidder: say what will happen and
+            # ask again. A POST without the confirmation field only shows this page.
+            return render(
+                request,
+                "contracts/award_confirm.html",
+                {
+                    "tender": tender,
+                    "form": form,
+                    "rows": award_actions.proposed_award(tender, form.choices()),
+                },
+            )
         if form.is_valid():
             try:
                 actions.confirm_award(
@@ -196,6 +213,19 @@ def award(request, pk: int):
             "can_confirm": can_confirm,
             "in_evaluation": tender.status == TenderStatus.EVALUATION,
             "complete": all(lot.complete for lot in lots),
+            "undecided_exclusions": 0
+            if decided
+            else sum(
+                1
+                for f in exclusion_findings(
+                    list(
+                        Bid.objects.unsealed_for_buyer(request.organisation)
+                        .filter(lot__tender=tender)
+                        .select_related("supplier", "lot")
+                    )
+                )
+                if not f.decided
+            ),
             "decisions": decisions,
             "summaries": summaries,
             "status": _status(request, tender),
@@ -204,7 +234,7 @@ def award(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def exclusions(request, pk: int):
     """Each opened bid with the exclusion declarations it carried: the bidder's, or each
     consortium member's, and each subcontractor relied on (associated persons, s.26), with any
@@ -217,16 +247,58 @@ def exclusions(request, pk: int):
         .select_related("supplier", "lot")
         .order_by("lot__number", "supplier__name", "id")
     )
+    can_decide = request.user.has_perm("contracts.confirm_award", tender) and (
+        tender.status == TenderStatus.EVALUATION
+    )
+    form = ExclusionDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            bid = next((b for b in bids if b.pk == form.cleaned_data["bid"]), None)
+            if bid is None:
+                raise Http404
+            organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
+            try:
+                decide_exclusion(
+                    bid=bid,
+                    organisation=organisation,
+                    exclude=form.cleaned_data["decision"] == "exclude",
+                    reasons=form.cleaned_data["reasons"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"Decision on {organisation.name} recorded")
+                return redirect("contracts:exclusions", pk=tender.pk)
     checks = supplier_selectors.exclusion_checks(bids)
+    decided = {(f.bid.pk, f.check.organisation.pk): f.decision for f in exclusion_findings(bids)}
     lots = [
-        (lot, [(bid, checks[bid.pk]) for bid in bids if bid.lot_id == lot.pk])
+        (
+            lot,
+            [
+                (bid, [(c, decided.get((bid.pk, c.organisation.pk))) for c in checks[bid.pk]])
+                for bid in bids
+                if bid.lot_id == lot.pk
+            ],
+        )
         for lot in tender.lots.order_by("number")
     ]
     attention = sum(1 for rows in checks.values() for c in rows if c.needs_attention)
+    undecided = sum(1 for d in decided.values() if d is None)
     return render(
         request,
         "contracts/exclusions.html",
-        {"tender": tender, "lots": lots, "attention": attention, "bid_count": len(bids)},
+        {
+            "tender": tender,
+            "lots": lots,
+            "attention": attention,
+            "undecided": undecided,
+            "bid_count": len(bids),
+            "can_decide": can_decide,
+            "form": form,
+        },
     )
 
 

@@ -25,6 +25,7 @@ from levelfield.tenders.models import Lot, Tender
 from .. import ocds, tiering
 from ..models import AssessmentSummary, AwardDecision, Contract, ContractStatus, Origin
 from .checklists import start_checklist
+from .exclusions import findings, undecided_message
 
 
 def _summary(
@@ -95,6 +96,42 @@ def _summary(
     }
 
 
+def _top(
+    lot_result: LotResult, excluded: set[int]
+) -> tuple[scoring.BidResult | None, list[scoring.BidResult]]:
+    """The winner, or the bids level at the top, among the ranked bids not excluded."""
+    eligible = [r for r in lot_result.results if r.rank is not None and r.bid.id not in excluded]
+    if not eligible:
+        return None, []
+    best = min(r.rank for r in eligible)
+    top = [r for r in eligible if r.rank == best]
+    return (top[0], []) if len(top) == 1 else (None, top)
+
+
+def proposed_award(tender: Tender, choices: dict[int, int] | None = None) -> list[dict]:
+    """What confirming the award would decide, for the buyer to check first: per lot, the
+    winning supplier's name (None for no award, or while a tie or an exclusion finding is
+    open) and how many bidders are sent a summary. Reads only; the action decides."""
+    choices = choices or {}
+    results = tender_results(tender)
+    found = findings([b for r in results for b in r.bids])
+    excluded = {f.bid.pk for f in found if f.decided and f.decision.exclude}
+    rows = []
+    for lot_result in results:
+        winner, tied = _top(lot_result, excluded)
+        if tied:
+            winner = next((r for r in tied if r.bid.id == choices.get(lot_result.lot.pk)), None)
+        rows.append(
+            {
+                "lot": lot_result.lot,
+                "winner": winner.bid.name if winner else None,
+                "bidders": len(lot_result.results),
+                "excluded": sum(1 for b in lot_result.bids if b.pk in excluded),
+            }
+        )
+    return rows
+
+
 @transaction.atomic
 def confirm_award(
     *, tender: Tender, by, choices: dict[int, int] | None = None, reason: str = ""
@@ -115,11 +152,21 @@ def confirm_award(
         raise InvalidTransition(
             "Evaluation is not finished: " + "; ".join(incomplete[:5]), details=incomplete
         )
+    # s.57: every flagged exclusion finding is decided first; s.26(1): an excluded supplier's
+    # tender is disregarded, so the winner is the best-ranked bid not excluded.
+    found = findings([b for r in results for b in r.bids])
+    open_findings = [f for f in found if not f.decided]
+    if open_findings:
+        raise InvalidTransition(
+            undecided_message(open_findings),
+            code="exclusion_undecided",
+            details=[f"{f.check.organisation.name} ({f.bid.supplier.name})" for f in open_findings],
+        )
+    excluded = {f.bid.pk for f in found if f.decision.exclude}
     now = clock.now()
     decisions = []
     for lot_result in results:
-        winner = lot_result.winner
-        tied = lot_result.tied_at_top
+        winner, tied = _top(lot_result, excluded)
         if tied:
             chosen = choices.get(lot_result.lot.pk)
             level = {r.bid.id: r for r in tied}
@@ -148,10 +195,13 @@ def confirm_award(
         for result in lot_result.results:
             bid = bids[result.bid.id]
             successful = winner is not None and result.bid.id == winner.bid.id
+            data = _summary(lot_result, result, winner, reasons)
+            if bid.pk in excluded:
+                data["disqualified"] = "Excluded: its tender was disregarded (s.26, s.57)"
             AssessmentSummary.objects.create(
                 bid=bid,
                 successful=successful,
-                data=_summary(lot_result, result, winner, reasons),
+                data=data,
                 created_at=now,
                 sent_at=now,
             )

@@ -1,7 +1,7 @@
 """The contracts app's tables, one module per concern."""
 
 from ..lifecycle import ContractStatus
-from .award import AssessmentSummary, AwardDecision
+from .award import AssessmentSummary, AwardDecision, ExclusionDecision
 from .changes import ChangeKind, ChangeStatus, ContractChange
 from .checklists import Anchor, ChecklistItem, ChecklistTemplateItem, Stage
 from .contract import (
@@ -36,6 +36,7 @@ __all__ = [
     "Accreditation",
     "AccreditationLevel",
     "Anchor",
+    "ExclusionDecision",
     "AssessmentSummary",
     "AwardDecision",
     "Category",

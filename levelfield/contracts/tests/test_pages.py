@@ -116,8 +116,19 @@ def test_an_admin_confirms_and_every_bidder_gets_an_email_and_a_summary(
     assert "Confirm award decision" in page
 
     mail.outbox.clear()
+    # The button first shows what will happen, and decides nothing.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("award", scored.tender), {"reason": ""})
+        check = client.post(url("award", scored.tender), {"reason": ""})
+    assert check.status_code == 200
+    html = check.content.decode()
+    assert "Are you sure you want to confirm the award decision?" in html
+    assert "This cannot be undone. Every bidder is emailed at once" in html
+    assert "Awarded to Acorn Care Ltd. 2 bidders told the outcome." in html
+    assert 'name="confirm" value="yes"' in html
+    assert not AwardDecision.objects.exists() and mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("award", scored.tender), {"reason": "", "confirm": "yes"})
     assert response.status_code == 302
 
     decision = AwardDecision.objects.get()
@@ -151,7 +162,9 @@ def test_level_bids_need_the_buyer_to_choose_and_say_why(
         refused = client.post(url("award", tender), {"reason": ""})
         assert refused.status_code == 200
         assert "Lot 1: choose the winning bid" in refused.content.decode()
-        no_reason = client.post(url("award", tender), {f"lot_{lot.pk}": str(level.bid_b.pk)})
+        no_reason = client.post(
+            url("award", tender), {f"lot_{lot.pk}": str(level.bid_b.pk), "confirm": "yes"}
+        )
         assert no_reason.status_code == 200
         assert "Record why you chose between level bids" in no_reason.content.decode()
         assert not AwardDecision.objects.exists()
@@ -159,6 +172,19 @@ def test_level_bids_need_the_buyer_to_choose_and_say_why(
         chosen = client.post(
             url("award", tender),
             {f"lot_{lot.pk}": str(level.bid_b.pk), "reason": "Stronger local delivery."},
+        )
+        assert "Awarded to Beech Homecare CIC. 2 bidders told the outcome." in (
+            chosen.content.decode()
+        )
+        assert "Stronger local delivery." in chosen.content.decode()
+        assert not AwardDecision.objects.exists()
+        chosen = client.post(
+            url("award", tender),
+            {
+                f"lot_{lot.pk}": str(level.bid_b.pk),
+                "reason": "Stronger local delivery.",
+                "confirm": "yes",
+            },
         )
         assert chosen.status_code == 302
         decision = AwardDecision.objects.get()
