@@ -20,11 +20,13 @@ from decimal import Decimal
 from levelfield.core import clock
 from levelfield.core.money import format_gbp as _gbp
 
+from .dates import out_of_range
 from .models import RequiredCertificate
 
 # Finding codes. A buyer's recorded reason to proceed is kept per tender and code.
 TURNOVER = "turnover_over_twice_value"
 SHORT_WINDOW = "short_tender_window"
+DEADLINE_PASSED = "deadline_passed"
 NOT_IN_LOTS = "large_contract_not_in_lots"
 LOT_TOO_LARGE = "lot_too_large"
 INSURANCE = "insurance_before_award"
@@ -214,10 +216,25 @@ def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[
                 rules.turnover_source,
             )
 
-    if tender.submission_deadline is not None:
+    # A deadline outside the range of dates is refused by the range rule (dates.py) and
+    # cannot be shown in UK time.
+    deadline_out_of_range = out_of_range(tender.submission_deadline, "submission deadline")
+    if tender.submission_deadline is not None and not deadline_out_of_range:
         start = tender.published_at or at
         window = tender.submission_deadline - start
-        if timedelta(0) <= window < timedelta(days=rules.min_tendering_days):
+        if window <= timedelta(0):
+            # Publication refuses it too: never "no barriers" for a deadline already gone.
+            local = tender.submission_deadline.astimezone(clock.UK)
+            add(
+                DEADLINE_PASSED,
+                "The submission deadline has passed",
+                f"The submission deadline, {local:%H:%M} on {local.day} {local:%B %Y}, is "
+                "before publication: no one could bid. Set a deadline that gives bidders at "
+                f"least {rules.min_tendering_days} days.",
+                rules.tendering_period_source,
+                subject=_deadline_subject(tender.submission_deadline, rules),
+            )
+        elif window < timedelta(days=rules.min_tendering_days):
             days = window.days
             add(
                 SHORT_WINDOW,

@@ -69,6 +69,17 @@ class TenderQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, submission_deadline__gt=clock.now())
 
 
+class ContractKind(models.TextChoices):
+    """Procurement Act 2023 Schedule 1 rows, by who buys and what (the thresholds are in
+    tenders/periods.py, as data with a version)."""
+
+    CENTRAL_GOODS_SERVICES = "central", "Goods or services for a central government authority"
+    SUB_CENTRAL_GOODS_SERVICES = "sub_central", "Goods or services for a sub-central authority"
+    UTILITIES = "utilities", "Utilities contract (goods or services)"
+    WORKS = "works", "Works contract"
+    LIGHT_TOUCH = "light_touch", "Light touch contract"
+
+
 class Tender(models.Model):
     buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tenders")
     reference = models.CharField(max_length=30, unique=True)
@@ -91,6 +102,22 @@ class Tender(models.Model):
     certificates_required = models.JSONField(default=list, blank=True)
     # Procurement Act 2023 s.18: why the contract is not divided into lots, when it is not.
     lots_not_divided_reason = models.TextField(blank=True)
+    # Procurement Act 2023 s.54 minimum tendering periods (see tenders/periods.py). The kind of
+    # contract picks the Schedule 1 threshold the estimated value is measured against; the
+    # default, central government goods and services, is the lowest threshold, so a tender that
+    # never says is held to the longer period rather than let off it.
+    s54_contract_kind = models.CharField(
+        "Kind of contract (Schedule 1 threshold)",
+        max_length=30,
+        choices=ContractKind.choices,
+        default=ContractKind.CENTRAL_GOODS_SERVICES,
+    )
+    # The day a planned procurement notice (UK3) for this procurement was published, if any.
+    s54_planned_notice_published_on = models.DateField(null=True, blank=True)
+    # s.54: a state of urgency, recorded with its reason, allows 10 days above threshold.
+    s54_urgency_reason = models.TextField(blank=True)
+    # Below threshold, why bidders are given fewer than 10 days.
+    s54_short_period_reason = models.TextField(blank=True)
 
     # Title (weight A) and description (weight B), stemmed in English, for the PostgreSQL
     # opportunity search; written when the tender is published (tenders/actions.py). Unused on

@@ -22,7 +22,7 @@ from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
 from levelfield.core.policy import policy_by_code
 
-from . import actions, barriers
+from . import actions, barriers, periods
 from .criteria import check_weights
 from .forms import (
     AnswerForm,
@@ -196,6 +196,9 @@ def _detail_context(request, tender: Tender, *, failed_barrier=None) -> dict:
         "cpv_codes": list(tender.cpv_codes.all()),
         "documents": list(tender.documents.select_related("uploaded_by")),
         "problems": actions.publication_problems(tender) if is_draft else [],
+        "deadline_warnings": periods.deadline_warnings(tender.submission_deadline)
+        if is_draft
+        else [],
         "is_draft": is_draft,
         "can_change": can_change,
         "can_edit": can_change and is_draft,

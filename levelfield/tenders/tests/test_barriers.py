@@ -192,11 +192,13 @@ def test_thresholds_follow_the_commencement_date():
 
 @pytest.fixture
 def draft(buyer, officer):
-    """A draft that would pass every publication rule, with three barriers in it."""
+    """A draft that would pass every publication rule, with three barriers in it. Its 10-day
+    window is lawful (s.54) only because urgency is recorded; it is still a barrier."""
     tender = testing.draft_tender(buyer=buyer, by=officer, days_to_deadline=10)
     return tender_actions.update_tender(
         tender=tender,
         by=officer,
+        s54_urgency_reason="The current provider stops on 31 March.",
         minimum_turnover=Decimal("5000000"),
         insurance_before_award=True,
         insurance_cover="£10m public liability",

@@ -277,7 +277,7 @@ def test_a_cancelled_tender_leaves_the_open_search_at_once(
     client, buyer, officer, buyer_admin, stats
 ):
     # Another open tender closes first, so the next deadline stays the same throughout.
-    other = testing.published_tender(buyer=buyer, by=officer, title="Other", days_to_deadline=20)
+    other = testing.published_tender(buyer=buyer, by=officer, title="Other", days_to_deadline=25)
     tender = publish(buyer, officer, "Lighthouse maintenance")
     assert page_titles(client, q="lighthouse", status="open") == [tender.title]
     assert page_titles(client, status="closed") == []

@@ -1,0 +1,201 @@
+"""Minimum tendering periods: Procurement Act 2023 s.54, as versioned data.
+
+Above the Schedule 1 threshold for the kind of contract (the tender's `s54_contract_kind`,
+measured against its estimated value, VAT included), an open procedure with electronic
+submission (the only procedure levelfield runs) must give bidders at least 25 days; 10 days where
+a qualifying planned procurement notice (UK3) was published, or the buyer records a state of
+urgency with its reason. Below threshold the Act sets no period, but bidders must have a
+reasonable time: a period under 10 days needs a recorded reason (`s54_short_period_reason`).
+
+How days are counted: the day the tender notice is published is not counted (the period begins
+with the day after it); the period is the number of calendar days, in UK time, from that day to
+the day of the submission deadline, both included. Published on 1 March, a deadline at any time
+on 26 March gives 25 days. A deadline's time of day does not change the count, so a buyer is
+never pushed towards a midnight deadline to gain a day (which is warned against).
+
+The thresholds come from the procurement's commencement (its publication day), so a tender is
+judged by the figures in force when it was published, also when it is amended later.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from levelfield.core import clock
+from levelfield.core.money import format_gbp
+from levelfield.core.workingdays import is_working_day
+
+from .dates import out_of_range
+from .models import ContractKind
+
+
+@dataclass(frozen=True)
+class PeriodRules:
+    code: str
+    valid_from: date
+    # Schedule 1 threshold amounts (VAT included), by ContractKind value.
+    thresholds: tuple[tuple[str, Decimal], ...]
+    thresholds_source: str
+    open_procedure_days: int
+    reduced_days: int
+    below_threshold_days: int
+    periods_source: str
+    # A UK3 qualifies if published at least this many days, and at most this many, before the
+    # tender notice.
+    planned_notice_min_days: int
+    planned_notice_max_days: int
+
+    def threshold(self, kind: str) -> Decimal:
+        return dict(self.thresholds)[kind]
+
+
+_PERIODS_SOURCE = (
+    "Procurement Act 2023 s.54: a minimum tendering period of 25 days for an open procedure "
+    "with electronic submission, 10 days after a qualifying planned procurement notice or in a "
+    "state of urgency; below threshold, levelfield asks a reason for fewer than 10 days "
+    "(s.86 asks a reasonable time)"
+)
+
+PERIOD_RULES: tuple[PeriodRules, ...] = (
+    PeriodRules(
+        code="PA-2023-s54-2024",
+        valid_from=date(2025, 2, 24),
+        thresholds=(
+            (ContractKind.CENTRAL_GOODS_SERVICES, Decimal("139688")),
+            (ContractKind.SUB_CENTRAL_GOODS_SERVICES, Decimal("214904")),
+            (ContractKind.UTILITIES, Decimal("429809")),
+            (ContractKind.WORKS, Decimal("5372609")),
+            (ContractKind.LIGHT_TOUCH, Decimal("663540")),
+        ),
+        thresholds_source="Procurement Act 2023 Schedule 1, as amended by S.I. 2025/163 "
+        "(thresholds in force from the Act's commencement, 24 February 2025)",
+        open_procedure_days=25,
+        reduced_days=10,
+        below_threshold_days=10,
+        periods_source=_PERIODS_SOURCE,
+        planned_notice_min_days=40,
+        planned_notice_max_days=365,
+    ),
+    PeriodRules(
+        code="PA-2023-s54-2026",
+        valid_from=date(2026, 1, 1),
+        thresholds=(
+            (ContractKind.CENTRAL_GOODS_SERVICES, Decimal("135018")),
+            (ContractKind.SUB_CENTRAL_GOODS_SERVICES, Decimal("207720")),
+            (ContractKind.UTILITIES, Decimal("415440")),
+            (ContractKind.WORKS, Decimal("5193000")),
+            (ContractKind.LIGHT_TOUCH, Decimal("663540")),
+        ),
+        thresholds_source="Procurement Act 2023 Schedule 1 ('any other contract' column, not "
+        "contracts regulated by the Welsh Ministers), as amended by the Procurement Act 2023 "
+        "(Threshold Amounts) (Amendment) Regulations 2025, S.I. 2025/1200, in force 1 January "
+        "2026 for procurements commenced from that day",
+        open_procedure_days=25,
+        reduced_days=10,
+        below_threshold_days=10,
+        periods_source=_PERIODS_SOURCE,
+        planned_notice_min_days=40,
+        planned_notice_max_days=365,
+    ),
+)
+
+
+def rules_for(commencement: date) -> PeriodRules:
+    applicable = [r for r in PERIOD_RULES if r.valid_from <= commencement]
+    if not applicable:
+        return PERIOD_RULES[0]
+    return max(applicable, key=lambda r: r.valid_from)
+
+
+def period_days(published_at: datetime, deadline: datetime) -> int:
+    """Days from the day after publication to the deadline's day, both included (UK dates)."""
+    return (deadline.astimezone(clock.UK).date() - published_at.astimezone(clock.UK).date()).days
+
+
+def is_above_threshold(tender, rules: PeriodRules) -> bool:
+    value = tender.estimated_value
+    return value is not None and value >= rules.threshold(tender.s54_contract_kind)
+
+
+def _planned_notice_qualifies(tender, published_on: date, rules: PeriodRules) -> bool:
+    notice = tender.s54_planned_notice_published_on
+    if notice is None:
+        return False
+    return (
+        rules.planned_notice_min_days
+        <= (published_on - notice).days
+        <= rules.planned_notice_max_days
+    )
+
+
+def minimum_days(tender, published_at: datetime) -> tuple[int, str]:
+    """The shortest period the tender may give, with the words saying why."""
+    rules = rules_for(published_at.astimezone(clock.UK).date())
+    if not is_above_threshold(tender, rules):
+        if (tender.s54_short_period_reason or "").strip():
+            return 0, "below threshold, with a recorded reason for a short period"
+        return rules.below_threshold_days, "below threshold"
+    if _planned_notice_qualifies(tender, published_at.astimezone(clock.UK).date(), rules):
+        return rules.reduced_days, "above threshold, after a qualifying planned procurement notice"
+    if (tender.s54_urgency_reason or "").strip():
+        return rules.reduced_days, "above threshold, in a recorded state of urgency"
+    return rules.open_procedure_days, "above threshold"
+
+
+def tendering_period_problems(tender, *, published_at: datetime, deadline: datetime | None):
+    """Why the submission deadline breaks s.54, counted from `published_at` (now for a draft,
+    the publication for an amendment). Empty when the period is lawful."""
+    if deadline is None or out_of_range(deadline, "submission deadline"):
+        return []  # the range rule (dates.range_problems) says so
+    if deadline <= published_at:
+        return ["The submission deadline must be after publication"]
+    days = period_days(published_at, deadline)
+    minimum, basis = minimum_days(tender, published_at)
+    if days >= minimum:
+        return []
+    rules = rules_for(published_at.astimezone(clock.UK).date())
+    given = f"{days} day{'s' if days != 1 else ''}"
+    if basis == "below threshold":
+        return [
+            f"The tender gives bidders {given} from publication to the submission deadline. "
+            f"Give at least {minimum} days, or record why a shorter period is needed"
+        ]
+    threshold = format_gbp(rules.threshold(tender.s54_contract_kind))
+    return [
+        f"The tender gives bidders {given} from publication to the submission deadline. "
+        f"Procurement Act 2023 s.54 requires at least {minimum} days for a tender worth "
+        f"{threshold} or more ({basis})"
+    ]
+
+
+# A deadline between these UK times is "near midnight".
+_NIGHT_STARTS = time(23, 0)
+_NIGHT_ENDS = time(1, 0)
+
+
+def deadline_warnings(deadline: datetime | None) -> list[str]:
+    """Advice, not refusals: deadlines that catch bidders out."""
+    if deadline is None or out_of_range(deadline, "submission deadline"):
+        return []
+    local = deadline.astimezone(clock.UK)
+    when = f"{local:%H:%M} on {local.day} {local:%B %Y}"
+    warnings = []
+    if local.time() >= _NIGHT_STARTS or local.time() <= _NIGHT_ENDS:
+        warnings.append(
+            f"The submission deadline ({when}) is at or near midnight: bidders and their "
+            "helpers may be unsure which day it falls on. A deadline in working hours, such as "
+            "12:00, is clearer"
+        )
+    # Just after midnight, the bidder's last working day is the day before.
+    day = (local - timedelta(hours=1)).date() if local.time() <= _NIGHT_ENDS else local.date()
+    if day.weekday() >= 5:
+        warnings.append(
+            f"The submission deadline ({when}) falls on a weekend, when no one can answer a "
+            "bidder's question"
+        )
+    elif not is_working_day(day):
+        warnings.append(
+            f"The submission deadline ({when}) falls on a bank holiday in England and Wales, "
+            "when no one can answer a bidder's question"
+        )
+    return warnings
