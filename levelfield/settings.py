@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     # /api/docs runs django-ninja's own Swagger UI files (a CDN's otherwise)
@@ -70,10 +73,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "levelfield.accounts.middleware.OrganisationMiddleware",
     "levelfield.accounts.middleware.UnverifiedEmailMiddleware",
+    "levelfield.accounts.middleware.RequireTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "levelfield.core.middleware.RequestTooLargeMiddleware",
     "levelfield.core.null_characters.RefuseNullCharactersMiddleware",
@@ -148,6 +153,11 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "public:home"
 # A password reset link works for this long (seconds), and stops once used or after sign-in.
 PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
+# A buyer admin must set up two-factor sign-in (an authenticator app) before doing anything
+# else. On unless turned off (`./dev serve` turns it off for the demo's logins; tests turn it
+# on where they test it).
+LEVELFIELD_REQUIRE_2FA_FOR_BUYER_ADMINS = env_bool("REQUIRE_2FA_FOR_BUYER_ADMINS", True)
+OTP_TOTP_ISSUER = "levelfield"
 
 # Failed logins are throttled per account and address (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -113,3 +113,16 @@ class NewPasswordForm(SetPasswordForm):
         if one and two and one != two:
             self.add_error("new_password2", self.error_messages["password_mismatch"])
         return self.cleaned_data
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery "
+        "codes",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "inputmode": "text"}
+        ),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )

@@ -71,3 +71,50 @@ def _refused(request):
             status=403,
         )
     return render(request, "accounts/verify_email_needed.html", status=403)
+
+
+TWO_FACTOR_SETUP_ALLOWED = {
+    "accounts:logout",
+    "accounts:two_factor_setup",
+    "accounts:two_factor_recovery_codes",
+}
+
+
+class RequireTwoFactorMiddleware:
+    """Where LEVELFIELD_REQUIRE_2FA_FOR_BUYER_ADMINS is on, a signed-in buyer admin without
+    two-factor sign-in is sent to set it up before any other page (the API answers 403)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.shortcuts import redirect
+
+        from .two_factor import has_two_factor, must_have_two_factor
+
+        user = getattr(request, "user", None)
+        if (
+            settings.LEVELFIELD_REQUIRE_2FA_FOR_BUYER_ADMINS
+            and user is not None
+            and user.is_authenticated
+            and not request.path_info.startswith(settings.STATIC_URL)
+        ):
+            match = _resolve(request.path_info)
+            if (
+                (match is None or match.view_name not in TWO_FACTOR_SETUP_ALLOWED)
+                and must_have_two_factor(user)
+                and not has_two_factor(user)
+            ):
+                if request.path_info.startswith("/api/"):
+                    from django.http import JsonResponse
+
+                    return JsonResponse(
+                        {
+                            "code": "two_factor_required",
+                            "message": "A buyer admin must set up two-factor sign-in first",
+                        },
+                        status=403,
+                    )
+                return redirect("accounts:two_factor_setup")
+        return self.get_response(request)

@@ -5,7 +5,15 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/code/", views.two_factor_code, name="two_factor_code"),
     path("sign-out/", views.sign_out, name="logout"),
+    path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("two-factor/turn-off/", views.two_factor_turn_off, name="two_factor_turn_off"),
     path("register/", views.register, name="register"),
     path("forgot-password/", views.forgot_password, name="forgot_password"),
     path(

@@ -10,7 +10,7 @@ from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
 from levelfield.suppliers.actions import register_supplier
 
-from . import actions
+from . import actions, two_factor
 from .forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
@@ -19,15 +19,105 @@ from .forms import (
     RegisterSupplierForm,
     SignInForm,
     TokenForm,
+    TwoFactorCodeForm,
 )
-from .models import ApiToken
+from .models import ApiToken, User
 from .selectors import SESSION_KEY, memberships_of
+
+PENDING = "_two_factor_pending"
 
 
 class SignInView(LoginView):
+    """Email and password; then, for someone with two-factor sign-in on, the code
+    (`two_factor_code`): until it is right they are not signed in."""
+
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not two_factor.has_two_factor(user):
+            return super().form_valid(form)
+        self.request.session[PENDING] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+        }
+        return redirect("accounts:two_factor_code")
+
+
+def two_factor_code(request):
+    from django_otp import login as otp_login
+
+    pending = request.session.get(PENDING)
+    if not pending:
+        return redirect("accounts:login")
+    user = get_object_or_404(User, pk=pending["user"], is_active=True)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.device_for_code(user=user, code=form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", "The code is not right. Enter the code your app shows now")
+        else:
+            del request.session[PENDING]
+            login(request, user, backend=pending["backend"])
+            otp_login(request, device)
+            return redirect(pending["next"])
+    return render(request, "accounts/two_factor_code.html", {"form": form})
+
+
+@login_required
+def two_factor_setup(request):
+    """Show a new key (as a setup key and an otpauth link) and check a code from it before
+    two-factor sign-in is switched on."""
+    user = request.user
+    form = TwoFactorCodeForm(request.POST or None)
+    form.fields["code"].help_text = "The 6-digit code your authenticator app shows now"
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = two_factor.confirm_setup(user=user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            request.session["_recovery_codes"] = codes
+            return redirect("accounts:two_factor_recovery_codes")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = two_factor.start_setup(user=user)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": two_factor.secret_of(device),
+            "uri": two_factor.otpauth_uri(device),
+            "already_on": two_factor.has_two_factor(user),
+            "required": two_factor.must_have_two_factor(user),
+        },
+    )
+
+
+@login_required
+def two_factor_recovery_codes(request):
+    codes = request.session.pop("_recovery_codes", None)
+    if not codes:
+        return redirect("accounts:account")
+    return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
+
+
+@login_required
+@require_POST
+def two_factor_turn_off(request):
+    try:
+        two_factor.turn_off(user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Two-factor sign-in is off")
+    return redirect("accounts:account")
 
 
 @require_POST
@@ -81,6 +171,7 @@ def account(request):
         "accounts/account.html",
         {
             "memberships": memberships_of(request.user),
+            "two_factor_on": two_factor.has_two_factor(request.user),
             "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
             "token_form": TokenForm(),
             "invite_form": InviteForm(organisation=request.organisation)
