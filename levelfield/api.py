@@ -146,6 +146,10 @@ def _add_routers() -> None:
     api.add_router("/supplier", suppliers_router)
     api.add_router("/ocds", ocds_router)
     api.add_router("/social-value", "levelfield.socialvalue.api.router")
+    from levelfield.tenders import api_amend
+
+    for prefix, router in api_amend.ROUTERS:
+        api.add_router(prefix, router)
     # Contract management: each concern's module lists its routers with where they go.
     from levelfield.contracts import (
         api_changes,

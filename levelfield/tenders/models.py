@@ -370,9 +370,67 @@ class TenderDocument(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Versions (amendments): a new version points at the one it replaces, which is kept and
+    # stays downloadable; a withdrawn document is kept too. Current = neither.
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None and self.withdrawn_at is None
+
+    @property
+    def version(self) -> int:
+        """1 for the original, 2 for its first replacement, and so on."""
+        number, document = 1, self
+        while document.replaces_id is not None:
+            number, document = number + 1, document.replaces
+        return number
+
+
+class TenderAmendment(models.Model):
+    """One amendment of a published tender: why, and what changed (in words, for people)."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    changes = models.JSONField(default=list)
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="one_amendment_number")
+        ]
+
+
+class TenderInterest(models.Model):
+    """A supplier that showed interest in a tender, and how it first did: it is told of every
+    amendment."""
+
+    class How(models.TextChoices):
+        VIEWED = "viewed", "Viewed the opportunity while signed in"
+        ASKED = "asked", "Asked a clarification question"
+        BID = "bid", "Drafted or submitted a bid"
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="interests")
+    supplier = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    first_seen_at = models.DateTimeField()
+    how = models.CharField(max_length=10, choices=How.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "supplier"], name="one_interest_per_supplier")
+        ]
 
 
 class ClarificationQuerySet(models.QuerySet):

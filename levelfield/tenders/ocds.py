@@ -98,6 +98,19 @@ def _criteria(lot) -> dict:
     }
 
 
+def _version_words(document) -> str | None:
+    """Amended documents: every version stays published, saying which is which."""
+    if document.superseded_at:
+        return f"Version {document.version}, replaced by a new version on " + (
+            f"{ocds_datetime(document.superseded_at)}"
+        )
+    if document.withdrawn_at:
+        return f"Version {document.version}, withdrawn on {ocds_datetime(document.withdrawn_at)}"
+    if document.replaces_id:
+        return f"Version {document.version}"
+    return None
+
+
 def tender_section(tender: Tender) -> dict:
     lots = list(tender.lots.prefetch_related("questions"))
     cpv = [c.code for c in tender.cpv_codes.all()]
@@ -168,6 +181,7 @@ def tender_section(tender: Tender) -> dict:
                 "url": absolute_url("public:document", tender.reference, document.pk),
                 "datePublished": ocds_datetime(document.uploaded_at),
                 "format": "application/pdf" if document.file.name.endswith(".pdf") else None,
+                "description": _version_words(document),
             }
             for document in tender.documents.all()
         ],

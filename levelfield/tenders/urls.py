@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_amend
 
 app_name = "tenders"
 urlpatterns = [
@@ -35,6 +35,7 @@ urlpatterns = [
         name="barrier_reason",
     ),
     path("tenders/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("tenders/<int:pk>/amend/", views_amend.amend, name="amend"),
     path("tenders/<int:pk>/clarifications/", views.clarifications, name="clarifications"),
     path(
         "tenders/<int:pk>/clarifications/<int:clarification_id>/answer/",

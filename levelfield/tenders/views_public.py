@@ -14,7 +14,7 @@ from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
 from levelfield.core.pagination import paginate
 
-from . import actions, ocds, selectors
+from . import actions, actions_amend, ocds, selectors
 from .forms_public import AskQuestionForm, OpportunitySearchForm
 from .search_responses import cache_search_response
 
@@ -97,7 +97,11 @@ def _render_opportunity(request, tender, *, ask_form=None):
 
 
 def opportunity(request, reference: str):
-    return _render_opportunity(request, _get_public_tender(reference))
+    tender = _get_public_tender(reference)
+    if _is_supplier(request):
+        # Interested suppliers are told of amendments.
+        actions_amend.record_interest(tender=tender, supplier=request.organisation)
+    return _render_opportunity(request, tender)
 
 
 @login_required
