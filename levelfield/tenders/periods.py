@@ -1,7 +1,7 @@
 """Minimum tendering periods: Procurement Act 2023 s.54, as versioned data.
 
 Above the Schedule 1 threshold for the kind of contract (the tender's `s54_contract_kind`,
-measured against its estimated value, VAT included), an open procedure with electronic
+measured against its estimated value as entered), an open procedure with electronic
 submission (the only procedure levelfield runs) must give bidders at least 25 days; 10 days where
 a qualifying planned procurement notice (UK3) was published, or the buyer records a state of
 urgency with its reason. Below threshold the Act sets no period, but bidders must have a
@@ -12,6 +12,11 @@ with the day after it); the period is the number of calendar days, in UK time, f
 the day of the submission deadline, both included. Published on 1 March, a deadline at any time
 on 26 March gives 25 days. A deadline's time of day does not change the count, so a buyer is
 never pushed towards a midnight deadline to gain a day (which is warned against).
+
+Schedule 1 amounts include VAT, while the tender form asks for the estimated value without it:
+a value just under a threshold without VAT may be above it with VAT. levelfield does not add VAT
+(many services are exempt, and the rate varies); this is a known gap, to close with a VAT field
+on the tender.
 
 The thresholds come from the procurement's commencement (its publication day), so a tender is
 judged by the figures in force when it was published, also when it is amended later.

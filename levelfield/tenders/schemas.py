@@ -21,6 +21,7 @@ from levelfield.core.api_helpers import (
 from levelfield.suppliers.models import Region
 
 from .models import (
+    ContractKind,
     PriceFormula,
     Question,
     RequiredCertificate,
@@ -304,6 +305,19 @@ class OpportunityDetail(OpportunitySummary):
 # Buyer: tenders
 
 
+# Procurement Act 2023 s.54 (tenders/periods.py)
+S54_KIND = (
+    "Which Schedule 1 threshold the estimated value is measured against for the s.54 minimum "
+    "tendering period; central government goods or services (the lowest) if not given"
+)
+S54_UK3 = (
+    "The day a planned procurement notice (UK3) was published: from 40 days to a year before "
+    "publication, it allows a 10-day period above threshold"
+)
+S54_URGENCY = "Why the procurement is urgent: above threshold, allows a 10-day period"
+S54_SHORT = "Below threshold: why bidders are given fewer than 10 days"
+
+
 class TenderIn(InputSchema):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1)
@@ -334,6 +348,12 @@ class TenderIn(InputSchema):
     lots_not_divided_reason: str = Field(
         "", description="Why the contract is not divided into lots (Procurement Act 2023 s.18)"
     )
+    s54_contract_kind: ContractKind = Field(
+        ContractKind.CENTRAL_GOODS_SERVICES, description=S54_KIND
+    )
+    s54_planned_notice_published_on: date | None = Field(None, description=S54_UK3)
+    s54_urgency_reason: str = Field("", description=S54_URGENCY)
+    s54_short_period_reason: str = Field("", description=S54_SHORT)
 
 
 class TenderPatch(InputSchema):
@@ -357,6 +377,10 @@ class TenderPatch(InputSchema):
     insurance_cover: str = Field(None, max_length=300)
     certificates_required: list[RequiredCertificate] = Field(None)
     lots_not_divided_reason: str = Field(None)
+    s54_contract_kind: ContractKind = Field(None, description=S54_KIND)
+    s54_planned_notice_published_on: date | None = Field(None, description=S54_UK3)
+    s54_urgency_reason: str = Field(None, description=S54_URGENCY)
+    s54_short_period_reason: str = Field(None, description=S54_SHORT)
 
 
 class BarrierFindingOut(Schema):
@@ -423,6 +447,10 @@ class BuyerTenderOut(BuyerTenderSummary):
     insurance_cover: str
     certificates_required: list[str]
     lots_not_divided_reason: str
+    s54_contract_kind: str
+    s54_planned_notice_published_on: date | None
+    s54_urgency_reason: str
+    s54_short_period_reason: str
     barriers: list[BarrierFindingOut] = Field(
         description="For a draft: what may keep small organisations out, each with the reason "
         "and the source; empty once published"

@@ -207,3 +207,32 @@ def test_a_window_under_the_minimum_is_never_no_barriers():
     t = tender(submission_deadline=DAY_24, minimum_turnover=None, insurance_before_award=False)
     codes = [f.code for f in barriers.check(t, lots=[], at=NOW)]
     assert codes == [barriers.SHORT_WINDOW]
+
+
+@pytest.mark.django_db
+def test_the_buyer_api_records_urgency_and_the_period_follows(client, buyer, officer):
+    from levelfield.accounts.actions import create_api_token
+
+    _, secret = create_api_token(user=officer, name="tests")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    with clock.frozen_at(NOW):
+        t = testing.draft_tender(buyer=buyer, by=officer, days_to_deadline=10)
+        url = f"/api/buyer/tenders/{t.pk}"
+        before = client.get(url, **auth).json()
+        assert before["s54_contract_kind"] == "central"
+        assert any("gives bidders 10 days" in p for p in before["publication_problems"])
+
+        reason = "The current provider stops on 31 March."
+        response = client.patch(
+            url, {"s54_urgency_reason": reason}, content_type="application/json", **auth
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["s54_urgency_reason"] == reason
+        assert response.json()["publication_problems"] == []
+
+        client.raise_request_exception = False
+        wrong = client.patch(
+            url, {"s54_contract_kind": "galactic"}, content_type="application/json", **auth
+        )
+        assert wrong.status_code in (400, 422)
+        assert Tender.objects.get(pk=t.pk).s54_contract_kind == "central"
