@@ -182,7 +182,22 @@ def declare(request, pk: int):
             else:
                 messages.success(request, "Your declaration is recorded")
             return redirect("evaluation:overview", pk=tender.pk)
-    return render(request, "evaluation/declare.html", {"tender": tender, "form": form})
+    # The declaration is about the organisations that bid: their names only (no price, answer
+    # or document), and only once the deadline has passed and bids are no longer sealed.
+    bidders = (
+        sorted(
+            set(
+                Bid.objects.unsealed_for_buyer(request.organisation)
+                .filter(lot__tender=tender)
+                .values_list("supplier__name", flat=True)
+            )
+        )
+        if tender.bids_unsealed
+        else None
+    )
+    return render(
+        request, "evaluation/declare.html", {"tender": tender, "form": form, "bidders": bidders}
+    )
 
 
 @login_required

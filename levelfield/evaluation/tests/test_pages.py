@@ -60,9 +60,11 @@ def test_an_evaluator_sees_no_bid_before_declaring(client, in_evaluation, office
     direct = client.get(score_url(tender, bids[0], 1))
     assert direct.status_code == 302
     assert direct.url == reverse("evaluation:declare", args=[tender.pk])
-    declaration = client.get(direct.url)
-    assert "Acorn Care Ltd" not in declaration.content.decode()
-    assert "Our answer to question 1" not in declaration.content.decode()
+    # The declaration names the organisations it is about, and nothing of what they bid.
+    declaration = client.get(direct.url).content.decode()
+    assert "<li>Acorn Care Ltd</li><li>Beech Homecare CIC</li>" in declaration
+    assert "Our answer to question 1" not in declaration
+    assert "100,000" not in declaration and "80,000" not in declaration
 
 
 def test_after_declaring_no_conflict_the_evaluator_sees_their_answers_to_score(
