@@ -12,7 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from levelfield.core import clock
 from levelfield.core.errors import DomainError
@@ -226,9 +226,17 @@ def submit(request, bid_id: int):
 
 
 @supplier_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, bid_id: int):
+    """Withdrawing takes the bid out of the competition until it is submitted again: a page
+    first says so, and only a POST with confirm=yes withdraws."""
     bid = _own_bid(request, bid_id, "bids.submit_bid")
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "bids/withdraw_confirm.html",
+            {"bid": bid, "tender": bid.lot.tender, "back": bid_page_url(bid, request.organisation)},
+        )
     run_button_action(
         request,
         lambda: actions.withdraw_bid(bid=bid, by=request.user),

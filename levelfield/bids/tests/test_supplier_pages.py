@@ -119,8 +119,17 @@ def test_a_supplier_bids_withdraws_changes_and_resubmits(signed_in, tender, lot,
     bid.refresh_from_db()
     assert bid.price == Decimal("120000")
 
-    # Withdraw: editable again.
-    body = follow_page(client, client.post(reverse("bids:withdraw", args=[bid.pk])))
+    # Withdraw: the button first asks, and a POST without the confirmation withdraws nothing.
+    asked = client.post(reverse("bids:withdraw", args=[bid.pk])).content.decode()
+    assert "Are you sure you want to withdraw your bid?" in asked
+    assert "A withdrawn bid is not considered." in asked
+    assert 'name="confirm" value="yes"' in asked
+    bid.refresh_from_db()
+    assert bid.status == BidStatus.SUBMITTED
+    # Confirmed: editable again.
+    body = follow_page(
+        client, client.post(reverse("bids:withdraw", args=[bid.pk]), {"confirm": "yes"})
+    )
     assert "Your bid has been withdrawn" in body
     assert 'name="price"' in body
     bid.refresh_from_db()
@@ -221,7 +230,9 @@ def test_withdrawing_after_the_deadline_is_refused(client, tender, lot, supplier
     bid = testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")
     client.force_login(user)
     with testing.after_deadline(tender):
-        body = follow_page(client, client.post(reverse("bids:withdraw", args=[bid.pk])))
+        body = follow_page(
+            client, client.post(reverse("bids:withdraw", args=[bid.pk]), {"confirm": "yes"})
+        )
         assert "Bids can no longer be submitted, changed or withdrawn" in body
         assert "Withdraw bid" not in body
     bid.refresh_from_db()
@@ -268,7 +279,8 @@ def test_another_supplier_cannot_open_someone_elses_bid(
         ("bids:attachment_add", [bid.pk]),
         ("bids:attachment_remove", [bid.pk, attachment.pk]),
     ):
-        assert client.post(reverse(name, args=args), {"price": "1"}).status_code == 404, name
+        response = client.post(reverse(name, args=args), {"price": "1", "confirm": "yes"})
+        assert response.status_code == 404, name
     # Their own page for the lot is their own bid, never ours.
     client.post(reverse("bids:start", args=[lot.pk]))
     body = client.get(reverse("bids:edit", args=[lot.pk])).content.decode()
