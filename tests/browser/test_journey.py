@@ -176,6 +176,12 @@ def test_buyer_publishes_supplier_bids_buyer_evaluates_and_awards(
     sign_in(admin_page, base, admin, axe)
     visit(admin_page, f"{base}{reverse('contracts:award', args=[tender.pk])}", axe)
     admin_page.get_by_role("button", name="Confirm award decision").click()
+    # A page says what will happen (cannot be undone; every bidder emailed) and asks again.
+    admin_page.get_by_role("heading", name="Are you sure you want to confirm the award decision?")
+    axe.check(admin_page)
+    assert not AwardDecision.objects.filter(lot__tender=tender).exists()
+    admin_page.get_by_role("button", name="Yes, confirm the award decision").click()
+    admin_page.get_by_text("Award decision confirmed").wait_for()
     axe.check(admin_page)
     admin_context.close()
 
