@@ -1,9 +1,15 @@
 """API bodies and answers for amending a published tender."""
 
+from typing import Annotated
+
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from levelfield.core.api_helpers import FormText, InputSchema, UtcDateTime
+
+# A document id as the database stores it (a big integer): a larger number is refused as a 422
+# rather than reaching the database.
+DocumentId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class AmendmentIn(InputSchema):
@@ -19,7 +25,7 @@ class AmendmentIn(InputSchema):
     )
     clarification_deadline: AwareDatetime | None = None
     submission_deadline: AwareDatetime | None = None
-    withdraw_documents: list[int] = Field(
+    withdraw_documents: list[DocumentId] = Field(
         default_factory=list, max_length=100, description="Ids of current documents to withdraw"
     )
 

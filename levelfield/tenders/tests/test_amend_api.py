@@ -73,6 +73,8 @@ def test_refusals_are_the_documented_statuses(client, tender, officer, evaluator
         ).status_code
         == 404
     )
+    huge = post(client, officer, tender, {"reason": "x", "withdraw_documents": [2**70]})
+    assert (huge.status_code, huge.json()["code"]) == (422, "validation_error")
     # 24 days from publication for a tender above the s.54 threshold (25 days needed).
     shorter = days_after_publication(tender, 24).isoformat()
     response = post(client, officer, tender, {"reason": "x", "submission_deadline": shorter})
