@@ -64,6 +64,10 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # The upload's fields belong to the bid form, so "Upload file" also saves the
+            # answers typed (the button posts the bid form to the upload address).
+            field.widget.attrs["form"] = "bid-form"
         types = ", ".join(ext.upper() for ext in settings.LEVELFIELD_UPLOAD_EXTENSIONS)
         limit = settings.LEVELFIELD_UPLOAD_MAX_BYTES // (1024 * 1024)
         self.fields["file"].help_text = f"{types}; up to {limit}MB"

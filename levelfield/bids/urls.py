@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("lots/<int:lot_id>/bid/", views.edit, name="edit"),
     path("lots/<int:lot_id>/bid/start/", views.start, name="start"),
+    path("bids/<int:bid_id>/answers/<int:question_id>/", views.autosave_answer, name="autosave"),
     path("bids/<int:bid_id>/submit/", views.submit, name="submit"),
     path("bids/<int:bid_id>/withdraw/", views.withdraw, name="withdraw"),
     path("bids/<int:bid_id>/receipt/", views.receipt, name="receipt"),

@@ -9,12 +9,14 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 
 from levelfield.core import clock
+from levelfield.core.display import uk_time
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
@@ -266,10 +268,16 @@ def receipt(request, bid_id: int):
 @supplier_required
 @require_POST
 def attachment_add(request, bid_id: int):
+    """Upload a file. The upload's fields are part of the bid form, so the price and answers
+    it carries are saved first: "Upload file" never loses what was typed."""
     bid = _own_bid(request, bid_id, "bids.change_bid")
     organisation = bid.supplier
+    lot = _lot_or_404(bid.lot_id)
+    bid_form = BidForm(request.POST, questions=lot.questions.all())
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
+    # The answers typed are saved first, even when the file is then refused.
+    saved = bid_form.is_valid() and _save_carried(request, bid, bid_form)
+    if saved and form.is_valid():
         try:
             attachment = actions.add_attachment(
                 bid=bid,
@@ -282,8 +290,51 @@ def attachment_add(request, bid_id: int):
         else:
             messages.success(request, f"{attachment.title} has been attached to your bid")
             return redirect(bid_page_url(bid, request.organisation))
-    lot = _lot_or_404(bid.lot_id)
-    return _render_edit(request, lot, selectors.bid_on_lot(organisation, lot), attachment_form=form)
+    form.is_valid()
+    bid = selectors.bid_on_lot(organisation, lot)
+    return _render_edit(request, lot, bid, form=bid_form, attachment_form=form)
+
+
+def _save_carried(request, bid, bid_form) -> bool:
+    """Save the price and answers a valid bid form carries (a post that carries none changes
+    nothing). A refusal is shown on the form: False."""
+    price, answers = bid_form.cleaned_data["price"], bid_form.answers()
+    if price is None and not answers:
+        return True
+    try:
+        actions.save_bid(bid=bid, by=request.user, price=price, answers=answers)
+    except DomainError as exc:
+        add_domain_error(bid_form, exc)
+        return False
+    return True
+
+
+@supplier_required
+@require_POST
+def autosave_answer(request, bid_id: int, question_id: int):
+    """Save one answer as it is typed (htmx posts the bid form here). Answers a line for the
+    question's status: "Saved at ..." or, with 422, why it was not saved (the deadline passed,
+    the bid is submitted). Another organisation's bid, or a question not on its lot, is 404."""
+    bid = _own_bid(request, bid_id, "bids.change_bid")
+    question = get_object_or_404(bid.lot.questions.all(), pk=question_id)
+    form = BidForm(request.POST, questions=[question])
+    name = BidForm.answer_name(question)
+    if name not in request.POST:
+        return _autosave_line(f"Not saved: no answer to question {question.number} was sent", 422)
+    form.is_valid()
+    if name in form.errors:
+        return _autosave_line(f"Not saved: {form.errors[name][0]}", 422)
+    try:
+        bid = actions.save_bid(
+            bid=bid, by=request.user, answers={question.pk: form.cleaned_data[name]}
+        )
+    except DomainError as exc:
+        return _autosave_line(f"Not saved: {exc.message}", 422)
+    return _autosave_line(f"Saved at {uk_time(bid.updated_at)}", 200)
+
+
+def _autosave_line(text: str, status: int) -> HttpResponse:
+    return HttpResponse(escape(text), status=status)
 
 
 @supplier_required
