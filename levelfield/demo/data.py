@@ -18,7 +18,9 @@ from levelfield.accounts.actions import check_password
 from levelfield.accounts.models import Membership, Organisation, Role, User
 from levelfield.alerts import actions as alert_actions
 from levelfield.bids import actions as bid_actions
+from levelfield.bids.models import Bid
 from levelfield.contracts import actions as contract_actions
+from levelfield.contracts.actions import exclusions as exclusion_actions
 from levelfield.core import clock
 from levelfield.core.clock import UK
 from levelfield.core.errors import DomainError
@@ -1305,6 +1307,19 @@ class _Loader:
                     )
                     self._moderate(lot, supplier_key, number, score, rationale)
         with clock.frozen_at(self.moment(timeline["award_confirmed"])):
+            # s.57: the buyer weighs each discretionary ground declared (Albion's past poor
+            # performance) and records its decision with reasons before the award.
+            bids = list(Bid.objects.unsealed_for_buyer(tender.buyer).filter(lot__tender=tender))
+            for finding in exclusion_actions.findings(bids):
+                exclusion_actions.decide_exclusion(
+                    bid=finding.bid,
+                    organisation=finding.check.organisation,
+                    exclude=False,
+                    reasons="The contract ended early was in 2023; the supplier replaced its "
+                    "regional management and has met every standard on its public contracts "
+                    "since, which the council checked with two of its other buyers.",
+                    by=admin,
+                )
             contract_actions.confirm_award(tender=tender, by=admin)
         with clock.frozen_at(self.moment(timeline["notice_published"])):
             tender = contract_actions.publish_award_notice(tender=tender, by=officer)
