@@ -59,3 +59,17 @@ def uk_date(value) -> str:
     if hasattr(value, "hour"):
         value = uk_local(value)[0].date()
     return f"{value.day} {value:%B} {value.year}"
+
+
+def closes_in(remaining) -> str:
+    """How long until a deadline less than a day away, in rough words: "closes in about 5
+    hours", "closes in about 40 minutes". The countdown on the opportunity and bid pages
+    (govuk/countdown.html) starts from these words and its script keeps them the same way."""
+    seconds = int(remaining.total_seconds())
+    if seconds < 60:
+        return "closes in less than a minute"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"closes in about {minutes} minute{'' if minutes == 1 else 's'}"
+    hours = round(seconds / 3600)
+    return f"closes in about {hours} hour{'' if hours == 1 else 's'}"

@@ -5,6 +5,7 @@ Buyer-side reads of commitments start from `Bid.objects.unsealed_for_buyer`, so 
 supplier promised is visible before the submission deadline.
 """
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
@@ -370,11 +371,22 @@ def valuation(values: list[Decimal | None], price: Decimal | None) -> Valuation:
 
 
 def years_of(tender: Tender) -> int:
-    """How many contract years a commitment can fall in (at least 1, at most 10)."""
-    if tender.contract_start and tender.contract_end:
-        days = (tender.contract_end - tender.contract_start).days + 1
-        return max(1, min(10, -(-days // 365)))
-    return 10
+    """How many contract years a commitment can fall in (at least 1, at most 10): the contract
+    years that begin on or before the contract's end. Year n begins n - 1 years after the start
+    on the same day of the month (the last of a shorter month), as the obligations count them
+    (actions.add_months), so 1 April 2026 to 31 March 2029 is three years, leap day or not."""
+    start, end = tender.contract_start, tender.contract_end
+    if not (start and end):
+        return 10
+    years = 1
+    while years < 10 and _years_after(start, years) <= end:
+        years += 1
+    return years
+
+
+def _years_after(day: date, years: int) -> date:
+    year = day.year + years
+    return date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 # ---------------------------------------------------------------------------------------------

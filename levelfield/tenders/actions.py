@@ -13,7 +13,7 @@ from levelfield.core.permissions import require
 from levelfield.core.policy import PolicyVersion, policy_by_code, policy_for
 from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 
-from . import barriers, ocds, periods, selectors
+from . import barriers, ocds, selectors
 from .criteria import check_scale, check_weights
 from .dates import TENDER_DATES, range_problems
 from .lifecycle import Status
@@ -51,11 +51,6 @@ TENDER_FIELDS = (
     "insurance_cover",
     "certificates_required",
     "lots_not_divided_reason",
-    # s.54 (tenders/periods.py): which threshold, a planned procurement notice, the reasons
-    "s54_contract_kind",
-    "s54_planned_notice_published_on",
-    "s54_urgency_reason",
-    "s54_short_period_reason",
 )
 
 
@@ -260,6 +255,8 @@ def add_lot(
         actor=by,
         organisation=tender.buyer,
         summary=f"Added lot {number} to {tender.reference}",
+        tender=tender.reference,
+        lot=number,
     )
     return lot
 
@@ -306,6 +303,8 @@ def update_lot(*, lot: Lot, by, **fields) -> Lot:
         actor=by,
         organisation=lot.tender.buyer,
         fields=sorted(fields),
+        tender=lot.tender.reference,
+        lot=lot.number,
     )
     return lot
 
@@ -322,6 +321,8 @@ def remove_lot(*, lot: Lot, by) -> None:
         actor=by,
         organisation=lot.tender.buyer,
         summary=f"Removed lot {lot.number}",
+        tender=lot.tender.reference,
+        lot=lot.number,
     )
     lot.delete()
 
@@ -365,6 +366,9 @@ def add_question(
         organisation=lot.tender.buyer,
         kind=kind,
         weight=str(weight),
+        tender=lot.tender.reference,
+        lot=lot.number,
+        question=question.number,
     )
     return question
 
@@ -385,6 +389,9 @@ def update_question(*, question: Question, by, **fields) -> Question:
         actor=by,
         organisation=tender.buyer,
         fields=sorted(fields),
+        tender=tender.reference,
+        lot=question.lot.number,
+        question=question.number,
     )
     return question
 
@@ -394,7 +401,15 @@ def remove_question(*, question: Question, by) -> None:
     tender = question.lot.tender
     require(by, "tenders.change_tender", tender)
     _require_draft(tender)
-    audit.record(action="question.removed", obj=question, actor=by, organisation=tender.buyer)
+    audit.record(
+        action="question.removed",
+        obj=question,
+        actor=by,
+        organisation=tender.buyer,
+        tender=tender.reference,
+        lot=question.lot.number,
+        question=question.number,
+    )
     question.delete()
 
 
@@ -457,7 +472,11 @@ def remove_document(*, document: TenderDocument, by) -> None:
     require(by, "tenders.change_tender", document.tender)
     _require_draft(document.tender)
     audit.record(
-        action="document.removed", obj=document, actor=by, organisation=document.tender.buyer
+        action="document.removed",
+        obj=document,
+        actor=by,
+        organisation=document.tender.buyer,
+        tender=document.tender.reference,
     )
     document.file.delete(save=False)
     document.delete()
@@ -492,11 +511,6 @@ def publication_problems(tender: Tender, *, at: datetime | None = None) -> list[
         problems.append("The clarification deadline must be in the future")
     if tender.submission_deadline and tender.submission_deadline <= at:
         problems.append("The submission deadline must be in the future")
-    elif tender.estimated_value is not None:
-        # s.54: counted from now, the moment it would be published
-        problems += periods.tendering_period_problems(
-            tender, published_at=at, deadline=tender.submission_deadline
-        )
     problems += _date_order_problems(tender)
     lots = list(tender.lots.prefetch_related("questions"))
     if not lots:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from levelfield.bids import statistics as bid_statistics
 from levelfield.bids.models import Bid
 from levelfield.contracts.selectors_checklists import overdue_items
-from levelfield.core import audit, clock
+from levelfield.core import clock
 from levelfield.core.errors import DomainError, RuleFailed
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
@@ -34,6 +34,7 @@ from .forms import (
     TenderForm,
     scale_to_text,
 )
+from .history import tender_history
 from .lifecycle import Status
 from .models import Lot, Question, Tender
 from .page_helpers import buyer_organisation, buyer_tender, require_perm, tender_question
@@ -216,7 +217,7 @@ def _detail_context(request, tender: Tender, *, failed_barrier=None) -> dict:
         "failed_barrier": failed_barrier,
         "clarification_count": clarifications.count(),
         "unanswered_count": clarifications.filter(answered_at__isnull=True).count(),
-        "events": list(audit.events_for(tender)[:100]),
+        "events": tender_history(tender),
     }
 
 

@@ -1,10 +1,12 @@
 """Template helpers for GOV.UK Design System pages."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django import forms, template
 
-from ..display import uk_date, uk_time
+from .. import clock
+from ..display import closes_in, uk_date, uk_time
 from ..money import format_gbp
 from ..pagination import pagination_links
 
@@ -105,4 +107,21 @@ def govuk_pagination(context, page, param: str = "page", label: str = "Paginatio
     return {
         "pagination": pagination_links(context["request"], page, param=param, path=path),
         "label": label,
+    }
+
+
+@register.inclusion_tag("govuk/countdown.html")
+def deadline_countdown(deadline):
+    """A live countdown in the last day before `deadline`; nothing before or after. The words
+    are worked on the server (a page without JavaScript shows them as they were when it was
+    made), and the script counts on from the server's time sent in the page, so a wrong clock
+    on the bidder's computer cannot make the deadline look further away."""
+    now = clock.now()
+    if not deadline or not now < deadline <= now + timedelta(days=1):
+        return {"show": False}
+    return {
+        "show": True,
+        "deadline": deadline,
+        "now": now,
+        "words": closes_in(deadline - now),
     }
