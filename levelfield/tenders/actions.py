@@ -13,7 +13,7 @@ from levelfield.core.permissions import require
 from levelfield.core.policy import PolicyVersion, policy_by_code, policy_for
 from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 
-from . import barriers, ocds, selectors
+from . import barriers, ocds, periods, selectors
 from .criteria import check_scale, check_weights
 from .dates import TENDER_DATES, range_problems
 from .lifecycle import Status
@@ -51,6 +51,11 @@ TENDER_FIELDS = (
     "insurance_cover",
     "certificates_required",
     "lots_not_divided_reason",
+    # s.54 (tenders/periods.py): which threshold, a planned procurement notice, the reasons
+    "s54_contract_kind",
+    "s54_planned_notice_published_on",
+    "s54_urgency_reason",
+    "s54_short_period_reason",
 )
 
 
@@ -511,6 +516,11 @@ def publication_problems(tender: Tender, *, at: datetime | None = None) -> list[
         problems.append("The clarification deadline must be in the future")
     if tender.submission_deadline and tender.submission_deadline <= at:
         problems.append("The submission deadline must be in the future")
+    elif tender.estimated_value is not None:
+        # s.54: counted from now, the moment it would be published
+        problems += periods.tendering_period_problems(
+            tender, published_at=at, deadline=tender.submission_deadline
+        )
     problems += _date_order_problems(tender)
     lots = list(tender.lots.prefetch_related("questions"))
     if not lots:
