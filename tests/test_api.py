@@ -404,11 +404,14 @@ def test_a_tender_goes_from_draft_to_signed_contract_through_the_api(
     summary = ok(as_b.get(f"/supplier/bids/{bid_b['id']}/assessment-summary"))
     assert summary["successful"] is False
     assert summary["winner"] == org_a.name
+    # The total row carries no moderated reasons (those are on each criterion's row).
     assert summary["rows"][-1] == {
         "criterion": "Total",
         "weight": "100",
         "yours": "70.00",
         "winner": "92.00",
+        "your_reasons": "",
+        "winner_reasons": "",
     }
     assert ok(as_a.get(f"/supplier/bids/{bid['id']}/assessment-summary"))["successful"] is True
 

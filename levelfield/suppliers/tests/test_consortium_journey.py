@@ -17,6 +17,7 @@ from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import Bid, BidStatus
 from levelfield.contracts import actions as contract_actions
+from levelfield.contracts.actions import exclusions as exclusion_actions
 from levelfield.core import clock
 from levelfield.core.errors import DomainError
 from levelfield.opendata import schema
@@ -178,6 +179,16 @@ def test_create_invite_accept_bid_award(
             evaluator=evaluator,
             scores={(bid.pk, 1): 100, (bid.pk, 2): 75, (rival.pk, 1): 50, (rival.pk, 2): 50},
         )
+        # s.57: the buyer decides each flagged finding (Kennet's missing declaration) first.
+        opened = list(Bid.objects.filter(pk__in=[bid.pk, rival.pk]).select_related("lot__tender"))
+        for finding in exclusion_actions.findings(opened):
+            exclusion_actions.decide_exclusion(
+                bid=finding.bid,
+                organisation=finding.check.organisation,
+                exclude=False,
+                reasons="Declared since; checked with the member's other buyers.",
+                by=buyer_admin,
+            )
         with django_capture_on_commit_callbacks(execute=True):
             [decision] = contract_actions.confirm_award(tender=tender, by=buyer_admin)
         assert decision.winning_bid == bid
