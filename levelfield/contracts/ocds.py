@@ -141,19 +141,6 @@ def contract_ocds_id(contract) -> str:
     return f"contract-{contract.lot.number}" if contract.lot_id else f"contract-{contract.pk}"
 
 
-def organisation_party(organisation, roles: list[str]) -> dict:
-    return {
-        "id": tender_ocds.organisation_id(organisation),
-        "name": organisation.name,
-        "identifier": {
-            "scheme": tender_ocds.PLATFORM_SCHEME,
-            "id": str(organisation.pk),
-            "legalName": organisation.name,
-        },
-        "roles": roles,
-    }
-
-
 def contract_notice_document(contract, notice_type: str, document_type: str, title: str, at):
     return {
         "id": f"notice-{notice_type}-{at:%Y%m%dT%H%M%S%f}",
@@ -220,7 +207,7 @@ def publish_contract_notice(
     )
     data = {
         "parties": [
-            organisation_party(contract.buyer, ["buyer", "procuringEntity"]),
+            tender_ocds.organisation_party(contract.buyer, ["buyer", "procuringEntity"]),
             supplier_party(contract.supplier),
         ],
         "buyer": {

@@ -31,7 +31,7 @@ from levelfield.core.ocds import absolute_url, compact, money, ocds_datetime
 from levelfield.opendata.publisher import ocid_for, publish
 from levelfield.tenders import ocds as tender_ocds
 
-from .ocds import organisation_party, supplier_party
+from .ocds import supplier_party
 
 
 def transaction(invoice) -> dict:
@@ -94,7 +94,7 @@ def publish_uk17(buyer, period, figures, now):
     """Write the UK17 release; returns the Release."""
     summary = uk17_summary(period, figures)
     title = f"Payments compliance notice: {uk_date(period.start)} to {uk_date(period.end)}"
-    party = organisation_party(buyer, ["buyer", "payer"])
+    party = tender_ocds.organisation_party(buyer, ["buyer", "payer"])
     url = absolute_url("contracts:public_payments_compliance", buyer.pk, period.key)
     data = {
         "parties": [party],

@@ -52,14 +52,22 @@ def record_url(tender: Tender) -> str | None:
     return f"/api/ocds/records/{ocid(tender)}"
 
 
-def buyer_party(tender: Tender) -> dict:
-    buyer = tender.buyer
+def organisation_party(organisation, roles: list[str]) -> dict:
+    """An organisation as an OCDS party, by its platform identifier."""
     return {
-        "id": organisation_id(buyer),
-        "name": buyer.name,
-        "identifier": {"scheme": PLATFORM_SCHEME, "id": str(buyer.pk), "legalName": buyer.name},
-        "roles": ["buyer", "procuringEntity"],
+        "id": organisation_id(organisation),
+        "name": organisation.name,
+        "identifier": {
+            "scheme": PLATFORM_SCHEME,
+            "id": str(organisation.pk),
+            "legalName": organisation.name,
+        },
+        "roles": roles,
     }
+
+
+def buyer_party(tender: Tender) -> dict:
+    return organisation_party(tender.buyer, ["buyer", "procuringEntity"])
 
 
 def _criteria(lot) -> dict:
