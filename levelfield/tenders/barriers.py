@@ -10,16 +10,24 @@ The thresholds are data with a version, chosen by the procurement's commencement
 social value policy (`core/policy.py`): the rules in law changed on 24 February 2025, when the
 Procurement Act 2023 replaced the Public Contracts Regulations 2015.
 
+The tender window is judged by the one minimum-period rule publication applies
+(`periods.tendering_period_problems`, s.54): a window publication would refuse is a finding, a
+lawful one (10 days in recorded urgency, or after a qualifying planned procurement notice) is
+not, and a deadline already passed is always one. Those two findings block publication, so the
+buyer cannot record a reason to go ahead with them: the deadline or the s.54 details change.
+
 `check` is a pure function of the tender, its lots and a moment: it reads no other table.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from levelfield.core import clock
+from levelfield.core.display import uk_time
 from levelfield.core.money import format_gbp as _gbp
 
+from . import periods
 from .dates import out_of_range
 from .models import RequiredCertificate
 
@@ -43,11 +51,6 @@ class BarrierRules:
     # Minimum turnover may be at most this many times the contract value.
     turnover_multiple: Decimal
     turnover_source: str
-    # The shortest tendering period, in days, for an open procedure with electronic submission
-    # and no qualifying planned procurement notice (levelfield has no such notice yet).
-    min_tendering_days: int
-    min_tendering_days_reduced: int
-    tendering_period_source: str
     # A tender in one lot worth more than this should be divided into lots or say why not.
     large_contract_value: Decimal
     # A lot worth more than this is too big for most small firms even in a divided tender.
@@ -97,11 +100,6 @@ RULE_VERSIONS: tuple[BarrierRules, ...] = (
         turnover_source="Public Contracts Regulations 2015 reg. 58(9): minimum yearly turnover "
         "no more than twice the estimated contract value, except in duly justified cases; for a "
         "contract divided into lots, for each lot",
-        min_tendering_days=30,
-        min_tendering_days_reduced=15,
-        tendering_period_source="Public Contracts Regulations 2015 reg. 27(3) and (6): 35 days "
-        "for an open procedure, 30 when tenders are submitted electronically, 15 after a prior "
-        "information notice",
         large_contract_value=_LARGE_CONTRACT,
         large_lot_value=_LARGE_LOT,
         lots_source="Public Contracts Regulations 2015 reg. 46: consider dividing a contract "
@@ -119,12 +117,6 @@ RULE_VERSIONS: tuple[BarrierRules, ...] = (
         turnover_source="Procurement Act 2023 s.22 (conditions of participation must be "
         "proportionate); twice the contract value, or of each lot, is the long-standing limit "
         "of Public Contracts Regulations 2015 reg. 58(9)",
-        min_tendering_days=25,
-        min_tendering_days_reduced=10,
-        tendering_period_source="Procurement Act 2023 s.54(4): 25 days for an open procedure "
-        "with electronic submission and the documents published with the tender notice, 10 "
-        "days after a qualifying planned procurement notice (Cabinet Office Guidance: Time "
-        "Periods)",
         large_contract_value=_LARGE_CONTRACT,
         large_lot_value=_LARGE_LOT,
         lots_source="Procurement Act 2023 s.18: consider whether the contract could be "
@@ -164,6 +156,9 @@ class Finding:
     # reason's words, but for the tender window (its days left change while it is drafted) and
     # the turnover in lots (a lot's title or number may change, its value is what counts).
     subject: str = ""
+    # Publication refuses the tender while this is found (the tender window): no reason to go
+    # ahead can be recorded, the tender must change.
+    blocks_publication: bool = False
 
 
 def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[Finding]:
@@ -216,36 +211,7 @@ def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[
                 rules.turnover_source,
             )
 
-    # A deadline outside the range of dates is refused by the range rule (dates.py) and
-    # cannot be shown in UK time.
-    deadline_out_of_range = out_of_range(tender.submission_deadline, "submission deadline")
-    if tender.submission_deadline is not None and not deadline_out_of_range:
-        start = tender.published_at or at
-        window = tender.submission_deadline - start
-        if window <= timedelta(0):
-            # Publication refuses it too: never "no barriers" for a deadline already gone.
-            local = tender.submission_deadline.astimezone(clock.UK)
-            add(
-                DEADLINE_PASSED,
-                "The submission deadline has passed",
-                f"The submission deadline, {local:%H:%M} on {local.day} {local:%B %Y}, is "
-                "before publication: no one could bid. Set a deadline that gives bidders at "
-                f"least {rules.min_tendering_days} days.",
-                rules.tendering_period_source,
-                subject=_deadline_subject(tender.submission_deadline, rules),
-            )
-        elif window < timedelta(days=rules.min_tendering_days):
-            days = window.days
-            add(
-                SHORT_WINDOW,
-                f"The tender window is shorter than {rules.min_tendering_days} days",
-                f"Bidders would have {days} day{'s' if days != 1 else ''} from publication to "
-                f"the submission deadline. The minimum is {rules.min_tendering_days} days "
-                f"({rules.min_tendering_days_reduced} only after a qualifying planned "
-                "procurement notice). Small organisations without a bid team need the time most.",
-                rules.tendering_period_source,
-                subject=_deadline_subject(tender.submission_deadline, rules),
-            )
+    findings += _window_findings(tender, at=at, rules=rules)
 
     if len(lots) == 1 and value is not None and value > rules.large_contract_value:
         if not (tender.lots_not_divided_reason or "").strip():
@@ -297,12 +263,53 @@ def check(tender, *, lots=None, at: datetime | None = None, rules=None) -> list[
     return findings
 
 
-def _deadline_subject(deadline: datetime, rules: BarrierRules) -> str:
-    local = deadline.astimezone(clock.UK)
-    return (
-        f"A submission deadline of {local:%H:%M} on {local.day} {local:%B %Y}, with a minimum "
-        f"of {rules.min_tendering_days} days."
+def _window_findings(tender, *, at: datetime, rules: BarrierRules) -> list[Finding]:
+    """The tender window, by the rule publication applies (periods.py, s.54). A deadline
+    outside the range of dates is refused by the range rule (dates.py) and cannot be shown in
+    UK time."""
+    deadline = tender.submission_deadline
+    if deadline is None or out_of_range(deadline, "submission deadline"):
+        return []
+    start = tender.published_at or at
+    minimum, basis = periods.minimum_days(tender, start)
+    period_rules = periods.rules_for(start.astimezone(clock.UK).date())
+    subject = (
+        f"A submission deadline of {uk_time(deadline)}, with a minimum of {minimum} days ({basis})."
     )
+
+    def finding(code: str, title: str, reason: str) -> Finding:
+        return Finding(
+            code,
+            title,
+            reason,
+            period_rules.periods_source,
+            rules.code,
+            subject,
+            blocks_publication=True,
+        )
+
+    if deadline <= max(start, at):
+        # Publication refuses it too: never "no barriers" for a deadline already gone.
+        return [
+            finding(
+                DEADLINE_PASSED,
+                "The submission deadline has passed",
+                f"The submission deadline, {uk_time(deadline)}, has already passed: no one "
+                f"could bid. Set a deadline that gives bidders at least {max(minimum, 1)} "
+                f"day{'s' if max(minimum, 1) != 1 else ''} from publication.",
+            )
+        ]
+    problems = periods.tendering_period_problems(tender, published_at=start, deadline=deadline)
+    if not problems:
+        return []
+    return [
+        finding(
+            SHORT_WINDOW,
+            f"The tender window is shorter than {minimum} days",
+            f"{problems[0]}. The deadline is {uk_time(deadline)}. Small organisations without "
+            "a bid team need the time most.",
+        )
+    ]
 
 
 @dataclass(frozen=True)

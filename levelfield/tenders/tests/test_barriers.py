@@ -72,8 +72,8 @@ def test_every_check_fires_on_a_crafted_tender():
     assert "£800,000" in turnover.reason
     assert "reg. 58(9)" in turnover.source and "s.22" in turnover.source
     window = found[barriers.SHORT_WINDOW]
-    assert "14 days" in window.reason and "minimum is 25 days" in window.reason
-    assert "s.54" in window.source
+    assert "gives bidders 14 days" in window.reason and "at least 25 days" in window.reason
+    assert "s.54" in window.source and window.blocks_publication
     assert "£10m public liability" in found[barriers.INSURANCE].reason
     assert "PPN 03/16" in found[barriers.INSURANCE].source
     iso = found["certificate_iso_27001"]
@@ -133,7 +133,9 @@ def test_a_proportionate_tender_stays_quiet():
             [Decimal("2000000"), Decimal("1000000")],
             False,
         ),
-        ({"submission_deadline": NOW + timedelta(days=25) - timedelta(minutes=1)}, [], True),
+        # s.54 counts days, not hours: the day before the 25th is short, any time on it is not
+        ({"submission_deadline": NOW + timedelta(days=24)}, [], True),
+        ({"submission_deadline": NOW + timedelta(days=25) - timedelta(minutes=1)}, [], False),
         ({"submission_deadline": NOW + timedelta(days=25)}, [], False),
         ({"estimated_value": Decimal("2000000.01")}, [Decimal("2000000.01")], True),
         ({"estimated_value": Decimal("2000000")}, [Decimal("2000000")], False),
@@ -184,7 +186,7 @@ def test_thresholds_follow_the_commencement_date():
     (finding,) = barriers.check(tender, lots=lots(Decimal("1500000")), at=before_the_act)
     assert finding.code == barriers.SHORT_WINDOW
     assert finding.rules == "PCR-2015" and "reg. 27" in finding.source
-    assert "minimum is 30 days" in finding.reason
+    assert "Public Contracts Regulations 2015 reg. 27 requires at least 30 days" in finding.reason
 
 
 # --- the buyer's page --------------------------------------------------------------------------
@@ -192,8 +194,9 @@ def test_thresholds_follow_the_commencement_date():
 
 @pytest.fixture
 def draft(buyer, officer):
-    """A draft that would pass every publication rule, with three barriers in it. Its 10-day
-    window is lawful (s.54) only because urgency is recorded; it is still a barrier."""
+    """A draft that would pass every publication rule, with two barriers in it. Its 10-day
+    window is lawful (s.54) only because urgency is recorded, so it is no barrier: the check
+    agrees with publication."""
     tender = testing.draft_tender(buyer=buyer, by=officer, days_to_deadline=10)
     return tender_actions.update_tender(
         tender=tender,
@@ -219,13 +222,12 @@ def test_the_panel_lists_each_finding_with_its_reason_and_source(client, officer
         "Minimum turnover is more than twice the contract value",
         "You ask for a turnover of at least £5,000,000 a year on a contract worth £1,200,000",
         "Source: Procurement Act 2023 s.22",
-        "The tender window is shorter than 25 days",
-        "Source: Procurement Act 2023 s.54(4)",
         "Insurance is demanded before award",
         "Go ahead and record why",
         "To review",
     ):
         assert text in panel, text
+    assert "tender window" not in panel
     # Publishing is not blocked by a barrier: it is the buyer's call.
     assert "The tender meets every publication rule" in body
 
@@ -270,22 +272,19 @@ def test_a_reason_is_reviewed_again_once_the_finding_changes(client, officer, dr
         {f"barrier-{barriers.TURNOVER}-reason": reason},
     )
     client.post(
-        reverse("tenders:barrier_reason", args=[draft.pk, barriers.SHORT_WINDOW]),
-        {f"barrier-{barriers.SHORT_WINDOW}-reason": "An urgent replacement of a failed service."},
+        reverse("tenders:barrier_reason", args=[draft.pk, barriers.INSURANCE]),
+        {f"barrier-{barriers.INSURANCE}-reason": "The insurer's condition."},
     )
 
     def going_ahead() -> set[str]:
         return {row.finding.code for row in barriers.panel(draft) if row.going_ahead}
 
-    assert going_ahead() == {barriers.TURNOVER, barriers.SHORT_WINDOW}
-    # Days pass while drafting: the window's finding counts fewer days, the same deadline.
-    with clock.frozen_at(clock.now() + timedelta(days=3)):
-        assert going_ahead() == {barriers.TURNOVER, barriers.SHORT_WINDOW}
+    assert going_ahead() == {barriers.TURNOVER, barriers.INSURANCE}
     # The buyer raises the turnover asked: the reason was for less, so it is to review again.
     draft = tender_actions.update_tender(
         tender=draft, by=officer, minimum_turnover=Decimal("50000000")
     )
-    assert going_ahead() == {barriers.SHORT_WINDOW}
+    assert going_ahead() == {barriers.INSURANCE}
     card = detail(client, draft)
     card = card[card.index(f'id="barrier-{barriers.TURNOVER}"') :]
     card = card[: card.index('id="barrier-', 10)]
@@ -296,13 +295,13 @@ def test_a_reason_is_reviewed_again_once_the_finding_changes(client, officer, dr
     api = client.get(f"/api/buyer/tenders/{draft.pk}").json()
     reasons = {b["code"]: b["proceed_reason"] for b in api["barriers"]}
     assert reasons[barriers.TURNOVER] is None
-    assert reasons[barriers.SHORT_WINDOW] == "An urgent replacement of a failed service."
+    assert reasons[barriers.INSURANCE] == "The insurer's condition."
     # Recording again answers what the check finds now.
     client.post(
         reverse("tenders:barrier_reason", args=[draft.pk, barriers.TURNOVER]),
         {f"barrier-{barriers.TURNOVER}-reason": reason},
     )
-    assert going_ahead() == {barriers.TURNOVER, barriers.SHORT_WINDOW}
+    assert going_ahead() == {barriers.TURNOVER, barriers.INSURANCE}
 
 
 def test_renaming_a_lot_leaves_a_reason_in_force_and_a_new_value_does_not(buyer, officer):
@@ -458,9 +457,9 @@ def test_the_buyer_api_sets_requirements_and_lists_barriers(client, officer):
     assert body["reserved_participation"] == "smeVcse"
     assert body["minimum_turnover"] == "500000.00"
     assert body["certificates_required"] == ["iso_9001"]
+    # 12 days below threshold is lawful (s.54 sets 10 there): no window finding.
     assert {b["code"] for b in body["barriers"]} == {
         barriers.TURNOVER,
-        barriers.SHORT_WINDOW,
         "certificate_iso_9001",
     }
     assert all(b["source"] and b["reason"] for b in body["barriers"])

@@ -136,7 +136,9 @@ def test_deadline_warnings(deadline, expected):
 
 def test_the_warning_names_the_uk_time():
     [warning] = periods.deadline_warnings(datetime(2026, 12, 25, 12, 0, tzinfo=UTC))
-    assert warning.startswith("The submission deadline (12:00 on 25 December 2026) falls on a bank")
+    assert warning.startswith(
+        "The submission deadline, midday GMT on 25 December 2026, falls on a bank holiday"
+    )
 
 
 # Through publication and the draft page.
@@ -174,7 +176,7 @@ def test_the_draft_page_warns_of_a_saturday_deadline_but_publishing_is_allowed(
         body = detail(client, t)
         assert "The tender meets every publication rule" in body
         assert 'id="deadline-warnings"' in body
-        assert "(11:00 on 4 April 2026) falls on a weekend" in body
+        assert "The submission deadline, 11:00am BST on 4 April 2026, falls on a weekend" in body
         assert tender_actions.publication_problems(t) == []
 
         weekday = testing.draft_tender(buyer=buyer, by=officer, days_to_deadline=30, title="B")
