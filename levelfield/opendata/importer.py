@@ -49,6 +49,7 @@ from .models_external import (
     ExternalFile,
     ExternalRelease,
 )
+from .opportunities import OpportunityIndex
 
 BATCH_SIZE = 20000
 COMPILE_CHUNK = 400  # contracting processes per compile task
@@ -177,6 +178,7 @@ class Importer:
         self.reporter = reporter or Reporter()
         self.after_commit = after_commit
         self.summary = Summary()
+        self.opportunities = OpportunityIndex()
         self.batches = 0
         self.postgres = connection.vendor == "postgresql"
         self.sqlite = connection.vendor == "sqlite"
@@ -195,6 +197,8 @@ class Importer:
                 self._import_file(path)
             if self.compile:
                 self.compile_touched()
+                with transaction.atomic():
+                    self.opportunities.remove_closed()
             else:
                 self.summary.compile_skipped = True
         finally:
@@ -459,6 +463,8 @@ class Importer:
             if failed:
                 # its compiled release would no longer show what was published
                 ExternalCompiledRelease.objects.filter(ocid__in=failed).delete()
+            # The open opportunities follow the compiled releases, in the same transaction.
+            self.opportunities.store([(row[0], row[1]) for row in rows], failed)
         self.summary.compiled += len(rows)
         self.summary.compile_failed += len(failed)
         self.compiled_rows, self.compiled_failed = [], []

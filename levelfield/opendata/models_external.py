@@ -2,7 +2,13 @@
 the OCP Data Registry), brought in by `levelfield import-ocds` for the spend analytics, and kept
 apart from the platform's own feed (`Release`, `Record`)."""
 
+import uuid
+from datetime import timedelta
+
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+
+from levelfield.core import clock
 
 
 class ImportedJSONField(models.JSONField):
@@ -103,4 +109,101 @@ class ExternalCompileMark(models.Model):
         return str(self.compiled_through)
 
 
-__all__ = ["ExternalCompileMark", "ExternalCompiledRelease", "ExternalFile", "ExternalRelease"]
+class OpportunitySource(models.TextChoices):
+    FIND_A_TENDER = "find_a_tender", "Find a Tender"
+    CONTRACTS_FINDER = "contracts_finder", "Contracts Finder"
+    OTHER = "other", "another publisher"
+
+
+class ExternalOpportunity(models.Model):
+    """An opportunity published by others that is open for bids: a compiled release whose
+    tender is active or planned with a tenderPeriod.endDate (OCDS) still to come. Kept by the
+    import (opportunities.py), in the transaction that stores the compiled release, so the
+    opportunity search finds it beside the platform's own tenders. A notice that closes or is
+    cancelled leaves: by its deadline at once, and from the table at the next import."""
+
+    ocid = models.CharField(max_length=255, primary_key=True)
+    source = models.CharField(max_length=20, choices=OpportunitySource.choices)
+    title = models.TextField()
+    description = models.TextField(blank=True)
+    buyer_name = models.TextField(blank=True)
+    # " 85300000 85310000 ": a space before each code, so a prefix is " 853".
+    cpv_codes = models.TextField(blank=True)
+    value = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    deadline = models.DateTimeField(db_index=True)
+    # " UKK UKJ ": NUTS 1 codes of the delivery regions, where the notice names them.
+    regions = models.CharField(max_length=100, blank=True)
+    sme = models.BooleanField(null=True)
+    vcse = models.BooleanField(null=True)
+    url = models.URLField(max_length=2000, blank=True)
+    published = models.DateTimeField()
+    # When the import first found it open: what is new to a saved search's digest.
+    first_seen = models.DateTimeField(db_index=True)
+    updated = models.DateTimeField()
+    # PostgreSQL only: the title (weight A) and description (B), as Tender.search_vector.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["deadline", "ocid"]
+        verbose_name_plural = "external opportunities"
+
+    def __str__(self) -> str:
+        return f"{self.ocid} {self.title}"
+
+    is_external = True
+
+    @property
+    def source_label(self) -> str:
+        return self.get_source_display()
+
+    @property
+    def cpv_list(self) -> list[str]:
+        return self.cpv_codes.split()
+
+    @property
+    def region_list(self) -> list[str]:
+        return self.regions.split()
+
+    @property
+    def days_left(self) -> int | None:
+        if self.deadline <= clock.now():
+            return None
+        return (self.deadline - clock.now()).days
+
+    @property
+    def is_open(self) -> bool:
+        return self.deadline > clock.now()
+
+    def display_changes_at(self, now):
+        """As Tender.display_changes_at: the next moment its days left or its closing shows."""
+        if self.deadline <= now:
+            return None
+        return self.deadline - timedelta(days=(self.deadline - now).days)
+
+
+class ExternalOpportunityGeneration(models.Model):
+    """One row: a token renewed, in the import's transaction, whenever the external
+    opportunities change. The opportunity search's cache keys hold it beside the platform's
+    own SearchGeneration, so a cached search never hides or shows an imported notice wrongly."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def renew(cls) -> None:
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.create(pk=1, token=token)
+
+
+__all__ = [
+    "ExternalCompileMark",
+    "ExternalCompiledRelease",
+    "ExternalFile",
+    "ExternalOpportunity",
+    "ExternalOpportunityGeneration",
+    "ExternalRelease",
+    "OpportunitySource",
+]

@@ -4,7 +4,9 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from levelfield.opendata import opportunities
 from levelfield.opendata.importer import BATCH_SIZE, Importer, Problem, Reporter, Summary
 
 
@@ -107,7 +109,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        parser.add_argument(
+            "--index-opportunities",
+            action="store_true",
+            help="build the open opportunities found by the opportunity search again from every "
+            "compiled release (after an upgrade); an import keeps them up to date itself",
+        )
         parser.add_argument(
             "--batch-size",
             type=int,
@@ -142,6 +150,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, **options):
+        if options["index_opportunities"]:
+            with transaction.atomic():
+                count = opportunities.reindex_all()
+            self.stdout.write(f"open opportunities from other publishers: {count:,}")
+            if not paths:
+                return
+        if not paths:
+            raise CommandError("Give the files or directories to import")
         bar = options["progress"] == "bar" or (
             options["progress"] == "auto" and sys.stdout.isatty()
         )

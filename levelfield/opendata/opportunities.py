@@ -1,0 +1,283 @@
+"""Open opportunities among the imported compiled releases (Find a Tender, Contracts Finder and
+other publishers), kept in ExternalOpportunity for the opportunity search and its alerts.
+
+A compiled release is an open opportunity when its tender is `active` or `planned` (OCDS
+tenderStatus) with a tenderPeriod.endDate still to come. The import calls `OpportunityIndex`
+in the same transaction as it stores the compiled releases, so the table follows them: a
+process that becomes open is added, one that changes is updated, one that is cancelled,
+completed or otherwise no longer open is removed, and the search generation is renewed. A
+deadline that passes hides the notice at once (searches ask for a deadline still to come) and
+the next import removes it.
+
+The link to the notice is the tenderNotice document the publisher gives (Contracts Finder and
+Find a Tender both list their own notice page so): a link built from identifiers would be
+wrong for Contracts Finder, whose notice id is not the one in its OCIDs. Only an https link on
+the publisher's own site is taken for those two, and only an http(s) link from others.
+"""
+
+import re
+from datetime import UTC
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+import orjson
+from django.db import connection
+
+from levelfield.core import clock
+
+from .importing.checks import parse_datetime
+from .models_external import (
+    ExternalCompiledRelease,
+    ExternalOpportunity,
+    ExternalOpportunityGeneration,
+    OpportunitySource,
+)
+
+OPEN_STATUSES = {"active", "planned"}
+
+# OCID prefixes registered with the Open Contracting Partnership.
+SOURCE_PREFIXES = {
+    "ocds-h6vhtk-": OpportunitySource.FIND_A_TENDER,
+    "ocds-b5fd17-": OpportunitySource.CONTRACTS_FINDER,
+}
+SOURCE_HOSTS = {
+    OpportunitySource.FIND_A_TENDER: "www.find-tender.service.gov.uk",
+    OpportunitySource.CONTRACTS_FINDER: "www.contractsfinder.service.gov.uk",
+}
+
+# NUTS 1 regions of the UK: Find a Tender gives codes (UKK, UKK1, ...), Contracts Finder names.
+REGION_NAMES = {
+    "north east": "UKC",
+    "north west": "UKD",
+    "yorkshire and the humber": "UKE",
+    "yorkshire and humber": "UKE",
+    "east midlands": "UKF",
+    "west midlands": "UKG",
+    "east of england": "UKH",
+    "london": "UKI",
+    "south east": "UKJ",
+    "south west": "UKK",
+    "wales": "UKL",
+    "scotland": "UKM",
+    "northern ireland": "UKN",
+}
+_NUTS = re.compile(r"^UK[C-N]")
+_CPV = re.compile(r"^\d{8}$")
+
+# Cheap tests on the JSON text before it is parsed: most compiled releases of a large import
+# (awards, contracts, closed tenders) are not open opportunities.
+_NEEDLES = ('"tenderPeriod"', '"endDate"')
+_BYTE_NEEDLES = tuple(needle.encode() for needle in _NEEDLES)
+
+
+def source_of(ocid: str) -> str:
+    for prefix, source in SOURCE_PREFIXES.items():
+        if ocid.startswith(prefix):
+            return source
+    return OpportunitySource.OTHER
+
+
+def notice_url(tender: dict, source: str) -> str:
+    """The notice's own page: the last tenderNotice document with a link we can trust."""
+    documents = tender.get("documents")
+    if not isinstance(documents, list):
+        return ""
+    host = SOURCE_HOSTS.get(source)
+    found = ""
+    for document in documents:
+        if not isinstance(document, dict) or document.get("documentType") != "tenderNotice":
+            continue
+        url = document.get("url")
+        if not isinstance(url, str) or len(url) > 2000:
+            continue
+        parts = urlsplit(url.strip())
+        if host is not None and (parts.scheme != "https" or parts.hostname != host):
+            continue
+        if host is None and (parts.scheme not in ("http", "https") or not parts.hostname):
+            continue
+        found = url.strip()
+    return found
+
+
+def _classifications(tender: dict):
+    yield tender.get("classification")
+    for item in tender.get("items") or []:
+        if isinstance(item, dict):
+            yield item.get("classification")
+            yield from item.get("additionalClassifications") or []
+    yield from tender.get("additionalClassifications") or []
+
+
+def cpv_codes(tender: dict) -> list[str]:
+    codes = []
+    for classification in _classifications(tender):
+        if not isinstance(classification, dict):
+            continue
+        if str(classification.get("scheme", "")).upper() != "CPV":
+            continue
+        code = str(classification.get("id", "")).split("-")[0].strip()
+        if _CPV.match(code) and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def regions(tender: dict) -> list[str]:
+    found = []
+    addresses = list(tender.get("deliveryAddresses") or [])
+    for item in tender.get("items") or []:
+        if isinstance(item, dict):
+            addresses.extend(item.get("deliveryAddresses") or [])
+            if isinstance(item.get("deliveryAddress"), dict):
+                addresses.append(item["deliveryAddress"])
+    for address in addresses:
+        if not isinstance(address, dict) or not isinstance(address.get("region"), str):
+            continue
+        region = address["region"].strip()
+        code = REGION_NAMES.get(region.lower())
+        if code is None and _NUTS.match(region.upper()):
+            code = region.upper()[:3]
+        if code and code not in found:
+            found.append(code)
+    return found
+
+
+def _value(tender: dict) -> Decimal | None:
+    value = tender.get("value")
+    if not isinstance(value, dict) or value.get("currency", "GBP") != "GBP":
+        return None
+    try:
+        amount = Decimal(str(value.get("amount")))
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e16"):
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _text(value, limit: int = 20000) -> str:
+    return " ".join(value.split())[:limit] if isinstance(value, str) else ""
+
+
+def opportunity(ocid: str, compiled: dict, *, now) -> ExternalOpportunity | None:
+    """The open opportunity a compiled release describes, or None when it is not one."""
+    tender = compiled.get("tender")
+    if not isinstance(tender, dict) or tender.get("status") not in OPEN_STATUSES:
+        return None
+    period = tender.get("tenderPeriod")
+    end = period.get("endDate") if isinstance(period, dict) else None
+    deadline = parse_datetime(end) if isinstance(end, str) else None
+    if deadline is None or deadline <= now:
+        return None
+    title = _text(tender.get("title"), 1000)
+    if not title:
+        return None
+    buyer = compiled.get("buyer")
+    buyer_name = _text(buyer.get("name"), 1000) if isinstance(buyer, dict) else ""
+    suitability = tender.get("suitability") if isinstance(tender.get("suitability"), dict) else {}
+    source = source_of(ocid)
+    published = tender.get("datePublished") or compiled.get("date")
+    published = parse_datetime(published) if isinstance(published, str) else None
+    codes = cpv_codes(tender)
+    places = regions(tender)
+    return ExternalOpportunity(
+        ocid=ocid,
+        source=source,
+        title=title,
+        description=_text(tender.get("description")),
+        buyer_name=buyer_name,
+        cpv_codes=f" {' '.join(codes)} " if codes else "",
+        value=_value(tender),
+        deadline=deadline.astimezone(UTC),
+        regions=f" {' '.join(places)} "[:100] if places else "",
+        sme=suitability.get("sme") if isinstance(suitability.get("sme"), bool) else None,
+        vcse=suitability.get("vcse") if isinstance(suitability.get("vcse"), bool) else None,
+        url=notice_url(tender, source),
+        published=(published or now).astimezone(UTC),
+        first_seen=now,
+        updated=now,
+    )
+
+
+UPDATED_FIELDS = [
+    field.name
+    for field in ExternalOpportunity._meta.concrete_fields
+    if field.name not in ("ocid", "first_seen", "search_vector")
+]
+
+SEARCH_VECTOR_SQL = f"""
+UPDATE {ExternalOpportunity._meta.db_table} SET search_vector =
+    setweight(to_tsvector('english', title), 'A')
+    || setweight(to_tsvector('english', description), 'B')
+WHERE ocid = ANY(%s)
+"""
+
+
+class OpportunityIndex:
+    """Follows the compiled releases an import writes. `store` is called in the transaction
+    that writes them, with their (ocid, compiled JSON text) and the ocids that could not be
+    compiled (their compiled release is gone, so is their opportunity)."""
+
+    def __init__(self):
+        self.known: set[str] | None = None  # ocids in the table: only open ones, so few
+        self.changed = 0
+
+    def store(self, compiled: list[tuple[str, str | bytes]], failed=()) -> None:
+        if self.known is None:
+            self.known = set(ExternalOpportunity.objects.values_list("ocid", flat=True))
+        now = clock.now()
+        found, gone = [], set(failed) & self.known
+        for ocid, text in compiled:
+            needles = _NEEDLES if isinstance(text, str) else _BYTE_NEEDLES
+            item = None
+            if all(needle in text for needle in needles):
+                data = orjson.loads(text)
+                if isinstance(data, dict):
+                    item = opportunity(ocid, data, now=now)
+            if item is not None:
+                found.append(item)
+            elif ocid in self.known:
+                gone.add(ocid)
+        if gone:
+            ExternalOpportunity.objects.filter(ocid__in=list(gone)).delete()
+            self.known -= gone
+        if found:
+            ExternalOpportunity.objects.bulk_create(
+                found,
+                update_conflicts=True,
+                unique_fields=["ocid"],
+                update_fields=UPDATED_FIELDS,
+                batch_size=500,
+            )
+            self.known.update(item.ocid for item in found)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(SEARCH_VECTOR_SQL, [[item.ocid for item in found]])
+        if found or gone:
+            self.changed += len(found) + len(gone)
+            ExternalOpportunityGeneration.renew()
+
+    def remove_closed(self) -> int:
+        """Remove the notices whose deadline has passed (searches already leave them out)."""
+        removed, _ = ExternalOpportunity.objects.filter(deadline__lte=clock.now()).delete()
+        if removed:
+            self.known = None
+            ExternalOpportunityGeneration.renew()
+        return removed
+
+
+def reindex_all(*, chunk: int = 2000) -> int:
+    """Build the table again from every compiled release (after an upgrade, or to repair it).
+    Returns how many open opportunities there are."""
+    index = OpportunityIndex()
+    ExternalOpportunity.objects.all().delete()
+    index.known = set()
+    ExternalOpportunityGeneration.renew()
+    compiled = ExternalCompiledRelease.objects.order_by("ocid").values_list("ocid", "compiled")
+    batch = []
+    for ocid, data in compiled.iterator(chunk_size=chunk):
+        batch.append((ocid, orjson.dumps(data)))
+        if len(batch) >= chunk:
+            index.store(batch)
+            batch = []
+    index.store(batch)
+    return ExternalOpportunity.objects.count()
