@@ -68,6 +68,21 @@ class ExclusionDecisionForm(forms.Form):
         error_messages={"required": "Give the reasons for your decision"},
     )
 
+    def __init__(self, *args, bid_id: int, organisation, **kwargs):
+        """One form for each flagged organisation of each bid on the page: its fields' ids name
+        the row, so the error summary links to the very field that needs correcting."""
+        kwargs.setdefault("auto_id", f"exclusion-{bid_id}-{organisation.pk}-%s")
+        super().__init__(*args, **kwargs)
+        name = organisation.name
+        self.fields["decision"].label = f"Is {name} excluded from this bid?"
+        self.fields["decision"].error_messages["required"] = (
+            f"Choose whether to exclude {name} from this bid"
+        )
+        self.fields["reasons"].label = f"Reasons for your decision on {name}"
+        self.fields["reasons"].error_messages["required"] = (
+            f"Give the reasons for your decision on {name}"
+        )
+
 
 class NoticeForm(forms.Form):
     ends_on = forms.DateField(

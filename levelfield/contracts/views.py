@@ -250,15 +250,20 @@ def exclusions(request, pk: int):
     can_decide = request.user.has_perm("contracts.confirm_award", tender) and (
         tender.status == TenderStatus.EVALUATION
     )
-    form = ExclusionDecisionForm(request.POST or None)
+    failed = None  # the decision just refused, shown again in its row with its errors
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
+        try:
+            bid_id, organisation_id = int(request.POST["bid"]), int(request.POST["organisation"])
+        except (KeyError, ValueError) as exc:
+            raise Http404 from exc
+        bid = next((b for b in bids if b.pk == bid_id), None)
+        if bid is None:
+            raise Http404
+        organisation = get_object_or_404(Organisation, pk=organisation_id)
+        form = ExclusionDecisionForm(request.POST, bid_id=bid.pk, organisation=organisation)
         if form.is_valid():
-            bid = next((b for b in bids if b.pk == form.cleaned_data["bid"]), None)
-            if bid is None:
-                raise Http404
-            organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
             try:
                 decide_exclusion(
                     bid=bid,
@@ -272,13 +277,30 @@ def exclusions(request, pk: int):
             else:
                 messages.success(request, f"Decision on {organisation.name} recorded")
                 return redirect("contracts:exclusions", pk=tender.pk)
+        failed = form
+
+    def row_form(bid, organisation):
+        if failed is not None and failed.auto_id == f"exclusion-{bid.pk}-{organisation.pk}-%s":
+            return failed
+        return ExclusionDecisionForm(bid_id=bid.pk, organisation=organisation)
+
     checks = supplier_selectors.exclusion_checks(bids)
     decided = {(f.bid.pk, f.check.organisation.pk): f.decision for f in exclusion_findings(bids)}
     lots = [
         (
             lot,
             [
-                (bid, [(c, decided.get((bid.pk, c.organisation.pk))) for c in checks[bid.pk]])
+                (
+                    bid,
+                    [
+                        (
+                            c,
+                            decided.get((bid.pk, c.organisation.pk)),
+                            row_form(bid, c.organisation) if can_decide else None,
+                        )
+                        for c in checks[bid.pk]
+                    ],
+                )
                 for bid in bids
                 if bid.lot_id == lot.pk
             ],
@@ -297,7 +319,7 @@ def exclusions(request, pk: int):
             "undecided": undecided,
             "bid_count": len(bids),
             "can_decide": can_decide,
-            "form": form,
+            "form": failed,
         },
     )
 

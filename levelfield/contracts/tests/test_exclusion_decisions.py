@@ -2,6 +2,8 @@
 2023 s.57); an excluded supplier's tender is disregarded (s.26(1)). The award cannot be confirmed
 while a finding is undecided."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -149,3 +151,38 @@ def test_the_buyer_decides_on_the_exclusion_checks_page(client, flagged, buyer_a
     )
     assert response.status_code == 302
     assert AwardDecision.objects.get().winning_bid == flagged.bid_a
+
+
+def summary_links(body: str) -> list[str]:
+    """The targets of the error summary's links, each checked to be an element on the page."""
+    summary = body[body.index("govuk-error-summary__list") :]
+    summary = summary[: summary.index("</ul>")]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    for target in targets:
+        assert f'id="{target}"' in body, f"the error summary links to #{target}, not on the page"
+    return targets
+
+
+def test_the_error_summary_links_to_each_field_of_the_refused_decision(
+    client, flagged, buyer_admin
+):
+    """GOV.UK error summary: each error links to its own field, in the row of the finding the
+    buyer was deciding, which keeps what was typed."""
+    url = reverse("contracts:exclusions", args=[flagged.tender.pk])
+    signed_in(client, buyer_admin)
+    data = {"bid": flagged.bid_a.pk, "organisation": flagged.bid_a.supplier.pk}
+    row = f"exclusion-{flagged.bid_a.pk}-{flagged.bid_a.supplier.pk}"
+
+    nothing = client.post(url, data).content.decode()
+    assert summary_links(nothing) == [f"{row}-decision", f"{row}-reasons"]
+    assert "<title>Error: Exclusion checks" in nothing
+    assert "Choose whether to exclude Acorn Care Ltd from this bid" in nothing
+    assert "Give the reasons for your decision on Acorn Care Ltd" in nothing
+    # Each message is beside its field too, and the field says so to a screen reader.
+    assert f'id="{row}-decision-error"' in nothing and f'id="{row}-reasons-error"' in nothing
+    assert f'aria-describedby="{row}-reasons-hint {row}-reasons-error"' in nothing
+
+    typed = client.post(url, {**data, "reasons": "Self-cleaned since."}).content.decode()
+    assert summary_links(typed) == [f"{row}-decision"]
+    assert "Self-cleaned since.</textarea>" in typed
+    assert not ExclusionDecision.objects.exists()
