@@ -11,7 +11,16 @@ import pytest
 import levelfield
 
 ROOT = Path(levelfield.__file__).parent
-DOMAIN_APPS = ("tenders", "bids", "evaluation", "contracts", "socialvalue", "suppliers", "alerts")
+DOMAIN_APPS = (
+    "tenders",
+    "bids",
+    "evaluation",
+    "contracts",
+    "socialvalue",
+    "suppliers",
+    "alerts",
+    "correspondence",
+)
 UPPER_FOR_CORE = (*DOMAIN_APPS, "accounts", "demo")
 PAGE_MODULES = {"views", "forms", "api", "schemas", "admin", "urls", "error_views", "middleware"}
 

@@ -48,6 +48,8 @@ WORDS: dict[str, str] = {
     "bid.withdrawn": "Bid withdrawn",
     "bid.attachment_added": "Attachment added to a bid",
     "bid.attachment_removed": "Attachment removed from a bid",
+    "bid.upload_started": "Resumable upload to a bid begun",
+    "bid.upload_refused": "Resumable upload to a bid refused when complete",
     "bid.subcontractor_added": "Subcontractor added to a bid",
     "bid.subcontractor_removed": "Subcontractor removed from a bid",
     "consortium.created": "Consortium formed",
@@ -57,6 +59,10 @@ WORDS: dict[str, str] = {
     "consortium.member_invited": "Supplier invited to a consortium",
     "consortium.member_left": "Supplier left a consortium",
     "consortium.member_removed": "Supplier removed from a consortium",
+    # Private correspondence with a bidder
+    "correspondence.thread_started": "Private correspondence with a bidder started",
+    "correspondence.message_sent": "Private message sent",
+    "correspondence.read": "Private messages read",
     # Evaluation and award
     "evaluation.assigned": "Evaluator assigned",
     "evaluation.unassigned": "Evaluator unassigned",

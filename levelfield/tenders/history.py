@@ -11,8 +11,9 @@ from levelfield.core.models import AuditEvent
 
 from .models import Lot, Question, Tender
 
-# The parts of a tender whose events carry `tender` (its reference) in their data.
-PARTS = ("tenders.lot", "tenders.question", "tenders.tenderdocument")
+# The parts of a tender whose events carry `tender` (its reference) in their data; the
+# correspondence app's threads with bidders are part of the procurement's record too.
+PARTS = ("tenders.lot", "tenders.question", "tenders.tenderdocument", "correspondence.thread")
 
 
 @dataclass(frozen=True)
