@@ -12,12 +12,14 @@ from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Lot, Tender
 
 from . import actions
+from .checklist import bid_checklist
 from .models import Bid
 from .schemas import (
     AskedOut,
     AskIn,
     AssessmentSummaryOut,
     BidPatch,
+    ChecklistOut,
     ReceiptOut,
     SupplierBidOut,
     SupplierBidSummary,
@@ -104,14 +106,33 @@ def update_bid(request, bid_id: int, payload: BidPatch):
     return _bid_out(bid)
 
 
+@router.get(
+    "/bids/{bid_id}/checklist",
+    response={200: ChecklistOut, **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="supplier_bids_checklist",
+    summary="What must be done before your bid can be submitted",
+    description="One item per part of the bid: the price, each question's answer (given, and "
+    "within the question's word limit), the attachments, and each exclusion declaration the "
+    "bid relies on. Submitting refuses on exactly these items. Each lot's bid has its own "
+    "checklist: a problem on one lot never stops another lot's bid being submitted.",
+)
+def checklist(request, bid_id: int):
+    bid = _own_bid(request, bid_id)
+    return bid_checklist(bid)
+
+
 @router.post(
     "/bids/{bid_id}/submit",
     response={200: ReceiptOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
     operation_id="supplier_bids_submit",
     summary="Submit your bid and get a receipt",
     description="The receipt gives the server time of submission in UTC and the SHA-256 of "
-    "exactly what was submitted. An incomplete bid: 400 `bid_incomplete` with each missing "
-    "item in `details`. After the deadline: 409 `deadline_passed`.",
+    "exactly what was submitted. Refused on the bid's checklist (`GET "
+    "/bids/{bid_id}/checklist`): a price or answer missing, or an answer over its question's "
+    "word limit, is 400 `bid_incomplete` with every unfinished item in `details` (an answer "
+    "over its limit stays saved as it is); an exclusion declaration missing, out of date or "
+    "declaring a mandatory ground is 400 `exclusion_declaration`. After the deadline: 409 "
+    "`deadline_passed`; a bid already submitted: 409 `invalid_state`.",
 )
 def submit_bid(request, bid_id: int):
     return actions.submit_bid(bid=_own_bid(request, bid_id), by=request.user)

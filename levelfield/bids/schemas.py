@@ -115,6 +115,36 @@ class SupplierBidSummary(Schema):
         return obj.is_editable and obj.lot.tender.is_open_for_bids
 
 
+class ChecklistItemOut(Schema):
+    kind: str = Field(description="price, answer, attachments or declaration")
+    title: str = Field(description="What the item is, like 'Question 2'")
+    complete: bool
+    status: str = Field(
+        description="In a few words: Completed, Not started, Over the word limit, None "
+        "uploaded, Cannot submit, ..."
+    )
+    problem: str = Field(description="Why the bid cannot be submitted yet; empty when complete")
+    hint: str = Field(description="More: the words counted, the files uploaded, ...")
+    question_id: int | None = Field(description="For an answer: its question")
+    question_number: int | None
+    words: int | None = Field(
+        description="For an answer: its words, counted as runs of characters between spaces "
+        "or line breaks (as the bid page counts them)"
+    )
+    word_limit: int | None = Field(description="For an answer: the question's limit, if any")
+    organisation_id: int | None = Field(description="For a declaration: whose it is")
+    files: list[str] = Field(description="For attachments: the titles of the files uploaded")
+
+
+class ChecklistOut(Schema):
+    """What must be done before one lot's bid can be submitted. Submitting uses the same
+    checklist; each lot's bid has its own, and one lot's never stops another's."""
+
+    bid_id: int
+    complete: bool = Field(description="True when every item is complete")
+    items: list[ChecklistItemOut]
+
+
 class SupplierBidOut(SupplierBidSummary):
     questions: list[QuestionOut] = Field(description="The lot's questions to answer")
     answers: list[BidAnswerOut]
@@ -136,9 +166,9 @@ class SupplierBidOut(SupplierBidSummary):
 
     @staticmethod
     def resolve_problems(obj) -> list[str]:
-        from .actions import completeness_problems
+        from .checklist import bid_checklist
 
-        return completeness_problems(obj)
+        return bid_checklist(obj).problems
 
 
 class SummaryRowOut(Schema):

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,8 +26,10 @@ from levelfield.suppliers.templatetags.suppliers import bid_page_url
 from levelfield.tenders.selectors import clarifications_asked_by
 
 from . import actions, selectors
+from .checklist import bid_checklist
 from .forms import AttachmentForm, BidForm
 from .models import BidReceipt, BidStatus
+from .words import over_limit_by
 
 CLOSING_SOON = timedelta(hours=24)
 
@@ -103,6 +106,7 @@ def _render_edit(request, lot, bid, *, form=None, attachment_form=None):
     receipts = list(bid.receipts.all()) if bid else []
     last_submitted = next((r for r in receipts if r.kind == BidReceipt.Kind.SUBMITTED), None)
     time_left = tender.submission_deadline - clock.now() if tender.submission_deadline else None
+    checklist = bid_checklist(bid) if editable else None
     return render(
         request,
         "bids/edit.html",
@@ -120,9 +124,17 @@ def _render_edit(request, lot, bid, *, form=None, attachment_form=None):
             "has_summary": bid is not None and hasattr(bid, "assessment_summary"),
             "can_start": bid is None and _can_start(request, lot, _bidder(request)),
             "last_submitted": last_submitted if bid and bid.status == BidStatus.SUBMITTED else None,
+            "checklist": checklist,
+            "checklist_rows": _checklist_rows(checklist, bid, request) if checklist else [],
             **_consortium_context(request, lot, bid),
         },
     )
+
+
+def _checklist_rows(checklist, bid, request) -> list[dict]:
+    from .views_checklist import checklist_rows
+
+    return checklist_rows(checklist, bid, request, on_bid_page=True)
 
 
 def _consortium_context(request, lot, bid) -> dict:
@@ -330,7 +342,16 @@ def autosave_answer(request, bid_id: int, question_id: int):
         )
     except DomainError as exc:
         return _autosave_line(f"Not saved: {exc.message}", 422)
-    return _autosave_line(f"Saved at {uk_time(bid.updated_at)}", 200)
+    line = f"Saved at {uk_time(bid.updated_at)}"
+    # An answer over its word limit is saved as it is (nothing typed is lost), but says so.
+    if over := over_limit_by(form.cleaned_data[name], question.word_limit):
+        line += (
+            f". It is {over} word{pluralize(over)} over the {question.word_limit}-word limit: "
+            "shorten it before you submit."
+        )
+    response = _autosave_line(line, 200)
+    response["HX-Trigger"] = "lf-bid-saved"  # the page's checklist fetches itself again
+    return response
 
 
 def _autosave_line(text: str, status: int) -> HttpResponse:

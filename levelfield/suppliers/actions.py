@@ -343,35 +343,42 @@ def exclusion_problems(bid, at: datetime | None = None) -> list[str]:
     at = at or clock.now()
     problems = []
     for associate in selectors.associates_of(bid):
-        name = associate.organisation.name
-        declaration = selectors.current_declaration(associate.organisation, at)
-        latest = None if declaration else selectors.latest_declaration(associate.organisation, at)
-        if latest is not None and at < latest.expires_at and latest.answers_outdated_grounds(at):
-            who = "Your" if associate.role == BidDeclaration.Role.BIDDER else f"{name}'s"
-            problems.append(
-                f"{who} exclusion declaration answers grounds that are no longer in force "
-                f"({name}, {associate.label}). The exclusion grounds have changed: answer them "
-                "again on the supplier profile before this bid can be submitted."
-            )
-        elif declaration is None:
-            if associate.role == BidDeclaration.Role.BIDDER:
-                problems.append(
-                    f"{name} has no current exclusion declaration. Make your declaration on "
-                    "your supplier profile first: it is attached to every bid for a year."
-                )
-            else:
-                problems.append(
-                    f"{name} ({associate.label}) has no current exclusion declaration. It must "
-                    "make one on its supplier profile before this bid can be submitted."
-                )
-        elif declaration.mandatory_ground_applies:
-            grounds = _ground_titles(declaration, declaration.mandatory_grounds)
-            problems.append(
-                f"{name} ({associate.label}) has declared that a mandatory exclusion ground "
-                f"applies ({grounds}), so a bid that relies on it cannot be submitted "
-                "(Procurement Act 2023 s.57). Talk to the buyer before the deadline."
-            )
+        problems.extend(associate_exclusion_problems(associate, at))
     return problems
+
+
+def associate_exclusion_problems(associate, at: datetime) -> list[str]:
+    """Why one associate of a bid (`selectors.associates_of`) stops it being submitted: the
+    rule of `exclusion_problems` for that one organisation (the bid checklist shows it as an
+    item of its own). Empty when its declaration is current and clear."""
+    name = associate.organisation.name
+    declaration = selectors.current_declaration(associate.organisation, at)
+    latest = None if declaration else selectors.latest_declaration(associate.organisation, at)
+    if latest is not None and at < latest.expires_at and latest.answers_outdated_grounds(at):
+        who = "Your" if associate.role == BidDeclaration.Role.BIDDER else f"{name}'s"
+        return [
+            f"{who} exclusion declaration answers grounds that are no longer in force "
+            f"({name}, {associate.label}). The exclusion grounds have changed: answer them "
+            "again on the supplier profile before this bid can be submitted."
+        ]
+    if declaration is None:
+        if associate.role == BidDeclaration.Role.BIDDER:
+            return [
+                f"{name} has no current exclusion declaration. Make your declaration on "
+                "your supplier profile first: it is attached to every bid for a year."
+            ]
+        return [
+            f"{name} ({associate.label}) has no current exclusion declaration. It must "
+            "make one on its supplier profile before this bid can be submitted."
+        ]
+    if declaration.mandatory_ground_applies:
+        grounds = _ground_titles(declaration, declaration.mandatory_grounds)
+        return [
+            f"{name} ({associate.label}) has declared that a mandatory exclusion ground "
+            f"applies ({grounds}), so a bid that relies on it cannot be submitted "
+            "(Procurement Act 2023 s.57). Talk to the buyer before the deadline."
+        ]
+    return []
 
 
 def attach_declarations(*, bid, at: datetime) -> list[BidDeclaration]:

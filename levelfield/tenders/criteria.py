@@ -108,3 +108,22 @@ def check_scale(scale) -> list[str]:
     if scores and max(scores) <= 0:
         problems.append("The top score on a scale must be above 0")
     return problems
+
+
+MAX_WORD_LIMIT = 20_000
+"""The highest word limit a question may set: an answer holds at most 50,000 characters (the bid
+form's field), which no more than this many words fill."""
+
+
+def check_word_limit(limit) -> list[str]:
+    """A question's word limit is optional; when given, a whole number of words from 1 to
+    MAX_WORD_LIMIT. One rule for the question form, the API and the actions."""
+    if limit is None:
+        return []
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        return ["Enter the word limit as a whole number, like 500"]
+    if limit < 1:
+        return ["The word limit must be at least 1 word"]
+    if limit > MAX_WORD_LIMIT:
+        return [f"The word limit must be {MAX_WORD_LIMIT:,} words or fewer"]
+    return []

@@ -14,7 +14,7 @@ from levelfield.core.display import uk_local
 from levelfield.core.money import to_money
 from levelfield.suppliers.models import Region
 
-from .criteria import check_scale
+from .criteria import check_scale, check_word_limit
 from .dates import TENDER_DATES, out_of_range
 from .models import (
     CPV_CODE,
@@ -532,6 +532,14 @@ class QuestionForm(forms.Form):
         label="Weight (%)",
         help_text="This question's share of the total score",
     )
+    word_limit = forms.IntegerField(
+        label="Word limit (optional)",
+        required=False,
+        help_text="The most words an answer may have, like 500. Bidders see a word count as "
+        "they type; an answer over the limit cannot be submitted. Leave empty for no limit.",
+        error_messages={"invalid": "Enter the word limit as a whole number, like 500"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     scale = forms.CharField(
         label="Scoring scale",
         widget=forms.Textarea(attrs={"rows": 7}),
@@ -545,6 +553,12 @@ class QuestionForm(forms.Form):
         if weight is not None and weight <= 0:
             raise ValidationError("Weight (%) must be more than 0", code="min_value")
         return weight
+
+    def clean_word_limit(self):
+        limit = self.cleaned_data["word_limit"]
+        if problems := check_word_limit(limit):
+            raise ValidationError(problems)
+        return limit
 
     def clean_scale(self) -> list[dict]:
         levels = parse_scale(self.cleaned_data["scale"])
@@ -560,6 +574,7 @@ class QuestionForm(forms.Form):
             "text": question.text,
             "guidance": question.guidance,
             "weight": question.weight,
+            "word_limit": question.word_limit,
             "scale": scale_to_text(question.scale),
         }
 
