@@ -71,3 +71,35 @@ class ScheduledRun(models.Model):
     class Meta:
         ordering = ["-day", "job"]
         constraints = [models.UniqueConstraint(fields=["job", "day"], name="scheduled_once_a_day")]
+
+
+class FrequentRun(models.Model):
+    """A frequent job's run for one slot of its interval (the slot starting at `slot_start`,
+    slots counted from the Unix epoch), so that each is queued once a slot however many
+    schedulers are running (core/scheduler.py): the row is the claim. Rows older than a week
+    are deleted as new ones are claimed."""
+
+    job = models.CharField(max_length=100)
+    slot_start = models.DateTimeField()
+    started_at = models.DateTimeField()
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-slot_start", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot_start"], name="scheduled_once_a_slot")
+        ]
+
+
+class EmailSentOnce(models.Model):
+    """An email that goes once: `kind` and `key` name what it was about (a bid's reminder 24
+    hours before its deadline: the bid and the deadline), and the unique row is the claim, so
+    two runs at once send it once (`notify.email_once`). Says to whom only through the key's
+    object, never an address."""
+
+    kind = models.CharField(max_length=60)
+    key = models.CharField(max_length=200)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="email_sent_once")]

@@ -12,12 +12,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
 from . import clock
-from .models import OutboundEmail
+from .models import EmailSentOnce, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -108,3 +108,20 @@ def email_on_commit(*, to: list[str] | str, subject: str, body: str) -> None:
         to=recipients, subject=subject, body=body, created_at=clock.now()
     )
     transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
+
+
+def email_once(*, kind: str, key: str, to: list[str], subject: str, body: str) -> bool:
+    """Email `to` (after the current transaction commits) unless an email of this `kind` about
+    this `key` went before, and return whether it goes now. The `EmailSentOnce` row is the
+    claim: two runs at once (two workers) send it once. With nobody to write to, nothing is
+    claimed, so it can go once somebody is there."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return False
+    try:
+        with transaction.atomic():
+            EmailSentOnce.objects.create(kind=kind, key=key, sent_at=clock.now())
+            email_on_commit(to=recipients, subject=subject, body=body)
+    except IntegrityError:
+        return False
+    return True
