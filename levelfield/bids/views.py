@@ -321,6 +321,27 @@ def _save_carried(request, bid, bid_form) -> bool:
     return True
 
 
+SIGNED_OUT_LINE = (
+    "Not saved: you have been signed out. Your answer as it was last saved is kept. Sign in "
+    "again in a new tab and keep this page open: your next change here is saved with "
+    "everything typed."
+)
+
+
+def _autosave_signed_in(view):
+    """An autosave once the session has ended answers 401 with a line for the page (a redirect
+    to sign in would put the sign-in page in the answer's status line)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _autosave_line(SIGNED_OUT_LINE, 401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_autosave_signed_in
 @supplier_required
 @require_POST
 def autosave_answer(request, bid_id: int, question_id: int):

@@ -5,6 +5,7 @@ naming the question; each lot's bid has its own checklist and is submitted on it
 from decimal import Decimal
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from levelfield import testing
@@ -343,3 +344,20 @@ def test_the_checklist_in_the_api(client, tender2, supplier, other_supplier):
         f"/api/supplier/bids/{bid.pk}/checklist", HTTP_AUTHORIZATION=f"Bearer {rival_token}"
     )
     assert other.status_code == 404
+
+
+def test_an_autosave_after_the_session_ended_says_so(client, tender2, supplier):
+    org, user = supplier
+    lot = lots(tender2)[0]
+    question = lot.questions.order_by("number").first()
+    bid = bid_actions.start_bid(lot=lot, supplier=org, by=user)
+    client.force_login(user)
+    url = reverse("bids:autosave", args=[bid.pk, question.pk])
+    assert client.post(url, {f"answer_{question.pk}": "Kept."}).status_code == 200
+    Session.objects.all().delete()  # the session ends on the server
+
+    response = client.post(url, {f"answer_{question.pk}": "Kept. Typed after."})
+    assert response.status_code == 401
+    assert response.content.decode().startswith("Not saved: you have been signed out.")
+    assert "last saved is kept" in response.content.decode()
+    assert BidAnswer.objects.get(bid=bid, question=question).text == "Kept."
