@@ -11,6 +11,7 @@ from . import actions_amend
 from .forms_amend import AmendForm
 from .interest import interested_suppliers
 from .page_helpers import buyer_tender
+from .views_periods import period_assessment
 
 CHANGE = "tenders.change_tender"
 
@@ -37,8 +38,17 @@ def amend(request, pk: int):
                 f"Amendment {item.number} is published and interested suppliers are being emailed",
             )
             return redirect("tenders:detail", pk=tender.pk)
+    # The s.54 period for the deadline typed (after a refusal), else the current one.
+    typed = getattr(form, "cleaned_data", {}).get("submission_deadline")
     return render(
         request,
         "tenders/buyer/amend.html",
-        {"form": form, "tender": tender, "interested_count": len(interested_suppliers(tender))},
+        {
+            "form": form,
+            "tender": tender,
+            "interested_count": len(interested_suppliers(tender)),
+            "period": period_assessment(tender, deadline=typed),
+            "period_deadline": typed or tender.submission_deadline,
+            "period_deadline_label": "New submission deadline" if typed else "Submission deadline",
+        },
     )

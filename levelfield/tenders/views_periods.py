@@ -1,0 +1,64 @@
+"""The buyer's "Tendering period" page: the Procurement Act 2023 s.54 details of a draft, with
+the minimum period they give, the earliest lawful submission deadline and the deadline's
+warnings. A published tender's page shows them as they were published, without the form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from levelfield.core import clock
+from levelfield.core.errors import DomainError
+from levelfield.core.forms import add_domain_error
+
+from . import actions, periods
+from .forms_periods import TenderingPeriodForm
+from .lifecycle import Status
+from .page_helpers import buyer_tender
+
+VIEW = "tenders.view_tender_admin"
+CHANGE = "tenders.change_tender"
+
+
+def period_assessment(tender, deadline=None) -> periods.Assessment:
+    """What s.54 asks of `tender`, counted from its publication (from now for a draft), for
+    `deadline` (its submission deadline unless another is given, like one typed to amend it)."""
+    return periods.assess(
+        tender,
+        published_at=tender.published_at or clock.now(),
+        deadline=deadline or tender.submission_deadline,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tendering_period(request, pk: int):
+    tender = buyer_tender(request, pk, VIEW)
+    is_draft = tender.status == Status.DRAFT
+    can_edit = is_draft and request.user.has_perm(CHANGE, tender)
+    if request.method == "POST" and not can_edit:
+        if not is_draft:
+            messages.error(request, "Only a draft tender can be changed like this")
+            return redirect("tenders:tendering_period", pk=tender.pk)
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None  # an empty POST is still one
+    form = TenderingPeriodForm(data, tender=tender) if can_edit else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_tender(tender=tender, by=request.user, **form.action_fields())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Tendering period details saved")
+            return redirect("tenders:tendering_period", pk=tender.pk)
+    return render(
+        request,
+        "tenders/buyer/tendering_period.html",
+        {
+            "tender": tender,
+            "form": form,
+            "is_draft": is_draft,
+            "period": period_assessment(tender),
+        },
+    )
