@@ -73,7 +73,10 @@ def start(request, tender_id: int):
     bidders = list(selectors.bidders_of(tender)) if tender.bids_unsealed else []
     form = None
     if bidders:
-        form = StartThreadForm(request.POST or None, request.FILES or None, bidders=bidders)
+        if request.method == "POST":
+            form = StartThreadForm(request.POST, request.FILES, bidders=bidders)
+        else:
+            form = StartThreadForm(bidders=bidders)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             supplier = next(b for b in bidders if b.pk == data["supplier"])
