@@ -20,4 +20,5 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"))
 mkdirSync(join(root, "levelfield", "static", "govuk"), { recursive: true });
 cpSync(join(govuk, "assets"), join(root, "levelfield", "static", "govuk", "assets"), { recursive: true });
 cpSync(join(root, "node_modules", "htmx.org", "dist", "htmx.min.js"), join(out, "htmx.min.js"));
+cpSync(join(root, "node_modules", "tus-js-client", "dist", "tus.min.js"), join(out, "tus.min.js"));
 console.log("built static assets into levelfield/static");

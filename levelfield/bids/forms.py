@@ -69,5 +69,14 @@ class AttachmentForm(forms.Form):
             # answers typed (the button posts the bid form to the upload address).
             field.widget.attrs["form"] = "bid-form"
         types = ", ".join(ext.upper() for ext in settings.LEVELFIELD_UPLOAD_EXTENSIONS)
-        limit = settings.LEVELFIELD_UPLOAD_MAX_BYTES // (1024 * 1024)
-        self.fields["file"].help_text = f"{types}; up to {limit}MB"
+        limit = settings.LEVELFIELD_BID_UPLOAD_MAX_BYTES
+        self.fields["file"].help_text = f"{types}; up to {limit // (1024 * 1024)}MB"
+        # The limits the server applies, for the page's script to check a file when it is
+        # chosen (bids/_attachments.html).
+        self.limits = {
+            "max_bytes": limit,
+            "max_label": f"{limit // (1024 * 1024)}MB",
+            "extensions": ",".join(settings.LEVELFIELD_UPLOAD_EXTENSIONS),
+            "types": types,
+            "chunk_bytes": settings.LEVELFIELD_BID_UPLOAD_CHUNK_BYTES,
+        }

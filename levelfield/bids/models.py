@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -148,10 +150,61 @@ class BidAttachment(models.Model):
     file = models.FileField(upload_to="bids/%Y/%m/")
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # The server's time the file was received whole.
     uploaded_at = models.DateTimeField()
+    # The server's time a resumable upload began (bids/actions_uploads.py); empty for a file
+    # sent in one request. Both times are kept: an upload begun before the deadline may finish
+    # after it.
+    upload_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(upload_started_at__isnull=True)
+                | Q(upload_started_at__lte=F("uploaded_at")),
+                name="attachment_upload_started_before_finished",
+            )
+        ]
+
+
+class BidUpload(models.Model):
+    """A file on its way to a bid in resumable chunks (the tus protocol, bids/actions_uploads.py).
+    Its bytes so far are in a file of their own (`partial_path`) until the last chunk arrives;
+    then the file is checked and becomes a BidAttachment, and this row goes. Only the person who
+    began it can continue it, by its token (unguessable, so its address says nothing)."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="uploads")
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    title = models.CharField(max_length=200, blank=True)
+    # The size declared when it began (Upload-Length): never more bytes are taken.
+    length = models.PositiveBigIntegerField()
+    offset = models.PositiveBigIntegerField(default=0)
+    # A SHA-256 the client may declare when it begins, fixing the content before the deadline.
+    declared_sha256 = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(length__gt=0), name="bid_upload_not_empty"),
+            models.CheckConstraint(
+                condition=Q(offset__lte=F("length")), name="bid_upload_offset_within_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.offset} of {self.length} bytes)"
+
+    @property
+    def partial_path(self):
+        """Where the bytes received so far are kept: beside the media files, never served."""
+        return Path(settings.MEDIA_ROOT) / "partial-uploads" / f"{self.token}.part"
 
 
 class BidReceipt(models.Model):

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 
 from levelfield.tenders.models import Lot, Tender
 
-from .models import Bid, BidAnswer, BidReceipt
+from .models import Bid, BidAnswer, BidReceipt, BidUpload
 
 
 def bids_of(organisation) -> QuerySet[Bid]:
@@ -65,3 +65,18 @@ def bid_of(organisation, bid_id: int) -> Bid | None:
 
 def receipts_of(bid: Bid) -> QuerySet[BidReceipt]:
     return bid.receipts.select_related("by").order_by("-at", "-id")
+
+
+def upload_of(bid, token: str, user):
+    """The resumable upload `token` of `bid`, begun by `user`; None for anyone else's, so that
+    another person (or organisation) is answered 404."""
+    return (
+        BidUpload.objects.filter(bid=bid, token=token, created_by=user)
+        .select_related("bid__lot__tender", "bid__supplier")
+        .first()
+    )
+
+
+def uploads_in_progress(bid, user) -> list:
+    """The person's unfinished resumable uploads to the bid, for its page."""
+    return list(BidUpload.objects.filter(bid=bid, created_by=user))

@@ -19,8 +19,9 @@ _SIGNATURES = {
 }
 
 
-def check_upload(upload) -> str:
-    """Validate an uploaded file and return its SHA-256 hex digest."""
+def check_upload(upload, *, max_bytes: int | None = None) -> str:
+    """Validate an uploaded file and return its SHA-256 hex digest. `max_bytes`: a limit other
+    than LEVELFIELD_UPLOAD_MAX_BYTES (a bid's attachments have their own)."""
     name = PurePath(upload.name).name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = settings.LEVELFIELD_UPLOAD_EXTENSIONS
@@ -29,7 +30,7 @@ def check_upload(upload) -> str:
             f"{name} must be one of these file types: {', '.join(a.upper() for a in allowed)}",
             code="file_type",
         )
-    limit = settings.LEVELFIELD_UPLOAD_MAX_BYTES
+    limit = max_bytes or settings.LEVELFIELD_UPLOAD_MAX_BYTES
     if upload.size == 0:
         raise ValidationError(f"{name} is empty", code="file_empty")
     if upload.size > limit:
