@@ -13,8 +13,8 @@ from levelfield.core.errors import DomainError
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 
-from .models import AlertSent, SavedSearch
-from .selectors import new_matches, search_form
+from .models import AlertSent, ImportedAlertSent, SavedSearch
+from .selectors import new_imported_matches, new_matches, search_form
 
 # At most this many saved searches a person, and this many opportunities a search in one email
 # (the email links to the rest).
@@ -96,7 +96,9 @@ def send_digest(*, user, at: datetime | None = None) -> list:
     """Email `user` the opportunities published since each of their searches was last checked
     that match it and that they have never been sent: one email for all their searches, none
     when nothing is new. Each opportunity is recorded as sent (at most once per person, which
-    the database enforces), and each search is marked as checked up to `at`.
+    the database enforces), and each search is marked as checked up to `at`. Open notices
+    imported from other publishers are included the same way (new since the import first found
+    them), each marked with where it was published and linking there.
 
     The user's searches are locked for the run, so two digests for one person cannot send the
     same opportunity twice. Returns the opportunities sent."""
@@ -106,6 +108,7 @@ def send_digest(*, user, at: datetime | None = None) -> list:
     )
     sections = []
     sent = []
+    imported_sent = []
     for search in searches:
         if search.checked_until >= at:
             continue
@@ -117,15 +120,30 @@ def send_digest(*, user, at: datetime | None = None) -> list:
         if len(shown) > DIGEST_LIMIT:
             shown = shown[:DIGEST_LIMIT]
             more = matches.count() - DIGEST_LIMIT
-        if shown:
-            sections.append({"search": search, "tenders": shown, "more": more})
+        # Opportunities imported from Find a Tender, Contracts Finder, ...: each sent once too.
+        imported_matches = new_imported_matches(search, until=at)
+        imported = list(imported_matches[: DIGEST_LIMIT + 1])
+        if len(imported) > DIGEST_LIMIT:
+            imported = imported[:DIGEST_LIMIT]
+            more += imported_matches.count() - DIGEST_LIMIT
+        if shown or imported:
+            sections.append(
+                {"search": search, "tenders": shown, "imported": imported, "more": more}
+            )
             AlertSent.objects.bulk_create(
                 [AlertSent(user=user, tender=t, saved_search=search, sent_at=at) for t in shown]
             )
+            ImportedAlertSent.objects.bulk_create(
+                [
+                    ImportedAlertSent(user=user, ocid=o.ocid, saved_search=search, sent_at=at)
+                    for o in imported
+                ]
+            )
             sent.extend(shown)
+            imported_sent.extend(imported)
         search.checked_until = at
         search.save(update_fields=["checked_until"])
-    if not sent:
+    if not sent and not imported_sent:
         return []
     for section in sections:
         section["url"] = search_url(section["search"].params)
@@ -136,7 +154,7 @@ def send_digest(*, user, at: datetime | None = None) -> list:
             }
             for t in section["tenders"]
         ]
-    count = len(sent)
+    count = len(sent) + len(imported_sent)
     email_on_commit(
         to=user.email,
         subject=f"{count} new opportunit{'y' if count == 1 else 'ies'} for your saved searches",
@@ -154,5 +172,6 @@ def send_digest(*, user, at: datetime | None = None) -> list:
         obj=user,
         summary=f"Emailed {count} new opportunit{'y' if count == 1 else 'ies'}",
         tenders=[t.reference for t in sent],
+        imported=[o.ocid for o in imported_sent],
     )
-    return sent
+    return sent + imported_sent

@@ -57,3 +57,31 @@ class AlertSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tender_id} to {self.user_id}"
+
+
+class ImportedAlertSent(models.Model):
+    """One opportunity imported from another publisher (Find a Tender, Contracts Finder, ...),
+    known by its OCID, emailed to one person. Unique, as AlertSent: each is sent once. The OCID
+    is kept rather than a link to the imported row, which goes when the notice closes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imported_alerts_sent"
+    )
+    ocid = models.CharField(max_length=255)
+    saved_search = models.ForeignKey(
+        SavedSearch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_alerts_sent",
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ocid"], name="one_alert_per_user_ocid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ocid} to {self.user_id}"

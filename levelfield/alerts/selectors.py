@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 
 from levelfield.tenders.forms_public import OpportunitySearchForm
+from levelfield.tenders.search_mixed import imported_matches
 from levelfield.tenders.selectors import OPEN, search_opportunities
 
-from .models import AlertSent, SavedSearch
+from .models import AlertSent, ImportedAlertSent, SavedSearch
 
 
 def search_form(params: dict) -> OpportunitySearchForm:
@@ -40,3 +41,23 @@ def new_matches(saved_search: SavedSearch, *, until: datetime):
         published_before=until,
         excluding=AlertSent.objects.filter(user_id=saved_search.user_id).values("tender_id"),
     )
+
+
+def new_imported_matches(saved_search: SavedSearch, *, until: datetime):
+    """Opportunities imported from other publishers (Find a Tender, Contracts Finder, ...) that
+    match the search, were first found open by the import since it was last checked (up to
+    `until`, never before the search was saved), are still open, and were never sent to its
+    owner: newest first. As new_matches, through the same search."""
+    filters = {**search_form(saved_search.params).filters(), "status": OPEN}
+    since = max(saved_search.created_at, saved_search.checked_until - LOOKBACK)
+    found = imported_matches(
+        filters,
+        first_seen_after=since,
+        first_seen_before=until,
+        excluding_ocids=ImportedAlertSent.objects.filter(user_id=saved_search.user_id).values(
+            "ocid"
+        ),
+    )
+    if found is None:
+        return []
+    return found.order_by("-published", "ocid")

@@ -40,6 +40,7 @@ from django.db.models import (
 )
 
 from levelfield.core import clock
+from levelfield.opendata import selectors_opportunities as opportunity_selectors
 
 from .keywords import SEARCH_CONFIG, keyword_query
 from .lifecycle import Status
@@ -150,8 +151,16 @@ class RankedResults:
 
     def _ranked_ids(self) -> list[int]:
         if self._ids is None:
-            self._ids = _rank_newest(self._matching, self._query, self._by_reference)
+            self._ids = [row[0] for row in self.ranked_rows()]
         return self._ids
+
+    def ranked_rows(self) -> list[tuple]:
+        """(id, whether it is the tender meant, rank, published_at), most relevant first."""
+        return _rank_rows(self._matching, self._query, self._by_reference)
+
+    @property
+    def words(self) -> SearchQuery:
+        return self._query
 
     def all(self) -> "RankedResults":
         return self
@@ -182,17 +191,18 @@ class RankedResults:
         return iter(self[:])
 
 
-def _rank_newest(
-    matching: QuerySet[Tender], query: SearchQuery, meant: QuerySet[Tender]
-) -> list[int]:
-    """The ids of the newest RESULT_LIMIT + 1 `matching` tenders, most relevant first, after
+def _rank_rows(matching: QuerySet[Tender], query: SearchQuery, meant: QuerySet[Tender]) -> list:
+    """The newest RESULT_LIMIT + 1 `matching` tenders, most relevant first, after
     the tender `meant` (the one whose reference is the keyword), if there is one: one query.
 
     The newest matches are found first, with their search documents, and only those are
     ranked: PostgreSQL may find the matches in the GIN index and then read them all (a pair of
     common words matches ten thousand tenders), and ranking in that same step would rank every
     one of them. Django cannot select from a subquery, so the statement wraps the SQL Django
-    makes for the matches, with all their filters."""
+    makes for the matches, with all their filters.
+
+    Each row is (id, whether it is the tender meant, rank, published_at): the search beside
+    imported opportunities (search_mixed.py) orders both by the same keys."""
     newest = (
         matching.annotate(search_query=query)
         .order_by("-published_at", "-id")
@@ -201,7 +211,7 @@ def _rank_newest(
     newest_sql, newest_params = newest[: RESULT_LIMIT + 1].query.sql_with_params()
     meant_sql, meant_params = meant.values_list("pk")[:1].query.sql_with_params()
     statement = f"""
-        SELECT id FROM (
+        SELECT id, first, rank, published_at FROM (
             SELECT id, true AS first, NULL::real AS rank, NULL::timestamptz AS published_at
             FROM ({meant_sql}) AS meant (id)
             UNION ALL
@@ -213,8 +223,10 @@ def _rank_newest(
     with connections[matching.db].cursor() as cursor:
         cursor.execute(statement, (*meant_params, *newest_params))
         # The tender meant may be among the newest matches too: listed once, first.
-        ids = dict.fromkeys(row[0] for row in cursor.fetchall())
-    return list(ids)[: RESULT_LIMIT + 1]
+        rows = {}
+        for row in cursor.fetchall():
+            rows.setdefault(row[0], row)
+    return list(rows.values())[: RESULT_LIMIT + 1]
 
 
 @dataclass(frozen=True)
@@ -419,34 +431,33 @@ def search_generation(*, with_deadline: bool = False) -> str | None:
     to come (one step along the index on status and deadline): a search that filters on open
     or closed is the same only until then, so it is part of that search's generation.
 
+    The opportunities imported from other publishers are part of every search (the page's) and
+    always open, so their own generation (renewed by the import) and their first deadline still
+    to come are always part of it, read in the same query.
+
     Every search request, a cached one too, asks this first, so it is plain SQL: the ORM took
     longer to build the query than the database to answer it (0.47 against 0.16 ms)."""
     generation = SearchGeneration._meta.db_table
-    if not with_deadline:
-        statement, params = f"SELECT token FROM {generation} WHERE id = 1", []
-    else:
-        statement = f"""
-            SELECT token, (
+    external_token, external_deadline = opportunity_selectors.generation_sql()
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    columns, params = f"token, {external_token}, {external_deadline}", [now]
+    if with_deadline:
+        columns += f""", (
                 SELECT submission_deadline FROM {Tender._meta.db_table}
                 WHERE status = %s AND submission_deadline > %s
                 ORDER BY submission_deadline LIMIT 1
-            )
-            FROM {generation} WHERE id = 1
-        """
-        now = connection.ops.adapt_datetimefield_value(clock.now())
-        params = [Status.PUBLISHED, now]
+            )"""
+        params += [Status.PUBLISHED, now]
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(f"SELECT {columns} FROM {generation} WHERE id = 1", params)
         row = cursor.fetchone()
     if row is None:
         return None
-    if not with_deadline:
-        return row[0]
-    # The deadline as the database gives it (a datetime, or text on SQLite): it only has to
+    # Deadlines as the database gives them (a datetime, or text on SQLite): they only have to
     # name the same moment the same way in every server process. No spaces, in a cache key.
-    token, deadline = row
-    moment = "none" if deadline is None else str(deadline).replace(" ", "T")
-    return f"{token}:{moment}"
+    token, *rest = row
+    moments = ["none" if value is None else str(value).replace(" ", "T") for value in rest]
+    return ":".join([token, *moments])
 
 
 def _search_key(generation: str, filters: dict) -> str:
@@ -603,8 +614,9 @@ def public_opportunity(reference: str) -> QuerySet[Tender]:
             "documents",
             Prefetch(
                 "clarifications",
+                # Never the original question (nor who asked): only what was published.
                 queryset=Clarification.objects.published().only(
-                    "id", "tender_id", "question", "answer", "asked_at", "answered_at"
+                    "id", "tender_id", "published_question", "published_as", "answer", "answered_at"
                 ),
                 to_attr="published_clarifications",
             ),
