@@ -81,6 +81,19 @@ def contact_emails(organisation) -> list[str]:
     )
 
 
+def submitter_emails(organisation) -> list[str]:
+    """Who can submit a bid by `organisation` (bids/rules.py), to be told it is not submitted:
+    its own people or, for a consortium, the people of its lead."""
+    consortium = Consortium.objects.filter(organisation=organisation).first()
+    bidder = consortium.lead_id if consortium else organisation.pk
+    return list(
+        Membership.objects.filter(organisation_id=bidder, role__in=SUPPLIER_ROLES)
+        .order_by("id")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
 # --- Exclusion declarations ------------------------------------------------------------------
 
 
