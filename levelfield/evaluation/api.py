@@ -12,6 +12,7 @@ from ninja import Router, Status
 from levelfield.accounts.api_auth import api_auth
 from levelfield.accounts.models import User
 from levelfield.bids.models import Bid
+from levelfield.bids.unsubmitted import complete_not_submitted
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, errors
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.tenders.api_common import buyer_tender, tender_question
@@ -21,6 +22,7 @@ from . import actions
 from .schemas import (
     AssignIn,
     AssignmentOut,
+    CompleteNotSubmittedOut,
     ConflictDeclarationIn,
     DeclarationOut,
     EvaluationOut,
@@ -189,3 +191,20 @@ def results(request, tender_id: int):
         "status": tender.status,
         "lots": tender_results(tender),
     }
+
+
+@router.get(
+    "/tenders/{tender_id}/complete-not-submitted",
+    response={200: CompleteNotSubmittedOut, **errors(*OWN_OBJECT_ERRORS)},
+    operation_id="buyer_bids_complete_not_submitted",
+    summary="Complete, not submitted: who had a complete bid on a lot and did not submit it",
+    description="For buyer admins and officers, after the submission deadline. A bid not "
+    "submitted (a draft, or a bid withdrawn and not submitted again) is never opened: only the "
+    "supplier's name and the lot are given, never its price, answers, files or times. It is "
+    "not part of the evaluation." + SEALED_NOTE,
+)
+def complete_not_submitted_list(request, tender_id: int):
+    tender = _unsealed_tender(request, tender_id)
+    if not request.user.has_perm("evaluation.view_report", tender):
+        raise PermissionDenied("Only buyer admins and officers can see bids not submitted")
+    return complete_not_submitted(tender, tender.buyer)

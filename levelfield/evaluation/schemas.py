@@ -279,3 +279,30 @@ class EvaluationOut(Schema):
     reference: str
     status: str
     lots: list[LotResultOut]
+
+
+class NotSubmittedLotOut(Schema):
+    lot_id: int
+    lot_number: int
+    lot_title: str
+    suppliers: list[str] = Field(
+        description="Names of the suppliers (a consortium by its own name) whose bid on this "
+        "lot was complete at the deadline but not submitted, in alphabetical order"
+    )
+
+    @staticmethod
+    def resolve_lot_id(obj) -> int:
+        return obj.lot.pk
+
+    @staticmethod
+    def resolve_lot_number(obj) -> int:
+        return obj.lot.number
+
+    @staticmethod
+    def resolve_lot_title(obj) -> str:
+        return obj.lot.title
+
+
+class CompleteNotSubmittedOut(Schema):
+    count: int = Field(description="How many complete bids were not submitted, in all lots")
+    lots: list[NotSubmittedLotOut] = Field(description="Every lot of the tender, in order")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from levelfield.accounts.selectors import evaluators_of
 from levelfield.bids.models import Bid, BidAnswer
+from levelfield.bids.unsubmitted import complete_not_submitted
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.tenders import actions as tender_actions
@@ -66,6 +67,9 @@ def overview(request, pk: int):
             "progress": report.progress(tender, request.organisation, unsealed=tender.bids_unsealed)
             if runs
             else None,
+            # Who had a complete bid and did not submit it: names and lots only, from the
+            # deadline on, for those who run the tender (bids/unsubmitted.py).
+            "not_submitted": complete_not_submitted(tender, request.organisation) if runs else None,
             "show_own_work": assigned or not runs or (declaration and declaration.has_conflict),
             "assigned": assigned,
             "declaration": declaration,
