@@ -40,7 +40,12 @@ class BidAttachmentOut(Schema):
 
 
 class AttachmentOut(BidAttachmentOut):
-    uploaded_at: UtcDateTime
+    uploaded_at: UtcDateTime = Field(description="When the server had the whole file")
+    upload_started_at: UtcDateTime | None = Field(
+        description="When its resumable upload began, on the server's clock (null for a file "
+        "sent in one request). An upload begun before the submission deadline may finish after "
+        "it: both times are kept"
+    )
 
 
 class ReceiptOut(Schema):
@@ -115,7 +120,7 @@ class SupplierBidSummary(Schema):
         return obj.is_editable and obj.lot.tender.is_open_for_bids
 
 
-class ChecklistItemOut(Schema):
+class BidChecklistItemOut(Schema):
     kind: str = Field(description="price, answer, attachments or declaration")
     title: str = Field(description="What the item is, like 'Question 2'")
     complete: bool
@@ -136,13 +141,13 @@ class ChecklistItemOut(Schema):
     files: list[str] = Field(description="For attachments: the titles of the files uploaded")
 
 
-class ChecklistOut(Schema):
+class BidChecklistOut(Schema):
     """What must be done before one lot's bid can be submitted. Submitting uses the same
     checklist; each lot's bid has its own, and one lot's never stops another's."""
 
     bid_id: int
     complete: bool = Field(description="True when every item is complete")
-    items: list[ChecklistItemOut]
+    items: list[BidChecklistItemOut]
 
 
 class SupplierBidOut(SupplierBidSummary):

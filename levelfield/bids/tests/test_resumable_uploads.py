@@ -4,7 +4,7 @@ before the deadline may finish after it, with both server times kept; nobody els
 and a refused file leaves neither a row nor a byte behind."""
 
 import base64
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.core import mail
@@ -363,3 +363,21 @@ def test_signed_out_mid_upload_is_told_so_not_sent_to_the_sign_in_page(client, d
     assert response.status_code == 401
     assert response.content.decode().startswith("You have been signed out.")
     assert BidUpload.objects.get().offset == 0
+
+
+def test_the_api_gives_both_server_times_of_an_attachment(bidder, draft, supplier, lot):
+    from levelfield.accounts.actions import create_api_token
+
+    before = lot.tender.submission_deadline - timedelta(minutes=1)
+    with clock.frozen_at(before):
+        location = begin(bidder, draft)["Location"]
+    with testing.after_deadline(lot.tender, minutes=10):
+        patch(bidder, location, 0, PDF)
+    _, secret = create_api_token(user=supplier[1], name="tests")
+    response = Client().get(
+        f"/api/supplier/bids/{draft.pk}", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 200, response.content
+    [item] = response.json()["attachments"]
+    assert item["upload_started_at"].startswith(before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M"))
+    assert item["uploaded_at"] > item["upload_started_at"]
