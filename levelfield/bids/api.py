@@ -18,8 +18,8 @@ from .schemas import (
     AskedOut,
     AskIn,
     AssessmentSummaryOut,
+    BidChecklistOut,
     BidPatch,
-    ChecklistOut,
     ReceiptOut,
     SupplierBidOut,
     SupplierBidSummary,
@@ -108,7 +108,7 @@ def update_bid(request, bid_id: int, payload: BidPatch):
 
 @router.get(
     "/bids/{bid_id}/checklist",
-    response={200: ChecklistOut, **errors(*OWN_OBJECT_ERRORS)},
+    response={200: BidChecklistOut, **errors(*OWN_OBJECT_ERRORS)},
     operation_id="supplier_bids_checklist",
     summary="What must be done before your bid can be submitted",
     description="One item per part of the bid: the price, each question's answer (given, and "
