@@ -227,8 +227,30 @@ def _email_summary(bid: Bid, tender: Tender, *, successful: bool) -> None:
         subject=f"Assessment summary: {tender.reference} lot {bid.lot.number}",
         body=f"Your bid for {tender.title} (lot {bid.lot.number}) was {outcome}. Your assessment "
         "summary, with your score for each criterion beside the winner's, is on your "
-        "levelfield dashboard.",
+        "levelfield dashboard.\n\nThe standstill period starts when the buyer publishes the "
+        "contract award notice; you will be emailed then with the date and time it ends.",
     )
+
+
+def _email_standstill(tender: Tender) -> None:
+    """Tell every bidder given an assessment summary when the standstill period ends (s.51),
+    as a date and time with its zone: until then a bidder may raise its concerns, and the
+    contract cannot be entered into."""
+    from levelfield.core.display import uk_time
+
+    summaries = AssessmentSummary.objects.filter(bid__lot__tender=tender).select_related(
+        "bid__lot", "bid__supplier"
+    )
+    for summary in summaries:
+        bid = summary.bid
+        email_on_commit(
+            to=supplier_selectors.contact_emails(bid.supplier),
+            subject=f"Standstill period: {tender.reference} lot {bid.lot.number}",
+            body=f"The contract award notice for {tender.title} (lot {bid.lot.number}) was "
+            f"published at {uk_time(tender.standstill_started_at)}. The standstill period ends "
+            f"at {uk_time(tender.standstill_ends_at)}: the contract cannot be entered into "
+            "before then. Your assessment summary is on your levelfield dashboard.",
+        )
 
 
 @transaction.atomic
@@ -260,6 +282,7 @@ def publish_award_notice(
     tender.standstill_ends_at = standstill_ends_at or statutory
     tender.save()
     ocds.publish_award_notice(tender)
+    _email_standstill(tender)
     audit.record(
         action="award.notice_published",
         obj=tender,
