@@ -2,8 +2,10 @@
 
 import hashlib
 from decimal import Decimal
+from pathlib import PurePath
 
 import orjson
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -17,6 +19,7 @@ from levelfield.suppliers import selectors as supplier_selectors
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Lot, Tender
 
+from .checklist import bid_checklist
 from .models import Bid, BidAnswer, BidAttachment, BidReceipt, BidStatus
 
 
@@ -118,22 +121,34 @@ def save_bid(
 @files_removed_on_failure
 @transaction.atomic
 def add_attachment(*, bid: Bid, by, title: str, upload) -> BidAttachment:
+    """Attach a file sent in one request (the page's form without JavaScript)."""
     bid = _locked_editable(bid, by)
     if not bid.is_editable:
         raise InvalidTransition("Withdraw your submitted bid before changing it")
+    return store_attachment(bid=bid, by=by, title=title, upload=upload)
+
+
+def store_attachment(*, bid: Bid, by, title: str, upload, started_at=None) -> BidAttachment:
+    """The checks every bid attachment passes (type by extension and content, size up to
+    LEVELFIELD_BID_UPLOAD_MAX_BYTES), then the file stored and recorded. For an action that has
+    locked the bid and decided it may change, inside its transaction and within
+    `files_removed_on_failure`. `started_at`: when a resumable upload began."""
     try:
-        digest = check_upload(upload)
+        digest = check_upload(upload, max_bytes=settings.LEVELFIELD_BID_UPLOAD_MAX_BYTES)
     except ValidationError as exc:
         raise DomainError(exc.messages[0], code="invalid_file") from exc
+    now = clock.now()
     attachment = BidAttachment(
         bid=bid,
-        title=title.strip() or upload.name,
+        title=title.strip() or PurePath(upload.name).name,
         size=upload.size,
         sha256=digest,
-        uploaded_at=clock.now(),
+        uploaded_at=now,
+        upload_started_at=started_at,
     )
     store(attachment.file, upload)
     attachment.save()
+    extra = {"upload_started_at": started_at.isoformat()} if started_at else {}
     audit.record(
         action="bid.attachment_added",
         obj=bid,
@@ -141,6 +156,8 @@ def add_attachment(*, bid: Bid, by, title: str, upload) -> BidAttachment:
         organisation=bid.supplier,
         sealed_until=bid.sealed_until,
         sha256=digest,
+        uploaded_at=now.isoformat(),
+        **extra,
     )
     return attachment
 
@@ -181,17 +198,6 @@ def bid_content(bid: Bid) -> dict:
     }
 
 
-def completeness_problems(bid: Bid) -> list[str]:
-    problems = []
-    if bid.price is None:
-        problems.append("Enter your price")
-    answered = {a.question_id for a in bid.answers.all() if a.text.strip()}
-    for question in bid.lot.questions.all():
-        if question.pk not in answered:
-            problems.append(f"Answer question {question.number}")
-    return problems
-
-
 @transaction.atomic
 def submit_bid(*, bid: Bid, by) -> BidReceipt:
     """Submit the bid. The deadline check and the write happen in one transaction, on the
@@ -202,15 +208,18 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
     now = clock.now()
     _require_open(bid.lot.tender)
     bid.check_transition(BidStatus.SUBMITTED)
-    problems = completeness_problems(bid)
-    if problems:
+    # The bid's checklist decides, as the bidder sees it: anything wrong with the bid itself
+    # (price, an answer missing or over its word limit) refuses with every item to put right.
+    checklist = bid_checklist(bid, at=now)
+    if checklist.content_problems:
         raise DomainError(
-            "Your bid is not complete: " + "; ".join(problems),
+            "Your bid is not complete: " + "; ".join(checklist.problems),
             code="bid_incomplete",
-            details=problems,
+            details=checklist.problems,
         )
-    # The bidder's exclusion declaration (or each consortium member's, and each subcontractor's
-    # relied on) must be current and clear of mandatory grounds; it is attached to the bid.
+    # The checklist's declaration items: the bidder's exclusion declaration (or each consortium
+    # member's, and each subcontractor's relied on) must be current and clear of mandatory
+    # grounds; attach_declarations checks them by the same rule and attaches them to the bid.
     supplier_actions.attach_declarations(bid=bid, at=now)
     content = bid_content(bid)
     content["submitted_at"] = now.isoformat()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_checklist, views_uploads
 
 app_name = "bids"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("lots/<int:lot_id>/bid/start/", views.start, name="start"),
     path("bids/<int:bid_id>/answers/<int:question_id>/", views.autosave_answer, name="autosave"),
     path("bids/<int:bid_id>/submit/", views.submit, name="submit"),
+    path("bids/<int:bid_id>/checklist/", views_checklist.checklist_fragment, name="checklist"),
+    path("bids/<int:bid_id>/submit-lot/", views_checklist.submit_lot, name="submit_lot"),
+    path("tenders/<str:reference>/", views_checklist.tender_bids, name="tender"),
     path("bids/<int:bid_id>/withdraw/", views.withdraw, name="withdraw"),
     path("bids/<int:bid_id>/receipt/", views.receipt, name="receipt"),
     path("bids/<int:bid_id>/summary/", views.summary, name="summary"),
@@ -23,4 +26,6 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment_remove",
     ),
+    path("bids/<int:bid_id>/uploads/", views_uploads.uploads, name="uploads"),
+    path("bids/<int:bid_id>/uploads/<str:token>/", views_uploads.upload, name="upload"),
 ]
