@@ -12,7 +12,7 @@ from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pag
 
 from . import actions_clarify, selectors
 from .api_common import buyer_tender
-from .schemas_clarify import AnswerIn, BuyerClarificationOut, OwnClarificationOut
+from .schemas_clarify import BuyerClarificationOut, ClarificationAnswerIn, OwnClarificationOut
 from .selectors_clarify import answers_questions, buyer_clarifications
 
 router = Router(auth=api_auth, tags=["Buyer: tenders"])
@@ -53,7 +53,7 @@ def clarifications(request, tender_id: int):
     "question, or an edited question sent with `withhold_question`; 409 `invalid_state` for a "
     "question already answered or a tender not published; 403 `forbidden` for evaluators.",
 )
-def answer(request, tender_id: int, clarification_id: int, payload: AnswerIn):
+def answer(request, tender_id: int, clarification_id: int, payload: ClarificationAnswerIn):
     tender = buyer_tender(request, tender_id)
     clarification = get_object_or_404(
         buyer_clarifications(tender, answerer=True), pk=clarification_id

@@ -63,7 +63,7 @@ class BuyerClarificationOut(Schema):
         }
 
 
-class AnswerIn(InputSchema):
+class ClarificationAnswerIn(InputSchema):
     """The answer, and the question as it will be published. Leave `published_question` out
     to publish the question as asked; send other text to publish it edited; send
     `withhold_question` true to publish the answer alone."""
