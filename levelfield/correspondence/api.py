@@ -15,13 +15,13 @@ from levelfield.tenders.api_common import buyer_tender
 
 from . import actions, selectors
 from .schemas import (
-    BidderOut,
-    MessageIn,
-    MessageOut,
-    ReadOut,
-    StartThreadIn,
-    ThreadDetailOut,
-    ThreadOut,
+    CorrespondenceBidderOut,
+    CorrespondenceMessageIn,
+    CorrespondenceMessageOut,
+    CorrespondenceReadOut,
+    CorrespondenceStartIn,
+    CorrespondenceThreadDetailOut,
+    CorrespondenceThreadOut,
 )
 
 buyer_router = Router(auth=api_auth, tags=["Buyer: correspondence with bidders"])
@@ -56,7 +56,7 @@ def _thread(request, thread_id: int):
 
 
 def _detail(thread, side: str):
-    """The thread with its messages and the unread count of `side`, for ThreadDetailOut."""
+    """The thread with its messages and the unread count of `side`, for the detail schema."""
     thread.listed_messages = list(selectors.messages_of(thread))
     thread.unread = sum(
         1
@@ -68,7 +68,7 @@ def _detail(thread, side: str):
 
 @buyer_router.get(
     "/tenders/{tender_id}/correspondence",
-    response={200: list[ThreadOut], **errors(*OWN_OBJECT_ERRORS)},
+    response={200: list[CorrespondenceThreadOut], **errors(*OWN_OBJECT_ERRORS)},
     operation_id="buyer_correspondence_list",
     summary="Your threads with bidders on a tender",
     description="Newest message first, with each thread's unread count for your side. Buyer "
@@ -82,7 +82,7 @@ def list_tender_threads(request, tender_id: int):
 
 @buyer_router.get(
     "/tenders/{tender_id}/correspondence/bidders",
-    response={200: list[BidderOut], **errors(*OWN_OBJECT_ERRORS)},
+    response={200: list[CorrespondenceBidderOut], **errors(*OWN_OBJECT_ERRORS)},
     operation_id="buyer_correspondence_bidders",
     summary="The bidders you may write to",
     description="Organisations whose submitted bid was unsealed at the deadline; an empty "
@@ -94,7 +94,7 @@ def bidders(request, tender_id: int):
 
 @buyer_router.post(
     "/tenders/{tender_id}/correspondence",
-    response={201: ThreadDetailOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={201: CorrespondenceThreadDetailOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="buyer_correspondence_start",
     summary="Write privately to one bidder",
     description="After the submission deadline only: before it, 409 `sealed` (questions go "
@@ -102,7 +102,7 @@ def bidders(request, tender_id: int):
     "not submit a bid; " + SEND_REFUSALS + "The bidder's people are emailed a link, not the "
     "message.",
 )
-def start_thread(request, tender_id: int, payload: StartThreadIn):
+def start_thread(request, tender_id: int, payload: CorrespondenceStartIn):
     tender = _tender(request, tender_id)
     supplier = Organisation.objects.filter(pk=payload.supplier_id).first()
     if supplier is None:
@@ -120,7 +120,7 @@ def start_thread(request, tender_id: int, payload: StartThreadIn):
 
 @supplier_router.get(
     "/correspondence",
-    response={200: list[ThreadOut], **errors(*SIGNED_IN_ERRORS)},
+    response={200: list[CorrespondenceThreadOut], **errors(*SIGNED_IN_ERRORS)},
     operation_id="supplier_correspondence_list",
     summary="Your threads with buyers",
     description="Across tenders, your consortia's included; newest message first, with each "
@@ -133,7 +133,7 @@ def list_supplier_threads(request):
 
 @thread_router.get(
     "/threads/{thread_id}",
-    response={200: ThreadDetailOut, **errors(*OWN_OBJECT_ERRORS)},
+    response={200: CorrespondenceThreadDetailOut, **errors(*OWN_OBJECT_ERRORS)},
     operation_id="correspondence_thread_get",
     summary="A thread with its messages",
     description="For the tender's buyer officers and admins and for the bidder's people. "
@@ -145,7 +145,7 @@ def get_thread(request, thread_id: int):
 
 @thread_router.post(
     "/threads/{thread_id}/messages",
-    response={201: MessageOut, **errors(*OWN_OBJECT_ERRORS, 400, 422)},
+    response={201: CorrespondenceMessageOut, **errors(*OWN_OBJECT_ERRORS, 400, 422)},
     operation_id="correspondence_message_send",
     summary="Send a message in a thread",
     description="Sent messages never change: a correction is another message. "
@@ -153,7 +153,7 @@ def get_thread(request, thread_id: int):
     + "In a consortium's thread only the lead's people write (403 `forbidden`). The other "
     "side is emailed a link, not the message.",
 )
-def send_message(request, thread_id: int, payload: MessageIn):
+def send_message(request, thread_id: int, payload: CorrespondenceMessageIn):
     thread, _ = _thread(request, thread_id)
     message = actions.send_message(thread=thread, by=request.user, body=payload.body)
     return Status(201, selectors.messages_of(thread).get(pk=message.pk))
@@ -161,7 +161,7 @@ def send_message(request, thread_id: int, payload: MessageIn):
 
 @thread_router.post(
     "/threads/{thread_id}/read",
-    response={200: ReadOut, **errors(*OWN_OBJECT_ERRORS)},
+    response={200: CorrespondenceReadOut, **errors(*OWN_OBJECT_ERRORS)},
     operation_id="correspondence_thread_read",
     summary="Mark the other side's messages read",
     description="Keeps the first reading of each message, as the thread page does.",

@@ -12,26 +12,26 @@ PurposeCode = Literal["bid_clarification", "standstill", "other"]
 SideCode = Literal["buyer", "bidder"]
 
 
-class BidderOut(Schema):
+class CorrespondenceBidderOut(Schema):
     id: int
     name: str
 
 
-class AttachmentOut(Schema):
+class CorrespondenceAttachmentOut(Schema):
     id: int
     name: str
     size: int = Field(description="Bytes")
     sha256: str
 
 
-class MessageOut(Schema):
+class CorrespondenceMessageOut(Schema):
     id: int
     side: SideCode = Field(description="Who sent it: the buyer or the bidder")
     organisation_name: str
     author_name: str
     sent_at: UtcDateTime
     body: str
-    attachments: list[AttachmentOut]
+    attachments: list[CorrespondenceAttachmentOut]
     read_by_other_side_at: UtcDateTime | None = Field(
         description="When the side it was sent to first read it; null until then"
     )
@@ -54,7 +54,7 @@ class MessageOut(Schema):
         return receipt.read_at if receipt else None
 
 
-class ThreadOut(Schema):
+class CorrespondenceThreadOut(Schema):
     id: int
     tender_id: int
     tender_reference: str
@@ -80,15 +80,15 @@ class ThreadOut(Schema):
         return obj.supplier.name
 
 
-class ThreadDetailOut(ThreadOut):
-    messages: list[MessageOut] = Field(description="Oldest first")
+class CorrespondenceThreadDetailOut(CorrespondenceThreadOut):
+    messages: list[CorrespondenceMessageOut] = Field(description="Oldest first")
 
     @staticmethod
     def resolve_messages(obj) -> list:
         return obj.listed_messages
 
 
-class StartThreadIn(InputSchema):
+class CorrespondenceStartIn(InputSchema):
     supplier_id: int = Field(
         ge=1, le=MAX_POSITION, description="A bidder of the tender (see its `bidders`)"
     )
@@ -97,9 +97,9 @@ class StartThreadIn(InputSchema):
     body: str = Field(min_length=1, max_length=BODY_MAX)
 
 
-class MessageIn(InputSchema):
+class CorrespondenceMessageIn(InputSchema):
     body: str = Field(min_length=1, max_length=BODY_MAX)
 
 
-class ReadOut(Schema):
+class CorrespondenceReadOut(Schema):
     read: int = Field(description="How many messages were read for the first time")
