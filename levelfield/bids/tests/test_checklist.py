@@ -248,7 +248,7 @@ def test_the_bid_page_shows_the_checklist_with_links_to_fix(client, tender2, sup
     assert 'class="govuk-task-list"' in page
     assert 'href="#id_price"' in page
     assert f'href="#id_answer_{second.pk}"' in page
-    assert "Over the word limit" in page and "6 of 5 words" in page
+    assert "Over the word limit" in page and "Your answer to question 1 is 6 words" in page
     assert "1 of 5 done" in page or "2 of 5 done" in page
     # After each autosave the page fetches the task list again.
     assert f'hx-get="{reverse("bids:checklist", args=[bid.pk])}"' in page
