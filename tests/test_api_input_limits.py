@@ -44,6 +44,7 @@ def tokens(buyer, officer, supplier):
     contract = testing.signed_contract(buyer=buyer, supplier=supplier).contract
     return {
         "contract_id": str(contract.pk),
+        "tender_id": str(tender.pk),
         "buyer": bearer(officer),
         "supplier": bearer(user),
         "platform": bearer(platform_admin),
@@ -51,8 +52,11 @@ def tokens(buyer, officer, supplier):
 
 
 def concrete(tokens, path: str) -> str:
-    """The path with its parameters filled in (every paginated list with one is a contract's)."""
-    return path.replace("{contract_id}", tokens["contract_id"])
+    """The path with its parameters filled in (a contract's lists, and a tender's
+    correspondence)."""
+    return path.replace("{contract_id}", tokens["contract_id"]).replace(
+        "{tender_id}", tokens["tender_id"]
+    )
 
 
 def caller(tokens, path: str) -> dict:
