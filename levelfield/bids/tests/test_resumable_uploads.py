@@ -381,3 +381,15 @@ def test_the_api_gives_both_server_times_of_an_attachment(bidder, draft, supplie
     [item] = response.json()["attachments"]
     assert item["upload_started_at"].startswith(before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M"))
     assert item["uploaded_at"] > item["upload_started_at"]
+
+
+def test_the_page_lists_an_unfinished_upload_to_continue(bidder, draft, supplier):
+    location = begin(bidder, draft)["Location"]
+    patch(bidder, location, 0, PDF[:4096])
+    page = bidder.get(reverse("bids:edit", args=[draft.lot_id])).content.decode()
+    assert "This upload has not finished" in page
+    assert "method.pdf: 4.0\xa0KB of 10.0\xa0KB received" in page
+    colleague = Client()
+    colleague.force_login(testing.member(supplier[0], "supplier_member"))
+    other_page = colleague.get(reverse("bids:edit", args=[draft.lot_id])).content.decode()
+    assert "method.pdf" not in other_page
