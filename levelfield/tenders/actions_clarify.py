@@ -86,7 +86,7 @@ def answer_clarification(
     tender = clarification.tender
     require(by, "tenders.answer_clarification", tender)
     clarification = (
-        Clarification.objects.select_for_update()
+        Clarification.objects.select_for_update(of=("self",))
         .select_related("tender__buyer", "asked_by", "asked_by_organisation")
         .get(pk=clarification.pk)
     )
