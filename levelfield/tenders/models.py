@@ -330,11 +330,18 @@ class Question(models.Model):
     )
     # [{"score": 0, "descriptor": "..."}, ...] stored per procurement.
     scale = models.JSONField()
+    # The most words an answer may have (bids.words counts them); null for no limit. An answer
+    # over it is kept as a draft but cannot be submitted.
+    word_limit = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["lot_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["lot", "number"], name="unique_question_number"),
+            models.CheckConstraint(
+                condition=Q(word_limit__isnull=True) | Q(word_limit__gte=1),
+                name="question_word_limit_positive",
+            ),
             models.CheckConstraint(
                 condition=Q(weight__gte=0) & Q(weight__lte=100), name="question_weight_0_to_100"
             ),
@@ -439,7 +446,18 @@ class ClarificationQuerySet(models.QuerySet):
 
 
 class Clarification(models.Model):
-    """A supplier's question; its answer is published to everyone without the asker's name."""
+    """A supplier's question; its answer is published to everyone without the asker's name.
+
+    The buyer publishes the question as it will be shown (`published_question`): as asked, edited
+    (to take out who asked or their commercial detail) or withheld, the answer alone being
+    published. The original `question` stays for those who answer it and in the audit trail;
+    pages for anyone else show only `published_question`. Set once, by
+    `actions_clarify.answer_clarification`."""
+
+    class PublishedAs(models.TextChoices):
+        AS_ASKED = "as_asked", "As asked"
+        EDITED = "edited", "Edited by the buyer"
+        WITHHELD = "withheld", "Not published (answer only)"
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="clarifications")
     asked_by_organisation = models.ForeignKey(
@@ -455,11 +473,38 @@ class Clarification(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    published_question = models.TextField(
+        blank=True, help_text="The question as published with its answer (empty if withheld)"
+    )
+    published_as = models.CharField(max_length=10, choices=PublishedAs.choices, blank=True)
 
     objects = ClarificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["asked_at", "id"]
+        constraints = [
+            # An answer publishes the question as asked or edited (some text), or withholds it
+            # (no text); nothing is published before the answer.
+            models.CheckConstraint(
+                condition=(
+                    Q(answered_at__isnull=True, published_question="", published_as="")
+                    | Q(answered_at__isnull=False, published_as="withheld", published_question="")
+                    | (
+                        Q(answered_at__isnull=False, published_as__in=["as_asked", "edited"])
+                        & ~Q(published_question="")
+                    )
+                ),
+                name="clarification_published_question",
+            )
+        ]
+
+    @property
+    def question_edited(self) -> bool:
+        return self.published_as == self.PublishedAs.EDITED
+
+    @property
+    def question_withheld(self) -> bool:
+        return self.published_as == self.PublishedAs.WITHHELD
 
 
 class BarrierDecision(models.Model):
