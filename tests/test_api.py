@@ -255,7 +255,7 @@ def test_a_tender_goes_from_draft_to_signed_contract_through_the_api(
     [clarification] = response.json()["clarifications"]
     assert clarification["question"] == "Is TUPE likely?"
     assert clarification["answer"] == "Yes, for about 40 staff."
-    assert set(clarification) == {"id", "question", "answer", "answered_at"}
+    assert set(clarification) == {"id", "question", "question_edited", "answer", "answered_at"}
     assert org_a.name not in response.content.decode()
 
     # Supplier A bids, withdraws, changes its price and resubmits.

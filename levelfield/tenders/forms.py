@@ -579,7 +579,7 @@ class QuestionForm(forms.Form):
         }
 
 
-# -- documents, cancelling and clarifications ---------------------------------------------------
+# -- documents and cancelling -----------------------------------------------------------------
 
 
 class DocumentForm(forms.Form):
@@ -631,13 +631,3 @@ class BarrierReasonForm(forms.Form):
         if finding_title:
             # Each finding's form has its own label, so no two boxes on the page share one.
             self.fields["reason"].label = f"Why are you going ahead? ({finding_title})"
-
-
-class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label="Your answer",
-        help_text="Published to every supplier on the opportunity page, without the name of "
-        "whoever asked.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter your answer"},
-    )

@@ -41,5 +41,8 @@ rules.add_perm("tenders.change_tender", runs_tender)
 rules.add_perm("tenders.publish_tender", runs_tender)
 rules.add_perm("tenders.cancel_tender", is_buyer_admin)
 rules.add_perm("tenders.answer_clarification", runs_tender)
+# Who asked a clarification question is shown only to those who answer it: evaluators (buyer
+# staff too) never see it, so no bidder's questions colour the evaluation.
+rules.add_perm("tenders.see_clarification_asker", runs_tender)
 rules.add_perm("tenders.view_tender_admin", is_buyer_staff)
 rules.add_perm("tenders.ask_question", is_supplier_user)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_amend
+from . import views, views_amend, views_clarify, views_periods
 
 app_name = "tenders"
 urlpatterns = [
@@ -36,10 +36,15 @@ urlpatterns = [
     ),
     path("tenders/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("tenders/<int:pk>/amend/", views_amend.amend, name="amend"),
-    path("tenders/<int:pk>/clarifications/", views.clarifications, name="clarifications"),
+    path(
+        "tenders/<int:pk>/tendering-period/",
+        views_periods.tendering_period,
+        name="tendering_period",
+    ),
+    path("tenders/<int:pk>/clarifications/", views_clarify.clarifications, name="clarifications"),
     path(
         "tenders/<int:pk>/clarifications/<int:clarification_id>/answer/",
-        views.answer,
+        views_clarify.answer,
         name="answer",
     ),
     path("tenders/<int:pk>/open-evaluation/", views.open_evaluation, name="open_evaluation"),

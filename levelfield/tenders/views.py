@@ -8,7 +8,6 @@ state again; a refusal is shown on the page, nothing typed is lost.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -25,7 +24,6 @@ from levelfield.core.policy import policy_by_code
 from . import actions, barriers, periods
 from .criteria import check_weights
 from .forms import (
-    AnswerForm,
     BarrierReasonForm,
     CancelForm,
     DocumentForm,
@@ -42,7 +40,6 @@ from .page_helpers import buyer_organisation, buyer_tender, require_perm, tender
 VIEW = "tenders.view_tender_admin"
 CHANGE = "tenders.change_tender"
 CANCEL = "tenders.cancel_tender"
-ANSWER = "tenders.answer_clarification"
 
 # States after which the sealed bids have been opened for evaluation.
 EVALUATION_STATES = {
@@ -435,61 +432,3 @@ def document_add(request, pk: int):
             messages.success(request, f"{document.title} uploaded")
             return redirect("tenders:detail", pk=tender.pk)
     return render(request, "tenders/buyer/document_form.html", {"form": form, "tender": tender})
-
-
-# -- clarifications -----------------------------------------------------------------------------
-
-
-def _clarifications_page(request, tender: Tender, failed=None, status: int = 200):
-    """The questions, unanswered first; `failed` is an answer form to show with its errors."""
-    questions = tender.clarifications.select_related(
-        "asked_by_organisation", "asked_by", "answered_by"
-    ).order_by(F("answered_at").asc(nulls_first=True), "asked_at", "id")
-    page = paginate(request, questions)
-    can_answer = request.user.has_perm(ANSWER, tender) and tender.status == Status.PUBLISHED
-    rows = []
-    for clarification in page:
-        form = None
-        if can_answer and clarification.answered_at is None:
-            if failed is not None and failed.prefix == f"c{clarification.pk}":
-                form = failed
-            else:
-                form = AnswerForm(prefix=f"c{clarification.pk}")
-        rows.append((clarification, form))
-    return render(
-        request,
-        "tenders/buyer/clarifications.html",
-        {
-            "tender": tender,
-            "page": page,
-            "rows": rows,
-            "can_answer": can_answer,
-            "failed": failed,
-        },
-        status=status,
-    )
-
-
-@login_required
-def clarifications(request, pk: int):
-    tender = buyer_tender(request, pk, VIEW)
-    return _clarifications_page(request, tender)
-
-
-@login_required
-@require_POST
-def answer(request, pk: int, clarification_id: int):
-    tender = buyer_tender(request, pk, ANSWER)
-    clarification = get_object_or_404(tender.clarifications, pk=clarification_id)
-    form = AnswerForm(request.POST, prefix=f"c{clarification.pk}")
-    if form.is_valid():
-        try:
-            actions.answer_clarification(
-                clarification=clarification, by=request.user, answer=form.cleaned_data["answer"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Answer published to every supplier")
-            return redirect("tenders:clarifications", pk=tender.pk)
-    return _clarifications_page(request, tender, failed=form)

@@ -9,10 +9,8 @@ from django.urls import reverse
 from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
-from levelfield.core.pagination import PAGE_SIZE
 from levelfield.evaluation import actions as evaluation_actions
-from levelfield.tenders import actions as tender_actions
-from levelfield.tenders.models import Clarification, Question, Tender
+from levelfield.tenders.models import Question, Tender
 
 # 1 May 2026 is in British Summer Time: UK time is UTC + 1.
 IN_BST = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
@@ -464,79 +462,6 @@ def test_a_published_tender_cannot_be_edited(client, officer, tender):
     client.force_login(officer)
     response = client.get(url("edit", tender.pk), follow=True)
     assert "Only a draft tender can be changed like this" in messages_of(response)
-
-
-# -- clarifications -----------------------------------------------------------------------------
-
-
-def test_answering_a_clarification_publishes_it(client, officer, tender, supplier):
-    org, user = supplier
-    clarification = tender_actions.ask_question(
-        tender=tender, by=user, organisation=org, question="Is TUPE expected to apply?"
-    )
-    client.force_login(officer)
-    page = client.get(url("clarifications", tender.pk)).content.decode()
-    assert "Is TUPE expected to apply?" in page
-    assert "Acorn Care Ltd" in page  # the buyer sees who asked; it is never published
-    assert "Not answered" in page
-
-    detail = client.get(url("detail", tender.pk)).content.decode()
-    assert "1 question, 1 not yet answered" in detail
-
-    form_field = f"c{clarification.pk}-answer"
-    response = client.post(url("answer", tender.pk, clarification.pk), {form_field: ""})
-    assert response.status_code == 200
-    assert "Enter your answer" in response.content.decode()
-
-    response = client.post(
-        url("answer", tender.pk, clarification.pk),
-        {form_field: "Yes, TUPE applies to 40 staff."},
-        follow=True,
-    )
-    assert "Answer published to every supplier" in messages_of(response)
-    assert "Yes, TUPE applies to 40 staff." in response.content.decode()
-    assert list(Clarification.objects.published()) == [clarification]
-
-
-def test_a_failed_answer_on_a_later_page_keeps_that_page_and_its_links(
-    client, officer, tender, supplier
-):
-    org, user = supplier
-    asked = [
-        tender_actions.ask_question(
-            tender=tender, by=user, organisation=org, question=f"Question number {n}?"
-        )
-        for n in range(PAGE_SIZE + 1)
-    ]
-    last = asked[-1]  # unanswered questions are listed oldest first: the last is on page 2
-    client.force_login(officer)
-    page_two = client.get(url("clarifications", tender.pk), {"page": 2}).content.decode()
-    answer_action = f"{url('answer', tender.pk, last.pk)}?page=2"
-    assert f'action="{answer_action}"' in page_two
-
-    response = client.post(answer_action, {f"c{last.pk}-answer": ""})
-    assert response.status_code == 200
-    failed = response.content.decode()
-    assert "Enter your answer" in failed
-    assert f"Question number {PAGE_SIZE}?" in failed
-    # the page links lead back to the list, not to the answer address (which only takes POST)
-    assert f'href="{url("clarifications", tender.pk)}?page=1"' in failed
-    assert client.get(f"{url('clarifications', tender.pk)}?page=1").status_code == 200
-
-
-def test_an_evaluator_cannot_answer_clarifications(client, evaluator, tender, supplier):
-    org, user = supplier
-    clarification = tender_actions.ask_question(
-        tender=tender, by=user, organisation=org, question="Is TUPE expected to apply?"
-    )
-    client.force_login(evaluator)
-    page = client.get(url("clarifications", tender.pk))
-    assert page.status_code == 200
-    assert "Publish answer" not in page.content.decode()
-    response = client.post(
-        url("answer", tender.pk, clarification.pk), {f"c{clarification.pk}-answer": "Yes"}
-    )
-    assert response.status_code == 403
 
 
 # -- opening evaluation and sealed bids ---------------------------------------------------------

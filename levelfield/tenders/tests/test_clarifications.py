@@ -279,6 +279,7 @@ def test_the_asker_sees_its_question_as_asked_and_as_published(
     own_url = reverse("public:question", args=[tender.reference, question.pk])
     opportunity = client.get(reverse("public:opportunity", args=[tender.reference]))
     assert f'href="{own_url}"' in opportunity.content.decode()
+    assert f'href="{own_url}"' in client.get(reverse("bids:dashboard")).content.decode()
     page = client.get(own_url).content.decode()
     assert "Awaiting answer" in page and "TUPE expected to apply?" in page
 
