@@ -25,6 +25,7 @@ from levelfield.core import clock
 from levelfield.core.clock import UK
 from levelfield.core.errors import DomainError
 from levelfield.demo import contract_life
+from levelfield.demo import correspondence as demo_correspondence
 from levelfield.evaluation import actions as evaluation_actions
 from levelfield.socialvalue import actions as socialvalue_actions
 from levelfield.suppliers import actions as supplier_actions
@@ -722,6 +723,7 @@ LIBRARY_IT = {
             "price_formula": "lowest_price",
             "quality_threshold": None,
             "tie_break": "highest_quality",
+            "word_limit": 500,  # each answer: the bid page counts words
             "questions": (
                 (
                     "quality",
@@ -751,6 +753,7 @@ LIBRARY_IT = {
             "price_formula": "price_per_quality_point",
             "quality_threshold": None,
             "tie_break": "lowest_price",
+            "word_limit": 500,  # each answer: the bid page counts words
             "questions": (
                 (
                     "quality",
@@ -952,6 +955,7 @@ class _Loader:
         # Oldest first, so the references run in the order the procurements began.
         self._awarded(HOME_CARE)
         self._in_evaluation(HIGHWAYS)
+        demo_correspondence.highways_clarification(self, HIGHWAYS["title"])
         self._open(LIBRARY_IT)
         # A small contract the council let elsewhere, entered by hand.
         contract_life.let_elsewhere(self)
@@ -1107,7 +1111,12 @@ class _Loader:
                 )
                 for kind, weight, text in lot_spec["questions"]:
                     tender_actions.add_question(
-                        lot=lot, by=officer, kind=kind, weight=weight, text=text
+                        lot=lot,
+                        by=officer,
+                        kind=kind,
+                        weight=weight,
+                        text=text,
+                        word_limit=lot_spec.get("word_limit"),
                     )
             for title, doc_type, filename in spec["documents"]:
                 body = make_pdf(title, _document_lines(spec))
