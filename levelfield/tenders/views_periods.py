@@ -45,12 +45,21 @@ def tendering_period(request, pk: int):
     data = request.POST if request.method == "POST" else None  # an empty POST is still one
     form = TenderingPeriodForm(data, tender=tender) if can_edit else None
     if request.method == "POST" and form.is_valid():
+        # Only what changed, so the tender's history names it.
+        changed = {
+            name: value
+            for name, value in form.action_fields().items()
+            if getattr(tender, name) != value
+        }
         try:
-            actions.update_tender(tender=tender, by=request.user, **form.action_fields())
+            if changed:
+                actions.update_tender(tender=tender, by=request.user, **changed)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Tendering period details saved")
+            messages.success(
+                request, "Tendering period details saved" if changed else "Nothing was changed"
+            )
             return redirect("tenders:tendering_period", pk=tender.pk)
     return render(
         request,
