@@ -14,7 +14,8 @@ from levelfield.core.policy import PolicyVersion, policy_by_code, policy_for
 from levelfield.core.uploads import check_upload, files_removed_on_failure, store
 
 from . import barriers, ocds, periods, selectors
-from .criteria import check_scale, check_weights
+from .actions_clarify import answer_clarification as answer_clarification
+from .criteria import check_scale, check_weights, check_word_limit
 from .dates import TENDER_DATES, range_problems
 from .lifecycle import Status
 from .models import (
@@ -139,7 +140,9 @@ def _validate_fields(tender: Tender) -> None:
     if tender.estimated_value is not None and tender.estimated_value < 0:
         raise DomainError("Estimated value cannot be negative", code="validation_error")
     _validate_requirements(tender)
-    problems = range_problems(tender) or _date_order_problems(tender)
+    # s.54 details (periods.py): the same check as the buyer's "Tendering period" page.
+    problems = list(periods.field_problems(tender, today=clock.today_uk()).values())
+    problems = problems or range_problems(tender) or _date_order_problems(tender)
     if problems:
         raise DomainError(problems[0], code="validation_error", details=problems)
 
@@ -332,7 +335,9 @@ def remove_lot(*, lot: Lot, by) -> None:
     lot.delete()
 
 
-def _check_question(kind: str, text: str, weight: Decimal, scale) -> None:
+def _check_question(kind: str, text: str, weight: Decimal, scale, word_limit=None) -> None:
+    if problems := check_word_limit(word_limit):
+        raise DomainError(problems[0], code="validation_error", details=problems)
     if kind not in Question.Kind.values:
         raise DomainError("Choose quality or social value", code="validation_error")
     if not text.strip():
@@ -348,12 +353,21 @@ def _check_question(kind: str, text: str, weight: Decimal, scale) -> None:
 
 @transaction.atomic
 def add_question(
-    *, lot: Lot, by, kind: str, text: str, weight: Decimal, guidance: str = "", scale=None
+    *,
+    lot: Lot,
+    by,
+    kind: str,
+    text: str,
+    weight: Decimal,
+    guidance: str = "",
+    scale=None,
+    word_limit: int | None = None,
 ) -> Question:
+    """Add a question; `word_limit` is the most words an answer may have (None: no limit)."""
     require(by, "tenders.change_tender", lot.tender)
     _require_draft(lot.tender)
     scale = scale if scale is not None else _scale_for(lot.tender)
-    _check_question(kind, text, weight, scale)
+    _check_question(kind, text, weight, scale, word_limit)
     number = (lot.questions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     question = Question.objects.create(
         lot=lot,
@@ -363,6 +377,7 @@ def add_question(
         guidance=guidance,
         weight=weight,
         scale=scale,
+        word_limit=word_limit,
     )
     audit.record(
         action="question.added",
@@ -383,10 +398,12 @@ def update_question(*, question: Question, by, **fields) -> Question:
     tender = question.lot.tender
     require(by, "tenders.change_tender", tender)
     _require_draft(tender)
-    for name in ("kind", "text", "weight", "guidance", "scale"):
+    for name in ("kind", "text", "weight", "guidance", "scale", "word_limit"):
         if name in fields:
             setattr(question, name, fields[name])
-    _check_question(question.kind, question.text, question.weight, question.scale)
+    _check_question(
+        question.kind, question.text, question.weight, question.scale, question.word_limit
+    )
     question.save()
     audit.record(
         action="question.updated",
@@ -588,6 +605,12 @@ def record_barrier_reason(*, tender: Tender, by, code: str, reason: str) -> Barr
         raise DomainError(
             "That barrier check finds nothing on this tender now", code="validation_error"
         )
+    if finding.blocks_publication:
+        raise DomainError(
+            f"{finding.title}: the tender cannot be published like this, so there is no going "
+            "ahead. Change the submission deadline or the tendering period details",
+            code="validation_error",
+        )
     reason = reason.strip()
     if not reason:
         raise DomainError("Give your reason for going ahead", code="validation_error")
@@ -696,38 +719,6 @@ def ask_question(*, tender: Tender, by, organisation, question: str) -> Clarific
             body=f"A supplier asked a question about {tender.title}. Answer it on "
             f"levelfield; the answer will be published to everyone.",
         )
-    return clarification
-
-
-@transaction.atomic
-def answer_clarification(*, clarification: Clarification, by, answer: str) -> Clarification:
-    """Answer and publish to everyone, without the asker's name."""
-    tender = clarification.tender
-    require(by, "tenders.answer_clarification", tender)
-    clarification = Clarification.objects.select_for_update().get(pk=clarification.pk)
-    if tender.status not in {Status.PUBLISHED}:
-        raise InvalidTransition("Clarifications can be answered only while the tender is published")
-    if clarification.answered_at:
-        raise InvalidTransition("This question has already been answered")
-    if not answer.strip():
-        raise DomainError("Enter your answer", code="validation_error")
-    clarification.answer = answer.strip()
-    clarification.answered_at = clock.now()
-    clarification.answered_by = by
-    clarification.save()
-    audit.record(
-        action="clarification.answered",
-        obj=clarification,
-        actor=by,
-        organisation=tender.buyer,
-        tender=tender.reference,
-    )
-    email_on_commit(
-        to=clarification.asked_by.email,
-        subject=f"Your question on {tender.reference} has been answered",
-        body=f"The buyer has answered a clarification question on {tender.title}. "
-        "The answer is published on the opportunity page for every supplier.",
-    )
     return clarification
 
 
