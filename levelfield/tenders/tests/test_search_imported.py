@@ -7,7 +7,7 @@ import copy
 import html
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from levelfield.alerts import actions as alert_actions
 from levelfield.alerts.models import ImportedAlertSent
 from levelfield.core import clock
 from levelfield.opendata.importer import import_paths
+from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import search_mixed, selectors
 
 UK = Path(__file__).resolve().parents[2] / "opendata" / "tests" / "data" / "uk"
@@ -181,3 +182,21 @@ def test_the_digest_includes_new_matching_imported_notices_once(
         with django_capture_on_commit_callbacks(execute=True):
             assert alert_actions.send_digest(user=user) == []
     assert len(mail.outbox) == before + 1
+
+
+def test_words_in_a_title_count_for_more_whichever_the_source(client, buyer, officer):
+    import_uk()
+    ours = testing.draft_tender(buyer=buyer, by=officer, title="Kitchen equipment")
+    ours = tender_actions.update_tender(
+        tender=ours, by=officer, description="Equipment for school catering kitchens."
+    )
+    tender_actions.publish_tender(tender=ours, by=officer)
+    # Ours is newer, but the notice has the word in its title
+    assert titles(client, q="catering") == [FTS_TITLE, "Kitchen equipment"]
+
+
+def test_a_notice_leaves_the_results_when_its_deadline_passes(client, mixed):
+    assert CF_TITLE in titles(client)
+    with clock.frozen_at(datetime(2031, 2, 21, 12, 0, tzinfo=UTC)):
+        listed = titles(client)
+    assert CF_TITLE not in listed and FTS_TITLE in listed
