@@ -1,6 +1,7 @@
 """Settings read from the environment (twelve-factor), with safe defaults for local use."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "levelfield.suppliers",
     "levelfield.tenders",
     "levelfield.bids",
+    "levelfield.correspondence",
     "levelfield.evaluation",
     "levelfield.contracts",
     "levelfield.socialvalue",
@@ -193,6 +195,16 @@ MEDIA_URL = "/media/"
 LEVELFIELD_UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 LEVELFIELD_UPLOAD_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A bid's attachments are larger (bids/actions_uploads.py): up to this size, sent in resumable
+# chunks (the tus protocol) of at most the chunk size, which stays under the 5 MB a request's
+# text may have. An upload begun before the submission deadline may finish up to the grace
+# period after it; one left unfinished for the abandoned period is removed by a daily job.
+LEVELFIELD_BID_UPLOAD_MAX_BYTES = int(
+    os.environ.get("BID_UPLOAD_MAX_BYTES", str(500 * 1024 * 1024))
+)
+LEVELFIELD_BID_UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024
+LEVELFIELD_BID_UPLOAD_GRACE = timedelta(hours=2)
+LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER = timedelta(days=1)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -233,9 +245,25 @@ LEVELFIELD_DAILY_JOBS = [
         "at": "07:00",
     },
     {
+        "name": "abandoned_bid_uploads",
+        "task": "levelfield.bids.tasks.remove_abandoned_uploads",
+        "at": "03:00",
+    },
+    {
         "name": "alert_digests",
         "task": "levelfield.alerts.tasks.send_daily_digests",
         "at": "07:00",
+    },
+]
+
+# Frequent jobs: the same scheduler queues each once in every slot of its interval (minutes,
+# slots counted from the Unix epoch), however many schedulers run. A bid's deadline reminders
+# go 24 hours and 2 hours before its deadline, so they are looked for every 5 minutes.
+LEVELFIELD_FREQUENT_JOBS = [
+    {
+        "name": "bid_deadline_reminders",
+        "task": "levelfield.bids.reminders.send_deadline_reminders",
+        "every": 5,
     },
 ]
 
