@@ -41,6 +41,11 @@ urlpatterns = [
         views_periods.tendering_period,
         name="tendering_period",
     ),
+    path(
+        "tenders/<int:pk>/tendering-period/preview/",
+        views_periods.tendering_period_preview,
+        name="tendering_period_preview",
+    ),
     path("tenders/<int:pk>/clarifications/", views_clarify.clarifications, name="clarifications"),
     path(
         "tenders/<int:pk>/clarifications/<int:clarification_id>/answer/",

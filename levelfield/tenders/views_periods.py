@@ -1,12 +1,18 @@
 """The buyer's "Tendering period" page: the Procurement Act 2023 s.54 details of a draft, with
 the minimum period they give, the earliest lawful submission deadline and the deadline's
-warnings. A published tender's page shows them as they were published, without the form."""
+warnings. A published tender's page shows them as they were published, without the form.
+
+As the buyer changes an answer, htmx posts the form to `tendering_period_preview`, which
+answers the summary for the details as chosen, saving nothing; without JavaScript the summary
+follows on "Save and check the period"."""
+
+import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from levelfield.core import clock
 from levelfield.core.errors import DomainError
@@ -69,5 +75,30 @@ def tendering_period(request, pk: int):
             "form": form,
             "is_draft": is_draft,
             "period": period_assessment(tender),
+        },
+    )
+
+
+@login_required
+@require_POST
+def tendering_period_preview(request, pk: int):
+    """The summary for the details being chosen (not saved): a fragment for htmx. Details the
+    form refuses leave the saved ones in the summary; the errors come on saving."""
+    tender = buyer_tender(request, pk, CHANGE)
+    if tender.status != Status.DRAFT:
+        raise PermissionDenied
+    form = TenderingPeriodForm(request.POST, tender=tender)
+    trial = tender
+    if form.is_valid():
+        trial = copy.copy(tender)
+        for name, value in form.action_fields().items():
+            setattr(trial, name, value)
+    return render(
+        request,
+        "tenders/buyer/_period_summary.html",
+        {
+            "tender": trial,
+            "period": period_assessment(trial),
+            "deadline": trial.submission_deadline,
         },
     )

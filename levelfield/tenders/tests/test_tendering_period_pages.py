@@ -255,3 +255,27 @@ def test_the_amend_page_shows_the_period_for_the_new_deadline(client, buyer, off
     assert "11:00pm BST on 4 April 2026: 33 days from publication" in body
     assert "The submission deadline, 11:00pm BST on 4 April 2026, is at or near midnight" in body
     assert "falls on a weekend" in body
+
+
+def test_the_summary_follows_the_answers_before_they_are_saved(signed_in, buyer, officer):
+    with clock.frozen_at(NOW):
+        tender = testing.draft_tender(buyer=buyer, by=officer, days_to_deadline=10)
+        url = reverse("tenders:tendering_period_preview", args=[tender.pk])
+        assert 'hx-post="' + url + '"' in get(signed_in, tender)
+        urgent = form_data(is_urgent="yes", s54_urgency_reason="The provider failed.")
+        fragment = signed_in.post(url, urgent, HTTP_HX_REQUEST="true").content.decode()
+        assert "10 days (above threshold, in a recorded state of urgency)" in fragment
+        assert "Meets the minimum period" in fragment and "<html" not in fragment
+        # Nothing is saved; an answer the form refuses leaves the saved details.
+        assert Tender.objects.get(pk=tender.pk).s54_urgency_reason == ""
+        refused = signed_in.post(url, form_data(is_urgent="yes")).content.decode()
+        assert "25 days (above threshold)" in refused
+        assert "gives bidders 10 days" in refused
+        # Not for a published tender, nor for another buyer.
+        published = testing.published_tender(buyer=buyer, by=officer, title="P")
+    assert signed_in.get(url).status_code == 405
+    preview = reverse("tenders:tendering_period_preview", args=[published.pk])
+    assert signed_in.post(preview, urgent).status_code == 403
+    other = testing.buyer_org("Another Council")
+    signed_in.force_login(testing.member(other, Role.BUYER_OFFICER))
+    assert signed_in.post(url, urgent).status_code == 404
