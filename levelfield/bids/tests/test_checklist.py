@@ -361,3 +361,51 @@ def test_an_autosave_after_the_session_ended_says_so(client, tender2, supplier):
     assert response.content.decode().startswith("Not saved: you have been signed out.")
     assert "last saved is kept" in response.content.decode()
     assert BidAnswer.objects.get(bid=bid, question=question).text == "Kept."
+
+
+def test_a_consortium_bid_lists_each_members_and_subcontractors_declaration(client, tender2):
+    from levelfield.suppliers import actions as supplier_actions
+    from levelfield.suppliers.models import Liability, MemberRole
+
+    lead, lead_admin = testing.supplier_with_user("Wessex Community Care Trust")
+    member = testing.supplier_org("Three Rivers Care CIC", declared=False)
+    member_admin = testing.member(member, "supplier_admin")
+    sub, _ = testing.supplier_with_user("Kennet Home Care Ltd")
+    consortium = supplier_actions.create_consortium(
+        lead=lead,
+        by=lead_admin,
+        name="Wessex Care Partnership",
+        liability=Liability.JOINT_AND_SEVERAL,
+    )
+    invitation = supplier_actions.invite_to_consortium(
+        consortium=consortium, by=lead_admin, organisation=member, role=MemberRole.MEMBER
+    )
+    supplier_actions.respond_to_consortium(member=invitation, by=member_admin, accept=True)
+    lot = lots(tender2)[1]
+    bid = bid_actions.start_bid(lot=lot, supplier=consortium.organisation, by=lead_admin)
+    answer_all(bid, lead_admin)
+    supplier_actions.add_subcontractor(
+        bid=bid,
+        by=lead_admin,
+        name="Kennet Home Care Ltd",
+        size="small",
+        share_percent=Decimal("20"),
+        description="Night visits",
+        relied_on=True,
+        organisation=sub,
+    )
+    declarations = [i for i in bid_checklist(bid).items if i.kind == Kind.DECLARATION]
+    assert [(i.title, i.complete) for i in declarations] == [
+        ("Exclusion declaration: Wessex Community Care Trust (consortium lead)", True),
+        ("Exclusion declaration: Three Rivers Care CIC (consortium member)", False),
+        ("Exclusion declaration: Kennet Home Care Ltd (subcontractor relied on)", True),
+    ]
+    assert "Three Rivers Care CIC (consortium member) has no current" in declarations[1].problem
+
+    client.force_login(lead_admin)
+    page = client.get(
+        reverse("bids:tender", args=[tender2.reference]) + f"?for={consortium.organisation.pk}"
+    ).content.decode()
+    assert "Wessex Care Partnership's bids for each lot" in page
+    assert f'href="{reverse("suppliers:consortium", args=[consortium.pk])}"' in page
+    assert f'href="{reverse("suppliers:subcontractors", args=[bid.pk])}"' in page
