@@ -12,7 +12,16 @@ The rules, on the server's clock:
   is refused before any of it is written.
 - An upload begun before the deadline may go on, and finish, after it: until
   LEVELFIELD_BID_UPLOAD_GRACE (2 hours) past the deadline, so a half upload cannot be finished
-  days later. A dropped connection near the deadline therefore loses nothing.
+  days later. A dropped connection near the deadline therefore loses nothing. But bytes sent
+  after the deadline could be chosen after it: so only an upload that declared the file's
+  SHA-256 when it began (metadata `sha256`, before the deadline) goes on after the deadline,
+  and the finished file must match it. One without a declared SHA-256 must finish before the
+  deadline; after it, its chunks are refused saying so (the bid page's script declares it).
+- Nor may a file join a bid once its buyer has opened the bids: an upload stops when the tender
+  leaves "published" (evaluation opened, or cancelled), whatever the time. The buyer cannot
+  open them while uploads that may still be accepted are arriving (`still_arriving`, which
+  `tenders.actions.open_evaluation` asks): both lock the tender's row first, so one of them
+  waits for the other.
 - When the last byte arrives the whole file passes the checks every attachment passes
   (`actions.store_attachment`: type by extension and content, size) and becomes an attachment of
   the bid recording both server times, when the upload began (`upload_started_at`) and when it
@@ -43,16 +52,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 
 from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.core.uploads import check_upload, files_removed_on_failure
+from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Tender
 
 from .actions import lock_editable_bid, store_attachment
-from .models import Bid, BidUpload
+from .models import Bid, BidStatus, BidUpload
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -139,8 +150,25 @@ def begin_upload(
     return upload
 
 
-def grace_ends(bid: Bid):
-    return bid.lot.tender.submission_deadline + settings.LEVELFIELD_BID_UPLOAD_GRACE
+def why_it_cannot_go_on(upload: BidUpload, tender: Tender) -> str | None:
+    """Why `upload` can take no more bytes now, or None: the rules of the module's docstring
+    (grace period, declared SHA-256 after the deadline, bids opened), in words for its client."""
+    now = clock.now()
+    if tender.status != TenderStatus.PUBLISHED:
+        if tender.status == TenderStatus.CANCELLED:
+            return "Too late to finish this upload: the tender has been cancelled"
+        return "Too late to finish this upload: the buyer has opened the bids for evaluation"
+    if now >= tender.submission_deadline + settings.LEVELFIELD_BID_UPLOAD_GRACE:
+        return (
+            "Too late to finish this upload: files begun before the deadline may finish up to "
+            f"{_hours(settings.LEVELFIELD_BID_UPLOAD_GRACE)} after it"
+        )
+    if now >= tender.submission_deadline and not upload.declared_sha256:
+        return (
+            "Too late to finish this upload: the deadline has passed, and a file may finish "
+            "after it only if its SHA-256 was declared when its upload began"
+        )
+    return None
 
 
 def _locked(upload: BidUpload, by) -> BidUpload:
@@ -148,7 +176,7 @@ def _locked(upload: BidUpload, by) -> BidUpload:
     require(by, "bids.change_bid", upload.bid)
     if upload.created_by_id != by.pk:
         raise PermissionDenied("Only the person who began this upload can continue it")
-    Tender.objects.select_for_update().get(pk=upload.bid.lot.tender_id)
+    tender = Tender.objects.select_for_update().get(pk=upload.bid.lot.tender_id)
     Bid.objects.select_for_update().get(pk=upload.bid_id)
     try:
         upload = (
@@ -158,12 +186,33 @@ def _locked(upload: BidUpload, by) -> BidUpload:
         )
     except BidUpload.DoesNotExist as exc:
         raise UploadGone("This upload has finished or been removed") from exc
-    if clock.now() >= grace_ends(upload.bid):
-        raise UploadGone(
-            "Too late to finish this upload: files begun before the deadline may finish up to "
-            f"{_hours(settings.LEVELFIELD_BID_UPLOAD_GRACE)} after it"
-        )
+    refused = why_it_cannot_go_on(upload, tender)
+    if refused:
+        raise UploadGone(refused)
     return upload
+
+
+def still_arriving(tender: Tender) -> tuple[int, object]:
+    """How many uploads to the tender's submitted bids may still be accepted after its deadline
+    (begun before it with a declared SHA-256, its grace period not over), and when the last of
+    them must have finished: (0, None) when there are none. Opening the bids waits for them.
+
+    A draft's upload is not counted (a bid not submitted is not considered, and anyone could
+    otherwise hold the opening back by starting one), nor one without a declared SHA-256 (it
+    cannot finish after the deadline). For an action that has locked the tender."""
+    ends = tender.submission_deadline + settings.LEVELFIELD_BID_UPLOAD_GRACE
+    if tender.status != TenderStatus.PUBLISHED or clock.now() >= ends:
+        return 0, None
+    count = (
+        BidUpload.objects.filter(
+            bid__lot__tender=tender,
+            bid__status=BidStatus.SUBMITTED,
+            started_at__lt=tender.submission_deadline,
+        )
+        .exclude(declared_sha256="")
+        .count()
+    )
+    return count, (ends if count else None)
 
 
 def _hours(period: timedelta) -> str:
@@ -274,13 +323,15 @@ def cancel_upload(*, upload: BidUpload, by) -> None:
 
 def remove_abandoned_uploads() -> int:
     """Remove uploads nobody can finish any more (past the grace period after their tender's
-    deadline) or left without a chunk for LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER, and any partial
-    file without an upload. A daily job; returns how many uploads went."""
+    deadline, past the deadline without a declared SHA-256, or their bids opened) or left
+    without a chunk for LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER, and any partial file without an
+    upload. A daily job; returns how many uploads went."""
     now = clock.now()
     stale = BidUpload.objects.filter(
-        updated_at__lt=now - settings.LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER
-    ) | BidUpload.objects.filter(
-        bid__lot__tender__submission_deadline__lte=now - settings.LEVELFIELD_BID_UPLOAD_GRACE
+        Q(updated_at__lt=now - settings.LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER)
+        | Q(bid__lot__tender__submission_deadline__lte=now - settings.LEVELFIELD_BID_UPLOAD_GRACE)
+        | Q(bid__lot__tender__submission_deadline__lte=now, declared_sha256="")
+        | ~Q(bid__lot__tender__status=TenderStatus.PUBLISHED)
     )
     removed = 0
     for upload in stale.select_related("bid__lot__tender"):

@@ -15,8 +15,9 @@ speaks it; the rules are the domain's (`actions_uploads`).
 Refusals are plain text saying why, with the status the protocol gives: 401 once signed out,
 404 for anything not
 the caller's (another organisation's bid, another person's upload), 409 for a PATCH from the
-wrong offset (and for a bid that can no longer take a file), 410 once the grace period after the
-deadline is over, 412 for another protocol version, 413 over the declared size or the limit,
+wrong offset (and for a bid that can no longer take a file), 410 once the upload cannot go on (the
+grace period after the deadline over, the deadline passed without a declared SHA-256, the bids
+opened), 412 for another protocol version, 413 over the declared size or the limit,
 415 for a chunk of the wrong type, 422 for a file refused by the checks.
 """
 
@@ -30,7 +31,6 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from levelfield.core import clock
 from levelfield.core.errors import DomainError, PermissionDenied
 
 from . import actions_uploads, selectors
@@ -183,8 +183,9 @@ def upload(request, bid_id: int, token: str):
 
 
 def _head(item) -> HttpResponse:
-    if clock.now() >= actions_uploads.grace_ends(item.bid):
-        return _refuse("Too late to finish this upload", 410)
+    refused = actions_uploads.why_it_cannot_go_on(item, item.bid.lot.tender)
+    if refused:
+        return _refuse(refused, 410)
     response = _tus(HttpResponse(status=200))
     response["Upload-Offset"] = str(item.offset)
     response["Upload-Length"] = str(item.length)

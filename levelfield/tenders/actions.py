@@ -730,12 +730,26 @@ def _uk(moment: datetime) -> str:
 
 @transaction.atomic
 def open_evaluation(*, tender: Tender, by) -> Tender:
-    """Open the sealed bids for evaluation, once the submission deadline has passed."""
+    """Open the sealed bids for evaluation, once the submission deadline has passed and no file
+    that may still join a submitted bid is arriving (bids.actions_uploads.still_arriving)."""
     require(by, "tenders.change_tender", tender)
     # Locks the tender so no bid submission (which locks it too) can commit in between.
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     if not tender.is_closed_for_bids:
         raise InvalidTransition("Bids stay sealed until the submission deadline has passed")
+    # Files that may still join submitted bids: begun before the deadline, within their grace
+    # period. The tender's lock keeps one from finishing while the bids open (bids sits beside
+    # tenders and imports it, hence the import here).
+    from levelfield.bids.actions_uploads import still_arriving
+
+    arriving, until = still_arriving(tender)
+    if arriving:
+        files = f"{arriving} files" if arriving > 1 else "1 file"
+        raise InvalidTransition(
+            f"{files} begun before the deadline {'are' if arriving > 1 else 'is'} still "
+            f"uploading to submitted bids and may be accepted until "
+            f"{_uk(until)}. Open the bids once they have finished, or after that time."
+        )
     tender.transition(Status.EVALUATION)
     tender.save()
     audit.record(action="tender.evaluation_opened", obj=tender, actor=by, organisation=tender.buyer)

@@ -1,9 +1,11 @@
 """Resumable uploads to a bid (tus 1.0.0, bids/views_uploads.py): a file sent in chunks goes on
 from where a dropped connection left it; it is checked as every attachment is; an upload begun
-before the deadline may finish after it, with both server times kept; nobody else can touch it;
-and a refused file leaves neither a row nor a byte behind."""
+before the deadline with its SHA-256 declared may finish after it, with both server times kept
+(test_uploads_after_deadline.py: without one, and once the bids are opened); nobody else can
+touch it; and a refused file leaves neither a row nor a byte behind."""
 
 import base64
+import hashlib
 from datetime import UTC, timedelta
 
 import pytest
@@ -44,15 +46,23 @@ def _meta(**values) -> str:
     return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
 
 
-def begin(client, bid, *, length=None, filename="method.pdf", title="Method statement"):
+def begin(
+    client, bid, *, length=None, filename="method.pdf", title="Method statement", sha256=None
+):
+    """Begin an upload; `sha256`, when given, is declared (only such a file may finish after the
+    deadline)."""
+    declared = {"sha256": sha256} if sha256 else {}
     return client.post(
         reverse("bids:uploads", args=[bid.pk]),
         headers={
             **TUS,
             "Upload-Length": str(len(PDF) if length is None else length),
-            "Upload-Metadata": _meta(filename=filename, title=title),
+            "Upload-Metadata": _meta(filename=filename, title=title, **declared),
         },
     )
+
+
+PDF_SHA256 = hashlib.sha256(PDF).hexdigest()
 
 
 def patch(client, location, offset, data):
@@ -177,8 +187,6 @@ def test_a_file_whose_content_is_not_its_type_is_refused_and_leaves_nothing(
 
 
 def test_a_declared_sha256_must_match_the_file(bidder, draft, settings):
-    import hashlib
-
     url = reverse("bids:uploads", args=[draft.pk])
     declared = hashlib.sha256(b"another file").hexdigest()
     created = bidder.post(
@@ -202,7 +210,7 @@ def test_begun_before_the_deadline_and_finished_after_it_is_accepted_with_both_t
     deadline = lot.tender.submission_deadline
     before = deadline - timedelta(minutes=2)
     with clock.frozen_at(before):
-        location = begin(bidder, draft)["Location"]
+        location = begin(bidder, draft, sha256=PDF_SHA256)["Location"]
         assert patch(bidder, location, 0, PDF[:5000]).status_code == 204
     after = deadline + timedelta(minutes=30)
     with clock.frozen_at(after):
@@ -226,7 +234,7 @@ def test_a_bid_submitted_while_its_upload_runs_gets_the_file_and_a_receipt_for_i
     deadline = tender.submission_deadline
     with clock.frozen_at(deadline - timedelta(minutes=5)):
         bid = bid_actions.start_bid(lot=lot, supplier=org, by=user)
-        location = begin(bidder, bid)["Location"]
+        location = begin(bidder, bid, sha256=PDF_SHA256)["Location"]
         assert patch(bidder, location, 0, PDF[:5000]).status_code == 204
         testing.submitted_bid(tender=tender, lot=lot, supplier=org, by=user, price=100)
     mail.outbox.clear()
@@ -254,7 +262,7 @@ def test_an_upload_cannot_begin_after_the_deadline(bidder, draft, lot):
 def test_a_half_upload_cannot_be_finished_after_the_grace_period(bidder, draft, lot, settings):
     deadline = lot.tender.submission_deadline
     with clock.frozen_at(deadline - timedelta(minutes=1)):
-        location = begin(bidder, draft)["Location"]
+        location = begin(bidder, draft, sha256=PDF_SHA256)["Location"]
         patch(bidder, location, 0, PDF[:5000])
     with clock.frozen_at(deadline + settings.LEVELFIELD_BID_UPLOAD_GRACE):
         assert bidder.head(location, headers=TUS).status_code == 410
@@ -370,9 +378,9 @@ def test_the_api_gives_both_server_times_of_an_attachment(bidder, draft, supplie
 
     before = lot.tender.submission_deadline - timedelta(minutes=1)
     with clock.frozen_at(before):
-        location = begin(bidder, draft)["Location"]
+        location = begin(bidder, draft, sha256=PDF_SHA256)["Location"]
     with testing.after_deadline(lot.tender, minutes=10):
-        patch(bidder, location, 0, PDF)
+        assert patch(bidder, location, 0, PDF).status_code == 204
     _, secret = create_api_token(user=supplier[1], name="tests")
     response = Client().get(
         f"/api/supplier/bids/{draft.pk}", headers={"Authorization": f"Bearer {secret}"}
