@@ -313,6 +313,18 @@ class Importer:
         self.summary.files_imported += 1
         self.reporter.file_finished(path, self.summary)
 
+    def _not_compiled_yet(self, ocids: list[str]) -> set[str]:
+        """Those of the ocids with no compiled release stored (one query a thousand)."""
+        known = set()
+        for start in range(0, len(ocids), 1000):
+            chunk = ocids[start : start + 1000]
+            known.update(
+                ExternalCompiledRelease.objects.filter(ocid__in=chunk).values_list(
+                    "ocid", flat=True
+                )
+            )
+        return set(ocids) - known
+
     def _file_failed(self, path: Path, exc: FileError, checkpoint=None) -> None:
         """The file stops here: the batch in progress is dropped (nothing of it was written);
         what earlier batches committed stays, and the checkpoint says how far that was."""
@@ -338,10 +350,14 @@ class Importer:
                     cursor.executemany(self.sql_release, batch.rows)
                     stored = max(cursor.rowcount, 0)
                 if batch.published:
+                    new = self._not_compiled_yet([row[0] for row in batch.published])
                     updated = self._db_datetime(now)
                     rows = [(*row, updated) for row in batch.published]
                     cursor.executemany(self.sql_published, rows)
                     published = max(cursor.rowcount, 0)
+            if batch.published:
+                # Those taken as published: their open opportunities, in this transaction.
+                self.opportunities.store([row[:2] for row in batch.published if row[0] in new])
             ExternalFile.objects.filter(pk=checkpoint.pk).update(
                 items_done=batch.items_done,
                 offset_done=batch.offset,

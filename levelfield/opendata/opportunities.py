@@ -225,7 +225,7 @@ class OpportunityIndex:
         if self.known is None:
             self.known = set(ExternalOpportunity.objects.values_list("ocid", flat=True))
         now = clock.now()
-        found, gone = [], set(failed) & self.known
+        found, gone = {}, set(failed) & self.known
         for ocid, text in compiled:
             needles = _NEEDLES if isinstance(text, str) else _BYTE_NEEDLES
             item = None
@@ -234,24 +234,27 @@ class OpportunityIndex:
                 if isinstance(data, dict):
                     item = opportunity(ocid, data, now=now)
             if item is not None:
-                found.append(item)
-            elif ocid in self.known:
-                gone.add(ocid)
+                found[ocid] = item  # the last, if an ocid comes twice
+                gone.discard(ocid)
+            else:
+                found.pop(ocid, None)
+                if ocid in self.known:
+                    gone.add(ocid)
         if gone:
             ExternalOpportunity.objects.filter(ocid__in=list(gone)).delete()
             self.known -= gone
         if found:
             ExternalOpportunity.objects.bulk_create(
-                found,
+                list(found.values()),
                 update_conflicts=True,
                 unique_fields=["ocid"],
                 update_fields=UPDATED_FIELDS,
                 batch_size=500,
             )
-            self.known.update(item.ocid for item in found)
+            self.known.update(found)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute(SEARCH_VECTOR_SQL, [[item.ocid for item in found]])
+                    cursor.execute(SEARCH_VECTOR_SQL, [list(found)])
         if found or gone:
             self.changed += len(found) + len(gone)
             ExternalOpportunityGeneration.renew()

@@ -168,3 +168,26 @@ def test_planned_tenders_are_open_and_others_are_not():
     data = copy.deepcopy(base)
     del data["tender"]["tenderPeriod"]
     assert opportunity("ocds-x-1", data, now=now) is None
+
+
+def test_a_record_package_of_linked_releases_gives_its_open_notice(tmp_path):
+    """Find a Tender also publishes record packages: with only links to the releases, the
+    compiled release taken as published is where the opportunity comes from."""
+    release = json.loads((UK / "find-a-tender.json").read_text())["releases"][0]
+    record = {
+        "ocid": FTS_OPEN,
+        "releases": [
+            {
+                "url": "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages/1",
+                "date": release["date"],
+                "tag": release["tag"],
+            }
+        ],
+        "compiledRelease": {**release, "id": f"{FTS_OPEN}-compiled", "tag": ["compiled"]},
+    }
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps({"version": "1.1", "records": [record, copy.deepcopy(record)]}))
+    import_uk(path)
+    (notice,) = ExternalOpportunity.objects.all()
+    assert (notice.ocid, notice.source) == (FTS_OPEN, OpportunitySource.FIND_A_TENDER)
+    assert notice.url == "https://www.find-tender.service.gov.uk/Notice/034567-2026"
