@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("levelfield.contracts.urls")),
     path("supplier/profile/", include("levelfield.suppliers.urls")),
     path("supplier/", include("levelfield.bids.urls")),
+    path("correspondence/", include("levelfield.correspondence.urls")),
     path("open-data/", include("levelfield.opendata.urls")),
     path("social-value/", include("levelfield.socialvalue.urls")),
     path("alerts/", include("levelfield.alerts.urls")),
