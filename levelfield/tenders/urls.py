@@ -46,6 +46,11 @@ urlpatterns = [
         views_periods.tendering_period_preview,
         name="tendering_period_preview",
     ),
+    path(
+        "tenders/<int:pk>/amend/period-preview/",
+        views_periods.amend_period_preview,
+        name="amend_period_preview",
+    ),
     path("tenders/<int:pk>/clarifications/", views_clarify.clarifications, name="clarifications"),
     path(
         "tenders/<int:pk>/clarifications/<int:clarification_id>/answer/",

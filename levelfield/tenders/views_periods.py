@@ -4,7 +4,8 @@ warnings. A published tender's page shows them as they were published, without t
 
 As the buyer changes an answer, htmx posts the form to `tendering_period_preview`, which
 answers the summary for the details as chosen, saving nothing; without JavaScript the summary
-follows on "Save and check the period"."""
+follows on "Save and check the period". The Amend page does the same for a new submission
+deadline as it is typed (`amend_period_preview`)."""
 
 import copy
 
@@ -19,6 +20,7 @@ from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
 
 from . import actions, periods
+from .forms_amend import AmendForm
 from .forms_periods import TenderingPeriodForm
 from .lifecycle import Status
 from .page_helpers import buyer_tender
@@ -100,5 +102,28 @@ def tendering_period_preview(request, pk: int):
             "tender": trial,
             "period": period_assessment(trial),
             "deadline": trial.submission_deadline,
+        },
+    )
+
+
+@login_required
+@require_POST
+def amend_period_preview(request, pk: int):
+    """The Amend page's summary for the submission deadline being typed (not saved): a
+    fragment for htmx. A date or time not yet complete leaves the current deadline."""
+    tender = buyer_tender(request, pk, CHANGE)
+    if not tender.is_open_for_bids:
+        raise PermissionDenied
+    form = AmendForm(request.POST, tender=tender)
+    form.is_valid()  # the reason and confirmation are asked on publishing, not here
+    typed = form.cleaned_data.get("submission_deadline")
+    return render(
+        request,
+        "tenders/buyer/_period_summary.html",
+        {
+            "tender": tender,
+            "period": period_assessment(tender, deadline=typed),
+            "deadline": typed or tender.submission_deadline,
+            "deadline_label": "New submission deadline" if typed else "Submission deadline",
         },
     )

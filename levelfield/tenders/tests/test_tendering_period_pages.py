@@ -279,3 +279,31 @@ def test_the_summary_follows_the_answers_before_they_are_saved(signed_in, buyer,
     other = testing.buyer_org("Another Council")
     signed_in.force_login(testing.member(other, Role.BUYER_OFFICER))
     assert signed_in.post(url, urgent).status_code == 404
+
+
+def test_the_amend_page_summary_follows_the_deadline_being_typed(client, buyer, officer):
+    with clock.frozen_at(NOW):
+        tender = testing.published_tender(buyer=buyer, by=officer, days_to_deadline=30)
+        client.force_login(officer)
+        url = reverse("tenders:amend_period_preview", args=[tender.pk])
+        assert (
+            f'hx-post="{url}"'
+            in client.get(reverse("tenders:amend", args=[tender.pk])).content.decode()
+        )
+        typed = {
+            "submission_date_day": "4",
+            "submission_date_month": "4",
+            "submission_date_year": "2026",
+            "submission_time": "23:00",
+        }
+        fragment = client.post(url, typed).content.decode()
+        assert "New submission deadline" in fragment and "<html" not in fragment
+        assert "11:00pm BST on 4 April 2026: 33 days from publication" in fragment
+        assert "is at or near midnight" in fragment and "falls on a weekend" in fragment
+        # Half typed: the current deadline; nothing is amended either way.
+        half = client.post(url, {**typed, "submission_time": ""}).content.decode()
+        assert "11:00am BST on 1 April 2026: 30 days from publication" in half
+        assert not tender.amendments.exists()
+    # After the deadline there is nothing to amend.
+    with clock.frozen_at(NOW + timedelta(days=31)):
+        assert client.post(url, typed).status_code == 403
