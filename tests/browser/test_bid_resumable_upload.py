@@ -1,7 +1,14 @@
 """A large file uploaded to a bid in Debian's Chromium, in chunks, with the connection dropped
 half-way: the upload asks the server how much arrived and continues from there, and the file is
-attached whole. A file of the wrong type or over the limit is refused at the field as soon as it
-is chosen. axe checks the page, the errors shown too."""
+attached whole. Before sending, the page computes the file's SHA-256 (in slices) and declares it
+when the upload begins, so it could finish after the deadline; with the deadline an hour away
+the page warns that files must finish before it otherwise. A file of the wrong type or over the
+limit is refused at the field as soon as it is chosen. axe checks the page, the errors shown
+too."""
+
+import base64
+import hashlib
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -9,6 +16,9 @@ from django.urls import reverse
 from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import BidAnswer, BidAttachment, BidUpload
+from levelfield.core import clock
+from levelfield.core.display import uk_time
+from levelfield.tenders.models import Tender
 
 from .test_journey import sign_in
 
@@ -29,10 +39,18 @@ def test_an_upload_dropped_half_way_resumes_and_completes(
     lot = tender.lots.get()
     supplier, user = testing.supplier_with_user("Acorn Care Ltd")
     bid = bid_actions.start_bid(lot=lot, supplier=supplier, by=user)
+    # The deadline an hour away: within the grace period before it, the page warns.
+    deadline = (clock.now() + timedelta(hours=1)).replace(second=0, microsecond=0)
+    Tender.objects.filter(pk=tender.pk).update(
+        clarification_deadline=deadline - timedelta(hours=2), submission_deadline=deadline
+    )
 
     page = browser_context.new_page()
     sign_in(page, live_server.url, user, axe)
     page.goto(live_server.url + reverse("bids:edit", args=[lot.pk]))
+    page.get_by_text(
+        f"Files must finish uploading before the deadline, {uk_time(deadline)}, unless"
+    ).wait_for()
     axe.check(page)
     chooser = page.get_by_label("Upload a file")
 
@@ -67,8 +85,25 @@ def test_an_upload_dropped_half_way_resumes_and_completes(
             request_route.continue_()
 
     page.route("**/uploads/**", route)
+    created: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            created.append(r.headers.get("upload-metadata", ""))
+            if r.method == "POST" and "/uploads/" in r.url
+            else None
+        ),
+    )
+    # Hashed in slices of 100,000 bytes: four of them, the last one short.
+    page.locator("#bid-upload").evaluate(
+        "box => box.setAttribute('data-hash-slice-bytes', '100000')"
+    )
     page.get_by_label("Title (optional)").fill("Method statement")
-    page.get_by_label("Your answer to question 1").fill("Typed before the upload.")
+    # Set without an input event, so the autosave (tested on its own) does not store it: only the
+    # form's save after the upload can (and the SQLite test database has no two writers racing).
+    page.get_by_label("Your answer to question 1").evaluate(
+        "field => { field.value = 'Typed before the upload.'; }"
+    )
     chooser.set_input_files(
         files=[{"name": "method.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
@@ -77,6 +112,11 @@ def test_an_upload_dropped_half_way_resumes_and_completes(
     page.get_by_text("Method statement has been attached to your bid").wait_for()
     axe.check(page)
 
+    # The file's SHA-256 was declared when the upload began.
+    [metadata] = created
+    declared = dict(pair.split(" ") for pair in metadata.split(","))
+    assert base64.b64decode(declared["sha256"]).decode() == hashlib.sha256(PDF).hexdigest()
+    assert base64.b64decode(declared["filename"]).decode() == "method.pdf"
     assert dropped == [str(2 * CHUNK)]
     # After the drop the client asked where the upload was, then went on from there.
     after = seen[seen.index("PATCH") :]
