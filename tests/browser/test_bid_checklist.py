@@ -93,6 +93,8 @@ def test_each_lot_is_submitted_on_its_own_from_the_tender_page(
     page = browser_context.new_page()
     sign_in(page, live_server.url, user, axe)
     page.goto(live_server.url + reverse("public:opportunity", args=[tender.reference]))
+    page.get_by_text(f"Up to {LIMIT} words").first.wait_for()
+    axe.check(page)
     page.get_by_role("link", name=re.compile("Your bids on every lot of this tender")).click()
     axe.check(page)
     page.get_by_role("button", name="Submit your bid for lot 1").click()

@@ -82,6 +82,7 @@ def test_buyer_publishes_supplier_bids_buyer_evaluates_and_awards(
             f"How will you deliver {kind.lower()}?"
         )
         buyer_page.get_by_label("Weight (%)").fill(weight)
+        buyer_page.get_by_label("Word limit (optional)").fill("500")
         buyer_page.get_by_role("button", name="Add question").click()
     axe.check(buyer_page)
     buyer_page.get_by_role("button", name="Publish").click()
