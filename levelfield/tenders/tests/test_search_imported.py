@@ -200,3 +200,9 @@ def test_a_notice_leaves_the_results_when_its_deadline_passes(client, mixed):
     with clock.frozen_at(datetime(2031, 2, 21, 12, 0, tzinfo=UTC)):
         listed = titles(client)
     assert CF_TITLE not in listed and FTS_TITLE in listed
+
+
+def test_the_mixed_list_reads_each_kind_once(client, mixed, django_assert_max_num_queries):
+    # The generation; our tenders found; the notices found; the page's tenders and notices read
+    with django_assert_max_num_queries(5):
+        assert len(titles(client)) == 3
