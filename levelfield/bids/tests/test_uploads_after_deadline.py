@@ -2,9 +2,11 @@
 are taken only for a file whose SHA-256 was declared before it, and the buyer cannot open the
 bids while such files may still join submitted bids, nor can one join after they are opened."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -14,7 +16,7 @@ from levelfield.bids import actions_uploads
 from levelfield.bids.models import BidAttachment, BidUpload
 from levelfield.core import clock
 from levelfield.core.display import uk_time
-from levelfield.core.errors import InvalidTransition
+from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.tenders import actions as tender_actions
 
 from .test_resumable_uploads import PDF, PDF_SHA256, TUS, begin, partial_files, patch
@@ -211,3 +213,76 @@ def test_the_buyers_button_and_the_api_say_why_the_bids_stay_closed(
     assert "still uploading to submitted bids" in api.json()["message"]
     tender.refresh_from_db()
     assert tender.status == "published"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_file_finishing_while_the_bids_open_waits_for_them_and_is_refused(
+    tender, lot, supplier, officer, settings
+):
+    """PostgreSQL, real concurrent transactions: the buyer's opening holds the tender's row; the
+    last chunk of a draft's upload (not counted, so it does not hold the opening back) waits for
+    it, then finds the bids open and is refused. Without the lock it would have read the tender
+    as still published and joined the bid."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL (DATABASE_URL=postgres://...)")
+    org, user = supplier
+    deadline = tender.submission_deadline
+    with clock.frozen_at(deadline - timedelta(minutes=5)):
+        draft = bid_actions.start_bid(lot=lot, supplier=org, by=user)
+        upload = actions_uploads.begin_upload(
+            bid=draft, by=user, filename="method.pdf", length=len(PDF), sha256=PDF_SHA256
+        )
+        actions_uploads.receive_chunk(upload=upload, by=user, offset=0, data=PDF[:5000])
+    after = deadline + timedelta(minutes=5)
+    opened, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def open_bids():
+        try:
+            with clock.frozen_at(after), transaction.atomic():
+                tender_actions.open_evaluation(tender=tender, by=officer)
+                opened.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    def last_chunk():
+        try:
+            opened.wait(timeout=60)
+            with clock.frozen_at(after):
+                actions_uploads.receive_chunk(
+                    upload=BidUpload.objects.get(pk=upload.pk),
+                    by=user,
+                    offset=5000,
+                    data=PDF[5000:],
+                )
+            outcome["result"] = "accepted"
+        except DomainError as exc:
+            outcome["result"] = exc.message
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=open_bids), threading.Thread(target=last_chunk)]
+    for thread in threads:
+        thread.start()
+    assert opened.wait(timeout=60)
+    # The chunk's transaction waits for the tender's row (bounded: a lock wait, not a sleep).
+    for _ in range(600):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0] or "result" in outcome:
+                break
+        threading.Event().wait(0.05)
+    release.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcome["result"] == (
+        "Too late to finish this upload: the buyer has opened the bids for evaluation"
+    )
+    assert not BidAttachment.objects.exists()
+    tender.refresh_from_db()
+    assert tender.status == "evaluation"
