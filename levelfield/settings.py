@@ -197,8 +197,9 @@ LEVELFIELD_UPLOAD_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A bid's attachments are larger (bids/actions_uploads.py): up to this size, sent in resumable
 # chunks (the tus protocol) of at most the chunk size, which stays under the 5 MB a request's
-# text may have. An upload begun before the submission deadline may finish up to the grace
-# period after it; one left unfinished for the abandoned period is removed by a daily job.
+# text may have. An upload begun before the submission deadline with the file's SHA-256 declared
+# may finish up to the grace period after it (the bids stay unopened meanwhile); one left
+# unfinished for the abandoned period is removed by a daily job.
 LEVELFIELD_BID_UPLOAD_MAX_BYTES = int(
     os.environ.get("BID_UPLOAD_MAX_BYTES", str(500 * 1024 * 1024))
 )
