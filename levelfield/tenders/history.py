@@ -24,6 +24,15 @@ class HistoryRow:
     detail: str = ""  # the summary the action wrote, when it wrote one
 
 
+# Fields whose names do not read as words with the underscores taken out.
+FIELD_WORDS = {
+    "s54_contract_kind": "kind of contract (s.54 threshold)",
+    "s54_planned_notice_published_on": "planned procurement notice date",
+    "s54_urgency_reason": "urgency reason",
+    "s54_short_period_reason": "reason for a short tendering period",
+}
+
+
 def _what(event: AuditEvent) -> str:
     words = event_words(event.action)
     data = event.data or {}
@@ -35,7 +44,9 @@ def _what(event: AuditEvent) -> str:
     if where:
         words += f" ({', '.join(where)})"
     if event.action.endswith("updated") and data.get("fields"):
-        words += ": " + ", ".join(str(f).replace("_", " ") for f in data["fields"])
+        words += ": " + ", ".join(
+            FIELD_WORDS.get(str(f), str(f).replace("_", " ")) for f in data["fields"]
+        )
     return words
 
 

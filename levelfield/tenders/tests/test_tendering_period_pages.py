@@ -180,6 +180,7 @@ def test_recording_urgency_gives_10_days_and_no_clears_it(signed_in, buyer, offi
         detail = signed_in.get(reverse("tenders:detail", args=[tender.pk])).content.decode()
         assert f'href="{page_url(tender)}"' in detail and "urgency recorded" in detail
         assert "The tender meets every publication rule" in detail
+        assert ": urgency reason</td>" in detail  # the history says what changed, in words
 
         # "No" clears the reason it would reveal, even if words were left in the box.
         signed_in.post(page_url(tender), form_data(is_urgent="no", s54_urgency_reason=reason))
