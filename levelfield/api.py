@@ -146,10 +146,11 @@ def _add_routers() -> None:
     api.add_router("/supplier", suppliers_router)
     api.add_router("/ocds", ocds_router)
     api.add_router("/social-value", "levelfield.socialvalue.api.router")
-    from levelfield.tenders import api_amend
+    from levelfield.tenders import api_amend, api_clarify
 
-    for prefix, router in api_amend.ROUTERS:
-        api.add_router(prefix, router)
+    for module in (api_amend, api_clarify):
+        for prefix, router in module.ROUTERS:
+            api.add_router(prefix, router)
     # Contract management: each concern's module lists its routers with where they go.
     from levelfield.contracts import (
         api_changes,
@@ -162,6 +163,11 @@ def _add_routers() -> None:
     for module in (api_contract, api_checklists, api_kpis, api_payments, api_changes):
         for prefix, router in module.ROUTERS:
             api.add_router(prefix, router)
+    # Private correspondence between a buyer and one bidder.
+    from levelfield.correspondence import api as correspondence_api
+
+    for prefix, router in correspondence_api.ROUTERS:
+        api.add_router(prefix, router)
 
 
 _add_routers()

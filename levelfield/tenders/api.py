@@ -10,16 +10,14 @@ from ninja.pagination import paginate
 from levelfield.accounts.api_auth import acting_buyer, api_auth
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
 
-from . import actions
+from . import actions, search_mixed
 from .api_common import buyer_tender, tender_lot, tender_question
-from .models import Clarification, Lot, Tender
+from .models import Lot, Tender
 from .schemas import (
     BarrierReasonIn,
     BuyerTenderOut,
     BuyerTenderSummary,
     CancelIn,
-    ClarificationAnswerIn,
-    ClarificationOut,
     LotIn,
     LotOut,
     LotPatch,
@@ -31,6 +29,7 @@ from .schemas import (
     TenderIn,
     TenderPatch,
 )
+from .schemas_search import AnyOpportunity
 from .search_responses import cache_search_response
 from .selectors import cached_search, public_opportunity
 
@@ -59,19 +58,45 @@ router = Router(auth=api_auth, tags=["Buyer: tenders"])
 )
 @paginate(Pages)
 def search(request, filters: Query[OpportunityQuery]):
-    return cached_search(
-        keyword=filters.q,
-        cpv=filters.cpv,
-        min_value=filters.min_value,
-        max_value=filters.max_value,
-        region=filters.region,
-        sme=filters.sme,
-        vcse=filters.vcse,
-        status=filters.status,
-        reserved=filters.reserved,
-        closing_after=filters.closing_after,
-        closing_before=filters.closing_before,
-    ).prefetch_related("cpv_codes")
+    return cached_search(**_filters(filters)).prefetch_related("cpv_codes")
+
+
+def _filters(filters: OpportunityQuery) -> dict:
+    return {
+        "keyword": filters.q,
+        "cpv": filters.cpv,
+        "min_value": filters.min_value,
+        "max_value": filters.max_value,
+        "region": filters.region,
+        "sme": filters.sme,
+        "vcse": filters.vcse,
+        "status": filters.status,
+        "reserved": filters.reserved,
+        "closing_after": filters.closing_after,
+        "closing_before": filters.closing_before,
+    }
+
+
+@public_router.get(
+    "/everywhere",
+    response=list[AnyOpportunity],
+    operation_id="opportunities_search_everywhere",
+    summary="Search every UK opportunity: ours and those imported from other publishers",
+    description="The same search and filters as `GET /opportunities`, over published tenders "
+    "here and the open notices imported from Find a Tender, Contracts Finder and other OCDS "
+    "publishers (`levelfield import-ocds`). Each result says where it was published (`source`) "
+    "and links to it (`url`: its page here, or the notice on the publisher's site, where you "
+    "bid for it). Imported notices are listed only while open, so `status=closed` finds only "
+    "ours, and so does `reserved` (the notices do not say it in a form we read); `sme` and "
+    "`vcse` find the notices whose publisher says so. Newest first, or with `q` the most "
+    "relevant first, both kinds in one order; `count` stops at 1,001 (more than 1,000).",
+)
+@decorate_view(
+    cache_search_response(parameters=(*OpportunityQuery.model_fields, *Pages.Input.model_fields))
+)
+@paginate(Pages)
+def search_everywhere(request, filters: Query[OpportunityQuery]):
+    return search_mixed.cached_search(**_filters(filters)).prefetch_related("cpv_codes")
 
 
 @public_router.get(
@@ -259,34 +284,6 @@ def cancel(request, tender_id: int, payload: CancelIn):
     tender = buyer_tender(request, tender_id)
     tender = actions.cancel_tender(tender=tender, by=request.user, reason=payload.reason)
     return _tender_out(tender)
-
-
-@router.get(
-    "/tenders/{tender_id}/clarifications",
-    response={200: list[ClarificationOut], **errors(*OWN_OBJECT_ERRORS)},
-    operation_id="buyer_clarifications_list",
-    summary="Clarification questions asked about a tender",
-    description="Oldest first, answered or not. Who asked is not shown.",
-)
-def clarifications(request, tender_id: int):
-    return Clarification.objects.filter(tender=buyer_tender(request, tender_id))
-
-
-@router.post(
-    "/tenders/{tender_id}/clarifications/{clarification_id}/answer",
-    response={200: ClarificationOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
-    operation_id="buyer_clarifications_answer",
-    summary="Answer a clarification question and publish it to everyone",
-)
-def answer(request, tender_id: int, clarification_id: int, payload: ClarificationAnswerIn):
-    tender = buyer_tender(request, tender_id)
-    clarification = get_object_or_404(
-        Clarification.objects.filter(tender=tender).select_related("tender__buyer", "asked_by"),
-        pk=clarification_id,
-    )
-    return actions.answer_clarification(
-        clarification=clarification, by=request.user, answer=payload.answer
-    )
 
 
 @router.post(

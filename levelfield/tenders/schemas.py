@@ -20,6 +20,7 @@ from levelfield.core.api_helpers import (
 )
 from levelfield.suppliers.models import Region
 
+from .criteria import MAX_WORD_LIMIT
 from .models import (
     ContractKind,
     PriceFormula,
@@ -61,6 +62,10 @@ class QuestionOut(Schema):
     weight: DecimalString = Field(description="Percentage of the lot's total score")
     max_score: int = Field(description="The top score on the scale")
     scale: list[ScaleLevelOut] = Field(description="The published scoring scale")
+    word_limit: int | None = Field(
+        description="The most words an answer may have (words are counted as runs of "
+        "characters between spaces or line breaks); null for no limit"
+    )
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
@@ -145,12 +150,20 @@ class DocumentOut(Schema):
 
 
 class PublicClarificationOut(Schema):
-    """A clarification as published to everyone: never who asked."""
+    """A clarification as published to everyone: the question as the buyer published it
+    (never the original, never who asked) and the answer."""
 
     id: int
-    question: str
+    question: str | None = Field(
+        description="The question as published; null when the buyer published the answer alone"
+    )
+    question_edited: bool = Field(description="The buyer edited the question before publishing")
     answer: str
     answered_at: UtcDateTime
+
+    @staticmethod
+    def resolve_question(obj) -> str | None:
+        return None if obj.question_withheld else obj.published_question
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,9 +193,7 @@ class TenderResolvers(Schema):
 REGION_HELP = "NUTS 1 region code: " + ", ".join(f"{c} {label}" for c, label in Region.choices)
 
 
-AmountQuery = Annotated[
-    Decimal, Field(ge=0, json_schema_extra=decimal_text(r"^\d{1,15}(\.\d+)?$"))
-]
+AmountQuery = Annotated[Decimal, Field(ge=0, json_schema_extra=decimal_text(r"^\d{1,15}(\.\d+)?$"))]
 """Pounds in a search: digits, and a point and more digits if need be."""
 
 
@@ -391,6 +402,11 @@ class BarrierFindingOut(Schema):
     reason: str = Field(description="Why it is a barrier, with the figures")
     source: str = Field(description="The rule or guidance it comes from")
     rules: str = Field(description="The version of the thresholds applied")
+    blocks_publication: bool = Field(
+        False,
+        description="True for the tender window (shorter than s.54 allows, or already passed): "
+        "publication refuses it, so no reason to go ahead can be recorded",
+    )
     proceed_reason: str | None = Field(
         description="The buyer's recorded reason to go ahead anyway, or null (also when the "
         "tender has changed since, so that the check finds something else: to review again)"
@@ -513,6 +529,13 @@ class QuestionIn(InputSchema):
     scale: list[ScaleLevelIn] | None = Field(
         None, description="The scoring scale; leave out for the policy's default 0/25/50/75/100"
     )
+    word_limit: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_WORD_LIMIT,
+        description="The most words an answer may have; leave out for no limit. An answer over "
+        "it is kept as a draft but cannot be submitted",
+    )
 
 
 class BarrierReasonIn(InputSchema):
@@ -526,23 +549,3 @@ class BarrierReasonIn(InputSchema):
 
 class CancelIn(InputSchema):
     reason: str = Field(min_length=1, description="Published with the cancellation")
-
-
-class ClarificationOut(Schema):
-    """A clarification question as its buyer sees it. Who asked is not shown: the answer is
-    published to every supplier alike."""
-
-    id: int
-    question: str
-    asked_at: UtcDateTime
-    answered: bool
-    answer: str
-    answered_at: UtcDateTime | None
-
-    @staticmethod
-    def resolve_answered(obj) -> bool:
-        return obj.answered_at is not None
-
-
-class ClarificationAnswerIn(InputSchema):
-    answer: str = Field(min_length=1, description="Published to everyone")

@@ -14,7 +14,7 @@ from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
 from levelfield.core.pagination import paginate
 
-from . import actions, actions_amend, ocds, selectors
+from . import actions, actions_amend, ocds, search_mixed, selectors
 from .forms_public import AskQuestionForm, OpportunitySearchForm
 from .search_responses import cache_search_response
 
@@ -49,7 +49,8 @@ RESULT_FIELDS = (
 @cache_search_response(parameters=(*OpportunitySearchForm.FILTER_NAMES, "page"))
 def opportunities(request):
     form = OpportunitySearchForm(request.GET)
-    results = selectors.cached_search(**form.filters()).only(*RESULT_FIELDS)
+    # The platform's tenders and the open notices imported from other publishers.
+    results = search_mixed.cached_search(**form.filters()).only(*RESULT_FIELDS)
     page = paginate(request, results)
     return render(
         request,
@@ -88,6 +89,12 @@ def _render_opportunity(request, tender, *, ask_form=None):
             "lots": list(tender.lots.all()),
             "is_supplier": is_supplier,
             "ask_form": ask_form,
+            # The signed-in supplier's own questions, linking to how each was answered.
+            "own_questions": (
+                list(selectors.clarifications_asked_by(request.organisation).filter(tender=tender))
+                if is_supplier
+                else []
+            ),
             "ocds_record_url": ocds.record_url(tender),
             "awards": awards,
             # Published with the award notice, so shown from then on.
