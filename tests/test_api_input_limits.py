@@ -148,9 +148,7 @@ def too_big_text(settings) -> str:
     return "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
 
 
-def test_a_json_body_over_the_limit_is_refused_with_413_in_the_api_shape(
-    client, tokens, settings
-):
+def test_a_json_body_over_the_limit_is_refused_with_413_in_the_api_shape(client, tokens, settings):
     client.raise_request_exception = False
     body = json.dumps({"title": "Too long", "description": too_big_text(settings)})
     response = client.post(
@@ -203,8 +201,14 @@ def test_a_file_bigger_than_the_text_limit_still_uploads(client, tokens, setting
     document = testing.pdf(body=b"%PDF-1.4\n" + b"0" * size)
     response = client.post(
         "/api/supplier/certificates",
-        {"kind": "other", "title": "Food hygiene", "issuer": "Council", "number": "1",
-         "expires_on": "2099-01-01", "document": document},
+        {
+            "kind": "other",
+            "title": "Food hygiene",
+            "issuer": "Council",
+            "number": "1",
+            "expires_on": "2099-01-01",
+            "document": document,
+        },
         **tokens["supplier"],
     )
     assert response.status_code == 201, response.content
