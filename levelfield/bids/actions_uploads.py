@@ -55,6 +55,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from levelfield.core import audit, clock
+from levelfield.core.display import uk_time
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
@@ -288,8 +289,9 @@ def _complete(*, upload: BidUpload, by):
         email_on_commit(
             to=by.email,
             subject=f"File received: {bid.lot.tender.reference} lot {bid.lot.number}",
-            body=f"{attachment.title} was received whole at {attachment.uploaded_at.isoformat()} "
-            f"(server time); its upload began at {upload.started_at.isoformat()}.\n"
+            body=f"{attachment.title} was received whole at {uk_time(attachment.uploaded_at)} "
+            f"({attachment.uploaded_at.isoformat()}, server time); its upload began at "
+            f"{uk_time(upload.started_at)} ({upload.started_at.isoformat()}).\n"
             f"It is part of your submitted bid. SHA-256 of the file: {attachment.sha256}\n",
         )
     return attachment

@@ -18,6 +18,7 @@ from levelfield.bids import actions as bid_actions
 from levelfield.bids import actions_uploads
 from levelfield.bids.models import Bid, BidAttachment, BidUpload
 from levelfield.core import clock
+from levelfield.core.display import uk_time
 from levelfield.core.models import AuditEvent
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40  # 10249 bytes
@@ -249,6 +250,9 @@ def test_a_bid_submitted_while_its_upload_runs_gets_the_file_and_a_receipt_for_i
     assert attachment.uploaded_at > deadline > attachment.upload_started_at
     assert len(mail.outbox) == 1
     assert attachment.sha256 in mail.outbox[0].body
+    # Both times in words with their zone (core.display.uk_time), as the pages give them.
+    assert uk_time(attachment.uploaded_at) in mail.outbox[0].body
+    assert uk_time(attachment.upload_started_at) in mail.outbox[0].body
 
 
 def test_an_upload_cannot_begin_after_the_deadline(bidder, draft, lot):
