@@ -11,9 +11,12 @@ from levelfield.core.models import AuditEvent
 
 from .models import Lot, Question, Tender
 
-# The parts of a tender whose events carry `tender` (its reference) in their data; the
-# correspondence app's threads with bidders are part of the procurement's record too.
-PARTS = ("tenders.lot", "tenders.question", "tenders.tenderdocument", "correspondence.thread")
+# The parts of a tender whose events carry `tender` (its reference) in their data.
+PARTS = ("tenders.lot", "tenders.question", "tenders.tenderdocument")
+# The correspondence app's threads with bidders are part of the procurement's record too, but
+# only for those who may read that record (correspondence.view_record: not evaluators, whose
+# history would otherwise name each bidder written to and each reply).
+CORRESPONDENCE = "correspondence.thread"
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,15 @@ def _what(event: AuditEvent) -> str:
     return words
 
 
-def tender_history(tender: Tender, limit: int = 100) -> list[HistoryRow]:
+def tender_history(
+    tender: Tender, limit: int = 100, *, with_correspondence: bool = False
+) -> list[HistoryRow]:
     """Events about the tender and about its lots, questions and documents (found by the
     tender's reference in their data, so a removed lot's events stay; or by the ids of the
-    lots and questions it has, for events recorded before they carried the reference)."""
+    lots and questions it has, for events recorded before they carried the reference), and
+    with `with_correspondence` (for those who may read the correspondence record) its threads
+    with bidders."""
+    parts = (*PARTS, CORRESPONDENCE) if with_correspondence else PARTS
     lot_ids = [str(pk) for pk in Lot.objects.filter(tender=tender).values_list("pk", flat=True)]
     question_ids = [
         str(pk) for pk in Question.objects.filter(lot__tender=tender).values_list("pk", flat=True)
@@ -62,7 +70,7 @@ def tender_history(tender: Tender, limit: int = 100) -> list[HistoryRow]:
         AuditEvent.objects.unsealed()
         .filter(
             Q(object_type=tender._meta.label_lower, object_id=str(tender.pk))
-            | Q(object_type__in=PARTS, data__tender=tender.reference)
+            | Q(object_type__in=parts, data__tender=tender.reference)
             | Q(object_type="tenders.lot", object_id__in=lot_ids)
             | Q(object_type="tenders.question", object_id__in=question_ids)
         )

@@ -214,7 +214,10 @@ def _detail_context(request, tender: Tender, *, failed_barrier=None) -> dict:
         "failed_barrier": failed_barrier,
         "clarification_count": clarifications.count(),
         "unanswered_count": clarifications.filter(answered_at__isnull=True).count(),
-        "events": tender_history(tender),
+        "events": tender_history(
+            tender,
+            with_correspondence=request.user.has_perm("correspondence.view_record", tender),
+        ),
     }
 
 

@@ -166,7 +166,7 @@ def test_each_message_event_is_in_the_tenders_history_in_words(closed):
     actions.mark_read(thread=thread, by=closed.acorn_admin)
     actions.send_message(thread=thread, by=closed.acorn_admin, body="Yes, it is included.")
 
-    rows = tender_history(closed.tender)
+    rows = tender_history(closed.tender, with_correspondence=True)
     what = [row.what for row in rows[:3]]
     assert what == [
         "Private message sent",
@@ -177,6 +177,8 @@ def test_each_message_event_is_in_the_tenders_history_in_words(closed):
     assert "Acorn Care Ltd" in details
     # The history says who wrote to whom, never what.
     assert BODY not in details and thread.subject not in details
+    # Only for those who may read the correspondence record (the view asks).
+    assert not any("Private" in row.what for row in tender_history(closed.tender))
 
 
 def test_consortium_members_read_but_only_the_lead_writes(

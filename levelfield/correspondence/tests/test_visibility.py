@@ -105,11 +105,20 @@ def test_nothing_of_it_reaches_the_public_the_open_data_or_other_pages(client, c
     for url in public:
         text = client.get(url).content.decode()
         assert not any(s in text for s in secrets), url
-    # The evaluator's view of the tender (its history included) says a message went, not what.
+    # The officer's view of the tender lists the correspondence in its history, who wrote to
+    # whom, never what.
+    client.force_login(closed.officer)
+    text = client.get(reverse("tenders:detail", args=[closed.tender.pk])).content.decode()
+    assert not any(s in text for s in secrets)
+    assert "Private message sent" in text
+    # The evaluator, who does not read correspondence (correspondence.view_record), sees none
+    # of it, not even that a bidder was written to.
     client.force_login(closed.evaluator)
     text = client.get(reverse("tenders:detail", args=[closed.tender.pk])).content.decode()
     assert not any(s in text for s in secrets)
     assert reverse("correspondence:tender_threads", args=[closed.tender.pk]) not in text
+    assert "Private message sent" not in text
+    assert "Private correspondence with a bidder started" not in text
     # Another bidder's list is empty.
     client.force_login(closed.beech_admin)
     text = client.get(reverse("correspondence:supplier_threads")).content.decode()
