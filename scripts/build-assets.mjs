@@ -21,6 +21,8 @@ mkdirSync(join(root, "levelfield", "static", "govuk"), { recursive: true });
 cpSync(join(govuk, "assets"), join(root, "levelfield", "static", "govuk", "assets"), { recursive: true });
 cpSync(join(root, "node_modules", "htmx.org", "dist", "htmx.min.js"), join(out, "htmx.min.js"));
 cpSync(join(root, "node_modules", "tus-js-client", "dist", "tus.min.js"), join(out, "tus.min.js"));
+// Its source map beside it: the served copy names it, and collectstatic checks every such reference.
+cpSync(join(root, "node_modules", "tus-js-client", "dist", "tus.min.js.map"), join(out, "tus.min.js.map"));
 // SHA-256 of a chosen file, read in slices (a bid file may be 500 MB): the bid page declares it
 // when an upload begins, so a file finishing after the deadline is the one chosen before it.
 cpSync(join(root, "node_modules", "hash-wasm", "dist", "sha256.umd.min.js"), join(out, "sha256.min.js"));

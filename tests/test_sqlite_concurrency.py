@@ -47,6 +47,7 @@ import json
 from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
+from levelfield.tenders.actions_amend import record_interest
 
 buyer = testing.buyer_org("Concurrency County Council")
 officer = testing.member(buyer, Role.BUYER_OFFICER, email="officer@concurrency.example")
@@ -59,6 +60,8 @@ drafts = [
 suppliers = []
 for n in range(SUPPLIERS):
     organisation, user = testing.supplier_with_user(f"Concurrent Supplier {n}")
+    # each has seen the opportunity, so each answer is emailed to every supplier (once each)
+    record_interest(tender=tender, supplier=organisation)
     suppliers.append(create_api_token(user=user, name="concurrency test")[1])
 print(json.dumps({
     "buyer_token": create_api_token(user=officer, name="concurrency test")[1],
@@ -413,7 +416,7 @@ def test_sixteen_writers_and_the_worker_share_one_sqlite_file(served, people):
     assert published_stored == tally.published
 
     # The worker ran every task those writes queued: an email to the officer for each question,
-    # one to the asker for each answer (nothing else emails during the run), and the downloads
+    # the answers' emails (nothing else emails during the run), and the downloads
     # rebuilt after publications.
     wait_for_the_queue(served)
     tasks = Counter(
@@ -426,7 +429,11 @@ def test_sixteen_writers_and_the_worker_share_one_sqlite_file(served, people):
     )
     assert not [task for task in tasks if not task.endswith("SUCCESSFUL")], tasks
     emails_sent = tasks[f"{SEND_EMAIL} SUCCESSFUL"] - emails_before
-    assert emails_sent == len(tally.asked) + len(tally.answered), tasks
+
+    # An email to the officer for each question; each answer to every supplier (all of them
+    # interested from the start: the asker told its question is answered, the others of the
+    # answer), one email each.
+    assert emails_sent == len(tally.asked) + len(tally.answered) * SUPPLIERS, tasks
     assert tasks["levelfield.opendata.tasks.regenerate_downloads SUCCESSFUL"] >= 1, tasks
 
 
