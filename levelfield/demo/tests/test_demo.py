@@ -291,3 +291,19 @@ def test_it_names_the_address_the_platform_is_served_at(settings):
     output = run_demo()
     assert "Sign in at http://127.0.0.1:8765" in output
     assert "127.0.0.1:8000" not in output
+
+
+def test_every_demo_supplier_has_confirmed_their_email_so_the_tour_can_bid(output, client):
+    """The tour's suppliers draft, upload and submit: an unconfirmed address would answer each
+    change with 'Confirm your email address' (found trying the README's tour, issue 14)."""
+    suppliers = User.objects.filter(memberships__organisation__kind="supplier")
+    assert suppliers.count() == 6
+    assert all(user.email_verified for user in suppliers)
+    assert AuditEvent.objects.filter(action="user.email_verified").count() == 6
+    maya = User.objects.get(email="maya.collins@bytebridge.example")
+    bid = Bid.objects.get(supplier__memberships__user=maya, status=BidStatus.DRAFT)
+    client.force_login(maya)
+    response = client.options(f"/supplier/bids/{bid.pk}/uploads/")
+    assert response.status_code == 204
+    response = client.post(f"/supplier/bids/{bid.pk}/uploads/", HTTP_TUS_RESUMABLE="1.0.0")
+    assert b"Confirm your email address" not in response.content
