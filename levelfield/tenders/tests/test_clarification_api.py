@@ -132,3 +132,16 @@ def test_a_supplier_reads_its_own_questions_and_no_one_elses(
     assert as_other.get("/supplier/questions").json()["items"] == []
     refused(as_other.get(f"/supplier/questions/{question.pk}"), 404, "not_found")
     refused(Api(officer).get("/supplier/questions"), 403, "forbidden")
+
+
+def test_the_documentation_gives_the_status_each_refusal_has(tender, officer, question):
+    """A client reading only /api/docs: an empty answer is refused by the body's schema (422),
+    an answer of spaces by the domain (400), as the refusals test above sees them."""
+    doc = Client().get("/api/openapi.json").json()
+    operation = doc["paths"][
+        "/api/buyer/tenders/{tender_id}/clarifications/{clarification_id}/answer"
+    ]["post"]
+    description = " ".join(operation["description"].split())
+    assert "422 `validation_error` for an empty answer" in description
+    assert "400 `validation_error` for an answer of spaces only" in description
+    assert {"400", "403", "404", "409", "422"} <= set(operation["responses"])
