@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from levelfield.bids.models import Bid
 from levelfield.core import audit, clock
+from levelfield.core.display import uk_time
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
@@ -236,8 +237,6 @@ def _email_standstill(tender: Tender) -> None:
     """Tell every bidder given an assessment summary when the standstill period ends (s.51),
     as a date and time with its zone: until then a bidder may raise its concerns, and the
     contract cannot be entered into."""
-    from levelfield.core.display import uk_time
-
     summaries = AssessmentSummary.objects.filter(bid__lot__tender=tender).select_related(
         "bid__lot", "bid__supplier"
     )
