@@ -15,8 +15,16 @@ from levelfield.accounts.models import Membership, Organisation, Role, User
 from levelfield.bids import actions as bid_actions
 from levelfield.core import clock
 from levelfield.evaluation import actions as evaluation_actions
+from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import exclusions
-from levelfield.suppliers.models import ExclusionDeclaration, Region, Size, SupplierProfile
+from levelfield.suppliers.models import (
+    ExclusionDeclaration,
+    Liability,
+    MemberRole,
+    Region,
+    Size,
+    SupplierProfile,
+)
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Question, Tender
 
@@ -95,6 +103,21 @@ def supplier_org(
 def supplier_with_user(name: str | None = None, **profile) -> tuple[Organisation, User]:
     organisation = supplier_org(name, **profile)
     return organisation, member(organisation, Role.SUPPLIER_ADMIN)
+
+
+def accepted_consortium(
+    *, lead: Organisation, lead_admin: User, member: Organisation, member_admin: User, name: str
+):
+    """A consortium led by `lead` (jointly and severally liable) whose `member` has accepted:
+    what a consortium's bid needs."""
+    consortium = supplier_actions.create_consortium(
+        lead=lead, by=lead_admin, name=name, liability=Liability.JOINT_AND_SEVERAL
+    )
+    invitation = supplier_actions.invite_to_consortium(
+        consortium=consortium, by=lead_admin, organisation=member, role=MemberRole.MEMBER
+    )
+    supplier_actions.respond_to_consortium(member=invitation, by=member_admin, accept=True)
+    return consortium
 
 
 def pdf(

@@ -365,22 +365,18 @@ def test_an_autosave_after_the_session_ended_says_so(client, tender2, supplier):
 
 def test_a_consortium_bid_lists_each_members_and_subcontractors_declaration(client, tender2):
     from levelfield.suppliers import actions as supplier_actions
-    from levelfield.suppliers.models import Liability, MemberRole
 
     lead, lead_admin = testing.supplier_with_user("Wessex Community Care Trust")
     member = testing.supplier_org("Three Rivers Care CIC", declared=False)
     member_admin = testing.member(member, "supplier_admin")
     sub, _ = testing.supplier_with_user("Kennet Home Care Ltd")
-    consortium = supplier_actions.create_consortium(
+    consortium = testing.accepted_consortium(
         lead=lead,
-        by=lead_admin,
+        lead_admin=lead_admin,
+        member=member,
+        member_admin=member_admin,
         name="Wessex Care Partnership",
-        liability=Liability.JOINT_AND_SEVERAL,
     )
-    invitation = supplier_actions.invite_to_consortium(
-        consortium=consortium, by=lead_admin, organisation=member, role=MemberRole.MEMBER
-    )
-    supplier_actions.respond_to_consortium(member=invitation, by=member_admin, accept=True)
     lot = lots(tender2)[1]
     bid = bid_actions.start_bid(lot=lot, supplier=consortium.organisation, by=lead_admin)
     answer_all(bid, lead_admin)

@@ -14,8 +14,6 @@ from levelfield.bids import reminders
 from levelfield.core import clock, scheduler
 from levelfield.core.display import uk_time
 from levelfield.core.models import EmailSentOnce, OutboundEmail
-from levelfield.suppliers import actions as supplier_actions
-from levelfield.suppliers.models import Liability, MemberRole
 from levelfield.tenders.actions_amend import Amendment, amend_tender
 
 HOUR = timedelta(hours=1)
@@ -188,16 +186,13 @@ def test_a_deadline_extended_after_the_reminder_gets_its_reminder_again(tender, 
 def test_a_consortiums_bid_is_flagged_to_its_leads_people_who_can_submit_it(tender):
     lead, lead_admin = testing.supplier_with_user("Wessex Community Care Trust")
     member_org, member_admin = testing.supplier_with_user("Three Rivers Care CIC")
-    consortium = supplier_actions.create_consortium(
+    consortium = testing.accepted_consortium(
         lead=lead,
-        by=lead_admin,
+        lead_admin=lead_admin,
+        member=member_org,
+        member_admin=member_admin,
         name="Wessex Care Partnership",
-        liability=Liability.JOINT_AND_SEVERAL,
     )
-    invitation = supplier_actions.invite_to_consortium(
-        consortium=consortium, by=lead_admin, organisation=member_org, role=MemberRole.MEMBER
-    )
-    supplier_actions.respond_to_consortium(member=invitation, by=member_admin, accept=True)
     draft(tender, consortium.organisation, lead_admin)
     outbox.clear()
 

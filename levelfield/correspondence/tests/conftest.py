@@ -9,7 +9,7 @@ from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.suppliers import actions as supplier_actions
-from levelfield.suppliers.models import Liability, MemberRole
+from levelfield.suppliers.models import MemberRole
 from levelfield.tenders.models import Tender
 
 from .. import actions
@@ -74,13 +74,13 @@ def consortium_thread(closed):
     """A thread with a consortium that bid (made directly: the consortium's bid itself is the
     bids app's to test), led by Acorn with Beech as an accepted member, and an invited one."""
     lead, lead_admin = closed.acorn, closed.acorn_admin
-    consortium = supplier_actions.create_consortium(
-        lead=lead, by=lead_admin, name="Acorn Partnership", liability=Liability.JOINT_AND_SEVERAL
+    consortium = testing.accepted_consortium(
+        lead=lead,
+        lead_admin=lead_admin,
+        member=closed.beech,
+        member_admin=closed.beech_admin,
+        name="Acorn Partnership",
     )
-    invitation = supplier_actions.invite_to_consortium(
-        consortium=consortium, by=lead_admin, organisation=closed.beech, role=MemberRole.MEMBER
-    )
-    supplier_actions.respond_to_consortium(member=invitation, by=closed.beech_admin, accept=True)
     invited, invited_admin = testing.supplier_with_user("Cedar Care Ltd")
     supplier_actions.invite_to_consortium(
         consortium=consortium, by=lead_admin, organisation=invited, role=MemberRole.MEMBER
