@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium (never a downloaded browser), with
 axe-core from npm injected into every page visited."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,10 +38,27 @@ def chromium():
         browser.close()
 
 
-class AccessibilityLog:
-    """Runs axe-core on each page and keeps every serious or critical violation."""
+def known_govuk_issue(violation, node) -> bool:
+    """GOV.UK Frontend's conditional reveal sets aria-expanded on the radio that reveals the
+    field, which ARIA 1.2 does not list for radios: a known issue the Design System keeps on
+    purpose, as screen readers announce it (alphagov/govuk-frontend#979). Nothing else is
+    let through."""
+    return (
+        violation["id"] == "aria-allowed-attr"
+        and "govuk-radios__input" in node["html"]
+        and 'aria-controls="conditional-' in node["html"]
+        and re.findall(r"not allowed: ([\w-]+)", node["failureSummary"]) == ["aria-expanded"]
+    )
 
-    def __init__(self):
+
+class AccessibilityLog:
+    """Runs axe-core on each page and keeps every serious or critical violation; with
+    `every_impact`, every violation whatever its impact, but the nodes `allowed` lets through
+    (for example known_govuk_issue)."""
+
+    def __init__(self, *, every_impact: bool = False, allowed=None):
+        self.every_impact = every_impact
+        self.allowed = allowed
         self.visited: list[str] = []
         self.violations: list[str] = []
 
@@ -49,12 +67,18 @@ class AccessibilityLog:
         result = page.evaluate("async () => await axe.run(document)")
         self.visited.append(page.url)
         for violation in result["violations"]:
-            if violation["impact"] in {"serious", "critical"}:
-                targets = [node["target"] for node in violation["nodes"][:3]]
-                self.violations.append(
-                    f"{page.url}: {violation['id']} ({violation['impact']}) {violation['help']} "
-                    f"{targets}"
-                )
+            if not self.every_impact and violation["impact"] not in {"serious", "critical"}:
+                continue
+            nodes = [
+                n for n in violation["nodes"] if not (self.allowed and self.allowed(violation, n))
+            ]
+            if not nodes:
+                continue
+            targets = [node["target"] for node in nodes[:3]]
+            self.violations.append(
+                f"{page.url}: {violation['id']} ({violation['impact']}) {violation['help']} "
+                f"{targets}"
+            )
 
 
 @pytest.fixture

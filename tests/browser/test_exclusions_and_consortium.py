@@ -18,33 +18,14 @@ from levelfield.suppliers.models import Liability, MemberRole, MemberStatus, Siz
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Tender
 
-from .conftest import AXE
+from .conftest import AccessibilityLog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-class StrictAxe:
-    """Runs axe-core on each page and keeps every violation, whatever its impact."""
-
-    def __init__(self):
-        self.visited: list[str] = []
-        self.violations: list[str] = []
-
-    def check(self, page) -> None:
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
-        self.visited.append(page.url)
-        for violation in result["violations"]:
-            targets = [node["target"] for node in violation["nodes"][:3]]
-            self.violations.append(
-                f"{page.url}: {violation['id']} ({violation['impact']}) {violation['help']} "
-                f"{targets}"
-            )
-
-
 @pytest.fixture
 def strict_axe():
-    return StrictAxe()
+    return AccessibilityLog(every_impact=True)
 
 
 def sign_in(page, base_url, user) -> None:

@@ -6,7 +6,6 @@ check and publication rules then agree; the Amend page shows the period for a ne
 it is typed;
 a buyer admin's refused exclusion decision links from the error summary to its fields."""
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -21,45 +20,9 @@ from levelfield.suppliers import exclusions
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Tender
 
-from .conftest import AXE
+from .conftest import AccessibilityLog, known_govuk_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def known_govuk_issue(violation, node) -> bool:
-    """GOV.UK Frontend's conditional reveal sets aria-expanded on the radio that reveals the
-    field, which ARIA 1.2 does not list for radios: a known issue the Design System keeps on
-    purpose, as screen readers announce it (alphagov/govuk-frontend#979). Nothing else is
-    let through."""
-    return (
-        violation["id"] == "aria-allowed-attr"
-        and "govuk-radios__input" in node["html"]
-        and 'aria-controls="conditional-' in node["html"]
-        and re.findall(r"not allowed: ([\w-]+)", node["failureSummary"]) == ["aria-expanded"]
-    )
-
-
-class EveryViolation:
-    """axe-core on each page, keeping every violation whatever its impact (but the one known
-    GOV.UK Frontend issue above)."""
-
-    def __init__(self):
-        self.visited: list[str] = []
-        self.violations: list[str] = []
-
-    def check(self, page) -> None:
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
-        self.visited.append(page.url)
-        for violation in result["violations"]:
-            nodes = [n for n in violation["nodes"] if not known_govuk_issue(violation, n)]
-            if not nodes:
-                continue
-            targets = [node["target"] for node in nodes[:3]]
-            self.violations.append(
-                f"{page.url}: {violation['id']} ({violation['impact']}) {violation['help']} "
-                f"{targets}"
-            )
 
 
 def sign_in(page, base, user) -> None:
@@ -75,7 +38,7 @@ def focused_id(page) -> str:
 
 
 def test_a_buyer_records_urgency_and_the_checks_agree(live_server, browser_context):
-    axe = EveryViolation()
+    axe = AccessibilityLog(every_impact=True, allowed=known_govuk_issue)
     base = live_server.url
     council = testing.buyer_org("Wessex County Council")
     officer = testing.member(council, Role.BUYER_OFFICER)
@@ -154,7 +117,7 @@ def test_a_buyer_records_urgency_and_the_checks_agree(live_server, browser_conte
 
 
 def test_a_refused_exclusion_decision_links_to_its_fields(live_server, browser_context):
-    axe = EveryViolation()
+    axe = AccessibilityLog(every_impact=True, allowed=known_govuk_issue)
     base = live_server.url
     council = testing.buyer_org("Wessex County Council")
     officer = testing.member(council, Role.BUYER_OFFICER)
