@@ -174,9 +174,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 def set_up(served: Served, **extra_env) -> dict:
     """The buyer, its tenders and the suppliers' tokens (SET_UP), made in the served project."""
-    script = SET_UP.replace("DRAFTS", str(DRAFTS_TO_PUBLISH)).replace(
-        "SUPPLIERS", str(SUPPLIERS)
-    )
+    script = SET_UP.replace("DRAFTS", str(DRAFTS_TO_PUBLISH)).replace("SUPPLIERS", str(SUPPLIERS))
     result = subprocess.run(
         [str(LEVELFIELD), "shell", "-c", script],
         cwd=PROJECT,
@@ -339,8 +337,7 @@ def run_writers(served: Served, people: dict, seconds: float = SECONDS) -> Tally
         for n, token in enumerate(people["suppliers"])
     ]
     threads += [
-        threading.Thread(target=_answerer, args=(served, people, n, tally, until))
-        for n in range(2)
+        threading.Thread(target=_answerer, args=(served, people, n, tally, until)) for n in range(2)
     ]
     threads.append(threading.Thread(target=_drafter, args=(served, people, tally, until)))
     threads.append(threading.Thread(target=_publisher, args=(served, people, tally, until)))
@@ -356,9 +353,10 @@ def run_writers(served: Served, people: dict, seconds: float = SECONDS) -> Tally
 def wait_for_the_queue(served: Served, seconds: float = 180) -> None:
     """Until the worker has run every task queued so far (or `seconds` have passed)."""
     deadline = time.monotonic() + seconds
-    while served.count(
-        f"SELECT COUNT(*) FROM {TASK_TABLE} WHERE status IN ('READY', 'RUNNING')"
-    ) and time.monotonic() < deadline:
+    while (
+        served.count(f"SELECT COUNT(*) FROM {TASK_TABLE} WHERE status IN ('READY', 'RUNNING')")
+        and time.monotonic() < deadline
+    ):
         time.sleep(1)
 
 
@@ -396,8 +394,7 @@ def test_sixteen_writers_and_the_worker_share_one_sqlite_file(served, people):
     assert answered_stored == tally.answered
     bids = ", ".join(str(pk) for pk in tally.bids)
     assert tally.saves == served.count(
-        "SELECT COUNT(*) FROM core_auditevent WHERE action = 'bid.saved' "
-        f"AND object_id IN ({bids})"
+        f"SELECT COUNT(*) FROM core_auditevent WHERE action = 'bid.saved' AND object_id IN ({bids})"
     )
     for bid_id, price in tally.last_price.items():
         [(stored,)] = served.rows("SELECT price FROM bids_bid WHERE id = ?", bid_id)
