@@ -13,9 +13,20 @@ same: every one of them (or a random --sample), as JSON values and byte for byte
 machine, --repeat N runs each side N times, alternately, and compares the best times; CPU time
 and the load average are printed with every run. ocdskit's warnings (e.g. two parties with the
 same id in one release) go to a file next to its output.
+
+The import keeps the index of open opportunities (opportunities.py) as it stores compiled
+releases: its own time is printed with every run (wall and CPU time of this process, and on a
+local PostgreSQL server the CPU time of this connection's server process). The generated
+releases' deadlines are in 2021-2025, so none is open today: --as-of 2023-01-01 runs the import
+as of that moment (the clock frozen), when many are. --index-baseline also runs the import
+without the index step, alternately, as the baseline of the same run.
+
+    .venv/bin/python bench/import_bench.py m.jsonl.gz --skip-ocdskit --as-of 2023-01-01 \
+        --index-baseline --repeat 3 --database-url postgres://...
 """
 
 import argparse
+import contextlib
 import gzip
 import os
 import random
@@ -24,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -45,12 +57,7 @@ def fresh_store(verbose: bool) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from levelfield.opendata.models import (
-        ExternalCompiledRelease,
-        ExternalCompileMark,
-        ExternalFile,
-        ExternalRelease,
-    )
+    from levelfield.opendata import models as opendata
 
     if connection.vendor == "sqlite":
         name = Path(connection.settings_dict["NAME"])
@@ -58,10 +65,72 @@ def fresh_store(verbose: bool) -> None:
         name.unlink(missing_ok=True)
     call_command("migrate", verbosity=1 if verbose else 0)
     if connection.vendor == "postgresql":
-        models = (ExternalCompiledRelease, ExternalRelease, ExternalFile, ExternalCompileMark)
+        names = ("ExternalCompiledRelease", "ExternalRelease", "ExternalFile")
+        # ExternalOpportunity: absent from a tree older than the index (a before/after run)
+        names += ("ExternalCompileMark", "ExternalOpportunity")
+        models = [getattr(opendata, name) for name in names if hasattr(opendata, name)]
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
+
+
+def server_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL server process, when the server is local."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        fields = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
+    except OSError:
+        return None
+    utime, stime = fields.rsplit(")", 1)[1].split()[11:13]
+    return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+
+
+class IndexTimer:
+    """The index step's own time: OpportunityIndex's calls, timed (or skipped: the baseline)."""
+
+    def __init__(self, skip: bool):
+        self.seconds = self.cpu = self.server = 0.0
+        self.calls = 0
+        self.skip = skip
+        try:
+            from levelfield.opendata.opportunities import OpportunityIndex
+        except ImportError:  # a tree older than the index
+            self.saved = {}
+            return
+        self.saved = {name: getattr(OpportunityIndex, name) for name in ("store", "remove_closed")}
+        timer = self
+
+        def timed(method):
+            def call(index, *args, **kwargs):
+                if timer.skip:
+                    return 0
+                server = server_cpu_seconds()
+                cpu, started = time.process_time(), time.monotonic()
+                try:
+                    return method(index, *args, **kwargs)
+                finally:
+                    timer.seconds += time.monotonic() - started
+                    timer.cpu += time.process_time() - cpu
+                    if server is not None:
+                        timer.server += server_cpu_seconds() - server
+                    timer.calls += 1
+
+            return call
+
+        for name, method in self.saved.items():
+            setattr(OpportunityIndex, name, timed(method))
+
+    def restore(self) -> None:
+        if not self.saved:
+            return
+        from levelfield.opendata.opportunities import OpportunityIndex
+
+        for name, method in self.saved.items():
+            setattr(OpportunityIndex, name, method)
 
 
 def run_import(path: Path, workers: int | None, batch_size: int | None):
@@ -72,6 +141,7 @@ def run_import(path: Path, workers: int | None, batch_size: int | None):
             self.compile_at = time.monotonic()
 
     reporter = Quiet()
+    server_before = server_cpu_seconds()
     cpu_before = cpu_seconds()
     started = time.monotonic()
     options = {"batch_size": batch_size} if batch_size else {}
@@ -80,7 +150,9 @@ def run_import(path: Path, workers: int | None, batch_size: int | None):
     seconds = time.monotonic() - started
     compile_seconds = time.monotonic() - getattr(reporter, "compile_at", time.monotonic())
     cpu = cpu_seconds() - cpu_before
-    return summary, seconds, compile_seconds, cpu, reporter.problems
+    server = server_cpu_seconds()
+    server = server - server_before if server is not None and server_before is not None else None
+    return summary, seconds, compile_seconds, cpu, server, reporter.problems
 
 
 def load() -> str:
@@ -172,6 +244,17 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=0, help="compare N random OCIDs (0: all)")
     parser.add_argument("--skip-ocdskit", action="store_true")
     parser.add_argument(
+        "--as-of",
+        type=datetime.fromisoformat,
+        default=None,
+        help="run the import as of this moment (e.g. 2023-01-01T00:00+00:00): open deadlines",
+    )
+    parser.add_argument(
+        "--index-baseline",
+        action="store_true",
+        help="also run the import without the open-opportunity index step, alternately",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=1,
@@ -199,22 +282,46 @@ def main() -> None:
     out = scratch / "ocdskit-compiled.jsonl"
     if not args.skip_ocdskit:
         schema.write_bytes(orjson.dumps(patched_release_schema()))
-    ours_runs, theirs_runs = [], []
+    from levelfield.core import clock
+    from levelfield.opendata import models as opendata
+
+    as_of = args.as_of
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=UTC)
+    if as_of is not None:
+        print(f"as of {as_of.isoformat()} (the clock frozen)")
+    ours_runs, theirs_runs, baseline_runs, index_runs = [], [], [], []
     for run in range(1, max(1, args.repeat) + 1):
-        fresh_store(verbose=False)
-        summary, ours, compile_seconds, cpu, problems = run_import(
-            path, args.workers, args.batch_size
-        )
-        ours_runs.append(ours)
-        releases = summary.read
-        print(
-            f"[{run}] levelfield import-ocds: {releases:,} releases, {summary.stored:,} stored, "
-            f"{summary.compiled:,} compiled releases in {ours:.1f} s (reading and storing "
-            f"{ours - compile_seconds:.1f} s, compiling {compile_seconds:.1f} s) = "
-            f"{releases / ours:,.0f} releases/s; CPU {cpu:.1f} s; load {load()}"
-        )
-        if problems:
-            print(f"  {len(problems)} problems, first: {problems[0]}")
+        for skip_index in (False, True) if args.index_baseline else (False,):
+            fresh_store(verbose=False)
+            timer = IndexTimer(skip=skip_index)
+            try:
+                with clock.frozen_at(as_of) if as_of else contextlib.nullcontext():
+                    summary, ours, compile_seconds, cpu, server, problems = run_import(
+                        path, args.workers, args.batch_size
+                    )
+            finally:
+                timer.restore()
+            (baseline_runs if skip_index else ours_runs).append(ours)
+            releases = summary.read
+            label = "without the index step" if skip_index else "levelfield import-ocds"
+            server_cpu = f"; server CPU {server:.1f} s" if server is not None else ""
+            print(
+                f"[{run}] {label}: {releases:,} releases, {summary.stored:,} stored, "
+                f"{summary.compiled:,} compiled releases in {ours:.1f} s (reading and storing "
+                f"{ours - compile_seconds:.1f} s, compiling {compile_seconds:.1f} s) = "
+                f"{releases / ours:,.0f} releases/s; CPU {cpu:.1f} s{server_cpu}; load {load()}"
+            )
+            if not skip_index and timer.saved:
+                index_runs.append(timer.seconds)
+                server_cpu = f", server CPU {timer.server:.2f} s" if server is not None else ""
+                print(
+                    f"[{run}]   index step: {timer.seconds:.2f} s in {timer.calls} calls "
+                    f"(CPU {timer.cpu:.2f} s{server_cpu}); "
+                    f"{opendata.ExternalOpportunity.objects.count():,} open opportunities"
+                )
+            if problems:
+                print(f"  {len(problems)} problems, first: {problems[0]}")
         if args.skip_ocdskit:
             continue
         theirs, cpu = run_ocdskit(path, out, schema)
@@ -225,6 +332,14 @@ def main() -> None:
         )
     ours, theirs = min(ours_runs), min(theirs_runs or [0])
     print(f"levelfield import-ocds, best: {ours:.1f} s = {releases / ours:,.0f} releases/s")
+    if index_runs:
+        print(f"  index step, best: {min(index_runs):.2f} s (worst {max(index_runs):.2f} s)")
+    if baseline_runs:
+        baseline = min(baseline_runs)
+        print(
+            f"  without the index step, best: {baseline:.1f} s (worst {max(baseline_runs):.1f} s);"
+            f" with it: {ours / baseline:.2f}x"
+        )
     if args.skip_ocdskit:
         return
     print(f"ocdskit compile, best: {theirs:.1f} s = {releases / theirs:,.0f} releases/s")
