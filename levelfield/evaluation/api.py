@@ -201,7 +201,7 @@ def results(request, tender_id: int):
     description="For buyer admins and officers, after the submission deadline. A bid not "
     "submitted (a draft, or a bid withdrawn and not submitted again) is never opened: only the "
     "supplier's name and the lot are given, never its price, answers, files or times. It is "
-    "not part of the evaluation." + SEALED_NOTE,
+    "not part of the evaluation. Evaluators: 403 `forbidden`." + SEALED_NOTE,
 )
 def complete_not_submitted_list(request, tender_id: int):
     tender = _unsealed_tender(request, tender_id)

@@ -122,3 +122,13 @@ def test_evaluators_and_other_buyers_do_not_see_the_list(client, buyer, tender, 
         assert api(client, evaluator, tender).status_code == 403
         assert api(client, elsewhere, tender).status_code == 404
     assert "Complete, not submitted" not in html and "Willow Care Ltd" not in html
+
+
+@pytest.mark.django_db
+def test_the_documentation_says_what_an_evaluator_is_answered(client):
+    """A client reading only /api/docs learns the 403 an evaluator meets (the test above)."""
+    doc = client.get("/api/openapi.json").json()
+    operation = doc["paths"]["/api/buyer/tenders/{tender_id}/complete-not-submitted"]["get"]
+    description = " ".join(operation["description"].split())
+    assert "Evaluators: 403 `forbidden`" in description
+    assert "404 with code `sealed`" in description
