@@ -26,7 +26,7 @@ REVEALS = (
         "Enter the date the planned procurement notice was published",
     ),
     ("is_urgent", "s54_urgency_reason", "Say why the procurement is urgent"),
-    ("needs_short_period", "s54_short_period_reason", "Say why bidders need fewer than 10 days"),
+    ("needs_short_period", "s54_short_period_reason", "Say why bidders need a short period"),
 )
 
 
@@ -43,19 +43,16 @@ class TenderingPeriodForm(forms.Form):
         label="Did you publish a planned procurement notice (UK3) for this procurement?",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        help_text="Above the threshold, a notice published at least 40 days and at most a "
-        "year before the tender notice allows a period of 10 days.",
+        # The periods in these words are set from the rules in force (_word_the_periods).
         error_messages={"required": "Say whether you published a planned procurement notice"},
     )
     s54_planned_notice_published_on = GovukDateField(
         label="Date the planned procurement notice was published", required=False
     )
     is_urgent = forms.ChoiceField(
-        label="Is there a state of urgency that makes 25 days impracticable?",
+        label="Is there a state of urgency that makes the full period impracticable?",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        help_text="Above the threshold, urgency recorded with its reason allows 10 days "
-        "(s.54(4)). The reason is kept in the procurement's record.",
         error_messages={"required": "Say whether there is a state of urgency"},
     )
     s54_urgency_reason = forms.CharField(
@@ -65,15 +62,13 @@ class TenderingPeriodForm(forms.Form):
         help_text="What happened, when, and why a longer period is impracticable.",
     )
     needs_short_period = forms.ChoiceField(
-        label="Below the threshold: do bidders need to be given fewer than 10 days?",
+        label="Below the threshold: do bidders need to be given a short period?",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        help_text="Bidders must have a reasonable time to prepare. levelfield asks for a "
-        "reason for a period under 10 days.",
-        error_messages={"required": "Say whether bidders need fewer than 10 days"},
+        error_messages={"required": "Say whether bidders need a short period"},
     )
     s54_short_period_reason = forms.CharField(
-        label="Why do bidders need fewer than 10 days?",
+        label="Why do bidders need a short period?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -82,6 +77,43 @@ class TenderingPeriodForm(forms.Form):
         self.tender = tender
         kwargs.setdefault("initial", self.initial_for(tender))
         super().__init__(*args, **kwargs)
+        self._word_the_periods(periods.rules_for(clock.today_uk()))
+
+    def _word_the_periods(self, rules: periods.PeriodRules) -> None:
+        """The periods named in the questions are the versioned rules' (periods.PERIOD_RULES)
+        in force today, a draft's commencement if it were published now."""
+        year = rules.planned_notice_max_days == 365
+        latest = "a year" if year else f"{rules.planned_notice_max_days} days"
+        fields = self.fields
+        fields["has_planned_notice"].help_text = (
+            f"Above the threshold, a notice published at least {rules.planned_notice_min_days} "
+            f"days and at most {latest} before the tender notice allows a period of "
+            f"{rules.reduced_days} days."
+        )
+        fields["is_urgent"].label = (
+            f"Is there a state of urgency that makes {rules.open_procedure_days} days "
+            "impracticable?"
+        )
+        fields["is_urgent"].help_text = (
+            f"Above the threshold, urgency recorded with its reason allows {rules.reduced_days} "
+            "days (s.54(4)). The reason is kept in the procurement's record."
+        )
+        fewer = f"fewer than {rules.below_threshold_days} days"
+        fields[
+            "needs_short_period"
+        ].label = f"Below the threshold: do bidders need to be given {fewer}?"
+        fields["needs_short_period"].error_messages["required"] = (
+            f"Say whether bidders need {fewer}"
+        )
+        fields["needs_short_period"].help_text = (
+            "Bidders must have a reasonable time to prepare. levelfield asks for a reason for "
+            f"a period under {rules.below_threshold_days} days."
+        )
+        fields["s54_short_period_reason"].label = f"Why do bidders need {fewer}?"
+        self.missing = {
+            **{field: missing for _, field, missing in REVEALS},
+            "s54_short_period_reason": f"Say why bidders need {fewer}",
+        }
 
     @staticmethod
     def initial_for(tender) -> dict:
@@ -100,12 +132,12 @@ class TenderingPeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for question, field, missing in REVEALS:
+        for question, field, _ in REVEALS:
             value = cleaned.get(field)
             if isinstance(value, str):
                 value = cleaned[field] = value.strip()
             if cleaned.get(question) == "yes" and not value and field not in self.errors:
-                self.add_error(field, missing)
+                self.add_error(field, self.missing[field])
         if not self.errors:
             # The domain's own check of the values, each shown beside its field.
             trial = copy.copy(self.tender)

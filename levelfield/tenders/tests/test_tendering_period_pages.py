@@ -308,3 +308,38 @@ def test_the_amend_page_summary_follows_the_deadline_being_typed(client, buyer, 
     # After the deadline there is nothing to amend.
     with clock.frozen_at(NOW + timedelta(days=31)):
         assert client.post(url, typed).status_code == 403
+
+
+def test_the_questions_name_the_periods_of_the_rules_in_force(
+    signed_in, buyer, officer, monkeypatch
+):
+    """The periods are versioned data (periods.PERIOD_RULES): a new version's figures reach the
+    questions' words, which are never written with the figures of an old one."""
+    from dataclasses import replace
+
+    from levelfield.tenders import periods
+
+    current = periods.rules_for(NOW.date())
+    changed = replace(
+        current,
+        code="test-later",
+        valid_from=NOW.date() - timedelta(days=1),
+        open_procedure_days=30,
+        reduced_days=15,
+        below_threshold_days=12,
+        planned_notice_min_days=45,
+    )
+    monkeypatch.setattr(periods, "PERIOD_RULES", (*periods.PERIOD_RULES, changed))
+    with clock.frozen_at(NOW):
+        tender = testing.draft_tender(buyer=buyer, by=officer, days_to_deadline=40)
+        body = get(signed_in, tender)
+        refused = signed_in.post(
+            page_url(tender), form_data(needs_short_period="yes")
+        ).content.decode()
+    assert "makes 30 days impracticable" in body
+    assert "allows 15 days (s.54(4))" in body
+    assert "at least 45 days and at most a year before the tender notice" in body
+    assert "be given fewer than 12 days?" in body
+    assert "a period under 12 days" in body
+    assert "25 days impracticable" not in body
+    assert "Say why bidders need fewer than 12 days" in refused
