@@ -49,8 +49,9 @@ RESULT_FIELDS = (
 @cache_search_response(parameters=(*OpportunitySearchForm.FILTER_NAMES, "page"))
 def opportunities(request):
     form = OpportunitySearchForm(request.GET)
+    filters = form.filters()
     # The platform's tenders and the open notices imported from other publishers.
-    results = search_mixed.cached_search(**form.filters()).only(*RESULT_FIELDS)
+    results = search_mixed.cached_search(**filters).only(*RESULT_FIELDS)
     page = paginate(request, results)
     return render(
         request,
@@ -62,6 +63,9 @@ def opportunities(request):
             "more_than": (
                 selectors.RESULT_LIMIT if page.paginator.count > selectors.RESULT_LIMIT else None
             ),
+            # Imported notices are listed only while open and never say whom they are
+            # reserved for: with either filter, only the platform's own tenders can match.
+            "only_ours": filters.get("status") == selectors.CLOSED or bool(filters.get("reserved")),
             "filtered": any(
                 value for key, value in request.GET.items() if key != "page" and value.strip()
             ),

@@ -206,3 +206,17 @@ def test_the_mixed_list_reads_each_kind_once(client, mixed, django_assert_max_nu
     # The generation; our tenders found; the notices found; the page's tenders and notices read
     with django_assert_max_num_queries(5):
         assert len(titles(client)) == 3
+
+
+@pytest.mark.parametrize("params", [{"status": "closed"}, {"reserved": "none"}])
+def test_with_a_filter_imported_notices_cannot_meet_the_page_says_only_ours_are_listed(
+    client, mixed, params
+):
+    """Closed, or reserved or not, finds only the platform's tenders (the notices are listed
+    only while open and do not say whom they are reserved for): the page does not claim they
+    are listed too (found trying the search page, issue 14)."""
+    body = " ".join(html.unescape(client.get(PAGE, params).content.decode()).split())
+    assert "are listed too" not in body
+    assert "Only tenders published on levelfield are listed" in body
+    body = " ".join(client.get(PAGE, {"status": "open"}).content.decode().split())
+    assert "Open notices from Find a Tender and Contracts Finder are listed too" in body
