@@ -19,7 +19,7 @@ from levelfield.core.permissions import require
 
 from .interest import interested_contacts
 from .lifecycle import Status
-from .models import Clarification
+from .models import Clarification, Tender
 
 PublishedAs = Clarification.PublishedAs
 
@@ -85,6 +85,9 @@ def answer_clarification(
     published."""
     tender = clarification.tender
     require(by, "tenders.answer_clarification", tender)
+    # The tender's row first, as cancel_tender and the amendments lock it: a tender cancelled
+    # at the same moment is seen cancelled here, and its answer is neither published nor sent.
+    Tender.objects.select_for_update().get(pk=clarification.tender_id)
     clarification = (
         Clarification.objects.select_for_update(of=("self",))
         .select_related("tender__buyer", "asked_by", "asked_by_organisation")

@@ -9,7 +9,6 @@ from levelfield.core.forms import add_domain_error
 
 from . import actions_amend
 from .forms_amend import AmendForm
-from .interest import interested_suppliers
 from .page_helpers import buyer_tender
 from .views_periods import period_assessment
 
@@ -46,7 +45,6 @@ def amend(request, pk: int):
         {
             "form": form,
             "tender": tender,
-            "interested_count": len(interested_suppliers(tender)),
             "period": period_assessment(tender, deadline=typed),
             "period_deadline": typed or tender.submission_deadline,
             "period_deadline_label": "New submission deadline" if typed else "Submission deadline",

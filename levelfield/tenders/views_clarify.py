@@ -18,7 +18,6 @@ from levelfield.core.pagination import paginate
 
 from . import actions_clarify, selectors
 from .forms_clarify import AnswerForm
-from .interest import interested_suppliers
 from .lifecycle import Status
 from .page_helpers import buyer_tender
 from .selectors_clarify import answers_questions, buyer_clarifications
@@ -87,7 +86,6 @@ def answer(request, pk: int, clarification_id: int):
             "tender": tender,
             "clarification": clarification,
             "form": form,
-            "interested_count": len(interested_suppliers(tender)),
         },
     )
 

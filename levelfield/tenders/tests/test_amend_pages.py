@@ -1,6 +1,7 @@
 """The buyer's Amend page, the amendment history on the tender page, and the public
 opportunity page's amendments and document versions."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -48,7 +49,7 @@ def test_the_officer_extends_the_deadline_and_everyone_sees_the_amendment(client
     client.force_login(officer)
     page = client.get(reverse("tenders:amend", args=[tender.pk]))
     assert page.status_code == 200
-    assert "emailed to 0 interested suppliers" in page.content.decode()
+    assert "emailed to every interested supplier" in page.content.decode()
 
     response = client.post(
         reverse("tenders:amend", args=[tender.pk]), amend_post(tender, submission=new_deadline)
@@ -135,3 +136,35 @@ def test_an_evaluator_is_refused_and_another_buyer_finds_nothing(client, tender,
     assert client.get(reverse("tenders:amend", args=[tender.pk])).status_code == 403
     client.force_login(testing.member(testing.buyer_org("Other Council"), "buyer_officer"))
     assert client.get(reverse("tenders:amend", args=[tender.pk])).status_code == 404
+
+
+def test_the_buyers_pages_say_nothing_of_a_bid_begun_before_the_deadline(client, tender, officer):
+    """Interest includes drafting a bid: the Amend and answer pages do not count interested
+    suppliers, or a supplier that bids through the API alone, never viewing the opportunity,
+    would change a number the buyer sees before the deadline."""
+    from levelfield.bids import actions as bid_actions
+
+    supplier, user = testing.supplier_with_user("Quiet Bidder Ltd")
+    clarification = actions.ask_question(
+        tender=tender, by=user, organisation=supplier, question="Is the depot staffed?"
+    )
+    client.force_login(officer)
+    pages = [
+        reverse("tenders:amend", args=[tender.pk]),
+        reverse("tenders:answer", args=[tender.pk, clarification.pk]),
+    ]
+
+    def seen():  # each page without its form's CSRF token, which differs on every request
+        return [
+            re.sub(
+                r'name="csrfmiddlewaretoken" value="[^"]*"', "", client.get(url).content.decode()
+            )
+            for url in pages
+        ]
+
+    before = seen()
+
+    other, other_user = testing.supplier_with_user("API Only Bidder Ltd")
+    bid_actions.start_bid(lot=tender.lots.get(), supplier=other, by=other_user)
+
+    assert seen() == before
