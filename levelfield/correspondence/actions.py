@@ -142,7 +142,7 @@ def _tell_other_side(thread: Thread, *, sender_side: str, by) -> None:
 def start_thread(
     *,
     tender: Tender,
-    supplier: Organisation,
+    supplier: Organisation | None,
     by,
     purpose: str,
     subject: str,
@@ -150,7 +150,8 @@ def start_thread(
     attachments=(),
 ) -> Thread:
     """The buyer writes privately to one bidder, after the submission deadline only: before it,
-    questions go through the public clarifications, and nothing may show who has bid."""
+    questions go through the public clarifications, and nothing may show who has bid. A
+    `supplier` of None (an id naming no organisation) is not a bidder, once that may be said."""
     require(by, "correspondence.start_thread", tender, "Only the tender's buyer writes to bidders")
     tender = Tender.objects.select_for_update().select_related("buyer").get(pk=tender.pk)
     if not tender.bids_unsealed:
@@ -160,6 +161,8 @@ def start_thread(
         )
     if purpose not in Purpose.values:
         raise RuleFailed("Choose what the correspondence is about", code="invalid_message")
+    if supplier is None:
+        raise RuleFailed("No bidder has that id", code="not_a_bidder")
     if not bidders_of(tender).filter(pk=supplier.pk).exists():
         raise RuleFailed(
             f"{supplier.name} did not submit a bid for {tender.reference}", code="not_a_bidder"

@@ -10,7 +10,6 @@ from ninja.pagination import paginate
 from levelfield.accounts.api_auth import acting_supplier, api_auth
 from levelfield.accounts.models import Organisation
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
-from levelfield.core.errors import RuleFailed
 from levelfield.tenders.api_common import buyer_tender
 
 from . import actions, selectors
@@ -104,12 +103,9 @@ def bidders(request, tender_id: int):
 )
 def start_thread(request, tender_id: int, payload: CorrespondenceStartIn):
     tender = _tender(request, tender_id)
-    supplier = Organisation.objects.filter(pk=payload.supplier_id).first()
-    if supplier is None:
-        raise RuleFailed("No bidder has that id", code="not_a_bidder")
     thread = actions.start_thread(
         tender=tender,
-        supplier=supplier,
+        supplier=Organisation.objects.filter(pk=payload.supplier_id).first(),
         by=request.user,
         purpose=payload.purpose,
         subject=payload.subject,

@@ -129,3 +129,18 @@ def test_every_refusal_is_documented(client):
     assert {"201", "400", "401", "403", "404", "409", "422"} <= set(operation["responses"])
     send = schema["paths"]["/api/correspondence/threads/{thread_id}/messages"]["post"]
     assert {"201", "403", "404", "422"} <= set(send["responses"])
+
+
+@pytest.mark.parametrize("supplier_id", ["acorn", "missing"])
+def test_before_the_deadline_every_start_is_409_sealed_whatever_the_id(client, world, supplier_id):
+    """As documented ('before it, 409 sealed'): an id that names no organisation is not told
+    apart before the deadline (found trying the API from its docs, issue 14)."""
+    ids = {"acorn": world.acorn.pk, "missing": 10**9}
+    response = post(
+        client,
+        f"/api/buyer/tenders/{world.tender.pk}/correspondence",
+        {"supplier_id": ids[supplier_id], "purpose": "other", "subject": "S", "body": "B"},
+        world.officer,
+    )
+    assert response.status_code == 409 and response.json()["code"] == "sealed"
+    assert not Thread.objects.exists()
