@@ -51,8 +51,9 @@ def clarifications(request, tender_id: int):
     "(`withhold_question`) with the answer, and emails both, never who asked, to every "
     "interested supplier. 422 `validation_error` for an empty answer (or one over 20,000 "
     "characters); 400 `validation_error` for an answer of spaces only, a published question "
-    "of spaces only, or an edited question sent with `withhold_question`; 409 `invalid_state` "
-    "for a question already answered or a tender not published; 403 `forbidden` for evaluators.",
+    "empty or of spaces only, or an edited question sent with `withhold_question`; 409 "
+    "`invalid_state` for a question already answered or a tender not published; 403 "
+    "`forbidden` for evaluators.",
 )
 def answer(request, tender_id: int, clarification_id: int, payload: ClarificationAnswerIn):
     tender = buyer_tender(request, tender_id)
