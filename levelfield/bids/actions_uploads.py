@@ -113,14 +113,24 @@ def _check_declared(filename: str, length: int) -> None:
             raise DomainError(exc.messages[0], code="invalid_file") from exc
 
 
+def _printable(text: str) -> str:
+    """`text` without control characters (a name or title typed in a tus header's metadata can
+    carry a line break that the stored file's name would not)."""
+    return "".join(ch if ch.isprintable() else "" for ch in text)
+
+
 @transaction.atomic
 def begin_upload(
     *, bid: Bid, by, filename: str, length: int, title: str = "", sha256: str = ""
 ) -> BidUpload:
     """Begin a resumable upload to a bid: see the module's rules."""
-    filename = filename.strip().replace("/", "_").replace("\\", "_")[:255]
-    if not filename:
-        raise DomainError("Give the file's name", code="invalid_file")
+    filename = _printable(filename).strip().replace("/", "_").replace("\\", "_")[:255]
+    if not filename or filename.startswith("."):
+        raise DomainError(
+            "Give the file's name: it cannot be empty or start with a full stop",
+            code="invalid_file",
+        )
+    title = _printable(title)
     sha256 = sha256.strip().lower()
     if sha256 and not SHA256.match(sha256):
         raise DomainError("sha256 must be 64 hexadecimal digits", code="validation_error")

@@ -405,3 +405,19 @@ def test_the_page_lists_an_unfinished_upload_to_continue(bidder, draft, supplier
     colleague.force_login(testing.member(supplier[0], "supplier_member"))
     other_page = colleague.get(reverse("bids:edit", args=[draft.lot_id])).content.decode()
     assert "method.pdf" not in other_page
+
+
+def test_a_name_or_title_with_control_characters_is_kept_without_them(bidder, draft):
+    created = begin(bidder, draft, filename="method\nstatement.pdf", title="Method\r\nplan")
+    assert created.status_code == 201, created.content
+    upload = BidUpload.objects.get()
+    assert upload.filename == "methodstatement.pdf"
+    assert upload.title == "Methodplan"
+
+
+@pytest.mark.parametrize("filename", [".pdf", " .pdf", "\n"])
+def test_a_file_without_a_name_before_its_extension_is_refused(bidder, draft, filename):
+    created = begin(bidder, draft, filename=filename)
+    assert created.status_code == 422, created.content
+    assert "cannot be empty or start with a full stop" in created.content.decode()
+    assert not BidUpload.objects.exists()
