@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "levelfield.tenders",
     "levelfield.bids",
     "levelfield.correspondence",
+    "levelfield.resilience",
     "levelfield.evaluation",
     "levelfield.contracts",
     "levelfield.socialvalue",

@@ -20,6 +20,7 @@ DOMAIN_APPS = (
     "suppliers",
     "alerts",
     "correspondence",
+    "resilience",
 )
 UPPER_FOR_CORE = (*DOMAIN_APPS, "accounts", "demo")
 PAGE_MODULES = {"views", "forms", "api", "schemas", "admin", "urls", "error_views", "middleware"}

@@ -1,0 +1,1 @@
+"""The resilience app's models, one module per concern, each re-exported here."""
