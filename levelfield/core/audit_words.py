@@ -121,6 +121,11 @@ WORDS: dict[str, str] = {
     "invoice.paid": "Invoice paid",
     "invoice.disputed": "Invoice disputed",
     "invoice.dispute_resolved": "Invoice dispute resolved",
+    # Supplier resilience: financial standing
+    "financial_reading.recorded": "Financial reading recorded",
+    "financial_reading.imported": "Financial readings imported",
+    "financial_breach.raised": "Financial threshold breached",
+    "financial_breach.notified": "Financial breach notified",
     "kpi.added": "KPI added",
     "kpi.edited": "KPI changed",
     "kpi.removed": "KPI removed",

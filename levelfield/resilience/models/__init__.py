@@ -1,1 +1,3 @@
 """The resilience app's models, one module per concern, each re-exported here."""
+
+from .financial import BreachEvent, Indicator, Reading  # noqa: F401
