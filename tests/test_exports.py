@@ -338,6 +338,10 @@ KNOWN_SPREADSHEET_TEXT = {
     "hostile names in contracts/tests/test_records_register.py",
     "levelfield/contracts/actions/payments_import.py": "reads a buyer's invoices from CSV (the "
     "name of the format it takes), writes none",
+    "levelfield/resilience/financial_import.py": "reads suppliers' financial readings from CSV "
+    "(the name of the format it takes), writes none",
+    "levelfield/resilience/management/commands/import-financial-readings.py": "hands a CSV file "
+    "to the readings import, writes none",
 }
 
 

@@ -126,6 +126,7 @@ WORDS: dict[str, str] = {
     "financial_reading.imported": "Financial readings imported",
     "financial_breach.raised": "Financial threshold breached",
     "financial_breach.notified": "Financial breach notified",
+    "financial_indicator.added": "Financial indicator added",
     "kpi.added": "KPI added",
     "kpi.edited": "KPI changed",
     "kpi.removed": "KPI removed",

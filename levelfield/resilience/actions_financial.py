@@ -4,6 +4,7 @@ indicator's threshold, and recording that a breach was notified.
 The rules for a reading (a known indicator, a number, a date not in the future) live here once:
 `reading_problems`; the CSV import and any form or schema reuse it."""
 
+import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -18,7 +19,7 @@ from levelfield.core.workingdays import add_working_days
 
 from . import rules_financial  # noqa: F401  (registers the permissions)
 from .models import BreachEvent, Indicator, Reading
-from .models.financial import BREACH_NOTICE_WORKING_DAYS, ReadingSource
+from .models.financial import BREACH_NOTICE_WORKING_DAYS, Direction, ReadingSource
 
 # The value column holds 14 digits before the point and 4 after.
 MAX_VALUE = Decimal("99999999999999.9999")
@@ -66,6 +67,56 @@ def reading_problems(
     elif as_of > today:
         problems.append(f"The reading date {uk_date(as_of)} is in the future")
     return problems
+
+
+def indicator_problems(*, code: str, name: str, direction: str, threshold) -> list[str]:
+    """What is wrong with a new indicator's definition; empty if nothing."""
+    problems = []
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", code or ""):
+        problems.append(
+            "Enter a code of up to 40 lower-case letters, digits and underscores, "
+            "starting with a letter, like days_cash"
+        )
+    elif Indicator.objects.filter(code=code).exists():
+        problems.append(f"There is already an indicator with code {code!r}")
+    if not (name or "").strip():
+        problems.append("Enter the indicator's name")
+    elif len(name.strip()) > 100:
+        problems.append("The name must be 100 characters or fewer")
+    if direction not in Direction.values:
+        problems.append("Choose whether a breach is below or above the threshold")
+    if parse_value(threshold) is None:
+        problems.append(f"The threshold {threshold!r} is not a number, like 40 or -10")
+    return problems
+
+
+@transaction.atomic
+def add_indicator(
+    *, code: str, name: str, unit: str = "", direction: str, threshold, by
+) -> Indicator:
+    """The resilience team adds an indicator of its own to the four defaults."""
+    require(by, "resilience.add_indicator", None, "Only the resilience team can add indicators")
+    code = (code or "").strip()
+    problems = indicator_problems(code=code, name=name, direction=direction, threshold=threshold)
+    if len((unit or "").strip()) > 20:
+        problems.append("The unit must be 20 characters or fewer")
+    if problems:
+        raise DomainError(problems[0], code="invalid_indicator", details=problems)
+    indicator = Indicator.objects.create(
+        code=code,
+        name=name.strip(),
+        unit=(unit or "").strip(),
+        direction=direction,
+        threshold=parse_value(threshold),
+    )
+    audit.record(
+        action="financial_indicator.added",
+        obj=indicator,
+        actor=by,
+        summary=f"Indicator {indicator.name} added: breach when {direction} {indicator.threshold}",
+        code=code,
+    )
+    return indicator
 
 
 def _check_supplier(supplier) -> None:

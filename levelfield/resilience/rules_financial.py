@@ -15,4 +15,5 @@ def is_resilience_team(user, obj=None):
 rules.add_perm("resilience.record_financial_reading", is_resilience_team)
 rules.add_perm("resilience.import_financial_readings", is_resilience_team)
 rules.add_perm("resilience.record_breach_notified", is_resilience_team)
+rules.add_perm("resilience.add_indicator", is_resilience_team)
 rules.add_perm("resilience.view_financial_standing", is_resilience_team)

@@ -33,3 +33,14 @@ def breaches_overdue(*, now: datetime | None = None):
         .select_related("supplier", "indicator", "reading")
         .order_by("due_at")
     )
+
+
+def supplier_breaches(supplier, *, now: datetime | None = None) -> list[tuple[BreachEvent, str]]:
+    """A supplier's breaches, newest first, each with whether it was notified in time."""
+    now = now or clock.now()
+    breaches = (
+        BreachEvent.objects.filter(supplier=supplier)
+        .select_related("indicator", "reading")
+        .order_by("-raised_at", "-pk")
+    )
+    return [(breach, notice_status(breach, now=now)) for breach in breaches]

@@ -14,6 +14,7 @@ from levelfield.core.audit_words import WORDS
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.core.models import AuditEvent
 from levelfield.resilience.actions_financial import (
+    add_indicator,
     breach_due_at,
     record_breach_notified,
     record_reading,
@@ -23,6 +24,7 @@ from levelfield.resilience.selectors_financial import (
     NoticeStatus,
     breaches_overdue,
     notice_status,
+    supplier_breaches,
 )
 
 pytestmark = pytest.mark.django_db
@@ -235,5 +237,59 @@ def test_every_financial_audit_action_has_words():
         "financial_reading.imported",
         "financial_breach.raised",
         "financial_breach.notified",
+        "financial_indicator.added",
     ):
         assert WORDS[action]
+
+
+def test_the_team_adds_an_indicator_of_its_own(acorn, team):
+    with clock.frozen_at(uk(2023, 12, 22)):
+        indicator = add_indicator(
+            code="days_cash",
+            name="Days of cash",
+            unit="days",
+            direction="below",
+            threshold="30",
+            by=team,
+        )
+    assert indicator.threshold == Decimal("30")
+    assert AuditEvent.objects.get(action="financial_indicator.added").actor == team
+    assert record(acorn, team, code="days_cash", value="12").breach.indicator == indicator
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"code": "Days Cash"}, "Enter a code of up to 40 lower-case letters"),
+        ({"code": "credit_score"}, "There is already an indicator with code 'credit_score'"),
+        ({"name": "  "}, "Enter the indicator's name"),
+        ({"direction": "sideways"}, "Choose whether a breach is below or above"),
+        ({"threshold": "many"}, "The threshold 'many' is not a number"),
+    ],
+)
+def test_a_bad_indicator_is_refused(team, fields, message):
+    given = {"code": "days_cash", "name": "Days of cash", "direction": "below", "threshold": "30"}
+    with clock.frozen_at(uk(2023, 12, 22)), pytest.raises(DomainError) as refused:
+        add_indicator(**{**given, **fields}, by=team)
+    assert refused.value.message.startswith(message)
+    assert not Indicator.objects.filter(code="days_cash").exists()
+
+
+def test_only_the_resilience_team_adds_indicators(supplier):
+    with clock.frozen_at(uk(2023, 12, 22)), pytest.raises(PermissionDenied):
+        add_indicator(
+            code="days_cash", name="Days", direction="below", threshold="30", by=supplier[1]
+        )
+
+
+def test_a_suppliers_breaches_show_whether_each_was_notified_in_time(acorn, team):
+    first = record(acorn, team, value="20", at=uk(2023, 12, 22, 10)).breach
+    second = record(acorn, team, code="net_assets", value="-5", at=uk(2024, 1, 2, 9)).breach
+    with clock.frozen_at(uk(2024, 1, 2, 10)):
+        record_breach_notified(breach=second, by=team)
+    other = testing.supplier_org("Elm Services Ltd")
+    record(other, team, value="10", at=uk(2024, 1, 2, 9))
+    assert supplier_breaches(acorn, now=uk(2024, 1, 2, 11)) == [
+        (second, NoticeStatus.ON_TIME),
+        (first, NoticeStatus.OVERDUE),
+    ]
