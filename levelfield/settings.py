@@ -252,6 +252,11 @@ LEVELFIELD_DAILY_JOBS = [
         "at": "03:00",
     },
     {
+        "name": "living_will_reminders",
+        "task": "levelfield.resilience.tasks.send_stale_reminders",
+        "at": "07:30",
+    },
+    {
         "name": "alert_digests",
         "task": "levelfield.alerts.tasks.send_daily_digests",
         "at": "07:00",
