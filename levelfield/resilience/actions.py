@@ -148,6 +148,21 @@ def _check_owner(will: LivingWill, owner) -> None:
         )
 
 
+def _check_linked_contracts(will: LivingWill, ids: list[int]) -> None:
+    """Linked platform contracts must be the supplier's own."""
+    from levelfield.contracts.models import Contract
+
+    own = set(
+        Contract.objects.filter(supplier=will.supplier_id, pk__in=ids).values_list("pk", flat=True)
+    )
+    strangers = [i for i in ids if i not in own]
+    if strangers:
+        raise will_content.InvalidContent(
+            "Link only the supplier's own contracts",
+            details=[f"Contract {i} is not a contract of {will.supplier}" for i in strangers],
+        )
+
+
 @transaction.atomic
 def edit_living_will(
     *, will: LivingWill, by, content: dict, owner, review_date: date | None
@@ -158,6 +173,7 @@ def edit_living_will(
     require(by, "resilience.edit_will", will)
     cleaned = will_content.validate(content)
     _check_owner(will, owner)
+    _check_linked_contracts(will, cleaned["contracts"])
     will.draft = cleaned
     will.owner = owner
     will.review_date = review_date

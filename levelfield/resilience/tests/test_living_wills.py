@@ -352,3 +352,32 @@ def test_a_stale_living_will_raises_one_reminder(django_capture_on_commit_callba
     assert mail.outbox[0].to == [admin.email]
     assert "due for review" in mail.outbox[0].subject
     assert AuditEvent.objects.filter(action="resilience.will_stale_reminded").count() == 1
+
+
+@pytest.mark.django_db
+def test_linked_contracts_must_be_the_suppliers_own():
+    signed = testing.signed_contract()
+    rival, rival_admin = testing.supplier_with_user("Rival Ltd")
+    will = actions.start_living_will(supplier=rival, by=rival_admin)
+    review = clock.today_uk() + timedelta(days=30)
+    with pytest.raises(content.InvalidContent) as refused:
+        actions.edit_living_will(
+            will=will,
+            by=rival_admin,
+            content={"contracts": [signed.contract.pk]},
+            owner=rival_admin,
+            review_date=review,
+        )
+    assert refused.value.details == [
+        f"Contract {signed.contract.pk} is not a contract of Rival Ltd"
+    ]
+    own = actions.start_living_will(supplier=signed.supplier, by=signed.supplier_user)
+    actions.edit_living_will(
+        will=own,
+        by=signed.supplier_user,
+        content={"contracts": [signed.contract.pk]},
+        owner=signed.supplier_user,
+        review_date=review,
+    )
+    own.refresh_from_db()
+    assert own.draft["contracts"] == [signed.contract.pk]
