@@ -331,3 +331,13 @@ class RefusingMailServer(BaseEmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"no such user") for m in messages})
+
+
+def resilience_team_member(**user_fields) -> User:
+    """A person given the platform's resilience team role by a platform admin."""
+    from levelfield.resilience.actions import grant_platform_role
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    person = UserFactory(**user_fields)
+    grant_platform_role(user=person, by=admin)
+    return person

@@ -26,6 +26,7 @@ from levelfield.resilience.selectors_financial import (
     notice_status,
     supplier_breaches,
 )
+from levelfield.testing import resilience_team_member
 
 pytestmark = pytest.mark.django_db
 UK = ZoneInfo("Europe/London")
@@ -38,8 +39,7 @@ def uk(y, m, d, hour=12, minute=0):
 
 @pytest.fixture
 def team():
-    """The resilience team: the platform admin until the team role lands."""
-    return testing.UserFactory(is_superuser=True, is_staff=True)
+    return resilience_team_member()
 
 
 @pytest.fixture
@@ -123,7 +123,8 @@ def test_a_bad_reading_is_refused(acorn, team, code, value, as_of, message):
 
 def test_only_the_resilience_team_records_readings(acorn, supplier, team):
     buyer = testing.member(testing.buyer_org(), "buyer_admin")
-    for person in (supplier[1], buyer):
+    platform_admin = testing.UserFactory(is_superuser=True, is_staff=True)  # not on the team
+    for person in (supplier[1], buyer, platform_admin):
         with pytest.raises(PermissionDenied):
             record(acorn, person)
     assert not Reading.objects.exists()

@@ -10,13 +10,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.core.models import AuditEvent
 from levelfield.resilience.financial_import import import_financial_readings
 from levelfield.resilience.models import BreachEvent, Reading
 from levelfield.suppliers.models import SupplierProfile
+from levelfield.testing import resilience_team_member
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2023, 12, 22, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -25,7 +25,7 @@ HEADER = "Supplier,Indicator code,Value,As of"
 
 @pytest.fixture
 def team():
-    return testing.UserFactory(is_superuser=True, is_staff=True)
+    return resilience_team_member()
 
 
 @pytest.fixture
