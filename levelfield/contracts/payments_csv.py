@@ -10,17 +10,13 @@ each with what could not be read in it (by line, with the reason), and writes no
 import action checks the rest.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from levelfield.core.csv_rows import CsvFileError, named_rows
+
 MAX_ROWS = 5000
-NULL_CHARACTER = (
-    "the file has a null character (U+0000), which a CSV file cannot have: save it again "
-    "from the spreadsheet"
-)
 
 COLUMNS = {
     "contract": {"contract_reference", "contract", "contract_ref", "contract_id"},
@@ -53,14 +49,8 @@ class InvoiceRow:
     problems: tuple[str, ...] = ()  # what could not be read (a date that is not one)
 
 
-class InvoiceFileError(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-def _key(cell: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", (cell or "").strip().lower()).strip("_")
+class InvoiceFileError(CsvFileError):
+    pass
 
 
 def parse_date(text: str) -> date | None:
@@ -92,82 +82,43 @@ def _amount(text: str) -> str:
 
 
 def read_invoices(raw: bytes) -> list[InvoiceRow]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    columns: dict[str, int] | None = None
-    rows: list[InvoiceRow] = []
-    null_lines: list[str] = []
-    try:
-        for cells in reader:
-            line = reader.line_num
-            cells = [cell.strip() for cell in cells]
-            if not any(cells):
-                continue
-            # PostgreSQL cannot store (or even look up) text with U+0000: a server error.
-            if any("\x00" in cell for cell in cells):
-                null_lines.append(f"Line {line}: {NULL_CHARACTER}")
-                continue
-            if columns is None:
-                columns = {}
-                for index, cell in enumerate(cells):
-                    for name, names in COLUMNS.items():
-                        if _key(cell) in names and name not in columns:
-                            columns[name] = index
-                missing = [LABELS[name] for name in REQUIRED if name not in columns]
-                if missing:
-                    raise InvoiceFileError(
-                        [
-                            f"Line {line}: the first row must name the columns contract "
-                            "reference, invoice reference, received date, amount, status, "
-                            f"dispute reason and paid date; missing: {', '.join(missing)}"
-                        ]
-                    )
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise InvoiceFileError([f"A file can have at most {MAX_ROWS} invoices"])
-
-            def cell(name: str, cells=cells, columns=columns) -> str:
-                index = columns.get(name)
-                return cells[index] if index is not None and index < len(cells) else ""
-
-            received_text, paid_text = cell("received_on"), cell("paid_on")
-            received_on = parse_date(received_text) if received_text else None
-            paid_on = parse_date(paid_text) if paid_text else None
-            problems = []
-            if received_text and received_on is None:
-                problems.append(
-                    f"Line {line}: the received date {received_text!r} is not a date like "
-                    "31/03/2026 or 2026-03-31"
-                )
-            if paid_text and paid_on is None:
-                problems.append(
-                    f"Line {line}: the paid date {paid_text!r} is not a date like 31/03/2026 "
-                    "or 2026-03-31"
-                )
-            status = cell("status").lower() or "valid"
-            rows.append(
-                InvoiceRow(
-                    line=line,
-                    contract=cell("contract"),
-                    reference=cell("reference"),
-                    received_on=received_on,
-                    amount=_amount(cell("amount")),
-                    status=status,
-                    dispute_reason=cell("dispute_reason"),
-                    paid_on=paid_on,
-                    problems=tuple(problems),
-                )
+    rows = []
+    for line, cell in named_rows(
+        raw,
+        columns=COLUMNS,
+        required=REQUIRED,
+        labels=LABELS,
+        header="contract reference, invoice reference, received date, amount, status, "
+        "dispute reason and paid date",
+        noun="invoices",
+        max_rows=MAX_ROWS,
+        error=InvoiceFileError,
+    ):
+        received_text, paid_text = cell["received_on"], cell["paid_on"]
+        received_on = parse_date(received_text) if received_text else None
+        paid_on = parse_date(paid_text) if paid_text else None
+        problems = []
+        if received_text and received_on is None:
+            problems.append(
+                f"Line {line}: the received date {received_text!r} is not a date like "
+                "31/03/2026 or 2026-03-31"
             )
-    except csv.Error as exc:
-        message = f"Line {reader.line_num}: the file is not valid CSV ({exc})"
-        raise InvoiceFileError([message]) from exc
-    if null_lines:
-        raise InvoiceFileError(null_lines)
-    if columns is None:
-        raise InvoiceFileError(["The file has no rows"])
-    if not rows:
-        raise InvoiceFileError(["The file has a header row but no invoices"])
+        if paid_text and paid_on is None:
+            problems.append(
+                f"Line {line}: the paid date {paid_text!r} is not a date like 31/03/2026 "
+                "or 2026-03-31"
+            )
+        rows.append(
+            InvoiceRow(
+                line=line,
+                contract=cell["contract"],
+                reference=cell["reference"],
+                received_on=received_on,
+                amount=_amount(cell["amount"]),
+                status=cell["status"].lower() or "valid",
+                dispute_reason=cell["dispute_reason"],
+                paid_on=paid_on,
+                problems=tuple(problems),
+            )
+        )
     return rows

@@ -8,16 +8,14 @@ dates as the invoices import reads them (31/03/2026 or 2026-03-31). All or nothi
 transaction: a file with any bad row imports nothing, and every bad row is named by its line
 with the reason. Each imported reading past its threshold raises a breach."""
 
-import csv
-import io
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from levelfield.contracts.payments_csv import MAX_ROWS, NULL_CHARACTER, parse_date
+from levelfield.contracts.payments_csv import MAX_ROWS, parse_date
 from levelfield.core import audit, clock
+from levelfield.core.csv_rows import CsvFileError, named_rows
 from levelfield.core.errors import DomainError
 from levelfield.core.permissions import require
 from levelfield.core.uploads import check_upload
@@ -53,78 +51,32 @@ class ReadingRow:
     as_of_text: str
 
 
-class ReadingFileError(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-def _key(cell: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", (cell or "").strip().lower()).strip("_")
+class ReadingFileError(CsvFileError):
+    pass
 
 
 def read_readings(raw: bytes) -> list[ReadingRow]:
     """The rows of a readings CSV file; raises ReadingFileError when the file itself cannot be
     read (no header, not CSV, a null character, too many rows)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    columns: dict[str, int] | None = None
-    rows: list[ReadingRow] = []
-    null_lines: list[str] = []
-    try:
-        for cells in reader:
-            line = reader.line_num
-            cells = [cell.strip() for cell in cells]
-            if not any(cells):
-                continue
-            if any("\x00" in cell for cell in cells):
-                null_lines.append(f"Line {line}: {NULL_CHARACTER}")
-                continue
-            if columns is None:
-                columns = {}
-                for index, cell in enumerate(cells):
-                    for name, names in COLUMNS.items():
-                        if _key(cell) in names and name not in columns:
-                            columns[name] = index
-                missing = [LABELS[name] for name in COLUMNS if name not in columns]
-                if missing:
-                    raise ReadingFileError(
-                        [
-                            f"Line {line}: the first row must name the columns supplier, "
-                            f"indicator, value and as of; missing: {', '.join(missing)}"
-                        ]
-                    )
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ReadingFileError([f"A file can have at most {MAX_ROWS} readings"])
-
-            def cell(name: str, cells=cells, columns=columns) -> str:
-                index = columns[name]
-                return cells[index] if index < len(cells) else ""
-
-            rows.append(
-                ReadingRow(
-                    line=line,
-                    supplier=cell("supplier"),
-                    indicator=cell("indicator"),
-                    value=cell("value"),
-                    as_of_text=cell("as_of"),
-                )
-            )
-    except csv.Error as exc:
-        raise ReadingFileError(
-            [f"Line {reader.line_num}: the file is not valid CSV ({exc})"]
-        ) from exc
-    if null_lines:
-        raise ReadingFileError(null_lines)
-    if columns is None:
-        raise ReadingFileError(["The file has no rows"])
-    if not rows:
-        raise ReadingFileError(["The file has a header row but no readings"])
-    return rows
+    return [
+        ReadingRow(
+            line=line,
+            supplier=cell["supplier"],
+            indicator=cell["indicator"],
+            value=cell["value"],
+            as_of_text=cell["as_of"],
+        )
+        for line, cell in named_rows(
+            raw,
+            columns=COLUMNS,
+            required=COLUMNS,
+            labels=LABELS,
+            header="supplier, indicator, value and as of",
+            noun="readings",
+            max_rows=MAX_ROWS,
+            error=ReadingFileError,
+        )
+    ]
 
 
 def _nothing_imported(name: str, problems: list[str]) -> DomainError:
