@@ -168,6 +168,12 @@ def _add_routers() -> None:
 
     for prefix, router in correspondence_api.ROUTERS:
         api.add_router(prefix, router)
+    # Supplier resilience: living wills, financial standing, scenarios, concentration risk.
+    from levelfield.resilience import api as resilience_api
+
+    for module in resilience_api.MODULES:
+        for prefix, router in module.ROUTERS:
+            api.add_router(prefix, router)
 
 
 _add_routers()

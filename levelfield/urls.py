@@ -15,6 +15,7 @@ urlpatterns = [
     path("open-data/", include("levelfield.opendata.urls")),
     path("social-value/", include("levelfield.socialvalue.urls")),
     path("alerts/", include("levelfield.alerts.urls")),
+    path("", include("levelfield.resilience.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

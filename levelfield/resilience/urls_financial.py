@@ -1,0 +1,3 @@
+"""Pages: financial (filled in by its concern)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages: scenarios (filled in by its concern)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages: team (filled in by its concern)."""
+
+urlpatterns = []

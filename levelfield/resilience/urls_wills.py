@@ -1,0 +1,4 @@
+"""Pages: living wills (filled in by its concern)."""
+
+supplier_patterns = []
+urlpatterns = []
