@@ -1,0 +1,3 @@
+"""Pages: the platform admin's (filled in by its concern)."""
+
+urlpatterns = []
