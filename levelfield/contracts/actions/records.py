@@ -333,9 +333,23 @@ def update_contract(*, contract: Contract, by, **changes) -> Contract:
         obj=contract,
         actor=by,
         organisation=contract.buyer,
+        summary=_changed_words(changed),
         changed=changed,
     )
     return contract
+
+
+def _changed_words(changed: dict) -> str:
+    """What changed, in words for the history: "Marked critical; tier silver to gold"."""
+    words = []
+    for name, change in changed.items():
+        if name == "critical":
+            words.append("Marked critical" if change["to"] else "No longer marked critical")
+        elif name == "tier":
+            words.append(f"Tier {change['from']} to {change['to']}")
+        else:
+            words.append(f"{name.replace('_', ' ').capitalize()} changed")
+    return "; ".join(words)
 
 
 def _plain(value):
