@@ -341,3 +341,35 @@ def resilience_team_member(**user_fields) -> User:
     person = UserFactory(**user_fields)
     grant_platform_role(user=person, by=admin)
     return person
+
+
+def contract_let_elsewhere(
+    *,
+    buyer: Organisation,
+    supplier: Organisation,
+    value="120000",
+    start_date,
+    end_date,
+    critical: bool = False,
+    title: str = "Services",
+    signed: bool = True,
+):
+    """A contract let elsewhere, entered by hand and (unless `signed` is False) signed by a
+    buyer admin, through the actions a buyer uses: quick, with no tender (so no CPV codes nor
+    region). The supplier is named by its levelfield identifier."""
+    from levelfield.contracts.actions import records
+
+    admin = member(buyer, Role.BUYER_ADMIN)
+    contract = records.enter_contract(
+        buyer=buyer,
+        by=admin,
+        title=title,
+        supplier_identifier=f"GB-LEVELFIELD-{supplier.pk}",
+        value=Decimal(value),
+        start_date=start_date,
+        end_date=end_date,
+        critical=critical,
+    )
+    if signed:
+        contract = records.sign_let_elsewhere(contract=contract, by=admin)
+    return contract
