@@ -1,0 +1,703 @@
+"""Failure scenarios: "what if these suppliers fail on this date". `build_report` works out the
+report, a tree of frozen dataclasses the pages (HTML, SVG map, CSV, PDF) and the API read; it
+writes nothing, so a preview and a saved scenario give the same report.
+
+The rules, each applied here once:
+
+- The group: the chosen suppliers, plus every organisation registered on levelfield whose
+  Companies House number is an entity of a chosen supplier's latest submitted living will. An
+  entity not on the platform (or given without a number) is still listed, with no organisation.
+- Contracts affected: the contracts of any group member in force on `as_of`: status in force
+  (signed, mobilising, live or suspended) and start date <= as_of <= end date.
+- Annual value: value x 365 / term days (start and end day both counted) when the term is a
+  year (365 days) or more; the whole value when it is shorter; rounded to the penny.
+- Services, people served and continuity plans: from the latest submitted version of each
+  group member's living will (a draft is never read). A service relies on a contract when the
+  service names the contract's authority (by name, ignoring case) among its authorities and the
+  will covers the contract's supplier (its own will, or the will that lists it as an entity).
+- Subcontractors: those recorded on the affected contracts (one subcontractor across contracts
+  is matched by its levelfield organisation, else its Companies House number, else its name);
+  shared when it also works on a contract in force on `as_of` of a supplier outside the group.
+- Candidate replacements: `scenarios_candidates.candidates_for` (its docstring has the scoring).
+  The failed suppliers and their group are never candidates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from levelfield.accounts.models import Organisation
+from levelfield.contracts.lifecycle import IN_FORCE
+from levelfield.contracts.models import Contract
+from levelfield.suppliers.models import ContractSubcontractor, Region, SupplierProfile
+
+from .models import LivingWillVersion
+
+PENNY = Decimal("0.01")
+YEAR_DAYS = 365
+
+# Why an entity is in the failed group.
+CHOSEN = "Chosen"
+
+
+# --- The report --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation on levelfield, by id and name."""
+
+    organisation_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class FailedEntity:
+    """One member of the failed group."""
+
+    organisation_id: int | None  # its levelfield organisation; None when not registered here
+    name: str  # the organisation's name on levelfield, else the name in the living will
+    companies_house_number: str  # "" when none is known
+    reason: str  # why it is in the group, in words: "Chosen", or "A group entity in the
+    #              living will of Big Group plc"
+    chosen: bool  # one of the suppliers picked (not brought in by a living will)
+    listed_by: int | None = None  # the chosen supplier whose living will lists it
+
+    @property
+    def on_platform(self) -> bool:
+        return self.organisation_id is not None
+
+
+@dataclass(frozen=True)
+class AffectedContract:
+    """A contract of a group member in force on the scenario's date."""
+
+    id: int
+    reference: str
+    title: str
+    buyer_id: int
+    buyer_name: str
+    supplier_id: int
+    supplier_name: str
+    value: Decimal  # the contract's value now (after any changes), whole term
+    annual_value: Decimal  # see the module docstring
+    start_date: date
+    end_date: date
+    critical: bool  # the buyer marked it critical
+    cpv_codes: tuple[str, ...]  # its tender's CPV codes; () for a contract let elsewhere
+    region: str  # its tender's region code (like "UKK"), "" when none is recorded
+    region_name: str  # the region in words, "" when none
+    services: tuple[str, ...]  # names of the living-will services relying on it
+
+    @property
+    def has_cpv(self) -> bool:
+        return bool(self.cpv_codes)
+
+
+@dataclass(frozen=True)
+class AuthorityImpact:
+    """One authority (buyer) losing contracts."""
+
+    buyer_id: int
+    name: str
+    contract_count: int
+    annual_value: Decimal  # the sum of its affected contracts' annual values
+    critical_contracts: int  # how many of them are critical
+    contract_ids: tuple[int, ...]
+    services: tuple[str, ...]  # services in the group's wills naming this authority
+
+
+@dataclass(frozen=True)
+class ContinuityPlan:
+    """A service's continuity plan as the supplier submitted it."""
+
+    steps: tuple[str, ...]
+    days_to_transfer: int | None  # None: not given
+    data: str
+    assets: str
+    staff: str  # staff involved, TUPE
+    tell: tuple[str, ...]  # who must be told
+
+
+@dataclass(frozen=True)
+class ServiceImpact:
+    """A critical service named in a group member's living will."""
+
+    supplier_id: int  # whose living will names it
+    supplier_name: str
+    name: str
+    authorities: tuple[str, ...]  # who relies on it, as the will names them
+    people_served: int | None  # None: not given
+    plan: ContinuityPlan | None  # None: the will has no continuity plan for it
+    dependencies: tuple[str, ...]  # subcontractors and group entities it depends on
+    contract_ids: tuple[int, ...]  # affected contracts it relies on (see the docstring)
+    will_version: int  # the number of the submitted version read
+
+    @property
+    def plan_words(self) -> str:
+        if self.plan is None:
+            return "No continuity plan"
+        if self.plan.days_to_transfer is None:
+            return "Continuity plan without a time to transfer"
+        days = self.plan.days_to_transfer
+        return f"{days} day{'s' if days != 1 else ''} to transfer"
+
+
+@dataclass(frozen=True)
+class WillRead:
+    """A submitted living will the report read."""
+
+    supplier_id: int
+    supplier_name: str
+    version: int
+    review_date: date
+    stale: bool  # its review date was before the scenario's date
+
+
+@dataclass(frozen=True)
+class SubcontractorWork:
+    """Contracts a subcontractor works on for one supplier outside the group."""
+
+    supplier_id: int
+    supplier_name: str
+    contract_ids: tuple[int, ...]
+    contract_references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubcontractorImpact:
+    """A subcontractor on affected contracts; shared when others rely on it too."""
+
+    key: str  # "org-<id>", "ch-<number>" or "name-<name>": how it was matched
+    name: str
+    companies_house_number: str
+    organisation_id: int | None
+    in_group: bool  # itself a member of the failed group
+    contract_ids: tuple[int, ...]  # affected contracts it works on
+    other_suppliers: tuple[SubcontractorWork, ...]  # outside the group, relying on it
+
+    @property
+    def shared(self) -> bool:
+        return bool(self.other_suppliers)
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    """One part of a candidate's score, with the reason in words."""
+
+    points: int
+    words: str
+
+    def __str__(self) -> str:
+        sign = "+" if self.points >= 0 else "−"
+        return f"{self.words} ({sign}{abs(self.points)})"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A registered supplier outside the group that could take a contract on."""
+
+    organisation_id: int
+    name: str
+    size: str  # in words: Micro, Small, Medium, Large
+    is_sme: bool
+    is_vcse: bool
+    score: int  # the sum of the parts' points
+    rank: int  # 1 is the best
+    capacity: Decimal | None  # annual turnover / the contract's annual value; None: unknown
+    reasons: tuple[ScorePart, ...]
+
+
+@dataclass(frozen=True)
+class ContractCandidates:
+    """The candidates for one affected contract, best first (at most five)."""
+
+    contract_id: int
+    candidates: tuple[Candidate, ...]
+    note: str  # why there are none, or what the search could not use; "" otherwise
+
+
+@dataclass(frozen=True)
+class MapNode:
+    key: str  # "supplier:<id>", "contract:<id>", "authority:<id>", "subcontractor:<key>",
+    #           "other-supplier:<id>", "entity:<n>"
+    kind: str  # supplier, entity, contract, authority, subcontractor, other_supplier
+    label: str
+
+
+@dataclass(frozen=True)
+class MapEdge:
+    source: str  # a MapNode key
+    target: str
+    kind: str  # holds, works_on, relies_on, serves, group
+
+
+@dataclass(frozen=True)
+class ScenarioReport:
+    as_of: date
+    chosen: tuple[Party, ...]  # the suppliers picked
+    group: tuple[FailedEntity, ...]  # the chosen first, then the group entities
+    contracts: tuple[AffectedContract, ...]  # by buyer name, then reference
+    authorities: tuple[AuthorityImpact, ...]  # the largest annual value first
+    annual_value: Decimal  # the sum over the affected contracts
+    services: tuple[ServiceImpact, ...]
+    people_served: int  # the sum of the services' people served (unknown ones count 0)
+    services_without_people: tuple[str, ...]  # services not saying how many people they serve
+    wills: tuple[WillRead, ...]  # the submitted living wills read
+    without_will: tuple[Party, ...]  # chosen suppliers with no submitted living will
+    subcontractors: tuple[SubcontractorImpact, ...]  # on the affected contracts
+    candidates: tuple[ContractCandidates, ...] = field(default=())  # one per affected contract
+
+    @property
+    def shared_subcontractors(self) -> tuple[SubcontractorImpact, ...]:
+        return tuple(s for s in self.subcontractors if s.shared)
+
+    @property
+    def critical_contracts(self) -> tuple[AffectedContract, ...]:
+        return tuple(c for c in self.contracts if c.critical)
+
+    @property
+    def group_ids(self) -> frozenset[int]:
+        return frozenset(e.organisation_id for e in self.group if e.organisation_id is not None)
+
+    def candidates_for(self, contract_id: int) -> ContractCandidates | None:
+        return next((c for c in self.candidates if c.contract_id == contract_id), None)
+
+    def dependency_nodes(self) -> tuple[MapNode, ...]:
+        return _map(self)[0]
+
+    def dependency_edges(self) -> tuple[MapEdge, ...]:
+        """Supplier -> contract (holds), subcontractor -> contract (works_on), subcontractor ->
+        other supplier (works_on), contract -> authority (serves), group entity -> chosen
+        supplier (group)."""
+        return _map(self)[1]
+
+    def as_dict(self) -> dict:
+        """The report as plain data (Decimals and dates kept), for JSON."""
+        return asdict(self)
+
+
+# --- Working it out -----------------------------------------------------------------------------
+
+
+def annual_value(value: Decimal, start: date, end: date) -> Decimal:
+    """value x 365 / term days (both ends counted) for a term of a year or more; the value
+    itself for a shorter one; to the penny."""
+    days = (end - start).days + 1
+    if days >= YEAR_DAYS:
+        amount = Decimal(value) * YEAR_DAYS / days
+    else:
+        amount = Decimal(value)
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def _latest_versions(organisation_ids) -> dict[int, LivingWillVersion]:
+    """The latest submitted version of each organisation's living will (drafts never)."""
+    latest: dict[int, LivingWillVersion] = {}
+    versions = (
+        LivingWillVersion.objects.filter(will__supplier__in=organisation_ids)
+        .select_related("will")
+        .order_by("will__supplier_id", "-number")
+        .only("number", "content", "review_date", "will__supplier_id")
+    )
+    for version in versions:
+        latest.setdefault(version.will.supplier_id, version)
+    return latest
+
+
+def _norm(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _group(chosen: list[Organisation], chosen_wills) -> tuple[list[FailedEntity], dict]:
+    """The failed group, and for each group organisation the chosen supplier whose will
+    brought it in."""
+    profiles = {
+        p.organisation_id: p.companies_house_number
+        for p in SupplierProfile.objects.filter(organisation__in=chosen).only(
+            "organisation_id", "companies_house_number"
+        )
+    }
+    entities = [
+        FailedEntity(
+            organisation_id=org.pk,
+            name=org.name,
+            companies_house_number=profiles.get(org.pk, ""),
+            reason=CHOSEN,
+            chosen=True,
+        )
+        for org in chosen
+    ]
+    seen_ids = {org.pk for org in chosen}
+    numbers = {
+        (e.get("company_number") or "").upper()
+        for version in chosen_wills.values()
+        for e in version.content.get("entities") or []
+    } - {""}
+    on_platform = {
+        p.companies_house_number: p
+        for p in SupplierProfile.objects.filter(companies_house_number__in=numbers)
+        .select_related("organisation")
+        .order_by("organisation_id")
+    }
+    covered_by: dict[int, int] = {}
+    seen_numbers = {n for n in profiles.values() if n}
+    for org in chosen:
+        version = chosen_wills.get(org.pk)
+        if version is None:
+            continue
+        for e in version.content.get("entities") or []:
+            number = (e.get("company_number") or "").upper()
+            if number and number in seen_numbers:
+                continue
+            profile = on_platform.get(number) if number else None
+            if profile is not None and profile.organisation_id in seen_ids:
+                continue
+            if number:
+                seen_numbers.add(number)
+            reason = f"A group entity in the living will of {org.name}"
+            if profile is None:
+                reason += (
+                    ", not registered on levelfield"
+                    if number
+                    else ", given without a Companies House number"
+                )
+                entities.append(
+                    FailedEntity(
+                        organisation_id=None,
+                        name=e.get("name") or "",
+                        companies_house_number=number,
+                        reason=reason,
+                        chosen=False,
+                        listed_by=org.pk,
+                    )
+                )
+                continue
+            seen_ids.add(profile.organisation_id)
+            covered_by[profile.organisation_id] = org.pk
+            entities.append(
+                FailedEntity(
+                    organisation_id=profile.organisation_id,
+                    name=profile.organisation.name,
+                    companies_house_number=number,
+                    reason=reason,
+                    chosen=False,
+                    listed_by=org.pk,
+                )
+            )
+    return entities, covered_by
+
+
+def _affected_contracts(group_ids, as_of: date) -> list[Contract]:
+    return list(
+        Contract.objects.filter(
+            supplier__in=group_ids,
+            status__in=IN_FORCE,
+            start_date__lte=as_of,
+            end_date__gte=as_of,
+        )
+        .select_related("buyer", "supplier", "lot__tender")
+        .prefetch_related("lot__tender__cpv_codes")
+        .order_by("buyer__name", "reference", "pk")
+    )
+
+
+def _cpv_and_region(contract: Contract) -> tuple[tuple[str, ...], str]:
+    """A contract awarded here carries its tender's CPV codes and region; one let elsewhere
+    records neither."""
+    tender = contract.lot.tender if contract.lot_id else None
+    if tender is None:
+        return (), ""
+    codes = tuple(sorted({c.code.split("-")[0] for c in tender.cpv_codes.all()}))
+    return codes, tender.region or ""
+
+
+def _region_name(code: str) -> str:
+    return Region(code).label if code in Region.values else ""
+
+
+def _services(group_orgs, versions, covered_by, contracts) -> list[ServiceImpact]:
+    """Each service of each group member's latest submitted will, with the affected contracts
+    it relies on."""
+    names = {org_id: name for org_id, name in group_orgs}
+    # The wills covering each supplier: its own, and the chosen one listing it as an entity.
+    out = []
+    for org_id, version in versions.items():
+        content = version.content or {}
+        plans = {p.get("service"): p for p in content.get("plans") or []}
+        for s in content.get("services") or []:
+            name = s.get("name") or ""
+            relied = {_norm(a) for a in s.get("authorities") or []}
+            contract_ids = tuple(
+                c.pk
+                for c in contracts
+                if _norm(c.buyer.name) in relied
+                and (c.supplier_id == org_id or covered_by.get(c.supplier_id) == org_id)
+            )
+            plan = plans.get(name)
+            out.append(
+                ServiceImpact(
+                    supplier_id=org_id,
+                    supplier_name=names.get(org_id, ""),
+                    name=name,
+                    authorities=tuple(s.get("authorities") or ()),
+                    people_served=s.get("people_served"),
+                    plan=None
+                    if plan is None
+                    else ContinuityPlan(
+                        steps=tuple(plan.get("steps") or ()),
+                        days_to_transfer=plan.get("days_to_transfer"),
+                        data=plan.get("data") or "",
+                        assets=plan.get("assets") or "",
+                        staff=plan.get("staff") or "",
+                        tell=tuple(plan.get("tell") or ()),
+                    ),
+                    dependencies=tuple(
+                        d.get("name") or ""
+                        for d in content.get("dependencies") or []
+                        if name in (d.get("services") or [])
+                    ),
+                    contract_ids=contract_ids,
+                    will_version=version.number,
+                )
+            )
+    return out
+
+
+def _sub_key(organisation_id, number: str, name: str) -> str:
+    if organisation_id:
+        return f"org-{organisation_id}"
+    if number:
+        return f"ch-{number.upper()}"
+    return f"name-{_norm(name)}"
+
+
+def _subcontractors(contracts, group_ids, as_of: date) -> list[SubcontractorImpact]:
+    rows = list(
+        ContractSubcontractor.objects.filter(contract__in=[c.pk for c in contracts])
+        .only("organisation_id", "name", "companies_house_number", "contract_id")
+        .order_by("name", "pk")
+    )
+    found: dict[str, dict] = {}
+    for row in rows:
+        key = _sub_key(row.organisation_id, row.companies_house_number, row.name)
+        entry = found.setdefault(
+            key,
+            {
+                "name": row.name,
+                "number": row.companies_house_number,
+                "organisation_id": row.organisation_id,
+                "contracts": [],
+            },
+        )
+        if row.contract_id not in entry["contracts"]:
+            entry["contracts"].append(row.contract_id)
+    if not found:
+        return []
+    from django.db.models import Q
+
+    match = Q(
+        organisation__in=[e["organisation_id"] for e in found.values() if e["organisation_id"]]
+    )
+    match |= Q(
+        organisation__isnull=True,
+        companies_house_number__in=[e["number"] for e in found.values() if e["number"]],
+    )
+    match |= Q(
+        organisation__isnull=True,
+        companies_house_number="",
+        name__in=[e["name"] for e in found.values()],
+    )
+    elsewhere = (
+        ContractSubcontractor.objects.filter(match)
+        .filter(
+            contract__status__in=IN_FORCE,
+            contract__start_date__lte=as_of,
+            contract__end_date__gte=as_of,
+        )
+        .exclude(contract__supplier__in=group_ids)
+        .select_related("contract__supplier")
+        .only(
+            "organisation_id",
+            "name",
+            "companies_house_number",
+            "contract__id",
+            "contract__reference",
+            "contract__supplier__id",
+            "contract__supplier__name",
+        )
+        .order_by("contract__supplier__name", "contract__reference", "pk")
+    )
+    others: dict[str, dict[int, list]] = defaultdict(dict)
+    for row in elsewhere:
+        key = _sub_key(row.organisation_id, row.companies_house_number, row.name)
+        if key not in found:
+            continue
+        supplier = row.contract.supplier
+        works = others[key].setdefault(supplier.pk, [supplier.name, []])
+        if row.contract.pk not in [c.pk for c in works[1]]:
+            works[1].append(row.contract)
+    out = []
+    for key, entry in found.items():
+        out.append(
+            SubcontractorImpact(
+                key=key,
+                name=entry["name"],
+                companies_house_number=entry["number"],
+                organisation_id=entry["organisation_id"],
+                in_group=entry["organisation_id"] in group_ids,
+                contract_ids=tuple(entry["contracts"]),
+                other_suppliers=tuple(
+                    SubcontractorWork(
+                        supplier_id=supplier_id,
+                        supplier_name=supplier_name,
+                        contract_ids=tuple(c.pk for c in cs),
+                        contract_references=tuple(c.reference for c in cs),
+                    )
+                    for supplier_id, (supplier_name, cs) in others[key].items()
+                ),
+            )
+        )
+    out.sort(key=lambda s: (not s.shared, _norm(s.name), s.key))
+    return out
+
+
+def build_report(suppliers, as_of: date, *, with_candidates: bool = True) -> ScenarioReport:
+    """The failure scenario report for `suppliers` (Organisations) failing on `as_of`: see
+    the module docstring for the rules. The number of queries does not grow with the number of
+    contracts or suppliers."""
+    from .scenarios_candidates import candidates_for
+
+    chosen = sorted({org.pk: org for org in suppliers}.values(), key=lambda o: (o.name, o.pk))
+    chosen_wills = _latest_versions([o.pk for o in chosen])
+    group, covered_by = _group(chosen, chosen_wills)
+    group_ids = [e.organisation_id for e in group if e.organisation_id is not None]
+    versions = {**chosen_wills, **_latest_versions(set(group_ids) - set(chosen_wills))}
+    group_orgs = [(e.organisation_id, e.name) for e in group if e.organisation_id is not None]
+    contracts = _affected_contracts(group_ids, as_of)
+    services = _services(group_orgs, versions, covered_by, contracts)
+    by_contract: dict[int, list[str]] = defaultdict(list)
+    for s in services:
+        for contract_id in s.contract_ids:
+            by_contract[contract_id].append(s.name)
+    affected = []
+    for c in contracts:
+        codes, region = _cpv_and_region(c)
+        affected.append(
+            AffectedContract(
+                id=c.pk,
+                reference=c.reference,
+                title=c.title,
+                buyer_id=c.buyer_id,
+                buyer_name=c.buyer.name,
+                supplier_id=c.supplier_id,
+                supplier_name=c.supplier.name,
+                value=c.value,
+                annual_value=annual_value(c.value, c.start_date, c.end_date),
+                start_date=c.start_date,
+                end_date=c.end_date,
+                critical=c.critical,
+                cpv_codes=codes,
+                region=region,
+                region_name=_region_name(region),
+                services=tuple(by_contract.get(c.pk, ())),
+            )
+        )
+    authorities = _authorities(affected, services)
+    names = dict(group_orgs)
+    report = ScenarioReport(
+        as_of=as_of,
+        chosen=tuple(Party(o.pk, o.name) for o in chosen),
+        group=tuple(group),
+        contracts=tuple(affected),
+        authorities=authorities,
+        annual_value=sum((c.annual_value for c in affected), Decimal("0.00")),
+        services=tuple(services),
+        people_served=sum(s.people_served or 0 for s in services),
+        services_without_people=tuple(s.name for s in services if s.people_served is None),
+        wills=tuple(
+            WillRead(
+                supplier_id=org_id,
+                supplier_name=names.get(org_id, ""),
+                version=v.number,
+                review_date=v.review_date,
+                stale=v.review_date < as_of,
+            )
+            for org_id, v in sorted(versions.items(), key=lambda i: names.get(i[0], ""))
+        ),
+        without_will=tuple(Party(o.pk, o.name) for o in chosen if o.pk not in chosen_wills),
+        subcontractors=tuple(_subcontractors(contracts, set(group_ids), as_of)),
+    )
+    if not with_candidates:
+        return report
+    return ScenarioReport(
+        **{**_shallow(report), "candidates": candidates_for(report, exclude=set(group_ids))}
+    )
+
+
+def _shallow(report: ScenarioReport) -> dict:
+    return {name: getattr(report, name) for name in report.__dataclass_fields__}
+
+
+def _authorities(affected, services) -> tuple[AuthorityImpact, ...]:
+    grouped: dict[int, list[AffectedContract]] = defaultdict(list)
+    for c in affected:
+        grouped[c.buyer_id].append(c)
+    out = []
+    for buyer_id, cs in grouped.items():
+        name = cs[0].buyer_name
+        out.append(
+            AuthorityImpact(
+                buyer_id=buyer_id,
+                name=name,
+                contract_count=len(cs),
+                annual_value=sum((c.annual_value for c in cs), Decimal("0.00")),
+                critical_contracts=sum(1 for c in cs if c.critical),
+                contract_ids=tuple(c.id for c in cs),
+                services=tuple(
+                    dict.fromkeys(
+                        s.name for s in services if _norm(name) in {_norm(a) for a in s.authorities}
+                    )
+                ),
+            )
+        )
+    out.sort(key=lambda a: (-a.annual_value, _norm(a.name), a.buyer_id))
+    return tuple(out)
+
+
+def _map(report: ScenarioReport) -> tuple[tuple[MapNode, ...], tuple[MapEdge, ...]]:
+    nodes: dict[str, MapNode] = {}
+    edges: list[MapEdge] = []
+
+    def node(key, kind, label):
+        nodes.setdefault(key, MapNode(key, kind, label))
+        return key
+
+    for e in report.group:
+        if e.chosen:
+            node(f"supplier:{e.organisation_id}", "supplier", e.name)
+    for n, e in enumerate(report.group):
+        if e.chosen:
+            continue
+        key = f"supplier:{e.organisation_id}" if e.on_platform else f"entity:{n}"
+        node(key, "supplier" if e.on_platform else "entity", e.name)
+        edges.append(MapEdge(key, f"supplier:{e.listed_by}", "group"))
+    for c in report.contracts:
+        supplier = node(f"supplier:{c.supplier_id}", "supplier", c.supplier_name)
+        contract = node(f"contract:{c.id}", "contract", f"{c.reference}: {c.title}")
+        authority = node(f"authority:{c.buyer_id}", "authority", c.buyer_name)
+        edges.append(MapEdge(supplier, contract, "holds"))
+        edges.append(MapEdge(contract, authority, "serves"))
+    for s in report.subcontractors:
+        sub = node(f"subcontractor:{s.key}", "subcontractor", s.name)
+        for contract_id in s.contract_ids:
+            edges.append(MapEdge(sub, f"contract:{contract_id}", "works_on"))
+        for other in s.other_suppliers:
+            target = node(
+                f"other-supplier:{other.supplier_id}", "other_supplier", other.supplier_name
+            )
+            edges.append(MapEdge(sub, target, "works_on"))
+    return tuple(nodes.values()), tuple(edges)
