@@ -8,3 +8,4 @@ from .living_wills import (  # noqa: F401
     PlatformRoleKind,
     StrategicMark,
 )
+from .scenarios import Scenario  # noqa: F401
