@@ -136,6 +136,8 @@ WORDS: dict[str, str] = {
     "resilience.will_edited": "Living will draft changed",
     "resilience.will_submitted": "Living will submitted",
     "resilience.will_stale_reminded": "Owner reminded that the living will is due for review",
+    # Supplier resilience: failure scenarios
+    "resilience.scenario_created": "Failure scenario saved",
     "kpi.added": "KPI added",
     "kpi.edited": "KPI changed",
     "kpi.removed": "KPI removed",
