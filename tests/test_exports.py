@@ -342,6 +342,10 @@ KNOWN_SPREADSHEET_TEXT = {
     "(the name of the format it takes), writes none",
     "levelfield/resilience/management/commands/import-financial-readings.py": "hands a CSV file "
     "to the readings import, writes none",
+    "levelfield/resilience/views_team.py": "the concentration risk CSV, opened with a hostile "
+    "supplier name in resilience/tests/test_team_pages.py",
+    "levelfield/resilience/views_scenario_files.py": "the failure scenario report's CSV, opened "
+    "with hostile names in resilience/tests/test_scenario_pages.py",
 }
 
 
