@@ -1,3 +1,15 @@
-"""Pages: team (filled in by its concern)."""
+"""Pages: the resilience team's home and concentration risk, under /resilience/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_team
+
+urlpatterns = [
+    path("", views_team.home, name="home"),
+    path("concentration/", views_team.concentration_page, name="concentration"),
+    path(
+        "concentration/download/",
+        views_team.concentration_download,
+        name="concentration_csv",
+    ),
+]
