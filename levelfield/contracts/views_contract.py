@@ -20,6 +20,7 @@ from levelfield.core import clock, spreadsheets
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
 from levelfield.core.pagination import paginate
+from levelfield.resilience import selectors_flags
 from levelfield.tenders.page_helpers import buyer_organisation, require_perm
 
 from . import selectors_records as selectors
@@ -87,6 +88,10 @@ def register(request):
     today = clock.today_uk()
     page = paginate(request, contracts, REGISTER_PAGE_SIZE)
     rows = [(contract, selectors.flags(contract, today)) for contract in page]
+    # Critical contracts whose supplier has no current living will (issue 15), tagged.
+    will_flagged = selectors_flags.flagged_contract_ids(
+        buyer=buyer, contract_ids=[contract.pk for contract, _ in rows], today=today
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -97,6 +102,7 @@ def register(request):
             "form": form,
             "page": page,
             "rows": rows,
+            "will_flagged": will_flagged,
             "query": query.urlencode(),
             "filtered": any(request.GET.get(k) for k in form.fields),
             "can_enter": request.user.has_perm("contracts.enter_contract", buyer),
@@ -209,6 +215,7 @@ def detail(request, pk: int):
         {
             "contract": contract,
             "flags": selectors.flags(contract, clock.today_uk()),
+            "will_flag": selectors_flags.contract_will_flag(contract, user=request.user),
             "steps": next_steps(request, contract),
             "options": options,
             "documents": documents,

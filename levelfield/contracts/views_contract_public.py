@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
 from levelfield.core.pagination import paginate
+from levelfield.resilience.selectors_flags import contract_will_flag
 from levelfield.tenders.page_helpers import require_perm
 
 from . import selectors_records as selectors
@@ -47,7 +48,11 @@ def supplier_contract(request, pk: int):
     return render(
         request,
         "contracts/contract/supplier_detail.html",
-        {"contract": contract, "options": list(contract.options.all())},
+        {
+            "contract": contract,
+            "options": list(contract.options.all()),
+            "will_flag": contract_will_flag(contract),
+        },
     )
 
 
