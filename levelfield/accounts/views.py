@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
+from levelfield.resilience.rules import is_resilience_team
 from levelfield.suppliers.actions import register_supplier
 
 from . import actions, two_factor
@@ -149,7 +150,12 @@ def register(request):
 def dashboard(request):
     organisation = request.organisation
     if organisation is None:
-        return render(request, "accounts/no_organisation.html")
+        # The resilience team is a platform role: its people may belong to no organisation.
+        return render(
+            request,
+            "accounts/no_organisation.html",
+            {"resilience_team": is_resilience_team(request.user)},
+        )
     if organisation.is_buyer:
         return redirect("tenders:dashboard")
     return redirect("bids:dashboard")
