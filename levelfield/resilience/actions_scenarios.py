@@ -6,10 +6,10 @@ from django.db import transaction
 
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
-from levelfield.core.permissions import require
+from levelfield.core.errors import PermissionDenied
 
-from . import rules_scenarios  # noqa: F401  (registers the permissions)
 from .models import Scenario
+from .rules_scenarios import may_run_scenarios
 from .selectors_scenarios import checked_suppliers
 
 
@@ -17,7 +17,8 @@ from .selectors_scenarios import checked_suppliers
 def create_scenario(*, name: str, supplier_ids, as_of: date, by) -> Scenario:
     """Save a scenario: `supplier_ids` (registered suppliers) failing on `as_of`. Refused with
     every problem named (`selectors_scenarios.InvalidScenario`)."""
-    require(by, "resilience.run_scenarios", None, "Only the resilience team can run scenarios")
+    if not may_run_scenarios(by):
+        raise PermissionDenied("Only the resilience team can run failure scenarios")
     suppliers = checked_suppliers(supplier_ids=supplier_ids, as_of=as_of, name=name)
     scenario = Scenario.objects.create(
         name=name.strip(), as_of=as_of, created_by=by, created_at=clock.now()
