@@ -48,6 +48,7 @@ def tokens(buyer, officer, supplier):
         "buyer": bearer(officer),
         "supplier": bearer(user),
         "platform": bearer(platform_admin),
+        "resilience": bearer(testing.resilience_team_member()),
     }
 
 
@@ -66,6 +67,8 @@ def caller(tokens, path: str) -> dict:
         return tokens["supplier"]
     if path.startswith("/api/platform/"):
         return tokens["platform"]
+    if path.startswith("/api/resilience/"):
+        return tokens["resilience"]
     return {}
 
 
