@@ -158,3 +158,16 @@ def test_nobody_else_may_run_or_read_scenarios(client, team, failing):
         assert all("Albion" not in a.content.decode() for a in answers), who
     assert client.get("/api/resilience/scenarios").status_code == 401
     assert Scenario.objects.count() == 1
+
+
+def test_the_list_refuses_pages_out_of_range(client, team):
+    from levelfield.core.api_helpers import MAX_OFFSET
+
+    headers = bearer(team)
+    for name, value in (("offset", "1639313180691712180224"), ("offset", "-1"), ("limit", "0")):
+        response = client.get("/api/resilience/scenarios", {name: value}, **headers)
+        assert response.status_code == 422, (name, value)
+        assert response.json()["code"] == "validation_error"
+    response = client.get("/api/resilience/scenarios", {"offset": MAX_OFFSET}, **headers)
+    assert response.status_code == 200
+    assert response.json()["items"] == []
