@@ -30,6 +30,10 @@ class Section:
     intro: str
     list_url: str = "resilience:will_section"
 
+    @property
+    def a_noun(self) -> str:
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
+
 
 SECTIONS = {
     "group-structure": Section(
