@@ -32,13 +32,15 @@ EDGE_WORDS = {
 }
 SHARED_WORDS = "also works for"
 
-NODE_WIDTH = 200
+NODE_WIDTH = 168
 NODE_HEIGHT = 46
-COLUMN_GAP = 60
+COLUMN_GAP = 36
 ROW_GAP = 14
-TOP = 44  # below the column headings
-MARGIN = 50  # room on the left for the arcs between group members
-LINE_CHARACTERS = 26
+TOP = 54  # below the column headings (two lines)
+MARGIN = 36  # room on the left for the arcs between group members
+LINE_CHARACTERS = 21  # of 14px text in a box NODE_WIDTH wide
+HEADING_CHARACTERS = 18  # of 14px bold text
+SMALLEST_SCALE = 0.85  # the map shrinks to fit the page down to this, then scrolls sideways
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,11 @@ class Heading:
     label: str
     x: int
 
+    @property
+    def text_y(self) -> tuple[tuple[str, int], ...]:
+        lines = lines_of(self.label, HEADING_CHARACTERS)
+        return tuple(zip(lines, (18, 36), strict=False))
+
 
 @dataclass(frozen=True)
 class MapLayout:
@@ -84,6 +91,11 @@ class MapLayout:
     nodes: tuple[DrawnNode, ...]
     edges: tuple[DrawnEdge, ...]
     counts: dict
+
+    @property
+    def min_width(self) -> int:
+        """Narrower than this the text would be too small to read: the map scrolls instead."""
+        return int(self.width * SMALLEST_SCALE)
 
     @property
     def description(self) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from levelfield.core import clock, spreadsheets
 
-from . import concentration, selectors, selectors_financial
+from . import concentration, selectors, selectors_financial, selectors_scenarios
 from .forms_concentration import ConcentrationForm
 from .models import LivingWill, StrategicMark
 from .rules import is_resilience_team
@@ -35,20 +35,12 @@ def team_only(request) -> None:
 
 
 def _url(name: str) -> str | None:
-    """The address of a page another part of the app provides, or None while it has none."""
+    """The address of a page another part of the app provides (living wills, financial
+    standing), or None while it has none, so this page never breaks for want of it."""
     try:
         return reverse(name)
     except NoReverseMatch:
         return None
-
-
-def _scenario_count() -> int | None:
-    """Saved failure scenarios, once the scenario model is there."""
-    try:
-        from .models import Scenario
-    except ImportError:
-        return None
-    return Scenario.objects.count()
 
 
 @login_required
@@ -67,8 +59,7 @@ def home(request):
             "without_will_count": selectors.critical_contracts_without_current_will().count(),
             "overdue": selectors_financial.breaches_overdue().count(),
             "financial_url": _url("resilience:financial"),
-            "scenarios": _scenario_count(),
-            "scenarios_url": _url("resilience:scenarios"),
+            "scenarios": selectors_scenarios.scenarios().count(),
             "concentrated": len(held),
             "threshold": concentration.DEFAULT_THRESHOLD,
         },

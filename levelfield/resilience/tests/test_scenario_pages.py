@@ -381,9 +381,10 @@ def test_the_map_lays_out_columns_left_to_right_and_every_edge(scenario):
 def test_a_long_label_is_broken_between_words_and_shortened():
     assert lines_of("Shire County Council") == ("Shire County Council",)
     assert lines_of("LE-2026-0001: Home care and reablement for adults across the county") == (
-        "LE-2026-0001: Home care",
-        "and reablement for adults…",
+        "LE-2026-0001: Home",
+        "care and reablement…",
     )
+    assert lines_of("Failed suppliers and group", 18) == ("Failed suppliers", "and group")
 
 
 # --- Downloads ----------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ def test_the_home_page_counts_what_needs_attention(client, team):
     assert "1 supplier holds more than 25% of an authority" in page
     assert reverse("resilience:concentration") in page
     assert "0 not notified within 2 working days" in page
+    assert "0 saved" in page and reverse("resilience:scenarios") in page
 
 
 def test_the_concentration_page_lists_suppliers_above_the_share(client, team):
