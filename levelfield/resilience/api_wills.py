@@ -17,6 +17,7 @@ from levelfield.core.errors import DomainError, PermissionDenied
 
 from . import actions, selectors_wills
 from . import content as will_content
+from .models import LivingWillVersion
 from .models.living_wills import SUPPLIER_READ_ROLES
 from .schemas_wills import (
     LivingWillIn,
@@ -165,14 +166,18 @@ def submit_will(request):
 
 @supplier_router.get(
     "/living-will/versions",
-    response={200: list[LivingWillVersionSummaryOut], **errors(*OWN_OBJECT_ERRORS)},
+    response={200: list[LivingWillVersionSummaryOut], **errors(*SIGNED_IN_ERRORS)},
     operation_id="supplier_living_will_versions",
     summary="Your submitted versions",
-    description="Newest first. Paginated with `limit` and `offset`. " + SUPPLIER_ONLY,
+    description="Newest first; an empty list before the living will is started. Paginated "
+    "with `limit` and `offset`. For a supplier's people (anyone else: 403 `forbidden`).",
 )
 @paginate(Pages)
 def list_versions(request):
-    return selectors_wills.versions_of(_own_will(request))
+    will = selectors_wills.own_will(_supplier(request))
+    if will is None:
+        return LivingWillVersion.objects.none()
+    return selectors_wills.versions_of(will)
 
 
 @supplier_router.get(

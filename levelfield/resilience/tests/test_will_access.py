@@ -127,7 +127,14 @@ ENDPOINTS = [
     ),
     # API: the supplier's own.
     ("API will", "get", "/api/supplier/living-will", None, API_OWN_READS, "draft"),
-    ("API versions", "get", "/api/supplier/living-will/versions", None, API_OWN_READS, None),
+    (
+        "API versions",
+        "get",
+        "/api/supplier/living-will/versions",
+        None,
+        {**API_OWN_READS, OTHER: 200},  # its own: none
+        None,
+    ),
     (
         "API version",
         "get",

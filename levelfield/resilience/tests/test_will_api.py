@@ -61,6 +61,7 @@ def critical():
 def test_the_supplier_fills_and_submits_and_a_critical_buyer_reads_it(client, critical):
     admin = critical.supplier_user
     assert send(client, "get", OWN, admin).status_code == 404
+    assert send(client, "get", OWN + "/versions", admin).json() == {"items": [], "count": 0}
     started = send(client, "post", OWN + "/start", admin)
     assert started.status_code == 201, started.content
     body = started.json()
