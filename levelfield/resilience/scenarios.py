@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import OuterRef, Q, Subquery
+
 from levelfield.accounts.models import Organisation
 from levelfield.contracts.lifecycle import IN_FORCE
 from levelfield.contracts.models import Contract
@@ -295,17 +297,20 @@ def annual_value(value: Decimal, start: date, end: date) -> Decimal:
 
 
 def _latest_versions(organisation_ids) -> dict[int, LivingWillVersion]:
-    """The latest submitted version of each organisation's living will (drafts never)."""
-    latest: dict[int, LivingWillVersion] = {}
+    """The latest submitted version of each organisation's living will (drafts never): one
+    query, reading only the latest version's content."""
+    latest = (
+        LivingWillVersion.objects.filter(will=OuterRef("will"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
     versions = (
         LivingWillVersion.objects.filter(will__supplier__in=organisation_ids)
+        .filter(number=Subquery(latest))
         .select_related("will")
-        .order_by("will__supplier_id", "-number")
         .only("number", "content", "review_date", "will__supplier_id")
     )
-    for version in versions:
-        latest.setdefault(version.will.supplier_id, version)
-    return latest
+    return {version.will.supplier_id: version for version in versions}
 
 
 def _norm(text: str) -> str:
@@ -497,8 +502,6 @@ def _subcontractors(contracts, group_ids, as_of: date) -> list[SubcontractorImpa
             entry["contracts"].append(row.contract_id)
     if not found:
         return []
-    from django.db.models import Q
-
     match = Q(
         organisation__in=[e["organisation_id"] for e in found.values() if e["organisation_id"]]
     )
