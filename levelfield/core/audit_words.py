@@ -127,6 +127,7 @@ WORDS: dict[str, str] = {
     "financial_breach.raised": "Financial threshold breached",
     "financial_breach.notified": "Financial breach notified",
     "financial_indicator.added": "Financial indicator added",
+    "financial_breach.overdue_reminded": "Resilience team reminded that a breach is overdue",
     # Supplier resilience: living wills, strategic suppliers, the resilience team
     "resilience.role_granted": "Resilience team role given",
     "resilience.role_revoked": "Resilience team role taken away",
