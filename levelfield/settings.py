@@ -257,6 +257,11 @@ LEVELFIELD_DAILY_JOBS = [
         "at": "07:30",
     },
     {
+        "name": "financial_breach_reminders",
+        "task": "levelfield.resilience.tasks_financial.send_overdue_reminders",
+        "at": "07:45",
+    },
+    {
         "name": "alert_digests",
         "task": "levelfield.alerts.tasks.send_daily_digests",
         "at": "07:00",
