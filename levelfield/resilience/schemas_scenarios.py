@@ -3,6 +3,7 @@
 selectors' (`selectors_scenarios.scenario_problems`)."""
 
 from datetime import date
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -16,16 +17,15 @@ from levelfield.core.api_helpers import (
 
 from .selectors_scenarios import MAX_NAME, MAX_SUPPLIERS
 
-SupplierIds = list[int]
+SupplierId = Annotated[int, Field(ge=1, le=MAX_POSITION)]
 
 
 class ScenarioPreviewIn(InputSchema):
-    supplier_ids: list[int] = Field(
+    supplier_ids: list[SupplierId] = Field(
         max_length=MAX_SUPPLIERS,
         description=f"The levelfield organisation ids of the suppliers that fail: 1 to "
         f"{MAX_SUPPLIERS} registered suppliers (422 `invalid_scenario` naming each id that is "
         "not one)",
-        json_schema_extra={"items": {"type": "integer", "minimum": 1, "maximum": MAX_POSITION}},
     )
     as_of: QueryDate = Field(
         description="The day they fail, YYYY-MM-DD, from 2000-01-01 to 2099-12-31: contracts "
