@@ -201,6 +201,13 @@ def item_remove(request, section: str, number: int):
     items = _items(will, section)
     if not 1 <= number <= len(items):
         raise Http404("No such item")
+    if request.POST.get("title") != display.item_title(section.key, items[number - 1], number):
+        messages.error(
+            request,
+            f"{section.noun.capitalize()} {number} has changed since the page was opened: "
+            "nothing was removed. Check the list and try again",
+        )
+        return _list_redirect(slug, section)
     del items[number - 1]
     try:
         actions.edit_living_will(

@@ -170,7 +170,14 @@ ENDPOINTS = [
         EDIT_POST,
         None,
     ),
-    ("remove", "post", page("will_item_remove", "services", 2), {}, EDIT_POST, None),
+    (
+        "remove",
+        "post",
+        page("will_item_remove", "services", 2),
+        {"title": DRAFT},
+        EDIT_POST,
+        None,
+    ),
     (
         "submit",
         "post",

@@ -173,12 +173,19 @@ def test_items_are_changed_and_removed_and_a_removal_that_breaks_another_is_refu
     started.refresh_from_db()
     assert started.draft["services"][0]["authorities"] == ["Shire", "Wessex"]
     remove = reverse("resilience:will_item_remove", args=["services", 1])
-    page = client.post(remove, follow=True).content.decode()
+    section = client.get(reverse("resilience:will_section", args=["services"])).content.decode()
+    assert f'action="{remove}"' in section and 'name="title" value="Meals"' in section
+    page = client.post(remove, {"title": "Laundry"}, follow=True).content.decode()
+    assert "Service 1 has changed since the page was opened: nothing was removed" in page
+    page = client.post(remove, {"title": "Meals"}, follow=True).content.decode()
     assert "Service 1 was not removed" in page and "unknown service: Meals" in page
     started.refresh_from_db()
     assert len(started.draft["services"]) == 1
-    client.post(reverse("resilience:will_item_remove", args=["continuity-plans", 1]))
-    page = client.post(remove, follow=True).content.decode()
+    client.post(
+        reverse("resilience:will_item_remove", args=["continuity-plans", 1]),
+        {"title": "Plan for Meals"},
+    )
+    page = client.post(remove, {"title": "Meals"}, follow=True).content.decode()
     assert "Service 1 removed" in page
     started.refresh_from_db()
     assert started.draft["services"] == [] and started.draft["plans"] == []
@@ -263,7 +270,9 @@ def test_readers_see_the_latest_submitted_version_never_the_draft(client, suppli
     )
 
 
-def test_the_readers_list_is_paginated_and_has_an_empty_state(client):
+def test_the_readers_list_is_paginated_and_has_an_empty_state(
+    client, django_assert_max_num_queries
+):
     team = testing.resilience_team_member()
     client.force_login(team)
     assert (
@@ -283,6 +292,7 @@ def test_the_readers_list_is_paginated_and_has_an_empty_state(client):
             review_date=clock.today_uk() + timedelta(days=5),
         )
         actions.submit_living_will(will=will, by=admin)
-    page = client.get(reverse("resilience:wills")).content.decode()
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("resilience:wills")).content.decode()
     assert "Supplier 19" in page and "Supplier 20" not in page
     assert "Supplier 20" in client.get(reverse("resilience:wills") + "?page=2").content.decode()
