@@ -29,14 +29,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Q, Subquery
-
-from levelfield.accounts.models import Organisation
 from levelfield.contracts.lifecycle import IN_FORCE
 from levelfield.contracts.models import Contract
-from levelfield.suppliers.models import ContractSubcontractor, Region, SupplierProfile
-
-from .models import LivingWillVersion
+from levelfield.suppliers.models import Region
 
 PENNY = Decimal("0.01")
 YEAR_DAYS = 365
@@ -296,104 +291,8 @@ def annual_value(value: Decimal, start: date, end: date) -> Decimal:
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
-def _latest_versions(organisation_ids) -> dict[int, LivingWillVersion]:
-    """The latest submitted version of each organisation's living will (drafts never): one
-    query, reading only the latest version's content."""
-    latest = (
-        LivingWillVersion.objects.filter(will=OuterRef("will"))
-        .order_by("-number")
-        .values("number")[:1]
-    )
-    versions = (
-        LivingWillVersion.objects.filter(will__supplier__in=organisation_ids)
-        .filter(number=Subquery(latest))
-        .select_related("will")
-        .only("number", "content", "review_date", "will__supplier_id")
-    )
-    return {version.will.supplier_id: version for version in versions}
-
-
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     return " ".join((text or "").split()).casefold()
-
-
-def _group(chosen: list[Organisation], chosen_wills) -> tuple[list[FailedEntity], dict]:
-    """The failed group, and for each group organisation the chosen supplier whose will
-    brought it in."""
-    profiles = {
-        p.organisation_id: p.companies_house_number
-        for p in SupplierProfile.objects.filter(organisation__in=chosen).only(
-            "organisation_id", "companies_house_number"
-        )
-    }
-    entities = [
-        FailedEntity(
-            organisation_id=org.pk,
-            name=org.name,
-            companies_house_number=profiles.get(org.pk, ""),
-            reason=CHOSEN,
-            chosen=True,
-        )
-        for org in chosen
-    ]
-    seen_ids = {org.pk for org in chosen}
-    numbers = {
-        (e.get("company_number") or "").upper()
-        for version in chosen_wills.values()
-        for e in version.content.get("entities") or []
-    } - {""}
-    on_platform = {
-        p.companies_house_number: p
-        for p in SupplierProfile.objects.filter(companies_house_number__in=numbers)
-        .select_related("organisation")
-        .order_by("organisation_id")
-    }
-    covered_by: dict[int, int] = {}
-    seen_numbers = {n for n in profiles.values() if n}
-    for org in chosen:
-        version = chosen_wills.get(org.pk)
-        if version is None:
-            continue
-        for e in version.content.get("entities") or []:
-            number = (e.get("company_number") or "").upper()
-            if number and number in seen_numbers:
-                continue
-            profile = on_platform.get(number) if number else None
-            if profile is not None and profile.organisation_id in seen_ids:
-                continue
-            if number:
-                seen_numbers.add(number)
-            reason = f"A group entity in the living will of {org.name}"
-            if profile is None:
-                reason += (
-                    ", not registered on levelfield"
-                    if number
-                    else ", given without a Companies House number"
-                )
-                entities.append(
-                    FailedEntity(
-                        organisation_id=None,
-                        name=e.get("name") or "",
-                        companies_house_number=number,
-                        reason=reason,
-                        chosen=False,
-                        listed_by=org.pk,
-                    )
-                )
-                continue
-            seen_ids.add(profile.organisation_id)
-            covered_by[profile.organisation_id] = org.pk
-            entities.append(
-                FailedEntity(
-                    organisation_id=profile.organisation_id,
-                    name=profile.organisation.name,
-                    companies_house_number=number,
-                    reason=reason,
-                    chosen=False,
-                    listed_by=org.pk,
-                )
-            )
-    return entities, covered_by
 
 
 def _affected_contracts(group_ids, as_of: date) -> list[Contract]:
@@ -424,164 +323,22 @@ def _region_name(code: str) -> str:
     return Region(code).label if code in Region.values else ""
 
 
-def _services(group_orgs, versions, covered_by, contracts) -> list[ServiceImpact]:
-    """Each service of each group member's latest submitted will, with the affected contracts
-    it relies on."""
-    names = {org_id: name for org_id, name in group_orgs}
-    # The wills covering each supplier: its own, and the chosen one listing it as an entity.
-    out = []
-    for org_id, version in versions.items():
-        content = version.content or {}
-        plans = {p.get("service"): p for p in content.get("plans") or []}
-        for s in content.get("services") or []:
-            name = s.get("name") or ""
-            relied = {_norm(a) for a in s.get("authorities") or []}
-            contract_ids = tuple(
-                c.pk
-                for c in contracts
-                if _norm(c.buyer.name) in relied
-                and (c.supplier_id == org_id or covered_by.get(c.supplier_id) == org_id)
-            )
-            plan = plans.get(name)
-            out.append(
-                ServiceImpact(
-                    supplier_id=org_id,
-                    supplier_name=names.get(org_id, ""),
-                    name=name,
-                    authorities=tuple(s.get("authorities") or ()),
-                    people_served=s.get("people_served"),
-                    plan=None
-                    if plan is None
-                    else ContinuityPlan(
-                        steps=tuple(plan.get("steps") or ()),
-                        days_to_transfer=plan.get("days_to_transfer"),
-                        data=plan.get("data") or "",
-                        assets=plan.get("assets") or "",
-                        staff=plan.get("staff") or "",
-                        tell=tuple(plan.get("tell") or ()),
-                    ),
-                    dependencies=tuple(
-                        d.get("name") or ""
-                        for d in content.get("dependencies") or []
-                        if name in (d.get("services") or [])
-                    ),
-                    contract_ids=contract_ids,
-                    will_version=version.number,
-                )
-            )
-    return out
-
-
-def _sub_key(organisation_id, number: str, name: str) -> str:
-    if organisation_id:
-        return f"org-{organisation_id}"
-    if number:
-        return f"ch-{number.upper()}"
-    return f"name-{_norm(name)}"
-
-
-def _subcontractors(contracts, group_ids, as_of: date) -> list[SubcontractorImpact]:
-    rows = list(
-        ContractSubcontractor.objects.filter(contract__in=[c.pk for c in contracts])
-        .only("organisation_id", "name", "companies_house_number", "contract_id")
-        .order_by("name", "pk")
-    )
-    found: dict[str, dict] = {}
-    for row in rows:
-        key = _sub_key(row.organisation_id, row.companies_house_number, row.name)
-        entry = found.setdefault(
-            key,
-            {
-                "name": row.name,
-                "number": row.companies_house_number,
-                "organisation_id": row.organisation_id,
-                "contracts": [],
-            },
-        )
-        if row.contract_id not in entry["contracts"]:
-            entry["contracts"].append(row.contract_id)
-    if not found:
-        return []
-    match = Q(
-        organisation__in=[e["organisation_id"] for e in found.values() if e["organisation_id"]]
-    )
-    match |= Q(
-        organisation__isnull=True,
-        companies_house_number__in=[e["number"] for e in found.values() if e["number"]],
-    )
-    match |= Q(
-        organisation__isnull=True,
-        companies_house_number="",
-        name__in=[e["name"] for e in found.values()],
-    )
-    elsewhere = (
-        ContractSubcontractor.objects.filter(match)
-        .filter(
-            contract__status__in=IN_FORCE,
-            contract__start_date__lte=as_of,
-            contract__end_date__gte=as_of,
-        )
-        .exclude(contract__supplier__in=group_ids)
-        .select_related("contract__supplier")
-        .only(
-            "organisation_id",
-            "name",
-            "companies_house_number",
-            "contract__id",
-            "contract__reference",
-            "contract__supplier__id",
-            "contract__supplier__name",
-        )
-        .order_by("contract__supplier__name", "contract__reference", "pk")
-    )
-    others: dict[str, dict[int, list]] = defaultdict(dict)
-    for row in elsewhere:
-        key = _sub_key(row.organisation_id, row.companies_house_number, row.name)
-        if key not in found:
-            continue
-        supplier = row.contract.supplier
-        works = others[key].setdefault(supplier.pk, [supplier.name, []])
-        if row.contract.pk not in [c.pk for c in works[1]]:
-            works[1].append(row.contract)
-    out = []
-    for key, entry in found.items():
-        out.append(
-            SubcontractorImpact(
-                key=key,
-                name=entry["name"],
-                companies_house_number=entry["number"],
-                organisation_id=entry["organisation_id"],
-                in_group=entry["organisation_id"] in group_ids,
-                contract_ids=tuple(entry["contracts"]),
-                other_suppliers=tuple(
-                    SubcontractorWork(
-                        supplier_id=supplier_id,
-                        supplier_name=supplier_name,
-                        contract_ids=tuple(c.pk for c in cs),
-                        contract_references=tuple(c.reference for c in cs),
-                    )
-                    for supplier_id, (supplier_name, cs) in others[key].items()
-                ),
-            )
-        )
-    out.sort(key=lambda s: (not s.shared, _norm(s.name), s.key))
-    return out
-
-
 def build_report(suppliers, as_of: date, *, with_candidates: bool = True) -> ScenarioReport:
     """The failure scenario report for `suppliers` (Organisations) failing on `as_of`: see
     the module docstring for the rules. The number of queries does not grow with the number of
     contracts or suppliers."""
     from .scenarios_candidates import candidates_for
+    from .scenarios_subcontractors import subcontractors_of
+    from .scenarios_wills import failed_group, latest_versions, services_of
 
     chosen = sorted({org.pk: org for org in suppliers}.values(), key=lambda o: (o.name, o.pk))
-    chosen_wills = _latest_versions([o.pk for o in chosen])
-    group, covered_by = _group(chosen, chosen_wills)
+    chosen_wills = latest_versions([o.pk for o in chosen])
+    group, covered_by = failed_group(chosen, chosen_wills)
     group_ids = [e.organisation_id for e in group if e.organisation_id is not None]
-    versions = {**chosen_wills, **_latest_versions(set(group_ids) - set(chosen_wills))}
+    versions = {**chosen_wills, **latest_versions(set(group_ids) - set(chosen_wills))}
     group_orgs = [(e.organisation_id, e.name) for e in group if e.organisation_id is not None]
     contracts = _affected_contracts(group_ids, as_of)
-    services = _services(group_orgs, versions, covered_by, contracts)
+    services = services_of(group_orgs, versions, covered_by, contracts)
     by_contract: dict[int, list[str]] = defaultdict(list)
     for s in services:
         for contract_id in s.contract_ids:
@@ -632,7 +389,7 @@ def build_report(suppliers, as_of: date, *, with_candidates: bool = True) -> Sce
             for org_id, v in sorted(versions.items(), key=lambda i: names.get(i[0], ""))
         ),
         without_will=tuple(Party(o.pk, o.name) for o in chosen if o.pk not in chosen_wills),
-        subcontractors=tuple(_subcontractors(contracts, set(group_ids), as_of)),
+        subcontractors=tuple(subcontractors_of(contracts, set(group_ids), as_of)),
     )
     if not with_candidates:
         return report
@@ -662,12 +419,12 @@ def _authorities(affected, services) -> tuple[AuthorityImpact, ...]:
                 contract_ids=tuple(c.id for c in cs),
                 services=tuple(
                     dict.fromkeys(
-                        s.name for s in services if _norm(name) in {_norm(a) for a in s.authorities}
+                        s.name for s in services if norm(name) in {norm(a) for a in s.authorities}
                     )
                 ),
             )
         )
-    out.sort(key=lambda a: (-a.annual_value, _norm(a.name), a.buyer_id))
+    out.sort(key=lambda a: (-a.annual_value, norm(a.name), a.buyer_id))
     return tuple(out)
 
 
