@@ -125,6 +125,12 @@ def test_a_tender_naming_two_divisions_counts_the_contract_in_each(market):
     assert carer == ["Division 79", "Division 85"]
 
 
+def test_every_market_is_worked_out_in_two_queries(market, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the contracts in force, and their tenders' CPV codes
+        held = concentration.holdings(as_of=market["as_of"])
+    assert len(held) == 6
+
+
 @pytest.mark.parametrize(
     "value, problem",
     [

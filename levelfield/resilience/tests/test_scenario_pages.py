@@ -436,3 +436,26 @@ def test_the_pdf_reader_reads_what_it_is_given():
     text = pdf_text(pdf_bytes(Named(), report))
     assert "Failure scenario: Nothing here" in text
     assert "LE-2026" not in text
+
+
+def test_the_list_asks_the_database_the_same_number_of_times_for_more_scenarios(
+    client, world, team, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def create(count):
+        for number in range(count):
+            actions_scenarios.create_scenario(
+                name=f"Scenario {number}",
+                supplier_ids=[world["albion"].pk, world["other"].pk],
+                as_of=AS_OF,
+                by=testing.resilience_team_member(),
+            )
+
+    create(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("resilience:scenarios"))
+    create(10)
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("resilience:scenarios"))
