@@ -17,9 +17,9 @@ from levelfield.core.errors import DomainError
 from levelfield.core.permissions import require
 from levelfield.core.workingdays import add_working_days
 
-from . import rules_financial  # noqa: F401  (registers the permissions)
 from .models import BreachEvent, Indicator, Reading
 from .models.financial import BREACH_NOTICE_WORKING_DAYS, Direction, ReadingSource
+from .rules_financial import require_team
 
 # The value column holds 14 digits before the point and 4 after.
 MAX_VALUE = Decimal("99999999999999.9999")
@@ -95,7 +95,7 @@ def add_indicator(
     *, code: str, name: str, unit: str = "", direction: str, threshold, by
 ) -> Indicator:
     """The resilience team adds an indicator of its own to the four defaults."""
-    require(by, "resilience.add_indicator", None, "Only the resilience team can add indicators")
+    require_team(by, "resilience.add_indicator", "Only the resilience team can add indicators")
     code = (code or "").strip()
     problems = indicator_problems(code=code, name=name, direction=direction, threshold=threshold)
     if len((unit or "").strip()) > 20:

@@ -17,13 +17,13 @@ from levelfield.contracts.payments_csv import MAX_ROWS, parse_date
 from levelfield.core import audit, clock
 from levelfield.core.csv_rows import CsvFileError, named_rows
 from levelfield.core.errors import DomainError
-from levelfield.core.permissions import require
 from levelfield.core.uploads import check_upload
 from levelfield.suppliers.selectors import find_supplier
 
 from .actions_financial import parse_value, reading_problems, save_reading
 from .models import Indicator, Reading
 from .models.financial import ReadingSource
+from .rules_financial import require_team
 
 COLUMNS = {
     "supplier": {
@@ -107,10 +107,9 @@ def _read(upload) -> list[ReadingRow]:
 def import_financial_readings(*, upload, by) -> list[Reading]:
     """The resilience team imports readings from a CSV file: all of them, or none with every
     bad row listed by line."""
-    require(
+    require_team(
         by,
         "resilience.import_financial_readings",
-        None,
         "Only the resilience team can import financial readings",
     )
     rows = _read(upload)
