@@ -38,8 +38,8 @@ class ConcentrationForm(forms.Form):
         label="Share of the market (%)",
         max_length=20,
         required=False,
-        help_text="Suppliers holding more than this percentage of an authority's contracts in "
-        "one CPV division are listed. For example, 25",
+        help_text="Suppliers above this share of an authority's contracts in one CPV "
+        "division. For example, 25",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
     as_of = OneBoxDateField(

@@ -68,7 +68,14 @@ def home(request):
 
 def _concentration(request):
     """The form read from the query string and, when valid, the suppliers above the share."""
-    form = ConcentrationForm(request.GET)
+    data = request.GET
+    if not data:  # the defaults, shown in the form
+        today = clock.today_uk()
+        data = {
+            "threshold": str(concentration.DEFAULT_THRESHOLD),
+            "as_of": f"{today.day}/{today.month}/{today.year}",
+        }
+    form = ConcentrationForm(data)
     if not form.is_valid():
         return form, None
     data = form.cleaned_data

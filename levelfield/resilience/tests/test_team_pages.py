@@ -97,6 +97,7 @@ def test_the_concentration_page_lists_suppliers_above_the_share(client, team):
 
     assert "Big Ltd" in default and "80.00%" in default and "Small Ltd" not in default
     assert "Suppliers holding more than 25% of a market on" in default
+    assert 'name="threshold" type="text" value="25"' in default
     assert "Small Ltd" in lower and "20.00%" in lower
     assert lower.index("Big Ltd") < lower.index("Small Ltd")
     assert "No supplier holds more than 90%" in none
