@@ -16,8 +16,10 @@ The rules, each applied here once:
   service names the contract's authority (by name, ignoring case) among its authorities and the
   will covers the contract's supplier (its own will, or the will that lists it as an entity).
 - Subcontractors: those recorded on the affected contracts (one subcontractor across contracts
-  is matched by its levelfield organisation, else its Companies House number, else its name);
-  shared when it also works on a contract in force on `as_of` of a supplier outside the group.
+  is matched by its levelfield organisation, else its Companies House number, else its name),
+  and those the group's living wills name as subcontractor dependencies (matched by name);
+  shared when it also works on a contract in force on `as_of` of a supplier outside the group,
+  or that supplier's latest submitted living will names it (by name, ignoring case).
 - Candidate replacements: `scenarios_candidates.candidates_for` (its docstring has the scoring).
   The failed suppliers and their group are never candidates.
 """
@@ -160,13 +162,15 @@ class SubcontractorWork:
 
     supplier_id: int
     supplier_name: str
-    contract_ids: tuple[int, ...]
+    contract_ids: tuple[int, ...]  # may be empty when only its living will names it
     contract_references: tuple[str, ...]
+    named_in_will: bool = False  # its latest submitted living will names it as a subcontractor
 
 
 @dataclass(frozen=True)
 class SubcontractorImpact:
-    """A subcontractor on affected contracts; shared when others rely on it too."""
+    """A subcontractor of the group: on its affected contracts, or named as a subcontractor in
+    one of its living wills; shared when suppliers outside the group rely on it too."""
 
     key: str  # "org-<id>", "ch-<number>" or "name-<name>": how it was matched
     name: str
@@ -175,6 +179,8 @@ class SubcontractorImpact:
     in_group: bool  # itself a member of the failed group
     contract_ids: tuple[int, ...]  # affected contracts it works on
     other_suppliers: tuple[SubcontractorWork, ...]  # outside the group, relying on it
+    services: tuple[str, ...] = ()  # the group's services depending on it, as its wills say
+    named_by: tuple[int, ...] = ()  # group members whose living wills name it
 
     @property
     def shared(self) -> bool:
@@ -229,7 +235,7 @@ class MapNode:
 class MapEdge:
     source: str  # a MapNode key
     target: str
-    kind: str  # holds, works_on, relies_on, serves, group
+    kind: str  # holds, works_on, serves, group (see ScenarioReport.dependency_edges)
 
 
 @dataclass(frozen=True)
@@ -268,7 +274,8 @@ class ScenarioReport:
 
     def dependency_edges(self) -> tuple[MapEdge, ...]:
         """Supplier -> contract (holds), subcontractor -> contract (works_on), subcontractor ->
-        other supplier (works_on), contract -> authority (serves), group entity -> chosen
+        other supplier (works_on), subcontractor named only in a group member's living will ->
+        that member (works_on), contract -> authority (serves), group entity -> chosen
         supplier (group)."""
         return _map(self)[1]
 
@@ -389,7 +396,7 @@ def build_report(suppliers, as_of: date, *, with_candidates: bool = True) -> Sce
             for org_id, v in sorted(versions.items(), key=lambda i: names.get(i[0], ""))
         ),
         without_will=tuple(Party(o.pk, o.name) for o in chosen if o.pk not in chosen_wills),
-        subcontractors=tuple(subcontractors_of(contracts, set(group_ids), as_of)),
+        subcontractors=tuple(subcontractors_of(contracts, set(group_ids), as_of, versions)),
     )
     if not with_candidates:
         return report
@@ -455,6 +462,9 @@ def _map(report: ScenarioReport) -> tuple[tuple[MapNode, ...], tuple[MapEdge, ..
         sub = node(f"subcontractor:{s.key}", "subcontractor", s.name)
         for contract_id in s.contract_ids:
             edges.append(MapEdge(sub, f"contract:{contract_id}", "works_on"))
+        if not s.contract_ids:
+            for supplier_id in s.named_by:
+                edges.append(MapEdge(sub, f"supplier:{supplier_id}", "works_on"))
         for other in s.other_suppliers:
             target = node(
                 f"other-supplier:{other.supplier_id}", "other_supplier", other.supplier_name

@@ -13,19 +13,23 @@ from .models import LivingWillVersion
 from .scenarios import CHOSEN, ContinuityPlan, FailedEntity, ServiceImpact, norm
 
 
-def latest_versions(organisation_ids) -> dict[int, LivingWillVersion]:
-    """The latest submitted version of each organisation's living will (drafts never): one
-    query, reading only the latest version's content."""
+def latest_versions(organisation_ids=None, *, exclude=()) -> dict[int, LivingWillVersion]:
+    """The latest submitted version of each organisation's living will (drafts never), of
+    `organisation_ids` or (None) of every supplier but those in `exclude`: one query, reading
+    only the latest version's content."""
     latest = (
         LivingWillVersion.objects.filter(will=OuterRef("will"))
         .order_by("-number")
         .values("number")[:1]
     )
+    versions = LivingWillVersion.objects.all()
+    if organisation_ids is not None:
+        versions = versions.filter(will__supplier__in=organisation_ids)
     versions = (
-        LivingWillVersion.objects.filter(will__supplier__in=organisation_ids)
+        versions.exclude(will__supplier__in=exclude)
         .filter(number=Subquery(latest))
-        .select_related("will")
-        .only("number", "content", "review_date", "will__supplier_id")
+        .select_related("will__supplier")
+        .only("number", "content", "review_date", "will__supplier__id", "will__supplier__name")
     )
     return {version.will.supplier_id: version for version in versions}
 

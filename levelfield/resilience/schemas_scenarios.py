@@ -122,8 +122,11 @@ class WillReadOut(Schema):
 class SubcontractorWorkOut(Schema):
     supplier_id: int
     supplier_name: str
-    contract_ids: list[int]
+    contract_ids: list[int] = Field(description="Empty when only its living will names it")
     contract_references: list[str]
+    named_in_will: bool = Field(
+        description="Its latest submitted living will names it as a subcontractor"
+    )
 
 
 class SubcontractorOut(Schema):
@@ -135,6 +138,10 @@ class SubcontractorOut(Schema):
     shared: bool = Field(description="Suppliers outside the group rely on it too")
     contract_ids: list[int] = Field(description="The affected contracts it works on")
     other_suppliers: list[SubcontractorWorkOut]
+    services: list[str] = Field(
+        description="The group's services depending on it, as its wills say"
+    )
+    named_by: list[int] = Field(description="Group members whose living wills name it")
 
 
 class ScorePartOut(Schema):

@@ -11,6 +11,7 @@ import pytest
 from levelfield import testing
 from levelfield.core import clock
 from levelfield.resilience import actions
+from levelfield.resilience.models import LivingWill
 from levelfield.resilience.scenarios import annual_value, build_report
 from levelfield.resilience.scenarios_candidates import NO_CPV
 from levelfield.suppliers import actions as supplier_actions
@@ -97,7 +98,7 @@ def world():
     wessex = testing.buyer_org("Wessex Council")
     albion, albion_admin = supplier("Albion Group plc", "01234567")
     care, care_admin = supplier("Albion Care Ltd", "02345678")
-    other, _ = supplier("Other Care Ltd", "03456789")
+    other, other_admin = supplier("Other Care Ltd", "03456789")
 
     def contract(buyer, holder, value, start, end, **kw):
         return testing.contract_let_elsewhere(
@@ -168,7 +169,16 @@ def world():
         c["other_contract"], "Van Co Limited", "07654321"
     )  # the same company, named otherwise
     subcontract(c["meals"], "Local Cleaners")
-    return {"shire": shire, "wessex": wessex, "albion": albion, "care": care, "other": other, **c}
+    return {
+        "shire": shire,
+        "wessex": wessex,
+        "albion": albion,
+        "care": care,
+        "care_admin": care_admin,
+        "other": other,
+        "other_admin": other_admin,
+        **c,
+    }
 
 
 def test_annual_value_by_hand():
@@ -252,6 +262,9 @@ def test_the_scenario_lists_the_hand_checked_contracts_value_and_people(world):
     ]
     (van_co,) = report.shared_subcontractors
     assert van_co.contract_ids == (world["home_care"].pk,)
+    # Albion's will names Van Co as the subcontractor Home care depends on.
+    assert van_co.services == ("Home care",)
+    assert van_co.named_by == (world["albion"].pk,)
     assert [(o.supplier_name, o.contract_ids) for o in van_co.other_suppliers] == [
         ("Other Care Ltd", (world["other_contract"].pk,))
     ]
@@ -260,6 +273,49 @@ def test_the_scenario_lists_the_hand_checked_contracts_value_and_people(world):
     assert [(c.contract_id, c.candidates, c.note) for c in report.candidates] == [
         (c.id, (), NO_CPV) for c in report.contracts
     ]
+
+
+def test_subcontractors_named_in_living_wills_are_shared_with_suppliers_naming_them(world):
+    # Albion Care's next version names a subcontractor on no contract here; Other Care Ltd's
+    # will names it too (in other letters), and Van Co.
+    will = LivingWill.objects.get(supplier=world["care"])
+    content = {
+        **will.latest_version().content,
+        "dependencies": [
+            {"name": "Fleet Mechanics", "kind": "subcontractor", "services": ["Reablement"]}
+        ],
+    }
+    admin = world["care_admin"]
+    actions.edit_living_will(
+        will=will, by=admin, content=content, owner=admin, review_date=will.review_date
+    )
+    actions.submit_living_will(will=will, by=admin)
+    submit_will(
+        world["other"],
+        world["other_admin"],
+        {
+            "dependencies": [
+                {"name": "FLEET  mechanics", "kind": "subcontractor"},
+                {"name": "Van Co", "kind": "subcontractor"},
+                {"name": "Nobody Of Ours", "kind": "subcontractor"},
+            ]
+        },
+    )
+    report = build_report([world["albion"]], AS_OF)
+    subs = {s.name: s for s in report.subcontractors}
+    assert sorted(subs) == ["Fleet Mechanics", "Local Cleaners", "Van Co"]
+    fleet = subs["Fleet Mechanics"]
+    assert fleet.contract_ids == ()
+    assert fleet.services == ("Reablement",)
+    assert fleet.named_by == (world["care"].pk,)
+    assert [(o.supplier_name, o.contract_ids, o.named_in_will) for o in fleet.other_suppliers] == [
+        ("Other Care Ltd", (), True)
+    ]
+    assert [(o.contract_ids, o.named_in_will) for o in subs["Van Co"].other_suppliers] == [
+        ((world["other_contract"].pk,), True)
+    ]
+    edges = {(e.source, e.target) for e in report.dependency_edges()}
+    assert ("subcontractor:name-fleet mechanics", f"supplier:{world['care'].pk}") in edges
 
 
 def test_a_contract_outside_the_date_is_not_listed(world):
