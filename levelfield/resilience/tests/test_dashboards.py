@@ -28,11 +28,18 @@ def test_a_resilience_team_member_with_no_organisation_finds_the_teams_home(clie
 
 def test_the_platform_admin_finds_its_pages(client):
     page = dashboard(client, testing.UserFactory(is_superuser=True, is_staff=True))
-    assert f'href="{reverse("contracts:capability")}"' in page
-    assert reverse("resilience:home") not in page  # not on the team
+    for name in ("contracts:capability", "resilience:platform_team", "resilience:strategic"):
+        assert f'href="{reverse(name)}"' in page
+    assert f'href="{reverse("resilience:home")}"' not in page  # not on the team
 
 
 def test_someone_with_no_organisation_and_no_role_is_told_how_to_join_one(client):
     page = dashboard(client, testing.UserFactory())
     assert "You do not belong to an organisation" in page
     assert "/resilience/" not in page
+
+
+def test_a_resilience_team_member_who_is_also_the_platform_admin_finds_both(client):
+    page = dashboard(client, testing.resilience_team_member(is_superuser=True, is_staff=True))
+    for name in ("resilience:home", "resilience:platform_team", "resilience:strategic"):
+        assert f'href="{reverse(name)}"' in page
