@@ -28,6 +28,7 @@ from levelfield.core.clock import UK
 from levelfield.core.errors import DomainError
 from levelfield.demo import contract_life
 from levelfield.demo import correspondence as demo_correspondence
+from levelfield.demo import resilience as demo_resilience
 from levelfield.evaluation import actions as evaluation_actions
 from levelfield.socialvalue import actions as socialvalue_actions
 from levelfield.suppliers import actions as supplier_actions
@@ -826,6 +827,7 @@ def logins() -> list[Login]:
     rows = [Login("Platform admin (superuser)", "levelfield (platform)", PLATFORM_ADMIN["email"])]
     rows += [Login(Role(p["role"]).label, BUYER_NAME, p["email"]) for p in BUYER_STAFF]
     rows += [Login(Role.SUPPLIER_ADMIN.label, s["legal_name"], s["email"]) for s in SUPPLIERS]
+    rows += demo_resilience.logins(Login)
     return rows
 
 
@@ -839,6 +841,7 @@ def load_demo() -> bool:
         if demo_loaded():
             return False
         emails = [PLATFORM_ADMIN["email"]] + [p["email"] for p in (*BUYER_STAFF, *SUPPLIERS)]
+        emails += demo_resilience.emails()
         taken = sorted(User.objects.filter(email__in=emails).values_list("email", flat=True))
         if taken:
             raise DomainError(
@@ -961,6 +964,8 @@ class _Loader:
         self._open(LIBRARY_IT)
         # A small contract the council let elsewhere, entered by hand.
         contract_life.let_elsewhere(self)
+        # Supplier resilience: a second council, a strategic supplier and its living will.
+        demo_resilience.load(self)
 
     # People and organisations --------------------------------------------------------------
 

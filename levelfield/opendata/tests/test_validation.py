@@ -274,12 +274,13 @@ def test_nothing_sealed_or_private_is_published(demo_package):
     from levelfield import testing
     from levelfield.accounts.models import Membership, Organisation, Role
     from levelfield.bids.models import Bid, BidAnswer, BidStatus
+    from levelfield.demo.data import BUYER_NAME
     from levelfield.opendata.models import Release
     from levelfield.tenders.lifecycle import Status
     from levelfield.tenders.models import Tender
 
     # The buyer starts another tender and leaves it in draft.
-    buyer = Organisation.objects.get(kind=Organisation.Kind.BUYER)
+    buyer = Organisation.objects.get(kind=Organisation.Kind.BUYER, name=BUYER_NAME)
     officer = Membership.objects.get(organisation=buyer, role=Role.BUYER_OFFICER).user
     testing.draft_tender(buyer=buyer, by=officer, title="Unpublished draft: school meals 2031")
     # The store holds everything the API can serve.

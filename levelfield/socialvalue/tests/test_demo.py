@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from levelfield.demo.data import HOME_CARE
 from levelfield.socialvalue import selectors
 from levelfield.socialvalue.models import (
     Commitment,
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_has_commitments_obligations_and_reports():
     call_command("demo", stdout=StringIO())
-    tender = Tender.objects.get(status=Status.CONTRACT_SIGNED)
+    tender = Tender.objects.get(status=Status.CONTRACT_SIGNED, title=HOME_CARE["title"])
     link = selectors.link_of(tender)
     assert link.model.code == "PPN-002" and link.framework is not None
     # The framework's values are invented for the demo, and say so.
