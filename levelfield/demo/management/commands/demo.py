@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = (
         f"Load demo data ({BUYER_NAME}, its staff, six suppliers, three procurements: open, "
         "in evaluation, awarded with a year of contract management; and a contract let "
-        "elsewhere) through the action functions, then print the logins. "
+        "elsewhere; and supplier resilience: a second council, a strategic supplier and its "
+        "group, its living will and a failure scenario) through the action functions, then "
+        "print the logins. "
         "If the demo is already loaded, only print the logins."
     )
 
@@ -25,7 +27,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Loaded the demo: {BUYER_NAME}, six suppliers, three tenders (open for "
                     "bids, in evaluation, contract live for a year) and a contract let "
-                    "elsewhere."
+                    "elsewhere; and supplier resilience: a second council, a strategic supplier "
+                    "with its living will, and a failure scenario."
                 )
             )
         else:
