@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
-
-from levelfield.contracts.lifecycle import PUBLIC
 from levelfield.contracts.models import Contract
 from levelfield.tenders.models import TenderCPV
 
@@ -60,12 +57,9 @@ def threshold_problem(threshold) -> str | None:
 
 
 def contracts_in_force_on(as_of: date):
-    """Contracts signed (a record awaiting signature is not yet entered into) whose term
-    includes `as_of` and that had not ended early before it (a termination or completion sets
-    the final end date)."""
-    return Contract.objects.filter(
-        status__in=PUBLIC, start_date__lte=as_of, end_date__gte=as_of
-    ).filter(Q(final_end_date__isnull=True) | Q(final_end_date__gte=as_of))
+    """Contracts in force on `as_of` (`Contract.objects.in_force_on`, as failure scenarios
+    count them)."""
+    return Contract.objects.in_force_on(as_of)
 
 
 def _divisions_by_tender(tender_ids) -> dict[int, set[str]]:

@@ -7,8 +7,9 @@ The rules, each applied here once:
 - The group: the chosen suppliers, plus every organisation registered on levelfield whose
   Companies House number is an entity of a chosen supplier's latest submitted living will. An
   entity not on the platform (or given without a number) is still listed, with no organisation.
-- Contracts affected: the contracts of any group member in force on `as_of`: status in force
-  (signed, mobilising, live or suspended) and start date <= as_of <= end date.
+- Contracts affected: the contracts of any group member in force on `as_of`
+  (`Contract.objects.in_force_on`: signed, the term includes as_of, not ended early before it;
+  concentration risk counts the same way).
 - Annual value: value x 365 / term days (start and end day both counted) when the term is a
   year (365 days) or more; the whole value when it is shorter; rounded to the penny.
 - Services, people served and continuity plans: from the latest submitted version of each
@@ -31,7 +32,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from levelfield.contracts.lifecycle import IN_FORCE
 from levelfield.contracts.models import Contract
 from levelfield.suppliers.models import Region
 
@@ -304,12 +304,8 @@ def norm(text: str) -> str:
 
 def _affected_contracts(group_ids, as_of: date) -> list[Contract]:
     return list(
-        Contract.objects.filter(
-            supplier__in=group_ids,
-            status__in=IN_FORCE,
-            start_date__lte=as_of,
-            end_date__gte=as_of,
-        )
+        Contract.objects.in_force_on(as_of)
+        .filter(supplier__in=group_ids)
         .select_related("buyer", "supplier", "lot__tender")
         .prefetch_related("lot__tender__cpv_codes")
         .order_by("buyer__name", "reference", "pk")

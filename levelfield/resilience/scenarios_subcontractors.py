@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from levelfield.contracts.lifecycle import IN_FORCE
+from levelfield.contracts.models import Contract
 from levelfield.suppliers.models import ContractSubcontractor
 
 from .scenarios import SubcontractorImpact, SubcontractorWork, norm
@@ -98,11 +98,7 @@ def _elsewhere(found: _Found, group_ids, as_of: date):
     match |= Q(name__in=sorted({e["name"] for e in entries}))
     return (
         ContractSubcontractor.objects.filter(match)
-        .filter(
-            contract__status__in=IN_FORCE,
-            contract__start_date__lte=as_of,
-            contract__end_date__gte=as_of,
-        )
+        .filter(contract__in=Contract.objects.in_force_on(as_of))
         .exclude(contract__supplier__in=group_ids)
         .select_related("contract__supplier")
         .only(

@@ -57,6 +57,14 @@ class ContractQuerySet(models.QuerySet):
         """What the public register shows: every contract once signed."""
         return self.filter(status__in=PUBLIC)
 
+    def in_force_on(self, as_of):
+        """Contracts signed (a record awaiting signature is not yet entered into) whose term
+        includes `as_of` and that had not ended early before it (a termination or completion
+        sets the final end date): right for a date in the past as for today or later."""
+        return self.filter(status__in=PUBLIC, start_date__lte=as_of, end_date__gte=as_of).filter(
+            Q(final_end_date__isnull=True) | Q(final_end_date__gte=as_of)
+        )
+
 
 class Contract(models.Model):
     buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
