@@ -200,6 +200,10 @@ PEOPLE = [
     "tom.hughes@wessex.example",
     "maya.collins@bytebridge.example",
     "joanne.baker@kennetcare.example",
+    # Supplier resilience: the team (no organisation), the strategic supplier, a second council.
+    "nadia.kowalski@levelfield.example",
+    "alistair.reeve@meridiancare.example",
+    "chloe.adeyemi@sandbourne.example",
 ]
 
 
