@@ -174,6 +174,12 @@ def _add_routers() -> None:
     for module in resilience_api.MODULES:
         for prefix, router in module.ROUTERS:
             api.add_router(prefix, router)
+    # Insights: spend and fairness measures on published and imported data.
+    from levelfield.insights import api as insights_api
+
+    for module in insights_api.MODULES:
+        for prefix, router in module.ROUTERS:
+            api.add_router(prefix, router)
 
 
 _add_routers()

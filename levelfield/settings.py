@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "levelfield.socialvalue",
     "levelfield.alerts",
     "levelfield.opendata",
+    "levelfield.insights",
     "levelfield.demo",
 ]
 

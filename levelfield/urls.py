@@ -16,6 +16,7 @@ urlpatterns = [
     path("social-value/", include("levelfield.socialvalue.urls")),
     path("alerts/", include("levelfield.alerts.urls")),
     path("", include("levelfield.resilience.urls")),
+    path("insights/", include("levelfield.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -1,7 +1,7 @@
-"""Imports point down the floors (the house style): core and open data import no domain
-app (nor core open data), and only pages (views, forms, the API and its schemas, the admin,
-template tags) import template tags or views: an action, a selector or a rule that formats a
-date for its message asks core for it, not a page's helper."""
+"""Imports point down the floors (the house style): core, open data and insights import no
+domain app (nor core open data or insights), and only pages (views, forms, the API and its
+schemas, the admin, template tags) import template tags or views: an action, a selector or a
+rule that formats a date for its message asks core for it, not a page's helper."""
 
 import ast
 from pathlib import Path
@@ -58,8 +58,8 @@ def problem(module: str, name: str) -> str | None:
     parts, target = module.split("."), name.split(".")
     if target[0] != "levelfield" or len(target) < 2:
         return None
-    if parts[1] in ("core", "opendata") and target[1] in UPPER_FOR_CORE:
-        return f"{module} imports {name}: core and open data are below the domain"
+    if parts[1] in ("core", "opendata", "insights") and target[1] in UPPER_FOR_CORE:
+        return f"{module} imports {name}: core, open data and insights are below the domain"
     if parts[1] == "core" and target[1] in ("opendata", "insights"):
         return f"{module} imports {name}: core is below open data and insights"
     if not is_page(module) and (
@@ -103,6 +103,10 @@ def test_every_import_points_down_the_floors():
         ("levelfield.opendata.feed", "import levelfield.tenders.models", 1),
         ("levelfield.core.notify", "from levelfield.opendata import feed", 1),
         ("levelfield.opendata.feed", "from levelfield.core import clock", 0),
+        ("levelfield.insights.measures", "from levelfield.contracts.models import Contract", 1),
+        ("levelfield.insights.views_dashboards", "from levelfield.accounts import rules", 1),
+        ("levelfield.insights.snapshot", "from levelfield.opendata.models import Record", 0),
+        ("levelfield.core.clock", "from levelfield.insights import engine", 1),
         ("levelfield.bids.selectors", "from levelfield.tenders import views_public", 1),
         ("levelfield.tenders.forms", "from levelfield.core.templatetags.govuk import uk_date", 0),
         ("levelfield.tenders.actions", "from levelfield.core.display import uk_date", 0),

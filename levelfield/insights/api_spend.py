@@ -1,0 +1,3 @@
+"""API: spend (filled in by its concern). ROUTERS: (prefix, router) pairs."""
+
+ROUTERS = ()

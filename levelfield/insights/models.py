@@ -1,0 +1,1 @@
+"""The insights' own stores (spend files and lines, supplier matches, snapshot marks)."""

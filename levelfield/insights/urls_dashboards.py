@@ -1,0 +1,3 @@
+"""Pages: dashboards (filled in by its concern)."""
+
+urlpatterns = []

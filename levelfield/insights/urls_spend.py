@@ -1,0 +1,3 @@
+"""Pages: spend (filled in by its concern)."""
+
+urlpatterns = []
