@@ -341,8 +341,8 @@ READINGS = (
 )
 
 SCENARIO = {
-    "name": "Meridian Care Group fails at the end of next month",
+    "name": "Meridian Care Group fails in six weeks",
     "supplier": "meridian",
-    "as_of_days": 45,
+    "as_of_days": 42,
     "created": (-2, 14),
 }
