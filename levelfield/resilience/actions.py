@@ -4,7 +4,7 @@ Each action checks permission and state and writes in one transaction with its a
 emails go with `core.notify` after the commit.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 
@@ -163,14 +163,33 @@ def _check_linked_contracts(will: LivingWill, ids: list[int]) -> None:
         )
 
 
+class ChangedSince(InvalidTransition):
+    """The draft was saved by someone else after the editor read it: nothing is saved."""
+
+    code = "changed_since"
+
+
 @transaction.atomic
 def edit_living_will(
-    *, will: LivingWill, by, content: dict, owner, review_date: date | None
+    *,
+    will: LivingWill,
+    by,
+    content: dict,
+    owner,
+    review_date: date | None,
+    seen: datetime | None = None,
 ) -> LivingWill:
     """Replace the draft's content, owner and review date (the content validated by
-    `content.validate`; the owner one of the supplier's people)."""
+    `content.validate`; the owner one of the supplier's people). `seen`: the draft's
+    `updated_at` when the editor read it; if the draft has been saved since, nothing is saved
+    (`ChangedSince`), so two people saving at once never silently overwrite each other."""
     will = LivingWill.objects.select_for_update().get(pk=will.pk)
     require(by, "resilience.edit_will", will)
+    if seen is not None and will.updated_at != seen:
+        raise ChangedSince(
+            "Someone else saved the living will after you opened this page, so your change "
+            "was not saved. Check what they saved, then make your change again"
+        )
     cleaned = will_content.validate(content)
     _check_owner(will, owner)
     _check_linked_contracts(will, cleaned["contracts"])

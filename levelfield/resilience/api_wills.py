@@ -116,7 +116,7 @@ def start_will(request):
 
 @supplier_router.put(
     "/living-will",
-    response={200: LivingWillOut, **errors(*OWN_OBJECT_ERRORS, 400, 422)},
+    response={200: LivingWillOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="supplier_living_will_update",
     summary="Replace the draft, its owner and review date",
     description="The whole draft each time (a section left out is emptied). Sections may be "
@@ -124,10 +124,9 @@ def start_will(request):
     "in `details` (a required name left empty, a Companies House number not 8 characters, a "
     "parent that is not another entity's number, two services of one name, a dependency or "
     "plan naming no service, two plans for one service, a linked contract that is not yours); "
-    "400 `owner_not_a_member` when `owner_id` is not one of your organisation's people. "
-    + ADMINS_ONLY
-    + " "
-    + SUPPLIER_ONLY,
+    "400 `owner_not_a_member` when `owner_id` is not one of your organisation's people. 409 "
+    "`changed_since` when `updated_at` is sent and the draft has been saved since (nothing "
+    "saved: read it again). " + ADMINS_ONLY + " " + SUPPLIER_ONLY,
 )
 def update_will(request, payload: LivingWillIn):
     will = _own_will(request)
@@ -145,6 +144,7 @@ def update_will(request, payload: LivingWillIn):
         content=payload.content.model_dump(),
         owner=owner,
         review_date=payload.review_date,
+        seen=payload.updated_at,
     )
     return _will_out(selectors_wills.own_will(will.supplier))
 

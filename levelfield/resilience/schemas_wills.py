@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import AwareDatetime, BeforeValidator
 
 from levelfield.core import clock
 from levelfield.core.api_helpers import ISO_DATE, MAX_POSITION, InputSchema, UtcDateTime
@@ -111,6 +111,12 @@ class LivingWillIn(InputSchema):
     )
     review_date: BodyDate | None = Field(
         None, description="When it will next be reviewed (YYYY-MM-DD); needed to submit"
+    )
+    updated_at: AwareDatetime | None = Field(
+        None,
+        description="The draft's `updated_at` as you last read it (GET /living-will). When "
+        "given and someone has saved the draft since, nothing is saved: 409 `changed_since`. "
+        "Send it so two people editing at once never overwrite each other unknowingly",
     )
 
 

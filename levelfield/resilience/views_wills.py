@@ -6,6 +6,8 @@ The supplier's admins edit and submit; its members read, draft included; anyone 
 The sections' item pages are in views_wills_sections.py, the readers' pages in
 views_wills_read.py."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -55,6 +57,25 @@ def editable_will(request):
     if not request.user.has_perm(EDIT, will):
         raise PermissionDenied("Only the supplier's admins change its living will")
     return will
+
+
+def seen_of(request):
+    """The draft's `updated_at` when the editor opened the form (its hidden `seen` field), for
+    `actions.edit_living_will` to refuse a save made over someone else's; None without one."""
+    try:
+        seen = datetime.fromisoformat(request.POST.get("seen", ""))
+    except ValueError:
+        return None
+    return seen if seen.tzinfo is not None else None
+
+
+def seen_field(request, will, refused: bool = False) -> str:
+    """What the form's hidden `seen` field carries: the stamp it was opened with, until a save
+    is refused because the draft changed (then the draft's stamp now, so saving again is a
+    choice made knowingly)."""
+    if request.method == "POST" and not refused and request.POST.get("seen"):
+        return request.POST["seen"]
+    return will.updated_at.isoformat()
 
 
 def _sections(will) -> list[dict]:
@@ -162,6 +183,7 @@ def submit(request):
 @require_http_methods(["GET", "POST"])
 def owner(request):
     will = editable_will(request)
+    refused = False
     people = list(selectors_wills.people_of(will.supplier))
     initial = {"owner": str(will.owner_id or ""), "review_date": will.review_date}
     form = OwnerForm(
@@ -176,13 +198,19 @@ def owner(request):
                 content=will.draft,
                 owner=chosen,
                 review_date=form.cleaned_data["review_date"],
+                seen=seen_of(request),
             )
         except DomainError as exc:
             form.show_refusal(exc)
+            refused = isinstance(exc, actions.ChangedSince)
         else:
             messages.success(request, "The owner and review date have been saved")
             return redirect("resilience:will")
-    return render(request, "resilience/wills/owner.html", {"will": will, "form": form})
+    return render(
+        request,
+        "resilience/wills/owner.html",
+        {"will": will, "form": form, "seen": seen_field(request, will, refused)},
+    )
 
 
 @login_required
@@ -193,7 +221,7 @@ def contracts(request):
     can_edit = request.user.has_perm(EDIT, will)
     draft = {**will_content.empty(), **will.draft}
     own = list(selectors_wills.linkable_contracts(will.supplier))
-    form = None
+    form, refused = None, False
     if can_edit:
         form = LinkedContractsForm(
             request.POST if request.method == "POST" else None,
@@ -210,10 +238,12 @@ def contracts(request):
                 content={**draft, "contracts": form.ids()},
                 owner=will.owner,
                 review_date=will.review_date,
+                seen=seen_of(request),
             )
         except DomainError as exc:
+            refused = isinstance(exc, actions.ChangedSince)
             for detail in exc.details or [exc.message]:
-                form.add_error("contracts", detail)
+                form.add_error(None if refused else "contracts", detail)
         else:
             messages.success(request, "The linked contracts have been saved")
             return redirect("resilience:will_contracts")
@@ -228,6 +258,7 @@ def contracts(request):
             "linked": selectors_wills.linked_contracts(draft["contracts"]),
             "others": draft["other_contracts"],
             "other_items": display.items_of("other_contracts", draft),
+            "seen": seen_field(request, will, refused),
         },
     )
 

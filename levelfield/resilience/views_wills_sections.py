@@ -18,7 +18,7 @@ from . import actions
 from . import content as will_content
 from . import views_wills_display as display
 from .forms_wills import DependencyForm, EntityForm, OtherContractForm, PlanForm, ServiceForm
-from .views_wills import EDIT, editable_will, own_will
+from .views_wills import EDIT, editable_will, own_will, seen_field, seen_of
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,7 @@ def _item_page(request, slug: str, section: Section, will, index: int | None):
     form = section.form(
         request.POST if request.method == "POST" else None, initial=initial, **options
     )
+    refused = False
     if request.method == "POST" and form.is_valid():
         if index is None:
             items.append(form.item())
@@ -153,8 +154,10 @@ def _item_page(request, slug: str, section: Section, will, index: int | None):
                 content={**will.draft, section.key: items},
                 owner=will.owner,
                 review_date=will.review_date,
+                seen=seen_of(request),
             )
         except DomainError as exc:
+            refused = isinstance(exc, actions.ChangedSince)
             form.show_refusal(exc, number)
         else:
             done = "added" if index is None else "changed"
@@ -172,6 +175,7 @@ def _item_page(request, slug: str, section: Section, will, index: int | None):
             "adding": index is None,
             "list_url": _list_url(slug, section),
             "options": options,
+            "seen": seen_field(request, will, refused),
         },
     )
 
