@@ -1,5 +1,6 @@
 """Settings read from the environment (twelve-factor), with safe defaults for local use."""
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -267,7 +268,30 @@ LEVELFIELD_DAILY_JOBS = [
         "task": "levelfield.alerts.tasks.send_daily_digests",
         "at": "07:00",
     },
+    {
+        "name": "insights_snapshot",
+        "task": "levelfield.insights.tasks.write_snapshot",
+        "at": "02:30",
+    },
 ]
+
+# Insights (levelfield/insights): `levelfield insights-snapshot` (and a daily job) writes the
+# Parquet snapshot the measures read into LEVELFIELD_INSIGHTS_DIR, a folder or an object store
+# URL (s3a://bucket/insights, for Spark). The engine is DuckDB in this process, or "spark": a
+# SparkSession on INSIGHTS_SPARK_MASTER (local[*], spark://host:7077, yarn, ...) with the extra
+# Spark settings given as JSON in INSIGHTS_SPARK_CONF (e.g. the S3A endpoint and credentials).
+# Targets: per cent of spend for SMEs and VCSEs; empty for no target.
+LEVELFIELD_INSIGHTS_DIR = os.environ.get("INSIGHTS_DIR", str(VAR_DIR / "insights"))
+LEVELFIELD_INSIGHTS_ENGINE = os.environ.get("INSIGHTS_ENGINE", "duckdb")
+LEVELFIELD_INSIGHTS_SPARK_MASTER = os.environ.get("INSIGHTS_SPARK_MASTER", "local[*]")
+LEVELFIELD_INSIGHTS_SPARK_CONF = json.loads(os.environ.get("INSIGHTS_SPARK_CONF", "{}"))
+LEVELFIELD_INSIGHTS_TARGETS = {
+    kind: (float(value) if value.strip() else None)
+    for kind, value in (
+        ("sme", os.environ.get("INSIGHTS_TARGET_SME", "33")),
+        ("vcse", os.environ.get("INSIGHTS_TARGET_VCSE", "")),
+    )
+}
 
 # Frequent jobs: the same scheduler queues each once in every slot of its interval (minutes,
 # slots counted from the Unix epoch), however many schedulers run. A bid's deadline reminders
