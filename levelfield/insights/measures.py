@@ -1,0 +1,195 @@
+"""The SME and VCSE share of spend, as Ibis expressions over the snapshot tables (tables.py).
+
+Written once, run on DuckDB or Spark (engine.py): no SQL strings, no pandas. `spend_share`
+builds the expression; `run` or `rows` executes it.
+
+What counts (the same rules as the Cabinet Office's SME spend measure, on published data):
+- Direct spend is PAYMENTS: OCDS contract transactions (ours and imported) and spend file
+  lines. A payment counts for SMEs (VCSEs) when its supplier is published or matched as one.
+  Payments whose supplier's status is unknown stay in the total (the target is a share of all
+  spend) and are shown apart as `spend_unknown`.
+- Indirect spend is SUBCONTRACTS: the value a prime passes to an SME (VCSE) subcontractor, in
+  the quarter of the subcontract's date, counted only when the prime is not itself an SME
+  (VCSE) on that process (its payments are already direct spend to one).
+- Contract value is AWARDS, apart from spend: `awarded` and `awarded_kind` (the awards' value,
+  each supplier's row once, in the quarter of the award date), so a buyer with no published
+  payments still shows what it has let. Award value is never added to spend: a contract's
+  value is what may be paid over its term, not what was paid in a quarter.
+
+Shares are per cent, null where there is nothing to divide by; `target` is the setting
+LEVELFIELD_INSIGHTS_TARGETS[kind] (null for no target)."""
+
+from collections.abc import Iterable, Sequence
+
+import ibis
+import pyarrow as pa
+from django.conf import settings
+
+KINDS = ("sme", "vcse")
+
+#: The dimensions a measure can be grouped by, and the columns each brings.
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "buyer": ("buyer_id",),  # buyer_name comes along as an aggregate
+    "cpv_division": ("cpv_division",),
+    "region": ("region",),
+    "quarter": ("quarter",),
+}
+
+#: The columns of a spend share, after the grouping columns, in order.
+SHARE_COLUMNS = (
+    "kind",
+    "spend",
+    "spend_kind",
+    "spend_unknown",
+    "indirect_kind",
+    "share_direct",
+    "share_total",
+    "awarded",
+    "awarded_kind",
+    "share_awarded",
+    "target",
+)
+
+_METRICS = ("spend", "spend_kind", "spend_unknown", "indirect_kind", "awarded", "awarded_kind")
+
+
+def target(kind: str) -> float | None:
+    """The target share (per cent) for `kind` from settings; None when there is none."""
+    _check_kind(kind)
+    value = getattr(settings, "LEVELFIELD_INSIGHTS_TARGETS", {}).get(kind)
+    return None if value is None else float(value)
+
+
+def group_columns(by: Iterable[str]) -> list[str]:
+    """The grouping columns for `by` (dimension names), checked, in the order given."""
+    columns: list[str] = []
+    for name in by:
+        if name not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {name!r}: one of {', '.join(DIMENSIONS)}")
+        columns.extend(c for c in DIMENSIONS[name] if c not in columns)
+    return columns
+
+
+def spend_share(
+    t: dict,
+    *,
+    by: Sequence[str] = (),
+    kind: str = "sme",
+    sources: Sequence[str] | None = None,
+    buyer_ids: Sequence[str] | None = None,
+):
+    """The SME (kind "sme") or VCSE ("vcse") share of spend grouped by any of "buyer",
+    "cpv_division", "region", "quarter" (none: one row for everything).
+
+    `t` is engine.tables(con) (or any dict of Ibis tables with the snapshot schemas);
+    `sources` keeps only those sources ("platform", "imported", "spend"); `buyer_ids` only
+    those buyers. Columns: the grouping columns (with `buyer_name` when grouped by buyer),
+    then SHARE_COLUMNS. Ordered by the grouping columns."""
+    _check_kind(kind)
+    keys = group_columns(by)
+    with_buyer_name = "buyer" in by
+
+    payments = _filtered(t["payments"], sources, buyer_ids)
+    awards = _filtered(t["awards"], sources, buyer_ids)
+    subcontracts = _filtered(t["subcontracts"], sources, buyer_ids)
+
+    zero = ibis.literal(0.0, type="float64")
+    amount = payments.amount.cast("float64").fill_null(0.0)
+    direct = payments.select(
+        *_keys(payments, keys, with_buyer_name),
+        spend=amount,
+        spend_kind=ibis.ifelse(payments[kind].fill_null(False), amount, zero),
+        spend_unknown=ibis.ifelse(payments[kind].isnull(), amount, zero),
+        indirect_kind=zero,
+        awarded=zero,
+        awarded_kind=zero,
+    )
+
+    # primes that are themselves of the kind on a process: their subcontracts are not indirect
+    primes = (
+        _filtered(t["awards"], sources, None)
+        .filter(lambda a: a[kind].fill_null(False))
+        .select(p_source="source", p_ocid="ocid", p_id="supplier_id", p_kind=ibis.literal(True))
+        .distinct()
+    )
+    sub_kind = subcontracts.filter(subcontracts[kind].fill_null(False))
+    sub_kind = sub_kind.left_join(
+        primes,
+        [
+            sub_kind.source == primes.p_source,
+            sub_kind.ocid == primes.p_ocid,
+            sub_kind.prime_id == primes.p_id,
+        ],
+    ).filter(lambda s: s.p_kind.isnull())
+    indirect = sub_kind.select(
+        *_keys(sub_kind, keys, with_buyer_name),
+        spend=zero,
+        spend_kind=zero,
+        spend_unknown=zero,
+        indirect_kind=sub_kind.value.cast("float64").fill_null(0.0),
+        awarded=zero,
+        awarded_kind=zero,
+    )
+
+    award_value = awards.value.cast("float64").fill_null(0.0)
+    awarded = awards.select(
+        *_keys(awards, keys, with_buyer_name),
+        spend=zero,
+        spend_kind=zero,
+        spend_unknown=zero,
+        indirect_kind=zero,
+        awarded=award_value,
+        awarded_kind=ibis.ifelse(awards[kind].fill_null(False), award_value, zero),
+    )
+
+    union = ibis.union(direct, indirect, awarded, distinct=False)
+    sums = {name: union[name].sum() for name in _METRICS}
+    if with_buyer_name:
+        sums = {"buyer_name": union.buyer_name.max(), **sums}
+    grouped = union.group_by(keys).aggregate(**sums) if keys else union.aggregate(**sums)
+
+    target_value = target(kind)
+    result = grouped.mutate(
+        kind=ibis.literal(kind),
+        share_direct=_share(grouped.spend_kind, grouped.spend),
+        share_total=_share(grouped.spend_kind + grouped.indirect_kind, grouped.spend),
+        share_awarded=_share(grouped.awarded_kind, grouped.awarded),
+        target=ibis.literal(target_value, type="float64"),
+    )
+    leading = keys + (["buyer_name"] if with_buyer_name else [])
+    result = result.select(*leading, *SHARE_COLUMNS)
+    return result.order_by(keys) if keys else result
+
+
+def run(expr) -> pa.Table:
+    """Execute an Ibis expression on its backend; the result as a pyarrow Table."""
+    return expr.to_pyarrow()
+
+
+def rows(expr) -> list[dict]:
+    """Execute an Ibis expression; the result as a list of dicts (one per row)."""
+    return run(expr).to_pylist()
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
+
+
+def _filtered(table, sources, buyer_ids):
+    if sources is not None:
+        table = table.filter(table.source.isin(list(sources)))
+    if buyer_ids is not None:
+        table = table.filter(table.buyer_id.isin(list(buyer_ids)))
+    return table
+
+
+def _keys(table, keys: list[str], with_buyer_name: bool) -> list:
+    columns = [table[k].cast("string").name(k) for k in keys]
+    if with_buyer_name:
+        columns.append(table.buyer_name.cast("string").name("buyer_name"))
+    return columns
+
+
+def _share(part, whole):
+    return (part * 100.0 / whole.nullif(0.0)).cast("float64")
