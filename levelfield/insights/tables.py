@@ -45,6 +45,7 @@ AWARDS = pa.schema(
         ("contract_start", pa.date32()),
         ("contract_end", pa.date32()),
         ("quarter", pa.string()),  # of award_date
+        ("notice_url", pa.string()),  # the notice's own page (imported), for links; else null
     ]
 )
 
