@@ -170,6 +170,8 @@ WORDS: dict[str, str] = {
     "socialvalue.report_rejected": "Social value report rejected",
     "socialvalue.buyer_reminded": "Buyer reminded of a social value report",
     "socialvalue.supplier_reminded": "Supplier reminded of a social value report",
+    # Insights: spend suppliers a person placed
+    "insights.supplier_resolved": "Spend supplier matched to an organisation by hand",
 }
 
 
