@@ -175,11 +175,16 @@ def _add_routers() -> None:
         for prefix, router in module.ROUTERS:
             api.add_router(prefix, router)
     # Insights: spend and fairness measures on published and imported data.
+    from levelfield.accounts.api_auth import api_auth
     from levelfield.insights import api as insights_api
 
     for module in insights_api.MODULES:
         for prefix, router in module.ROUTERS:
             api.add_router(prefix, router)
+        # Insights sit below accounts: their routers for callers who must be signed in are
+        # listed apart and given the accounts' authentication here.
+        for prefix, router in getattr(module, "SIGNED_IN_ROUTERS", ()):
+            api.add_router(prefix, router, auth=api_auth)
 
 
 _add_routers()
