@@ -8,6 +8,15 @@ from django.urls import reverse
 
 from .clock import UK
 
+PLATFORM_SCHEME = "GB-LEVELFIELD"
+"""The scheme of the platform's own organisation identifiers in the OCDS it publishes."""
+
+
+def platform_party_id(organisation) -> str:
+    """The OCDS party id the platform publishes an organisation under (`buyer.id`, the id in
+    `parties`), so a floor that knows only OCDS (insights) can find its own figures."""
+    return f"{PLATFORM_SCHEME}-{organisation.pk}"
+
 
 def ocds_datetime(value: datetime | date | None) -> str | None:
     """RFC 3339 in UTC; a date is the start of that day in UK time."""

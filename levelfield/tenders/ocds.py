@@ -4,18 +4,18 @@ Only what is public goes in: never a draft, never anything about bids before the
 
 from levelfield.core import clock
 from levelfield.core.ocds import (  # noqa: F401 (ocds_datetime is used by actions)
+    PLATFORM_SCHEME,
     absolute_url,
     compact,
     money,
     ocds_datetime,
     ocds_end_of_day,
+    platform_party_id,
 )
 from levelfield.opendata.publisher import ocid_for, publish
 
 from .lifecycle import Status
 from .models import PriceFormula, Question, Tender
-
-PLATFORM_SCHEME = "GB-LEVELFIELD"  # the platform's own organisation identifiers
 
 OCDS_TENDER_STATUS = {
     Status.PUBLISHED: "active",
@@ -40,7 +40,7 @@ def ocid(tender: Tender) -> str:
 
 
 def organisation_id(organisation) -> str:
-    return f"{PLATFORM_SCHEME}-{organisation.pk}"
+    return platform_party_id(organisation)
 
 
 def record_url(tender: Tender) -> str | None:
