@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from levelfield.core import audit, clock
-from levelfield.core.display import uk_time
+from levelfield.core.display import uk_date, uk_time
 from levelfield.core.notify import email_once
 
 from .models import PlatformRole, PlatformRoleKind
@@ -43,8 +43,8 @@ def send_overdue_reminders(*, now: datetime | None = None) -> dict:
                 subject=f"Financial breach not notified in time: {breach.supplier.name}",
                 body=(
                     f"The {breach.indicator.name} reading of {breach.supplier.name} "
-                    f"({breach.reading.value.normalize():f} as of {breach.reading.as_of:%d/%m/%Y}) "
-                    f"breached its threshold on {uk_time(breach.raised_at)}. It had to be "
+                    f"({breach.reading.value.normalize():f} as of {uk_date(breach.reading.as_of)}) "
+                    f"breached its threshold at {uk_time(breach.raised_at)}. It had to be "
                     f"notified by {uk_time(breach.due_at)} and is not recorded as notified.\n\n"
                     f"Record when it was notified, or notify it now: {link}"
                 ),

@@ -64,6 +64,9 @@ def test_the_team_is_emailed_once_when_a_breach_becomes_overdue(supplier, run):
     assert sorted(email.to) == ["rita@example.org", "sam@example.org"]
     assert email.subject == "Financial breach not notified in time: Acorn Care Ltd"
     assert "midnight at the end of Thursday 28 December 2023" in email.body
+    assert "(35 as of 1 December 2023) breached its threshold at 10:00am GMT on 22 December" in (
+        email.body
+    )
     assert f"/resilience/financial/suppliers/{supplier[0].pk}/" in email.body
     assert (
         AuditEvent.objects.filter(
