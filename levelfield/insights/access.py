@@ -11,7 +11,8 @@ suppliers of its active awards) and its bids are unknown (counted nowhere). So:
   as neither SME nor large, and `sme_unknown_bids` says how many;
 - `bid_wins`/`sme_bid_wins` count winning bids only, so `win_rate` (bid_wins / bids) and
   `sme_win_rate` (sme_bid_wins / sme_bids) compare like with like;
-- `sme_win_to_bid` is sme_win_share / sme_bid_share: below 1, SMEs win less than they bid."""
+- `sme_win_to_bid` is sme_win_share / sme_bid_share: below 1, SMEs win less than they bid.
+Shares and rates are per cent (as measures.py), null where there is nothing to divide by."""
 
 import ibis
 
@@ -50,7 +51,8 @@ def participation(tables) -> ibis.Table:
 
 
 def _share(part, whole):
-    return part.cast("float64") / whole.nullif(0).cast("float64")
+    """Per cent, as measures.py gives shares; null where there is nothing to divide by."""
+    return part.cast("float64") * 100.0 / whole.nullif(0).cast("float64")
 
 
 def access_by(tables, by=CATEGORY_KEYS) -> ibis.Table:
@@ -108,3 +110,13 @@ def access_by_category(tables, by=CATEGORY_KEYS) -> ibis.Table:
 def access_overall(tables) -> ibis.Table:
     """One row for everything in the tables."""
     return access_by(tables, ())
+
+
+def access_rows(by=CATEGORY_KEYS, con=None, tables=None) -> list[dict]:
+    """access_by on the snapshot (engine.py), as dicts."""
+    from . import engine
+    from .flags import execute
+
+    con = con if con is not None else engine.connect()
+    tables = tables if tables is not None else engine.tables(con)
+    return execute(access_by(tables, by), con)

@@ -219,7 +219,7 @@ def _second_why(per, threshold, word):
         + percent(per.gap)
         + " above the winning bid of "
         + pounds(per.winner)
-        + f"; flagged at {word} {percent_of(threshold)}"
+        + f"; flagged at {percent_of(threshold)} {word}"
     )
 
 
@@ -229,7 +229,7 @@ def r024(tables, indicator=cardinal.R024, procs=None):
     threshold = indicator.settings["threshold"]
     per = _winner_and_second(tables, p)
     per = per.filter(per.gap <= threshold)
-    return _row(per, indicator, per.gap, _second_why(per, threshold, "at most"))
+    return _row(per, indicator, per.gap, _second_why(per, threshold, "or less"))
 
 
 def r058(tables, indicator=cardinal.R058, procs=None):
@@ -238,7 +238,7 @@ def r058(tables, indicator=cardinal.R058, procs=None):
     threshold = indicator.settings["threshold"]
     per = _winner_and_second(tables, p)
     per = per.filter(per.gap >= threshold)
-    return _row(per, indicator, per.gap, _second_why(per, threshold, "at least"))
+    return _row(per, indicator, per.gap, _second_why(per, threshold, "or more"))
 
 
 def r028(tables, indicator=cardinal.R028, procs=None):
@@ -393,3 +393,30 @@ def flag_counts(tables, by=("source", "code"), **kwargs) -> ibis.Table:
     """How many procurements each flag fired on, by `by` (e.g. buyer_id, code)."""
     fired = red_flags(tables, **kwargs)
     return fired.group_by(list(by)).aggregate(procurements=fired.ocid.nunique()).order_by(list(by))
+
+
+def tender_url() -> str:
+    """Our public tender page, with "{reference}" where the reference goes."""
+    from django.urls import reverse
+
+    return reverse("public:opportunity", kwargs={"reference": "REFERENCE"}).replace(
+        "REFERENCE", "{reference}"
+    )
+
+
+def execute(expr, con=None) -> list[dict]:
+    """Run an expression (on `con`, else on its tables' backend); rows as dicts."""
+    return (con.to_pyarrow(expr) if con is not None else expr.to_pyarrow()).to_pylist()
+
+
+def flag_rows(con=None, tables=None, **kwargs) -> list[dict]:
+    """The red flags on the snapshot (engine.py), linked to our tender pages."""
+    from django.conf import settings
+
+    from . import engine
+
+    con = con if con is not None else engine.connect()
+    tables = tables if tables is not None else engine.tables(con)
+    kwargs.setdefault("ocid_prefix", settings.LEVELFIELD_OCID_PREFIX)
+    kwargs.setdefault("tender_url", tender_url())
+    return execute(red_flags(tables, **kwargs), con)

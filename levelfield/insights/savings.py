@@ -3,9 +3,10 @@ in the buyer's own units; cost per contract-year (and per outcome, where outcome
 across comparable contracts.
 
 A contract is an active award (AWARDS rows of one award, a consortium's members together) with
-a value and a term: annual cost = value / contract years, years = days from contract_start to
-contract_end, both included (the end is the last day), / 365.25. Awards without a start, an
-end or a value are left out.
+a value and a term: annual cost = value / contract years, the term in whole months (days from
+contract_start to contract_end, both included, / 30.4375, rounded; at least 1) / 12, so 1 April
+2022 to 31 March 2025 is 3 years whatever the leap days. Awards without a start, an end or a
+value are left out.
 
 A re-let: the same buyer (buyer_id) buys the same need again: the same CPV division, a later
 award whose contract starts from RELET["starts_before_end_days"] days before the earlier
@@ -29,7 +30,7 @@ RELET = {
     "starts_after_end_days": 365,
     "title_similarity": 0.6,
 }
-DAYS_A_YEAR = 365.25
+DAYS_A_MONTH = 365.25 / 12
 EPOCH = "1970-01-01"
 
 
@@ -69,8 +70,9 @@ def contracts(tables) -> ibis.Table:
     )
     per = per.mutate(start_day=_day(per.contract_start), end_day=_day(per.contract_end))
     per = per.filter(per.end_day > per.start_day)
-    # The end day is the contract's last day: 1 April 2022 to 31 March 2025 is 3 years.
-    years = (per.end_day - per.start_day + 1).cast("float64") / DAYS_A_YEAR
+    days = (per.end_day - per.start_day + 1).cast("float64")
+    months = ibis.greatest((days / DAYS_A_MONTH).round(), 1)
+    years = months.cast("float64") / 12
     per = per.mutate(years=years, title_norm=normalised_title(per.title.fill_null("")))
     return per.mutate(annual=per.value / per.years)
 
@@ -282,3 +284,25 @@ def unit_costs_table(rows) -> ibis.Table:
         if row["cost_per_unit"] is not None:
             row["cost_per_unit"] = float(row["cost_per_unit"])
     return ibis.memtable(pa.Table.from_pylist(data, schema=schema))
+
+
+def relet_rows(con=None, tables=None, unit_costs=None) -> list[dict]:
+    """relets on the snapshot (engine.py), in the buyers' units where they have set them
+    (`unit_costs`: rows as unit_costs_table takes; by default the BuyerUnitCost store)."""
+    from . import engine
+    from .flags import execute
+
+    con = con if con is not None else engine.connect()
+    tables = tables if tables is not None else engine.tables(con)
+    if unit_costs is None:
+        unit_costs = stored_unit_costs()
+    return execute(relets(tables, unit_costs_table(unit_costs)), con)
+
+
+def stored_unit_costs() -> list[dict]:
+    """The unit costs buyers have set (BuyerUnitCost), as rows for unit_costs_table."""
+    from .models_unit_costs import BuyerUnitCost
+
+    return list(
+        BuyerUnitCost.objects.values("buyer_id", "cpv_division", "label", "unit", "cost_per_unit")
+    )
