@@ -11,8 +11,9 @@ What counts (the same rules as the Cabinet Office's SME spend measure, on publis
 - Indirect spend is SUBCONTRACTS: the value a prime passes to an SME (VCSE) subcontractor, in
   the quarter of the subcontract's date, counted only when the prime is not itself an SME
   (VCSE) on that process (its payments are already direct spend to one).
-- Contract value is AWARDS, apart from spend: `awarded` and `awarded_kind` (the awards' value,
-  each supplier's row once, in the quarter of the award date), so a buyer with no published
+- Contract value is AWARDS, apart from spend: `awarded` and `awarded_kind` (the awards' value
+  in the quarter of the award date; an award to several suppliers shares its value equally
+  among them, so it counts once and an SME member counts for its part), so a buyer with no published
   payments still shows what it has let. Award value is never added to spend: a contract's
   value is what may be paid over its term, not what was paid in a quarter.
 
@@ -131,7 +132,12 @@ def spend_share(
         awarded_kind=zero,
     )
 
-    award_value = awards.value.cast("float64").fill_null(0.0)
+    # an award to several suppliers (a consortium and its members, joint suppliers) shares its
+    # value equally among its rows, so the award counts once
+    per_award = ibis.window(group_by=[awards.source, awards.ocid, awards.award_id])
+    award_value = awards.value.cast("float64").fill_null(0.0) / awards.source.count().over(
+        per_award
+    ).cast("float64")
     awarded = awards.select(
         *_keys(awards, keys, with_buyer_name),
         spend=zero,
