@@ -1,0 +1,276 @@
+"""The dashboards on a snapshot written from hand-built rows (dashboard_data.py, whose answers
+are worked out there): the numbers in the headline, the tables and the CSV downloads are the
+hand-written ones; filters narrow them; a buyer sees its own authority's; no snapshot yet is
+said truthfully."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from levelfield import testing
+from levelfield.accounts.models import Role
+from levelfield.core.ocds import platform_party_id
+
+from .dashboard_data import HOSTILE_SUPPLIER, rows, write_snapshot
+
+pytestmark = pytest.mark.django_db
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def snapshot_dir(tmp_path, settings):
+    settings.LEVELFIELD_INSIGHTS_DIR = str(tmp_path / "insights")
+    settings.LEVELFIELD_INSIGHTS_TARGETS = {"sme": 33.0, "vcse": None}
+    return tmp_path / "insights"
+
+
+@pytest.fixture
+def snapshot(snapshot_dir):
+    write_snapshot(snapshot_dir, rows())
+    return snapshot_dir
+
+
+def text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def table_rows(response, table_id: str) -> list[list[str]]:
+    html = response.content.decode()
+    table = re.search(rf'<table class="govuk-table" id="{table_id}">(.*?)</table>', html, re.S)
+    assert table, f"no table {table_id}"
+    body = table.group(1).split("<tbody", 1)[1]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+
+
+def test_no_snapshot_yet_says_so_truthfully(client, snapshot_dir):
+    response = client.get(reverse("insights:public"))
+
+    assert response.status_code == 200
+    assert "No data yet" in text(response)
+    assert "written every night" in text(response)
+    assert 'role="img"' not in response.content.decode()
+    assert client.get(reverse("insights:download", args=["shares"])).status_code == 404
+
+
+def test_the_public_dashboard_shows_the_hand_worked_shares(client, snapshot):
+    response = client.get(reverse("insights:public"))
+
+    page = text(response)
+    assert (
+        "SMEs: 40.0% of spend, direct and indirect (35.0% direct), against a target of 33%: met"
+        in page
+    )
+    assert "VCSEs: 10.0% of spend, direct and indirect (10.0% direct); no target is set" in page
+    assert table_rows(response, "table-shares") == [
+        ["SMEs", "£2,000", "£700", "£100", "35.0%", "40.0%", "33.0%", "£600"],
+        ["VCSEs", "£2,000", "£200", "£0", "10.0%", "10.0%", "No data", "£600"],
+    ]
+    assert table_rows(response, "table-quarters") == [
+        ["2026-Q1", "£1,600", "43.8%", "50.0%", "0.0%", "0.0%"],
+        ["2026-Q2", "£400", "0.0%", "0.0%", "50.0%", "50.0%"],
+    ]
+    assert table_rows(response, "table-authorities") == [
+        ["Shire County Council", "GB-TEST-SHIRE", "£800", "12.5%", "25.0%", "25.0%", "25.0%"],
+        ["Wessex Council", "GB-TEST-WESSEX", "£1,200", "50.0%", "50.0%", "0.0%", "0.0%"],
+    ]
+    # Each authority links to the dashboard for it alone.
+    assert f'href="{reverse("insights:public")}?authority=GB-TEST-SHIRE"' in (
+        response.content.decode()
+    )
+
+
+def test_the_charts_are_images_named_and_described_with_the_numbers(client, snapshot):
+    html = client.get(reverse("insights:public")).content.decode()
+
+    charts = re.findall(r'<svg [^>]*role="img"[^>]*>.*?</svg>', html, re.S)
+    assert len(charts) == 2
+    shares, quarters = charts
+    assert 'aria-labelledby="chart-shares-title chart-shares-desc"' in shares
+    assert (
+        '<title id="chart-shares-title">Share of public spend with SMEs and VCSEs</title>' in shares
+    )
+    assert (
+        "SMEs: 35.0% of spend directly, 40.0% with subcontracts, against a target of 33.0%."
+        in shares
+    )
+    assert "2026-Q1: SMEs 50.0%, VCSEs 0.0%. 2026-Q2: SMEs 0.0%, VCSEs 50.0%." in quarters
+    # Ids are the chart's own: none repeats on the page.
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+
+
+def test_the_csv_downloads_hold_the_same_numbers(client, snapshot):
+    shares = csv_rows(client.get(reverse("insights:download", args=["shares"])))
+    quarters = csv_rows(client.get(reverse("insights:download", args=["quarters"])))
+    authorities = csv_rows(client.get(reverse("insights:download", args=["authorities"])))
+
+    assert shares == [
+        [
+            "Suppliers",
+            "All spend (GBP)",
+            "Paid to them directly (GBP)",
+            "Through subcontracts (GBP)",
+            "Share direct (%)",
+            "Share direct and indirect (%)",
+            "Target (%)",
+            "Size unknown (GBP)",
+        ],
+        ["SMEs", "2000.00", "700.00", "100.00", "35.00", "40.00", "33.00", "600.00"],
+        ["VCSEs", "2000.00", "200.00", "0.00", "10.00", "10.00", "", "600.00"],
+    ]
+    assert quarters[1:] == [
+        ["2026-Q1", "1600.00", "43.75", "50.00", "0.00", "0.00"],
+        ["2026-Q2", "400.00", "0.00", "0.00", "50.00", "50.00"],
+    ]
+    assert authorities[0][:2] == ["Authority", "Authority identifier"]
+    assert authorities[1:] == [
+        ["Shire County Council", "GB-TEST-SHIRE", "800.00", "12.50", "25.00", "25.00", "25.00"],
+        ["Wessex Council", "GB-TEST-WESSEX", "1200.00", "50.00", "50.00", "0.00", "0.00"],
+    ]
+
+
+def test_filters_narrow_the_page_and_its_csv_alike(client, snapshot):
+    query = {"region": "UKK", "quarter_from": "2026-Q1", "quarter_to": "2026-Q1"}
+    response = client.get(reverse("insights:public"), query)
+
+    assert table_rows(response, "table-shares") == [
+        ["SMEs", "£400", "£100", "£100", "25.0%", "50.0%", "33.0%", "£0"],
+        ["VCSEs", "£400", "£0", "£0", "0.0%", "0.0%", "No data", "£0"],
+    ]
+    assert table_rows(response, "table-authorities") == [
+        ["Shire County Council", "GB-TEST-SHIRE", "£400", "25.0%", "50.0%", "0.0%", "0.0%"],
+    ]
+    html = response.content.decode()
+    link = reverse("insights:download", args=["shares"])
+    assert f'href="{link}?region=UKK&amp;quarter_from=2026-Q1&amp;quarter_to=2026-Q1"' in html
+    shares = csv_rows(client.get(link, query))
+    assert shares[1] == ["SMEs", "400.00", "100.00", "100.00", "25.00", "50.00", "33.00", "0.00"]
+
+
+def test_wrong_filters_are_named_and_no_figure_is_shown(client, snapshot):
+    response = client.get(
+        reverse("insights:public"),
+        {"quarter_from": "2026-Q2", "quarter_to": "2026-Q1", "region": "NOWHERE"},
+    )
+
+    page = text(response)
+    assert "There is a problem" in page
+    assert "The last quarter must be the same as or after the first" in page
+    assert "Choose one of the region options listed" in page
+    assert 'href="#id_quarter_to"' in response.content.decode()
+    assert 'role="img"' not in response.content.decode()
+    download = client.get(
+        reverse("insights:download", args=["shares"]),
+        {"quarter_from": "2026-Q2", "quarter_to": "2026-Q1"},
+    )
+    assert download.status_code == 400
+    assert client.get(reverse("insights:download", args=["nothing"])).status_code == 404
+
+
+def test_a_filter_with_no_spend_says_so(client, snapshot):
+    response = client.get(reverse("insights:public"), {"cpv_division": "85", "region": "UKK"})
+
+    assert "No spend has been published for these filters" in text(response)
+    assert "No authority has spend for these filters" in text(response)
+
+
+def test_the_authorities_list_turns_its_pages(client, snapshot_dir):
+    data = rows()
+    extra = [
+        dict(data["payments"][0], buyer_id=f"GB-X-{n:02}", buyer_name=f"Council {n:02}")
+        for n in range(25)
+    ]
+    write_snapshot(snapshot_dir, {**data, "payments": data["payments"] + extra})
+
+    first = table_rows(client.get(reverse("insights:public")), "table-authorities")
+    second = client.get(reverse("insights:public"), {"authorities": 2})
+
+    assert len(first) == 20 and first[0][0] == "Council 00"
+    assert [r[0] for r in table_rows(second, "table-authorities")] == [
+        "Council 20",
+        "Council 21",
+        "Council 22",
+        "Council 23",
+        "Council 24",
+        "Shire County Council",
+        "Wessex Council",
+    ]
+    whole = csv_rows(client.get(reverse("insights:download", args=["authorities"])))
+    assert len(whole) == 1 + 27
+
+
+def test_a_hostile_name_opens_as_text_in_the_csv(client, snapshot_dir):
+    data = rows(shire_name=HOSTILE_SUPPLIER)
+    write_snapshot(snapshot_dir, data)
+
+    authorities = csv_rows(client.get(reverse("insights:download", args=["authorities"])))
+
+    names = [row[0] for row in authorities[1:]]
+    assert "'" + HOSTILE_SUPPLIER in names
+    assert not any(n.startswith(("=", "+", "-", "@")) for n in names)
+
+
+# The buyer's dashboard -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def shire(snapshot_dir):
+    council = testing.buyer_org("Shire County Council")
+    write_snapshot(snapshot_dir, rows(shire=platform_party_id(council)))
+    return council
+
+
+def test_a_buyer_sees_its_own_authority_only(client, shire):
+    officer = testing.member(shire, Role.BUYER_OFFICER)
+    client.force_login(officer, backend=BACKEND)
+
+    response = client.get(reverse("insights:buyer"))
+
+    assert response.status_code == 200
+    assert platform_party_id(shire) in text(response)
+    assert table_rows(response, "table-shares") == [
+        ["SMEs", "£800", "£100", "£100", "12.5%", "25.0%", "33.0%", "£0"],
+        ["VCSEs", "£800", "£200", "£0", "25.0%", "25.0%", "No data", "£0"],
+    ]
+    assert "Wessex" not in response.content.decode()
+    assert 'name="authority"' not in response.content.decode()
+    # Its CSV is its own too, whatever authority the query names.
+    shares = csv_rows(
+        client.get(
+            reverse("insights:buyer_download", args=["shares"]), {"authority": "GB-TEST-WESSEX"}
+        )
+    )
+    assert shares[1] == ["SMEs", "800.00", "100.00", "100.00", "12.50", "25.00", "33.00", "0.00"]
+
+
+def test_the_buyer_dashboard_is_for_buyers_only(client, shire):
+    assert client.get(reverse("insights:buyer")).status_code == 302  # to sign in
+    _, supplier_user = testing.supplier_with_user("Acorn Care Ltd")
+    client.force_login(supplier_user, backend=BACKEND)
+
+    assert client.get(reverse("insights:buyer")).status_code == 404
+    assert client.get(reverse("insights:buyer_download", args=["shares"])).status_code == 404
+
+
+def test_a_buyer_with_nothing_published_is_told_so(client, snapshot):
+    council = testing.buyer_org("Quiet Borough Council")
+    client.force_login(testing.member(council, Role.BUYER_ADMIN), backend=BACKEND)
+
+    response = client.get(reverse("insights:buyer"))
+
+    assert "No spend has been published." in text(response)
