@@ -346,6 +346,8 @@ KNOWN_SPREADSHEET_TEXT = {
     "supplier name in resilience/tests/test_team_pages.py",
     "levelfield/resilience/views_scenario_files.py": "the failure scenario report's CSV, opened "
     "with hostile names in resilience/tests/test_scenario_pages.py",
+    "levelfield/insights/views_dashboards.py": "the insights dashboards' CSV downloads, opened "
+    "with a hostile name in insights/tests/test_dashboards.py",
 }
 
 
