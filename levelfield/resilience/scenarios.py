@@ -4,9 +4,13 @@ writes nothing, so a preview and a saved scenario give the same report.
 
 The rules, each applied here once:
 
-- The group: the chosen suppliers, plus every organisation registered on levelfield whose
-  Companies House number is an entity of a chosen supplier's latest submitted living will. An
-  entity not on the platform (or given without a number) is still listed, with no organisation.
+- The group: the chosen suppliers; then, repeated until nobody new joins, every latest
+  submitted living will whose supplier is in the group or whose entities include a group
+  member's Companies House number brings in its supplier and every organisation registered on
+  levelfield whose number is one of its entities (so a chosen subsidiary with no will brings in
+  its parent and sister companies from the parent's will). An entity not on the platform (or
+  given without a number) is still listed, with no organisation. The group is never a
+  candidate.
 - Contracts affected: the contracts of any group member in force on `as_of`
   (`Contract.objects.in_force_on`: signed, the term includes as_of, not ended early before it;
   concentration risk counts the same way).
@@ -335,10 +339,10 @@ def build_report(suppliers, as_of: date, *, with_candidates: bool = True) -> Sce
     from .scenarios_wills import failed_group, latest_versions, services_of
 
     chosen = sorted({org.pk: org for org in suppliers}.values(), key=lambda o: (o.name, o.pk))
-    chosen_wills = latest_versions([o.pk for o in chosen])
-    group, covered_by = failed_group(chosen, chosen_wills)
+    everyone = latest_versions()
+    group, covered_by = failed_group(chosen, everyone)
     group_ids = [e.organisation_id for e in group if e.organisation_id is not None]
-    versions = {**chosen_wills, **latest_versions(set(group_ids) - set(chosen_wills))}
+    versions = {org_id: everyone[org_id] for org_id in group_ids if org_id in everyone}
     group_orgs = [(e.organisation_id, e.name) for e in group if e.organisation_id is not None]
     contracts = _affected_contracts(group_ids, as_of)
     services = services_of(group_orgs, versions, covered_by, contracts)
@@ -391,8 +395,10 @@ def build_report(suppliers, as_of: date, *, with_candidates: bool = True) -> Sce
             )
             for org_id, v in sorted(versions.items(), key=lambda i: names.get(i[0], ""))
         ),
-        without_will=tuple(Party(o.pk, o.name) for o in chosen if o.pk not in chosen_wills),
-        subcontractors=tuple(subcontractors_of(contracts, set(group_ids), as_of, versions)),
+        without_will=tuple(Party(o.pk, o.name) for o in chosen if o.pk not in everyone),
+        subcontractors=tuple(
+            subcontractors_of(contracts, set(group_ids), as_of, versions, everyone)
+        ),
     )
     if not with_candidates:
         return report

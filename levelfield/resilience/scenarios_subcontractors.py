@@ -114,10 +114,13 @@ def _elsewhere(found: _Found, group_ids, as_of: date):
     )
 
 
-def subcontractors_of(contracts, group_ids, as_of: date, versions) -> list[SubcontractorImpact]:
+def subcontractors_of(
+    contracts, group_ids, as_of: date, versions, everyone=None
+) -> list[SubcontractorImpact]:
     """The group's subcontractors: on `contracts` (the affected ones) and named in `versions`
     (the group's latest submitted wills, by organisation id), each with the suppliers outside
-    the group relying on it. Three queries, whatever the number of contracts."""
+    the group relying on it; `everyone`, when given, is every supplier's latest submitted
+    version (else it is read). At most three queries, whatever the number of contracts."""
     from .scenarios_wills import latest_versions
 
     found = _Found()
@@ -135,7 +138,10 @@ def subcontractors_of(contracts, group_ids, as_of: date, versions) -> list[Subco
         work = others[key].setdefault(supplier.pk, [supplier.name, [], False])
         if row.contract.pk not in [c.pk for c in work[1]]:
             work[1].append(row.contract)
-    outside = latest_versions(exclude=group_ids)
+    if everyone is None:
+        outside = latest_versions(exclude=group_ids)
+    else:
+        outside = {k: v for k, v in everyone.items() if k not in group_ids}
     for supplier_id, version in sorted(outside.items()):
         for name, _services in _named_subcontractors(version.content):
             key = found.by_name.get(norm(name))

@@ -215,7 +215,7 @@ INTERESTS = ["85", "853", "8530", "85300000", "85310000", "72", "851"]
     world=st.lists(
         st.tuples(
             st.lists(st.sampled_from(INTERESTS), max_size=3, unique=True),
-            st.sampled_from(["outside", "group", "chosen"]),
+            st.sampled_from(["outside", "group", "chosen", "parent", "sister"]),
         ),
         min_size=1,
         max_size=6,
@@ -223,7 +223,10 @@ INTERESTS = ["85", "853", "8530", "85300000", "85310000", "72", "851"]
 )
 def test_no_group_member_is_ever_a_candidate(failing, world):
     """Random small worlds: suppliers with random CPV interests, each outside, in the failing
-    supplier's group (its living will lists it) or chosen to fail with it."""
+    supplier's group (its living will lists it), chosen to fail with it, the parent whose will
+    lists the failing supplier (the first "parent"; a later one is outside), or a sister company
+    listed in that parent's will (outside when there is no parent). The expected group is
+    worked out from how the world is built, not from the report."""
 
     class Undo(Exception):
         pass
@@ -231,15 +234,39 @@ def test_no_group_member_is_ever_a_candidate(failing, world):
     try:
         with transaction.atomic():
             entities, chosen, outside = [], [failing.supplier], {}
+            expected = {failing.supplier.pk}
+            parent, sisters = None, []
             for n, (interests, role) in enumerate(world):
                 number = f"{n + 10:08d}"
-                organisation, _ = supplier(f"Supplier {n}", number, cpv_interests=interests)
-                if role == "group":
+                organisation, admin = supplier(f"Supplier {n}", number, cpv_interests=interests)
+                if role == "parent" and parent is None:
+                    parent = (organisation, admin, number)
+                elif role == "sister":
+                    sisters.append((organisation, number))
+                elif role == "group":
                     entities.append({"name": organisation.name, "company_number": number})
+                    expected.add(organisation.pk)
                 elif role == "chosen":
                     chosen.append(organisation)
+                    expected.add(organisation.pk)
                 elif any(i.startswith("85") for i in interests):
                     outside[organisation.pk] = organisation.name
+            if parent is not None:
+                organisation, admin, number = parent
+                listed = [("Failing Care Ltd", "01234567")]
+                listed += [(o.name, n) for o, n in sisters]
+                submit_will(
+                    organisation,
+                    admin,
+                    [{"name": organisation.name, "company_number": number, "parent": ""}]
+                    + [{"name": name, "company_number": n, "parent": number} for name, n in listed],
+                )
+                expected |= {organisation.pk} | {o.pk for o, _ in sisters}
+            else:
+                for organisation, _ in sisters:
+                    interests = organisation.supplier_profile.cpv_interests.all()
+                    if any(i.code.startswith("85") for i in interests):
+                        outside[organisation.pk] = organisation.name
             if entities:
                 submit_will(
                     failing.supplier,
@@ -247,11 +274,10 @@ def test_no_group_member_is_ever_a_candidate(failing, world):
                     [{**e, "parent": ""} for e in entities],
                 )
             report = build_report(chosen, failing.contract.start_date)
-            failed = report.group_ids | {p.organisation_id for p in report.chosen}
-            assert failing.supplier.pk in failed
+            assert report.group_ids == expected
             (found,) = report.candidates
             ids = [c.organisation_id for c in found.candidates]
-            assert not set(ids) & failed
+            assert not set(ids) & expected
             assert set(ids) <= set(outside)
             if len(outside) <= 5:
                 assert set(ids) == set(outside)
@@ -262,3 +288,36 @@ def test_no_group_member_is_ever_a_candidate(failing, world):
             raise Undo
     except Undo:
         pass
+
+
+def test_a_subsidiary_without_a_will_brings_in_its_parents_group(failing):
+    # Failing Care Ltd (01234567) has no living will; its parent's latest submitted will names
+    # it, the parent itself and a sister company. All three work in CPV class 85300, as does an
+    # outsider: the parent and the sister are in the failed group and never candidates; the
+    # outsider is the only candidate.
+    parent, parent_admin = supplier("Parent Holdings plc", "05000000", cpv_interests=["853"])
+    sister, _ = supplier("Sister Care Ltd", "02345678", cpv_interests=["853"])
+    outsider, _ = supplier("Outsider Care Ltd", cpv_interests=["853"])
+    submit_will(
+        parent,
+        parent_admin,
+        [
+            {"name": "Parent Holdings plc", "company_number": "05000000", "parent": ""},
+            {"name": "Failing Care Ltd", "company_number": "01234567", "parent": "05000000"},
+            {"name": "Sister Care Ltd", "company_number": "02345678", "parent": "05000000"},
+        ],
+    )
+    report = build_report([failing.supplier], failing.contract.start_date)
+    assert report.group_ids == {failing.supplier.pk, parent.pk, sister.pk}
+    assert [(e.name, e.chosen) for e in report.group] == [
+        ("Failing Care Ltd", True),
+        ("Parent Holdings plc", False),
+        ("Sister Care Ltd", False),
+    ]
+    # The parent's will is read, and the sister is listed by it.
+    assert [w.supplier_name for w in report.wills] == ["Parent Holdings plc"]
+    by_name = {e.name: e for e in report.group}
+    assert by_name["Sister Care Ltd"].listed_by == parent.pk
+    assert by_name["Parent Holdings plc"].listed_by == failing.supplier.pk
+    (found,) = report.candidates
+    assert [c.organisation_id for c in found.candidates] == [outsider.pk]
