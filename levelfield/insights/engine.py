@@ -94,9 +94,15 @@ def tables(con, directory: str | None = None) -> dict:
 
 
 def empty(con, name: str, schema: pa.Schema):
-    """An empty table with `schema` on `con`."""
+    """An empty table with `schema` on `con` (on Spark a temporary view, nothing stored)."""
+    if con.name == "pyspark":
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        view = f"insights_empty_{name}"
+        con._session.createDataFrame([], from_arrow_schema(schema)).createOrReplaceTempView(view)
+        return con.table(view)
     return con.create_table(
-        f"insights_empty_{name}", schema.empty_table(), temp=con.name != "pyspark", overwrite=True
+        f"insights_empty_{name}", schema.empty_table(), temp=True, overwrite=True
     )
 
 
