@@ -282,6 +282,9 @@ LEVELFIELD_DAILY_JOBS = [
 # Spark settings given as JSON in INSIGHTS_SPARK_CONF (e.g. the S3A endpoint and credentials).
 # Targets: per cent of spend for SMEs and VCSEs; empty for no target.
 LEVELFIELD_INSIGHTS_DIR = os.environ.get("INSIGHTS_DIR", str(VAR_DIR / "insights"))
+# Where `insights-snapshot` writes, when INSIGHTS_DIR is an object store URL the readers use:
+# a local folder, copied there afterwards (README, "Insights on Spark and object storage").
+LEVELFIELD_INSIGHTS_WRITE_DIR = os.environ.get("INSIGHTS_WRITE_DIR", "")
 LEVELFIELD_INSIGHTS_ENGINE = os.environ.get("INSIGHTS_ENGINE", "duckdb")
 LEVELFIELD_INSIGHTS_SPARK_MASTER = os.environ.get("INSIGHTS_SPARK_MASTER", "local[*]")
 LEVELFIELD_INSIGHTS_SPARK_CONF = json.loads(os.environ.get("INSIGHTS_SPARK_CONF", "{}"))
