@@ -158,9 +158,14 @@ class SnapshotBusy(Exception):
 
 
 def write(directory: str | None = None, *, full: bool = False, sources=None) -> Result:
-    """Bring the snapshot in `directory` (settings.LEVELFIELD_INSIGHTS_DIR) up to date: only
-    what changed since each source's watermark (everything with `full`)."""
-    directory = str(directory or settings.LEVELFIELD_INSIGHTS_DIR)
+    """Bring the snapshot in `directory` (settings.LEVELFIELD_INSIGHTS_WRITE_DIR, else
+    LEVELFIELD_INSIGHTS_DIR) up to date: only what changed since each source's watermark
+    (everything with `full`)."""
+    directory = str(
+        directory
+        or getattr(settings, "LEVELFIELD_INSIGHTS_WRITE_DIR", "")
+        or settings.LEVELFIELD_INSIGHTS_DIR
+    )
     if is_remote(directory):
         raise ValueError(
             f"the snapshot is written to a local folder, not {directory}: write it locally "

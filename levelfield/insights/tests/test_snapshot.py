@@ -24,6 +24,7 @@ T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 def snapshot_dir(tmp_path, settings):
     settings.LEVELFIELD_INSIGHTS_DIR = str(tmp_path / "insights")
     settings.LEVELFIELD_INSIGHTS_ENGINE = "duckdb"
+    settings.LEVELFIELD_INSIGHTS_WRITE_DIR = ""
     return tmp_path / "insights"
 
 
@@ -260,6 +261,18 @@ def test_one_writer_at_a_time(snapshot_dir, tmp_path):
 def test_the_writer_refuses_an_object_store_url():
     with pytest.raises(ValueError, match="local folder"):
         snapshot.write("s3a://bucket/insights")
+
+
+def test_the_writer_takes_the_write_folder_when_readers_use_object_storage(
+    snapshot_dir, settings, tmp_path
+):
+    settings.LEVELFIELD_INSIGHTS_DIR = "s3a://bucket/insights"
+    settings.LEVELFIELD_INSIGHTS_WRITE_DIR = str(tmp_path / "local")
+    store_ours()
+
+    snapshot.write()
+
+    assert (tmp_path / "local" / "manifest.json").exists()
 
 
 # --- a source of payment rows (as the spend lines are added) ----------------------------------
