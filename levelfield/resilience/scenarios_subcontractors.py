@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Lower, Replace
 
 from levelfield.contracts.models import Contract
 from levelfield.suppliers.models import ContractSubcontractor
@@ -24,6 +25,11 @@ def _sub_key(organisation_id, number: str, name: str) -> str:
     if number:
         return f"ch-{number.upper()}"
     return f"name-{norm(name)}"
+
+
+def _squash(name: str) -> str:
+    """A name in lower case without spaces, as the database can match it."""
+    return (name or "").lower().replace(" ", "")
 
 
 def _named_subcontractors(content: dict) -> list[tuple[str, list[str]]]:
@@ -91,13 +97,18 @@ def _from_wills(found: _Found, versions) -> None:
 
 def _elsewhere(found: _Found, group_ids, as_of: date):
     """Contract subcontractors outside the group, in force on `as_of`, that may be one of
-    `found` (the match is finished in Python)."""
+    `found`: by organisation, number, or name in lower case without spaces (the match by name
+    is finished in Python by `norm`, ignoring case and spacing)."""
     entries = found.entries.values()
     match = Q(organisation__in=[e["organisation_id"] for e in entries if e["organisation_id"]])
     match |= Q(companies_house_number__in=[e["number"] for e in entries if e["number"]])
-    match |= Q(name__in=sorted({e["name"] for e in entries}))
+    # By name ignoring case and spaces here (a superset); `norm` decides in Python.
+    match |= Q(squashed__in=sorted({_squash(e["name"]) for e in entries}))
     return (
-        ContractSubcontractor.objects.filter(match)
+        ContractSubcontractor.objects.annotate(
+            squashed=Replace(Lower("name"), Value(" "), Value(""))
+        )
+        .filter(match)
         .filter(contract__in=Contract.objects.in_force_on(as_of))
         .exclude(contract__supplier__in=group_ids)
         .select_related("contract__supplier")

@@ -410,3 +410,18 @@ def test_the_report_takes_the_same_queries_for_more_contracts(world):
         subcontract(contract, f"Helper {n}", f"0800000{n}")
     assert queries() == before
     assert len(build_report([world["albion"]], AS_OF).contracts) == 8
+
+
+def test_a_subcontractor_named_in_other_letters_and_spacing_is_shared(world):
+    # Local Cleaners (no number) works on Albion's meals contract; Other Care Ltd's contract
+    # has "LOCAL  cleaners": the same name once case and spacing are ignored, so it is shared
+    # with Other Care Ltd on that contract.
+    subcontract(world["other_contract"], "LOCAL  cleaners")
+    report = build_report([world["albion"]], AS_OF)
+    subs = {s.name: s for s in report.subcontractors}
+    cleaners = subs["Local Cleaners"]
+    assert cleaners.shared
+    assert cleaners.contract_ids == (world["meals"].pk,)
+    assert [(o.supplier_name, o.contract_ids) for o in cleaners.other_suppliers] == [
+        ("Other Care Ltd", (world["other_contract"].pk,))
+    ]
