@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/generate.py                                   # 200k OCIDs, 1M releases
     .venv/bin/python bench/generate.py --ocids 20000 --releases 100000 --out small.jsonl.gz
+    .venv/bin/python bench/generate.py --ocids 20000 --per-process 3.3   # 66,000 releases
 
 Deterministic: the same --seed, --ocids and --releases give the same file, byte for byte. Each
 contracting process has a tender release, then (depending on how many releases it was given)
@@ -438,10 +439,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ocids", type=int, default=200_000)
     parser.add_argument("--releases", type=int, default=1_000_000)
+    parser.add_argument(
+        "--per-process",
+        type=float,
+        default=None,
+        help="releases per process on average, instead of --releases (e.g. 3.3, as the data the"
+        " import was first measured on: fewer releases a process than the default 5)",
+    )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--level", type=int, default=6, help="gzip compression level")
     parser.add_argument("--out", type=Path, default=None, help="default: var/bench/<size>.jsonl.gz")
     args = parser.parse_args()
+    if args.per_process is not None:
+        args.releases = round(args.ocids * args.per_process)
     out = args.out or Path("var/bench") / f"releases-{args.ocids}-{args.releases}.jsonl.gz"
     generate(out, seed=args.seed, ocids=args.ocids, releases=args.releases, level=args.level)
 
