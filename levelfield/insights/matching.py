@@ -38,10 +38,12 @@ CHUNK = 2000
 
 
 def name_key(name: str) -> str:
-    """ "The Acme & Sons Ltd." and "ACME and sons limited" -> "acme sons"."""
+    """ "The Acme & Sons Ltd." and "ACME and sons limited" -> "acme sons"; "A.B.C. Care" ->
+    "abc care"."""
     text = unicodedata.normalize("NFKD", name or "")
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    # Apostrophes and full stops join ("St John's", "C.T."); "&" is "and".
+    text = re.sub(r"['\u2019.]", "", text).replace("&", " and ")
     words = [w for w in _WORDS.findall(text) if w not in _IGNORED]
     if not words:  # "The Limited Company Ltd": keep what there is rather than nothing
         words = _WORDS.findall(text)
@@ -51,9 +53,12 @@ def name_key(name: str) -> str:
 def ch_number(value) -> str:
     """A Companies House number as 8 characters ("123456" -> "00123456", "sc 12345" ->
     "SC012345"); "" for anything that is not one."""
-    text = re.sub(r"[\s.-]", "", str(value or "")).upper()
-    if text.endswith(".0") and text[:-2].isdigit():  # a number a spreadsheet made a float
+    if isinstance(value, float) and value.is_integer():  # a spreadsheet's number
+        value = int(value)
+    text = str(value or "").strip()
+    if text.endswith(".0") and text[:-2].isdigit():  # the same, written out
         text = text[:-2]
+    text = re.sub(r"[\s.-]", "", text).upper()
     found = _CH.match(text)
     if not found:
         return ""

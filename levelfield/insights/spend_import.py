@@ -53,6 +53,7 @@ class Summary:
     amount: Decimal = Decimal("0")
     amount_matched: Decimal = Decimal("0")
     bad_rows: int = 0
+    rematched: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -69,6 +70,11 @@ class Summary:
         if self.lines_resumed:
             out.append(f"resumed: {self.lines_resumed:,} lines committed earlier, skipped")
         out.append(f"lines stored: {self.stored:,}")
+        if self.rematched:
+            out.append(
+                f"lines imported before and matched now (newly published organisations): "
+                f"{self.rematched:,}"
+            )
         if self.bad_rows:
             out.append(f"bad rows: {self.bad_rows:,}")
         out.append(
@@ -142,8 +148,11 @@ class SpendImporter:
 
     def run(self, paths: Iterable[Path]) -> Summary:
         paths = paths_in(paths)
-        matching.refresh_index()
-        self.matcher = matching.Matcher()
+        if matching.refresh_index():
+            self.matcher = matching.Matcher()
+            self.summary.rematched = rematch_unmatched(self.matcher)
+        else:
+            self.matcher = matching.Matcher()
         for path in paths:
             self.summary.files += 1
             self.import_file(path)
@@ -259,6 +268,32 @@ class SpendImporter:
         self.reporter.progress(len(batch))
         if self.after_batch is not None:
             self.after_batch(self.summary.stored)
+
+
+def rematch_unmatched(matcher: matching.Matcher) -> int:
+    """Match again the lines nothing matched, against an index that has grown; returns how many
+    lines are matched now."""
+    pairs = (
+        SpendLine.objects.filter(match="")
+        .values_list("supplier_key", "supplier_ch")
+        .distinct()
+        .order_by()
+    )
+    found = []
+    for key, ch in pairs.iterator(chunk_size=5000):
+        organisation_id, method = matcher.match(key, ch)
+        if organisation_id:
+            found.append((key, ch, organisation_id, method))
+    if not found:
+        return 0
+    changed = 0
+    with transaction.atomic():
+        revision = next_revision()
+        for key, ch, organisation_id, method in found:
+            changed += SpendLine.objects.filter(match="", supplier_key=key, supplier_ch=ch).update(
+                organisation_id=organisation_id, match=method, revision=revision
+            )
+    return changed
 
 
 def overall_rate() -> str:
