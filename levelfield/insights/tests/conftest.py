@@ -20,6 +20,7 @@ def spark_con():
         SparkSession.builder.master("local[1]")
         .appName("levelfield-insights-tests")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "1")
