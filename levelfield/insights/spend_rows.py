@@ -4,12 +4,14 @@ writer.
 `payment_rows(since)` gives the lines of complete files whose revision is after `since` (a
 line takes a new revision when its file completes and whenever its match changes, e.g. a
 person resolves its supplier), with the revision to pass next time. A line can therefore come
-again with a new match: the writer keeps one row per (file, line), the latest."""
+again with a new match: the writer keeps one row per (file, line), the latest. `file` is the
+file's name, followed by the start of its SHA-256 when an earlier file had the same name, so
+(file, line) names one line."""
 
 from collections.abc import Iterator
 
 from .matching import name_key
-from .models import SpendLine, SpendRevision
+from .models import SpendFile, SpendLine, SpendRevision
 from .tables import quarter_of
 
 CHUNK = 5000
@@ -21,13 +23,22 @@ def watermark() -> int:
     return SpendRevision.objects.filter(pk=1).values_list("last", flat=True).first() or 0
 
 
+def file_label(spend_file) -> str:
+    """The file's name; with the start of its SHA-256 when an earlier file had the same name."""
+    earlier = SpendFile.objects.filter(name=spend_file.name, pk__lt=spend_file.pk).exists()
+    return f"{spend_file.name} ({spend_file.sha256[:12]})" if earlier else spend_file.name
+
+
 def _rows(since: int, until: int) -> Iterator[dict]:
     lines = (
         SpendLine.objects.filter(file__complete=True, revision__gt=since, revision__lte=until)
         .select_related("file", "organisation")
         .order_by("revision", "pk")
     )
+    labels: dict[int, str] = {}
     for line in lines.iterator(chunk_size=CHUNK):
+        if line.file_id not in labels:
+            labels[line.file_id] = file_label(line.file)
         org = line.organisation
         yield {
             "source": "spend",
@@ -46,7 +57,7 @@ def _rows(since: int, until: int) -> Iterator[dict]:
             "region": None,
             "expense_type": line.expense_type or None,
             "transaction_id": line.transaction_number or None,
-            "file": line.file.name,
+            "file": labels[line.file_id],
             "line": line.line,
         }
 

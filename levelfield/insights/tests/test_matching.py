@@ -271,3 +271,15 @@ def test_payment_rows_leave_out_a_file_not_yet_complete(tmp_path):
     SpendImporter().run([path])
     rows, _ = spend_rows.payment_rows(mark)
     assert len(list(rows)) == 3
+
+
+def test_payment_rows_name_two_files_of_one_name_apart(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    spend_file(tmp_path / "a", [("A", "", "1")], "spend.csv")
+    spend_file(tmp_path / "b", [("B", "", "2")], "spend.csv")
+    SpendImporter().run([tmp_path / "a", tmp_path / "b"])
+    rows, _ = spend_rows.payment_rows(0)
+    files = sorted(row["file"] for row in rows)
+    assert files[0] == "spend.csv"
+    assert files[1].startswith("spend.csv (")
