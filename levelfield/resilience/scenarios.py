@@ -17,7 +17,8 @@ The rules, each applied here once:
 - Annual value: value x 365 / term days (start and end day both counted) when the term is a
   year (365 days) or more; the whole value when it is shorter; rounded to the penny.
 - Services, people served and continuity plans: from the latest submitted version of each
-  group member's living will (a draft is never read). A service relies on a contract when the
+  group member's living will (a draft is never read). People served counts only the services
+  relying on a contract in force on `as_of`; the others are listed apart, not counted. A service relies on a contract when the
   service names the contract's authority (by name, ignoring case) among its authorities and the
   will covers the contract's supplier (its own will, or the will that lists it as an entity).
 - Subcontractors: those recorded on the affected contracts (one subcontractor across contracts
@@ -251,12 +252,16 @@ class ScenarioReport:
     authorities: tuple[AuthorityImpact, ...]  # the largest annual value first
     annual_value: Decimal  # the sum over the affected contracts
     services: tuple[ServiceImpact, ...]
-    people_served: int  # the sum of the services' people served (unknown ones count 0)
-    services_without_people: tuple[str, ...]  # services not saying how many people they serve
+    people_served: int  # the sum of the people served by the services relying on a contract
+    #                     in force on the date (unknown ones count 0)
+    services_without_people: tuple[str, ...]  # those services not saying how many they serve
     wills: tuple[WillRead, ...]  # the submitted living wills read
     without_will: tuple[Party, ...]  # chosen suppliers with no submitted living will
     subcontractors: tuple[SubcontractorImpact, ...]  # on the affected contracts
     candidates: tuple[ContractCandidates, ...] = field(default=())  # one per affected contract
+    # Services of the group's wills relying on no contract in force on the date: listed, their
+    # people not counted.
+    services_without_contract: tuple[str, ...] = ()
 
     @property
     def shared_subcontractors(self) -> tuple[SubcontractorImpact, ...]:
@@ -383,8 +388,11 @@ def build_report(suppliers, as_of: date, *, with_candidates: bool = True) -> Sce
         authorities=authorities,
         annual_value=sum((c.annual_value for c in affected), Decimal("0.00")),
         services=tuple(services),
-        people_served=sum(s.people_served or 0 for s in services),
-        services_without_people=tuple(s.name for s in services if s.people_served is None),
+        people_served=sum(s.people_served or 0 for s in services if s.contract_ids),
+        services_without_people=tuple(
+            s.name for s in services if s.contract_ids and s.people_served is None
+        ),
+        services_without_contract=tuple(s.name for s in services if not s.contract_ids),
         wills=tuple(
             WillRead(
                 supplier_id=org_id,

@@ -191,6 +191,10 @@ class ScenarioReportOut(Schema):
     services: list[ServiceImpactOut]
     people_served: int
     services_without_people: list[str]
+    services_without_contract: list[str] = Field(
+        description="Services of the group's living wills relying on no contract in force on "
+        "the date: their people are not counted in people_served"
+    )
     wills: list[WillReadOut]
     without_will: list[PartyOut] = Field(
         description="Chosen suppliers with no submitted living will"

@@ -34,7 +34,13 @@ def _yes(value: bool) -> str:
 def summary_rows(scenario, report) -> list[list]:
     people = str(report.people_served)
     if report.services_without_people:
-        people += " (not counted: " + ", ".join(report.services_without_people) + ")"
+        people += " (not counted: " + "; ".join(report.services_without_people) + ")"
+    if report.services_without_contract:
+        people += (
+            " (services with no contract in force on that date, not counted: "
+            + ", ".join(report.services_without_contract)
+            + ")"
+        )
     return [
         ["Suppliers that fail", ", ".join(p.name for p in report.chosen)],
         ["Their group", ", ".join(e.name for e in report.group if not e.chosen) or "None listed"],
@@ -87,7 +93,7 @@ def sections(report) -> list[Section]:
                     c.annual_value,
                     _yes(c.critical),
                     " ".join(c.cpv_codes),
-                    ", ".join(c.services),
+                    "; ".join(c.services),  # a service's name may hold a comma
                 ]
                 for c in report.contracts
             ],
@@ -102,7 +108,7 @@ def sections(report) -> list[Section]:
                     a.contract_count,
                     a.critical_contracts,
                     a.annual_value,
-                    ", ".join(a.services),
+                    "; ".join(a.services),
                 ]
                 for a in report.authorities
             ],

@@ -425,3 +425,17 @@ def test_a_subcontractor_named_in_other_letters_and_spacing_is_shared(world):
     assert [(o.supplier_name, o.contract_ids) for o in cleaners.other_suppliers] == [
         ("Other Care Ltd", (world["other_contract"].pk,))
     ]
+
+
+def test_people_served_count_only_services_with_a_contract_in_force(world):
+    # On 1 February 2028 only home care (Shire, to March 2029) is in force: Home care (1,200
+    # people) relies on it; Meals (300) and Reablement (45) name Wessex Council, whose
+    # contracts have all ended, so they are listed apart and not counted: 1,200, not 1,545.
+    report = build_report([world["albion"]], date(2028, 2, 1))
+    assert [c.id for c in report.contracts] == [world["home_care"].pk]
+    assert report.people_served == 1200
+    assert report.services_without_contract == ("Meals", "Reablement")
+    # On 15 January 2027 every service has a contract in force: all three count.
+    report = build_report([world["albion"]], AS_OF)
+    assert report.people_served == 1545
+    assert report.services_without_contract == ()
