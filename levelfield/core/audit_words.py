@@ -172,6 +172,9 @@ WORDS: dict[str, str] = {
     "socialvalue.supplier_reminded": "Supplier reminded of a social value report",
     # Insights: spend suppliers a person placed
     "insights.supplier_resolved": "Spend supplier matched to an organisation by hand",
+    # Insights: a buyer's own unit costs, for savings in its units
+    "insights.unit_cost_set": "Unit cost set for savings",
+    "insights.unit_cost_removed": "Unit cost removed",
 }
 
 
