@@ -303,6 +303,7 @@ def stored_unit_costs() -> list[dict]:
     """The unit costs buyers have set (BuyerUnitCost), as rows for unit_costs_table."""
     from .models_unit_costs import BuyerUnitCost
 
-    return list(
-        BuyerUnitCost.objects.values("buyer_id", "cpv_division", "label", "unit", "cost_per_unit")
-    )
+    fields = ("buyer_id", "cpv_division", "label", "unit", "cost_per_unit")
+    rows = BuyerUnitCost.objects.values(*fields)
+    # A blank division or label is "none" (null) to the expression.
+    return [{k: (v if v != "" else None) for k, v in row.items()} for row in rows]
