@@ -11,6 +11,8 @@ half done); Spark, and any reader that cannot open the manifest, reads the table
 (part files only: the writer names files in progress with a leading dot, which Spark skips)."""
 
 import json
+import os
+import threading
 from pathlib import Path
 
 import ibis
@@ -56,6 +58,35 @@ def spark_session(master: str | None = None, conf: dict | None = None):
     for key, value in options.items():
         builder = builder.config(key, str(value))
     return builder.getOrCreate()
+
+
+_local = threading.local()
+
+
+def snapshot(directory: str | None = None, engine: str | None = None) -> tuple:
+    """(con, tables) for the snapshot as it now is, kept for this thread while its manifest is
+    unchanged: a server answering many requests connects and reads the tables' schemas once per
+    snapshot, not per request (a DuckDB connection is not shared between threads)."""
+    directory = directory or snapshot_dir()
+    engine = engine or getattr(settings, "LEVELFIELD_INSIGHTS_ENGINE", "duckdb")
+    key = (directory, engine, _stamp(directory))
+    cached = getattr(_local, "snapshot", None)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    con = connect(engine)
+    found = tables(con, directory)
+    _local.snapshot = (key, con, found)
+    return con, found
+
+
+def _stamp(directory: str):
+    if is_remote(directory):
+        return None
+    try:
+        stat = os.stat(Path(directory.removeprefix("file://")) / MANIFEST)
+    except FileNotFoundError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def read_manifest(directory: str | None = None) -> dict | None:

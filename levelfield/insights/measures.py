@@ -20,7 +20,9 @@ What counts (the same rules as the Cabinet Office's SME spend measure, on publis
 Shares are per cent, null where there is nothing to divide by; `target` is the setting
 LEVELFIELD_INSIGHTS_TARGETS[kind] (null for no target)."""
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import ibis
 import pyarrow as pa
@@ -50,8 +52,6 @@ SHARE_COLUMNS = (
     "share_awarded",
     "target",
 )
-
-_METRICS = ("spend", "spend_kind", "spend_unknown", "indirect_kind", "awarded", "awarded_kind")
 
 
 def target(kind: str) -> float | None:
@@ -86,51 +86,119 @@ def spend_share(
     `sources` keeps only those sources ("platform", "imported", "spend"); `buyer_ids` only
     those buyers. Columns: the grouping columns (with `buyer_name` when grouped by buyer),
     then SHARE_COLUMNS. Ordered by the grouping columns."""
-    _check_kind(kind)
+    return spend_shares(t, by=by, kinds=(kind,), sources=sources, buyer_ids=buyer_ids)
+
+
+def spend_shares(
+    t: dict,
+    *,
+    by: Sequence[str] = (),
+    kinds: Sequence[str] = KINDS,
+    sources: Sequence[str] | None = None,
+    buyer_ids: Sequence[str] | None = None,
+):
+    """spend_share for several kinds at once (SMEs and VCSEs), read in one pass: a row per
+    group and kind, ordered by the grouping columns, then kind as given."""
+    kinds = tuple(kinds)
+    if not kinds:
+        raise ValueError("no kind: give one or more of sme, vcse")
+    for kind in kinds:
+        _check_kind(kind)
+    group_columns(by)
+    nodes = tuple(t[name].op() for name in ("payments", "awards", "subcontracts"))
+    return _spend_shares(
+        nodes,
+        tuple(by),
+        kinds,
+        None if sources is None else tuple(sources),
+        None if buyer_ids is None else tuple(buyer_ids),
+        tuple(target(kind) for kind in kinds),
+    )
+
+
+@lru_cache(maxsize=128)
+def _spend_shares(nodes, by, kinds, sources, buyer_ids, targets):
+    """The expression, built once for the same tables and arguments (so `run` finds its SQL
+    already compiled)."""
+    t = dict(zip(("payments", "awards", "subcontracts"), (n.to_expr() for n in nodes), strict=True))
     keys = group_columns(by)
     with_buyer_name = "buyer" in by
+    leading = keys + (["buyer_name"] if with_buyer_name else [])
+    grouped = _sums(t, keys, with_buyer_name, kinds, sources, buyer_ids)
 
+    results = []
+    for order, kind in enumerate(kinds):
+        spend_kind = grouped[f"{kind}_spend"]
+        indirect = grouped[f"{kind}_indirect"]
+        awarded_kind = grouped[f"{kind}_awarded"]
+        results.append(
+            grouped.select(
+                *leading,
+                kind=ibis.literal(kind),
+                spend=grouped.spend,
+                spend_kind=spend_kind,
+                spend_unknown=grouped[f"{kind}_unknown"],
+                indirect_kind=indirect,
+                share_direct=_share(spend_kind, grouped.spend),
+                share_total=_share(spend_kind + indirect, grouped.spend),
+                awarded=grouped.awarded,
+                awarded_kind=awarded_kind,
+                share_awarded=_share(awarded_kind, grouped.awarded),
+                target=ibis.literal(targets[order], type="float64"),
+                _kind_order=ibis.literal(order),
+            )
+        )
+    result = results[0] if len(results) == 1 else ibis.union(*results, distinct=False)
+    return result.order_by([*keys, "_kind_order"]).drop("_kind_order")
+
+
+def _sums(t, keys, with_buyer_name, kinds, sources, buyer_ids):
+    """Per group: spend, awarded and, for each kind, `<kind>_spend`, `<kind>_unknown`,
+    `<kind>_indirect`, `<kind>_awarded`."""
     payments = _filtered(t["payments"], sources, buyer_ids)
     awards = _filtered(t["awards"], sources, buyer_ids)
     subcontracts = _filtered(t["subcontracts"], sources, buyer_ids)
-
     zero = ibis.literal(0.0, type="float64")
-    amount = payments.amount.cast("float64").fill_null(0.0)
-    direct = payments.select(
-        *_keys(payments, keys, with_buyer_name),
-        spend=amount,
-        spend_kind=ibis.ifelse(payments[kind].fill_null(False), amount, zero),
-        spend_unknown=ibis.ifelse(payments[kind].isnull(), amount, zero),
-        indirect_kind=zero,
-        awarded=zero,
-        awarded_kind=zero,
-    )
+    metrics = ["spend", "awarded"] + [
+        f"{kind}_{m}" for kind in kinds for m in ("spend", "unknown", "indirect", "awarded")
+    ]
 
-    # primes that are themselves of the kind on a process: their subcontracts are not indirect
-    primes = (
-        _filtered(t["awards"], sources, None)
-        .filter(lambda a: a[kind].fill_null(False))
-        .select(p_source="source", p_ocid="ocid", p_id="supplier_id", p_kind=ibis.literal(True))
-        .distinct()
-    )
-    sub_kind = subcontracts.filter(subcontracts[kind].fill_null(False))
-    sub_kind = sub_kind.left_join(
-        primes,
-        [
-            sub_kind.source == primes.p_source,
-            sub_kind.ocid == primes.p_ocid,
-            sub_kind.prime_id == primes.p_id,
-        ],
-    ).filter(lambda s: s.p_kind.isnull())
-    indirect = sub_kind.select(
-        *_keys(sub_kind, keys, with_buyer_name),
-        spend=zero,
-        spend_kind=zero,
-        spend_unknown=zero,
-        indirect_kind=sub_kind.value.cast("float64").fill_null(0.0),
-        awarded=zero,
-        awarded_kind=zero,
-    )
+    def branch(table, **values):
+        return table.select(
+            *_keys(table, keys, with_buyer_name), **{m: values.get(m, zero) for m in metrics}
+        )
+
+    amount = payments.amount.cast("float64").fill_null(0.0)
+    branches = [
+        branch(
+            payments,
+            spend=amount,
+            **{
+                f"{k}_spend": ibis.ifelse(payments[k].fill_null(False), amount, zero) for k in kinds
+            },
+            **{f"{k}_unknown": ibis.ifelse(payments[k].isnull(), amount, zero) for k in kinds},
+        )
+    ]
+
+    for kind in kinds:
+        # primes that are themselves of the kind on a process: their subcontracts are direct
+        primes = (
+            _filtered(t["awards"], sources, None)
+            .filter(lambda a, kind=kind: a[kind].fill_null(False))
+            .select(p_source="source", p_ocid="ocid", p_id="supplier_id", p_kind=ibis.literal(True))
+            .distinct()
+        )
+        sub_kind = subcontracts.filter(subcontracts[kind].fill_null(False))
+        sub_kind = sub_kind.left_join(
+            primes,
+            [
+                sub_kind.source == primes.p_source,
+                sub_kind.ocid == primes.p_ocid,
+                sub_kind.prime_id == primes.p_id,
+            ],
+        ).filter(lambda s: s.p_kind.isnull())
+        value = sub_kind.value.cast("float64").fill_null(0.0)
+        branches.append(branch(sub_kind, **{f"{kind}_indirect": value}))
 
     # an award to several suppliers (a consortium and its members, joint suppliers) shares its
     # value equally among its rows, so the award counts once
@@ -138,38 +206,45 @@ def spend_share(
     award_value = awards.value.cast("float64").fill_null(0.0) / awards.source.count().over(
         per_award
     ).cast("float64")
-    awarded = awards.select(
-        *_keys(awards, keys, with_buyer_name),
-        spend=zero,
-        spend_kind=zero,
-        spend_unknown=zero,
-        indirect_kind=zero,
-        awarded=award_value,
-        awarded_kind=ibis.ifelse(awards[kind].fill_null(False), award_value, zero),
+    branches.append(
+        branch(
+            awards,
+            awarded=award_value,
+            **{
+                f"{k}_awarded": ibis.ifelse(awards[k].fill_null(False), award_value, zero)
+                for k in kinds
+            },
+        )
     )
 
-    union = ibis.union(direct, indirect, awarded, distinct=False)
-    sums = {name: union[name].sum() for name in _METRICS}
+    union = ibis.union(*branches, distinct=False)
+    sums = {name: union[name].sum() for name in metrics}
     if with_buyer_name:
         sums = {"buyer_name": union.buyer_name.max(), **sums}
-    grouped = union.group_by(keys).aggregate(**sums) if keys else union.aggregate(**sums)
+    return union.group_by(keys).aggregate(**sums) if keys else union.aggregate(**sums)
 
-    target_value = target(kind)
-    result = grouped.mutate(
-        kind=ibis.literal(kind),
-        share_direct=_share(grouped.spend_kind, grouped.spend),
-        share_total=_share(grouped.spend_kind + grouped.indirect_kind, grouped.spend),
-        share_awarded=_share(grouped.awarded_kind, grouped.awarded),
-        target=ibis.literal(target_value, type="float64"),
-    )
-    leading = keys + (["buyer_name"] if with_buyer_name else [])
-    result = result.select(*leading, *SHARE_COLUMNS)
-    return result.order_by(keys) if keys else result
+
+_COMPILED: OrderedDict = OrderedDict()
+_COMPILED_MAX = 128
 
 
 def run(expr) -> pa.Table:
-    """Execute an Ibis expression on its backend; the result as a pyarrow Table."""
-    return expr.to_pyarrow()
+    """Execute an Ibis expression on its backend; the result as a pyarrow Table. On DuckDB the
+    SQL Ibis compiles is kept for the same expression (compiling takes longer than running a
+    measure on a small snapshot)."""
+    backend = expr._find_backend()
+    if backend.name != "duckdb":
+        return expr.to_pyarrow()
+    op = expr.op()
+    sql = _COMPILED.get(op)
+    if sql is None:
+        sql = backend.compile(expr)
+        _COMPILED[op] = sql
+        while len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    else:
+        _COMPILED.move_to_end(op)
+    return backend.con.sql(sql).to_arrow_table().cast(expr.schema().to_pyarrow())
 
 
 def rows(expr) -> list[dict]:

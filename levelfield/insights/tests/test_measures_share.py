@@ -88,3 +88,15 @@ def test_unknown_dimension_or_kind_is_refused(t):
         measures.spend_share(t, by=["supplier"])
     with pytest.raises(ValueError, match="unknown kind"):
         measures.spend_share(t, kind="large")
+
+
+def test_both_kinds_at_once_give_each_kind_s_rows(t, settings):
+    settings.LEVELFIELD_INSIGHTS_TARGETS = {"sme": 33, "vcse": None}
+
+    both = rows(measures.spend_shares(t, by=["quarter"], kinds=["vcse", "sme"]))
+
+    vcse = share_data.rounded(share_data.VCSE_BY_QUARTER)
+    sme = rows(measures.spend_share(t, by=["quarter"], kind="sme"))
+    assert both == [vcse[0], sme[0], vcse[1], sme[1]]
+    (whole_sme, whole_vcse) = rows(measures.spend_shares(t))
+    assert (whole_sme["kind"], whole_vcse["kind"]) == ("sme", "vcse")
