@@ -11,6 +11,9 @@ from .fastmerge import compile_json
 from .reading import load_spooled, spool_file
 
 _store = None  # a worker's own reader of the store, when it reads the releases itself
+# ocid -> release texts the import has just stored, in store order: set in the importing
+# process before it forks its workers, which inherit it (see Importer.remembered)
+remembered: dict[str, list[str]] = {}
 
 
 def group_rows(ocids: list[str], rows) -> list[tuple[str, list[str]]]:
@@ -63,6 +66,17 @@ def compile_ocids(ocids: list[str], spool: str | None = None) -> list[tuple] | s
     takes them): a pipe moves megabytes of compiled releases 64 KiB at a time, at a cost in
     CPU on both sides that a file in shared memory does not have."""
     results = compile_groups(_store.fetch(ocids))
+    if spool is None:
+        return results
+    handle, name = tempfile.mkstemp(suffix=".pickle", dir=spool)
+    os.close(handle)
+    return spool_file(results, name) or results
+
+
+def compile_remembered(ocids: list[str], spool: str | None = None) -> list[tuple] | str:
+    """compile_groups for these processes from the releases the importer kept as it stored
+    them (`remembered`, inherited from the importing process): nothing is read back."""
+    results = compile_groups([(ocid, remembered[ocid]) for ocid in ocids])
     if spool is None:
         return results
     handle, name = tempfile.mkstemp(suffix=".pickle", dir=spool)
