@@ -105,7 +105,7 @@ def _sections(will) -> list[dict]:
         },
         {
             "title": "Critical services and who relies on them",
-            "summary": f"{len(services)}: {', '.join(services)}" if services else "None yet",
+            "summary": f"{len(services)}: {'; '.join(services)}" if services else "None yet",
             "url": reverse("resilience:will_section", args=["services"]),
         },
         {
