@@ -65,6 +65,7 @@ def _rows(since: int, until: int) -> Iterator[dict]:
 def payment_rows(since: int | None) -> tuple[Iterator[dict], int]:
     """(rows, new watermark): the rows (an iterator, in the shape of tables.PAYMENTS) of the
     lines changed after revision `since` (None or 0: all of them)."""
-    since = int(since or 0)
     until = watermark()
-    return _rows(since, until), until
+    if until <= int(since or 0):
+        return iter(()), since  # nothing new: the watermark as it was
+    return _rows(int(since or 0), until), until
