@@ -147,6 +147,7 @@ def _imported(since):
 SOURCES: list[Source] = [
     Source("platform", _records),
     Source("imported", _imported),
+    payments_source("spend", "levelfield.insights.spend_rows.payment_rows"),
 ]
 
 

@@ -136,7 +136,7 @@ def test_the_snapshot_holds_both_stores_and_the_measures_read_it(snapshot_dir):
     result = snapshot.write()
 
     assert result.rows == {"awards": 3, "bids": 2, "subcontracts": 2, "payments": 2}
-    assert result.keys == {"platform": 1, "imported": 1}
+    assert result.keys == {"platform": 1, "imported": 1, "spend": 0}
     assert [(r["source"], r["supplier_name"]) for r in read("awards")] == [
         ("imported", "Small Care Ltd"),
         ("imported", "Helping Hands Trust"),
@@ -176,7 +176,7 @@ def test_a_new_process_is_added_without_rewriting_the_others(snapshot_dir):
     store_imported(updated=T0 + timedelta(hours=1))
     result = snapshot.write()
 
-    assert result.keys == {"platform": 0, "imported": 1}
+    assert result.keys == {"platform": 0, "imported": 1, "spend": 0}
     assert result.replaced == dict.fromkeys(TABLES, 0)
     assert before < files(snapshot_dir)  # the earlier parts stay as they were
     assert len(read("awards")) == 3
@@ -195,7 +195,7 @@ def test_a_changed_process_replaces_its_earlier_rows(snapshot_dir):
     store_ours(changed, updated=T0 + timedelta(days=1))
     result = snapshot.write()
 
-    assert result.keys == {"platform": 1, "imported": 0}
+    assert result.keys == {"platform": 1, "imported": 0, "spend": 0}
     assert result.replaced["payments"] == 2 and result.replaced["awards"] == 1
     payments = read("payments")
     assert [p["transaction_id"] for p in payments] == ["pay-1", "pay-2", "pay-3"]
