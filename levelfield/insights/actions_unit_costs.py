@@ -26,7 +26,7 @@ def set_unit_cost(
     _require(by, organisation)
     buyer_id = platform_party_id(organisation)
     cpv_division, label, unit = cpv_division.strip(), label.strip(), unit.strip()
-    cost = None if cost_per_unit is None else Decimal(str(cost_per_unit))
+    cost = None if cost_per_unit is None else Decimal(str(cost_per_unit)).quantize(Decimal("0.01"))
     errors = validate(
         buyer_id=buyer_id, cpv_division=cpv_division, label=label, unit=unit, cost_per_unit=cost
     )
@@ -46,7 +46,7 @@ def set_unit_cost(
         obj=cost_row,
         actor=by,
         organisation=organisation,
-        summary=f"£{cost} per {unit} for {need}" + ("" if created else " (changed)"),
+        summary=f"Unit cost for {need}: £{cost} ({unit})" + ("" if created else ", changed"),
         cpv_division=cpv_division,
         label=label,
         unit=unit,
@@ -65,6 +65,6 @@ def remove_unit_cost(*, by, organisation, cost: BuyerUnitCost) -> None:
         obj=cost,
         actor=by,
         organisation=organisation,
-        summary=f"£{cost.cost_per_unit} per {cost.unit} removed",
+        summary=f"Unit cost removed: £{cost.cost_per_unit} ({cost.unit})",
     )
     cost.delete()
