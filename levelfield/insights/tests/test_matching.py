@@ -283,3 +283,31 @@ def test_payment_rows_name_two_files_of_one_name_apart(tmp_path):
     files = sorted(row["file"] for row in rows)
     assert files[0] == "spend.csv"
     assert files[1].startswith("spend.csv (")
+
+
+def test_the_snapshot_holds_the_spend_lines_and_their_matches(tmp_path, settings):
+    from levelfield.insights import engine, measures, snapshot
+
+    settings.LEVELFIELD_INSIGHTS_DIR = str(tmp_path / "insights")
+    settings.LEVELFIELD_INSIGHTS_ENGINE = "duckdb"
+    settings.LEVELFIELD_INSIGHTS_WRITE_DIR = ""
+    publish(party("Acme Care Ltd", ch="01234567", scale="sme"))
+    SpendImporter().run([spend_file(tmp_path, [("Acme Care", "", "10"), ("Kappa", "", "5")])])
+    snapshot.write()
+
+    def payments():
+        table = engine.tables(engine.connect())["payments"]
+        return sorted(
+            (r["source"], r["line"], r["supplier_id"], r["sme"]) for r in measures.rows(table)
+        )
+
+    assert payments() == [("spend", 2, "GB-COH-01234567", True), ("spend", 3, None, None)]
+    admin = UserFactory(is_superuser=True)
+    actions_spend.resolve_supplier(
+        by=admin, name_key="kappa", organisation=KnownOrganisation.objects.get()
+    )
+    snapshot.write()
+    assert payments() == [
+        ("spend", 2, "GB-COH-01234567", True),
+        ("spend", 3, "GB-COH-01234567", True),
+    ]
