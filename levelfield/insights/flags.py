@@ -44,6 +44,7 @@ def processes(tables) -> ibis.Table:
         tender_end=awards.tender_end.max(),
         number_of_tenderers=awards.number_of_tenderers.max(),
         active_awards=awards.award_id.nunique(where=awards.award_status == "active"),
+        award_suppliers=awards.supplier_id.nunique(where=awards.award_status == "active"),
         pending_awards=awards.award_id.nunique(where=awards.award_status == "pending"),
         notice_url=notice.max(),
     )
@@ -66,6 +67,7 @@ def processes(tables) -> ibis.Table:
         tender_end=joined.tender_end,
         tenderers=ibis.coalesce(joined.number_of_tenderers, joined.bid_tenderers),
         active_awards=joined.active_awards.fill_null(0),
+        award_suppliers=joined.award_suppliers.fill_null(0),
         pending_awards=joined.pending_awards.fill_null(0),
         bids=joined.bids.fill_null(0),
         notice_url=joined.notice_url,
@@ -184,7 +186,8 @@ def r036(tables, indicator=cardinal.R036, procs=None):
 
 def _winner_and_second(tables, procs):
     """Per process where one bid won and it is the lowest valid bid: the winning bid's value
-    and the second-lowest valid bid's value (Cardinal's exclusions for R024 and R058)."""
+    and the second-lowest valid bid's value. Cardinal's exclusions for R024 and R058: a
+    pending award, more than one active award, an award to more than one supplier."""
     bids = _submitted(tables["bids"])
     winners = bids.group_by(KEY).aggregate(winners=_won(bids).cast("int64").sum())
     valid = bids.filter(bids.status == "valid", bids.value.notnull())
@@ -198,11 +201,12 @@ def _winner_and_second(tables, procs):
         second=valid.value.max(where=valid.rank == 1),
     )
     per = per.join(winners, list(KEY)).join(
-        procs.select(*KEY, "active_awards", "pending_awards"), list(KEY)
+        procs.select(*KEY, "active_awards", "award_suppliers", "pending_awards"), list(KEY)
     )
     per = per.filter(
         per.winners == 1,
         per.active_awards <= 1,
+        per.award_suppliers <= 1,
         per.pending_awards == 0,
         per.winner.notnull(),
         per.winner > 0,

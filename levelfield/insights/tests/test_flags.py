@@ -181,3 +181,13 @@ def test_spark_gives_the_same_flags(spark_con, duck, tmp_path):
 
     on_spark = data.on(spark_con, data.flag_snapshot(), tmp_path)
     assert plain(fired(spark_con, on_spark)) == plain(fired(duck))
+
+
+def test_an_award_to_a_consortium_keeps_a_process_out_of_the_price_gaps(duck):
+    # Cardinal leaves out of R024 and R058 an award made to more than one supplier.
+    awards = [*data.FLAG_AWARDS, data.award("o7", data.DERBY, "Partner Ltd")]
+    rows = fired(duck, data.snapshot(awards, data.FLAG_BIDS), codes={"R024", "R058"})
+    assert [(r["ocid"], r["code"]) for r in rows] == [
+        ("o5", "R024"),
+        ("ocds-lvlfld-T-1", "R024"),
+    ]
