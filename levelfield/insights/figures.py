@@ -7,8 +7,12 @@ data gives nothing to divide by. Everything read here comes from the Parquet sna
 from a live table: a page cannot show what was not published."""
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from . import engine, measures
 
@@ -61,23 +65,53 @@ class Filters:
 
 @dataclass
 class Snapshot:
-    """The snapshot's tables on an engine's connection, and its manifest (None for a snapshot
-    in an object store, whose manifest is not read here)."""
+    """The snapshot's tables on an engine's connection, its manifest (None for a snapshot in
+    an object store, whose manifest is not read here) and when it was last written."""
 
     tables: dict
     manifest: dict | None
-
-    @property
-    def written_at(self) -> str | None:
-        return (self.manifest or {}).get("written_at")
+    written_at: datetime | None = None
 
 
 def open_snapshot() -> Snapshot | None:
     """The snapshot, or None while none has been written (the pages say so)."""
+    directory = engine.snapshot_dir()
     manifest = engine.read_manifest()
-    if manifest is None and not engine.is_remote(engine.snapshot_dir()):
+    if manifest is None and not engine.is_remote(directory):
         return None
-    return Snapshot(tables=engine.tables(engine.connect()), manifest=manifest)
+    written_at = None
+    if manifest is not None:  # the manifest is replaced whole at the end of every write
+        path = Path(directory.removeprefix("file://")) / engine.MANIFEST
+        written_at = datetime.fromtimestamp(path.stat().st_mtime_ns / 1e9, tz=UTC)
+    return Snapshot(
+        tables=engine.tables(engine.connect()), manifest=manifest, written_at=written_at
+    )
+
+
+_KEPT: "OrderedDict[tuple, object]" = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+KEPT_MOST = 256
+
+
+def kept(snapshot: Snapshot, key: tuple, build):
+    """`build()`, worked out once for this snapshot and `key` and kept in this process (the
+    most recent KEPT_MOST), so a dashboard asked for again is not worked out again; what was
+    kept for an earlier snapshot is dropped when a new one is written. Ibis takes a good part
+    of a second to compile each measure whatever the data, so this is most of a page's time."""
+    version = (engine.snapshot_dir(), snapshot.written_at or date.today())
+    full = (version, key)
+    with _KEPT_LOCK:
+        if full in _KEPT:
+            _KEPT.move_to_end(full)
+            return _KEPT[full]
+    found = build()
+    with _KEPT_LOCK:
+        for old in [k for k in _KEPT if k[0] != version]:
+            del _KEPT[old]
+        _KEPT[full] = found
+        while len(_KEPT) > KEPT_MOST:
+            _KEPT.popitem(last=False)
+    return found
 
 
 def narrowed(tables: dict, filters: Filters, *, authority: str | None = None) -> dict:
@@ -206,7 +240,12 @@ def shares_by(tables: dict, dimension: str) -> list[GroupShares]:
         }
         for kind in measures.KINDS
     }
-    keys = sorted(k for k in by_kind["sme"].keys() | by_kind["vcse"].keys() if k is not None)
+    # Only groups with spend: a quarter or authority with awards alone has no share of spend.
+    keys = sorted(
+        key
+        for key, row in by_kind["sme"].items()
+        if key is not None and (row.get("spend") or row.get("indirect_kind"))
+    )
     groups = []
     for key in keys:
         sme, vcse = by_kind["sme"].get(key, {}), by_kind["vcse"].get(key, {})
@@ -268,5 +307,21 @@ def choices(tables: dict) -> Choices:
         authorities=authorities,
         cpv_divisions=distinct("cpv_division", ("payments", "awards", "subcontracts", "bids")),
         regions=distinct("region"),
-        quarters=distinct("quarter", ("payments", "awards", "subcontracts", "bids")),
+        quarters=every_quarter(distinct("quarter", ("payments", "awards", "subcontracts", "bids"))),
     )
+
+
+def every_quarter(found: list[str]) -> list[str]:
+    """Every quarter from the first to the last of those found (a gap is still a quarter to
+    choose: a range may start or end in it)."""
+    found = [q for q in found if QUARTER.fullmatch(q)]
+    if not found:
+        return []
+    (year, number), (last_year, last_number) = (
+        (int(q[:4]), int(q[-1])) for q in (min(found), max(found))
+    )
+    quarters = []
+    while (year, number) <= (last_year, last_number):
+        quarters.append(f"{year}-Q{number}")
+        year, number = (year + 1, 1) if number == 4 else (year, number + 1)
+    return quarters

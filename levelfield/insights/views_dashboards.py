@@ -19,16 +19,25 @@ from levelfield.core import spreadsheets
 from levelfield.core.ocds import platform_party_id
 from levelfield.core.pagination import paginate
 
-from . import charts, figures
+from . import charts, figures, figures_lists
 from .forms_dashboards import FiltersForm
-from .views_tables import authority_table, quarter_table, share_table
+from .views_tables import (
+    access_table,
+    authority_table,
+    category_table,
+    flags_table,
+    quarter_table,
+    relets_table,
+    share_table,
+)
 
 PAGE_SIZE = 20
-DOWNLOADS = ("shares", "quarters", "authorities")
-BUYER_DOWNLOADS = ("shares", "quarters")
+LISTS = ("access", "categories", "red-flags", "relets")
+DOWNLOADS = ("shares", "quarters", "authorities", *LISTS)
+BUYER_DOWNLOADS = ("shares", "quarters", *LISTS)
 
 
-def _buyer(request):
+def buyer_organisation(request):
     """The signed-in person's buyer organisation; 404 for anyone else (a supplier, nobody)."""
     organisation = getattr(request, "organisation", None)
     if organisation is None or not organisation.is_buyer:
@@ -39,11 +48,8 @@ def _buyer(request):
 def _filters(request, snapshot, *, authority):
     """The filters form (offering what the snapshot holds) and the tables it narrows to."""
     offered = figures.narrowed(snapshot.tables, figures.Filters(), authority=authority)
-    form = FiltersForm(
-        request.GET or None,
-        choices=figures.choices(offered),
-        with_authority=authority is None,
-    )
+    choices = figures.kept(snapshot, ("choices", authority), lambda: figures.choices(offered))
+    form = FiltersForm(request.GET or None, choices=choices, with_authority=authority is None)
     filters = form.filters()
     return form, filters, figures.narrowed(snapshot.tables, filters, authority=authority)
 
@@ -112,19 +118,85 @@ def _float(value):
     return None if value is None else float(value)
 
 
-def _authorities(request, tables, query: dict):
+def _access_description(rows) -> str:
+    return " ".join(
+        f"{a.label}s made {_percent(a.bid_share)} of bids and won {_percent(a.win_share)} "
+        f"of awards."
+        for a in rows
+    )
+
+
+def _access(snapshot, filters, authority):
+    procurements = figures_lists.procurements(snapshot.tables, filters, authority=authority)
+    return (
+        figures_lists.access_overall(procurements),
+        figures_lists.access_by_category(procurements),
+    )
+
+
+def _lists(request, snapshot, filters, *, authority, whose: str) -> dict:
+    """Access, red flags and re-lets, a page of each list at a time."""
+    overall, by_category = figures.kept(
+        snapshot, ("access", filters, authority), lambda: _access(snapshot, filters, authority)
+    )
+    categories = category_table(
+        by_category, caption=f"Share of bids and wins by category, {whose} procurements"
+    )
+    categories_page = paginate(request, categories.rows, PAGE_SIZE, param="categories")
+    flags = figures_lists.red_flags(snapshot, filters, authority=authority)
+    flags_page = paginate(request, flags, PAGE_SIZE, param="flags")
+    relets_page = paginate(
+        request,
+        figures_lists.relets(snapshot, filters, authority=authority),
+        PAGE_SIZE,
+        param="relets",
+    )
+    flags = flags_table(flags_page.object_list, caption="Red flags, with why each fired")
+    relets = relets_table(relets_page.object_list, caption="Contracts let again")
+    access_chart = figures.kept(
+        snapshot,
+        ("access-chart", filters, authority, whose),
+        lambda: charts.share_bars(
+            chart_id="chart-access",
+            title=f"Share of bids and of wins by SMEs and VCSEs, {whose} procurements",
+            description=_access_description(overall),
+            labels=[f"{a.label}s" for a in overall],
+            series=[
+                charts.Series("Share of bids", [_float(a.bid_share) for a in overall]),
+                charts.Series("Share of wins", [_float(a.win_share) for a in overall]),
+            ],
+        ),
+    )
+    return {
+        "access": overall,
+        "has_bids": any(a.bids or a.wins for a in overall),
+        "access_chart": mark_safe(access_chart),  # noqa: S308 - our own SVG, text escaped
+        "access_table": access_table(overall, caption=f"Bids and wins, {whose} procurements"),
+        "categories": categories,
+        "categories_page": categories_page,
+        "categories_cells": categories.cells(categories_page.object_list),
+        "flags": flags,
+        "flags_page": flags_page,
+        "relets": relets,
+        "relets_page": relets_page,
+    }
+
+
+def _authorities(snapshot, tables, filters):
+    query = filters.as_query()
+
     def link(group):
         return reverse("insights:public") + "?" + urlencode({**query, "authority": group.key})
 
-    table = authority_table(
-        figures.shares_by(tables, "buyer"), caption="Share of spend by authority", link=link
+    groups = figures.kept(
+        snapshot, ("authorities", filters), lambda: figures.shares_by(tables, "buyer")
     )
-    return table
+    return authority_table(groups, caption="Share of spend by authority", link=link)
 
 
 def _download_links(names, url_name: str, query: str) -> dict:
     suffix = f"?{query}" if query else ""
-    return {name: reverse(url_name, args=[name]) + suffix for name in names}
+    return {name.replace("-", "_"): reverse(url_name, args=[name]) + suffix for name in names}
 
 
 @require_http_methods(["GET"])
@@ -136,13 +208,14 @@ def public(request):
     if form.errors:  # the page says what to correct, and shows no figure until it is
         return render(request, "insights/public.html", {"snapshot": snapshot, "form": form})
     query = filters.as_query()
-    authorities = _authorities(request, tables, query)
+    authorities = _authorities(snapshot, tables, filters)
     page = paginate(request, authorities.rows, PAGE_SIZE, param="authorities")
     context = {
         "snapshot": snapshot,
         "form": form,
         "filters": filters,
-        **_figures(tables, whose="public"),
+        **figures.kept(snapshot, ("page", filters, None), lambda: _figures(tables, whose="public")),
+        **_lists(request, snapshot, filters, authority=None, whose="all"),
         "authorities": authorities,
         "authorities_page": page,
         "authorities_cells": authorities.cells(page.object_list),
@@ -154,7 +227,7 @@ def public(request):
 @login_required
 @require_http_methods(["GET"])
 def buyer(request):
-    organisation = _buyer(request)
+    organisation = buyer_organisation(request)
     snapshot = figures.open_snapshot()
     context = {"organisation": organisation, "snapshot": snapshot}
     if snapshot is None:
@@ -169,7 +242,10 @@ def buyer(request):
         "authority": authority,
         "form": form,
         "filters": filters,
-        **_figures(tables, whose="your"),
+        **figures.kept(
+            snapshot, ("page", filters, authority), lambda: _figures(tables, whose="your")
+        ),
+        **_lists(request, snapshot, filters, authority=authority, whose="your"),
         "downloads": _download_links(BUYER_DOWNLOADS, "insights:buyer_download", urlencode(query)),
     }
     return render(request, "insights/buyer.html", context)
@@ -183,14 +259,28 @@ def _csv(table, filename: str) -> HttpResponse:
     return response
 
 
-def _table(name: str, request, tables, filters, *, whose: str):
+def _table(name: str, request, snapshot, tables, filters, *, whose: str, authority=None):
+    if name in ("access", "categories"):
+        overall, by_category = figures.kept(
+            snapshot, ("access", filters, authority), lambda: _access(snapshot, filters, authority)
+        )
+    if name == "access":
+        return access_table(overall, caption=f"Bids and wins, {whose} procurements")
+    if name == "categories":
+        return category_table(by_category, caption="Share of bids and wins by category")
+    if name == "red-flags":
+        rows = figures_lists.red_flags(snapshot, filters, authority=authority)
+        return flags_table(rows, caption="Red flags, with why each fired")
+    if name == "relets":
+        rows = figures_lists.relets(snapshot, filters, authority=authority)
+        return relets_table(rows, caption="Contracts let again")
     if name == "shares":
         return share_table(figures.shares(tables), caption=f"Share of {whose} spend")
     if name == "quarters":
         groups = figures.shares_by(tables, "quarter")
         return quarter_table(groups, caption=f"Share of {whose} spend by quarter")
     if name == "authorities":
-        return _authorities(request, tables, filters.as_query())
+        return _authorities(snapshot, tables, filters)
     raise Http404("No such download")
 
 
@@ -210,7 +300,7 @@ def download(request, name: str):
     form, filters, tables = _filters(request, snapshot, authority=None)
     if form.is_bound and not form.is_valid():
         return _refused(request, "insights/public.html", {"snapshot": snapshot, "form": form})
-    table = _table(name, request, tables, filters, whose="public")
+    table = _table(name, request, snapshot, tables, filters, whose="public")
     return _csv(table, f"insights-{name}")
 
 
@@ -218,15 +308,16 @@ def download(request, name: str):
 @require_http_methods(["GET"])
 def buyer_download(request, name: str):
     """A table of the buyer's dashboard as CSV, with the same filters."""
-    organisation = _buyer(request)
+    organisation = buyer_organisation(request)
     if name not in BUYER_DOWNLOADS:
         raise Http404("No such download")
     snapshot = figures.open_snapshot()
     if snapshot is None:
         raise Http404("No snapshot has been written yet")
-    form, filters, tables = _filters(request, snapshot, authority=platform_party_id(organisation))
+    authority = platform_party_id(organisation)
+    form, filters, tables = _filters(request, snapshot, authority=authority)
     if form.is_bound and not form.is_valid():
         context = {"snapshot": snapshot, "form": form, "organisation": organisation}
         return _refused(request, "insights/buyer.html", context)
-    table = _table(name, request, tables, filters, whose="your")
+    table = _table(name, request, snapshot, tables, filters, whose="your", authority=authority)
     return _csv(table, f"insights-{name}-{organisation.pk}")

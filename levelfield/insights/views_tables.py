@@ -6,6 +6,7 @@ table and the CSV say the same."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from levelfield.core.display import uk_date
 from levelfield.core.money import format_gbp
 
 TENTH = Decimal("0.1")
@@ -22,6 +23,7 @@ class Column:
     label: str  # on the page
     csv_label: str  # in the CSV's header, with its unit
     kind: str = "text"  # text, money, percent, number, link
+    page: bool = True  # shown on the page (else in the CSV only: identifiers, long text)
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Table:
 
     @property
     def header(self) -> list[dict]:
-        return [{"label": c.label, "numeric": _numeric(c)} for c in self.columns]
+        return [{"label": c.label, "numeric": _numeric(c)} for c in self.columns if c.page]
 
     def cells(self, rows=None) -> list[list[dict]]:
         """Each row's cells for the page: text, whether numeric, and a link where there is one."""
@@ -41,6 +43,7 @@ class Table:
             [
                 {"text": display(value, column.kind), "numeric": _numeric(column), **_href(value)}
                 for column, value in zip(self.columns, row, strict=True)
+                if column.page
             ]
             for row in (self.rows if rows is None else rows)
         ]
@@ -71,6 +74,8 @@ def display(value, kind: str) -> str:
         return f"{Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP)}%"
     if kind == "number":
         return f"{value:,}"
+    if kind == "date":
+        return uk_date(value)
     return str(value)
 
 
@@ -156,4 +161,157 @@ def authority_table(groups, *, caption: str, link) -> Table:
             *_group_columns(Column("", ""))[1:],
         ],
         rows=[[Link(g.name, link(g)), *_group_row(g.key, g)] for g in groups],
+    )
+
+
+def access_table(rows, *, caption: str) -> Table:
+    return Table(
+        name="access",
+        caption=caption,
+        columns=[
+            Column("Suppliers", "Suppliers"),
+            Column("All bids", "All bids", "number"),
+            Column("Their bids", "Their bids", "number"),
+            Column("Share of bids", "Share of bids (%)", "percent"),
+            Column("All wins", "All wins", "number"),
+            Column("Their wins", "Their wins", "number"),
+            Column("Share of wins", "Share of wins (%)", "percent"),
+            Column("Their win rate", "Their win rate (%)", "percent"),
+            Column("Everyone's win rate", "Win rate of all bids (%)", "percent"),
+        ],
+        rows=[
+            [
+                f"{a.label}s",
+                a.bids,
+                a.bids_kind,
+                a.bid_share,
+                a.wins,
+                a.wins_kind,
+                a.win_share,
+                a.win_rate,
+                a.win_rate_all,
+            ]
+            for a in rows
+        ],
+    )
+
+
+def category_table(rows, *, caption: str) -> Table:
+    return Table(
+        name="categories",
+        caption=caption,
+        columns=[
+            Column("Category", "Main category"),
+            Column("CPV division", "CPV division"),
+            Column("Procurements", "Procurements", "number"),
+            Column("SMEs' share of bids", "SME share of bids (%)", "percent"),
+            Column("SMEs' share of wins", "SME share of wins (%)", "percent"),
+            Column("VCSEs' share of bids", "VCSE share of bids (%)", "percent"),
+            Column("VCSEs' share of wins", "VCSE share of wins (%)", "percent"),
+        ],
+        rows=[
+            [
+                (c.main_category or "Not given").capitalize(),
+                c.cpv_division or "Not given",
+                c.tenders,
+                c.sme.bid_share,
+                c.sme.win_share,
+                c.vcse.bid_share,
+                c.vcse.win_share,
+            ]
+            for c in rows
+        ],
+    )
+
+
+SOURCES = {"platform": "levelfield", "imported": "Imported", "spend": "Spend file"}
+
+
+def flag_rows(flags) -> list[list]:
+    return [
+        [
+            Link(f.procurement or f.ocid, f.link),
+            f.ocid,
+            f.link or "",
+            SOURCES.get(f.source, f.source),
+            f.buyer_name or f.buyer_id or "",
+            f.buyer_id or "",
+            f.code,
+            f"{f.code}: {f.title}",
+            f.why,
+            f.version,
+        ]
+        for f in flags
+    ]
+
+
+def flags_table(flags, *, caption: str) -> Table:
+    """`flags` is a page of them, or all of them for the CSV."""
+    return Table(
+        name="red-flags",
+        caption=caption,
+        columns=[
+            Column("Procurement", "Procurement", "link"),
+            Column("OCID", "OCID", page=False),
+            Column("Link", "Link", page=False),
+            Column("From", "From"),
+            Column("Authority", "Authority"),
+            Column("Authority identifier", "Authority identifier", page=False),
+            Column("Code", "Code", page=False),
+            Column("Red flag", "Red flag"),
+            Column("Why", "Why"),
+            Column("Thresholds", "Thresholds version", page=False),
+        ],
+        rows=flag_rows(flags),
+    )
+
+
+def relet_rows(relets) -> list[list]:
+    return [
+        [
+            r.after_title or r.after_ocid,
+            r.buyer_name or r.buyer_id,
+            r.buyer_id,
+            r.before_ocid,
+            r.after_ocid,
+            r.before_supplier or "",
+            r.after_supplier or "",
+            r.after_start,
+            r.before_annual,
+            r.after_annual,
+            r.annual_saving,
+            _in_units(r),
+            r.why,
+        ]
+        for r in relets
+    ]
+
+
+def _in_units(relet) -> str:
+    if relet.units_a_year is None:
+        return ""
+    words = f"about {abs(relet.units_a_year):,} {relet.unit} a year"
+    return words + " fewer" if relet.units_a_year < 0 else words
+
+
+def relets_table(relets, *, caption: str) -> Table:
+    return Table(
+        name="relets",
+        caption=caption,
+        columns=[
+            Column("Contract", "Contract"),
+            Column("Authority", "Authority"),
+            Column("Authority identifier", "Authority identifier", page=False),
+            Column("Earlier OCID", "Earlier OCID", page=False),
+            Column("Later OCID", "Later OCID", page=False),
+            Column("Supplier before", "Supplier before"),
+            Column("Supplier after", "Supplier after"),
+            Column("Starts", "Later contract starts", "date"),
+            Column("A year before", "Annual cost before (GBP)", "money"),
+            Column("A year after", "Annual cost after (GBP)", "money"),
+            Column("Saving a year", "Saving a year (GBP)", "money"),
+            Column("In the buyer's units", "Saving a year in the buyer's units"),
+            Column("Why", "Why", page=False),
+        ],
+        rows=relet_rows(relets),
     )

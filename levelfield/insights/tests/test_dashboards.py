@@ -6,6 +6,7 @@ said truthfully."""
 import csv
 import io
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,7 @@ from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core.ocds import platform_party_id
 
-from .dashboard_data import HOSTILE_SUPPLIER, rows, write_snapshot
+from .dashboard_data import HOSTILE_SUPPLIER, NOTICE, P1, rows, standard_snapshot, write_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,15 @@ def snapshot_dir(tmp_path, settings):
 
 
 @pytest.fixture
-def snapshot(snapshot_dir):
-    write_snapshot(snapshot_dir, rows())
-    return snapshot_dir
+def snapshot(tmp_path_factory, settings):
+    directory = standard_snapshot(tmp_path_factory)
+    settings.LEVELFIELD_INSIGHTS_DIR = str(directory)
+    settings.LEVELFIELD_INSIGHTS_TARGETS = {"sme": 33.0, "vcse": None}
+    return directory
 
 
 def text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def table_rows(response, table_id: str) -> list[list[str]]:
@@ -45,7 +48,7 @@ def table_rows(response, table_id: str) -> list[list[str]]:
     body = table.group(1).split("<tbody", 1)[1]
     return [
         [
-            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            " ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split())
             for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         ]
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
@@ -98,8 +101,8 @@ def test_the_charts_are_images_named_and_described_with_the_numbers(client, snap
     html = client.get(reverse("insights:public")).content.decode()
 
     charts = re.findall(r'<svg [^>]*role="img"[^>]*>.*?</svg>', html, re.S)
-    assert len(charts) == 2
-    shares, quarters = charts
+    assert len(charts) == 3
+    shares, quarters, bids = charts
     assert 'aria-labelledby="chart-shares-title chart-shares-desc"' in shares
     assert (
         '<title id="chart-shares-title">Share of public spend with SMEs and VCSEs</title>' in shares
@@ -109,6 +112,7 @@ def test_the_charts_are_images_named_and_described_with_the_numbers(client, snap
         in shares
     )
     assert "2026-Q1: SMEs 50.0%, VCSEs 0.0%. 2026-Q2: SMEs 0.0%, VCSEs 50.0%." in quarters
+    assert "SMEs made 37.5% of bids and won 100.0% of awards." in bids
     # Ids are the chart's own: none repeats on the page.
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
@@ -274,3 +278,128 @@ def test_a_buyer_with_nothing_published_is_told_so(client, snapshot):
     response = client.get(reverse("insights:buyer"))
 
     assert "No spend has been published." in text(response)
+
+
+# Access, red flags and re-lets ---------------------------------------------------------------
+
+R003_WHY = (
+    "5 days between the tender period's start and end in an open procedure; the minimum is 15 days"
+)
+RELET_WHY = (
+    "re-let from Small Roads Ltd (SME) to Stafford Surfacing Ltd (SME): £20,000 a year less "
+    "(was £100,000 a year, now £80,000)"
+)
+
+
+def test_access_shows_the_hand_worked_shares_of_bids_and_wins(client, snapshot):
+    response = client.get(reverse("insights:public"))
+
+    assert table_rows(response, "table-access") == [
+        ["SMEs", "8", "3", "37.5%", "3", "3", "100.0%", "100.0%", "37.5%"],
+        ["VCSEs", "8", "2", "25.0%", "3", "0", "0.0%", "0.0%", "37.5%"],
+    ]
+    assert table_rows(response, "table-categories") == [
+        ["Services", "85", "1", "25.0%", "100.0%", "25.0%", "0.0%"],
+        ["Works", "45", "2", "50.0%", "100.0%", "25.0%", "0.0%"],
+    ]
+    assert "SMEs made 37.5% of bids and won 100.0% of awards." in response.content.decode()
+    assert csv_rows(client.get(reverse("insights:download", args=["access"])))[1:] == [
+        ["SMEs", "8", "3", "37.50", "3", "3", "100.00", "100.00", "37.50"],
+        ["VCSEs", "8", "2", "25.00", "3", "0", "0.00", "0.00", "37.50"],
+    ]
+
+
+def test_red_flags_link_to_each_procurement_and_say_why(client, snapshot):
+    response = client.get(reverse("insights:public"))
+
+    assert table_rows(response, "table-red-flags") == [
+        [
+            "Meals",
+            "Imported",
+            "Wessex Council",
+            "R024: Price close to winning bid",
+            "the second-lowest valid bid, £50,000, is 0% above the winning bid of £50,000; "
+            "flagged at 2% or less",
+        ],
+        [
+            "Meals",
+            "Imported",
+            "Wessex Council",
+            "R028: Identical bid prices",
+            "2 tenderers bid the same price, £50,000",
+        ],
+        [
+            "Pothole repairs 2022-25",
+            "levelfield",
+            "Shire County Council",
+            "R003: Short submission period",
+            R003_WHY,
+        ],
+        [
+            "Pothole repairs 2022-25",
+            "levelfield",
+            "Shire County Council",
+            "R018: Single bid received",
+            "1 tenderer bid in an open procedure",
+        ],
+    ]
+    html = response.content.decode()
+    assert (
+        '<a class="govuk-link" href="/opportunities/SHIRE-1/">Pothole repairs 2022-25</a>' in html
+    )
+    assert f'<a class="govuk-link" href="{NOTICE}">Meals</a>' in html
+    flags = csv_rows(client.get(reverse("insights:download", args=["red-flags"])))
+    assert flags[0][:3] == ["Procurement", "OCID", "Link"]
+    assert flags[3][:3] == ["Pothole repairs 2022-25", P1, "/opportunities/SHIRE-1/"]
+    assert flags[3][8] == R003_WHY
+
+
+def test_savings_from_a_relet_in_pounds(client, snapshot):
+    response = client.get(reverse("insights:public"))
+
+    assert table_rows(response, "table-relets") == [
+        [
+            "Pothole repairs 2025-28",
+            "Shire County Council",
+            "Small Roads Ltd",
+            "Stafford Surfacing Ltd",
+            "1 April 2025",
+            "£100,000",
+            "£80,000",
+            "£20,000",
+            "",
+        ]
+    ]
+    relets = csv_rows(client.get(reverse("insights:download", args=["relets"])))
+    assert relets[1][:3] == ["Pothole repairs 2025-28", "Shire County Council", "GB-TEST-SHIRE"]
+    assert relets[1][7:11] == ["2025-04-01", "100000.00", "80000.00", "20000.00"]
+    assert relets[1][12] == RELET_WHY
+    # Chosen by when the new contract starts.
+    later = client.get(reverse("insights:public"), {"quarter_from": "2025-Q3"})
+    assert "No contract has been let again for these filters" in text(later)
+
+
+def test_an_authority_filter_keeps_its_procurements_whole(client, snapshot):
+    response = client.get(reverse("insights:public"), {"authority": "GB-TEST-SHIRE"})
+
+    assert table_rows(response, "table-access")[0] == [
+        "SMEs",
+        "4",
+        "2",
+        "50.0%",
+        "2",
+        "2",
+        "100.0%",
+        "100.0%",
+        "50.0%",
+    ]
+    assert [row[3] for row in table_rows(response, "table-red-flags")] == [
+        "R003: Short submission period",
+        "R018: Single bid received",
+    ]
+    # A quarter of the award keeps the procurement's bids made before it.
+    q1 = client.get(
+        reverse("insights:public"), {"quarter_from": "2025-Q1", "quarter_to": "2025-Q1"}
+    )
+    assert table_rows(q1, "table-access")[0][:4] == ["SMEs", "3", "1", "33.3%"]
+    assert "No red flag has fired for these filters" in text(q1)
