@@ -492,6 +492,15 @@ class Importer:
             return [], ocids
         kept = [ocid for ocid in ocids if ocid in remembered]
         counts: dict[str, int] = {}
+        if self.postgres:  # one query, the ocids as one array
+            table = connection.ops.quote_name(ExternalRelease._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT ocid, count(*) FROM {table} WHERE ocid = ANY(%s) GROUP BY ocid",
+                    [kept],
+                )
+                counts.update(cursor.fetchall())
+            kept = []
         for start in range(0, len(kept), 1000):
             chunk = kept[start : start + 1000]
             counts.update(
