@@ -5,7 +5,8 @@ schemas reuse `validate`), and the completeness score that names what is missing
       "entities": [{"name", "company_number", "parent"}],   # parent: a company number or ""
       "contracts": [int, ...],                               # ids of platform contracts
       "other_contracts": [{"title", "authority", "annual_value"}],
-      "services": [{"name", "authorities": [str], "people_served": int}],
+      "services": [{"name", "authorities": [str], "people_served": int,
+                    "contracts": [int, ...]}],      # optional: linked contracts it runs under
       "dependencies": [{"name", "kind": "subcontractor"|"intra_group", "services": [str]}],
       "plans": [{"service", "steps": [str], "days_to_transfer": int, "data", "assets",
                  "staff", "tell": [str]}],
@@ -62,6 +63,26 @@ def _whole(value, where: str, errors: list[str]) -> int | None:
         errors.append(f"{where} must be a whole number, 0 or more")
         return None
     return value
+
+
+def _service_contracts(value, n: int, linked: list[int], errors: list[str]) -> list[int]:
+    """The contracts a service runs under: ids among the will's linked contracts."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_ITEMS:
+        errors.append(f"The contracts of service {n} must be a list of at most {MAX_ITEMS} ids")
+        return []
+    out = []
+    for i, c in enumerate(value, 1):
+        if isinstance(c, bool) or not isinstance(c, int):
+            errors.append(f"Contract {i} of service {n} must be a contract id")
+        elif c not in linked:
+            errors.append(
+                f"Service {n} names contract {c}, which is not one of the will's linked contracts"
+            )
+        elif c not in out:
+            out.append(c)
+    return out
 
 
 def validate(data) -> dict:
@@ -130,17 +151,19 @@ def validate(data) -> dict:
             }
         )
     for n, s in enumerate(raw["services"], 1):
-        out["services"].append(
-            {
-                "name": _text(s.get("name"), f"the name of service {n}", errors),
-                "authorities": _texts(
-                    s.get("authorities"), f"Authority relying on service {n}", errors
-                ),
-                "people_served": _whole(
-                    s.get("people_served"), f"The people served by service {n}", errors
-                ),
-            }
-        )
+        service = {
+            "name": _text(s.get("name"), f"the name of service {n}", errors),
+            "authorities": _texts(
+                s.get("authorities"), f"Authority relying on service {n}", errors
+            ),
+            "people_served": _whole(
+                s.get("people_served"), f"The people served by service {n}", errors
+            ),
+        }
+        runs_under = _service_contracts(s.get("contracts"), n, out["contracts"], errors)
+        if runs_under:
+            service["contracts"] = runs_under
+        out["services"].append(service)
     names = [s["name"] for s in out["services"]]
     if len(set(names)) != len(names):
         errors.append("Each service must have a different name")

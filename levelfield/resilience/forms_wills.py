@@ -133,6 +133,13 @@ class ServiceForm(ItemForm):
         "people_served": (r"people served by service {n}\b",),
     }
 
+    def item(self) -> dict:
+        """The fields, keeping the contracts the service names (given through the API)."""
+        item = dict(self.cleaned_data)
+        if (self.initial or {}).get("contracts"):
+            item["contracts"] = list(self.initial["contracts"])
+        return item
+
 
 class DependencyForm(ItemForm):
     name = _text("Name", "The subcontractor, or the group company relied on")

@@ -18,9 +18,11 @@ The rules, each applied here once:
   year (365 days) or more; the whole value when it is shorter; rounded to the penny.
 - Services, people served and continuity plans: from the latest submitted version of each
   group member's living will (a draft is never read). People served counts only the services
-  relying on a contract in force on `as_of`; the others are listed apart, not counted. A service relies on a contract when the
-  service names the contract's authority (by name, ignoring case) among its authorities and the
-  will covers the contract's supplier (its own will, or the will that lists it as an entity).
+  relying on a contract in force on `as_of`; the others are listed apart, not counted.
+  A service relies on the affected contracts it names (its "contracts", among the will's
+  linked contracts); a service naming none relies on a contract when it names the contract's
+  authority (by name, ignoring case) among its authorities and the will covers the contract's
+  supplier (its own will, or a will listing it as an entity).
 - Subcontractors: those recorded on the affected contracts (one subcontractor across contracts
   is matched by its levelfield organisation, else its Companies House number, else its name),
   and those the group's living wills name as subcontractor dependencies (matched by name);

@@ -160,7 +160,8 @@ def failed_group(chosen: list[Organisation], everyone) -> tuple[list[FailedEntit
 
 def services_of(group_orgs, versions, covered_by, contracts) -> list[ServiceImpact]:
     """Each service of each group member's latest submitted will, with the affected contracts
-    it relies on."""
+    it relies on: those it names (its "contracts"), else the contracts of the suppliers the will
+    covers whose authority it names."""
     names = {org_id: name for org_id, name in group_orgs}
     # The wills covering each supplier: its own, and the chosen one listing it as an entity.
     out = []
@@ -170,10 +171,11 @@ def services_of(group_orgs, versions, covered_by, contracts) -> list[ServiceImpa
         for s in content.get("services") or []:
             name = s.get("name") or ""
             relied = {norm(a) for a in s.get("authorities") or []}
+            runs_under = set(s.get("contracts") or ())
             contract_ids = tuple(
                 c.pk
                 for c in contracts
-                if norm(c.buyer.name) in relied
+                if (c.pk in runs_under if runs_under else norm(c.buyer.name) in relied)
                 and (c.supplier_id == org_id or org_id in covered_by.get(c.supplier_id, ()))
             )
             plan = plans.get(name)

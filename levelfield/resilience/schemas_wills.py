@@ -66,6 +66,11 @@ class LivingWillServiceIn(InputSchema):
     people_served: int | None = Field(
         None, le=MAX_POSITION, description="About how many people it serves, 0 or more"
     )
+    contracts: list[Id] = _items(
+        "Optional: ids of the contracts it runs under, each one of the will's `contracts`; "
+        "failure scenarios then take it as relying on those alone (with none, on the "
+        "contracts with the authorities it names)"
+    )
 
 
 class LivingWillDependencyIn(InputSchema):
@@ -139,6 +144,7 @@ class LivingWillServiceOut(Schema):
     name: str
     authorities: list[str]
     people_served: int | None
+    contracts: list[int] = Field([], description="Ids of the linked contracts it runs under")
 
 
 class LivingWillDependencyOut(Schema):

@@ -138,8 +138,18 @@ def world():
         will=first, by=albion_admin, content=old, owner=albion_admin, review_date=review
     )
     actions.submit_living_will(will=first, by=albion_admin)
+    # The submitted will links its two contracts in force; Meals names the contract it runs
+    # under, Home care names none (so it relies on its authority's contracts).
+    submitted = {
+        **ALBION_WILL,
+        "contracts": [c["home_care"].pk, c["meals"].pk],
+        "services": [
+            ALBION_WILL["services"][0],
+            {**ALBION_WILL["services"][1], "contracts": [c["meals"].pk]},
+        ],
+    }
     actions.edit_living_will(
-        will=first, by=albion_admin, content=ALBION_WILL, owner=albion_admin, review_date=review
+        will=first, by=albion_admin, content=submitted, owner=albion_admin, review_date=review
     )
     actions.submit_living_will(will=first, by=albion_admin)
     # A draft after the submission, with a service nobody submitted.
@@ -247,8 +257,11 @@ def test_the_scenario_lists_the_hand_checked_contracts_value_and_people(world):
     assert home_care.plan_words == "60 days to transfer"
     assert report.services[1].plan is None
     assert report.services[1].plan_words == "No continuity plan"
+    # Home care names no contract: it relies on Albion's Shire contracts. Meals names its
+    # contract, so Albion Care's reablement (Wessex too) is not taken as relying on it.
     assert by_id[world["home_care"].pk].services == ("Home care",)
-    assert by_id[world["reablement"].pk].services == ("Meals", "Reablement")
+    assert by_id[world["meals"].pk].services == ("Meals",)
+    assert by_id[world["reablement"].pk].services == ("Reablement",)
     assert [(w.supplier_name, w.version) for w in report.wills] == [
         ("Albion Care Ltd", 1),
         ("Albion Group plc", 2),
@@ -439,3 +452,27 @@ def test_people_served_count_only_services_with_a_contract_in_force(world):
     report = build_report([world["albion"]], AS_OF)
     assert report.people_served == 1545
     assert report.services_without_contract == ()
+
+
+def test_a_service_names_only_the_wills_linked_contracts():
+    from levelfield.resilience.content import InvalidContent, validate
+
+    content = {
+        "contracts": [7],
+        "services": [
+            {"name": "Meals", "contracts": [7]},
+            {"name": "Care", "contracts": [8, "x"]},
+            {"name": "Cleaning"},
+        ],
+    }
+    with pytest.raises(InvalidContent) as raised:
+        validate(content)
+    assert raised.value.details == [
+        "Service 2 names contract 8, which is not one of the will's linked contracts",
+        "Contract 2 of service 2 must be a contract id",
+    ]
+    del content["services"][1]
+    cleaned = validate(content)
+    assert cleaned["services"][0]["contracts"] == [7]
+    # A service naming none keeps no such field.
+    assert "contracts" not in cleaned["services"][1]

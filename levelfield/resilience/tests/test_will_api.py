@@ -102,7 +102,7 @@ def test_the_supplier_fills_and_submits_and_a_critical_buyer_reads_it(client, cr
     assert send(client, "get", OWN + "/versions/2", admin).status_code == 404
     own = send(client, "get", OWN, admin).json()
     assert own["draft"]["services"] == [
-        {"name": "Secret", "authorities": [], "people_served": None}
+        {"name": "Secret", "authorities": [], "people_served": None, "contracts": []}
     ]
     assert own["owner"] is None and [v["number"] for v in own["versions"]] == [1]
 
