@@ -1,5 +1,5 @@
 """Concentration risk for the resilience team: for each authority and CPV division, the
-suppliers holding more than a chosen share of the value of the contracts in force on a day.
+suppliers holding more than a chosen share of the annual value of the contracts in force on a day.
 Anyone not on the team (a platform role) is refused 403 `forbidden`."""
 
 from ninja import Query, Router
@@ -25,10 +25,12 @@ ROUTERS = (("/resilience", router),)
     description="A market is an authority (the contract's buyer) and a CPV division: the first "
     "two digits of the CPV codes of the tender a contract was let through (a contract whose "
     "tender names two divisions counts in each; one with no CPV code, let elsewhere, is in "
-    "`cpv_division` null). A supplier's share is the value of its contracts in force on "
-    "`as_of` (signed, within their term, not ended early) over the value of every contract in "
-    "force in the market. Suppliers above `threshold` percent, highest share first, all of "
-    "them (at most 100 divided by the threshold per market). Resilience team only: 403 "
+    "`cpv_division` null). A supplier's share is the annual value of its contracts in force on "
+    "`as_of` (signed, within their term, not ended early) over the annual value of every "
+    "contract in force in the market; a contract's annual value is its value x 365 / its term "
+    "in days (both ends counted) for a term of a year or more, else its whole value. Suppliers "
+    "above `threshold` percent, highest share first, all of them (at most 100 divided by the "
+    "threshold per market). Resilience team only: 403 "
     "`forbidden` for anyone else; 422 `validation_error` for a threshold or date out of range.",
 )
 def concentration_list(request, query: Query[ConcentrationQuery]):

@@ -4,8 +4,9 @@ A market is an authority (the contract's buyer) and a CPV division (the first tw
 CPV code of the tender the contract was let through, lot then tender). A contract whose tender
 names codes in two divisions counts in full in each: each division is a market the authority
 would have to replace the supplier in. A contract with no CPV code (let elsewhere and entered
-by hand) is in the authority's "No CPV" market. A supplier's share is the value of its
-contracts in force on the date over the value of every contract in force in that market."""
+by hand) is in the authority's "No CPV" market. A supplier's share is the annual value of its
+contracts in force on the date over the annual value of every contract in force in that market
+(a contract's annual value as failure scenarios count it: `scenarios.annual_value`)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from levelfield.contracts.models import Contract
 from levelfield.tenders.models import TenderCPV
+
+from .scenarios import annual_value
 
 DEFAULT_THRESHOLD = Decimal("25")
 NO_CPV = ""
@@ -31,8 +34,8 @@ class Holding:
     supplier_id: int
     supplier: str
     contracts: int
-    value: Decimal  # the supplier's contracts in force in the market
-    market_value: Decimal  # every contract in force in the market
+    value: Decimal  # the annual value of the supplier's contracts in force in the market
+    market_value: Decimal  # the annual value of every contract in force in the market
     share: Decimal  # percent, to two places
 
     @property
@@ -76,18 +79,28 @@ def holdings(*, as_of: date) -> list[Holding]:
     contracts)."""
     rows = list(
         contracts_in_force_on(as_of).values_list(
-            "buyer_id", "buyer__name", "supplier_id", "supplier__name", "value", "lot__tender_id"
+            "buyer_id",
+            "buyer__name",
+            "supplier_id",
+            "supplier__name",
+            "value",
+            "lot__tender_id",
+            "start_date",
+            "end_date",
         )
     )
     divisions = _divisions_by_tender({row[5] for row in rows if row[5] is not None})
-    markets: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    markets: dict[tuple[int, str], Decimal] = defaultdict(lambda: Decimal("0.00"))
     held: dict[tuple[int, str, int], list] = {}
     names: dict[int, str] = {}
-    for buyer_id, buyer_name, supplier_id, supplier_name, value, tender_id in rows:
+    for buyer_id, buyer_name, supplier_id, supplier_name, whole, tender_id, start, end in rows:
+        value = annual_value(whole, start, end)
         names[buyer_id] = buyer_name
         for division in sorted(divisions.get(tender_id) or {NO_CPV}):
             markets[(buyer_id, division)] += value
-            entry = held.setdefault((buyer_id, division, supplier_id), [supplier_name, 0, 0])
+            entry = held.setdefault(
+                (buyer_id, division, supplier_id), [supplier_name, 0, Decimal("0.00")]
+            )
             entry[1] += 1
             entry[2] += value
     result = []
@@ -103,7 +116,9 @@ def holdings(*, as_of: date) -> list[Holding]:
                 contracts=count,
                 value=value,
                 market_value=market,
-                share=(value * 100 / market).quantize(HUNDREDTH, rounding=ROUND_HALF_UP),
+                share=(value * 100 / market).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+                if market
+                else Decimal("0.00"),
             )
         )
     return result

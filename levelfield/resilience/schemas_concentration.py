@@ -52,9 +52,12 @@ class HoldingOut(Schema):
     supplier_id: int
     supplier_name: str
     contracts: int = Field(description="The supplier's contracts in force in this market")
-    value: DecimalString = Field(description="Their value, pounds")
+    value: DecimalString = Field(
+        description="The annual value of their contracts in force, pounds (value x 365 / term "
+        "days for a term of a year or more, else the whole value)"
+    )
     market_value: DecimalString = Field(
-        description="The value of every contract in force in this market, pounds"
+        description="The annual value of every contract in force in this market, pounds"
     )
     share: DecimalString = Field(description="value over market_value, a percentage")
 

@@ -22,8 +22,8 @@ CONCENTRATION_COLUMNS = [
     "CPV division",
     "Supplier",
     "Contracts",
-    "Supplier's value (GBP)",
-    "Market value (GBP)",
+    "Supplier's annual value (GBP)",
+    "Market annual value (GBP)",
     "Share (%)",
 ]
 

@@ -2,7 +2,7 @@
 contracts in force in one CPV division, the suppliers above the share listed highest first;
 the domain selector and the API."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import records
 from levelfield.resilience import concentration
+from levelfield.resilience.scenarios import annual_value
 
 pytestmark = pytest.mark.django_db
 
@@ -78,12 +79,92 @@ def rows(held):
 def test_each_suppliers_share_of_each_authority_and_division(market):
     held = concentration.concentrated(as_of=market["as_of"], threshold=Decimal("25"))
 
+    # Annual values. The contracts let elsewhere run 466 days (100 before the date, the date,
+    # 365 after): x 365 / 466. 600,000 -> 469,957.08; 300,000 -> 234,978.54; 100,000 ->
+    # 78,326.18; 50,000 -> 39,163.09. Avon's no-CPV market: 469,957.08 + 234,978.54 +
+    # 78,326.18 = 783,261.80; Bath's: 2 x 39,163.09 = 78,326.18. The awarded contract is the
+    # only one in its market, whatever its term's annual value.
+    awarded = market["carer"].contracts.exclude(lot=None).get()
+    carer = annual_value(awarded.value, awarded.start_date, awarded.end_date)
     assert rows(held) == [
-        ("Avon Council", "Division 85", "Carer Ltd", Decimal("100.00"), 100000, 100000),
-        ("Avon Council", "No CPV", "Big Group plc", Decimal("60.00"), 600000, 1000000),
-        ("Bath Council", "No CPV", "Big Group plc", Decimal("50.00"), 50000, 100000),
-        ("Bath Council", "No CPV", "Mid Services Ltd", Decimal("50.00"), 50000, 100000),
-        ("Avon Council", "No CPV", "Mid Services Ltd", Decimal("30.00"), 300000, 1000000),
+        ("Avon Council", "Division 85", "Carer Ltd", Decimal("100.00"), carer, carer),
+        (
+            "Avon Council",
+            "No CPV",
+            "Big Group plc",
+            Decimal("60.00"),
+            Decimal("469957.08"),
+            Decimal("783261.80"),
+        ),
+        (
+            "Bath Council",
+            "No CPV",
+            "Big Group plc",
+            Decimal("50.00"),
+            Decimal("39163.09"),
+            Decimal("78326.18"),
+        ),
+        (
+            "Bath Council",
+            "No CPV",
+            "Mid Services Ltd",
+            Decimal("50.00"),
+            Decimal("39163.09"),
+            Decimal("78326.18"),
+        ),
+        (
+            "Avon Council",
+            "No CPV",
+            "Mid Services Ltd",
+            Decimal("30.00"),
+            Decimal("234978.54"),
+            Decimal("783261.80"),
+        ),
+    ]
+
+
+def test_shares_are_of_annual_value_not_whole_term_value():
+    # Cheddar Council on 1 July 2029: Long Ltd's £300,000 over 1 January 2029 to 31 December
+    # 2031 (1,095 days, no 29 February) is £100,000 a year; Short Ltd's £100,000 over 1 June
+    # 2029 to 31 May 2030 (365 days) is £100,000 a year. Half each, not 75% and 25%.
+    cheddar = testing.buyer_org("Cheddar Council")
+    admin = testing.member(cheddar, Role.BUYER_ADMIN)
+    long_ = testing.supplier_org("Long Ltd")
+    short = testing.supplier_org("Short Ltd")
+    entered(
+        buyer=cheddar,
+        admin=admin,
+        supplier=long_,
+        value="300000",
+        start=date(2029, 1, 1),
+        end=date(2031, 12, 31),
+    )
+    entered(
+        buyer=cheddar,
+        admin=admin,
+        supplier=short,
+        value="100000",
+        start=date(2029, 6, 1),
+        end=date(2030, 5, 31),
+    )
+    held = concentration.concentrated(as_of=date(2029, 7, 1), threshold=Decimal("0"))
+    assert rows(held) == [
+        (
+            "Cheddar Council",
+            "No CPV",
+            "Long Ltd",
+            Decimal("50.00"),
+            Decimal("100000.00"),
+            Decimal("200000.00"),
+        ),
+        (
+            "Cheddar Council",
+            "No CPV",
+            "Short Ltd",
+            Decimal("50.00"),
+            Decimal("100000.00"),
+            Decimal("200000.00"),
+        ),
     ]
 
 
@@ -109,7 +190,12 @@ def test_a_contract_counts_only_on_the_days_it_is_in_force(market):
     bath_mid = [
         h for h in before if h.authority == "Bath Council" and h.supplier == "Mid Services Ltd"
     ]
-    assert [(h.value, h.market_value, h.contracts) for h in bath_mid] == [(750000, 800000, 2)]
+    # Its term: 500 days before the date to the day before it, 500 days: 700,000 x 365 / 500
+    # = 511,000.00; with its 39,163.09 that is 550,163.09 of Bath's 589,326.18 (with Big's
+    # 39,163.09).
+    assert [(h.value, h.market_value, h.contracts) for h in bath_mid] == [
+        (Decimal("550163.09"), Decimal("589326.18"), 2)
+    ]
     assert "Division 85" not in {h.division_label for h in before}
 
 
@@ -174,10 +260,10 @@ def test_the_api_lists_the_suppliers_above_the_share_for_the_team(client, market
         (s["authority_name"], s["cpv_division"], s["supplier_name"], s["share"], s["value"])
         for s in body["suppliers"]
     ] == [
-        ("Avon Council", "85", "Carer Ltd", "100.00", "100000.00"),
-        ("Avon Council", None, "Big Group plc", "60.00", "600000.00"),
+        ("Avon Council", "85", "Carer Ltd", "100.00", body["suppliers"][0]["market_value"]),
+        ("Avon Council", None, "Big Group plc", "60.00", "469957.08"),
     ]
-    assert body["suppliers"][1]["market_value"] == "1000000.00"
+    assert body["suppliers"][1]["market_value"] == "783261.80"
     assert body["suppliers"][1]["supplier_id"] == market["big"].pk
 
 
