@@ -14,6 +14,7 @@ from django.urls import reverse
 from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core.ocds import platform_party_id
+from levelfield.insights.models_unit_costs import BuyerUnitCost
 
 from .dashboard_data import HOSTILE_SUPPLIER, NOTICE, P1, rows, standard_snapshot, write_snapshot
 
@@ -403,3 +404,48 @@ def test_an_authority_filter_keeps_its_procurements_whole(client, snapshot):
     )
     assert table_rows(q1, "table-access")[0][:4] == ["SMEs", "3", "1", "33.3%"]
     assert "No red flag has fired for these filters" in text(q1)
+
+
+# A buyer's unit costs ------------------------------------------------------------------------
+
+
+def test_a_buyer_sets_a_unit_cost_and_its_saving_reads_in_its_units(client, shire):
+    client.force_login(testing.member(shire, Role.BUYER_OFFICER), backend=BACKEND)
+    url = reverse("insights:unit_costs")
+
+    refused = client.post(url, {"unit": "pothole repairs", "cost_per_unit": "0"})
+    saved = client.post(
+        url, {"label": "pothole", "unit": "pothole repairs", "cost_per_unit": "133.33"}
+    )
+    dashboard = client.get(reverse("insights:buyer"))
+
+    assert refused.status_code == 422
+    assert "Enter a CPV division or words the contracts" in text(refused)
+    assert "Enter a cost per unit greater than £0" in text(refused)
+    assert saved.status_code == 302
+    assert table_rows(dashboard, "table-relets")[0][-1] == "about 150 pothole repairs a year"
+    relets = csv_rows(client.get(reverse("insights:buyer_download", args=["relets"])))
+    assert relets[1][11] == "about 150 pothole repairs a year"
+    assert relets[1][12].endswith("; about 150 pothole repairs a year")
+    listed = client.get(url)
+    assert "titles with “pothole”" in text(listed)
+    assert "£133.33" in text(listed)
+
+
+def test_a_unit_cost_is_removed_by_its_buyer_only(client, shire):
+    officer = testing.member(shire, Role.BUYER_OFFICER)
+    client.force_login(officer, backend=BACKEND)
+    client.post(
+        reverse("insights:unit_costs"),
+        {"cpv_division": "45", "unit": "repairs", "cost_per_unit": "10"},
+    )
+    cost = BuyerUnitCost.objects.get()
+    remove = reverse("insights:remove_unit_cost", args=[cost.pk])
+    other = testing.buyer_org("Wessex Council")
+    client.force_login(testing.member(other, Role.BUYER_ADMIN), backend=BACKEND)
+
+    assert client.post(remove).status_code == 404
+    assert client.get(remove).status_code == 405
+    client.force_login(officer, backend=BACKEND)
+    assert client.post(remove).status_code == 302
+    assert not BuyerUnitCost.objects.exists()
