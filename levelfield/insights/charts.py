@@ -1,11 +1,11 @@
 """Charts for the insights' pages: SVG drawn on the server with matplotlib, for the pages to
 put inline (a helper of the pages: only views use it).
 
-Each chart is an image with a name and a description (`role="img"`, `<title>` and `<desc>`
-named by `aria-labelledby`), its text kept as text (`svg.fonttype` none) so it reads, zooms and
-prints like the page's, in GOV.UK colours and sized for the page's column (it shrinks with the
-column, never wider). The same numbers go in a table after it and a CSV download: the chart is
-never the only place a figure is.
+Each chart is an image with a name and a description (`role="img"`, its `<title>` named by
+`aria-labelledby` and its `<desc>`, the numbers in words, by `aria-describedby`), its text kept
+as text (`svg.fonttype` none) so it reads, zooms and prints like the page's, in GOV.UK colours
+and sized for the page's column (it shrinks with the column, never wider). The same numbers go
+in a table after it and a CSV download: the chart is never the only place a figure is.
 
 The output is deterministic: no date in the file, ids salted by the chart's own id (and every
 id prefixed by it, so two charts on one page never share one). matplotlib is used through
@@ -210,7 +210,7 @@ def accessible(svg: str, *, chart_id: str, title: str, description: str) -> str:
     new_opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'version="1.1" viewBox="{view_box}" id="{chart_id}" class="insights-chart" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
         f'style="width: 100%; max-width: {width:.0f}px; height: auto" '
         'stroke-linejoin="round" stroke-linecap="butt" focusable="false">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'

@@ -31,7 +31,8 @@ def test_a_chart_is_an_image_named_and_described():
 
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
-    assert root.get("aria-labelledby") == "chart-a-title chart-a-desc"
+    assert root.get("aria-labelledby") == "chart-a-title"
+    assert root.get("aria-describedby") == "chart-a-desc"
     title, desc = root[0], root[1]
     assert (title.tag, title.get("id"), title.text) == (
         f"{SVG}title",

@@ -104,7 +104,7 @@ def test_the_charts_are_images_named_and_described_with_the_numbers(client, snap
     charts = re.findall(r'<svg [^>]*role="img"[^>]*>.*?</svg>', html, re.S)
     assert len(charts) == 3
     shares, quarters, bids = charts
-    assert 'aria-labelledby="chart-shares-title chart-shares-desc"' in shares
+    assert 'aria-labelledby="chart-shares-title" aria-describedby="chart-shares-desc"' in shares
     assert (
         '<title id="chart-shares-title">Share of public spend with SMEs and VCSEs</title>' in shares
     )
