@@ -341,3 +341,15 @@ def test_before_any_snapshot_the_tables_are_empty_with_their_columns(snapshot_di
         assert tables[name].count().to_pyarrow().as_py() == 0
     (share,) = measures.rows(measures.spend_share(tables, kind="sme"))
     assert share["spend"] is None and share["share_direct"] is None
+
+
+def test_the_daily_job_writes_the_snapshot_and_a_second_run_nothing(snapshot_dir):
+    from levelfield.insights.tasks import write_snapshot
+
+    store_ours()
+
+    first = write_snapshot.call()
+    second = write_snapshot.call()
+
+    assert first["rows"]["awards"] == 1 and first["parts_written"] == 3  # no bids
+    assert second["parts_written"] == 0 and second["rows"]["awards"] == 0
