@@ -152,11 +152,36 @@ def contract_notice_document(contract, notice_type: str, document_type: str, tit
     }
 
 
+def contract_award_id(contract) -> str:
+    """The award the contract comes from: the lot's award for a contract awarded here; for a
+    contract let elsewhere, an award of its own (see `let_elsewhere_award`), since OCDS needs
+    every contract to name its award."""
+    return f"award-{contract.lot.number}" if contract.lot_id else f"award-{contract.pk}"
+
+
+def let_elsewhere_award(contract) -> dict:
+    """The award a contract let elsewhere comes from, stated as OCDS requires: the supplier the
+    contract was let to, its value, and the day it was entered into."""
+    return {
+        "id": contract_award_id(contract),
+        "title": contract.title,
+        "status": "active",
+        "date": ocds_datetime(contract.signed_at),
+        "value": money(contract.value),
+        "suppliers": [
+            {
+                "id": tender_ocds.organisation_id(contract.supplier),
+                "name": contract.supplier.name,
+            }
+        ],
+    }
+
+
 def contract_fragment(contract) -> dict:
     """The contract as it now stands: the fields every contract notice repeats."""
     return {
         "id": contract_ocds_id(contract),
-        **({"awardID": f"award-{contract.lot.number}"} if contract.lot_id else {}),
+        "awardID": contract_award_id(contract),
         "title": contract.title,
         "status": OCDS_CONTRACT_STATUS[contract.status],
         "period": {
@@ -218,6 +243,8 @@ def publish_contract_notice(
     }
     if contract.lot_id:
         data["tender"] = _tender_status(contract.lot.tender)
+    else:
+        data["awards"] = [let_elsewhere_award(contract)]
     release = tender_ocds.publish(
         ocid=contract_ocid(contract),
         tags=tags,
