@@ -250,3 +250,19 @@ def test_when_the_review_date_passes_the_day_is_the_uk_day(people):
     today = clock.today_uk()
     assert not selectors_flags.contract_will_flag(contract, today=today).missing
     assert selectors_flags.contract_will_flag(contract, today=today + timedelta(days=1)).missing
+
+
+def test_an_evaluator_who_may_not_read_the_will_sees_only_that_it_is_current(client, people):
+    contract = contract_for(people)
+    will = submitted_will(people)
+    evaluator = testing.member(people["buyer"], Role.EVALUATOR)
+    assert not selectors_flags.contract_will_flag(contract, user=evaluator).readable
+
+    page = text(client, evaluator, reverse("contracts:detail", args=[contract.pk]))
+    assert "Meals on Wheels Ltd's living will is current." in page
+    assert "version 1" not in page and "% complete" not in page
+    assert "due for review" not in page
+    assert reverse("resilience:will_detail", args=[will.pk]) not in page
+
+    page = text(client, people["officer"], reverse("contracts:detail", args=[contract.pk]))
+    assert "version 1" in page and "due for review" in page
