@@ -220,7 +220,10 @@ def item_remove(request, section: str, number: int):
             content={**will.draft, section.key: items},
             owner=will.owner,
             review_date=will.review_date,
+            seen=seen_of(request),
         )
+    except actions.ChangedSince as exc:
+        messages.error(request, f"{section.noun.capitalize()} {number} was not removed. {exc}")
     except DomainError as exc:
         messages.error(
             request,

@@ -116,3 +116,26 @@ def test_the_api_refuses_a_put_over_someone_elses_save(two_admins):
     assert names == ["Alpha Holdings plc"]
     # without updated_at the whole draft is replaced, as before
     assert client.put(url, {"content": {}}, content_type="application/json").status_code == 200
+
+
+def test_removing_an_item_after_someone_else_saved_is_refused(two_admins):
+    will, a, b = two_admins
+    add = reverse("resilience:will_item_add", args=["group-structure"])
+    a.post(add, {**ENTITY_A, "seen": seen(a.get(add))})
+    listed = b.get(reverse("resilience:will_section", args=["group-structure"]))
+    stale = seen(listed)  # the Remove button carries the draft's updated_at
+    a.post(add, {**ENTITY_B, "seen": seen(a.get(add))})
+
+    remove = reverse("resilience:will_item_remove", args=["group-structure", 1])
+    refused = b.post(remove, {"title": "Alpha Holdings plc", "seen": stale}, follow=True)
+    assert "Entity 1 was not removed" in refused.content.decode() or (
+        "was not removed" in refused.content.decode()
+    )
+    assert "Someone else saved the living will" in refused.content.decode()
+    names = [e["name"] for e in LivingWill.objects.get(pk=will.pk).draft["entities"]]
+    assert names == ["Alpha Holdings plc", "Beta Services Ltd"]
+
+    gone = b.post(remove, {"title": "Alpha Holdings plc", "seen": seen(refused)})
+    assert gone.status_code == 302
+    names = [e["name"] for e in LivingWill.objects.get(pk=will.pk).draft["entities"]]
+    assert names == ["Beta Services Ltd"]
