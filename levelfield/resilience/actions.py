@@ -149,11 +149,12 @@ def _check_owner(will: LivingWill, owner) -> None:
 
 
 def _check_linked_contracts(will: LivingWill, ids: list[int]) -> None:
-    """Linked platform contracts must be the supplier's own."""
+    """Linked platform contracts must be the supplier's own, and entered into (not a record
+    still awaiting signature)."""
     from levelfield.contracts.models import Contract
 
     own = set(
-        Contract.objects.filter(supplier=will.supplier_id, pk__in=ids).values_list("pk", flat=True)
+        Contract.objects.for_supplier(will.supplier).filter(pk__in=ids).values_list("pk", flat=True)
     )
     strangers = [i for i in ids if i not in own]
     if strangers:
@@ -243,7 +244,7 @@ def submit_living_will(*, will: LivingWill, by) -> LivingWillVersion:
         summary=f"Living will version {version.number} submitted ({score}% complete)",
         version=version.number,
         score=score,
-        missing=missing,
+        missing=len(missing),
     )
     return version
 

@@ -14,12 +14,12 @@ from levelfield.accounts.models import Organisation
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError
-from levelfield.core.permissions import require
 from levelfield.core.workingdays import add_working_days
 
+from . import rules_financial  # noqa: F401  (registers the permissions)
 from .models import BreachEvent, Indicator, Reading
 from .models.financial import BREACH_NOTICE_WORKING_DAYS, Direction, ReadingSource
-from .rules_financial import require_team
+from .rules import require_team
 
 # The value column holds 14 digits before the point and 4 after.
 MAX_VALUE = Decimal("99999999999999.9999")
@@ -95,7 +95,7 @@ def add_indicator(
     *, code: str, name: str, unit: str = "", direction: str, threshold, by
 ) -> Indicator:
     """The resilience team adds an indicator of its own to the four defaults."""
-    require_team(by, "resilience.add_indicator", "Only the resilience team can add indicators")
+    require_team(by, "Only the resilience team can add indicators")
     code = (code or "").strip()
     problems = indicator_problems(code=code, name=name, direction=direction, threshold=threshold)
     if len((unit or "").strip()) > 20:
@@ -152,8 +152,7 @@ def save_reading(
             obj=breach,
             actor=by,
             organisation=supplier,
-            summary=f"{indicator.name} of {supplier.name} breached its threshold "
-            f"({value} {indicator.get_direction_display().lower()} {indicator.threshold})",
+            summary=f"{indicator.name} of {supplier.name} breached its threshold",
             reading=reading.pk,
             due_at=breach.due_at.isoformat(),
         )
@@ -163,12 +162,7 @@ def save_reading(
 @transaction.atomic
 def record_reading(*, supplier, indicator_code: str, value, as_of: date | None, by) -> Reading:
     """The resilience team records one reading of a supplier's financial indicator."""
-    require(
-        by,
-        "resilience.record_financial_reading",
-        supplier,
-        "Only the resilience team can record financial readings",
-    )
+    require_team(by, "Only the resilience team can record financial readings")
     _check_supplier(supplier)
     code = (indicator_code or "").strip()
     indicator = Indicator.objects.filter(code=code).first() if code else None
@@ -190,9 +184,8 @@ def record_reading(*, supplier, indicator_code: str, value, as_of: date | None, 
         obj=reading,
         actor=by,
         organisation=supplier,
-        summary=f"{indicator.name} of {supplier.name}: {reading.value} as of {uk_date(as_of)}",
+        summary=f"{indicator.name} of {supplier.name} recorded as of {uk_date(as_of)}",
         indicator=indicator.code,
-        value=str(reading.value),
         as_of=as_of.isoformat(),
     )
     return reading
@@ -201,12 +194,7 @@ def record_reading(*, supplier, indicator_code: str, value, as_of: date | None, 
 @transaction.atomic
 def record_breach_notified(*, breach: BreachEvent, by, notified_at: datetime | None = None):
     """Record when a breach was notified (now, unless told an earlier time)."""
-    require(
-        by,
-        "resilience.record_breach_notified",
-        breach.supplier,
-        "Only the resilience team can record that a breach was notified",
-    )
+    require_team(by, "Only the resilience team can record that a breach was notified")
     breach = BreachEvent.objects.select_for_update().get(pk=breach.pk)
     if breach.notified_at is not None:
         raise DomainError("This breach was already recorded as notified", code="already_notified")

@@ -6,10 +6,9 @@ from django.db import transaction
 
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
-from levelfield.core.errors import PermissionDenied
 
 from .models import Scenario
-from .rules_scenarios import may_run_scenarios
+from .rules import require_team
 from .selectors_scenarios import checked_suppliers
 
 
@@ -17,8 +16,7 @@ from .selectors_scenarios import checked_suppliers
 def create_scenario(*, name: str, supplier_ids, as_of: date, by) -> Scenario:
     """Save a scenario: `supplier_ids` (registered suppliers) failing on `as_of`. Refused with
     every problem named (`selectors_scenarios.InvalidScenario`)."""
-    if not may_run_scenarios(by):
-        raise PermissionDenied("Only the resilience team can run failure scenarios")
+    require_team(by, "Only the resilience team can run failure scenarios")
     suppliers = checked_suppliers(supplier_ids=supplier_ids, as_of=as_of, name=name)
     scenario = Scenario.objects.create(
         name=name.strip(), as_of=as_of, created_by=by, created_at=clock.now()
@@ -28,10 +26,8 @@ def create_scenario(*, name: str, supplier_ids, as_of: date, by) -> Scenario:
         action="resilience.scenario_created",
         obj=scenario,
         actor=by,
-        summary=(
-            f"Scenario {scenario.name} saved: "
-            f"{', '.join(s.name for s in suppliers)} failing on {uk_date(as_of)}"
-        ),
+        summary=f"Scenario {scenario.pk} saved: {len(suppliers)} suppliers failing on "
+        f"{uk_date(as_of)}",
         suppliers=[s.pk for s in suppliers],
         as_of=as_of.isoformat(),
     )

@@ -7,10 +7,9 @@ from ninja import Query, Router
 from levelfield.accounts.api_auth import api_auth
 from levelfield.core import clock
 from levelfield.core.api_helpers import SIGNED_IN_ERRORS, errors
-from levelfield.core.errors import PermissionDenied
 
 from . import concentration
-from .rules import is_resilience_team
+from .api_access import team_only
 from .schemas_concentration import ConcentrationOut, ConcentrationQuery
 
 router = Router(auth=api_auth, tags=["Resilience team: concentration risk"])
@@ -34,8 +33,7 @@ ROUTERS = (("/resilience", router),)
     "`forbidden` for anyone else; 422 `validation_error` for a threshold or date out of range.",
 )
 def concentration_list(request, query: Query[ConcentrationQuery]):
-    if not is_resilience_team(request.user):
-        raise PermissionDenied("Concentration risk is for the resilience team")
+    team_only(request, "Concentration risk is for the resilience team")
     as_of = query.as_of or clock.today_uk()
     return {
         "as_of": as_of,

@@ -3,19 +3,18 @@ supplier's reading (a reading past its threshold raises a breach), a supplier's 
 breaches with whether each was notified within 2 working days, and recording that a breach was
 notified. Anyone else is 403 `forbidden`, a platform admin not on the team included."""
 
-import rules
 from django.http import Http404
 from ninja import Router, Status
 
 from levelfield.accounts.api_auth import api_auth
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, errors
-from levelfield.core.errors import PermissionDenied
 
 from . import (
     actions_financial,
     rules_financial,  # noqa: F401  (registers the permissions)
 )
 from . import selectors_standing as standing
+from .api_access import team_only
 from .models import BreachEvent
 from .schemas_financial import (
     BreachOut,
@@ -32,13 +31,6 @@ ROUTERS = (("/resilience", router),)
 TEAM_ONLY = "For the resilience team only: anyone else is 403 `forbidden`. "
 
 
-def _team(request) -> None:
-    """The resilience team, checked with `rules` itself (`user.has_perm` without an object
-    grants a superuser everything)."""
-    if not rules.has_perm("resilience.view_financial_standing", request.user):
-        raise PermissionDenied("This part of the API is for the resilience team")
-
-
 @router.get(
     "/financial/indicators",
     response={200: list[IndicatorOut], **errors(*SIGNED_IN_ERRORS)},
@@ -48,7 +40,7 @@ def _team(request) -> None:
     "above it, as `direction` says) raises a breach.",
 )
 def list_indicators(request):
-    _team(request)
+    team_only(request)
     return list(standing.indicators())
 
 
@@ -63,7 +55,7 @@ def list_indicators(request):
     "threshold raises a breach, answered in `breach` with the time it must be notified by.",
 )
 def record_reading(request, payload: ReadingIn):
-    _team(request)
+    team_only(request)
     reading = actions_financial.record_reading(
         supplier=standing.supplier(payload.supplier_id),
         indicator_code=payload.indicator,
@@ -84,7 +76,7 @@ def record_reading(request, payload: ReadingIn):
     "no supplier organisation.",
 )
 def supplier_standing(request, supplier_id: int):
-    _team(request)
+    team_only(request)
     supplier = standing.supplier(supplier_id)
     if supplier is None:
         raise Http404("No supplier has that id")
@@ -106,7 +98,7 @@ def supplier_standing(request, supplier_id: int):
     "`already_notified` if it was recorded before (the first record stands).",
 )
 def breach_notified(request, breach_id: int, payload: NotifiedIn | None = None):
-    _team(request)
+    team_only(request)
     breach = BreachEvent.objects.filter(pk=breach_id).first()
     if breach is None:
         raise Http404("No breach has that id")

@@ -7,10 +7,9 @@ from ninja.pagination import paginate
 
 from levelfield.accounts.api_auth import api_auth
 from levelfield.core.api_helpers import SIGNED_IN_ERRORS, Pages, errors
-from levelfield.core.errors import PermissionDenied
 
 from . import actions_scenarios, selectors_scenarios
-from .rules_scenarios import may_run_scenarios
+from .api_access import team_only
 from .schemas_scenarios import (
     ScenarioDetailOut,
     ScenarioIn,
@@ -41,11 +40,6 @@ INVALID = (
 )
 
 
-def _team(request) -> None:
-    if not may_run_scenarios(request.user):
-        raise PermissionDenied("Only the resilience team can run failure scenarios")
-
-
 @router.get(
     "/scenarios",
     response={200: list[ScenarioOut], **errors(*SIGNED_IN_ERRORS, 422)},
@@ -55,7 +49,7 @@ def _team(request) -> None:
 )
 @paginate(Pages)
 def list_scenarios(request):
-    _team(request)
+    team_only(request, "Only the resilience team can run failure scenarios")
     return selectors_scenarios.scenarios()
 
 
@@ -71,7 +65,7 @@ def list_scenarios(request):
     + ", or an empty name.",
 )
 def create_scenario(request, payload: ScenarioIn):
-    _team(request)
+    team_only(request, "Only the resilience team can run failure scenarios")
     scenario = actions_scenarios.create_scenario(
         name=payload.name,
         supplier_ids=payload.supplier_ids,
@@ -90,7 +84,7 @@ def create_scenario(request, payload: ScenarioIn):
     description=TEAM_ONLY + REPORT + INVALID + ".",
 )
 def preview_scenario(request, payload: ScenarioPreviewIn):
-    _team(request)
+    team_only(request, "Only the resilience team can run failure scenarios")
     return selectors_scenarios.preview(supplier_ids=payload.supplier_ids, as_of=payload.as_of)
 
 
@@ -105,7 +99,7 @@ def preview_scenario(request, payload: ScenarioPreviewIn):
     + "404 `not_found` for an id that is no scenario.",
 )
 def get_scenario(request, scenario_id: int):
-    _team(request)
+    team_only(request, "Only the resilience team can run failure scenarios")
     scenario = selectors_scenarios.scenario(scenario_id)
     scenario.report = selectors_scenarios.report(scenario)
     return scenario

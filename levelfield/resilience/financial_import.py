@@ -23,7 +23,7 @@ from levelfield.suppliers.selectors import find_supplier
 from .actions_financial import parse_value, reading_problems, save_reading
 from .models import Indicator, Reading
 from .models.financial import ReadingSource
-from .rules_financial import require_team
+from .rules import require_team
 
 COLUMNS = {
     "supplier": {
@@ -107,11 +107,7 @@ def _read(upload) -> list[ReadingRow]:
 def import_financial_readings(*, upload, by) -> list[Reading]:
     """The resilience team imports readings from a CSV file: all of them, or none with every
     bad row listed by line."""
-    require_team(
-        by,
-        "resilience.import_financial_readings",
-        "Only the resilience team can import financial readings",
-    )
+    require_team(by, "Only the resilience team can import financial readings")
     rows = _read(upload)
     today = clock.today_uk()
     indicators = {

@@ -10,6 +10,7 @@ import rules
 from levelfield.accounts.models import Role
 from levelfield.accounts.rules import has_role
 from levelfield.contracts.lifecycle import IN_FORCE
+from levelfield.core.errors import PermissionDenied
 
 from .models import PlatformRole, PlatformRoleKind
 from .models.living_wills import READING_BUYER_ROLES, SUPPLIER_READ_ROLES
@@ -24,6 +25,15 @@ def is_resilience_team(user):
         .filter(user=user, role=PlatformRoleKind.RESILIENCE_TEAM)
         .exists()
     )
+
+
+def require_team(user, message: str = "This is for the resilience team") -> None:
+    """Refuse (`PermissionDenied`) anyone not on the resilience team. Every page, API call and
+    action of the team's asks this (or `is_resilience_team`), never `user.has_perm`: Django
+    grants a superuser every permission, and a platform admin is not on the team unless given
+    the role."""
+    if not is_resilience_team(user):
+        raise PermissionDenied(message)
 
 
 @rules.predicate

@@ -5,8 +5,6 @@ Imported by actions_financial (autodiscovery loads only rules.py)."""
 
 import rules
 
-from levelfield.core.errors import PermissionDenied
-
 from .rules import is_resilience_team
 
 rules.add_perm("resilience.record_financial_reading", is_resilience_team)
@@ -15,10 +13,4 @@ rules.add_perm("resilience.record_breach_notified", is_resilience_team)
 rules.add_perm("resilience.add_indicator", is_resilience_team)
 rules.add_perm("resilience.view_financial_standing", is_resilience_team)
 
-
-def require_team(user, perm: str, message: str) -> None:
-    """`core.permissions.require` for a permission asked without an object, checked with
-    `rules` itself: `User.has_perm` without an object grants a platform admin every permission,
-    and these are the team's, not the platform admin's."""
-    if user is None or not rules.has_perm(perm, user):
-        raise PermissionDenied(message)
+# Checked with `rules.require_team` (never `user.has_perm`, which lets any superuser in).

@@ -41,10 +41,9 @@ def own_will(supplier):
 
 
 def linkable_contracts(supplier):
-    """The supplier's own platform contracts, the only ones its will may link."""
-    return (
-        Contract.objects.filter(supplier=supplier).select_related("buyer").order_by("title", "pk")
-    )
+    """The supplier's own platform contracts, the only ones its will may link: those it holds,
+    not a record still awaiting signature (its title is not yet the supplier's to share)."""
+    return Contract.objects.for_supplier(supplier).select_related("buyer").order_by("title", "pk")
 
 
 def linked_contracts(ids):

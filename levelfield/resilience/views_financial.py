@@ -6,7 +6,6 @@ For the resilience team only (the platform role): anyone else, a platform admin 
 included, gets 404. The permission is checked with `rules` itself, not `user.has_perm`, which
 grants a superuser every permission asked without an object."""
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -35,13 +34,9 @@ from .forms_financial import (
 )
 from .models import BreachEvent
 from .selectors_financial import notice_status
+from .views_access import team_only
 
 VIEW = "resilience.view_financial_standing"
-
-
-def _team(request) -> None:
-    if not rules.has_perm(VIEW, request.user):
-        raise Http404("No such page")
 
 
 def _supplier(pk: int):
@@ -65,7 +60,7 @@ def _breach(pk: int) -> BreachEvent:
 def overview(request):
     """Every supplier with readings, its latest reading of each indicator against the
     threshold, and every breach, overdue first."""
-    _team(request)
+    team_only(request)
     now = clock.now()
     search = SupplierSearchForm(request.GET)
     found = None
@@ -93,7 +88,7 @@ def overview(request):
 def supplier(request, pk: int):
     """A supplier's readings of each indicator over time and its breaches, each unnotified one
     with a form to record when it was notified."""
-    _team(request)
+    team_only(request)
     supplier = _supplier(pk)
     now = clock.now()
     readings = paginate(request, standing.readings_of(supplier), param="readings_page")
@@ -122,7 +117,7 @@ def supplier(request, pk: int):
 def breach_notified(request, pk: int):
     """Record when a breach was notified (the supplier page's forms post here; a refusal is
     shown on this breach's own page)."""
-    _team(request)
+    team_only(request)
     breach = _breach(pk)
     prefix = f"breach-{breach.pk}"
     if request.method == "POST":
@@ -154,7 +149,7 @@ def breach_notified(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def record_reading(request, pk: int):
     """The team records one reading of one of the supplier's indicators."""
-    _team(request)
+    team_only(request)
     supplier = _supplier(pk)
     indicators = list(standing.indicators())
     form = ReadingForm(request.POST if request.method == "POST" else None, indicators=indicators)
@@ -193,7 +188,7 @@ def record_reading(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def indicators(request):
     """The indicators watched, and the team adds its own."""
-    _team(request)
+    team_only(request)
     form = IndicatorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -224,7 +219,7 @@ def indicators(request):
 def import_readings(request):
     """Readings from a CSV file: all of them, or none with every bad row listed by its line
     (the same import as `levelfield import-financial-readings`)."""
-    _team(request)
+    team_only(request)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         try:

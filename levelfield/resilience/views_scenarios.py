@@ -3,7 +3,6 @@ suppliers found by a search and ticked, a date), and a scenario's report with it
 map. Anyone without `resilience.run_scenarios` gets 404: a scenario names suppliers and reads
 their living wills."""
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -18,17 +17,11 @@ from levelfield.core.pagination import paginate
 from . import actions_scenarios, selectors_scenarios, selectors_supplier_search
 from .forms_scenarios import ScenarioForm
 from .models import Scenario
+from .views_access import team_only
 from .views_scenario_map import layout, map_rows
 
 RUN = "resilience.run_scenarios"
 SEARCH = "search"
-
-
-def team_only(request) -> None:
-    """The permission asked of `rules` itself: `user.has_perm` would let any superuser in (the
-    model backend grants them every permission), and a platform admin is not on the team."""
-    if not rules.has_perm(RUN, request.user):
-        raise Http404("No such page")
 
 
 def saved_scenario(request, pk: int):

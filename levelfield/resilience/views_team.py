@@ -5,7 +5,7 @@ did not exist."""
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
@@ -15,7 +15,7 @@ from levelfield.core import clock, spreadsheets
 from . import concentration, selectors, selectors_financial, selectors_scenarios
 from .forms_concentration import ConcentrationForm
 from .models import LivingWill, StrategicMark
-from .rules import is_resilience_team
+from .views_access import team_only
 
 CONCENTRATION_COLUMNS = [
     "Authority",
@@ -26,12 +26,6 @@ CONCENTRATION_COLUMNS = [
     "Market annual value (GBP)",
     "Share (%)",
 ]
-
-
-def team_only(request) -> None:
-    """404 for anyone not on the resilience team (signed in, but not given the role)."""
-    if not is_resilience_team(request.user):
-        raise Http404("No such page")
 
 
 def _url(name: str) -> str | None:

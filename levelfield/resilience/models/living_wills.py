@@ -155,8 +155,23 @@ class LivingWill(models.Model):
         return None
 
 
+class VersionQuerySet(models.QuerySet):
+    """Submitted versions are never changed nor removed one by one: `update()` and `delete()`
+    refuse, as `save()` does for a version already saved. What the database must still do is
+    left working: Django's deletion collector reaches versions through the model's base manager
+    (a plain queryset), so deleting the will (or the supplier, which deletes its will) takes
+    its versions with it (CASCADE), and deleting a person still clears the owner (SET_NULL)."""
+
+    def update(self, **kwargs):
+        raise ValueError("A submitted living will version is never changed")
+
+    def delete(self):
+        raise ValueError("A submitted living will version is never removed")
+
+
 class LivingWillVersion(models.Model):
-    """A submitted living will: its content, owner and review date as submitted; immutable."""
+    """A submitted living will: its content, owner and review date as submitted; immutable
+    (see `VersionQuerySet`)."""
 
     will = models.ForeignKey(LivingWill, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -170,6 +185,8 @@ class LivingWillVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField()
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -286,7 +286,7 @@ def test_who_reads_and_edits_a_living_will(world, who):
 
 def test_buyers_and_the_team_see_nothing_before_the_first_submission(world):
     will = world["will"]
-    will.versions.all().delete()
+    LivingWillVersion._base_manager.filter(will=will).delete()
     for who in ("critical buyer admin", "resilience team"):
         user, _ = world["people"][who]
         assert not user.has_perm("resilience.view_will", will)
@@ -381,3 +381,64 @@ def test_linked_contracts_must_be_the_suppliers_own():
     )
     own.refresh_from_db()
     assert own.draft["contracts"] == [signed.contract.pk]
+
+
+@pytest.mark.django_db
+def test_a_contract_awaiting_signature_is_neither_offered_nor_linked():
+    from levelfield.resilience import selectors_wills
+
+    buyer = testing.buyer_org("Vale District Council")
+    supplier, admin = testing.supplier_with_user("Pending Care Ltd")
+    today = clock.today_uk()
+    pending = testing.contract_let_elsewhere(
+        buyer=buyer,
+        supplier=supplier,
+        start_date=today,
+        end_date=today + timedelta(days=300),
+        title="Unsigned secret meals",
+        signed=False,
+    )
+    signed = testing.contract_let_elsewhere(
+        buyer=buyer,
+        supplier=supplier,
+        start_date=today,
+        end_date=today + timedelta(days=300),
+        title="Signed meals",
+    )
+    assert list(selectors_wills.linkable_contracts(supplier)) == [signed]
+    will = actions.start_living_will(supplier=supplier, by=admin)
+    with pytest.raises(content.InvalidContent):
+        actions.edit_living_will(
+            will=will,
+            by=admin,
+            content={"contracts": [pending.pk]},
+            owner=admin,
+            review_date=today + timedelta(days=30),
+        )
+
+
+@pytest.mark.django_db
+def test_a_submitted_version_is_never_updated_nor_deleted_in_bulk_but_goes_with_its_supplier():
+    supplier, admin = testing.supplier_with_user("Fixed Ltd")
+    will = actions.start_living_will(supplier=supplier, by=admin)
+    actions.edit_living_will(
+        will=will,
+        by=admin,
+        content={},
+        owner=admin,
+        review_date=clock.today_uk() + timedelta(days=30),
+    )
+    version = actions.submit_living_will(will=will, by=admin)
+    with pytest.raises(ValueError):
+        LivingWillVersion.objects.filter(pk=version.pk).update(score=100)
+    with pytest.raises(ValueError):
+        will.versions.all().update(score=100)
+    with pytest.raises(ValueError):
+        LivingWillVersion.objects.filter(pk=version.pk).delete()
+    with pytest.raises(ValueError):
+        will.versions.all().delete()
+    version.refresh_from_db()
+    assert version.score != 100
+
+    will.delete()  # the will (as when its supplier is deleted) takes its versions with it
+    assert not LivingWillVersion._base_manager.filter(pk=version.pk).exists()
