@@ -65,7 +65,7 @@ def caller(tokens, path: str) -> dict:
         return tokens["buyer"]
     if "/supplier/" in path or path.endswith("/supplier"):
         return tokens["supplier"]
-    if path.startswith("/api/platform/"):
+    if path.startswith(("/api/platform/", "/api/insights/spend/")):
         return tokens["platform"]
     if path.startswith("/api/resilience/"):
         return tokens["resilience"]
