@@ -348,6 +348,8 @@ KNOWN_SPREADSHEET_TEXT = {
     "with hostile names in resilience/tests/test_scenario_pages.py",
     "levelfield/insights/views_dashboards.py": "the insights dashboards' CSV downloads, opened "
     "with a hostile name in insights/tests/test_dashboards.py",
+    "levelfield/insights/spend_import.py": "reads published spend files (CSV, XLSX: the names "
+    "of the formats it takes), writes none",
 }
 
 
