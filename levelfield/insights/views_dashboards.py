@@ -25,6 +25,7 @@ from .views_tables import (
     access_table,
     authority_table,
     category_table,
+    display,
     flags_table,
     quarter_table,
     relets_table,
@@ -55,7 +56,8 @@ def _filters(request, snapshot, *, authority):
 
 
 def _percent(value) -> str:
-    return "no data" if value is None else f"{value:.1f}%"
+    """As the tables show it (to one place, halves up), so the words and the table agree."""
+    return "no data" if value is None else display(value, "percent")
 
 
 def _shares_description(shares) -> str:
