@@ -21,6 +21,7 @@ from levelfield.core.display import uk_time
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
+from levelfield.resilience.rules import is_resilience_team
 from levelfield.resilience.selectors_flags import supplier_will_flag
 from levelfield.suppliers import selectors as supplier_selectors
 from levelfield.suppliers.templatetags.suppliers import bid_page_url
@@ -89,6 +90,7 @@ def dashboard(request):
                 request, clarifications_asked_by(organisation), param="questions_page"
             ),
             "will_flag": supplier_will_flag(organisation),
+            "resilience_team": is_resilience_team(request.user),
         },
     )
 

@@ -20,6 +20,7 @@ from levelfield.core.errors import DomainError, RuleFailed
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
 from levelfield.core.policy import policy_by_code
+from levelfield.resilience.rules import is_resilience_team
 
 from . import actions, barriers, periods
 from .criteria import check_weights
@@ -79,6 +80,7 @@ def dashboard(request):
             "assigned": list(assigned),
             "can_create": request.user.has_perm("tenders.create_tender", organisation),
             "overdue_checklist": _overdue_checklist(request, organisation),
+            "resilience_team": is_resilience_team(request.user),
         },
     )
 
