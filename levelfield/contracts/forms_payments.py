@@ -3,26 +3,13 @@
 
 from django import forms
 
-from levelfield.core.forms import PoundsField
+from levelfield.core.forms import PoundsField, TypedDateField
 
 from .models import InvoiceStatus
 
-DATE_HINT = "For example, 27/3/2026"
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
-
 
 def date_field(label: str, *, required: bool = True, noun: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
-        error_messages={
-            "required": f"Enter the {noun}",
-            "invalid": f"Enter the {noun} as a real date, like 27/3/2026",
-        },
-    )
+    return TypedDateField(label=label, required=required, noun=f"the {noun}")
 
 
 class InvoiceForm(forms.Form):

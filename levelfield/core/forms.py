@@ -50,3 +50,41 @@ class PoundsField(forms.DecimalField):
         if isinstance(value, str):
             value = value.replace(",", "").replace("£", "").strip()
         return super().to_python(value)
+
+
+DATE_HINT = "For example, 27/3/2026"
+# Dates typed in one box: 27/3/2026, 27-3-2026, 27.3.2026, 27 3 2026, 27 March 2026, 27 Mar
+# 2026, or 2026-03-27 (the API's form, which a link can carry as it is).
+DATE_INPUT_FORMATS = [
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %m %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+]
+
+
+class TypedDateField(forms.DateField):
+    """A date typed in one box, the one date field of the pages that take a date as text.
+    `noun` names it in the errors, with its article ("the date paid": "Enter the date paid")."""
+
+    def __init__(self, *, label: str, noun: str, required: bool = True, **kwargs):
+        kwargs.setdefault("help_text", DATE_HINT)
+        super().__init__(
+            label=label,
+            required=required,
+            input_formats=DATE_INPUT_FORMATS,
+            error_messages={
+                "required": f"Enter {noun}",
+                "invalid": f"Enter {noun} as a real date, like 27/3/2026",
+            },
+            widget=forms.TextInput(attrs={"spellcheck": "false"}),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = " ".join(value.split())
+        return super().to_python(value)

@@ -27,6 +27,14 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
+def end_of_working_days_after(at: datetime, working_days: int) -> datetime:
+    """Midnight (UK time) at the end of the `working_days`-th working day after the UK day of
+    `at`: that day itself is not counted, nor weekends and England and Wales bank holidays. The
+    one deadline rule of a standstill period and of a financial breach's notice."""
+    last_day = add_working_days(at.astimezone(UK).date(), working_days)
+    return datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=UK)
+
+
 def standstill_end(notice_at: datetime, working_days: int) -> datetime:
     """End of a standstill period that begins with the notice.
 
@@ -34,6 +42,4 @@ def standstill_end(notice_at: datetime, working_days: int) -> datetime:
     notice is published and ends at midnight at the end of the eighth working day after that day.
     Returned as the aware datetime of that midnight in UK time.
     """
-    notice_day = notice_at.astimezone(UK).date()
-    last_day = add_working_days(notice_day, working_days)
-    return datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=UK)
+    return end_of_working_days_after(notice_at, working_days)

@@ -999,21 +999,7 @@ class _Loader:
         self.suppliers[spec["key"]] = membership.organisation
         self.supplier_users[spec["key"]] = membership.user
         organisation, user = membership.organisation, membership.user
-        extra = PROFILES[spec["key"]]
-        supplier_actions.update_profile(
-            profile=organisation.supplier_profile,
-            by=user,
-            legal_name=spec["legal_name"],
-            companies_house_number=spec["companies_house_number"],
-            charity_number=extra.get("charity_number", ""),
-            vcse_type=extra.get("vcse_type", ""),
-            staff_headcount=extra["staff_headcount"],
-            annual_turnover=extra["annual_turnover"],
-            balance_sheet_total=extra["balance_sheet_total"],
-            region=spec["region"],
-            regions_served=extra["regions_served"],
-            cpv_interests=extra["cpv_interests"],
-        )
+        fill_profile(organisation, user, spec, PROFILES[spec["key"]])
         answers = exclusions.no_grounds()
         for code, details in DECLARED_GROUNDS.get(spec["key"], {}).items():
             answers[code] = {"applies": True, "details": details}
@@ -1424,3 +1410,23 @@ class _Loader:
             price=price,
             answers={lot.questions.get(number=n).pk: text for n, text in answers.items()},
         )
+
+
+def fill_profile(organisation, user, spec: dict, extra: dict) -> None:
+    """A demo supplier's profile, filled in by its admin: its names and region from `spec`, its
+    size, turnover, regions served and interests from `extra` (the same dict, for a supplier
+    whose spec holds everything)."""
+    supplier_actions.update_profile(
+        profile=organisation.supplier_profile,
+        by=user,
+        legal_name=spec["legal_name"],
+        companies_house_number=spec["companies_house_number"],
+        charity_number=extra.get("charity_number", ""),
+        vcse_type=extra.get("vcse_type", ""),
+        staff_headcount=extra["staff_headcount"],
+        annual_turnover=extra["annual_turnover"],
+        balance_sheet_total=extra["balance_sheet_total"],
+        region=spec["region"],
+        regions_served=extra["regions_served"],
+        cpv_interests=extra["cpv_interests"],
+    )

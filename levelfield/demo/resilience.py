@@ -188,20 +188,9 @@ class _Resilience:
         organisation, user = membership.organisation, membership.user
         self.suppliers[spec["key"]] = organisation
         self.supplier_users[spec["key"]] = user
-        supplier_actions.update_profile(
-            profile=organisation.supplier_profile,
-            by=user,
-            legal_name=spec["legal_name"],
-            companies_house_number=spec["companies_house_number"],
-            charity_number=spec.get("charity_number", ""),
-            vcse_type=spec.get("vcse_type", ""),
-            staff_headcount=spec["staff_headcount"],
-            annual_turnover=spec["annual_turnover"],
-            balance_sheet_total=spec["balance_sheet_total"],
-            region=spec["region"],
-            regions_served=spec["regions_served"],
-            cpv_interests=spec["cpv_interests"],
-        )
+        from levelfield.demo.data import fill_profile  # data.py imports this module
+
+        fill_profile(organisation, user, spec, spec)
         for days_ago in data.DECLARATIONS_DAYS_AGO:
             with clock.frozen_at(self.loader.at(-days_ago, 11)):
                 supplier_actions.declare_exclusions(

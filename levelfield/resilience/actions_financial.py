@@ -5,7 +5,7 @@ The rules for a reading (a known indicator, a number, a date not in the future) 
 `reading_problems`; the CSV import and any form or schema reuse it."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -14,7 +14,7 @@ from levelfield.accounts.models import Organisation
 from levelfield.core import audit, clock
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError
-from levelfield.core.workingdays import add_working_days
+from levelfield.core.workingdays import end_of_working_days_after
 
 from . import rules_financial  # noqa: F401  (registers the permissions)
 from .models import BreachEvent, Indicator, Reading
@@ -28,9 +28,7 @@ MAX_VALUE = Decimal("99999999999999.9999")
 def breach_due_at(raised_at: datetime) -> datetime:
     """The end (midnight, UK time) of the second working day after the day the breach was
     raised; that day itself is not counted, nor weekends and England and Wales bank holidays."""
-    raised_day = raised_at.astimezone(clock.UK).date()
-    last_day = add_working_days(raised_day, BREACH_NOTICE_WORKING_DAYS)
-    return datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=clock.UK)
+    return end_of_working_days_after(raised_at, BREACH_NOTICE_WORKING_DAYS)
 
 
 def parse_value(text) -> Decimal | None:

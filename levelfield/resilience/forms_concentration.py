@@ -5,32 +5,12 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from levelfield.core import clock
+from levelfield.core.forms import TypedDateField
 
 from . import concentration
 
-# Dates typed in one box: 27/3/2026, 27 3 2026, 27 March 2026, or 2026-03-27 (the API's form).
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"]
-
-
-class OneBoxDateField(forms.DateField):
-    """A date typed in one box, which a link can carry as it is."""
-
-    def __init__(self, *, label: str, noun: str, **kwargs):
-        super().__init__(
-            label=label,
-            input_formats=DATE_INPUT_FORMATS,
-            error_messages={
-                "invalid": f"Enter {noun} as a real date, like 27/3/2026",
-                "required": f"Enter {noun}",
-            },
-            widget=forms.TextInput(attrs={"spellcheck": "false"}),
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = " ".join(value.split())
-        return super().to_python(value)
+# The date field of the team's pages (forms_scenarios uses it too).
+OneBoxDateField = TypedDateField
 
 
 class ConcentrationForm(forms.Form):

@@ -9,27 +9,10 @@ from django import forms
 
 from levelfield.core.display import uk_local
 from levelfield.core.errors import DomainError
-from levelfield.core.forms import add_domain_error
+from levelfield.core.forms import TypedDateField, add_domain_error
 from levelfield.tenders.forms import parse_uk_time, uk_to_utc
 
 from .models.financial import Direction
-
-DATE_HINT = "For example, 27/3/2026"
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
-
-
-def _date(label: str, noun: str, *, required: bool) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
-        error_messages={
-            "required": f"Enter the {noun}",
-            "invalid": f"Enter the {noun} as a real date, like 27/3/2026",
-        },
-    )
 
 
 class _AnyChoice(forms.ChoiceField):
@@ -61,7 +44,9 @@ class ReadingForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
         error_messages={"max_length": "Enter the value as a number, like 1250000 or -3.5"},
     )
-    as_of = _date("Date the reading is as of", "date the reading is as of", required=False)
+    as_of = TypedDateField(
+        label="Date the reading is as of", noun="the date the reading is as of", required=False
+    )
 
     # How `reading_problems` words each problem, and the field it is about.
     PROBLEMS = {
@@ -134,7 +119,7 @@ class NotifiedForm(forms.Form):
     """When a breach was notified, in UK time (the action refuses a time in the future or
     before the breach was raised)."""
 
-    day = _date("Date notified", "date it was notified", required=True)
+    day = TypedDateField(label="Date notified", noun="the date it was notified")
     time = forms.CharField(
         label="Time notified (UK time)",
         max_length=20,
