@@ -449,3 +449,12 @@ def test_a_unit_cost_is_removed_by_its_buyer_only(client, shire):
     client.force_login(officer, backend=BACKEND)
     assert client.post(remove).status_code == 302
     assert not BuyerUnitCost.objects.exists()
+
+
+def test_a_buyer_finds_its_own_dashboard_from_the_public_one(client, shire):
+    link = f'href="{reverse("insights:buyer")}"'
+    assert link not in client.get(reverse("insights:public")).content.decode()
+
+    client.force_login(testing.member(shire, Role.EVALUATOR), backend=BACKEND)
+
+    assert link in client.get(reverse("insights:public")).content.decode()
