@@ -129,7 +129,7 @@ class SubcontractorWorkOut(Schema):
     )
 
 
-class SubcontractorOut(Schema):
+class ScenarioSubcontractorOut(Schema):
     key: str
     name: str
     companies_house_number: str
@@ -199,7 +199,7 @@ class ScenarioReportOut(Schema):
     without_will: list[PartyOut] = Field(
         description="Chosen suppliers with no submitted living will"
     )
-    subcontractors: list[SubcontractorOut]
+    subcontractors: list[ScenarioSubcontractorOut]
     candidates: list[ContractCandidatesOut] = Field(description="One per affected contract")
     map_nodes: list[MapNodeOut]
     map_edges: list[MapEdgeOut]
