@@ -1,5 +1,6 @@
 """Shared fixtures for the insights' tests: Spark local mode, once a session."""
 
+import logging
 import os
 import shutil
 
@@ -28,3 +29,6 @@ def spark_con():
     )
     yield ibis.pyspark.connect(session)
     session.stop()
+    # py4j says it closes its gateway at interpreter exit, after pytest has closed the streams
+    # its log goes to ("--- Logging error ---" at the end of the run): nothing worth saying.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
