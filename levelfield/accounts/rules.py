@@ -29,5 +29,16 @@ def is_org_admin(user, organisation):
 
 rules.add_perm("accounts.invite_member", is_org_admin)
 
+
+@rules.predicate
+def is_buyer_admin_or_officer(user, organisation):
+    return has_role(user, organisation, Role.BUYER_ADMIN, Role.BUYER_OFFICER)
+
+
+# Insights sit below the domain and may not import accounts: they ask for this permission by
+# name. A buyer's unit costs (its savings in its own units) are set by its admins and officers,
+# not its evaluators.
+rules.add_perm("insights.set_unit_cost", is_buyer_admin_or_officer)
+
 # The platform admin's changes to people and organisations (through the admin's actions).
 rules.add_perm("accounts.manage_accounts", rules.is_superuser)

@@ -8,14 +8,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from levelfield.core import audit, clock
+from levelfield.core.errors import PermissionDenied
 from levelfield.core.ocds import platform_party_id
 
 from .models_unit_costs import BuyerUnitCost, validate
 
 
+def may_set_unit_costs(by, organisation) -> bool:
+    """The buyer's admins and officers (the rule `insights.set_unit_cost`, kept with the other
+    rules about people in organisations), not its evaluators nor anyone else."""
+    return (
+        getattr(by, "is_authenticated", False)
+        and organisation is not None
+        and by.has_perm("insights.set_unit_cost", organisation)
+    )
+
+
 def _require(by, organisation) -> None:
-    if not getattr(by, "is_authenticated", False) or organisation is None:
-        raise PermissionError("Sign in as a member of the buyer to set its unit costs")
+    if not may_set_unit_costs(by, organisation):
+        raise PermissionDenied("Only the buyer's admins and officers set its unit costs")
 
 
 @transaction.atomic

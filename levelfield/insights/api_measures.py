@@ -277,8 +277,9 @@ def unit_costs(request):
     operation_id="insights_buyer_unit_cost_set",
     summary="Set a unit cost",
     description="Sets the cost of one unit of a need, or changes it when one is set for the "
-    "same CPV division and words. 422 `invalid_unit_cost` naming each problem: neither a CPV "
-    "division nor words, a division not of two digits, no unit, a cost not above 0.",
+    "same CPV division and words. 403 `forbidden` for anyone but the buyer's admins and "
+    "officers (an evaluator reads them). 422 `invalid_unit_cost` naming each problem: neither "
+    "a CPV division nor words, a division not of two digits, no unit, a cost not above 0.",
 )
 def set_unit_cost(request, payload: BuyerUnitCostIn):
     _buyer(request)
@@ -302,7 +303,8 @@ def set_unit_cost(request, payload: BuyerUnitCostIn):
     response={204: None, **errors(*OWN_OBJECT_ERRORS)},
     operation_id="insights_buyer_unit_cost_remove",
     summary="Remove a unit cost",
-    description="Another buyer's, or one that is not there, is 404 `not_found`.",
+    description="Another buyer's, or one that is not there, is 404 `not_found`; 403 "
+    "`forbidden` for anyone but the buyer's admins and officers.",
 )
 def remove_unit_cost(request, cost_id: int):
     authority = _buyer(request)

@@ -4,7 +4,7 @@ repairs a year"). Only its own: another buyer's cost is 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +19,12 @@ from .views_dashboards import buyer_organisation
 
 def _page(request, organisation, form, status=200):
     costs = BuyerUnitCost.objects.filter(buyer_id=platform_party_id(organisation))
-    context = {"organisation": organisation, "form": form, "costs": list(costs)}
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "costs": list(costs),
+        "can_set": actions_unit_costs.may_set_unit_costs(request.user, organisation),
+    }
     return render(request, "insights/unit_costs.html", context, status=status)
 
 
@@ -29,6 +34,8 @@ def unit_costs(request):
     organisation = buyer_organisation(request)
     if request.method == "GET":
         return _page(request, organisation, UnitCostForm())
+    if not actions_unit_costs.may_set_unit_costs(request.user, organisation):
+        raise PermissionDenied("Only the buyer's admins and officers set its unit costs")
     form = UnitCostForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -55,6 +62,8 @@ def unit_costs(request):
 @require_POST
 def remove_unit_cost(request, pk: int):
     organisation = buyer_organisation(request)
+    if not actions_unit_costs.may_set_unit_costs(request.user, organisation):
+        raise PermissionDenied("Only the buyer's admins and officers remove its unit costs")
     cost = get_object_or_404(BuyerUnitCost, pk=pk, buyer_id=platform_party_id(organisation))
     try:
         actions_unit_costs.remove_unit_cost(by=request.user, organisation=organisation, cost=cost)

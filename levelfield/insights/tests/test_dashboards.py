@@ -458,3 +458,28 @@ def test_a_buyer_finds_its_own_dashboard_from_the_public_one(client, shire):
     client.force_login(testing.member(shire, Role.EVALUATOR), backend=BACKEND)
 
     assert link in client.get(reverse("insights:public")).content.decode()
+
+
+def test_an_evaluator_reads_the_unit_costs_without_a_form_and_cannot_change_them(client, shire):
+    client.force_login(testing.member(shire, Role.BUYER_ADMIN), backend=BACKEND)
+    client.post(
+        reverse("insights:unit_costs"),
+        {"cpv_division": "45", "unit": "repairs", "cost_per_unit": "10"},
+    )
+    cost = BuyerUnitCost.objects.get()
+    client.force_login(testing.member(shire, Role.EVALUATOR), backend=BACKEND)
+
+    page = client.get(reverse("insights:unit_costs"))
+    posted = client.post(
+        reverse("insights:unit_costs"),
+        {"cpv_division": "45", "unit": "repairs", "cost_per_unit": "99"},
+    )
+    removed = client.post(reverse("insights:remove_unit_cost", args=[cost.pk]))
+
+    assert page.status_code == 200
+    assert "£10.00" in text(page)
+    assert "Set a unit cost" not in text(page) and "Remove" not in text(page)
+    assert "admins and officers set its unit costs" in text(page)
+    assert (posted.status_code, removed.status_code) == (403, 403)
+    cost.refresh_from_db()
+    assert str(cost.cost_per_unit) == "10.00"

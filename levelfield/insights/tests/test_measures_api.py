@@ -232,3 +232,26 @@ def test_the_buyer_endpoints_need_a_buyer(client, shire):
 
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
+
+
+def test_an_evaluator_reads_the_unit_costs_but_cannot_set_or_remove_one(client, shire):
+    client.force_login(testing.member(shire, Role.BUYER_ADMIN), backend=BACKEND)
+    cost = client.post(
+        f"{API}/buyer/unit-costs",
+        {"cpv_division": "45", "unit": "repairs", "cost_per_unit": "10"},
+        content_type="application/json",
+    ).json()
+    client.force_login(testing.member(shire, Role.EVALUATOR), backend=BACKEND)
+
+    listed = client.get(f"{API}/buyer/unit-costs")
+    set_cost = client.post(
+        f"{API}/buyer/unit-costs",
+        {"cpv_division": "45", "unit": "repairs", "cost_per_unit": "99"},
+        content_type="application/json",
+    )
+    removed = client.delete(f"{API}/buyer/unit-costs/{cost['id']}")
+
+    assert [c["cost_per_unit"] for c in listed.json()["items"]] == ["10.00"]
+    assert (set_cost.status_code, set_cost.json()["code"]) == (403, "forbidden")
+    assert (removed.status_code, removed.json()["code"]) == (403, "forbidden")
+    assert client.get(f"{API}/buyer/unit-costs").json()["count"] == 1

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from levelfield.accounts.models import Role
+from levelfield.core.errors import PermissionDenied
 from levelfield.core.models import AuditEvent
 from levelfield.core.ocds import platform_party_id
 from levelfield.insights import savings
@@ -56,7 +57,7 @@ def test_a_unit_cost_needs_a_need_a_unit_and_a_cost_above_nothing():
     with pytest.raises(ValidationError) as refused:
         set_unit_cost(by=officer, organisation=derby, unit="repairs", cost_per_unit=1)
     assert "label" in refused.value.message_dict
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         set_unit_cost(by=officer, organisation=None, label="pothole", unit="x", cost_per_unit=1)
     assert not BuyerUnitCost.objects.exists()
 
@@ -91,3 +92,26 @@ def test_the_runner_reads_the_stored_unit_costs():
     derby_row = next(r for r in rows if r["buyer_id"] == ours)
     assert derby_row["units_a_year"] == 150
     assert derby_row["why"].endswith("; about 150 pothole repairs a year")
+
+
+def test_an_evaluator_or_another_buyers_officer_cannot_set_or_remove_a_unit_cost():
+    derby = buyer_org("Derby City Council")
+    cost = set_unit_cost(
+        by=member(derby, Role.BUYER_ADMIN),
+        organisation=derby,
+        cpv_division="45",
+        unit="repairs",
+        cost_per_unit=10,
+    )
+    evaluator = member(derby, Role.EVALUATOR)
+    stranger = member(buyer_org("Wessex Council"), Role.BUYER_OFFICER)
+
+    for person in (evaluator, stranger):
+        with pytest.raises(PermissionDenied):
+            set_unit_cost(
+                by=person, organisation=derby, cpv_division="45", unit="repairs", cost_per_unit=1
+            )
+        with pytest.raises(PermissionDenied):
+            remove_unit_cost(by=person, organisation=derby, cost=cost)
+    cost.refresh_from_db()
+    assert str(cost.cost_per_unit) == "10.00"
