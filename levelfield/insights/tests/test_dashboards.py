@@ -483,3 +483,12 @@ def test_an_evaluator_reads_the_unit_costs_without_a_form_and_cannot_change_them
     assert (posted.status_code, removed.status_code) == (403, 403)
     cost.refresh_from_db()
     assert str(cost.cost_per_unit) == "10.00"
+
+
+def test_a_buyer_finds_its_insights_from_its_dashboard(client, shire):
+    client.force_login(testing.member(shire, Role.EVALUATOR), backend=BACKEND)
+
+    dashboard = client.get(reverse("tenders:dashboard"))
+
+    assert reverse("insights:buyer") in dashboard.content.decode()
+    assert client.get(reverse("insights:buyer")).status_code == 200
