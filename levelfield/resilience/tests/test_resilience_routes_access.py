@@ -8,26 +8,20 @@ to sign in, or 401; signed in: 403 or 404) and never sees the living will (its s
 services), the saved scenario or, outside the platform admin's own pages, the supplier's name; the
 ids tried are real ones (someone else's will, version, scenario, supplier, breach, grant)."""
 
-from datetime import timedelta
-
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
-from levelfield.accounts.models import Role
 from levelfield.core import clock
-from levelfield.resilience import actions
 from levelfield.resilience.actions_financial import record_reading
 from levelfield.resilience.actions_scenarios import create_scenario
 from levelfield.resilience.models import BreachEvent, PlatformRole
 
+from . import access_world
+from .access_world import DRAFT, SUBMITTED, SUPPLIER
+
 pytestmark = pytest.mark.django_db
 
-SUPPLIER = "Hidden Resilience Ltd"
-SUBMITTED = "Submitted meals service"
-DRAFT = "Draft-only laundry service"
 SCENARIO = "Secret failure drill"
 
 # kinds of person
@@ -63,41 +57,14 @@ PLATFORM_ONLY = frozenset({PLATFORM})
 
 @pytest.fixture
 def world():
-    org, admin = testing.supplier_with_user(SUPPLIER)
-    critical = testing.signed_contract(supplier=(org, admin))
-    critical.contract.critical = True
-    critical.contract.save(update_fields=["critical"])
-    plain = testing.signed_contract(
-        supplier=(org, admin), buyer=testing.buyer_org("Wessex Council")
-    )
-    will = actions.start_living_will(supplier=org, by=admin)
-    review = clock.today_uk() + timedelta(days=90)
-    content = {"services": [{"name": SUBMITTED, "authorities": ["Shire"], "people_served": 9}]}
-    actions.edit_living_will(will=will, by=admin, content=content, owner=admin, review_date=review)
-    actions.submit_living_will(will=will, by=admin)
-    content["services"].append({"name": DRAFT})
-    actions.edit_living_will(will=will, by=admin, content=content, owner=admin, review_date=review)
-    team = testing.resilience_team_member()
+    org, will, people = access_world.build()
+    team = people["resilience team"]
     scenario = create_scenario(
         name=SCENARIO, supplier_ids=[org.pk], as_of=clock.today_uk(), by=team
     )
     record_reading(
         supplier=org, indicator_code="credit_score", value="5", as_of=clock.today_uk(), by=team
     )
-    _, rival = testing.supplier_with_user("Rival Ltd")
-    people = {
-        "supplier admin": admin,
-        "supplier member": testing.member(org, Role.SUPPLIER_MEMBER),
-        "another supplier": rival,
-        "critical buyer admin": critical.buyer_admin,
-        "critical buyer officer": critical.officer,
-        "buyer of a non-critical contract": plain.buyer_admin,
-        "unrelated buyer": testing.member(testing.buyer_org("Far Council"), Role.BUYER_ADMIN),
-        "evaluator at the critical buyer": testing.member(critical.buyer, Role.EVALUATOR),
-        "resilience team": team,
-        "platform admin not on the team": testing.UserFactory(is_superuser=True, is_staff=True),
-        "anonymous": AnonymousUser(),
-    }
     ids = {
         "will": will.pk,
         "supplier": org.pk,

@@ -5,24 +5,17 @@ never the draft; another supplier, a buyer of a contract that is not critical, a
 buyer, an evaluator, a platform admin not on the team and anyone signed out read nothing and
 change nothing (404 on the pages, as if no will existed; 401, 403 or 404 in the API)."""
 
-from datetime import timedelta
-
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
-from levelfield.accounts.models import Role
-from levelfield.core import clock
-from levelfield.resilience import actions
 from levelfield.resilience.models import LivingWill
+
+from . import access_world
+from .access_world import DRAFT, SUBMITTED, SUPPLIER
 
 pytestmark = pytest.mark.django_db
 
-SUPPLIER = "Hidden Resilience Ltd"
-SUBMITTED = "Submitted meals service"
-DRAFT = "Draft-only laundry service"
 
 ADMIN, MEMBER, OTHER, READER, BUYER, NOBODY, ANON = (
     "admin",
@@ -50,35 +43,7 @@ PEOPLE = {
 
 @pytest.fixture
 def world():
-    org, admin = testing.supplier_with_user(SUPPLIER)
-    critical = testing.signed_contract(supplier=(org, admin))
-    critical.contract.critical = True
-    critical.contract.save(update_fields=["critical"])
-    plain = testing.signed_contract(
-        supplier=(org, admin), buyer=testing.buyer_org("Wessex Council")
-    )
-    will = actions.start_living_will(supplier=org, by=admin)
-    review = clock.today_uk() + timedelta(days=90)
-    content = {"services": [{"name": SUBMITTED, "authorities": ["Shire"], "people_served": 9}]}
-    actions.edit_living_will(will=will, by=admin, content=content, owner=admin, review_date=review)
-    actions.submit_living_will(will=will, by=admin)
-    content["services"].append({"name": DRAFT})
-    actions.edit_living_will(will=will, by=admin, content=content, owner=admin, review_date=review)
-    _, rival = testing.supplier_with_user("Rival Ltd")
-    people = {
-        "supplier admin": admin,
-        "supplier member": testing.member(org, Role.SUPPLIER_MEMBER),
-        "another supplier": rival,
-        "critical buyer admin": critical.buyer_admin,
-        "critical buyer officer": critical.officer,
-        "buyer of a non-critical contract": plain.buyer_admin,
-        "unrelated buyer": testing.member(testing.buyer_org("Far Council"), Role.BUYER_ADMIN),
-        "evaluator at the critical buyer": testing.member(critical.buyer, Role.EVALUATOR),
-        "resilience team": testing.resilience_team_member(),
-        "platform admin not on the team": testing.UserFactory(is_superuser=True, is_staff=True),
-        "anonymous": AnonymousUser(),
-    }
-    will.refresh_from_db()
+    _, will, people = access_world.build()
     return will, people
 
 
