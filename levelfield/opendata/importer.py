@@ -29,13 +29,18 @@ from datetime import UTC
 from pathlib import Path
 
 import psycopg
+import psycopg.errors
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Max
 
 from levelfield.core import clock
 
 from .importing import compiling, files, reading
-from .importing.checks import parse_datetime, sqlite_text_of_checked_date
+from .importing.checks import (
+    parse_datetime,
+    postgres_text_of_checked_date,
+    sqlite_text_of_checked_date,
+)
 from .importing.compiling import (
     compile_groups,
     compile_ocids,
@@ -62,6 +67,16 @@ PROCESS_THRESHOLD = 8 * 1024 * 1024  # larger files are read in a process of the
 REMEMBER = 3 * 1024**3
 STAGE_RELEASES = "levelfield_import_releases"
 STAGE_COMPILED = "levelfield_import_compiled"
+
+
+@dataclass(frozen=True)
+class Copy:
+    """PostgreSQL: the statements that bring one kind of row into the store (_copy_sql)."""
+
+    direct: str
+    staged: str
+    from_stage: str
+    stage: str
 
 
 @dataclass(frozen=True)
@@ -264,7 +279,6 @@ class Importer:
         if not (self.sqlite or self.postgres):
             raise NotImplementedError("import-ocds supports SQLite and PostgreSQL")
         quote = connection.ops.quote_name
-        json = "%s::jsonb" if self.postgres else "%s"
         release = ExternalRelease._meta
         columns = ", ".join(
             quote(release.get_field(name).column)
@@ -272,65 +286,79 @@ class Importer:
         )
         self.sql_release = (
             f"INSERT INTO {quote(release.db_table)} ({columns}) "
-            f"VALUES (%s, %s, %s, {json}, {json}, %s) ON CONFLICT DO NOTHING"
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
         )
         compiled = quote(ExternalCompiledRelease._meta.db_table)
         insert = (
-            f"INSERT INTO {compiled} (ocid, compiled, release_count, date, updated) "
-            f"VALUES (%s, {json}, %s, %s, %s) ON CONFLICT (ocid) "
+            f"INSERT INTO {compiled} (ocid, compiled, release_count, date, buyer_id, updated) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (ocid) "
         )
         self.sql_published = insert + "DO NOTHING"
         self.sql_compiled = insert + (
             "DO UPDATE SET compiled = excluded.compiled, release_count = excluded.release_count,"
-            " date = excluded.date, updated = excluded.updated"
+            " date = excluded.date, buyer_id = excluded.buyer_id, updated = excluded.updated"
         )
         if self.postgres:
             self._copy_sql(quote, columns, compiled)
-        data = "data::text" if self.postgres else "data"
         self.sql_fetch = (
-            f"SELECT ocid, id, {data} FROM {quote(release.db_table)} WHERE ocid IN ({{}})"
+            f"SELECT ocid, id, data FROM {quote(release.db_table)} WHERE ocid IN ({{}})"
         )
 
     def _copy_sql(self, quote, columns: str, compiled: str) -> None:
-        """PostgreSQL: a batch goes by COPY into a temporary table of this session, then into
-        the store with one INSERT ... SELECT, in store order, skipping what is there already
-        (COPY alone cannot): the server parses each JSON text once, and one statement replaces
-        thousands (measured: bench/import_bench.py)."""
+        """PostgreSQL: a batch goes by COPY straight into the store when nothing in it is
+        there already (a first import), else into a temporary table of this session and then
+        into the store with one INSERT ... SELECT, in store order, skipping or updating what is
+        there (COPY alone cannot). Either way one statement replaces thousands (measured:
+        bench/import_bench.py)."""
         release = quote(ExternalRelease._meta.db_table)
+        compiled_columns = "ocid, compiled, release_count, date, buyer_id, updated"
         self.sql_stage = (
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_RELEASES} (n integer, ocid text,"
-            " release_id text, date timestamptz, tags jsonb, data jsonb, file bigint);"
+            " release_id text, date timestamptz, tags text, data text, file bigint);"
             f" CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_COMPILED} (n integer, ocid text,"
-            " compiled jsonb, release_count integer, date timestamptz, updated timestamptz)"
+            " compiled text, release_count integer, date timestamptz, buyer_id text,"
+            " updated timestamptz)"
         )
-        self.sql_copy_releases = (
-            f"COPY {STAGE_RELEASES} (n, ocid, release_id, date, tags, data, file) FROM STDIN"
+        self.copy_releases = Copy(
+            direct=f"COPY {release} ({columns}) FROM STDIN",
+            staged=f"COPY {STAGE_RELEASES} (n, ocid, release_id, date, tags, data, file)"
+            " FROM STDIN",
+            from_stage=f"INSERT INTO {release} ({columns}) SELECT ocid, release_id, date,"
+            f" tags, data, file FROM {STAGE_RELEASES} ORDER BY n ON CONFLICT DO NOTHING",
+            stage=STAGE_RELEASES,
         )
-        self.sql_from_stage = (
-            f"INSERT INTO {release} ({columns}) SELECT ocid, release_id, date, tags, data, file"
-            f" FROM {STAGE_RELEASES} ORDER BY n ON CONFLICT DO NOTHING"
-        )
-        self.sql_copy_compiled = (
-            f"COPY {STAGE_COMPILED} (n, ocid, compiled, release_count, date, updated) FROM STDIN"
-        )
-        self.sql_compiled_from_stage = (
-            f"INSERT INTO {compiled} (ocid, compiled, release_count, date, updated)"
-            f" SELECT DISTINCT ON (ocid) ocid, compiled, release_count, date, updated"
+        self.copy_compiled = Copy(
+            direct=f"COPY {compiled} ({compiled_columns}) FROM STDIN",
+            staged=f"COPY {STAGE_COMPILED} (n, {compiled_columns}) FROM STDIN",
+            from_stage=f"INSERT INTO {compiled} ({compiled_columns})"
+            f" SELECT DISTINCT ON (ocid) {compiled_columns}"
             f" FROM {STAGE_COMPILED} ORDER BY ocid, n DESC ON CONFLICT (ocid) DO UPDATE SET"
             " compiled = excluded.compiled, release_count = excluded.release_count,"
-            " date = excluded.date, updated = excluded.updated"
+            " date = excluded.date, buyer_id = excluded.buyer_id, updated = excluded.updated",
+            stage=STAGE_COMPILED,
         )
 
-    def _copy_in(self, cursor, copy_sql: str, insert_sql: str, stage: str, rows) -> int:
-        """Rows into the store through the staging table (see _copy_sql); how many were
-        written. The staging table is emptied in the same transaction."""
+    def _copy_in(self, cursor, copy: "Copy", rows: list, *, direct: bool) -> int:
+        """Rows into the store (see _copy_sql); how many were written. `direct`: COPY straight
+        into the store, in a savepoint; where a row turns out to be there already (another
+        import got there first), that is undone and the batch goes through the staging table,
+        which is emptied in the same transaction."""
+        if direct:
+            try:
+                with transaction.atomic():
+                    with cursor.copy(copy.direct) as stream:
+                        for row in rows:
+                            stream.write_row(row)
+                return len(rows)
+            except psycopg.errors.UniqueViolation:
+                pass
         cursor.execute(self.sql_stage)
-        with cursor.copy(copy_sql) as copy:
+        with cursor.copy(copy.staged) as stream:
             for number, row in enumerate(rows):
-                copy.write_row((number, *row))
-        cursor.execute(insert_sql)
+                stream.write_row((number, *row))
+        cursor.execute(copy.from_stage)
         written = max(cursor.rowcount, 0)
-        cursor.execute(f"TRUNCATE {stage}")
+        cursor.execute(f"TRUNCATE {copy.stage}")
         return written
 
     def _db_datetime(self, moment):
@@ -387,6 +415,17 @@ class Importer:
         self.summary.files_imported += 1
         self.reporter.file_finished(path, self.summary)
 
+    def _all_new(self, rows: list) -> bool:
+        """PostgreSQL: whether none of these compiled releases is stored yet, nor any comes
+        twice (then they can be copied straight in)."""
+        ocids = [row[0] for row in rows]
+        if len(set(ocids)) != len(ocids):
+            return False
+        table = connection.ops.quote_name(ExternalCompiledRelease._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE ocid = ANY(%s))", [ocids])
+            return not cursor.fetchone()[0]
+
     def _not_compiled_yet(self, ocids: list[str]) -> set[str]:
         """Those of the ocids with no compiled release stored (one query a thousand)."""
         known = set()
@@ -421,13 +460,7 @@ class Importer:
             with self._bulk_cursor() as cursor:
                 self._no_commit_wait(cursor)
                 if batch.rows and self.postgres:
-                    stored = self._copy_in(
-                        cursor,
-                        self.sql_copy_releases,
-                        self.sql_from_stage,
-                        STAGE_RELEASES,
-                        batch.rows,
-                    )
+                    stored = self._copy_in(cursor, self.copy_releases, batch.rows, direct=True)
                 elif batch.rows:
                     cursor.executemany(self.sql_release, batch.rows)
                     stored = max(cursor.rowcount, 0)
@@ -612,19 +645,22 @@ class Importer:
         """Keep compiled releases until there are a batch of them, then write them in one
         transaction (a commit waits for the disk: fewer of them keep the workers busy)."""
         now = self._db_datetime(clock.now())
-        for ocid, compiled, count, date, error in results:
+        for ocid, compiled, count, date, error, buyer_id in results:
             if compiled is None:
                 self.compiled_failed.append(ocid)
                 self.reporter.problem(Problem("compile", ocid, error))
                 continue
             # A release's date, checked when the release was read.
             stored = None
-            if self.sqlite and type(date) is str:
-                stored = sqlite_text_of_checked_date(date)
+            if type(date) is str:
+                checked = (
+                    sqlite_text_of_checked_date if self.sqlite else postgres_text_of_checked_date
+                )
+                stored = checked(date)
             if stored is None:
                 moment = parse_datetime(date) if isinstance(date, str) else None
                 stored = moment and self._db_datetime(moment)
-            self.compiled_rows.append((ocid, compiled, count, stored, now))
+            self.compiled_rows.append((ocid, compiled, count, stored, buyer_id, now))
         if results:
             self.reporter.compile_progress(len(results))
         if not flush and len(self.compiled_rows) + len(self.compiled_failed) < self.batch_size:
@@ -635,13 +671,7 @@ class Importer:
                 with self._bulk_cursor() as cursor:
                     self._no_commit_wait(cursor)
                     if self.postgres:
-                        self._copy_in(
-                            cursor,
-                            self.sql_copy_compiled,
-                            self.sql_compiled_from_stage,
-                            STAGE_COMPILED,
-                            rows,
-                        )
+                        self._copy_in(cursor, self.copy_compiled, rows, direct=self._all_new(rows))
                     else:
                         cursor.executemany(self.sql_compiled, rows)
             if failed:

@@ -5,6 +5,7 @@ apart from the platform's own feed (`Release`, `Record`)."""
 import uuid
 from datetime import timedelta
 
+import orjson
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
@@ -12,7 +13,8 @@ from levelfield.core import clock
 
 
 class ImportedJSONField(models.JSONField):
-    """JSON written only by the import, which has just parsed it (orjson) or made it: on SQLite
+    """Kept for migration 0003 (JSONTextField replaced it). JSON written only by the import,
+    which has just parsed it (orjson) or made it: on SQLite
     it goes without the JSON_VALID check Django adds, which would parse every release a second
     time (about a tenth of a large import). PostgreSQL's jsonb parses it whatever we do."""
 
@@ -20,6 +22,26 @@ class ImportedJSONField(models.JSONField):
         if connection.vendor == "sqlite":
             return None
         return super().db_check(connection)
+
+
+class JSONTextField(models.TextField):
+    """JSON kept as the text it came in (a `text` column on both databases), read back as
+    Python values. The import writes texts it has just checked (or made), so the database
+    parses nothing: on PostgreSQL, turning each release into jsonb was most of the server's
+    work in an import (bench/import_bench.py). Not queryable by key in SQL: what is queried
+    has a column of its own (ExternalCompiledRelease.buyer_id, date)."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else orjson.loads(value)
+
+    def to_python(self, value):
+        return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+    def get_prep_value(self, value):
+        return None if value is None else orjson.dumps(value).decode()
+
+    def value_to_string(self, obj):
+        return self.get_prep_value(self.value_from_object(obj))
 
 
 class ExternalFile(models.Model):
@@ -62,8 +84,8 @@ class ExternalRelease(models.Model):
     ocid = models.CharField(max_length=255)
     release_id = models.CharField(max_length=255)
     date = models.DateTimeField()
-    tags = ImportedJSONField()
-    data = ImportedJSONField()
+    tags = JSONTextField()
+    data = JSONTextField()
     # Where it came from; not indexed, to keep bulk imports fast.
     file = models.ForeignKey(
         ExternalFile, null=True, on_delete=models.SET_NULL, db_index=False, related_name="+"
@@ -86,7 +108,9 @@ class ExternalCompiledRelease(models.Model):
     release taken as published from a record package whose releases were only linked."""
 
     ocid = models.CharField(max_length=255, primary_key=True)
-    compiled = ImportedJSONField()
+    compiled = JSONTextField()
+    # The compiled release's buyer.id, to find a buyer's processes ("" where it has none)
+    buyer_id = models.CharField(max_length=255, blank=True, db_index=True)
     release_count = models.PositiveIntegerField()
     date = models.DateTimeField(null=True, db_index=True)
     updated = models.DateTimeField()
@@ -205,5 +229,6 @@ __all__ = [
     "ExternalOpportunity",
     "ExternalOpportunityGeneration",
     "ExternalRelease",
+    "JSONTextField",
     "OpportunitySource",
 ]

@@ -50,6 +50,16 @@ def sqlite_text_of_checked_date(value: str) -> str | None:
     return None
 
 
+def postgres_text_of_checked_date(value: str) -> str | None:
+    """A date that parse_datetime has accepted, as it is when it has the usual form
+    (YYYY-MM-DDTHH:MM:SSZ, which PostgreSQL reads as it is, in UTC whatever the session's
+    time zone): COPY then sends the text rather than format a datetime again; None for any
+    other form, which must be converted."""
+    if len(value) == 20 and value[19] == "Z" and value[10] == "T":
+        return value
+    return None
+
+
 def _identifier(release: dict, field: str) -> str | None:
     value = release.get(field)
     if value is None:

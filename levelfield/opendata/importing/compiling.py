@@ -91,17 +91,17 @@ def load_results(results: list[tuple] | str) -> list[tuple]:
 
 def compile_groups(groups: list[tuple[str, list[str]]]) -> list[tuple]:
     """For each (ocid, release texts in store order): (ocid, compiled JSON text or None, number
-    of releases, date of the compiled release, error or None)."""
+    of releases, date of the compiled release, error or None, its buyer.id)."""
     results = []
     for ocid, texts in groups:
         if not texts:  # not a bad release but a reader that cannot see the store: stop
             raise RuntimeError(f"no stored release of {ocid} is visible to the compile")
         try:
-            compiled, date = compile_json(texts)
+            compiled, date, buyer_id = compile_json(texts)
         except OCDSMergeError as exc:
-            results.append((ocid, None, len(texts), None, f"{type(exc).__name__}: {exc}"))
+            results.append((ocid, None, len(texts), None, f"{type(exc).__name__}: {exc}", ""))
         except (TypeError, ValueError, AttributeError) as exc:  # shapes ocdsmerge cannot merge
-            results.append((ocid, None, len(texts), None, f"cannot be merged: {exc}"))
+            results.append((ocid, None, len(texts), None, f"cannot be merged: {exc}", ""))
         else:
-            results.append((ocid, compiled.decode(), len(texts), date, None))
+            results.append((ocid, compiled.decode(), len(texts), date, None, buyer_id))
     return results

@@ -256,15 +256,23 @@ def compile_releases(releases: list[dict]) -> dict:
         return _ocdsmerge(copy.deepcopy(releases))
 
 
-def compile_json(texts: list[bytes | str]) -> tuple[bytes, str | None]:
-    """(the compiled release as JSON, its date) for the releases of one contracting process
-    given as JSON texts (as stored): equal to ocdsmerge's compile of the parsed releases."""
+def buyer_id_of(compiled: dict) -> str:
+    """A compiled release's buyer.id as text ("" where there is none)."""
+    buyer = compiled.get("buyer")
+    identifier = buyer.get("id") if type(buyer) is dict else None
+    return str(identifier) if type(identifier) in (str, int) else ""
+
+
+def compile_json(texts: list[bytes | str]) -> tuple[bytes, str | None, str]:
+    """(the compiled release as JSON, its date, its buyer.id) for the releases of one
+    contracting process given as JSON texts (as stored): equal to ocdsmerge's compile of the
+    parsed releases."""
     releases = [orjson.loads(text) for text in texts]
     try:
         state = _merged_state(releases)
     except _Fallback:
         compiled = _ocdsmerge(releases)
-        return orjson.dumps(compiled), compiled.get("date")
+        return orjson.dumps(compiled), compiled.get("date"), buyer_id_of(compiled)
     date = state["date"]
     if (
         date is None  # a single release without a date: ocdsmerge leaves `date` out
@@ -272,7 +280,7 @@ def compile_json(texts: list[bytes | str]) -> tuple[bytes, str | None]:
         or any(b"null" in text if type(text) is bytes else "null" in text for text in texts)
     ):
         state = _output(state)  # drop the nulls
-    return orjson.dumps(state), date
+    return orjson.dumps(state), date, buyer_id_of(state)
 
 
-__all__ = ["compile_json", "compile_releases", "OCDSMergeError"]
+__all__ = ["buyer_id_of", "compile_json", "compile_releases", "OCDSMergeError"]

@@ -21,14 +21,20 @@ import ijson
 import orjson
 
 from . import files
-from .checks import check_release, json_type, sqlite_text_of_checked_date
+from .checks import (
+    check_release,
+    json_type,
+    postgres_text_of_checked_date,
+    sqlite_text_of_checked_date,
+)
+from .fastmerge import buyer_id_of
 from .files import FileError
 
 
 @dataclass
 class Batch:
     rows: list = field(default_factory=list)  # (ocid, id, date, tags, data, file id)
-    published: list = field(default_factory=list)  # (ocid, compiled, 0, date)
+    published: list = field(default_factory=list)  # (ocid, compiled, 0, date, buyer id)
     problems: list = field(default_factory=list)  # (position, reason)
     read: int = 0
     invalid: int = 0
@@ -56,7 +62,8 @@ class FileReader:
     """The releases of one file, as batches of rows.
 
     `dates` says how the store wants datetimes: "text" (SQLite: naive UTC in ISO format with
-    a space, as Django writes them) or "datetime" (aware, for PostgreSQL's driver)."""
+    a space, as Django writes them) or "datetime" (aware, for PostgreSQL's driver; there a
+    date in the usual form is kept as its text, see postgres_text_of_checked_date)."""
 
     def __init__(
         self,
@@ -198,6 +205,8 @@ class FileReader:
             date = sqlite_text_of_checked_date(release["date"])
             if date is None:
                 date = moment.replace(tzinfo=None).isoformat(" ")
+        elif self.postgres:
+            date = postgres_text_of_checked_date(release["date"]) or moment
         else:
             date = moment
         tag = release.get("tag")
@@ -262,7 +271,8 @@ class FileReader:
             self._invalid((*position, "compiledRelease", 1), f"compiledRelease: {reason}")
             return
         date = moment.replace(tzinfo=None).isoformat(" ") if self.text_dates else moment
-        self.batch.published.append((compiled["ocid"], orjson.dumps(compiled).decode(), 0, date))
+        text = orjson.dumps(compiled).decode()
+        self.batch.published.append((compiled["ocid"], text, 0, date, buyer_id_of(compiled)))
 
 
 # -- reading in a process of its own ---------------------------------------------------------

@@ -118,6 +118,7 @@ def test_importing_the_six_release_files_stores_the_records_compiled_release(
     assert ExternalRelease.objects.filter(ocid=OCID).count() == 6
     row = ExternalCompiledRelease.objects.get(ocid=OCID)
     assert row.compiled == example_compiled
+    assert row.buyer_id == example_compiled["buyer"]["id"] != ""
     assert row.release_count == 6
     assert row.date.isoformat() == "2011-01-10T09:30:00+00:00"
 
@@ -147,6 +148,7 @@ def test_a_record_package_of_linked_releases_keeps_its_compiled_release(example,
     row = ExternalCompiledRelease.objects.get(ocid=OCID)
     assert row.release_count == 0
     assert row.compiled == example_compiled
+    assert row.buyer_id == example_compiled["buyer"]["id"] != ""
 
 
 @pytest.mark.django_db
@@ -755,9 +757,24 @@ def test_the_compiled_releases_of_imported_data_are_queryable(tmp_path):
         since=datetime(2024, 1, 3, tzinfo=UTC), until=datetime(2024, 1, 7, tzinfo=UTC)
     )
     assert [row.ocid for row in january] == ["ocds-q-2", "ocds-q-1"]
-    complete = selectors.external_compiled_releases().filter(compiled__tender__status="complete")
-    assert [row.ocid for row in complete] == ["ocds-q-1"]
-    assert complete[0].compiled["buyer"] == {"id": "GB-A", "name": "A"}
+    one = selectors.external_compiled_releases(ocid="ocds-q-1").get()
+    assert one.compiled["tender"]["status"] == "complete"
+    assert one.compiled["buyer"] == {"id": "GB-A", "name": "A"} and one.buyer_id == "GB-A"
+    assert selectors.external_compiled_releases(ocid="ocds-q-2").get().buyer_id == "GB-B"
+
+
+@pytest.mark.django_db
+def test_a_compiled_release_without_a_buyer_or_with_a_numeric_buyer_id(tmp_path):
+    items = [
+        release("ocds-n-1", 1),
+        release("ocds-n-2", 2, buyer={"id": 1234, "name": "Numbered"}),
+        release("ocds-n-3", 3, buyer={"id": {"scheme": "odd"}}),
+    ]
+    import_paths([write_jsonl(tmp_path / "feed.jsonl", items)])
+
+    buyers = dict(ExternalCompiledRelease.objects.values_list("ocid", "buyer_id"))
+    assert buyers == {"ocds-n-1": "", "ocds-n-2": "1234", "ocds-n-3": ""}
+    assert selectors.external_compiled_releases(buyer_id="1234").get().ocid == "ocds-n-2"
 
 
 # -- never crashes on malformed input -------------------------------------------------------------
