@@ -401,7 +401,7 @@ class Importer:
         if size >= self.process_threshold:
             batches = reading.batches_in_process(options)
         else:
-            batches = reading.FileReader(**options).batches()
+            batches = reading.batches_in_thread(reading.FileReader(**options))
         try:
             for batch in batches:
                 self._commit(path, checkpoint, batch)
@@ -500,7 +500,9 @@ class Importer:
         were stored (then they are in the store in this order): the compile need not read them
         back. A batch with duplicates is not kept, nor anything once the texts kept reach
         `remember` characters; a process some of whose releases are not kept is read back
-        (`_split_remembered`)."""
+        (`_split_remembered`). (Kept as parsed instead, the releases the reader has parsed
+        anyway, the import took a third longer: the workers forked to compile copy the memory
+        they touch, measured on bench/generate.py's releases.)"""
         if stored != len(rows) or self.remember_left <= 0:
             return
         remembered = self.remembered
@@ -574,7 +576,7 @@ class Importer:
         chunks += [
             (False, stored[i : i + COMPILE_CHUNK]) for i in range(0, len(stored), COMPILE_CHUNK)
         ]
-        self.compiled_rows, self.compiled_failed = [], []
+        self.compiled_rows, self.compiled_failed, self.compiled_closing = [], [], []
         try:
             if self.workers > 1 and len(ocids) >= self.pool_threshold:
                 self._compile_in_pool(chunks)
@@ -645,7 +647,7 @@ class Importer:
         """Keep compiled releases until there are a batch of them, then write them in one
         transaction (a commit waits for the disk: fewer of them keep the workers busy)."""
         now = self._db_datetime(clock.now())
-        for ocid, compiled, count, date, error, buyer_id in results:
+        for ocid, compiled, count, date, error, buyer_id, closing in results:
             if compiled is None:
                 self.compiled_failed.append(ocid)
                 self.reporter.problem(Problem("compile", ocid, error))
@@ -661,11 +663,12 @@ class Importer:
                 moment = parse_datetime(date) if isinstance(date, str) else None
                 stored = moment and self._db_datetime(moment)
             self.compiled_rows.append((ocid, compiled, count, stored, buyer_id, now))
+            self.compiled_closing.append(closing)
         if results:
             self.reporter.compile_progress(len(results))
         if not flush and len(self.compiled_rows) + len(self.compiled_failed) < self.batch_size:
             return
-        rows, failed = self.compiled_rows, self.compiled_failed
+        rows, failed, closing = self.compiled_rows, self.compiled_failed, self.compiled_closing
         with transaction.atomic():
             if rows:
                 with self._bulk_cursor() as cursor:
@@ -678,10 +681,12 @@ class Importer:
                 # its compiled release would no longer show what was published
                 ExternalCompiledRelease.objects.filter(ocid__in=failed).delete()
             # The open opportunities follow the compiled releases, in the same transaction.
-            self.opportunities.store([(row[0], row[1]) for row in rows], failed)
+            self.opportunities.store(
+                [(row[0], row[1], end) for row, end in zip(rows, closing, strict=True)], failed
+            )
         self.summary.compiled += len(rows)
         self.summary.compile_failed += len(failed)
-        self.compiled_rows, self.compiled_failed = [], []
+        self.compiled_rows, self.compiled_failed, self.compiled_closing = [], [], []
 
 
 def import_paths(paths: Iterable[Path | str], **options) -> tuple[Summary, list[Problem]]:

@@ -159,6 +159,18 @@ def _text(value, limit: int = 20000) -> str:
     return " ".join(value.split())[:limit] if isinstance(value, str) else ""
 
 
+def closing_text(compiled: dict) -> str | None:
+    """What may make a compiled release an open opportunity, taken where it is compiled (the
+    import's workers): its tenderPeriod.endDate when the tender is active or planned; None
+    when it cannot be one. The index then parses only the few whose deadline is to come."""
+    tender = compiled.get("tender")
+    if type(tender) is not dict or tender.get("status") not in OPEN_STATUSES:
+        return None
+    period = tender.get("tenderPeriod")
+    end = period.get("endDate") if type(period) is dict else None
+    return end if type(end) is str else None
+
+
 def opportunity(ocid: str, compiled: dict, *, now) -> ExternalOpportunity | None:
     """The open opportunity a compiled release describes, or None when it is not one."""
     tender = compiled.get("tender")
@@ -239,15 +251,22 @@ class OpportunityIndex:
         self.known: set[str] | None = None  # ocids in the table: only open ones, so few
         self.changed = 0
 
-    def store(self, compiled: list[tuple[str, str | bytes]], failed=()) -> None:
+    def store(self, compiled: list[tuple], failed=()) -> None:
+        """`compiled`: (ocid, compiled JSON text) or, from the import's compile, (ocid, text,
+        closing_text of it), which spares parsing those that cannot be open."""
         if self.known is None:
             self.known = set(ExternalOpportunity.objects.values_list("ocid", flat=True))
         now = clock.now()
         found, gone = {}, set(failed) & self.known
-        for ocid, text in compiled:
-            needles = _NEEDLES if isinstance(text, str) else _BYTE_NEEDLES
+        for ocid, text, *closing in compiled:
+            if closing:
+                deadline = closing[0] and parse_datetime(closing[0])
+                candidate = deadline is not None and deadline > now
+            else:
+                needles = _NEEDLES if isinstance(text, str) else _BYTE_NEEDLES
+                candidate = all(needle in text for needle in needles)
             item = None
-            if all(needle in text for needle in needles):
+            if candidate:
                 data = orjson.loads(text)
                 if isinstance(data, dict):
                     item = opportunity(ocid, data, now=now)

@@ -7,7 +7,8 @@ import tempfile
 
 from ocdsmerge.exceptions import OCDSMergeError
 
-from .fastmerge import compile_json
+from ..opportunities import closing_text
+from .fastmerge import buyer_id_of, compile_json
 from .reading import load_spooled, spool_file
 
 _store = None  # a worker's own reader of the store, when it reads the releases itself
@@ -91,17 +92,25 @@ def load_results(results: list[tuple] | str) -> list[tuple]:
 
 def compile_groups(groups: list[tuple[str, list[str]]]) -> list[tuple]:
     """For each (ocid, release texts in store order): (ocid, compiled JSON text or None, number
-    of releases, date of the compiled release, error or None, its buyer.id)."""
+    of releases, date of the compiled release, error or None, its buyer.id, its closing: what
+    the opportunity index needs to know, see opportunities.closing_text)."""
     results = []
     for ocid, texts in groups:
         if not texts:  # not a bad release but a reader that cannot see the store: stop
             raise RuntimeError(f"no stored release of {ocid} is visible to the compile")
         try:
-            compiled, date, buyer_id = compile_json(texts)
+            text, compiled = compile_json(texts)
         except OCDSMergeError as exc:
-            results.append((ocid, None, len(texts), None, f"{type(exc).__name__}: {exc}", ""))
+            error = f"{type(exc).__name__}: {exc}"
+            results.append((ocid, None, len(texts), None, error, "", None))
         except (TypeError, ValueError, AttributeError) as exc:  # shapes ocdsmerge cannot merge
-            results.append((ocid, None, len(texts), None, f"cannot be merged: {exc}", ""))
+            error = f"cannot be merged: {exc}"
+            results.append((ocid, None, len(texts), None, error, "", None))
         else:
-            results.append((ocid, compiled.decode(), len(texts), date, None, buyer_id))
+            date, buyer_id, closing = (
+                compiled.get("date"),
+                buyer_id_of(compiled),
+                closing_text(compiled),
+            )
+            results.append((ocid, text.decode(), len(texts), date, None, buyer_id, closing))
     return results

@@ -263,24 +263,23 @@ def buyer_id_of(compiled: dict) -> str:
     return str(identifier) if type(identifier) in (str, int) else ""
 
 
-def compile_json(texts: list[bytes | str]) -> tuple[bytes, str | None, str]:
-    """(the compiled release as JSON, its date, its buyer.id) for the releases of one
-    contracting process given as JSON texts (as stored): equal to ocdsmerge's compile of the
-    parsed releases."""
+def compile_json(texts: list[bytes | str]) -> tuple[bytes, dict]:
+    """(the compiled release as JSON, and as a dict) for the releases of one contracting
+    process given as JSON texts (as stored): equal to ocdsmerge's compile of the parsed
+    releases."""
     releases = [orjson.loads(text) for text in texts]
     try:
         state = _merged_state(releases)
     except _Fallback:
         compiled = _ocdsmerge(releases)
-        return orjson.dumps(compiled), compiled.get("date"), buyer_id_of(compiled)
-    date = state["date"]
+        return orjson.dumps(compiled), compiled
     if (
-        date is None  # a single release without a date: ocdsmerge leaves `date` out
+        state["date"] is None  # a single release without a date: ocdsmerge leaves `date` out
         or state["ocid"] is None
         or any(b"null" in text if type(text) is bytes else "null" in text for text in texts)
     ):
         state = _output(state)  # drop the nulls
-    return orjson.dumps(state), date, buyer_id_of(state)
+    return orjson.dumps(state), state
 
 
 __all__ = ["buyer_id_of", "compile_json", "compile_releases", "OCDSMergeError"]

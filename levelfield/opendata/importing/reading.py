@@ -12,6 +12,7 @@ import pickle
 import queue
 import shutil
 import tempfile
+import threading
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -273,6 +274,53 @@ class FileReader:
         date = moment.replace(tzinfo=None).isoformat(" ") if self.text_dates else moment
         text = orjson.dumps(compiled).decode()
         self.batch.published.append((compiled["ocid"], text, 0, date, buyer_id_of(compiled)))
+
+
+# -- reading in a thread of its own ----------------------------------------------------------
+
+
+def batches_in_thread(reader: "FileReader") -> Iterator[Batch]:
+    """reader.batches(), read one batch ahead in a thread: while the importer waits for the
+    database to store a batch (most of storing, on PostgreSQL), the next one is parsed and
+    checked, with nothing to copy between processes. Errors reach the consumer where they
+    happened, after the batches before them; if the consumer stops early, the thread stops
+    after the batch it is reading."""
+    channel: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(item) -> bool:
+        """Hand over one item; False once the consumer has stopped."""
+        while not stop.is_set():
+            try:
+                channel.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in reader.batches():
+                if not offer(("batch", batch)):
+                    return
+            offer(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            offer(("error", exc))
+
+    thread = threading.Thread(target=produce, name=f"read {reader.path.name}", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, payload = channel.get()
+            if kind == "batch":
+                yield payload
+            elif kind == "end":
+                return
+            else:
+                raise payload
+    finally:
+        stop.set()  # the thread stops at its next hand-over, or after the batch it reads
+        thread.join()
 
 
 # -- reading in a process of its own ---------------------------------------------------------

@@ -15,7 +15,13 @@ from levelfield.opendata.models import (
     ExternalOpportunityGeneration,
     OpportunitySource,
 )
-from levelfield.opendata.opportunities import notice_url, opportunity, reindex_all, source_of
+from levelfield.opendata.opportunities import (
+    closing_text,
+    notice_url,
+    opportunity,
+    reindex_all,
+    source_of,
+)
 
 UK = Path(__file__).parent / "data" / "uk"
 CF_OPEN = "ocds-b5fd17-8d32d7f9-d329-4b4f-bb2f-d2ce3ba23436"
@@ -168,6 +174,59 @@ def test_planned_tenders_are_open_and_others_are_not():
     data = copy.deepcopy(base)
     del data["tender"]["tenderPeriod"]
     assert opportunity("ocds-x-1", data, now=now) is None
+
+
+def test_the_compiles_closing_text_never_hides_an_open_notice():
+    """The import's workers hand the index each compiled release's closing_text, so that it
+    parses only those that may be open: every compiled release opportunity() takes has one
+    with a deadline to come, and those without are not opportunities."""
+    from django.utils import timezone
+
+    from levelfield.opendata.importing.checks import parse_datetime
+
+    now = timezone.now()
+    cases = [
+        {
+            "tender": {
+                "status": "active",
+                "title": "A",
+                "tenderPeriod": {"endDate": "2031-01-01T00:00:00Z"},
+            }
+        },
+        {
+            "tender": {
+                "status": "planned",
+                "title": "P",
+                "tenderPeriod": {"endDate": "2031-01-01T00:00:00Z"},
+            }
+        },
+        {
+            "tender": {
+                "status": "active",
+                "title": "Past",
+                "tenderPeriod": {"endDate": "2021-01-01T00:00:00Z"},
+            }
+        },
+        {
+            "tender": {
+                "status": "complete",
+                "title": "C",
+                "tenderPeriod": {"endDate": "2031-01-01T00:00:00Z"},
+            }
+        },
+        {"tender": {"status": "active", "title": "No period"}},
+        {"tender": {"status": "active", "title": "Odd", "tenderPeriod": {"endDate": 2031}}},
+        {"tender": {"status": "active", "title": "Odd", "tenderPeriod": ["2031"]}},
+        {"tender": "active"},
+        {},
+    ]
+    for compiled in cases:
+        closing = closing_text(compiled)
+        taken = opportunity("ocds-x-1", compiled, now=now) is not None
+        may_be_open = closing is not None and parse_datetime(closing) > now
+        assert taken == may_be_open, compiled
+    assert closing_text(cases[0]) == "2031-01-01T00:00:00Z"
+    assert closing_text(cases[3]) is None
 
 
 def test_a_record_package_of_linked_releases_gives_its_open_notice(tmp_path):
