@@ -61,7 +61,11 @@ from .opportunities import OpportunityIndex
 BATCH_SIZE = 20000
 COMPILE_CHUNK = 400  # contracting processes per compile task
 POOL_THRESHOLD = 2000  # fewer processes than this compile in this process
-PROCESS_THRESHOLD = 8 * 1024 * 1024  # larger files are read in a process of their own
+# On SQLite, files at least this large are read in a process of their own, where parsing and
+# checking run beside SQLite's inserts (which hold this process's interpreter); on PostgreSQL
+# they are read in a thread, beside the waits for the server, with nothing to hand between
+# processes (measured: bench/import_bench.py, each the faster on its database).
+PROCESS_THRESHOLD = {"sqlite": 1024 * 1024, "postgresql": None}
 # PostgreSQL: this session's staging tables for COPY (temporary: no other session sees them)
 # Release texts kept in memory as they are stored, to compile from without reading them back
 REMEMBER = 3 * 1024**3
@@ -188,10 +192,13 @@ class Importer:
         compile: bool = True,
         reporter: Reporter | None = None,
         after_commit=None,
-        process_threshold: int = PROCESS_THRESHOLD,
+        process_threshold: int | None = -1,
         pool_threshold: int = POOL_THRESHOLD,
         remember: int = REMEMBER,
     ):
+        # None: never in a process; -1: this database's default
+        if process_threshold == -1:
+            process_threshold = PROCESS_THRESHOLD.get(connection.vendor)
         self.process_threshold = process_threshold
         self.pool_threshold = pool_threshold
         self.batch_size = max(1, batch_size)
@@ -398,7 +405,7 @@ class Importer:
         }
         self.summary.items_resumed += resume
         self.reporter.file_started(path, resume)
-        if size >= self.process_threshold:
+        if self.process_threshold is not None and size >= self.process_threshold:
             batches = reading.batches_in_process(options)
         else:
             batches = reading.batches_in_thread(reading.FileReader(**options))
@@ -614,6 +621,10 @@ class Importer:
         if fork:
             compiling.remembered = self.remembered  # the workers forked next inherit them
         try:
+            # Tasks handed out ahead: enough for the workers to go on compiling while this
+            # process stores a batch of compiled releases (a COPY of 20,000 of them takes a
+            # few tenths of a second), whose results wait in files meanwhile.
+            ahead = max(3 * self.workers, 2 * self.batch_size // COMPILE_CHUNK)
             with context.Pool(self.workers, initializer=start_worker, initargs=(store,)) as pool:
                 pending: deque = deque()
                 for kept, chunk in chunks:
@@ -624,7 +635,7 @@ class Importer:
                     else:
                         groups = self._groups(kept, chunk)
                         pending.append(pool.apply_async(compile_groups, (groups,)))
-                    while len(pending) > 3 * self.workers:
+                    while len(pending) > ahead:
                         self._store_compiled(load_results(pending.popleft().get()))
                 while pending:
                     self._store_compiled(load_results(pending.popleft().get()))
