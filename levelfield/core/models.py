@@ -103,3 +103,16 @@ class EmailSentOnce(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="email_sent_once")]
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive: the task worker's row ("worker") is
+    written by the heartbeat task the scheduler queues every minute (core/health.py), so a fresh
+    one says both the scheduler and a worker run; `/readyz` is not ready once it is older than
+    settings.LEVELFIELD_HEALTH_WORKER_MAX_AGE."""
+
+    name = models.CharField(max_length=40, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
