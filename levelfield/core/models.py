@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 
-from . import clock
+from . import audit_chain, clock
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -11,13 +11,31 @@ class AuditEventQuerySet(models.QuerySet):
         at = at or clock.now()
         return self.filter(models.Q(sealed_until__isnull=True) | models.Q(sealed_until__lte=at))
 
+    def update(self, **kwargs):
+        raise ValueError("The audit trail is append-only: an event is never changed")
+
+    def delete(self):
+        raise ValueError("The audit trail is append-only: an event is never removed")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise ValueError("Audit events are recorded one at a time (audit.record), each linked")
+
+    def bulk_update(self, objs, *args, **kwargs):
+        raise ValueError("The audit trail is append-only: an event is never changed")
+
 
 class AuditEvent(models.Model):
     """One thing somebody did. Written by the action that did it, in the same transaction.
 
     `sealed_until`: an event that tells something of a sealed bid (who bids, on which lot, when)
     is sealed until the bid's deadline; the action recording it says so, and every place that
-    shows events (the admin included) shows only `unsealed()` ones."""
+    shows events (the admin included) shows only `unsealed()` ones.
+
+    Append-only and hash-chained (core/audit_chain.py): `prev_hash` is the hash of the event
+    before it, `hash` its own over its fields and `prev_hash`. Saving an event again, deleting
+    one and the queryset's update() and delete() are refused, and a database trigger refuses
+    UPDATE and DELETE of the table (on SQLite, UPDATE: Django's test flush deletes rows).
+    `levelfield verify-audit` walks the chain."""
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -34,15 +52,34 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
     sealed_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            # One event follows each: the chain cannot fork, whatever inserts.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_one_next")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, **kwargs):
+        """Insert a new event at the head of the chain; an event saved once is never saved
+        again."""
+        if self.pk is not None or not self._state.adding:
+            raise ValueError("The audit trail is append-only: an event is never changed")
+        kwargs["force_insert"] = True
+        with transaction.atomic(savepoint=False):
+            audit_chain.link(self)
+            super().save(**kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The audit trail is append-only: an event is never removed")
 
 
 class OutboundEmail(models.Model):
