@@ -4,9 +4,15 @@ Audit events that an action sealed (a bid's, until its deadline) are not listed,
 offered as filters or opened, even for a superuser. Task results show only which task ran,
 when and how it went: never its arguments or return value."""
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.filters import SimpleListFilter
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group
 from django.db.models.constants import LOOKUP_SEP
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from .models import AuditEvent
@@ -80,3 +86,38 @@ class TaskResultAdmin(ReadOnlyAdmin):
         "started_at",
         "finished_at",
     )
+
+
+# The admins that Django and the libraries register change their rows with no audit event. Groups
+# and the records of failed sign-ins are shown, never changed, here (a locked-out address waits
+# out settings.AXES_COOLOFF_TIME). Two-factor devices are not shown at all: their pages would show
+# a person's secret key and let the admin give anyone a device; people set up and reset their own
+# two-factor sign-in (accounts.two_factor).
+class GroupAdmin(ReadOnly, auth_admin.GroupAdmin):
+    pass
+
+
+class AccessAttemptAdmin(ReadOnly, axes_admin.AccessAttemptAdmin):
+    actions = []
+
+
+class AccessLogAdmin(ReadOnly, axes_admin.AccessLogAdmin):
+    pass
+
+
+class AccessFailureLogAdmin(ReadOnly, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+for _model, _read_only in (
+    (Group, GroupAdmin),
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+    (TOTPDevice, None),
+    (StaticDevice, None),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        if _read_only is not None:
+            admin.site.register(_model, _read_only)
