@@ -175,7 +175,10 @@ def test_a_supplier_member_cannot_invite(client, supplier):
 def test_an_api_token_is_shown_once_and_stored_only_as_a_hash(client, supplier):
     _, user = supplier
     client.force_login(user)
-    response = client.post(reverse("accounts:create_token"), {"name": "finance system"})
+    response = client.post(
+        reverse("accounts:create_token"),
+        {"name": "finance system", "scope": "read", "lifetime_days": "90"},
+    )
     secret = response.context["secret"]
     assert secret.startswith("lf_") and secret in response.content.decode()
     token = ApiToken.objects.get()

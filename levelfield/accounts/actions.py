@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from levelfield.core import audit, clock
-from levelfield.core.errors import DomainError, InvalidTransition
+from levelfield.core.display import uk_time
+from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.permissions import require
 
 from .models import (
@@ -132,21 +133,49 @@ def accept_invitation(
 
 
 @transaction.atomic
-def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
-    """Create a token for machine clients. The secret is returned once and never stored."""
+def create_api_token(
+    *,
+    user,
+    name: str,
+    scope: str = ApiToken.Scope.READ_WRITE,
+    lifetime_days: int = ApiToken.DEFAULT_LIFETIME_DAYS,
+) -> tuple[ApiToken, str]:
+    """Create a token for machine clients, read-only or read-write, that expires after
+    `lifetime_days` (30, 90 or 365). The secret is returned once and never stored."""
     if not name.strip():
         raise DomainError(
             "Give the token a name, so you know what uses it", code="validation_error"
         )
+    if scope not in ApiToken.Scope.values:
+        raise DomainError(
+            "Choose whether the token may only read or may also change things",
+            code="validation_error",
+        )
+    if lifetime_days not in ApiToken.LIFETIMES_DAYS:
+        days = ", ".join(str(d) for d in ApiToken.LIFETIMES_DAYS[:-1])
+        raise DomainError(
+            f"Choose when the token expires: after {days} or {ApiToken.LIFETIMES_DAYS[-1]} days",
+            code="validation_error",
+        )
     secret = ApiToken.new_secret()
+    now = clock.now()
     token = ApiToken.objects.create(
         user=user,
         name=name.strip(),
         token_hash=hash_secret(secret),
         hint=secret[:7],
-        created_at=clock.now(),
+        scope=scope,
+        created_at=now,
+        expires_at=now + timedelta(days=lifetime_days),
     )
-    audit.record(action="api_token.created", obj=token, actor=user, name=token.name)
+    audit.record(
+        action="api_token.created",
+        obj=token,
+        actor=user,
+        name=token.name,
+        scope=token.scope,
+        expires_at=token.expires_at.isoformat(),
+    )
     return token, secret
 
 
@@ -159,7 +188,22 @@ def revoke_api_token(*, token: ApiToken, by) -> None:
     audit.record(action="api_token.revoked", obj=token, actor=by)
 
 
-def user_for_token(secret: str) -> User | None:
+class TokenExpired(DomainError):
+    """401: the token was right once, but its time is up."""
+
+    code = "token_expired"
+    status = 401
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def user_for_token(secret: str, *, method: str | None = None) -> User | None:
+    """The person a bearer token acts for, for a request of `method` (None: any, so a read-only
+    token is refused): None for a token that does not exist, was revoked or belongs to someone
+    deactivated; `TokenExpired` (401) for one past its expiry; `PermissionDenied` (403) for a
+    read-only token asked to change something. A token that is let in, or refused only for its
+    scope, has its last use noted."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=hash_secret(secret), revoked_at__isnull=True)
@@ -167,7 +211,19 @@ def user_for_token(secret: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=clock.now())
+    now = clock.now()
+    if token.expired(now):
+        raise TokenExpired(
+            f"This API token expired at {uk_time(token.expires_at)}. Create a new token on your "
+            "account page and use that instead."
+        )
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.read_only and (method or "").upper() not in SAFE_METHODS:
+        raise PermissionDenied(
+            "This API token is read-only: it can read (GET, HEAD, OPTIONS) but not change "
+            "anything. Create a read and write token on your account page to make changes.",
+            code="token_read_only",
+        )
     return token.user
 
 

@@ -11,10 +11,12 @@ from .selectors import membership_for_user
 
 
 class TokenAuth(security.HttpBearer):
-    """`Authorization: Bearer lf_...` with a token created on the account page."""
+    """`Authorization: Bearer lf_...` with a token created on the account page. An expired
+    token is told so (401 `token_expired`), and a read-only one asked to change something is
+    refused (403 `token_read_only`), rather than falling through to the session."""
 
     def authenticate(self, request, token):
-        user = user_for_token(token)
+        user = user_for_token(token, method=request.method)
         if user is None:
             return None
         request.user = user

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from levelfield.suppliers.models import Region, Size
 
-from .models import BUYER_ROLES, SUPPLIER_ROLES, Role
+from .models import BUYER_ROLES, SUPPLIER_ROLES, ApiToken, Role
 
 
 class SignInForm(AuthenticationForm):
@@ -60,8 +60,41 @@ class RegisterSupplierForm(forms.Form):
 
 
 class TokenForm(forms.Form):
+    """A new API token's name, what it may do and how long it lasts. The rules (the scopes and
+    lifetimes there are) are `ApiToken`'s and `actions.create_api_token` checks them."""
+
     name = forms.CharField(
-        label="Token name", max_length=100, help_text="What will use it, like 'finance system'"
+        label="Token name",
+        max_length=100,
+        help_text="What will use it, like 'finance system'",
+        error_messages={"required": "Give the token a name, so you know what uses it"},
+    )
+    scope = forms.ChoiceField(
+        label="What the token may do",
+        choices=[
+            (ApiToken.Scope.READ, "Read only: it can look things up but not change anything"),
+            (
+                ApiToken.Scope.READ_WRITE,
+                "Read and write: it can do anything you can do through the API",
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether the token may only read or may also change things",
+            "invalid_choice": "Choose whether the token may only read or may also change things",
+        },
+    )
+    lifetime_days = forms.TypedChoiceField(
+        label="When the token expires",
+        choices=[(days, f"After {days} days") for days in ApiToken.LIFETIMES_DAYS],
+        coerce=int,
+        initial=ApiToken.DEFAULT_LIFETIME_DAYS,
+        widget=forms.RadioSelect,
+        help_text="After that it stops working and you create a new one",
+        error_messages={
+            "required": "Choose when the token expires",
+            "invalid_choice": "Choose when the token expires",
+        },
     )
 
 

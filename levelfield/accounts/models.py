@@ -147,21 +147,47 @@ class Invitation(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for machine clients. Only its hash is stored; the secret is shown once."""
+    """A bearer token for machine clients. Only its hash is stored; the secret is shown once.
+    It works until it expires (a lifetime chosen when it is made) or is revoked, and a read-only
+    token only reads (GET, HEAD and OPTIONS)."""
 
     PREFIX = "lf_"
+    LIFETIMES_DAYS = (30, 90, 365)
+    DEFAULT_LIFETIME_DAYS = 90
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read_write", "Read and write"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
     created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["read", "read_write"]), name="api_token_scope_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_created",
+            ),
+        ]
 
     @classmethod
     def new_secret(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+    def expired(self, now) -> bool:
+        return self.expires_at <= now
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == self.Scope.READ

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from levelfield.core import clock
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
 from levelfield.resilience.rules import is_resilience_team
@@ -179,7 +180,7 @@ def account(request):
             "memberships": memberships_of(request.user),
             "two_factor_on": two_factor.has_two_factor(request.user),
             "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
-            "token_form": TokenForm(),
+            "now": clock.now(),
             "invite_form": InviteForm(organisation=request.organisation)
             if request.organisation
             and request.user.has_perm("accounts.invite_member", request.organisation)
@@ -193,9 +194,7 @@ def create_token(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = actions.create_api_token(
-                user=request.user, name=form.cleaned_data["name"]
-            )
+            token, secret = actions.create_api_token(user=request.user, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
