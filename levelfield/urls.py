@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .api import api
+from .core import health
 
 urlpatterns = [
+    # for load balancers and monitoring: anyone may ask, nothing is throttled (core/health.py)
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("levelfield.tenders.urls_public")),
     path("account/", include("levelfield.accounts.urls")),
     path("buyer/", include("levelfield.tenders.urls")),
