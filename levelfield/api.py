@@ -4,24 +4,28 @@
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from levelfield.core.api_helpers import ErrorOut
 from levelfield.core.error_views import request_too_large
 from levelfield.core.errors import DomainError
+from levelfield.core.ratelimits import api_throttles, message, refused_group
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 COMMON_ERRORS = {
     400: "The body is not JSON (`error`), or what it asks breaks one of the platform's rules "
     "(`validation_error` or the rule's own code)",
-    401: "No valid API token or signed-in session (`unauthorized`)",
+    401: "No valid API token or signed-in session (`unauthorized`), or an expired token "
+    "(`token_expired`)",
     403: "The wrong kind of organisation, a missing permission or a failed CSRF check "
-    "(`forbidden`)",
+    "(`forbidden`), or a read-only token asked to change something (`token_read_only`)",
     404: "No such object among those you may see (`not_found`)",
     413: "The request body is over 5 MB (`too_large`)",
     422: "A parameter or the body does not match this description (`validation_error`)",
+    429: "Too many requests in a short time (`too_many_requests`): wait the seconds the "
+    "Retry-After header gives",
 }
 """The errors any operation may answer, whatever it does, as `ErrorOut`: each operation
 documents those its shape allows (see `LevelfieldAPI.common_errors`) beside its own."""
@@ -50,7 +54,7 @@ class LevelfieldAPI(NinjaAPI):
     def common_errors(operation: dict) -> list[int]:
         """The statuses an operation of this shape can answer before or beside its own work:
         401 and 403 when it needs a caller, 404 with an id in its path, 422 with any parameter
-        or body, and 400 and 413 with a body."""
+        or body, 400 and 413 with a body; and 429 for any (the rate limits)."""
         parameters = operation.get("parameters", [])
         has_body = "requestBody" in operation
         statuses = []
@@ -62,6 +66,7 @@ class LevelfieldAPI(NinjaAPI):
             statuses.append(422)
         if has_body:
             statuses += [400, 413]
+        statuses.append(429)
         return statuses
 
 
@@ -72,6 +77,9 @@ api = LevelfieldAPI(
     "for buyers; bids and clarifications for suppliers. Authenticate machine clients with "
     "`Authorization: Bearer <token>`; create a token on your account page.",
     urls_namespace="api",
+    # Per person (token or session) and per address for callers who are neither: see
+    # core/ratelimits.py and LEVELFIELD_RATE_LIMITS.
+    throttle=api_throttles(),
 )
 
 
@@ -113,6 +121,15 @@ def auth_error(request, exc):
 @api.exception_handler(ObjectDoesNotExist)
 def not_found(request, exc):
     return _error(request, "not_found", "Not found", 404)
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    """429 from the rate limits (ninja adds Retry-After)."""
+    seconds = int(exc.wait or 1)
+    return _error(
+        request, "too_many_requests", message(refused_group(request), seconds), 429, details=[]
+    )
 
 
 @api.exception_handler(HttpError)
