@@ -1,5 +1,5 @@
 // Builds levelfield's static files from npm packages: no CDN, nothing fetched at run time.
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -26,4 +26,8 @@ cpSync(join(root, "node_modules", "tus-js-client", "dist", "tus.min.js.map"), jo
 // SHA-256 of a chosen file, read in slices (a bid file may be 500 MB): the bid page declares it
 // when an upload begins, so a file finishing after the deadline is the one chosen before it.
 cpSync(join(root, "node_modules", "hash-wasm", "dist", "sha256.umd.min.js"), join(out, "sha256.min.js"));
+// levelfield's own scripts, as files: the Content-Security-Policy runs no script written in a page.
+for (const name of readdirSync(join(root, "assets", "js"))) {
+  cpSync(join(root, "assets", "js", name), join(out, name));
+}
 console.log("built static assets into levelfield/static");
