@@ -16,9 +16,11 @@ shape {code, message} for a machine client.
 """
 
 import math
+import re
 import threading
 
 from django.conf import settings
+from django.core import checks
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django_ratelimit.core import get_usage
@@ -61,8 +63,33 @@ WHAT = {
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
 def rate_for(group: str) -> str | None:
     return getattr(settings, "LEVELFIELD_RATE_LIMITS", {}).get(group) or None
+
+
+@checks.register()
+def check_rates(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A mistyped rate ("10/hour", "ten/m") fails at start-up, not on the request it limits."""
+    found = []
+    for group, rate in getattr(settings, "LEVELFIELD_RATE_LIMITS", {}).items():
+        if rate and not RATE.match(str(rate)):
+            found.append(
+                checks.Error(
+                    f"The rate limit {group!r} is {rate!r}: write it as count/period, like 30/m "
+                    "or 10/h (s, m, h or d), or leave it empty for no limit",
+                    id="levelfield.E101",
+                )
+            )
+        if group not in WHAT:
+            found.append(
+                checks.Error(
+                    f"{group!r} is not a rate limit levelfield knows", id="levelfield.E102"
+                )
+            )
+    return found
 
 
 def _key(group: str, request) -> str:
