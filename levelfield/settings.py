@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: it times every answer and gives the request its id (core/request_log.py)
+    "levelfield.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -305,6 +307,8 @@ LEVELFIELD_FREQUENT_JOBS = [
         "task": "levelfield.bids.reminders.send_deadline_reminders",
         "every": 5,
     },
+    # the task worker's heartbeat, which /readyz reads (core/health.py)
+    {"name": "heartbeat", "task": "levelfield.core.health.heartbeat", "every": 1},
 ]
 
 # Each server process keeps its own cache in memory, unless REDIS_URL names a Redis server
@@ -353,9 +357,59 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Logs, on standard error. Each request writes one line of JSON to the logger levelfield.requests
+# (core/request_log.py); every other line says which request it was written in (request_id=...,
+# "-" outside one). The X-Request-ID a proxy sends is taken as the request's id only with
+# TRUST_REQUEST_ID_HEADER on (a proxy that always sets or replaces it); otherwise each request
+# gets a new one. Either way it comes back in the response's X-Request-ID.
+LEVELFIELD_REQUEST_ID_TRUSTED = env_bool("TRUST_REQUEST_ID_HEADER", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "levelfield.core.request_log.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
+        },
+        "json_line": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+        "requests": {"class": "logging.StreamHandler", "formatter": "json_line"},
+    },
+    "loggers": {
+        "levelfield.requests": {
+            "handlers": ["requests"],
+            "level": os.environ.get("REQUEST_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# /healthz and /readyz (core/health.py). /readyz fails when the task worker's heartbeat (a task
+# the scheduler queues every minute) is older than HEALTH_WORKER_MAX_AGE seconds, or missing,
+# unless HEALTH_WORKER_REQUIRED is off (the default while DEBUG is on). A probe sent straight to
+# a server over plain HTTP is answered, not redirected to HTTPS.
+LEVELFIELD_HEALTH_WORKER_REQUIRED = env_bool("HEALTH_WORKER_REQUIRED", not DEBUG)
+LEVELFIELD_HEALTH_WORKER_MAX_AGE = timedelta(
+    seconds=int(os.environ.get("HEALTH_WORKER_MAX_AGE", "600"))
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Error reporting to Sentry (core/error_reporting.py): off unless SENTRY_DSN is set, and then
+# without personal data, request bodies, cookies or local variables.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from levelfield.core.error_reporting import configure as configure_error_reporting
+
+    configure_error_reporting(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
