@@ -137,6 +137,9 @@ def test_the_team_runs_a_scenario_and_reads_its_map_and_table(live_server, brows
     # The map: an image with a name and a description, read as columns left to right.
     drawing = page.get_by_role("img", name="Dependency map of Albion fails in January")
     assert drawing.is_visible()
+    # Its script keeps it readable: it shrinks to fit the page down to 85% of its own width.
+    width = int(drawing.get_attribute("width"))
+    assert drawing.evaluate("svg => svg.style.minWidth") == f"{int(width * 0.85)}px"
     description = drawing.get_attribute("aria-labelledby")
     assert description == "map-title map-desc"
     assert "2 contracts; 2 authorities; 1 subcontractor" in page.locator("#map-desc").text_content()
