@@ -13,6 +13,7 @@ request's log line (core/request_log.py) can be found from it.
 from urllib.parse import urlsplit, urlunsplit
 
 import sentry_sdk
+from sentry_sdk.integrations.logging import ignore_logger
 
 from .request_log import current_request_id, redacted_path
 
@@ -40,6 +41,8 @@ def configure(
         before_send=strip_private_data,
         before_send_transaction=strip_private_data,
     )
+    # the request lines name users: never a breadcrumb of another request's event
+    ignore_logger("levelfield.requests")
     return True
 
 
