@@ -168,3 +168,28 @@ def test_the_heartbeat_clears_its_own_old_results_from_the_task_queue(settings):
     remaining = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
     assert remaining == {str(recent.id), str(other.id), str(waiting.id)}
     assert Heartbeat.objects.filter(name="worker").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_heartbeat_the_scheduler_queued(client, settings):
+    """As on a server: the scheduler's pass puts the heartbeat in the database's task queue, and
+    django-tasks-db's worker (`levelfield db_worker`) takes and runs it."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    settings.TASKS = DB_TASKS
+    heartbeat_job = [job for job in scheduler.frequent_jobs() if job.name == "heartbeat"]
+    assert scheduler.run_due(heartbeat_job) == ["heartbeat"]
+    assert client.get("/readyz").json()["failed"] == ["worker"]  # queued, not yet run
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+    assert client.get("/readyz").status_code == 200
