@@ -211,6 +211,15 @@ LEVELFIELD_BID_UPLOAD_MAX_BYTES = int(
 LEVELFIELD_BID_UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024
 LEVELFIELD_BID_UPLOAD_GRACE = timedelta(hours=2)
 LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER = timedelta(days=1)
+# Bids are sealed at rest until their tender's bids are opened (bids/sealing.py): each tender's
+# data key is kept wrapped by this key-encryption key, held outside the database and its backups
+# (base64 of 32 random bytes: `openssl rand -base64 32`).
+# Another key service (a KMS) takes its place by LEVELFIELD_KEY_SERVICE (core/keys.py). With DEBUG
+# on a fixed development key stands in; with DEBUG off nothing sealed opens until it is set.
+LEVELFIELD_KEY_SERVICE = os.environ.get("KEY_SERVICE", "levelfield.core.keys.LocalKeyService")
+LEVELFIELD_KEK = os.environ.get("LEVELFIELD_KEK", "")
+if not LEVELFIELD_KEK and DEBUG:
+    LEVELFIELD_KEK = "bGV2ZWxmaWVsZC1kZXYta2V5LW5vdC1mb3ItcHJvZCE="
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
