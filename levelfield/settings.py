@@ -173,6 +173,27 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address behind reverse proxies (core/client_address.py), as the sign-in throttle,
+# its access log and the rate limits count it: TRUSTED_PROXIES is how many proxies stand in front
+# of the servers (1 for one load balancer), or their addresses and networks (10.0.0.0/8,...).
+# Empty (the default) trusts none and ignores X-Forwarded-For, so no client can choose the
+# address it is counted by; set it only when every request comes through those proxies.
+LEVELFIELD_TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "levelfield.core.client_address.axes_client_address"
+# Rate limits (core/ratelimits.py): "count/period" (s, m, h or d, like 30/m or 10/h), counted in
+# the cache (every server together with REDIS_URL); empty for no limit. Sign-in attempts,
+# registrations and anonymous API calls count per address; clarification questions, uploads
+# (forms sending files, resumable uploads begun) and API calls per person once signed in. Over a
+# limit the answer is 429 with Retry-After.
+LEVELFIELD_RATE_LIMITS = {
+    "sign_in": os.environ.get("RATE_LIMIT_SIGN_IN", "30/m"),
+    "register": os.environ.get("RATE_LIMIT_REGISTER", "10/h"),
+    "clarification": os.environ.get("RATE_LIMIT_CLARIFICATION", "30/h"),
+    "upload": os.environ.get("RATE_LIMIT_UPLOAD", "200/h"),
+    "api_user": os.environ.get("RATE_LIMIT_API_USER", "600/m"),
+    "api_anonymous": os.environ.get("RATE_LIMIT_API_ANONYMOUS", "300/m"),
+}
+MIDDLEWARE.append("levelfield.core.ratelimits.RateLimitMiddleware")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
