@@ -66,8 +66,10 @@ def test_account_security_pages_are_accessible(live_server, browser_context, axe
     # The page an unverified supplier meets when acting (its button sends the email again).
     User.objects.filter(pk=user.pk).update(email_verified_at=None)
     page.goto(f"{base}/account/")
+    page.get_by_role("button", name="Create an API token").click()
     page.get_by_label("Token name").fill("finance system")
-    page.get_by_role("button", name="Create a token").click()
+    page.get_by_label("Read only").check()
+    page.get_by_role("button", name="Create the token").click()
     page.wait_for_load_state()
     assert page.get_by_role(
         "heading", level=1, name="Confirm your email address before you do this"
