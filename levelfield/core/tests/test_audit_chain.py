@@ -46,6 +46,8 @@ def _as_attacker(sql: str, params=()) -> None:
     with the trigger disabled (PostgreSQL) or dropped (SQLite), in the test's transaction."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # (ALTER TABLE waits for no deferred foreign key check of this transaction)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE core_auditevent DISABLE TRIGGER {TRIGGER}")
         else:
             cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
