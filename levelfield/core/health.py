@@ -129,5 +129,10 @@ def readyz(request):
     checks = readiness()
     failed = [name for name, result in checks.items() if result == "failed"]
     if failed:
-        return JsonResponse({"status": "not ready", "failed": failed, "checks": checks}, status=503)
+        response = JsonResponse(
+            {"status": "not ready", "failed": failed, "checks": checks}, status=503
+        )
+        # logged above (a warning per failed check): no ERROR from Django at every probe
+        response._has_been_logged = True
+        return response
     return JsonResponse({"status": "ready", "checks": checks})

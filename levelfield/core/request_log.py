@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import Http404
 from django.urls import ResolverMatch, resolve
 
@@ -114,6 +116,21 @@ def _user_id(request) -> int | None:
         return None
 
 
+def _line(request, request_id: str, status: int, started: float) -> str:
+    return json.dumps(
+        {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "request_id": request_id,
+            "method": request.method[:16],
+            "path": loggable_path(request),
+            "query": _query_names(request),
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "user_id": _user_id(request),
+        }
+    )
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -121,26 +138,23 @@ class RequestLogMiddleware:
     def __call__(self, request):
         request_id = request_id_for(request)
         request.request_id = request_id
-        token = _request_id.set(request_id)
+        # Kept until the request is finished (below), not only while the middleware runs:
+        # Django logs a 4xx or 5xx answer ("Not Found: /x") once every middleware is done.
+        _request_id.set(request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            response[HEADER] = request_id
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            log.info(
-                json.dumps(
-                    {
-                        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                        "request_id": request_id,
-                        "method": request.method[:16],
-                        "path": loggable_path(request),
-                        "query": _query_names(request),
-                        "status": response.status_code,
-                        "duration_ms": duration_ms,
-                        "user_id": _user_id(request),
-                    }
-                )
-            )
-            return response
-        finally:
-            _request_id.reset(token)
+        except Exception:
+            # Not even an error page could be made (its template failed, say): the server
+            # answers 500 itself, and the line says so.
+            log.info(_line(request, request_id, 500, started))
+            raise
+        response[HEADER] = request_id
+        log.info(_line(request, request_id, response.status_code, started))
+        return response
+
+
+@receiver(request_finished)
+def _forget_request_id(**kwargs) -> None:
+    """Lines logged after a request (in the same thread) no longer carry its id."""
+    _request_id.set(None)

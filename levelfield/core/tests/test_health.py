@@ -82,6 +82,13 @@ def test_a_heartbeat_older_than_the_setting_is_not_ready(client):
 
 
 @pytest.mark.django_db
+def test_not_ready_is_logged_as_a_warning_naming_the_check_not_as_a_server_error(client, caplog):
+    client.get("/readyz")
+    assert "Not ready: the worker check failed" in caplog.text
+    assert not [r for r in caplog.records if r.name == "django.request"]
+
+
+@pytest.mark.django_db
 def test_no_worker_is_tolerated_only_where_the_setting_says_so(client, settings):
     assert client.get("/readyz").json()["failed"] == ["worker"]
 

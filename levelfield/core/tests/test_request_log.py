@@ -5,6 +5,7 @@ its id comes back in X-Request-ID and is on every other line logged while it was
 import json
 import logging
 import re
+import sys
 
 import pytest
 from django.conf import settings as django_settings
@@ -179,3 +180,26 @@ def test_a_failing_view_still_leaves_its_line_with_status_500(request_lines):
 def test_a_secret_named_parameter_is_redacted_in_any_url(client, request_lines):
     client.get("/invitation/abc%20def/")
     assert request_lines.json()[-1]["path"] == "/invitation/[redacted]/"
+
+
+def _broken_error_page(request):
+    raise RuntimeError("the error page broke too")
+
+
+@pytest.mark.urls(__name__)
+def test_an_error_no_page_could_answer_still_leaves_its_line(request_lines, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "handler500", _broken_error_page, raising=False)
+    client = Client(raise_request_exception=False)
+    with pytest.raises(RuntimeError):
+        client.get("/fails/")
+    line = request_lines.json()[-1]
+    assert line["status"] == 500 and line["path"] == "/fails/"
+
+
+@pytest.mark.django_db
+def test_django_s_own_line_about_a_refused_request_carries_its_id(client, caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.request_id == response["X-Request-ID"]
