@@ -28,7 +28,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.signals import request_finished
 from django.dispatch import receiver
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.urls import ResolverMatch, resolve
 
 log = logging.getLogger("levelfield.requests")
@@ -51,12 +51,27 @@ def current_request_id() -> str | None:
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record (the current request's id, or "-"); drops none."""
+    """Adds `request_id` to every record (the current request's id, or "-"); drops none. On
+    Django's own lines about a request ("Not Found: /account/invitation/<token>/") it also
+    redacts the path's secret URL parameters, as the request line does."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = _request_id.get() or "-"
+        request = getattr(record, "request", None)
+        if record.name == "django.request" and isinstance(request, HttpRequest) and record.args:
+            record.args = _redacting_path(record.args, request)
         return True
+
+
+def _redacting_path(args, request) -> tuple:
+    path = request.path
+    safe = loggable_path(request)
+    if safe == path:
+        return args
+    # Django escapes the path it logs (unicode_escape) against forged log lines
+    forms = {path, path.encode("unicode_escape").decode("ascii")}
+    return tuple(safe if isinstance(arg, str) and arg in forms else arg for arg in args)
 
 
 def request_id_for(request) -> str:

@@ -203,3 +203,11 @@ def test_django_s_own_line_about_a_refused_request_carries_its_id(client, caplog
     assert response.status_code == 404
     (record,) = [r for r in caplog.records if r.name == "django.request"]
     assert record.request_id == response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_django_s_own_line_about_a_refused_request_redacts_its_token(client, caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    client.get("/account/invitation/s3cr3t-invitation-token/")
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == "Not Found: /account/invitation/[redacted]/"
