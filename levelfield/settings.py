@@ -75,11 +75,13 @@ MIDDLEWARE = [
     # first: it times every answer and gives the request its id (core/request_log.py)
     "levelfield.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "levelfield.core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -386,6 +388,35 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only, by setting: off by default (local use and tests); the production settings
+# (levelfield/settings_production.py) turn each on unless told otherwise. Behind a proxy that
+# ends TLS, SECURE_PROXY_SSL_HEADER=true trusts its X-Forwarded-Proto (only if the proxy always
+# sets it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy on every page (django-csp): scripts, styles, images and fonts from this
+# site only, and nothing written inline in a page (no 'unsafe-inline'): a script slipped into a
+# page does not run. The page's own scripts are files (assets/js). A page that needs more says
+# so for itself: the bid page lets hash-wasm compile WebAssembly (bids/views.py), the API's
+# documentation lets Swagger UI's stylesheet draw its data: icons (levelfield/api.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Logs, on standard error. Each request writes one line of JSON to the logger levelfield.requests
 # (core/request_log.py); every other line says which request it was written in (request_id=...,

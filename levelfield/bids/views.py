@@ -6,6 +6,7 @@ from datetime import UTC, timedelta
 from functools import wraps
 from pathlib import PurePath
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -95,6 +96,9 @@ def dashboard(request):
     )
 
 
+# hash-wasm works out the SHA-256 a resumable upload declares in WebAssembly: the bid page alone
+# lets the browser compile it ('wasm-unsafe-eval' allows WebAssembly, not eval of script).
+@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
 def _render_edit(request, lot, bid, *, form=None, attachment_form=None):
     tender = lot.tender
     questions = list(lot.questions.all())

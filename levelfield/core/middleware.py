@@ -1,5 +1,6 @@
 """Request and response handling shared by every page."""
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
@@ -72,3 +73,22 @@ class RequestTooLargeMiddleware:
             except RequestDataTooBig:
                 return request_too_large(request)
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Every answer to someone signed in (by session, or by an API token) says
+    `Cache-Control: no-store`: a bid, an evaluation or an account page is never kept by the
+    browser's history or disk, nor by a proxy on the way, for the next person at that computer
+    to find. Public pages keep their own caching. Without a session cookie no one is signed in
+    by session, so the session is not looked up for such a request (an API call, say)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "HTTP_AUTHORIZATION" in request.META or (
+            settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+        ):
+            response["Cache-Control"] = "no-store"
+        return response
