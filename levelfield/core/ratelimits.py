@@ -15,6 +15,8 @@ over the limit is 429 with `Retry-After`: a GOV.UK page for a browser, JSON in t
 shape {code, message} for a machine client.
 """
 
+import ipaddress
+import logging
 import math
 import re
 import threading
@@ -27,6 +29,8 @@ from django_ratelimit.core import get_usage
 from ninja.throttling import BaseThrottle
 
 from .client_address import client_address
+
+logger = logging.getLogger(__name__)
 
 SIGN_IN = "sign_in"
 REGISTER = "register"
@@ -96,16 +100,41 @@ def _key(group: str, request) -> str:
     user = getattr(request, "user", None)
     if group not in BY_ADDRESS and user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"address:{client_address(request)}"
+    address = client_address(request)
+    if ":" in address:
+        # One IPv6 client usually holds a whole /64: counted as one, it cannot step round the
+        # limit by changing its last 64 bits.
+        try:
+            address = str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+        except ValueError:
+            pass
+    return f"address:{address}"
 
 
 def usage(request, group: str) -> dict | None:
     """Count this request against `group` and say where it stands (django-ratelimit's usage:
-    count, limit, should_limit, time_left), or None when the group has no limit."""
+    count, limit, should_limit, time_left), or None when the group has no limit.
+
+    A cache that cannot be reached (Redis down) lets the request through, logged: the sign-in
+    lockout is in the database and still holds, and refusing everyone would be worse."""
     rate = rate_for(group)
     if rate is None:
         return None
-    return get_usage(request, group=f"levelfield.{group}", key=_key, rate=rate, increment=True)
+    try:
+        found = get_usage(
+            request,
+            group=f"levelfield.{group}",
+            key=lambda _group, request: _key(group, request),
+            rate=rate,
+            increment=True,
+        )
+    except Exception:
+        logger.warning("Rate limit %s not counted: the cache did not answer", group, exc_info=True)
+        return None
+    if found is not None and found["time_left"] < 0:
+        logger.warning("Rate limit %s not counted: the cache did not answer", group)
+        return None
+    return found
 
 
 def retry_after(found: dict) -> int:

@@ -244,3 +244,33 @@ def test_a_mistyped_rate_is_reported_by_the_system_checks(settings):
     found = check_rates()
     assert [error.id for error in found] == ["levelfield.E101", "levelfield.E102"]
     assert "write it as count/period, like 30/m" in found[0].msg
+
+
+def test_sign_in_attempts_count_per_address_whoever_is_signed_in(rates, supplier, other_supplier):
+    login = reverse("accounts:login")
+    for user in (supplier[1], other_supplier[1]):
+        signed_in = Client()
+        signed_in.force_login(user)
+        signed_in.post(login, {"username": user.email, "password": "x"})
+    Client().post(login, {"username": "a@example.com", "password": "x"})
+    blocked = Client().post(login, {"username": "b@example.com", "password": "x"})
+    assert_too_many_page(blocked, "attempts to sign in")
+
+
+def test_ipv6_addresses_in_one_64_count_together(rates, tender):
+    assert Client(REMOTE_ADDR="2001:db8:5:6::1").get("/api/opportunities").status_code == 200
+    assert Client(REMOTE_ADDR="2001:db8:5:6::2").get("/api/opportunities").status_code == 200
+    assert_too_many_json(Client(REMOTE_ADDR="2001:db8:5:6:ffff::9").get("/api/opportunities"))
+    assert Client(REMOTE_ADDR="2001:db8:5:7::1").get("/api/opportunities").status_code == 200
+
+
+def test_a_cache_that_does_not_answer_lets_requests_through(rates, tender, monkeypatch, caplog):
+    from levelfield.core import ratelimits
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(ratelimits, "get_usage", down)
+    for _ in range(4):
+        assert Client().get("/api/opportunities").status_code == 200
+    assert "the cache did not answer" in caplog.text
