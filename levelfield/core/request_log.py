@@ -5,7 +5,7 @@ redirects and refusals of the middleware below it too) gives each request an id:
 trusted proxy sent in `X-Request-ID` (only when settings.LEVELFIELD_REQUEST_ID_TRUSTED says the
 header comes from our own proxy, and only letters, digits and `._:-`, at most 128 of them), else
 a new random one. The id is returned in the response's `X-Request-ID`, set on `request.request_id`
-and, for the request's length, in a context variable: `RequestIdFilter` (on the log handlers in
+and, until the request is finished, in a context variable: `RequestIdFilter` (on the log handlers in
 settings.LOGGING) adds it to every log record as `request_id`, "-" outside a request.
 
 When the response is made, the logger `levelfield.requests` writes one line of JSON:
