@@ -21,6 +21,7 @@ from levelfield.tenders.models import Lot, Tender
 
 from .checklist import bid_checklist
 from .models import Bid, BidAnswer, BidAttachment, BidReceipt, BidStatus
+from .sealing import seal_upload
 
 
 def _deadline_message(tender: Tender) -> str:
@@ -146,7 +147,11 @@ def store_attachment(*, bid: Bid, by, title: str, upload, started_at=None) -> Bi
         uploaded_at=now,
         upload_started_at=started_at,
     )
-    store(attachment.file, upload)
+    # Stored encrypted while the tender's bids are sealed; the checks and the hash above read
+    # the plaintext the supplier sent.
+    sealed = seal_upload(bid=bid, upload=upload, sha256=digest)
+    attachment.sealed = sealed is not None
+    store(attachment.file, sealed or upload)
     attachment.save()
     extra = {"upload_started_at": started_at.isoformat()} if started_at else {}
     audit.record(

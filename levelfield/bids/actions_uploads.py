@@ -65,6 +65,7 @@ from levelfield.tenders.models import Tender
 
 from .actions import lock_editable_bid, store_attachment
 from .models import Bid, BidStatus, BidUpload
+from .sealing import append_partial, opened_partial
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -243,15 +244,14 @@ def _append(*, upload: BidUpload, by, offset: int, data: bytes) -> BidUpload:
             f"{upload.filename} was declared as {upload.length} bytes: this chunk would pass it"
         )
     # Written at the offset and cut there, so bytes of a chunk whose transaction failed are
-    # overwritten by the next.
+    # overwritten by the next; sealed with the tender's key, like the attachment it becomes
+    # (bids/sealing.py).
     path = upload.partial_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    if (path.stat().st_size if path.exists() else 0) < offset:
+    if not append_partial(
+        path=path, token=upload.token, bid_id=upload.bid_id, offset=offset, data=data
+    ):
         raise UploadGone(f"The bytes of {upload.filename} received so far are lost: begin again")
-    with open(path, "r+b" if path.exists() else "w+b") as handle:
-        handle.seek(offset)
-        handle.write(data)
-        handle.truncate()
     upload.offset = offset + len(data)
     upload.updated_at = clock.now()
     upload.save(update_fields=["offset", "updated_at"])
@@ -282,7 +282,9 @@ def receive_chunk(*, upload: BidUpload, by, offset: int, data: bytes):
 def _complete(*, upload: BidUpload, by):
     upload = _locked(upload, by)
     bid = upload.bid
-    with open(upload.partial_path, "rb") as handle:
+    with opened_partial(
+        path=upload.partial_path, token=upload.token, length=upload.length
+    ) as handle:
         received = File(handle, name=upload.filename)
         attachment = store_attachment(
             bid=bid, by=by, title=upload.title, upload=received, started_at=upload.started_at

@@ -7,8 +7,9 @@ from django.db.models import F, Q
 from levelfield.accounts.models import Organisation
 from levelfield.core import clock
 from levelfield.core.errors import InvalidTransition
+from levelfield.core.sealing import Sealable, SealableDecimalField, SealableTextField, SealedField
 from levelfield.tenders.lifecycle import Status as TenderStatus
-from levelfield.tenders.models import Lot, Question
+from levelfield.tenders.models import Lot, Question, Tender
 
 
 class BidStatus(models.TextChoices):
@@ -57,14 +58,35 @@ class BidQuerySet(models.QuerySet):
         ).exclude(lot__tender__status=TenderStatus.DRAFT)
 
 
-class Bid(models.Model):
+class TenderKey(models.Model):
+    """The data key a tender's bids are sealed with until they are opened (bids/sealing.py),
+    kept only wrapped by the key service (core/keys.py): the database alone cannot open it."""
+
+    tender = models.OneToOneField(Tender, on_delete=models.CASCADE, related_name="sealing_key")
+    # Random, and named in every value sealed with the key, so a sealed value finds its key.
+    key_id = models.CharField(max_length=32, unique=True)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField()
+    # When the opening action unwrapped it to open the tender's submitted bids.
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sealing key {self.key_id} of tender {self.tender_id}"
+
+
+class Bid(Sealable, models.Model):
     """One supplier's bid for one lot. Withdrawing and resubmitting reuses the same row, so a
-    supplier can never hold two bids for a lot."""
+    supplier can never hold two bids for a lot.
+
+    Its price is sealed at rest until its tender's bids are opened (bids/sealing.py): the price
+    column is empty meanwhile and the price is in `sealed`, encrypted with the tender's key."""
+
+    SEALED_FIELDS = ("price",)
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="bids")
     supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids")
     status = models.CharField(max_length=10, choices=BidStatus.choices, default=BidStatus.DRAFT)
-    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    price = SealableDecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -80,6 +102,7 @@ class Bid(models.Model):
     # when the bidder's size or VCSE status changes later. A consortium is neither.
     by_sme = models.BooleanField("by an SME", default=False)
     by_vcse = models.BooleanField("by a VCSE", default=False)
+    sealed = SealedField()
 
     objects = BidQuerySet.as_manager()
 
@@ -94,7 +117,10 @@ class Bid(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status=BidStatus.SUBMITTED)
-                | (Q(submitted_at__isnull=False) & Q(price__isnull=False)),
+                | (
+                    Q(submitted_at__isnull=False)
+                    & (Q(price__isnull=False) | Q(sealed__isnull=False))
+                ),
                 name="submitted_bid_has_time_and_price",
             ),
             models.CheckConstraint(
@@ -116,6 +142,20 @@ class Bid(models.Model):
         tender's submission deadline (fixed once the tender is published)."""
         return self.lot.tender.submission_deadline
 
+    def sealer(self):
+        from .sealing import sealer_for
+
+        return sealer_for(self.sealing_associated(), lots=self.lot_id)
+
+    def sealing_associated(self) -> bytes:
+        # The bid as its unique lot and supplier: known before its first save gives it an id.
+        return f"bid:lot={self.lot_id}:supplier={self.supplier_id}:price".encode()
+
+    def sealing_key(self, key_id: bytes) -> bytes:
+        from .sealing import data_key
+
+        return data_key(key_id)
+
     def check_transition(self, target: str) -> None:
         if target not in ALLOWED[self.status]:
             raise InvalidTransition(
@@ -132,16 +172,34 @@ class Bid(models.Model):
         self.status = target
 
 
-class BidAnswer(models.Model):
+class BidAnswer(Sealable, models.Model):
+    """An answer's text is sealed at rest with its bid's price (bids/sealing.py)."""
+
+    SEALED_FIELDS = ("text",)
+
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    text = models.TextField()
+    text = SealableTextField()
+    sealed = SealedField()
 
     class Meta:
         ordering = ["question__number"]
         constraints = [
             models.UniqueConstraint(fields=["bid", "question"], name="one_answer_per_question")
         ]
+
+    def sealer(self):
+        from .sealing import sealer_for
+
+        return sealer_for(self.sealing_associated(), lots__bids=self.bid_id)
+
+    def sealing_associated(self) -> bytes:
+        return f"bid={self.bid_id}:answer:question={self.question_id}:text".encode()
+
+    def sealing_key(self, key_id: bytes) -> bytes:
+        from .sealing import data_key
+
+        return data_key(key_id)
 
 
 class BidAttachment(models.Model):
@@ -156,6 +214,9 @@ class BidAttachment(models.Model):
     # sent in one request. Both times are kept: an upload begun before the deadline may finish
     # after it.
     upload_started_at = models.DateTimeField(null=True, blank=True)
+    # The file's bytes on disk are sealed with its tender's key (bids/sealing.py): read them
+    # through sealing.attachment_chunks, never straight from the file.
+    sealed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -2,6 +2,7 @@
 receipts and assessment summaries. Every bid is found through `Bid.objects.for_supplier`, so
 another organisation's bid gives 404."""
 
+import mimetypes
 from datetime import UTC, timedelta
 from functools import wraps
 from pathlib import PurePath
@@ -10,11 +11,12 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from levelfield.core import clock
@@ -32,6 +34,7 @@ from . import actions, selectors
 from .checklist import bid_checklist
 from .forms import AttachmentForm, BidForm
 from .models import BidReceipt, BidStatus
+from .sealing import attachment_chunks
 from .words import over_limit_by
 
 CLOSING_SOON = timedelta(hours=24)
@@ -405,11 +408,19 @@ def attachment(request, bid_id: int, attachment_id: int):
     """Download one of the supplier's own attachments, to check what was uploaded."""
     bid = _own_bid(request, bid_id)
     item = get_object_or_404(bid.attachments.all(), pk=attachment_id)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing") from exc
-    return FileResponse(handle, as_attachment=True, filename=PurePath(item.file.name).name)
+    if not item.file.storage.exists(item.file.name):
+        raise Http404("The file is missing")
+    # Opened from its sealed form on disk while the bids are sealed (bids/sealing.py).
+    response = StreamingHttpResponse(attachment_chunks(item), content_type=_content_type(item))
+    response["Content-Disposition"] = content_disposition_header(
+        True, PurePath(item.file.name).name
+    )
+    response["Content-Length"] = str(item.size)
+    return response
+
+
+def _content_type(item) -> str:
+    return mimetypes.guess_type(item.file.name)[0] or "application/octet-stream"
 
 
 @supplier_required

@@ -30,6 +30,7 @@ WORDS: dict[str, str] = {
     "tender.published": "Tender published",
     "tender.cancelled": "Tender cancelled",
     "tender.evaluation_opened": "Bids opened for evaluation",
+    "tender.bids_unsealed": "Sealed bids decrypted for evaluation",
     "tender.contract_signed": "Contract signed",
     "lot.added": "Lot added",
     "lot.updated": "Lot changed",

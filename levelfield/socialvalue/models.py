@@ -22,6 +22,7 @@ from levelfield.accounts.models import Organisation
 from levelfield.bids.models import Bid
 from levelfield.contracts.models import Contract
 from levelfield.core.errors import InvalidTransition
+from levelfield.core.sealing import Sealable, SealableCharField, SealedField
 from levelfield.tenders.models import Lot, Question, Tender
 
 # ---------------------------------------------------------------------------------------------
@@ -268,10 +269,13 @@ class SocialValueQuestion(models.Model):
 # The bid
 
 
-class Commitment(models.Model):
+class Commitment(Sealable, models.Model):
     """A specific, measurable, time-bound promise in a bid, such as '6 apprenticeships for local
     care leavers in year 1'. Sealed with the bid: buyers read commitments only through
-    `Bid.objects.unsealed_for_buyer`."""
+    `Bid.objects.unsealed_for_buyer`, and its words are sealed at rest with the bid's price
+    until the bids are opened (bids/sealing.py)."""
+
+    SEALED_FIELDS = ("description", "location", "beneficiaries")
 
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="social_value_commitments")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
@@ -281,14 +285,15 @@ class Commitment(models.Model):
     metric = models.ForeignKey(
         ReportingMetric, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    description = models.CharField("What you will deliver", max_length=300)
+    description = SealableCharField("What you will deliver", max_length=300)
     quantity = models.DecimalField(max_digits=12, decimal_places=2)
     unit = models.CharField(max_length=60)
     contract_year = models.PositiveSmallIntegerField("By the end of contract year")
-    location = models.CharField("Where", max_length=200)
-    beneficiaries = models.CharField("Who benefits", max_length=300)
+    location = SealableCharField("Where", max_length=200)
+    beneficiaries = SealableCharField("Who benefits", max_length=300)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    sealed = SealedField()
 
     class Meta:
         ordering = ["question__number", "id"]
@@ -299,6 +304,19 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity.normalize():f} {self.unit}: {self.description}"
+
+    def sealer(self):
+        from levelfield.bids.sealing import sealer_for
+
+        return sealer_for(self.sealing_associated(), lots__bids=self.bid_id)
+
+    def sealing_associated(self) -> bytes:
+        return f"bid={self.bid_id}:commitment:question={self.question_id}".encode()
+
+    def sealing_key(self, key_id: bytes) -> bytes:
+        from levelfield.bids.sealing import data_key
+
+        return data_key(key_id)
 
     @property
     def proxy_value(self) -> Decimal | None:

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from levelfield.accounts.models import Organisation
+from levelfield.core.sealing import Sealable, SealableCharField, SealableTextField, SealedField
 
 # Companies House numbers: 8 digits, or 2 letters (SC, NI, OC, ...) then 6 digits.
 COMPANIES_HOUSE_NUMBER = RegexValidator(
@@ -463,9 +464,20 @@ class SubcontractorFields(models.Model):
         return self.size != Size.LARGE
 
 
-class BidSubcontractor(SubcontractorFields):
+class BidSubcontractor(Sealable, SubcontractorFields):
+    """A subcontractor a bid declares. Who it is and what it does are sealed at rest with the
+    bid's price until the bids are opened (bids/sealing.py)."""
+
+    SEALED_FIELDS = ("name", "companies_house_number", "description")
+
     bid = models.ForeignKey("bids.Bid", on_delete=models.CASCADE, related_name="subcontractors")
+    name = SealableCharField(max_length=200)
+    companies_house_number = SealableCharField(
+        max_length=8, blank=True, validators=[COMPANIES_HOUSE_NUMBER]
+    )
+    description = SealableTextField()
     added_at = models.DateTimeField()
+    sealed = SealedField()
 
     class Meta:
         ordering = ["id"]
@@ -475,6 +487,19 @@ class BidSubcontractor(SubcontractorFields):
                 name="bid_subcontractor_share_in_range",
             )
         ]
+
+    def sealer(self):
+        from levelfield.bids.sealing import sealer_for
+
+        return sealer_for(self.sealing_associated(), lots__bids=self.bid_id)
+
+    def sealing_associated(self) -> bytes:
+        return f"bid={self.bid_id}:subcontractor".encode()
+
+    def sealing_key(self, key_id: bytes) -> bytes:
+        from levelfield.bids.sealing import data_key
+
+        return data_key(key_id)
 
 
 class ContractSubcontractor(SubcontractorFields):

@@ -753,4 +753,8 @@ def open_evaluation(*, tender: Tender, by) -> Tender:
     tender.transition(Status.EVALUATION)
     tender.save()
     audit.record(action="tender.evaluation_opened", obj=tender, actor=by, organisation=tender.buyer)
+    # The submitted bids, sealed at rest until now, are decrypted for evaluation (audited).
+    from levelfield.bids.sealing import open_tender_bids
+
+    open_tender_bids(tender=tender, by=by)
     return tender

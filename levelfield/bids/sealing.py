@@ -1,0 +1,294 @@
+"""Bids sealed at rest until their tender's bids are opened (issue 17).
+
+Access rules already keep a bid from every buyer role until the deadline; this keeps it from a
+copy of the database or of the stored files too, and from anyone reading them directly:
+
+- Each tender has a data key of its own (`TenderKey`), made when its first bid content is
+  saved and stored only wrapped by the key service (core/keys.py: a key-encryption key held
+  outside the database, or a KMS).
+- While the tender is a draft or published, a bid's price, its answers' texts, the words of its
+  social value commitments (socialvalue) and who its subcontractors are (suppliers) are stored
+  encrypted (core/sealing.py: AES-GCM, bound to the bid and the field) with their columns left
+  empty, and its attachments' bytes are stored encrypted on disk (`seal_upload`, read back
+  through `attachment_chunks`). The server opens them for the reads the access rules allow
+  (the supplier's own pages and API), so the supplier sees its draft and submitted bid.
+- The receipt hash is computed over the plaintext the supplier sent, as before, so a supplier
+  can still prove what it sent.
+- Opening the bids for evaluation (`open_tender_bids`, called by
+  tenders.actions.open_evaluation after the deadline, with the tender locked) unwraps the key
+  afresh through the key service and writes each submitted bid's sealed fields back into
+  their plain columns, so evaluation, contracts and open data read them unchanged; it is
+  audited. Bids never submitted stay sealed. Attachments stay encrypted on disk, read through
+  `attachment_chunks`.
+"""
+
+import secrets
+import struct
+import tempfile
+from collections.abc import Iterator
+
+import orjson
+from django.core.files import File
+from django.db import IntegrityError, transaction
+
+from levelfield.core import audit, clock, keys
+from levelfield.core.errors import DomainError
+from levelfield.core.sealing import KEY_ID_BYTES, Sealer, open_with
+from levelfield.tenders.lifecycle import Status as TenderStatus
+from levelfield.tenders.models import Tender
+
+from .models import Bid, BidAnswer, BidStatus, TenderKey
+
+# A tender's bid content is sealed while its bids cannot have been opened.
+SEALED_STATUSES = {TenderStatus.DRAFT, TenderStatus.PUBLISHED}
+
+# Unwrapped data keys by key id, for this process: a key is unwrapped once, not on every read.
+_KEYS: dict[bytes, bytes] = {}
+
+
+def forget_keys() -> None:
+    """Drop the unwrapped keys this process holds (a test changing the key-encryption key)."""
+    _KEYS.clear()
+
+
+def _tender_key(tender_id: int) -> TenderKey:
+    found = TenderKey.objects.filter(tender_id=tender_id).first()
+    if found is not None:
+        return found
+    data_key = keys.new_data_key()
+    key_id = secrets.token_bytes(KEY_ID_BYTES)
+    try:
+        with transaction.atomic():
+            made = TenderKey.objects.create(
+                tender_id=tender_id,
+                key_id=key_id.hex(),
+                wrapped=keys.wrap(data_key),
+                created_at=clock.now(),
+            )
+    except IntegrityError:  # another request made it first
+        return TenderKey.objects.get(tender_id=tender_id)
+    _KEYS[key_id] = data_key
+    return made
+
+
+def data_key(key_id: bytes) -> bytes:
+    """The data key `key_id` names, unwrapped by the key service (KeyUnavailable when the
+    key-encryption key is not the one that wrapped it)."""
+    if key_id not in _KEYS:
+        wrapped = TenderKey.objects.filter(key_id=key_id.hex()).values_list("wrapped", flat=True)
+        if not wrapped:
+            raise keys.KeyUnavailable("No key is stored under this id")
+        _KEYS[key_id] = keys.unwrap(bytes(wrapped[0]))
+    return _KEYS[key_id]
+
+
+def sealer_for(associated: bytes, **tender_filter) -> Sealer | None:
+    """How to seal a row of the tender that `tender_filter` finds, or None when its bids are
+    open (or it has none)."""
+    found = Tender.objects.filter(**tender_filter).values_list("pk", "status").first()
+    if found is None or found[1] not in SEALED_STATUSES:
+        return None
+    tender_key = _tender_key(found[0])
+    key_id = bytes.fromhex(tender_key.key_id)
+    return Sealer(key_id=key_id, key=data_key(key_id), associated=associated)
+
+
+# Attachments: the file is a header (magic and key id) and records of up to RECORD_BYTES of
+# plaintext, each its length, nonce and ciphertext, bound to the bid, the file's SHA-256, its
+# place and whether it is the last (so records cannot be dropped, reordered or cut short).
+FILE_MAGIC = b"LFF1"
+RECORD_BYTES = 1024 * 1024
+
+
+def _record_associated(header: bytes, associated: bytes, index: int, last: bool) -> bytes:
+    return header + associated + struct.pack(">Q?", index, last)
+
+
+def _attachment_associated(bid_id: int, sha256: str) -> bytes:
+    return f"bid={bid_id}:attachment:sha256={sha256}".encode()
+
+
+def seal_upload(*, bid: Bid, upload, sha256: str) -> File | None:
+    """The sealed form of an attachment's `upload` (whose SHA-256 is `sha256`), as a file to
+    store in its place, or None when the bid's tender is open and the file is stored as it is."""
+    sealer = sealer_for(b"", lots__bids=bid.pk)
+    if sealer is None:
+        return None
+    header = FILE_MAGIC + sealer.key_id
+    associated = _attachment_associated(bid.pk, sha256)
+    out = tempfile.TemporaryFile()
+    out.write(header)
+    upload.seek(0)
+    pending = b""
+    index = 0
+    for chunk in upload.chunks():
+        pending += chunk
+        while len(pending) > RECORD_BYTES:
+            record, pending = pending[:RECORD_BYTES], pending[RECORD_BYTES:]
+            _write_record(out, sealer.key, record, header, associated, index, last=False)
+            index += 1
+    _write_record(out, sealer.key, pending, header, associated, index, last=True)
+    out.seek(0)
+    return File(out, name=upload.name)
+
+
+def _write_record(out, key, record, header, associated, index, *, last) -> None:
+    sealed = keys.seal(key, record, _record_associated(header, associated, index, last))
+    out.write(struct.pack(">I", len(sealed)) + sealed)
+
+
+def attachment_chunks(attachment) -> Iterator[bytes]:
+    """The bytes of an attachment as the supplier sent them, opened from disk when sealed."""
+    with attachment.file.open("rb") as handle:
+        if not attachment.sealed:
+            yield from iter(lambda: handle.read(RECORD_BYTES), b"")
+            return
+        header = handle.read(len(FILE_MAGIC) + KEY_ID_BYTES)
+        if not header.startswith(FILE_MAGIC):
+            raise keys.KeyUnavailable("The attachment is not a sealed file")
+        key = data_key(header[len(FILE_MAGIC) :])
+        associated = _attachment_associated(attachment.bid_id, attachment.sha256)
+        index = 0
+        size = handle.read(4)
+        while True:
+            if len(size) < 4:
+                raise keys.KeyUnavailable("The sealed attachment is cut short")
+            sealed = handle.read(struct.unpack(">I", size)[0])
+            following = handle.read(4)
+            last = following == b""
+            yield keys.open_sealed(key, sealed, _record_associated(header, associated, index, last))
+            if last:
+                return
+            size = following
+            index += 1
+
+
+def open_tender_bids(*, tender: Tender, by) -> dict:
+    """Open a tender's submitted bids for evaluation: unwrap its key afresh through the key
+    service and write each submitted bid's sealed fields back into their plain columns.
+    For the opening action (tenders.actions.open_evaluation), inside its transaction, with the
+    tender locked and already in evaluation. Refuses, changing nothing, when the key service
+    cannot unwrap the key. Returns what was opened."""
+    tender_key = TenderKey.objects.select_for_update().filter(tender=tender).first()
+    opened = {"bids": 0}
+    if tender_key is not None:
+        try:
+            key = keys.unwrap(bytes(tender_key.wrapped))
+        except keys.KeyUnavailable as exc:
+            raise DomainError(
+                "The bids could not be opened: the key service would not unwrap this tender's "
+                "key. Nothing has changed; ask the platform's operators to check its "
+                "key-encryption key.",
+                code="key_unavailable",
+            ) from exc
+        submitted = Bid.objects.filter(lot__tender=tender, status=BidStatus.SUBMITTED)
+        rows = submitted.filter(sealed__isnull=False).values_list(
+            "pk", "lot_id", "supplier_id", "sealed"
+        )
+        for pk, lot_id, supplier_id, sealed in rows:
+            row = Bid(pk=pk, lot_id=lot_id, supplier_id=supplier_id)
+            values = _opened(row, key, sealed)
+            Bid.objects.filter(pk=pk).update(sealed=None, **values)
+            opened["bids"] += 1
+        for name, model in _sealed_parts():
+            for values in model.objects.filter(bid__in=submitted, sealed__isnull=False).values():
+                row = model(**values)  # not from_db: opened with the key unwrapped here
+                plain = _opened(row, key, values["sealed"])
+                model.objects.filter(pk=row.pk).update(sealed=None, **plain)
+                opened[name] = opened.get(name, 0) + 1
+        tender_key.opened_at = clock.now()
+        tender_key.save(update_fields=["opened_at"])
+    audit.record(
+        action="tender.bids_unsealed",
+        obj=tender,
+        actor=by,
+        organisation=tender.buyer,
+        key_id=tender_key.key_id if tender_key else "",
+        **opened,
+    )
+    return opened
+
+
+def _sealed_parts():
+    """The parts of a bid sealed with it, by what the audit event calls them: its answers, and
+    its social value commitments and subcontractors (kept by the apps beside bids)."""
+    from levelfield.socialvalue.models import Commitment
+    from levelfield.suppliers.models import BidSubcontractor
+
+    return [
+        ("answers", BidAnswer),
+        ("commitments", Commitment),
+        ("subcontractors", BidSubcontractor),
+    ]
+
+
+def _opened(row, key: bytes, sealed: bytes) -> dict:
+    plain = orjson.loads(open_with(key, sealed, row.sealing_associated()))
+    return {name: row._meta.get_field(name).to_python(v) for name, v in plain.items()}
+
+
+# A resumable upload's bytes so far (bids/actions_uploads.py): a header (magic and key id) and a
+# record per chunk, each its length, nonce and ciphertext bound to the upload's token and the
+# offset the chunk starts at. A chunk is appended where the records received so far end.
+PARTIAL_MAGIC = b"LFP1"
+
+
+def _partial_associated(header: bytes, token: str, offset: int) -> bytes:
+    return header + f"upload={token}".encode() + struct.pack(">Q", offset)
+
+
+def _partial_records(handle) -> Iterator[tuple[int, bytes]]:
+    """(plaintext offset, sealed bytes) of each whole record after the header."""
+    offset = 0
+    while True:
+        size = handle.read(4)
+        if len(size) < 4:
+            return
+        sealed = handle.read(struct.unpack(">I", size)[0])
+        if len(sealed) < struct.unpack(">I", size)[0]:
+            return
+        yield offset, sealed
+        offset += len(sealed) - keys.NONCE_BYTES - 16  # the GCM tag
+
+
+def append_partial(*, path, token: str, bid_id: int, offset: int, data: bytes) -> bool:
+    """Append a chunk of a resumable upload at `offset`, sealed with its tender's key, cutting
+    whatever followed (a chunk whose transaction failed). False when the bytes received so far
+    do not reach `offset` (lost: the upload must begin again)."""
+    with open(path, "r+b" if path.exists() else "w+b") as handle:
+        header = handle.read(len(PARTIAL_MAGIC) + KEY_ID_BYTES)
+        if not header:
+            sealer = sealer_for(b"", lots__bids=bid_id)
+            if sealer is None:
+                return False
+            header = PARTIAL_MAGIC + sealer.key_id
+            handle.write(header)
+        key = data_key(header[len(PARTIAL_MAGIC) :])
+        end = handle.tell()
+        if offset:
+            for start, sealed in _partial_records(handle):
+                end = handle.tell()
+                if start + len(sealed) - keys.NONCE_BYTES - 16 == offset:
+                    break
+            else:
+                return False
+        handle.seek(end)
+        sealed = keys.seal(key, data, _partial_associated(header, token, offset))
+        handle.write(struct.pack(">I", len(sealed)) + sealed)
+        handle.truncate()
+    return True
+
+
+def opened_partial(*, path, token: str, length: int):
+    """The plaintext of a complete resumable upload, in an unnamed temporary file (gone when
+    closed) to check and store as an attachment."""
+    out = tempfile.TemporaryFile()
+    with open(path, "rb") as handle:
+        header = handle.read(len(PARTIAL_MAGIC) + KEY_ID_BYTES)
+        key = data_key(header[len(PARTIAL_MAGIC) :])
+        for start, sealed in _partial_records(handle):
+            if start >= length:
+                break
+            out.write(keys.open_sealed(key, sealed, _partial_associated(header, token, start)))
+    out.seek(0)
+    return out
