@@ -17,7 +17,11 @@ def record(
     **data,
 ) -> AuditEvent:
     """Record an event. `sealed_until`: the time before which the event must not be shown to
-    anyone (a sealed bid's deadline), when the event reveals something of a sealed bid."""
+    anyone (a sealed bid's deadline), when the event reveals something of a sealed bid.
+
+    Saving links the event into the audit trail's hash chain (core/audit_chain.py; on
+    PostgreSQL under a lock held until this transaction ends): record it near the end of the
+    action, once the rows it changes are locked."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
     return AuditEvent.objects.create(
