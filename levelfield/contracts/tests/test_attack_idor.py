@@ -146,7 +146,8 @@ def test_api_objects_of_contract_b_through_contract_a_are_not_found(client, two)
     day = a.contract.start_date + timedelta(days=130)
     headers = {}
     for who, user in (("buyer", a.buyer_admin), ("supplier", a.supplier_user)):
-        _, secret = create_api_token(user=user, name="probe")
+        # a year's token: the calls are made 130 days on
+        _, secret = create_api_token(user=user, name="probe", lifetime_days=365)
         headers[who] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     kpi = {"name": "n", "target": "1", "unit": "%", "frequency": "quarterly", "direction": "higher"}
     calls = [

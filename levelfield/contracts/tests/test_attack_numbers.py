@@ -78,9 +78,10 @@ def test_a_priced_outcome_budget_of_1e999999_on_the_page_is_the_forms_error(clie
 
 
 def test_an_invoice_of_1e30_through_the_api_is_refused_before_the_action(client, signed):
-    _, secret = create_api_token(user=signed.officer, name="finance system")
     day = signed.contract.start_date + timedelta(days=20)
     with on(day):
+        # made on the day it is used: tokens expire (90 days by default)
+        _, secret = create_api_token(user=signed.officer, name="finance system")
         response = client.post(
             f"/api/buyer/contracts/{signed.contract.pk}/invoices",
             data=json.dumps({"reference": "INV-1", "received_on": str(day), "amount": "1e30"}),
