@@ -188,6 +188,27 @@ def set_up(served: Served, **extra_env) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def prices_through_the_project(served: Served, bid_ids: list[int]) -> dict[str, str]:
+    """Bids' prices as the served project reads them (`levelfield shell`, with the
+    key-encryption key `./dev serve` made in its var directory)."""
+    script = (
+        "import json; from levelfield.bids.models import Bid; "
+        f"print(json.dumps({{b.pk: str(b.price) for b in Bid.objects.filter(pk__in={bid_ids})}}))"
+    )
+    kek = (served.database.parent / "kek").read_text().strip()
+    result = subprocess.run(
+        [str(LEVELFIELD), "shell", "-c", script],
+        cwd=PROJECT,
+        env={**served.env, "LEVELFIELD_KEK": kek},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode:
+        raise RuntimeError(f"Reading the prices failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     with serving(tmp_path_factory.mktemp("serve")) as served:
@@ -396,9 +417,14 @@ def test_sixteen_writers_and_the_worker_share_one_sqlite_file(served, people):
     assert tally.saves == served.count(
         f"SELECT COUNT(*) FROM core_auditevent WHERE action = 'bid.saved' AND object_id IN ({bids})"
     )
+    # Each bid's last price is what the server keeps: sealed at rest (its column empty, issue
+    # 17), and read back through the served project with its key-encryption key.
+    stored = prices_through_the_project(served, list(tally.last_price))
     for bid_id, price in tally.last_price.items():
-        [(stored,)] = served.rows("SELECT price FROM bids_bid WHERE id = ?", bid_id)
-        assert Decimal(str(stored)) == Decimal(price)
+        assert served.rows(
+            "SELECT price, sealed IS NOT NULL FROM bids_bid WHERE id = ?", bid_id
+        ) == [(None, 1)]
+        assert Decimal(stored[str(bid_id)]) == Decimal(price)
     created_stored = {
         pk for (pk,) in served.rows("SELECT id FROM tenders_tender WHERE title LIKE 'Pothole%'")
     }
