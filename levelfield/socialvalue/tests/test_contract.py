@@ -412,8 +412,9 @@ def test_through_the_api_the_supplier_reports_with_evidence_and_the_buyer_review
     from levelfield.accounts.actions import create_api_token
 
     org, user = supplier
-    _, supplier_secret = create_api_token(user=user, name="supplier")
-    _, buyer_secret = create_api_token(user=officer, name="buyer")
+    # a year's tokens: the reports are made months on
+    _, supplier_secret = create_api_token(user=user, name="supplier", lifetime_days=365)
+    _, buyer_secret = create_api_token(user=officer, name="buyer", lifetime_days=365)
     as_supplier = {"HTTP_AUTHORIZATION": f"Bearer {supplier_secret}"}
     as_buyer = {"HTTP_AUTHORIZATION": f"Bearer {buyer_secret}"}
     period = contract.social_value_periods.get(number=1)
