@@ -292,3 +292,45 @@ def opened_partial(*, path, token: str, length: int):
             out.write(keys.open_sealed(key, sealed, _partial_associated(header, token, start)))
     out.seek(0)
     return out
+
+
+def seal_unopened_bids() -> dict:
+    """Seal what is still stored in the clear of bids whose tender has not opened them (bids
+    saved before sealing existed): each row saved again, so its sealed fields are sealed, and
+    each attachment's file rewritten sealed. Safe to run again; returns how many of each."""
+    from django.core.files.base import ContentFile
+
+    from .models import BidAttachment
+
+    tenders = Tender.objects.filter(status__in=SEALED_STATUSES)
+    bids = Bid.objects.filter(lot__tender__in=tenders)
+    done: dict[str, int] = {}
+    parts = [
+        ("bids", Bid, bids),
+        *((n, m, m.objects.filter(bid__in=bids)) for n, m in _sealed_parts()),
+    ]
+    for name, model, rows in parts:
+        before = rows.filter(sealed__isnull=True).count()
+        for row in rows.filter(sealed__isnull=True).iterator():
+            with transaction.atomic():
+                row.save(update_fields=[*model.SEALED_FIELDS, "sealed"])
+        done[name] = before - rows.filter(sealed__isnull=True).count()
+    for attachment in BidAttachment.objects.filter(bid__in=bids, sealed=False).select_related(
+        "bid"
+    ):
+        with attachment.file.open("rb") as handle:
+            sealed = seal_upload(
+                bid=attachment.bid,
+                upload=File(handle, name=attachment.file.name),
+                sha256=attachment.sha256,
+            )
+        if sealed is None:
+            continue
+        old = attachment.file.name
+        with transaction.atomic():
+            attachment.file.save(old.rsplit("/", 1)[-1], ContentFile(sealed.read()), save=False)
+            attachment.sealed = True
+            attachment.save(update_fields=["file", "sealed"])
+        attachment.file.storage.delete(old)
+        done["attachments"] = done.get("attachments", 0) + 1
+    return done

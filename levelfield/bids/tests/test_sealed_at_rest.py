@@ -6,6 +6,7 @@ proves what was sent."""
 
 import base64
 import hashlib
+import io
 import os
 import subprocess
 from decimal import Decimal
@@ -14,13 +15,14 @@ from pathlib import Path
 import orjson
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids import actions_uploads, sealing
-from levelfield.bids.models import Bid, BidAnswer, BidUpload, TenderKey
+from levelfield.bids.models import Bid, BidAnswer, BidAttachment, BidUpload, TenderKey
 from levelfield.core import keys
 from levelfield.core.audit import AuditEvent
 from levelfield.core.errors import DomainError
@@ -270,3 +272,29 @@ def test_the_key_service_wraps_and_refuses_another_key(settings):
     settings.LEVELFIELD_KEK = ""
     with pytest.raises(keys.ImproperlyConfigured, match="LEVELFIELD_KEK is not set"):
         keys.LocalKeyService()
+
+
+@pytest.mark.django_db
+def test_seal_bids_seals_what_was_stored_in_the_clear_before_sealing(buyer, officer):
+    tender, bid, _, _ = _bid_sent(buyer, officer)
+    # As a bid saved before sealing existed: its columns and file in the clear.
+    Bid.objects.filter(pk=bid.pk).update(price=PRICE, sealed=None)
+    BidAnswer.objects.filter(bid=bid).update(text=ANSWER, sealed=None)
+    attachment = bid.attachments.get()
+    with attachment.file.open("wb") as handle:
+        handle.write(FILE_BODY)
+    BidAttachment.objects.filter(pk=attachment.pk).update(sealed=False)
+
+    out = io.StringIO()
+    call_command("seal-bids", stdout=out)
+
+    assert (
+        out.getvalue().strip()
+        == "Sealed 1 bids, 2 answers, 0 commitments, 0 subcontractors, 1 attachments"
+    )
+    assert Bid.objects.filter(pk=bid.pk).values_list("price", flat=True).get() is None
+    assert set(BidAnswer.objects.filter(bid=bid).values_list("text", flat=True)) == {""}
+    assert Bid.objects.get(pk=bid.pk).price == PRICE
+    attachment = BidAttachment.objects.get(pk=attachment.pk)
+    assert attachment.sealed and FILE_MARK not in _stored_files()
+    assert b"".join(sealing.attachment_chunks(attachment)) == FILE_BODY
