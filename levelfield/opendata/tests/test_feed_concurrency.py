@@ -79,7 +79,12 @@ def harvest(seen: list, started: threading.Event, writers_done: threading.Event,
         connections.close_all()
 
 
-def test_a_harvester_paging_during_concurrent_writes_sees_every_release_once(publish_release):
+def test_a_harvester_paging_during_concurrent_writes_sees_every_release_once(
+    publish_release, settings
+):
+    # The harvester asks again every hundredth of a second: no rate limit on anonymous calls
+    # here (what is tested is the paging; core/tests/test_rate_limits.py tests the limits).
+    settings.LEVELFIELD_RATE_LIMITS = {**settings.LEVELFIELD_RATE_LIMITS, "api_anonymous": ""}
     # One release before the race, so the feed counter row exists.
     publish_release("SEED")
     seen, errors, started, writers_done = [], [], threading.Event(), threading.Event()
