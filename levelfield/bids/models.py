@@ -5,9 +5,10 @@ from django.db import models
 from django.db.models import F, Q
 
 from levelfield.accounts.models import Organisation
+from levelfield.bids.sealed_rows import TenderSealable
 from levelfield.core import clock
 from levelfield.core.errors import InvalidTransition
-from levelfield.core.sealing import Sealable, SealableDecimalField, SealableTextField, SealedField
+from levelfield.core.sealing import SealableDecimalField, SealableTextField, SealedField
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Lot, Question, Tender
 
@@ -74,7 +75,7 @@ class TenderKey(models.Model):
         return f"Sealing key {self.key_id} of tender {self.tender_id}"
 
 
-class Bid(Sealable, models.Model):
+class Bid(TenderSealable, models.Model):
     """One supplier's bid for one lot. Withdrawing and resubmitting reuses the same row, so a
     supplier can never hold two bids for a lot.
 
@@ -151,11 +152,6 @@ class Bid(Sealable, models.Model):
         # The bid as its unique lot and supplier: known before its first save gives it an id.
         return f"bid:lot={self.lot_id}:supplier={self.supplier_id}:price".encode()
 
-    def sealing_key(self, key_id: bytes) -> bytes:
-        from .sealing import data_key
-
-        return data_key(key_id)
-
     def check_transition(self, target: str) -> None:
         if target not in ALLOWED[self.status]:
             raise InvalidTransition(
@@ -172,7 +168,7 @@ class Bid(Sealable, models.Model):
         self.status = target
 
 
-class BidAnswer(Sealable, models.Model):
+class BidAnswer(TenderSealable, models.Model):
     """An answer's text is sealed at rest with its bid's price (bids/sealing.py)."""
 
     SEALED_FIELDS = ("text",)
@@ -195,11 +191,6 @@ class BidAnswer(Sealable, models.Model):
 
     def sealing_associated(self) -> bytes:
         return f"bid={self.bid_id}:answer:question={self.question_id}:text".encode()
-
-    def sealing_key(self, key_id: bytes) -> bytes:
-        from .sealing import data_key
-
-        return data_key(key_id)
 
 
 class BidAttachment(models.Model):

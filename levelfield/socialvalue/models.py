@@ -20,9 +20,10 @@ from django.db.models import F, Q
 
 from levelfield.accounts.models import Organisation
 from levelfield.bids.models import Bid
+from levelfield.bids.sealed_rows import TenderSealable
 from levelfield.contracts.models import Contract
 from levelfield.core.errors import InvalidTransition
-from levelfield.core.sealing import Sealable, SealableCharField, SealedField
+from levelfield.core.sealing import SealableCharField, SealedField
 from levelfield.tenders.models import Lot, Question, Tender
 
 # ---------------------------------------------------------------------------------------------
@@ -269,7 +270,7 @@ class SocialValueQuestion(models.Model):
 # The bid
 
 
-class Commitment(Sealable, models.Model):
+class Commitment(TenderSealable, models.Model):
     """A specific, measurable, time-bound promise in a bid, such as '6 apprenticeships for local
     care leavers in year 1'. Sealed with the bid: buyers read commitments only through
     `Bid.objects.unsealed_for_buyer`, and its words are sealed at rest with the bid's price
@@ -312,11 +313,6 @@ class Commitment(Sealable, models.Model):
 
     def sealing_associated(self) -> bytes:
         return f"bid={self.bid_id}:commitment:question={self.question_id}".encode()
-
-    def sealing_key(self, key_id: bytes) -> bytes:
-        from levelfield.bids.sealing import data_key
-
-        return data_key(key_id)
 
     @property
     def proxy_value(self) -> Decimal | None:

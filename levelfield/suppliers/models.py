@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from levelfield.accounts.models import Organisation
-from levelfield.core.sealing import Sealable, SealableCharField, SealableTextField, SealedField
+from levelfield.bids.sealed_rows import TenderSealable
+from levelfield.core.sealing import SealableCharField, SealableTextField, SealedField
 
 # Companies House numbers: 8 digits, or 2 letters (SC, NI, OC, ...) then 6 digits.
 COMPANIES_HOUSE_NUMBER = RegexValidator(
@@ -464,7 +465,7 @@ class SubcontractorFields(models.Model):
         return self.size != Size.LARGE
 
 
-class BidSubcontractor(Sealable, SubcontractorFields):
+class BidSubcontractor(TenderSealable, SubcontractorFields):
     """A subcontractor a bid declares. Who it is and what it does are sealed at rest with the
     bid's price until the bids are opened (bids/sealing.py)."""
 
@@ -495,11 +496,6 @@ class BidSubcontractor(Sealable, SubcontractorFields):
 
     def sealing_associated(self) -> bytes:
         return f"bid={self.bid_id}:subcontractor".encode()
-
-    def sealing_key(self, key_id: bytes) -> bytes:
-        from levelfield.bids.sealing import data_key
-
-        return data_key(key_id)
 
 
 class ContractSubcontractor(SubcontractorFields):
