@@ -239,8 +239,17 @@ LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER = timedelta(days=1)
 # (base64 of 32 random bytes: `openssl rand -base64 32`).
 # Another key service (a KMS) takes its place by LEVELFIELD_KEY_SERVICE (core/keys.py). With DEBUG
 # on a fixed development key stands in; with DEBUG off nothing sealed opens until it is set.
-LEVELFIELD_KEY_SERVICE = os.environ.get("KEY_SERVICE", "levelfield.core.keys.LocalKeyService")
+LEVELFIELD_KEY_SERVICE = os.environ.get(
+    "LEVELFIELD_KEY_SERVICE",
+    os.environ.get("KEY_SERVICE", "levelfield.core.keys.LocalKeyService"),
+)
 LEVELFIELD_KEK = os.environ.get("LEVELFIELD_KEK", "")
+# Rotating the key-encryption key: set the new one as LEVELFIELD_KEK and the old ones here
+# (comma-separated) so that keys wrapped by them still open, run `levelfield rotate-kek`, which
+# wraps every tender's data key again under the new one, then drop the old ones.
+LEVELFIELD_KEK_PREVIOUS = [
+    key.strip() for key in os.environ.get("LEVELFIELD_KEK_PREVIOUS", "").split(",") if key.strip()
+]
 if not LEVELFIELD_KEK and DEBUG:
     LEVELFIELD_KEK = "bGV2ZWxmaWVsZC1kZXYta2V5LW5vdC1mb3ItcHJvZCE="
 

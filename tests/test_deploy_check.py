@@ -20,7 +20,7 @@ def check_deploy(settings_module: str, tmp_path, **env) -> subprocess.CompletedP
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "levelfield.example.org",
         "LEVELFIELD_VAR_DIR": str(tmp_path / "var"),
-        "LEVELFIELD_KEK": "bGV2ZWxmaWVsZC10ZXN0LWtleS1ub3QtZm9yLXByb2Qh",
+        "LEVELFIELD_KEK": "bGV2ZWxmaWVsZC10ZXN0LWtleS1ub3QtZm9yLXByb2Q=",
         **env,
     }
     return subprocess.run(
@@ -56,3 +56,20 @@ def test_the_production_settings_refuse_to_start_without_a_secret(tmp_path):
     result = check_deploy("levelfield.settings_production", tmp_path, SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_production_settings_refuse_to_start_without_the_key_encryption_key(tmp_path):
+    result = check_deploy("levelfield.settings_production", tmp_path, LEVELFIELD_KEK="")
+    assert result.returncode != 0
+    assert "LEVELFIELD_KEK is not set" in result.stderr
+
+
+def test_the_production_settings_refuse_a_malformed_key_encryption_key(tmp_path):
+    result = check_deploy("levelfield.settings_production", tmp_path, LEVELFIELD_KEK="c2hvcnQ=")
+    assert result.returncode != 0
+    assert "LEVELFIELD_KEK must be base64 of 32 bytes" in result.stderr
+    result = check_deploy(
+        "levelfield.settings_production", tmp_path, LEVELFIELD_KEK_PREVIOUS="not base64!"
+    )
+    assert result.returncode != 0
+    assert "LEVELFIELD_KEK_PREVIOUS must be base64 of 32 bytes" in result.stderr

@@ -82,6 +82,46 @@ def data_key(key_id: bytes) -> bytes:
     return _KEYS[key_id]
 
 
+def rewrap_tender_keys(*, by=None, batch: int = 500) -> int:
+    """Wrap every tender's data key again under the current key-encryption key (a rotation:
+    the old one still unwraps while it is listed in LEVELFIELD_KEK_PREVIOUS, or while the KMS
+    keeps it). The data keys themselves, and so every sealed value and file, stay as they are.
+    Each batch is one transaction: a key that will not unwrap stops the run with nothing of its
+    batch changed, and a run stopped half way can simply be run again. Returns how many."""
+    done, after = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                TenderKey.objects.select_for_update()
+                .filter(pk__gt=after)
+                .order_by("pk")
+                .select_related("tender")[:batch]
+            )
+            if not rows:
+                return done
+            for row in rows:
+                try:
+                    row.wrapped = keys.wrap(keys.unwrap(bytes(row.wrapped)))
+                except keys.KeyUnavailable as exc:
+                    raise DomainError(
+                        f"The data key of tender {row.tender_id} does not unwrap with the "
+                        "key-encryption key or any listed in LEVELFIELD_KEK_PREVIOUS: nothing of "
+                        "this batch has changed.",
+                        code="key_unavailable",
+                    ) from exc
+            TenderKey.objects.bulk_update(rows, ["wrapped"])
+            for row in rows:
+                audit.record(
+                    action="tender.key_rewrapped",
+                    obj=row.tender,
+                    actor=by,
+                    organisation=row.tender.buyer,
+                    key_id=row.key_id,
+                )
+            done += len(rows)
+            after = rows[-1].pk
+
+
 def sealer_for(associated: bytes, **tender_filter) -> Sealer | None:
     """How to seal a row of the tender that `tender_filter` finds, or None when its bids are
     open (or it has none)."""

@@ -31,6 +31,7 @@ WORDS: dict[str, str] = {
     "tender.cancelled": "Tender cancelled",
     "tender.evaluation_opened": "Bids opened for evaluation",
     "tender.bids_unsealed": "Sealed bids decrypted for evaluation",
+    "tender.key_rewrapped": "Sealed bids' key wrapped under a new key-encryption key",
     "tender.contract_signed": "Contract signed",
     "lot.added": "Lot added",
     "lot.updated": "Lot changed",

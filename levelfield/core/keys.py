@@ -63,41 +63,59 @@ def open_sealed(key: bytes, sealed: bytes, associated: bytes) -> bytes:
 
 class LocalKeyService:
     """Wraps data keys under the key-encryption key in the setting LEVELFIELD_KEK (base64 of 32
-    random bytes, from the environment; settings.py refuses to start without it when DEBUG is
-    off). Keep the key-encryption key out of database backups."""
+    random bytes, from the environment; the production settings refuse to start without it).
+    Keep the key-encryption key out of database backups. Keys wrapped by an earlier one, listed
+    in LEVELFIELD_KEK_PREVIOUS while a rotation is under way (`levelfield rotate-kek`), still
+    unwrap; wrapping always uses the current one."""
 
     ASSOCIATED = b"levelfield:data-key:v1"
 
-    def __init__(self, kek: str | None = None):
-        encoded = settings.LEVELFIELD_KEK if kek is None else kek
-        if not encoded:
-            raise ImproperlyConfigured(
-                "LEVELFIELD_KEK is not set: sealed bids cannot be read or written without the "
-                "key-encryption key (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)"
-            )
-        try:
-            self.kek = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, TypeError) as exc:
-            raise ImproperlyConfigured("LEVELFIELD_KEK must be base64 of 32 bytes") from exc
-        if len(self.kek) != KEY_BYTES:
-            raise ImproperlyConfigured("LEVELFIELD_KEK must be base64 of 32 bytes")
+    def __init__(self, kek: str | None = None, previous: list[str] | None = None):
+        self.kek = _kek(settings.LEVELFIELD_KEK if kek is None else kek, "LEVELFIELD_KEK")
+        if previous is None:
+            previous = getattr(settings, "LEVELFIELD_KEK_PREVIOUS", [])
+        self.previous = [_kek(old, "LEVELFIELD_KEK_PREVIOUS") for old in previous]
 
     def wrap(self, data_key: bytes) -> bytes:
         return seal(self.kek, data_key, self.ASSOCIATED)
 
     def unwrap(self, wrapped: bytes) -> bytes:
-        return open_sealed(self.kek, wrapped, self.ASSOCIATED)
+        for kek in (self.kek, *self.previous):
+            try:
+                return open_sealed(kek, wrapped, self.ASSOCIATED)
+            except KeyUnavailable:
+                continue
+        raise KeyUnavailable("The data key does not unwrap with the key-encryption key")
+
+
+def _kek(encoded: str, name: str) -> bytes:
+    if not encoded:
+        raise ImproperlyConfigured(
+            f"{name} is not set: sealed bids cannot be read or written without the "
+            "key-encryption key (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)"
+        )
+    try:
+        kek = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, TypeError) as exc:
+        raise ImproperlyConfigured(f"{name} must be base64 of 32 bytes") from exc
+    if len(kek) != KEY_BYTES:
+        raise ImproperlyConfigured(f"{name} must be base64 of 32 bytes")
+    return kek
 
 
 @cache
-def _service(path: str, kek: str) -> KeyService:
+def _service(path: str, kek: str, previous: tuple[str, ...]) -> KeyService:
     return import_string(path)()
 
 
 def key_service() -> KeyService:
     """The configured key service (one per setting, so a test overriding the settings gets a
     service of its own)."""
-    return _service(settings.LEVELFIELD_KEY_SERVICE, str(getattr(settings, "LEVELFIELD_KEK", "")))
+    return _service(
+        settings.LEVELFIELD_KEY_SERVICE,
+        str(getattr(settings, "LEVELFIELD_KEK", "")),
+        tuple(getattr(settings, "LEVELFIELD_KEK_PREVIOUS", ())),
+    )
 
 
 def wrap(data_key: bytes) -> bytes:
