@@ -1,9 +1,18 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from levelfield import testing
 from levelfield.accounts.models import Role
+
+# Hypothesis, for every property test: no deadline (a busy machine or a database round trip
+# makes one example slower than another, not wrong). In CI (.ci/run sets HYPOTHESIS_PROFILE=ci)
+# each run draws the same examples, so a run passes or fails as the one before; elsewhere each
+# run draws new ones, and a failing example is kept in .hypothesis/ to be tried first next time.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_configure(config):
