@@ -5,7 +5,15 @@ published."""
 import re
 from datetime import UTC, datetime
 
+import orjson
+
 MAX_ID = 255  # the width of the ocid and release id columns
+# orjson writes arrays and objects nested 254 deep at most ("Recursion limit reached" past
+# it). A release is kept only if it can be written again inside the arrays and objects of a
+# package, a record or an API page (ENVELOPE levels), so no download or answer fails on it.
+ENVELOPE = 32
+MAX_NESTING = 254 - ENVELOPE
+TOO_DEEP = f"nested more than {MAX_NESTING} levels deep (arrays and objects within each other)"
 
 # RFC 3339 date-time (JSON Schema's "date-time"): a date, "T", a time and an offset.
 RFC3339 = re.compile(
@@ -122,3 +130,22 @@ def _reason(release) -> str:
             if type(item) is not str:
                 return f"tag holds {json_type(item)}, not only strings"
     return f"date {date[:40]!r} is not an RFC 3339 date-time"
+
+
+def json_text(value) -> str | None:
+    """`value` as JSON text, or None when it is nested deeper than MAX_NESTING (written inside
+    ENVELOPE arrays, which are cut off again: one pass over the value)."""
+    for _ in range(ENVELOPE):
+        value = [value]
+    try:
+        return orjson.dumps(value)[ENVELOPE:-ENVELOPE].decode()
+    except orjson.JSONEncodeError:
+        return None
+
+
+def nested_too_deep(raw: bytes, value) -> bool:
+    """Whether a value read from the JSON text `raw` is nested deeper than MAX_NESTING (a text
+    with fewer brackets cannot be, and is not looked at again)."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_NESTING:
+        return False
+    return json_text(value) is None

@@ -211,6 +211,8 @@ EVENT_TYPES = {
 
 def json_error(exc: Exception) -> str:
     """The first line of a JSON parser's message (yajl adds the text around the error)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"a string is not UTF-8 text: {exc.reason}"
     message = exc.args[0] if exc.args else ""
     if isinstance(message, bytes):
         message = message.decode("utf-8", "replace")
@@ -218,4 +220,5 @@ def json_error(exc: Exception) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-JSON_ERRORS = (ijson.JSONError, ijson.IncompleteJSONError)
+# yajl passes a surrogate encoded in UTF-8 bytes (CESU-8), which Python's decoder then refuses.
+JSON_ERRORS = (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError)

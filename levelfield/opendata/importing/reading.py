@@ -23,8 +23,11 @@ import orjson
 
 from . import files
 from .checks import (
+    TOO_DEEP,
     check_release,
+    json_text,
     json_type,
+    nested_too_deep,
     postgres_text_of_checked_date,
     sqlite_text_of_checked_date,
 )
@@ -196,8 +199,13 @@ class FileReader:
         batch.read += 1
         reason, moment = check_release(release)
         if reason is None:
-            text = raw.decode().rstrip() if raw is not None else orjson.dumps(release).decode()
-            if self.postgres and "\\u0000" in text:
+            if raw is not None:
+                text = None if nested_too_deep(raw, release) else raw.decode().rstrip()
+            else:
+                text = json_text(release)
+            if text is None:
+                reason = TOO_DEEP
+            elif self.postgres and "\\u0000" in text:
                 reason = "holds a \\u0000 character, which PostgreSQL cannot store in JSON"
         if reason is not None:
             self._invalid(position, reason)
@@ -271,8 +279,11 @@ class FileReader:
         if reason is not None:
             self._invalid((*position, "compiledRelease", 1), f"compiledRelease: {reason}")
             return
+        text = json_text(compiled)
+        if text is None:
+            self._invalid((*position, "compiledRelease", 1), f"compiledRelease: {TOO_DEEP}")
+            return
         date = moment.replace(tzinfo=None).isoformat(" ") if self.text_dates else moment
-        text = orjson.dumps(compiled).decode()
         self.batch.published.append((compiled["ocid"], text, 0, date, buyer_id_of(compiled)))
 
 
