@@ -3,8 +3,8 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from levelfield import testing
 from levelfield.accounts.models import Role
+from tests.support import testing
 
 # Hypothesis, for every property test: no deadline (a busy machine or a database round trip
 # makes one example slower than another, not wrong). In CI (.ci/run sets HYPOTHESIS_PROFILE=ci)

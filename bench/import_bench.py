@@ -267,7 +267,7 @@ def main() -> None:
     setup_django(database_url)
     from django.db import connection
 
-    from levelfield.opendata.schema import patched_release_schema
+    from levelfield.opendata.tests.schema import patched_release_schema
 
     size = 0
     with gzip.open(path, "rb") as stream:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import ocdsmerge.rules
 
-from levelfield.opendata.schema import patched_release_schema
+from levelfield.opendata.tests.schema import patched_release_schema
 
 OUT = Path(__file__).resolve().parents[1] / "levelfield" / "opendata" / "data" / "merge_rules.json"
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from levelfield.accounts.models import ApiToken, Membership, Role, User
 from levelfield.suppliers.models import SupplierProfile
-from levelfield.testing import PASSWORD
+from tests.support.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +121,8 @@ def test_an_invitation_link_is_never_stored_nor_queued(
 
     from django_tasks_db.models import DBTaskResult
 
-    from levelfield import testing
     from levelfield.accounts.models import Invitation, hash_secret
+    from tests.support import testing
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client.force_login(buyer_admin)
@@ -165,7 +165,7 @@ def test_an_invitation_link_is_never_stored_nor_queued(
 
 def test_a_supplier_member_cannot_invite(client, supplier):
     organisation, _ = supplier
-    from levelfield import testing
+    from tests.support import testing
 
     member = testing.member(organisation, Role.SUPPLIER_MEMBER)
     client.force_login(member)

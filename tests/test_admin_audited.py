@@ -11,10 +11,10 @@ from django.contrib.admin import ModelAdmin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core.models import AuditEvent
 from levelfield.socialvalue import actions as socialvalue_actions
 from levelfield.socialvalue.models import PolicyOutcome, SocialValueModel, Theme
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

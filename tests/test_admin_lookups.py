@@ -7,9 +7,9 @@ event's data."""
 import pytest
 from django.contrib.auth.hashers import make_password
 
-from levelfield import testing
 from levelfield.accounts.models import User
 from levelfield.core import audit
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token, user_for_token
 from levelfield.accounts.models import Membership, Organisation, Role, User
 from levelfield.bids import actions as bid_actions
@@ -22,6 +21,7 @@ from levelfield.core import audit
 from levelfield.core.models import AuditEvent
 from levelfield.socialvalue.tests.conftest import commit, social_value_tender
 from levelfield.suppliers import actions as supplier_actions
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

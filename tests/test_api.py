@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
@@ -18,6 +17,7 @@ from levelfield.bids.models import Bid, BidReceipt
 from levelfield.core import clock
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Clarification, Tender
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

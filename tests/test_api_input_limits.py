@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.api import api
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

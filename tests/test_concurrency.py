@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import Bid, BidReceipt, BidStatus
 from levelfield.core import clock
 from levelfield.core.errors import DeadlinePassed, InvalidTransition
+from tests.support import testing
 
 SUPPLIERS = 50
 

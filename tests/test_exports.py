@@ -18,7 +18,6 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.contracts import actions as contract_actions
@@ -30,6 +29,7 @@ from levelfield.suppliers import selectors as supplier_selectors
 from levelfield.suppliers.models import Size
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import TenderDocument
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

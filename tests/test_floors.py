@@ -84,8 +84,6 @@ def project_modules():
         relative = path.relative_to(ROOT.parent).with_suffix("")
         if "tests" in relative.parts or "migrations" in relative.parts:
             continue
-        if relative.name == "testing":
-            continue
         yield ".".join(relative.parts), path.read_text()
 
 

@@ -19,10 +19,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from levelfield import testing
 from levelfield.accounts.models import User
 from levelfield.core import clock
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 PROJECT = Path(settings.BASE_DIR).parent

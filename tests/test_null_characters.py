@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.socialvalue.schemas import ReportIn
 from levelfield.suppliers.models import Certificate
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE
 from ninja.schema import NinjaGenerateJsonSchema
 from pydantic import BaseModel, ValidationError
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.api import api
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 REF_PREFIX = REF_TEMPLATE.split("{")[0]
 

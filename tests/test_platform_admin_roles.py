@@ -6,10 +6,10 @@ platform admin could assign evaluators, moderate and score questions they were n
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core.errors import PermissionDenied
 from levelfield.evaluation import actions as evaluation_actions
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ import pytest
 from django.core import mail
 from django.db import connection, connections
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids import reminders
 from levelfield.core import clock, scheduler
 from levelfield.core.models import EmailSentOnce, FrequentRun
+from tests.support import testing
 
 DRAFTS = 6
 WORKERS = 2

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role, User
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import Bid
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

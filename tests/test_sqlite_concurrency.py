@@ -44,7 +44,7 @@ pytestmark = pytest.mark.skipif(
 # tender and drafts ready to publish, and suppliers, each with an API token.
 SET_UP = """
 import json
-from levelfield import testing
+from tests.support import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.tenders.actions_amend import record_interest

@@ -7,8 +7,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

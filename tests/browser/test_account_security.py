@@ -7,9 +7,9 @@ import re
 import pytest
 from django.core import mail
 
-from levelfield import testing
 from levelfield.accounts.models import User
 from levelfield.accounts.tests.test_two_factor import totp
+from tests.support import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ page and the public opportunity show it."""
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

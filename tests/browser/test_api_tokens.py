@@ -4,7 +4,7 @@ token once."""
 
 import pytest
 
-from levelfield import testing
+from tests.support import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,9 @@ reloads and finds the answer there; "Upload file" keeps what was typed. axe chec
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import BidAnswer
+from tests.support import testing
 
 from .test_journey import sign_in
 

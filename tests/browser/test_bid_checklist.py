@@ -8,11 +8,11 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import BidAnswer, BidStatus
 from levelfield.bids.tests.test_checklist import WORD_COUNTS, two_lot_tender
 from levelfield.bids.words import count_words
+from tests.support import testing
 
 from .test_journey import sign_in
 

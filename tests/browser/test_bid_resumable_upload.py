@@ -13,13 +13,13 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import BidAnswer, BidAttachment, BidUpload
 from levelfield.bids.sealing import attachment_chunks
 from levelfield.core import clock
 from levelfield.core.display import uk_time
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 from .test_journey import sign_in
 

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role, User
 from levelfield.contracts.actions import checklists
 from levelfield.contracts.models import AccreditationLevel, Tier
 from levelfield.contracts.tests.capability_data import contract, manager
+from tests.support import testing
 
 from .test_contract_management import StrictAxe, click, sign_in, text, visit
 

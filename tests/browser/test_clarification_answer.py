@@ -6,9 +6,9 @@ evaluator sees neither the question as asked nor who asked."""
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

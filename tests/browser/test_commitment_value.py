@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.socialvalue import actions as social_value_actions
 from levelfield.socialvalue.tests.conftest import social_value_tender
+from tests.support import testing
 
 from .test_supplier_profile import sign_in
 

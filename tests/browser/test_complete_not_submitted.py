@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.core import clock
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 from .test_journey import sign_in, visit
 

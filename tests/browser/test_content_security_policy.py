@@ -14,13 +14,13 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.core import clock
 from levelfield.core.ocds import platform_party_id
 from levelfield.insights.tests.dashboard_data import rows, write_snapshot
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 from .conftest import ContentSecurityLog
 

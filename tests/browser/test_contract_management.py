@@ -11,11 +11,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts.actions import kpis, records, records_lifecycle
 from levelfield.contracts.models import ContractChange, ContractNotice, Invoice, KpiReport
 from levelfield.core import clock
 from levelfield.core.display import uk_date
+from tests.support import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

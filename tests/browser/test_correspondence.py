@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.correspondence.models import Message
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 from .test_journey import sign_in, visit
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.core import clock
@@ -17,6 +16,7 @@ from levelfield.suppliers import actions, exclusions
 from levelfield.suppliers.models import Liability, MemberRole, MemberStatus, Size
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 from .conftest import AccessibilityLog
 

@@ -8,10 +8,10 @@ in its own units. axe-core checks every page visited, every impact."""
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core.ocds import platform_party_id
 from levelfield.insights.tests.dashboard_data import NOTICE, rows, write_snapshot
+from tests.support import testing
 
 from .conftest import AccessibilityLog, known_govuk_issue
 from .test_journey import sign_in, visit

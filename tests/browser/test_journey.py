@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids.models import Bid, BidStatus
 from levelfield.contracts.models import AwardDecision
 from levelfield.core import clock
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.resilience.models import LivingWillVersion
+from tests.support import testing
 
 from .test_journey import sign_in, visit
 

@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.resilience import actions
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import ContractSubcontractor, Region, Size
+from tests.support import testing
 
 from .conftest import AccessibilityLog, known_govuk_issue
 from .test_journey import sign_in, visit

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.opendata.importer import import_paths
+from tests.support import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

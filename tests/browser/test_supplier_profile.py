@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids.models import Bid
 from levelfield.core import clock
 from levelfield.suppliers import actions
 from levelfield.suppliers.models import CertificateKind, ConsortiumMember, MemberStatus
+from tests.support import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

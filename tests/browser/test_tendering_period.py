@@ -12,13 +12,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import exclusions
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 from .conftest import AccessibilityLog, known_govuk_issue
 

@@ -8,10 +8,10 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from levelfield import testing
 from levelfield.accounts import actions
 from levelfield.accounts.models import Invitation, Role
 from levelfield.core import notify
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ SEND_INVITATION = "levelfield.accounts.tasks.send_invitation"
 @pytest.fixture
 def refused_invitation(settings, buyer, buyer_admin, django_capture_on_commit_callbacks):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.EMAIL_BACKEND = "levelfield.testing.RefusingMailServer"
+    settings.EMAIL_BACKEND = "tests.support.testing.RefusingMailServer"
     with django_capture_on_commit_callbacks(execute=True):
         return actions.invite_member(
             organisation=buyer,

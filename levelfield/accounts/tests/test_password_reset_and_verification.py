@@ -7,10 +7,10 @@ from django.core import mail
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from levelfield import testing
 from levelfield.accounts.models import User
 from levelfield.bids.models import Bid
-from levelfield.testing import PASSWORD
+from tests.support import testing
+from tests.support.testing import PASSWORD
 from tests.test_accounts import REGISTRATION
 
 pytestmark = pytest.mark.django_db

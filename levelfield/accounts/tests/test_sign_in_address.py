@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
-from levelfield.testing import PASSWORD
+from tests.support.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from levelfield.testing import PASSWORD
+from tests.support.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

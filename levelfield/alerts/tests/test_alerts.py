@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.alerts import actions
 from levelfield.alerts.models import AlertSent, SavedSearch
@@ -19,6 +18,7 @@ from levelfield.core import clock
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.core.models import AuditEvent
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 
 def publish(buyer, officer, title, **fields):

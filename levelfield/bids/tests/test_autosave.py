@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import BidAnswer
 from levelfield.core import clock
 from levelfield.core.display import uk_time
+from tests.support import testing
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.checklist import Kind, bid_checklist
@@ -16,6 +15,7 @@ from levelfield.bids.models import BidAnswer, BidStatus
 from levelfield.bids.words import count_words, over_limit_by
 from levelfield.core.errors import DomainError
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

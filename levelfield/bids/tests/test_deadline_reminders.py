@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.bids import reminders
@@ -15,6 +14,7 @@ from levelfield.core import clock, scheduler
 from levelfield.core.display import uk_time
 from levelfield.core.models import EmailSentOnce, OutboundEmail
 from levelfield.tenders.actions_amend import Amendment, amend_tender
+from tests.support import testing
 
 HOUR = timedelta(hours=1)
 SECOND = timedelta(seconds=1)

@@ -8,13 +8,13 @@ import base64
 import pytest
 from django.core.management import CommandError, call_command
 
-from levelfield import testing
 from levelfield.bids import sealing
 from levelfield.bids.models import Bid, TenderKey
 from levelfield.bids.tests.test_sealed_at_rest import PRICE, _bid_sent
 from levelfield.core import keys
 from levelfield.core.audit import AuditEvent
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 OLD = base64.b64encode(b"o" * 32).decode()
 NEW = base64.b64encode(b"n" * 32).decode()

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.bids import actions
 from levelfield.bids.models import ALLOWED, Bid, BidStatus
 from levelfield.core.errors import InvalidTransition
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids import actions_uploads
 from levelfield.bids.models import Bid, BidAttachment, BidUpload
@@ -21,6 +20,7 @@ from levelfield.bids.sealing import attachment_chunks
 from levelfield.core import clock
 from levelfield.core.display import uk_time
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40  # 10249 bytes
 TUS = {"Tus-Resumable": "1.0.0"}

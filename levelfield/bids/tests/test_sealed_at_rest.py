@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids import actions_uploads, sealing
 from levelfield.bids.models import Bid, BidAnswer, BidAttachment, BidUpload, TenderKey
@@ -32,6 +31,7 @@ from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import BidSubcontractor, Size
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.lifecycle import Status as TenderStatus
+from tests.support import testing
 
 PRICE = Decimal("987654.32")
 ANSWER = "Our QUOKKA-LANTERN method statement for home care"

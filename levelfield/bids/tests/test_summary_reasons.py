@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.contracts import actions as contract_actions
 from levelfield.core import clock
 from levelfield.evaluation import actions as evaluation_actions
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Question
+from tests.support import testing
 
 # Wednesday 8 December 2027, 10am GMT. Eight working days after it (s.51): Thu 9, Fri 10,
 # Mon 13, Tue 14, Wed 15, Thu 16, Fri 17, Mon 20 December; the standstill ends at the

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import Bid, BidReceipt, BidStatus
 from levelfield.contracts import actions as contract_actions
 from levelfield.core import clock
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 
 def bid_form(lot, price="125000", answer="We visit every client within 48 hours."):

@@ -10,7 +10,6 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids import actions_uploads
 from levelfield.bids.models import BidAttachment, BidUpload
@@ -18,6 +17,7 @@ from levelfield.core import clock
 from levelfield.core.display import uk_time
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 from .test_resumable_uploads import PDF, PDF_SHA256, TUS, begin, partial_files, patch
 

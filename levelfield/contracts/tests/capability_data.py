@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import count
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.models import (
     Accreditation,
@@ -19,6 +18,7 @@ from levelfield.contracts.models import (
     Stage,
     Tier,
 )
+from tests.support import testing
 
 _numbers = count(1)
 

@@ -6,11 +6,11 @@ from functools import cache
 
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import kpis
 from levelfield.core import clock
-from levelfield.opendata import schema
+from levelfield.opendata.tests import schema
+from tests.support import testing
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -10,7 +10,7 @@ from jsonschema.validators import Draft4Validator
 
 from levelfield.contracts.actions import payments as actions
 from levelfield.core import clock
-from levelfield.opendata import schema
+from levelfield.opendata.tests import schema
 
 
 def at(day: date, hour: int = 12):

@@ -4,11 +4,11 @@ the action a buyer's officer uses."""
 from datetime import date
 from decimal import Decimal
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import records
 from levelfield.contracts.actions.accreditation import record_accreditation
 from levelfield.contracts.models import AccreditationLevel
+from tests.support import testing
 
 
 def identifier(supplier) -> str:

@@ -8,11 +8,11 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.contracts import api_common
 from levelfield.core.errors import PermissionDenied
+from tests.support import testing
 
 from .records_data import entered
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.actions import outcomes, performance
 from levelfield.contracts.models import ContractNotice
 from levelfield.contracts.models.performance import OutcomeClaim, PerformanceAssessment
 from levelfield.core.errors import DomainError
+from tests.support import testing
 
 from .kpis_builders import on
 

@@ -13,12 +13,12 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts import tiering
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract
 from levelfield.core.errors import DomainError
+from tests.support import testing
 
 from .records_data import entered
 

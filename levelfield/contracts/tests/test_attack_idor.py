@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from django.urls import get_resolver
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.contracts.actions import outcomes, records
 from levelfield.contracts.models import ChecklistItem, Contract, Invoice, Kpi, OutcomeClaim
+from tests.support import testing
 
 from . import kpis_builders as kb
 from . import payments_data

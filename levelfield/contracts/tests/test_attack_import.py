@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.actions.payments_import import import_invoices
 from levelfield.contracts.models import Invoice
 from levelfield.core.errors import DomainError
+from tests.support import testing
 
 from .payments_data import HEADER, at, csv_upload
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.contracts.actions import changes, kpis, outcomes, payments, performance
 from levelfield.contracts.models import Invoice, Kpi, PricedOutcome
 from levelfield.core.errors import DomainError
+from tests.support import testing
 
 from .kpis_builders import on, signed_in
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.actions import kpis, performance
 from levelfield.contracts.models import ContractNotice
+from tests.support import testing
 
 from .kpis_builders import on, release_errors, three_material
 

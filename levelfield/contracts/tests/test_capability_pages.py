@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role, User
 from levelfield.contracts.models import AccreditationLevel, Tier
+from tests.support import testing
 
 from .capability_data import checklist_item, contract, invoice, manager
 

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.models import AccreditationLevel, ContractStatus, Tier
 from levelfield.contracts.selectors_capability import BuyerCapability, capability
+from tests.support import testing
 
 from .capability_data import assessment, checklist_item, contract, invoice, manager
 

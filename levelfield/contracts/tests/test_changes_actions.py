@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import changes, records
 from levelfield.contracts.models import ContractChange, ContractNotice
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent
-from levelfield.opendata import schema
+from levelfield.opendata.tests import schema
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

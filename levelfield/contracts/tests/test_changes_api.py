@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import records, records_lifecycle
 from levelfield.contracts.models import ContractChange, ContractNotice, PerformanceAssessment
 from levelfield.core import clock
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts import api_changes, change_rules, kpi_rules, schemas_changes
 from levelfield.contracts.models import Category
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import checklists as actions
 from levelfield.contracts.checklist_defaults import default_for
 from levelfield.contracts.models import ChecklistItem, ChecklistTemplateItem, ContractStatus
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 from .capability_data import contract
 

@@ -10,11 +10,11 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import checklists as actions
 from levelfield.contracts.models import Accreditation, AccreditationLevel, Tier
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 from .capability_data import contract, manager
 

@@ -9,11 +9,11 @@ import pytest
 from django.core import mail
 from django_tasks import TaskResultStatus
 
-from levelfield import testing
 from levelfield.contracts import tasks
 from levelfield.contracts.lifecycle import ContractStatus
 from levelfield.contracts.models import Contract
 from levelfield.core import clock, scheduler
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -8,14 +8,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import ending, records_lifecycle
 from levelfield.contracts.models import ContractNotice, PerformanceAssessment, Reminder
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent, OutboundEmail
-from levelfield.opendata import schema
+from levelfield.opendata.tests import schema
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

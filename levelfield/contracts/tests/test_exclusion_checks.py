@@ -10,13 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import exclusions, selectors
 from levelfield.suppliers.models import Liability, MemberRole, Size
+from tests.support import testing
 
 
 def answers(**applies) -> dict:

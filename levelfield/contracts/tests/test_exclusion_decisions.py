@@ -7,13 +7,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts import actions as contract_actions
 from levelfield.contracts.models import AssessmentSummary, AwardDecision, ExclusionDecision
 from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.core.models import AuditEvent
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import exclusions
+from tests.support import testing
 
 from .test_pages import bid_on, evaluate, signed_in
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
+from tests.support import testing
 
 from .records_data import identifier
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.actions import outcomes
+from tests.support import testing
 
 from .kpis_builders import on, signed_in
 

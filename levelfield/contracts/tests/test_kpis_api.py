@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.contracts.actions import kpis
 from levelfield.contracts.models import ContractNotice, Invoice
+from tests.support import testing
 
 from .kpis_builders import add, evaluator_of, on, release_errors
 

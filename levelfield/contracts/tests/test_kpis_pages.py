@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts.actions import kpis as kpis_actions
 from levelfield.contracts.models.performance import KpiReport
+from tests.support import testing
 
 from .kpis_builders import add, evaluator_of, on, signed_in, three_material
 

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts import kpi_rules, selectors_kpis
 from levelfield.contracts.actions import kpis
 from levelfield.contracts.models import Reminder
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import OutboundEmail
+from tests.support import testing
 
 from .kpis_builders import add, on
 

@@ -4,11 +4,11 @@ checked when the contract goes live."""
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts import kpi_rules
 from levelfield.contracts.actions import kpis, records
 from levelfield.contracts.models import ContractStatus
 from levelfield.core.errors import DomainError, PermissionDenied
+from tests.support import testing
 
 from .kpis_builders import add, three_material
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts import kpi_rules
 from levelfield.contracts.actions import records
 from levelfield.core import clock
+from tests.support import testing
 
 from .records_data import buyer_with_people, entered
 

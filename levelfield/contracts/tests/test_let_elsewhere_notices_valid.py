@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import performance
 from levelfield.contracts.models import ContractNotice
 from levelfield.core import clock
 from levelfield.opendata import merge
 from levelfield.opendata.models import Release
+from tests.support import testing
 
 from .kpis_builders import on, release_errors
 

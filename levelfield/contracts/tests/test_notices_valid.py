@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.contracts import selectors_payments
 from levelfield.contracts.actions import (
     changes,
@@ -24,9 +23,11 @@ from levelfield.contracts.actions import (
 from levelfield.contracts.models import ContractNotice
 from levelfield.contracts.ocds import contract_ocid
 from levelfield.core import clock
-from levelfield.opendata import merge, package, schema
+from levelfield.opendata import merge, package
 from levelfield.opendata.models import Record, Release
+from levelfield.opendata.tests import schema
 from levelfield.opendata.tests.test_validation import cove, offline_libcove  # noqa: F401
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

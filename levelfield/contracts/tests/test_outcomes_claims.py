@@ -9,13 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts import selectors_kpis
 from levelfield.contracts.actions import outcomes
 from levelfield.contracts.models import Invoice
 from levelfield.contracts.models.performance import OutcomeClaim
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import OutboundEmail
+from tests.support import testing
 
 from .kpis_builders import evaluator_of, on, signed_in
 

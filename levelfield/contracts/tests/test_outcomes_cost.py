@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts import selectors_kpis
 from levelfield.contracts.actions import outcomes
 from levelfield.contracts.actions.payments import record_invoice
 from levelfield.core.errors import DomainError, PermissionDenied
+from tests.support import testing
 
 from .kpis_builders import on, signed_in
 

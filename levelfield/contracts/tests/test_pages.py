@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts import actions as contract_actions
 from levelfield.contracts.models import AssessmentSummary, AwardDecision, Contract
@@ -17,6 +16,7 @@ from levelfield.core import clock
 from levelfield.core.templatetags.govuk import uk_time
 from levelfield.core.workingdays import standstill_end
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 

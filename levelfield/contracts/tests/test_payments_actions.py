@@ -6,12 +6,12 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import payments as actions
 from levelfield.contracts.models import Invoice
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 from .payments_data import at, invoice
 

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.contracts.models import Invoice
+from tests.support import testing
 
 from .payments_data import at, invoice
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts import selectors_payments as payments
 from levelfield.contracts.actions import payments as actions
+from tests.support import testing
 
 from .payments_data import at, invoice
 

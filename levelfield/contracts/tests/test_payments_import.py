@@ -5,12 +5,12 @@ from datetime import date
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions.payments_import import import_invoices
 from levelfield.contracts.models import Invoice
 from levelfield.contracts.payments_csv import parse_date
 from levelfield.core.errors import DomainError, PermissionDenied
+from tests.support import testing
 
 from .payments_data import HEADER, at, csv_upload
 

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from levelfield import testing
 from levelfield.contracts.actions import payments as actions
 from levelfield.contracts.actions.payments_notices import publish_buyer_notices
 from levelfield.contracts.models import ContractNotice, Invoice
 from levelfield.contracts.selectors_payments import payment_deadline
 from levelfield.core.errors import DomainError
 from levelfield.opendata.models import Release
+from tests.support import testing
 
 from .payments_data import at, invoice, release_errors  # noqa: F401 - a fixture
 

@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import payments as actions
 from levelfield.contracts.actions.payments_notices import publish_buyer_notices
 from levelfield.contracts.models import ContractNotice
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.opendata.models import Release
+from tests.support import testing
 
 from .payments_data import at, invoice, release_errors  # noqa: F401 - a fixture
 

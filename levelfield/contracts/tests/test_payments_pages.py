@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.models import ContractNotice, Invoice
+from tests.support import testing
 
 from .payments_data import HEADER, at, invoice
 

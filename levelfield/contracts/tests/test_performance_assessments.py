@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.actions import kpis, performance
 from levelfield.contracts.kpi_rules import add_months
 from levelfield.contracts.models import ContractNotice
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent, OutboundEmail
+from tests.support import testing
 
 from .kpis_builders import evaluator_of, on, release_errors, three_material
 

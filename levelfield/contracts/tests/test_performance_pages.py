@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts.models import ContractNotice
 from levelfield.contracts.models.performance import PerformanceFailure
+from tests.support import testing
 
 from .kpis_builders import evaluator_of, on, signed_in
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts import actions as contract_actions
 from levelfield.core import clock
 from levelfield.core.errors import InvalidTransition
 from levelfield.opendata.models import Release
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import ocds as tender_ocds
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

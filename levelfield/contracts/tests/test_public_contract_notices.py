@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.actions import performance
 from levelfield.contracts.models import ContractNotice
 from levelfield.core import clock
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role, User
 from levelfield.contracts.actions import (
     changes,
@@ -23,6 +22,7 @@ from levelfield.contracts.actions import (
 )
 from levelfield.contracts.models import Contract
 from levelfield.core import clock
+from tests.support import testing
 
 from .records_data import identifier
 

@@ -4,10 +4,10 @@ admins, not its other members; at the buyer the contract manager, else the buyer
 import pytest
 from django.core import mail
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts import recipients
 from levelfield.contracts.actions import records_lifecycle
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract, ContractStatus
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 from .records_data import buyer_with_people, entered, identifier
 

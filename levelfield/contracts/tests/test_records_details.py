@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from levelfield import testing
 from levelfield.contracts.actions import changes, records
 from levelfield.contracts.models import AccreditationLevel, ContractDocument, ExtensionOption
 from levelfield.contracts.selectors_records import flags
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 from .records_data import accredit, buyer_with_people, entered
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract, ContractStatus, Origin
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 from .records_data import buyer_with_people, entered
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from levelfield import testing
 from levelfield.contracts.actions import kpis, records
 from levelfield.contracts.lifecycle import ALLOWED
 from levelfield.contracts.models import ChecklistItem, ContractNotice, ContractStatus
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 from .records_data import buyer_with_people, entered
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract, ContractStatus
+from tests.support import testing
 
 from .records_data import buyer_with_people, entered, identifier
 

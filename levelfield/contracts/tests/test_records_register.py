@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import AccreditationLevel
 from levelfield.contracts.selectors_records import RegisterFilters, flags, register
 from levelfield.core import clock
+from tests.support import testing
 
 from .records_data import accredit, buyer_with_people, entered
 

@@ -1,7 +1,7 @@
 import pytest
 
-from levelfield import testing
 from levelfield.contracts.models import ContractStatus
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.contracts import actions as contract_actions
 from levelfield.core.display import uk_time
 from levelfield.core.models import OutboundEmail
 from levelfield.core.workingdays import standstill_end
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

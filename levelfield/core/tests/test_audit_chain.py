@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from levelfield import testing
 from levelfield.core import audit, audit_chain, clock
 from levelfield.core.models import AuditEvent
+from tests.support import testing
 
 TRIGGER = "core_auditevent_append_only"
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from levelfield import testing
 from levelfield.accounts.models import User
 from levelfield.core import clock, notify
 from levelfield.core.models import OutboundEmail
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_email_tasks_queued_before_the_change_are_converted(db_tasks):
 def refused_receipt(db_tasks, settings, tender, supplier, django_capture_on_commit_callbacks):
     """A supplier submits a bid while the mail server refuses every email: its receipt is
     queued. Returns the supplier's user."""
-    settings.EMAIL_BACKEND = "levelfield.testing.RefusingMailServer"
+    settings.EMAIL_BACKEND = "tests.support.testing.RefusingMailServer"
     org, user = supplier
     with django_capture_on_commit_callbacks(execute=True):
         testing.submitted_bid(tender=tender, supplier=org, by=user, price="100000")

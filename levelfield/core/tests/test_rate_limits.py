@@ -9,11 +9,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Organisation
 from levelfield.core.ratelimits import LIMITED_VIEWS
 from levelfield.tenders.models import Clarification, TenderDocument
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

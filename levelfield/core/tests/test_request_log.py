@@ -96,9 +96,9 @@ def test_the_line_names_the_signed_in_user(client, supplier, request_lines):
 
 @pytest.mark.django_db
 def test_an_api_token_s_user_is_named_too(client, request_lines):
-    from levelfield import testing
     from levelfield.accounts.actions import create_api_token
     from levelfield.accounts.models import Role
+    from tests.support import testing
 
     buyer = testing.buyer_org()
     officer = testing.member(buyer, Role.BUYER_OFFICER)

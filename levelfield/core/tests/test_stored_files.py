@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.core import audit
 from levelfield.core.uploads import files_removed_on_failure, store
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import TenderDocument
+from tests.support import testing
 
 
 class Refused(Exception):

@@ -2,7 +2,7 @@
 
 import signal
 
-from levelfield import testing
+from tests.support import testing
 
 
 def test_running_the_worker_in_a_test_leaves_the_signal_handlers_as_they_were(db, settings):

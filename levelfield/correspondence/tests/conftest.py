@@ -5,12 +5,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import MemberRole
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 from .. import actions
 from ..models import Purpose, Thread

@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent
 from levelfield.tenders.history import tender_history
+from tests.support import testing
 
 from .. import actions
 from ..models import Message, MessageAttachment, ReadReceipt, Side, Thread

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from levelfield import testing
+from tests.support import testing
 
 from .. import actions
 from ..models import Message, Purpose, Thread

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.opendata.models import Release
+from tests.support import testing
 
 from .. import actions
 from ..models import MessageAttachment

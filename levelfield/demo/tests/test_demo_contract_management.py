@@ -40,7 +40,7 @@ from levelfield.core import clock
 from levelfield.core.clock import UK
 from levelfield.core.models import AuditEvent
 from levelfield.demo.data import BUYER_NAME, HOME_CARE
-from levelfield.opendata import schema
+from levelfield.opendata.tests import schema
 
 MOMENT = datetime(2026, 12, 6, 12, 0, tzinfo=UK)
 TODAY = date(2026, 12, 6)

@@ -3,8 +3,8 @@ deadline with the bids opened."""
 
 import pytest
 
-from levelfield import testing
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 
 @pytest.fixture

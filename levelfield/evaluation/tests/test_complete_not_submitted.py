@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
+from tests.support import testing
 
 PRICE = Decimal("76543.21")
 ANSWER = "DRAFT-ANSWER-4b1e never submitted"

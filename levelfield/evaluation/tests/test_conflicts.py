@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.core.errors import DomainError
@@ -17,6 +16,7 @@ from levelfield.evaluation.models import (
     EvaluatorAssignment,
     ModeratedScore,
 )
+from tests.support import testing
 
 from .test_pages import assign, moderate_url, q, score_url, signed_in
 

@@ -3,7 +3,7 @@ deadline has passed: what an evaluator declares about, without unsealing anythin
 
 from django.urls import reverse
 
-from levelfield import testing
+from tests.support import testing
 
 
 def test_the_declaration_page_names_the_bidders_after_the_deadline(client, tender, bids, evaluator):

@@ -6,7 +6,6 @@ import re
 
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.evaluation import actions
 from levelfield.evaluation.models import (
@@ -16,6 +15,7 @@ from levelfield.evaluation.models import (
     Score,
 )
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -11,10 +11,10 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core.ocds import platform_party_id
 from levelfield.insights.models_unit_costs import BuyerUnitCost
+from tests.support import testing
 
 from .dashboard_data import HOSTILE_SUPPLIER, NOTICE, P1, rows, standard_snapshot, write_snapshot
 

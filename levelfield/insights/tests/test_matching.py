@@ -11,7 +11,7 @@ from levelfield.insights import actions_spend, matching, spend_rows
 from levelfield.insights.models import KnownOrganisation, SpendLine, SupplierResolution
 from levelfield.insights.spend_import import SpendImporter
 from levelfield.opendata.models import ExternalCompiledRelease, Record
-from levelfield.testing import UserFactory
+from tests.support.testing import UserFactory
 
 pytestmark = pytest.mark.django_db
 

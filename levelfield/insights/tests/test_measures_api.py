@@ -5,9 +5,9 @@ re-let's saving read in the buyer's units."""
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core.ocds import platform_party_id
+from tests.support import testing
 
 from .dashboard_data import P1, rows, standard_snapshot, write_snapshot
 

@@ -8,7 +8,7 @@ from levelfield.core.models import AuditEvent
 from levelfield.insights.models import KnownOrganisation, SpendLine, SupplierResolution
 from levelfield.insights.spend_import import SpendImporter
 from levelfield.opendata.models import Record
-from levelfield.testing import UserFactory, buyer_org, member
+from tests.support.testing import UserFactory, buyer_org, member
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from levelfield.insights import savings
 from levelfield.insights.actions_unit_costs import remove_unit_cost, set_unit_cost
 from levelfield.insights.models_unit_costs import BuyerUnitCost
 from levelfield.insights.tests import measures_data as data
-from levelfield.testing import buyer_org, member
+from tests.support.testing import buyer_org, member
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ import pytest
 from django.db import transaction
 
 from levelfield.core import clock
-from levelfield.opendata import publisher, schema
+from levelfield.opendata import publisher
 from levelfield.opendata.models import Release
+from levelfield.opendata.tests import schema
 
 BUYER_ID = "GB-GOR-PB1"
 OTHER_BUYER_ID = "GB-GOR-PB2"

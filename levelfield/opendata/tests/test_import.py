@@ -18,7 +18,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from levelfield.opendata import schema, selectors
+from levelfield.opendata import selectors
 from levelfield.opendata.importer import Importer, import_paths
 from levelfield.opendata.importing import compiling, fastmerge, reading
 from levelfield.opendata.importing.checks import check_release
@@ -29,6 +29,7 @@ from levelfield.opendata.models import (
     ExternalFile,
     ExternalRelease,
 )
+from levelfield.opendata.tests import schema
 
 EXAMPLE = schema.EXAMPLES / "fictional-1.1"
 OCID = "ocds-213czf-000-00001"

@@ -6,8 +6,9 @@ import re
 
 import ocdsmerge.rules
 
-from levelfield.opendata import merge, schema
+from levelfield.opendata import merge
 from levelfield.opendata.package import EXTENSIONS
+from levelfield.opendata.tests import schema
 
 
 def test_the_kept_merge_rules_equal_those_derived_from_the_patched_schema(patched_schema):

@@ -20,7 +20,7 @@ import requests
 from django.core.management import call_command
 from jsonschema.validators import Draft4Validator, validator_for
 
-from levelfield.opendata import schema
+from levelfield.opendata.tests import schema
 
 pytestmark = pytest.mark.django_db
 
@@ -271,13 +271,13 @@ def amounts(data) -> set[Decimal]:
 
 
 def test_nothing_sealed_or_private_is_published(demo_package):
-    from levelfield import testing
     from levelfield.accounts.models import Membership, Organisation, Role
     from levelfield.bids.models import Bid, BidAnswer, BidStatus
     from levelfield.demo.data import BUYER_NAME
     from levelfield.opendata.models import Release
     from levelfield.tenders.lifecycle import Status
     from levelfield.tenders.models import Tender
+    from tests.support import testing
 
     # The buyer starts another tender and leaves it in draft.
     buyer = Organisation.objects.get(kind=Organisation.Kind.BUYER, name=BUYER_NAME)

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.resilience import actions
+from tests.support import testing
 
 SUPPLIER = "Hidden Resilience Ltd"
 SUBMITTED = "Submitted meals service"

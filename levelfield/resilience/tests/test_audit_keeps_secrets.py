@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.core.models import AuditEvent
 from levelfield.resilience import actions
 from levelfield.resilience.actions_financial import record_reading
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import records
 from levelfield.resilience import concentration
 from levelfield.resilience.scenarios import annual_value
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ someone else with no organisation nothing of it."""
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

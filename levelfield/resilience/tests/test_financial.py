@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.core.audit_words import WORDS
 from levelfield.core.errors import DomainError, PermissionDenied
@@ -26,7 +25,8 @@ from levelfield.resilience.selectors_financial import (
     notice_status,
     supplier_breaches,
 )
-from levelfield.testing import resilience_team_member
+from tests.support import testing
+from tests.support.testing import resilience_team_member
 
 pytestmark = pytest.mark.django_db
 UK = ZoneInfo("Europe/London")

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.api import api
 from levelfield.core import clock
 from levelfield.resilience.models import BreachEvent, Reading
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 UK = ZoneInfo("Europe/London")

@@ -16,7 +16,7 @@ from levelfield.core.models import AuditEvent
 from levelfield.resilience.financial_import import import_financial_readings
 from levelfield.resilience.models import BreachEvent, Reading
 from levelfield.suppliers.models import SupplierProfile
-from levelfield.testing import resilience_team_member
+from tests.support.testing import resilience_team_member
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2023, 12, 22, 10, 0, tzinfo=ZoneInfo("Europe/London"))

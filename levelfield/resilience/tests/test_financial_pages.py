@@ -12,11 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.resilience.actions_financial import record_reading
 from levelfield.resilience.models import BreachEvent, Indicator, Reading
 from levelfield.suppliers.models import SupplierProfile
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 UK = ZoneInfo("Europe/London")

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.core.models import AuditEvent
 from levelfield.resilience.actions import revoke_platform_role
@@ -15,6 +14,7 @@ from levelfield.resilience.actions_financial import record_breach_notified, reco
 from levelfield.resilience.models import PlatformRole
 from levelfield.resilience.reminders_financial import send_overdue_reminders
 from levelfield.resilience.tasks_financial import send_overdue_reminders as task
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 UK = ZoneInfo("Europe/London")

@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from levelfield import testing
 from levelfield.core.errors import PermissionDenied
 from levelfield.resilience.actions_financial import add_indicator
 from levelfield.resilience.financial_import import import_financial_readings
 from levelfield.resilience.models import Indicator, Reading
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 CSV = b"Supplier,Indicator,Value,As of\nGB-LEVELFIELD-1,credit_score,55,30/11/2023\n"

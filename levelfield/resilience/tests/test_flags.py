@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import records
@@ -19,6 +18,7 @@ from levelfield.core import clock
 from levelfield.core.audit_words import event_words
 from levelfield.core.models import AuditEvent
 from levelfield.resilience import actions, selectors_flags
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -15,6 +14,7 @@ from levelfield.core.models import AuditEvent
 from levelfield.resilience import actions, content, selectors
 from levelfield.resilience.models import LivingWill, LivingWillVersion, PlatformRole
 from levelfield.resilience.rules import is_resilience_team
+from tests.support import testing
 
 FULL = {
     "entities": [

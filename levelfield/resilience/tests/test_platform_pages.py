@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core.models import AuditEvent
 from levelfield.resilience.actions import mark_strategic
 from levelfield.resilience.models import PlatformRole, StrategicMark
 from levelfield.resilience.rules import is_resilience_team
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.core.models import AuditEvent
 from levelfield.resilience import actions_scenarios
 from levelfield.resilience.models import Scenario
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions.performance import record_assessment
 from levelfield.contracts.models import Rating
@@ -20,6 +19,7 @@ from levelfield.resilience.scenarios import annual_value, build_report
 from levelfield.resilience.scenarios_candidates import NONE_FOUND, cpv_match
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import Region, Size, VcseType
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.resilience import actions, actions_scenarios
 from levelfield.resilience.models import LivingWill
+from tests.support import testing
 
 from .test_scenario_pages import AS_OF, team, world  # noqa: F401
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.resilience import actions, actions_scenarios, selectors_scenarios
@@ -22,6 +21,7 @@ from levelfield.resilience.scenarios import build_report
 from levelfield.resilience.views_scenario_map import layout, lines_of, map_rows
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import ContractSubcontractor, Region, Size
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

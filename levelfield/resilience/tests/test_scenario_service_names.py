@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.resilience import actions
 from levelfield.resilience.actions_scenarios import create_scenario
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.resilience import actions
 from levelfield.resilience.models import LivingWill
@@ -16,6 +15,7 @@ from levelfield.resilience.scenarios import annual_value, build_report
 from levelfield.resilience.scenarios_candidates import NO_CPV
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import ContractSubcontractor, Region, Size
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

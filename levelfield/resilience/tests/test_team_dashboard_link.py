@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.resilience.actions import grant_platform_role
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.core.errors import PermissionDenied
 from levelfield.resilience import rules
@@ -19,6 +18,7 @@ from levelfield.resilience.actions_financial import (
 )
 from levelfield.resilience.actions_scenarios import create_scenario
 from levelfield.resilience.models import BreachEvent
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.contracts.actions import records
 from levelfield.core import clock
 from levelfield.resilience import actions
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.resilience.models import LivingWill, LivingWillVersion
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.resilience import actions
 from levelfield.resilience.models import LivingWill
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.resilience.models import LivingWill, LivingWillVersion
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.core import clock
-from levelfield.opendata import schema
+from levelfield.opendata.tests import schema
 from levelfield.socialvalue import actions, selectors
 from levelfield.socialvalue.models import PolicyOutcome
+from tests.support import testing
 
 # Invented proxy values, in pounds.
 MEASURES = (

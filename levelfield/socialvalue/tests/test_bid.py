@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.bids import actions as bid_actions
 from levelfield.core.errors import DeadlinePassed, DomainError, InvalidTransition, PermissionDenied
@@ -15,6 +14,7 @@ from levelfield.evaluation import actions as evaluation_actions
 from levelfield.socialvalue import actions, selectors
 from levelfield.socialvalue.models import Commitment
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 from .conftest import commit, measure, social_value_tender
 

@@ -11,7 +11,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.contracts import actions as contract_actions
@@ -21,6 +20,7 @@ from levelfield.opendata.models import Record, Release
 from levelfield.socialvalue import actions, selectors
 from levelfield.socialvalue.models import REPORT_ALLOWED, DeliveryReport, Obligation, ReportStatus
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 from .conftest import commit, social_value_tender
 

@@ -135,8 +135,8 @@ def test_the_import_page_lists_the_bad_lines_and_keeps_nothing(client, buyer, of
 
 
 def test_another_buyers_framework_is_not_found(client, buyer, officer):
-    from levelfield import testing
     from levelfield.accounts.models import Role
+    from tests.support import testing
 
     framework = import_measures(buyer, officer)
     other = testing.buyer_org("Other Council")
@@ -145,9 +145,9 @@ def test_another_buyers_framework_is_not_found(client, buyer, officer):
 
 
 def test_the_api_imports_a_framework_and_a_malformed_one_changes_nothing(client, buyer, officer):
-    from levelfield import testing
     from levelfield.accounts.actions import create_api_token
     from levelfield.accounts.models import Role
+    from tests.support import testing
 
     _, secret = create_api_token(user=officer, name="frameworks")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, RuleFailed
@@ -23,6 +22,7 @@ from levelfield.socialvalue.models import (
     TenderSocialValue,
 )
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 from .conftest import adopt
 

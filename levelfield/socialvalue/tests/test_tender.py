@@ -11,7 +11,6 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.core.errors import InvalidTransition, RuleFailed
 from levelfield.evaluation.selectors import tender_results
@@ -19,6 +18,7 @@ from levelfield.socialvalue import actions, selectors
 from levelfield.socialvalue.models import LotOutcome, SocialValueQuestion
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Question
+from tests.support import testing
 
 from .conftest import adopt, import_measures, outcomes, social_value_tender
 

@@ -9,7 +9,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.core.clock import UK
@@ -17,6 +16,7 @@ from levelfield.core.errors import DomainError
 from levelfield.suppliers import actions
 from levelfield.suppliers.models import CertificateKind, CertificateReminder
 from levelfield.suppliers.tasks import send_certificate_reminders
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

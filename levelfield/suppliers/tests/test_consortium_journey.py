@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
@@ -20,11 +19,12 @@ from levelfield.contracts import actions as contract_actions
 from levelfield.contracts.actions import exclusions as exclusion_actions
 from levelfield.core import clock
 from levelfield.core.errors import DomainError
-from levelfield.opendata import schema
 from levelfield.opendata.models import Release
+from levelfield.opendata.tests import schema
 from levelfield.suppliers import actions, exclusions, selectors
 from levelfield.suppliers.models import BidDeclaration, Liability, MemberRole, MemberStatus
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.core import mail
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
@@ -20,6 +19,7 @@ from levelfield.core.audit import events_for
 from levelfield.core.errors import DomainError
 from levelfield.suppliers import actions
 from levelfield.suppliers.models import Liability, MemberRole, MemberStatus
+from tests.support import testing
 
 
 @pytest.fixture

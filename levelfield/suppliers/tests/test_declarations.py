@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import BidStatus
@@ -15,6 +14,7 @@ from levelfield.core import clock
 from levelfield.core.errors import DomainError
 from levelfield.suppliers import actions, exclusions, selectors
 from levelfield.suppliers.models import BidDeclaration, ExclusionDeclaration
+from tests.support import testing
 
 
 def draft_bid(tender, org, user):

@@ -3,10 +3,10 @@ House numbers, the platform identifier, and VCSE types kept in step with the VCS
 
 import pytest
 
-from levelfield import testing
 from levelfield.core.errors import DomainError
 from levelfield.suppliers import actions, selectors
 from levelfield.suppliers.models import Region, VcseType
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ and nothing is stored (they once reached the database and gave a server error)."
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.suppliers.models import (
     MAX_STAFF,
@@ -13,6 +12,7 @@ from levelfield.suppliers.models import (
     Liability,
     SupplierProfile,
 )
+from tests.support import testing
 
 LONG_NAME = "A" * 201
 LIABILITY = Liability.JOINT_AND_SEVERAL.value

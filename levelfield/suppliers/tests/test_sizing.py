@@ -18,11 +18,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core.errors import DomainError
 from levelfield.suppliers import actions, sizing
 from levelfield.suppliers.models import Region, Size
+from tests.support import testing
 
 M = Decimal("1000000")
 DEFINITION = sizing.definition_for(date(2026, 1, 1))

@@ -8,18 +8,18 @@ import pytest
 from django.urls import reverse
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import BidStatus
 from levelfield.contracts import actions as contract_actions
 from levelfield.core import clock
 from levelfield.core.errors import DomainError
-from levelfield.opendata import schema
 from levelfield.opendata.models import Release
+from levelfield.opendata.tests import schema
 from levelfield.suppliers import actions, exclusions, selectors
 from levelfield.suppliers.models import BidDeclaration, ContractSubcontractor, Size
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 
 def draft(tender, org, user, price="100000"):

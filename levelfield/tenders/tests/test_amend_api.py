@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.tenders import actions
+from tests.support import testing
 
 from .test_amendments import days_after_publication
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.tenders import actions
+from tests.support import testing
 
 
 def deadline_fields(name, moment):

@@ -8,18 +8,18 @@ from django.core import mail
 from django.urls import reverse
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import Bid
 from levelfield.core import clock
 from levelfield.core.errors import DeadlinePassed, DomainError, PermissionDenied, RuleFailed
 from levelfield.core.models import AuditEvent
-from levelfield.opendata import schema
 from levelfield.opendata.models import Release
+from levelfield.opendata.tests import schema
 from levelfield.tenders import actions, actions_amend
 from levelfield.tenders.actions_amend import Amendment
 from levelfield.tenders.interest import interested_suppliers
 from levelfield.tenders.models import TenderDocument, TenderInterest
+from tests.support import testing
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -15,6 +14,7 @@ from levelfield.core.models import AuditEvent
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import barriers
 from levelfield.tenders.models import BarrierDecision, Lot, Tender
+from tests.support import testing
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 ALL_CHECKS = {

@@ -6,16 +6,16 @@ from decimal import Decimal
 from django.urls import reverse
 from jsonschema.validators import Draft4Validator
 
-from levelfield import testing
 from levelfield.bids import ocds as bid_ocds
 from levelfield.bids import statistics
 from levelfield.contracts import actions as contract_actions
-from levelfield.opendata import schema
 from levelfield.opendata.models import Release
+from levelfield.opendata.tests import schema
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import Liability, Size
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import ocds as tender_ocds
+from tests.support import testing
 
 
 def two_lot_tender(buyer, officer):

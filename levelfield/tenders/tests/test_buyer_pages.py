@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.evaluation import actions as evaluation_actions
 from levelfield.tenders.models import Question, Tender
+from tests.support import testing
 
 # 1 May 2026 is in British Summer Time: UK time is UTC + 1.
 IN_BST = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)

@@ -13,11 +13,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.opendata import downloads
 from levelfield.tenders import actions, ocds
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,13 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent
 from levelfield.tenders import actions, actions_amend
 from levelfield.tenders.models import Clarification
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.core import clock
 from levelfield.core.templatetags.govuk import uk_date, uk_time
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 from .test_buyer_pages import IN_BST, tender_form
 

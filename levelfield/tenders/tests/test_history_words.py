@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.tenders import actions
 from levelfield.tenders.history import tender_history
+from tests.support import testing
 
 
 def test_the_history_shows_lot_and_question_edits_in_words(client, buyer, officer):

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.core.errors import DeadlinePassed, InvalidTransition, PermissionDenied, RuleFailed
 from levelfield.core.models import AuditEvent
@@ -14,6 +13,7 @@ from levelfield.core.policy import policy_for
 from levelfield.tenders import actions
 from levelfield.tenders.lifecycle import ALLOWED, Status
 from levelfield.tenders.models import Tender
+from tests.support import testing
 
 pytestmark = pytest.mark.django_db
 

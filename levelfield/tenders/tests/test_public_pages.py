@@ -8,12 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.models import Role
 from levelfield.core import clock
 from levelfield.suppliers.models import Region
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Clarification
+from tests.support import testing
 
 SEARCH = reverse("public:opportunities")
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.core.errors import DomainError
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import barriers, periods
 from levelfield.tenders.models import ContractKind, Tender
+from tests.support import testing
 
 # Monday 2 March 2026, 10:00 GMT (UK time is UTC until 29 March).
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

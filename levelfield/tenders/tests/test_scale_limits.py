@@ -5,10 +5,10 @@ could not be stored."""
 import pytest
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.accounts.actions import create_api_token
 from levelfield.tenders.criteria import MAX_SCALE_SCORE
 from levelfield.tenders.models import Question
+from tests.support import testing
 
 from .test_buyer_pages import question_form
 

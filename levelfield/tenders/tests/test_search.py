@@ -14,12 +14,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import selectors
 from levelfield.tenders.models import ReservedParticipation, SearchGeneration, Tender
 from levelfield.tenders.selectors import search_opportunities
+from tests.support import testing
 
 SEARCH = reverse("public:opportunities")
 API = "/api/opportunities"

@@ -14,11 +14,11 @@ from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.core import clock
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import selectors
 from levelfield.tenders.models import SearchGeneration
+from tests.support import testing
 
 PAGE = reverse("public:opportunities")
 API = "/api/opportunities"

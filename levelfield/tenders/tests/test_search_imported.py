@@ -15,13 +15,13 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from levelfield import testing
 from levelfield.alerts import actions as alert_actions
 from levelfield.alerts.models import ImportedAlertSent
 from levelfield.core import clock
 from levelfield.opendata.importer import import_paths
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders import search_mixed, selectors
+from tests.support import testing
 
 UK = Path(__file__).resolve().parents[2] / "opendata" / "tests" / "data" / "uk"
 PAGE = reverse("public:opportunities")

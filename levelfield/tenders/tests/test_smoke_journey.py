@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from levelfield import testing
 from levelfield.contracts import actions as contract_actions
 from levelfield.core import clock
 from levelfield.tenders import actions as tender_actions
+from tests.support import testing
 
 
 def test_actions_carry_a_tender_from_draft_to_signed(

@@ -326,7 +326,7 @@ def run_db_worker_as_time_passes(task_path: str, *, most: int = 20) -> int:
 
 
 class RefusingMailServer(BaseEmailBackend):
-    """An email backend (settings.EMAIL_BACKEND = "levelfield.testing.RefusingMailServer") that
+    """An email backend (settings.EMAIL_BACKEND = "tests.support.testing.RefusingMailServer") that
     refuses every recipient, naming it in its error, as SMTP servers do."""
 
     def send_messages(self, messages):

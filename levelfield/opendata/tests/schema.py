@@ -2,9 +2,10 @@
 
 Used by tests and by the developer tools (`scripts/derive_merge_rules.py`,
 `bench/import_bench.py`), never by the running product, which keeps the merge rules it needs in
-`data/merge_rules.json`. The standard, the extensions and OCP's fictional example are part of
-the project, unchanged, in `tests/data/ocds/` beside this module; its SOURCES.md says where each
-folder comes from, at which commit, under which licence."""
+`opendata/data/merge_rules.json`; so it is not installed with it. The standard, the extensions
+and OCP's fictional example are part of the project, unchanged, in `data/ocds/` beside this
+module; its SOURCES.md says where each folder comes from, at which commit, under which
+licence."""
 
 import copy
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import json_merge_patch
 
-OCDS = Path(__file__).resolve().parent / "tests" / "data" / "ocds"
+OCDS = Path(__file__).resolve().parent / "data" / "ocds"
 CORE = "standard-1.1.5"
 SOURCES = OCDS / "SOURCES.md"
 EXAMPLES = OCDS / "examples"
