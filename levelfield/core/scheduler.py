@@ -17,8 +17,10 @@ A scheduler started again queues the current slot's run if nobody has; slots mis
 not queued one by one (each job does what is due as of when it runs). Each pass checks the
 frequent jobs first: a daily job that takes long to queue does not hold them.
 
-`./dev serve` runs the loop beside the worker; on a server run `levelfield scheduler` as a
-service, or `levelfield scheduler --once` from a timer (the README shows both).
+Every `levelfield worker` runs these passes in a thread beside its tasks (core/worker.py), so
+the workers keep the schedule and cron is optional; `levelfield scheduler` runs them on its own
+(a service, or `levelfield scheduler --once` from a timer, for workers started with
+`--no-scheduler`).
 """
 
 import contextlib
