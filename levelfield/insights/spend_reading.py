@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from levelfield.core.csv_rows import header_key
+from levelfield.core.workbooks import UnreadableWorkbook, open_workbook, sheet_rows
 
 from .matching import ch_number, name_key
 
@@ -200,21 +201,22 @@ def _csv_lines(path: Path, utf8: bool):
 
 
 def _xlsx_sheets(path: Path):
-    import openpyxl
-
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise SpendFileError(f"not a workbook openpyxl can read ({exc})") from exc
+        book = open_workbook(path)
+    except UnreadableWorkbook as exc:
+        raise SpendFileError(exc.reason) from exc
     try:
         for sheet in book.worksheets:
-            yield ((number, list(cells)) for number, cells in _sheet_rows(sheet))
+            yield _sheet_rows(sheet)
     finally:
         book.close()
 
 
 def _sheet_rows(sheet):
-    yield from enumerate(sheet.iter_rows(values_only=True), start=sheet.min_row or 1)
+    try:
+        yield from sheet_rows(sheet)
+    except UnreadableWorkbook as exc:
+        raise SpendFileError(f"line {exc.row}: {exc.reason}") from exc
 
 
 def _is_blank(cell) -> bool:

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from levelfield.core.csv_rows import NULL_CHARACTER
+from levelfield.core.workbooks import UnreadableWorkbook, open_workbook, sheet_rows
+
 MAX_MEASURES = 5000
 MAX_PROXY = Decimal("1000000000")
 
@@ -65,16 +68,17 @@ def _rows_from_csv(raw: bytes):
 
 
 def _rows_from_xlsx(raw: bytes):
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of error for a broken file
+        workbook = open_workbook(io.BytesIO(raw))
+    except UnreadableWorkbook as exc:
         raise FrameworkFileError(["The file is not an Excel workbook levelfield can read"]) from exc
     try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
+        for sheet in workbook.worksheets[:1]:
+            yield from sheet_rows(sheet)
+    except UnreadableWorkbook as exc:
+        raise FrameworkFileError(
+            [f"Line {exc.row}: the workbook cannot be read from this row on: save it again"]
+        ) from exc
     finally:
         workbook.close()
 
@@ -145,6 +149,9 @@ def read_framework(raw: bytes, filename: str) -> list[MeasureRow]:
                 )
             continue
 
+        if any("\x00" in cell for cell in cells):
+            problems.append(f"Line {line}: {NULL_CHARACTER}")
+            continue
         code, description, unit = (
             _column(cells, columns, name) for name in ("code", "description", "unit")
         )

@@ -1,0 +1,54 @@
+"""core/workbooks.py: a workbook damaged inside (a sheet cut short) stops with
+UnreadableWorkbook naming the row, whichever of openpyxl's many errors it was."""
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from levelfield.core.workbooks import UnreadableWorkbook, open_workbook, sheet_rows
+
+
+def workbook(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def sheet_cut_short(raw: bytes) -> bytes:
+    """The workbook with its first sheet's XML cut in half, the ZIP around it whole (as a
+    tool that crashed half way through writing it might leave it)."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_rows_come_numbered_as_the_spreadsheet_shows_them():
+    book = open_workbook(io.BytesIO(workbook([["a", 1], [], ["b", 2]])))
+    assert list(sheet_rows(book.worksheets[0])) == [(1, ["a", 1]), (2, [None, None]), (3, ["b", 2])]
+
+
+def test_a_sheet_cut_short_stops_at_the_row_it_cannot_read():
+    raw = sheet_cut_short(workbook([[f"row {n}", n] for n in range(1, 61)]))
+    rows = sheet_rows(open_workbook(io.BytesIO(raw)).worksheets[0])
+    read = []
+    with pytest.raises(UnreadableWorkbook) as stopped:
+        read.extend(rows)
+    assert 0 < len(read) < 60 and stopped.value.row == len(read) + 1
+    assert stopped.value.reason.startswith("the sheet cannot be read from here on (")
+
+
+def test_bytes_that_are_no_workbook_are_refused_when_opened():
+    with pytest.raises(UnreadableWorkbook) as refused:
+        open_workbook(io.BytesIO(b"PK\x03\x04 not really a workbook"))
+    assert refused.value.row is None
