@@ -205,8 +205,51 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (Django's default storage) and the bulk downloads (the "downloads" storage):
+# local folders (MEDIA_ROOT, DOWNLOADS_ROOT) unless LEVELFIELD_STORAGE=s3, which puts both in
+# S3-compatible object storage (django-storages), so that servers behind a load balancer share
+# them. Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in
+# the environment, or the machine's role). Code reads and writes files only through these
+# storages (levelfield/core/storage.py).
+LEVELFIELD_STORAGE = os.environ.get("LEVELFIELD_STORAGE", "local")
+if LEVELFIELD_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("LEVELFIELD_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    _S3 = {
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "default_acl": None,  # private: every file is served by the application
+        "max_memory_size": 8 * 1024 * 1024,  # a larger file read back spills to a temporary file
+    }
+    _FILES = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "file_overwrite": False,  # a second "spec.pdf" gets a name of its own, as on disk
+        },
+    }
+    _DOWNLOADS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "bucket_name": os.environ.get("DOWNLOADS_BUCKET_NAME")
+            or os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "location": os.environ.get("DOWNLOADS_LOCATION", "downloads"),
+            "querystring_expire": int(os.environ.get("DOWNLOADS_PRESIGNED_SECONDS") or 300),
+        },
+    }
+elif LEVELFIELD_STORAGE == "local":
+    _FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _DOWNLOADS = {"BACKEND": "levelfield.core.storage.LocalDownloadsStorage"}
+else:
+    raise ImproperlyConfigured("LEVELFIELD_STORAGE is local (the default) or s3")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILES,
+    "downloads": _DOWNLOADS,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -271,10 +314,10 @@ TASKS = {
     }
 }
 
-# Daily jobs, without cron: every `levelfield worker` (core/worker.py; `./dev serve` runs one),
-# or `levelfield scheduler` (core/scheduler.py), queues each once a day, from the UK time of day
-# ("HH:MM", Europe/London) it falls due, for the task worker to run. Each task finds what is due
-# as of the day it runs, so a day missed while no scheduler ran is made good by the next run.
+# Daily jobs, without cron: `levelfield scheduler` (core/scheduler.py; `./dev serve` runs it)
+# queues each once a day, from the UK time of day ("HH:MM", Europe/London) it falls due, for
+# the task worker to run. Each task finds what is due as of the day it runs, so a day missed
+# while no scheduler ran is made good by the next run.
 LEVELFIELD_DAILY_JOBS = [
     {
         "name": "contracts",
@@ -350,16 +393,7 @@ LEVELFIELD_FREQUENT_JOBS = [
     },
     # the task worker's heartbeat, which /readyz reads (core/health.py)
     {"name": "heartbeat", "task": "levelfield.core.health.heartbeat", "every": 1},
-    # the bulk downloads, rebuilt if a release was published since (each publication queues a
-    # rebuild too: this makes good one lost with a worker that died)
-    {"name": "downloads", "task": "levelfield.opendata.tasks.regenerate_downloads", "every": 15},
 ]
-# `levelfield worker` (core/worker.py) runs the tasks and queues the jobs above when due; a task
-# left running by a worker whose heartbeat (written every minute) is older than this is queued
-# again, for a worker killed mid-task.
-LEVELFIELD_WORKER_STALE_AFTER = timedelta(
-    seconds=int(os.environ.get("WORKER_STALE_AFTER_SECONDS", "300"))
-)
 
 # Each server process keeps its own cache in memory, unless REDIS_URL names a Redis server
 # (redis://127.0.0.1:6379/0): then every process and every server shares one, and what one of
@@ -400,6 +434,15 @@ LEVELFIELD_OCDS_PUBLICATION_POLICY = os.environ.get(
     "OCDS_PUBLICATION_POLICY", f"{SITE_URL}/open-data/publication-policy/"
 )
 DOWNLOADS_ROOT = Path(os.environ.get("DOWNLOADS_ROOT", VAR_DIR / "downloads"))
+# A bulk download on S3 is served by a redirect to a link signed for this many seconds (0: sent
+# through the server instead); a file replaced by a newer build is kept this long after, for the
+# downloads already under way (opendata/downloads.py).
+LEVELFIELD_DOWNLOADS_PRESIGNED_SECONDS = (
+    int(os.environ.get("DOWNLOADS_PRESIGNED_SECONDS", "300")) if LEVELFIELD_STORAGE == "s3" else 0
+)
+LEVELFIELD_DOWNLOADS_KEEP_REPLACED = timedelta(
+    seconds=int(os.environ.get("DOWNLOADS_KEEP_REPLACED_SECONDS", "3600"))
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

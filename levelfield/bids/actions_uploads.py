@@ -51,6 +51,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 
@@ -59,13 +60,14 @@ from levelfield.core.display import uk_time
 from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
+from levelfield.core.storage import walk
 from levelfield.core.uploads import check_upload, files_removed_on_failure
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Tender
 
 from .actions import lock_editable_bid, store_attachment
-from .models import Bid, BidStatus, BidUpload
-from .sealing import append_partial, opened_partial
+from .models import PARTIAL_UPLOADS, Bid, BidStatus, BidUpload
+from .sealing import append_partial, opened_partial, remove_partial
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -243,13 +245,15 @@ def _append(*, upload: BidUpload, by, offset: int, data: bytes) -> BidUpload:
         raise TooLarge(
             f"{upload.filename} was declared as {upload.length} bytes: this chunk would pass it"
         )
-    # Written at the offset and cut there, so bytes of a chunk whose transaction failed are
-    # overwritten by the next; sealed with the tender's key, like the attachment it becomes
-    # (bids/sealing.py).
-    path = upload.partial_path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Stored as a file of its own named by its offset (in shared storage: the next chunk may
+    # reach another server), so a chunk whose transaction failed is replaced by the next; sealed
+    # with the tender's key, like the attachment it becomes (bids/sealing.py).
     if not append_partial(
-        path=path, token=upload.token, bid_id=upload.bid_id, offset=offset, data=data
+        prefix=upload.partial_prefix,
+        token=upload.token,
+        bid_id=upload.bid_id,
+        offset=offset,
+        data=data,
     ):
         raise UploadGone(f"The bytes of {upload.filename} received so far are lost: begin again")
     upload.offset = offset + len(data)
@@ -273,7 +277,7 @@ def receive_chunk(*, upload: BidUpload, by, offset: int, data: bytes):
     finally:
         # Its row gone (finished or refused), or still there and its bytes needed again.
         if not BidUpload.objects.filter(pk=upload.pk).exists():
-            upload.partial_path.unlink(missing_ok=True)
+            remove_partial(upload.partial_prefix)
     return upload, attachment
 
 
@@ -283,7 +287,7 @@ def _complete(*, upload: BidUpload, by):
     upload = _locked(upload, by)
     bid = upload.bid
     with opened_partial(
-        path=upload.partial_path, token=upload.token, length=upload.length
+        prefix=upload.partial_prefix, token=upload.token, length=upload.length
     ) as handle:
         received = File(handle, name=upload.filename)
         attachment = store_attachment(
@@ -332,14 +336,15 @@ def cancel_upload(*, upload: BidUpload, by) -> None:
         raise PermissionDenied("Only the person who began this upload can cancel it")
     with transaction.atomic():
         BidUpload.objects.filter(pk=upload.pk).delete()
-    upload.partial_path.unlink(missing_ok=True)
+    remove_partial(upload.partial_prefix)
 
 
 def remove_abandoned_uploads() -> int:
     """Remove uploads nobody can finish any more (past the grace period after their tender's
     deadline, past the deadline without a declared SHA-256, or their bids opened) or left
     without a chunk for LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER, and any partial file without an
-    upload. A daily job; returns how many uploads went."""
+    upload (a chunk stored by a transaction that failed, or a removal cut short) that is more
+    than an hour old. A daily job; returns how many uploads went."""
     now = clock.now()
     stale = BidUpload.objects.filter(
         Q(updated_at__lt=now - settings.LEVELFIELD_BID_UPLOAD_ABANDONED_AFTER)
@@ -352,12 +357,11 @@ def remove_abandoned_uploads() -> int:
         with transaction.atomic():
             if BidUpload.objects.filter(pk=upload.pk).delete()[0]:
                 removed += 1
-        upload.partial_path.unlink(missing_ok=True)
-    folder = BidUpload(token="x").partial_path.parent
-    if folder.is_dir():
-        known = {f"{t}.part" for t in BidUpload.objects.values_list("token", flat=True)}
-        for path in folder.iterdir():
-            old = path.stat().st_mtime < (now - timedelta(hours=1)).timestamp()
-            if path.name not in known and old:
-                path.unlink(missing_ok=True)
+        remove_partial(upload.partial_prefix)
+    known = {f"{PARTIAL_UPLOADS}/{t}/" for t in BidUpload.objects.values_list("token", flat=True)}
+    for name in walk(default_storage, PARTIAL_UPLOADS):
+        if name[: name.rindex("/") + 1] in known:
+            continue
+        if default_storage.get_modified_time(name) < now - timedelta(hours=1):
+            default_storage.delete(name)
     return removed

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -220,9 +218,13 @@ class BidAttachment(models.Model):
         ]
 
 
+# The folder of resumable uploads' partial files in Django's default storage.
+PARTIAL_UPLOADS = "partial-uploads"
+
+
 class BidUpload(models.Model):
     """A file on its way to a bid in resumable chunks (the tus protocol, bids/actions_uploads.py).
-    Its bytes so far are in a file of their own (`partial_path`) until the last chunk arrives;
+    Its bytes so far are in files of their own (`partial_prefix`) until the last chunk arrives;
     then the file is checked and becomes a BidAttachment, and this row goes. Only the person who
     began it can continue it, by its token (unguessable, so its address says nothing)."""
 
@@ -254,9 +256,11 @@ class BidUpload(models.Model):
         return f"{self.filename} ({self.offset} of {self.length} bytes)"
 
     @property
-    def partial_path(self):
-        """Where the bytes received so far are kept: beside the media files, never served."""
-        return Path(settings.MEDIA_ROOT) / "partial-uploads" / f"{self.token}.part"
+    def partial_prefix(self) -> str:
+        """Where the bytes received so far are kept in Django's default storage, never served:
+        a file per chunk, named by the offset it starts at (bids/sealing.py), so that chunks
+        received by different servers meet in shared storage."""
+        return f"{PARTIAL_UPLOADS}/{self.token}"
 
 
 class BidReceipt(models.Model):

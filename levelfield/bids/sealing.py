@@ -9,7 +9,7 @@ copy of the database or of the stored files too, and from anyone reading them di
 - While the tender is a draft or published, a bid's price, its answers' texts, the words of its
   social value commitments (socialvalue) and who its subcontractors are (suppliers) are stored
   encrypted (core/sealing.py: AES-GCM, bound to the bid and the field) with their columns left
-  empty, and its attachments' bytes are stored encrypted on disk (`seal_upload`, read back
+  empty, and its attachments' bytes are stored encrypted (`seal_upload`, read back
   through `attachment_chunks`). The server opens them for the reads the access rules allow
   (the supplier's own pages and API), so the supplier sees its draft and submitted bid.
 - The receipt hash is computed over the plaintext the supplier sent, as before, so a supplier
@@ -18,7 +18,7 @@ copy of the database or of the stored files too, and from anyone reading them di
   tenders.actions.open_evaluation after the deadline, with the tender locked) unwraps the key
   afresh through the key service and writes each submitted bid's sealed fields back into
   their plain columns, so evaluation, contracts and open data read them unchanged; it is
-  audited. Bids never submitted stay sealed. Attachments stay encrypted on disk, read through
+  audited. Bids never submitted stay sealed. Attachments stay encrypted in storage, read through
   `attachment_chunks`.
 """
 
@@ -29,11 +29,14 @@ from collections.abc import Iterator
 
 import orjson
 from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from levelfield.core import audit, clock, keys
 from levelfield.core.errors import DomainError
 from levelfield.core.sealing import KEY_ID_BYTES, Sealer, open_with
+from levelfield.core.storage import save_exactly, walk
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Tender
 
@@ -267,9 +270,13 @@ def _opened(row, key: bytes, sealed: bytes) -> dict:
     return {name: row._meta.get_field(name).to_python(v) for name, v in plain.items()}
 
 
-# A resumable upload's bytes so far (bids/actions_uploads.py): a header (magic and key id) and a
-# record per chunk, each its length, nonce and ciphertext bound to the upload's token and the
-# offset the chunk starts at. A chunk is appended where the records received so far end.
+# A resumable upload's bytes so far (bids/actions_uploads.py): a file per chunk in Django's
+# default storage, under the upload's prefix and named by the offset the chunk starts at, so
+# that chunks received by different servers meet in shared storage (object storage cannot
+# append to a file). Each is a header (magic and key id) and one record, its length, nonce and
+# ciphertext bound to the upload's token and that offset, so a chunk cannot be moved to another
+# place or upload. The upload's row, locked while a chunk is stored, says how far it has got; a
+# chunk whose transaction failed is replaced by the next one sent from the same offset.
 PARTIAL_MAGIC = b"LFP1"
 
 
@@ -277,69 +284,67 @@ def _partial_associated(header: bytes, token: str, offset: int) -> bytes:
     return header + f"upload={token}".encode() + struct.pack(">Q", offset)
 
 
-def _partial_records(handle) -> Iterator[tuple[int, bytes]]:
-    """(plaintext offset, sealed bytes) of each whole record after the header."""
-    offset = 0
-    while True:
-        size = handle.read(4)
-        if len(size) < 4:
-            return
-        sealed = handle.read(struct.unpack(">I", size)[0])
-        if len(sealed) < struct.unpack(">I", size)[0]:
-            return
-        yield offset, sealed
-        offset += len(sealed) - keys.NONCE_BYTES - 16  # the GCM tag
+def partial_chunk_name(prefix: str, offset: int) -> str:
+    return f"{prefix}/{offset:012d}.part"
 
 
-def append_partial(*, path, token: str, bid_id: int, offset: int, data: bytes) -> bool:
-    """Append a chunk of a resumable upload at `offset`, sealed with its tender's key, cutting
-    whatever followed (a chunk whose transaction failed). False when the bytes received so far
-    do not reach `offset` (lost: the upload must begin again)."""
-    with open(path, "r+b" if path.exists() else "w+b") as handle:
-        header = handle.read(len(PARTIAL_MAGIC) + KEY_ID_BYTES)
-        if not header:
-            sealer = sealer_for(b"", lots__bids=bid_id)
-            if sealer is None:
-                return False
-            header = PARTIAL_MAGIC + sealer.key_id
-            handle.write(header)
-        key = data_key(header[len(PARTIAL_MAGIC) :])
-        end = handle.tell()
-        if offset:
-            for start, sealed in _partial_records(handle):
-                end = handle.tell()
-                if start + len(sealed) - keys.NONCE_BYTES - 16 == offset:
-                    break
-            else:
-                return False
-        handle.seek(end)
-        sealed = keys.seal(key, data, _partial_associated(header, token, offset))
-        handle.write(struct.pack(">I", len(sealed)) + sealed)
-        handle.truncate()
+def append_partial(*, prefix: str, token: str, bid_id: int, offset: int, data: bytes) -> bool:
+    """Store a chunk of a resumable upload starting at `offset`, sealed with its tender's key,
+    in place of any chunk stored from there before (one whose transaction failed). For an action
+    holding the upload's row locked. False when the tender's bids are no longer sealed (they have
+    been opened: the upload cannot go on)."""
+    sealer = sealer_for(b"", lots__bids=bid_id)
+    if sealer is None:
+        return False
+    header = PARTIAL_MAGIC + sealer.key_id
+    sealed = keys.seal(sealer.key, data, _partial_associated(header, token, offset))
+    content = ContentFile(header + struct.pack(">I", len(sealed)) + sealed)
+    save_exactly(default_storage, partial_chunk_name(prefix, offset), content)
     return True
 
 
-def opened_partial(*, path, token: str, length: int):
-    """The plaintext of a complete resumable upload, in an unnamed temporary file (gone when
-    closed) to check and store as an attachment."""
+def opened_partial(*, prefix: str, token: str, length: int):
+    """The plaintext of a complete resumable upload, its chunks opened in order into an unnamed
+    temporary file (gone when closed) to check and store as an attachment. DomainError when a
+    chunk is missing or is not the one stored for that place."""
     out = tempfile.TemporaryFile()
-    with open(path, "rb") as handle:
-        header = handle.read(len(PARTIAL_MAGIC) + KEY_ID_BYTES)
-        key = data_key(header[len(PARTIAL_MAGIC) :])
-        for start, sealed in _partial_records(handle):
-            if start >= length:
-                break
-            out.write(keys.open_sealed(key, sealed, _partial_associated(header, token, start)))
+    offset = 0
+    while offset < length:
+        name = partial_chunk_name(prefix, offset)
+        try:
+            with default_storage.open(name, "rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            out.close()
+            raise DomainError(
+                "The bytes received so far are lost: begin the upload again", code="invalid_file"
+            ) from None
+        header = content[: len(PARTIAL_MAGIC) + KEY_ID_BYTES]
+        size = struct.unpack(">I", content[len(header) : len(header) + 4])[0]
+        sealed = content[len(header) + 4 : len(header) + 4 + size]
+        plain = keys.open_sealed(
+            data_key(header[len(PARTIAL_MAGIC) :]),
+            sealed,
+            _partial_associated(header, token, offset),
+        )
+        if not plain:
+            break
+        out.write(plain)
+        offset += len(plain)
     out.seek(0)
     return out
+
+
+def remove_partial(prefix: str) -> None:
+    """Remove every chunk a resumable upload stored."""
+    for name in walk(default_storage, prefix):
+        default_storage.delete(name)
 
 
 def seal_unopened_bids() -> dict:
     """Seal what is still stored in the clear of bids whose tender has not opened them (bids
     saved before sealing existed): each row saved again, so its sealed fields are sealed, and
     each attachment's file rewritten sealed. Safe to run again; returns how many of each."""
-    from django.core.files.base import ContentFile
-
     from .models import BidAttachment
 
     tenders = Tender.objects.filter(status__in=SEALED_STATUSES)

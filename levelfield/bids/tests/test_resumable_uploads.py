@@ -10,16 +10,19 @@ from datetime import UTC, timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
 from levelfield.bids import actions as bid_actions
 from levelfield.bids import actions_uploads
-from levelfield.bids.models import Bid, BidAttachment, BidUpload
+from levelfield.bids.models import PARTIAL_UPLOADS, Bid, BidAttachment, BidUpload
 from levelfield.bids.sealing import attachment_chunks
 from levelfield.core import clock
 from levelfield.core.display import uk_time
 from levelfield.core.models import AuditEvent
+from levelfield.core.storage import walk
 from tests.support import testing
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40  # 10249 bytes
@@ -74,8 +77,8 @@ def patch(client, location, offset, data):
 
 
 def partial_files(settings):
-    folder = settings.MEDIA_ROOT / "partial-uploads"
-    return list(folder.iterdir()) if folder.exists() else []
+    """What resumable uploads hold in storage (`settings` kept for the callers)."""
+    return list(walk(default_storage, PARTIAL_UPLOADS))
 
 
 def test_an_upload_that_drops_half_way_resumes_from_the_offset_the_server_has(
@@ -182,8 +185,7 @@ def test_a_file_whose_content_is_not_its_type_is_refused_and_leaves_nothing(
     assert not BidUpload.objects.exists()
     assert not BidAttachment.objects.exists()
     assert partial_files(settings) == []
-    media = settings.MEDIA_ROOT / "bids"
-    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+    assert list(walk(default_storage, "bids")) == []
     refused = AuditEvent.objects.get(action="bid.upload_refused")
     assert refused.data["reason"] == "method.pdf is not a real PDF file"
 
@@ -422,3 +424,27 @@ def test_a_file_without_a_name_before_its_extension_is_refused(bidder, draft, fi
     assert created.status_code == 422, created.content
     assert "cannot be empty or start with a full stop" in created.content.decode()
     assert not BidUpload.objects.exists()
+
+
+def test_a_chunk_left_by_a_failed_transaction_is_replaced_and_strays_are_swept(
+    bidder, draft, supplier, settings, monkeypatch
+):
+    location = begin(bidder, draft)["Location"]
+    upload = BidUpload.objects.get()
+    # The chunk is stored, then its transaction fails (the row's offset is not moved on).
+    monkeypatch.setattr(BidUpload, "save", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        actions_uploads.receive_chunk(upload=upload, by=supplier[1], offset=0, data=b"X" * 500)
+    monkeypatch.undo()
+    assert BidUpload.objects.get().offset == 0 and len(partial_files(settings)) == 1
+    # Sent again (by another server, say): it takes that chunk's place, and the file is whole.
+    assert patch(bidder, location, 0, PDF[:700]).status_code == 204
+    assert patch(bidder, location, 700, PDF[700:]).status_code == 204
+    assert b"".join(attachment_chunks(BidAttachment.objects.get())) == PDF
+    # A stray chunk of no upload goes with the daily job once it is an hour old.
+    default_storage.save("partial-uploads/gone/000000000000.part", ContentFile(b"stray"))
+    assert actions_uploads.remove_abandoned_uploads() == 0
+    assert len(partial_files(settings)) == 1
+    with clock.frozen_at(clock.now() + timedelta(hours=2)):
+        actions_uploads.remove_abandoned_uploads()
+    assert partial_files(settings) == []
