@@ -314,10 +314,10 @@ TASKS = {
     }
 }
 
-# Daily jobs, without cron: `levelfield scheduler` (core/scheduler.py; `./dev serve` runs it)
-# queues each once a day, from the UK time of day ("HH:MM", Europe/London) it falls due, for
-# the task worker to run. Each task finds what is due as of the day it runs, so a day missed
-# while no scheduler ran is made good by the next run.
+# Daily jobs, without cron: every `levelfield worker` (core/worker.py; `./dev serve` runs one),
+# or `levelfield scheduler` (core/scheduler.py), queues each once a day, from the UK time of day
+# ("HH:MM", Europe/London) it falls due, for the task worker to run. Each task finds what is due
+# as of the day it runs, so a day missed while no scheduler ran is made good by the next run.
 LEVELFIELD_DAILY_JOBS = [
     {
         "name": "contracts",
@@ -393,7 +393,16 @@ LEVELFIELD_FREQUENT_JOBS = [
     },
     # the task worker's heartbeat, which /readyz reads (core/health.py)
     {"name": "heartbeat", "task": "levelfield.core.health.heartbeat", "every": 1},
+    # the bulk downloads, rebuilt if a release was published since (each publication queues a
+    # rebuild too: this makes good one lost with a worker that died)
+    {"name": "downloads", "task": "levelfield.opendata.tasks.regenerate_downloads", "every": 15},
 ]
+# `levelfield worker` (core/worker.py) runs the tasks and queues the jobs above when due; a task
+# left running by a worker whose heartbeat (written every minute) is older than this is queued
+# again, for a worker killed mid-task.
+LEVELFIELD_WORKER_STALE_AFTER = timedelta(
+    seconds=int(os.environ.get("WORKER_STALE_AFTER_SECONDS", "300"))
+)
 
 # Each server process keeps its own cache in memory, unless REDIS_URL names a Redis server
 # (redis://127.0.0.1:6379/0): then every process and every server shares one, and what one of
