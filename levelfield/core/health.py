@@ -21,7 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -71,15 +71,19 @@ def check_cache() -> str:
 
 
 def check_storage() -> str:
-    """Write a small file to Django's default storage, read it back and delete it: a unique
-    name each time, so that probes at once (from several load balancers) never meet."""
-    content = secrets.token_bytes(16)
-    name = default_storage.save(f"readyz/{secrets.token_hex(8)}.bin", ContentFile(content))
-    try:
-        with default_storage.open(name, "rb") as stored:
-            return "ok" if stored.read() == content else "failed"
-    finally:
-        default_storage.delete(name)
+    """Write a small file to the storage uploads go to (Django's default) and to the bulk
+    downloads' storage, read each back and delete it: a unique name each time, so that probes
+    at once (from several load balancers) never meet."""
+    for storage in (default_storage, storages["downloads"]):
+        content = secrets.token_bytes(16)
+        name = storage.save(f"readyz/{secrets.token_hex(8)}.bin", ContentFile(content))
+        try:
+            with storage.open(name, "rb") as stored:
+                if stored.read() != content:
+                    return "failed"
+        finally:
+            storage.delete(name)
+    return "ok"
 
 
 def check_worker() -> str:

@@ -1,52 +1,53 @@
-"""Bulk downloads of everything published: the compiled releases and the releases as gzipped JSON
-Lines, CSV and XLSX flattenings (flattentool) and Parquet for analytics (duckdb).
+"""Bulk downloads of everything published, kept in the "downloads" storage (a local folder, or
+object storage shared by every server: settings.STORAGES) and listed in the database.
 
-`regenerate` builds every file in a hidden folder beside the downloads, then renames each into
-place (an atomic rename on one file system), so a reader never sees half a file; the manifest,
-written last, lists each file with its size and SHA-256. Nothing here reaches the network:
-flattentool runs without a schema and duckdb without loading extensions.
+Each month's releases, and the compiled releases of the procedures first published that month,
+have files of their own (JSON Lines, CSV and XLSX flattenings, Parquet: downloads_files.py), so
+one more release rewrites only its month's files (and its procedure's month, if that is an
+earlier one), plus the two files of every release and every compiled release, which are the
+months' JSON Lines joined end to end (gzip members, no recompression). A build:
 
-The CSV and XLSX files go through `levelfield.core.spreadsheets`, so a name someone typed that
-starts like a formula opens as text (with a quote in front); the JSON and Parquet files keep the
-true text."""
+- takes a database lock, so one build runs at a time whichever server or worker starts it: a
+  PostgreSQL advisory lock held by its connection (freed at once if the build dies), on SQLite a
+  lease on the `DownloadBuild` row renewed as it goes (the write lock would stop every other
+  writer for the whole build);
+- finds what each month holds now (how many releases and the last feed position) and rebuilds
+  only the files whose month changed, or whose stored file is missing;
+- stores each new file under a new name and then, in one transaction, points the published
+  names at them (`DownloadFile` rows): a build interrupted half way leaves the previous files
+  served and nothing half-written; files it stored without switching are swept by the next
+  build, and replaced ones are deleted after LEVELFIELD_DOWNLOADS_KEEP_REPLACED, so downloads of
+  them under way can finish.
 
-import fcntl
-import gzip
-import hashlib
-import os
-import shutil
-import tempfile
-import zipfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+The manifest (every file with its size and SHA-256) is made from those rows when asked for."""
+
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
-import duckdb
-import orjson
 from django.conf import settings
+from django.core.files.storage import storages
 
-from levelfield.core import clock, spreadsheets
-from levelfield.core.clock import UK
-from levelfield.core.ocds import absolute_url
-
-from .models import FeedPosition, Record, Release
-from .package import metadata
+from .models import DownloadBuild, DownloadFile
 
 MANIFEST = "manifest.json"
-LOCK = ".lock"
-BUILDING_PREFIX = ".building-"
-CHUNK = 1000
+FOLDER = "files"  # the stored files, in the downloads storage
 
 
 @dataclass(frozen=True)
 class Download:
-    name: str
+    key: str
+    pattern: str  # the published name; {period} for a month's file
     format: str
     content_type: str
     contents: str  # "compiled" (one compiled release per contracting process) or "releases"
     description: str
+
+    @property
+    def by_month(self) -> bool:
+        return "{period}" in self.pattern
+
+    def name(self, period: str = "") -> str:
+        return self.pattern.format(period=period)
 
 
 # Said of both spreadsheet downloads (see levelfield.core.spreadsheets).
@@ -54,323 +55,200 @@ SPREADSHEET_TEXT = (
     " Text that would start a spreadsheet formula (with =, +, -, or @) begins with a single "
     "quote ('), so that it opens as text; the JSON files hold it unchanged."
 )
-COMPILED_JSONL = Download(
+ALL_COMPILED = Download(
+    "compiled",
     "compiled-releases.jsonl.gz",
     "JSON Lines, gzipped",
     "application/gzip",
     "compiled",
     "One compiled release per contracting process: its current state, merged from every "
-    "release published for it.",
+    "release published for it (by the month it was first published, then ocid).",
 )
-RELEASES_JSONL = Download(
+ALL_RELEASES = Download(
+    "releases",
     "releases.jsonl.gz",
     "JSON Lines, gzipped",
     "application/gzip",
     "releases",
     "Every release, in the order it was published: the full history of each procedure.",
 )
+COMPILED_JSONL = Download(
+    "compiled_jsonl",
+    "compiled-releases-{period}.jsonl.gz",
+    "JSON Lines, gzipped",
+    "application/gzip",
+    "compiled",
+    "The compiled releases of the procedures first published this month.",
+)
+RELEASES_JSONL = Download(
+    "releases_jsonl",
+    "releases-{period}.jsonl.gz",
+    "JSON Lines, gzipped",
+    "application/gzip",
+    "releases",
+    "The releases published this month, in order.",
+)
 CSV_ZIP = Download(
-    "compiled-releases-csv.zip",
+    "csv",
+    "compiled-releases-csv-{period}.zip",
     "CSV files, zipped",
     "application/zip",
     "compiled",
-    "The compiled releases flattened into one CSV sheet per list (releases, parties, lots, "
-    "awards, contracts and so on), joined on ocid." + SPREADSHEET_TEXT,
+    "The month's compiled releases flattened into one CSV sheet per list (releases, parties, "
+    "lots, awards, contracts and so on), joined on ocid." + SPREADSHEET_TEXT,
 )
 XLSX = Download(
-    "compiled-releases.xlsx",
+    "xlsx",
+    "compiled-releases-{period}.xlsx",
     "Excel spreadsheet (XLSX)",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "compiled",
     "The same flattening as the CSV files, one worksheet per sheet." + SPREADSHEET_TEXT,
 )
 COMPILED_PARQUET = Download(
-    "compiled-releases.parquet",
+    "compiled_parquet",
+    "compiled-releases-{period}.parquet",
     "Parquet",
     "application/vnd.apache.parquet",
     "compiled",
-    "The compiled releases for analytics tools (DuckDB, pandas, Spark): nested fields are "
-    "structs and lists.",
+    "The month's compiled releases for analytics tools (DuckDB, pandas, Spark): nested fields "
+    "are structs and lists.",
 )
 RELEASES_PARQUET = Download(
-    "releases.parquet",
+    "releases_parquet",
+    "releases-{period}.parquet",
     "Parquet",
     "application/vnd.apache.parquet",
     "releases",
-    "One row per release: ocid, release id, date, tags, initiation type and buyer.",
+    "One row per release of the month: ocid, release id, date, tags, initiation type and buyer.",
 )
-DOWNLOADS = (COMPILED_JSONL, RELEASES_JSONL, CSV_ZIP, XLSX, COMPILED_PARQUET, RELEASES_PARQUET)
-BY_NAME = {download.name: download for download in DOWNLOADS}
+DOWNLOADS = (
+    ALL_COMPILED,
+    ALL_RELEASES,
+    COMPILED_JSONL,
+    RELEASES_JSONL,
+    CSV_ZIP,
+    XLSX,
+    COMPILED_PARQUET,
+    RELEASES_PARQUET,
+)
+BY_KEY = {download.key: download for download in DOWNLOADS}
 
 
-def downloads_root() -> Path:
-    return Path(settings.DOWNLOADS_ROOT)
+def storage():
+    return storages["downloads"]
 
 
-def regenerate(directory: Path | str | None = None, *, only_if_stale: bool = False) -> dict | None:
-    """Write every download into `directory` (settings.DOWNLOADS_ROOT by default) and return the
-    manifest. With `only_if_stale`, do nothing and return None when the files already hold every
-    release published so far, so a burst of publishes queues many runs but only the first does
-    the work."""
-    directory = Path(directory) if directory is not None else downloads_root()
-    directory.mkdir(parents=True, exist_ok=True)
-    with _exclusive(directory):
-        # Writers lock the feed counter until they commit, so once `last` is N every release
-        # up to N is visible: the files written below hold at least those.
-        position = FeedPosition.objects.filter(pk=1).values_list("last", flat=True).first() or 0
-        current = read_manifest(directory)
-        if only_if_stale and current and _complete(directory, current, position):
-            return None
-        _sweep(directory)
-        with tempfile.TemporaryDirectory(dir=directory, prefix=BUILDING_PREFIX) as building:
-            manifest = _build(Path(building), position)
-            for entry in manifest["files"]:
-                os.replace(Path(building) / entry["name"], directory / entry["name"])
-            _write_atomically(directory / MANIFEST, orjson.dumps(manifest, option=_INDENT))
-        return manifest
+# Reading
 
 
-def read_manifest(directory: Path | str | None = None) -> dict | None:
-    """The manifest of the last regeneration, or None if there has been none."""
-    directory = Path(directory) if directory is not None else downloads_root()
-    try:
-        manifest = orjson.loads((directory / MANIFEST).read_bytes())
-    except (FileNotFoundError, orjson.JSONDecodeError):
-        return None
-    return manifest if isinstance(manifest, dict) and "files" in manifest else None
+def find(name: str) -> DownloadFile | None:
+    """The file served under a published name, or None. Only names a build has written are
+    served, so no request can reach any other file."""
+    return DownloadFile.objects.filter(name=name).first()
 
 
-def catalogue(directory: Path | str | None = None) -> dict | None:
-    """The last regeneration for the downloads page: when, how many releases, and each file
-    with its description and generated time as an aware datetime. None before the first."""
-    manifest = read_manifest(directory)
-    if manifest is None:
-        return None
-    files = [
-        {
-            **entry,
-            "description": BY_NAME[entry["name"]].description,
-            "generated": datetime.fromisoformat(entry["generated"]),
-        }
-        for entry in manifest["files"]
-        if entry.get("name") in BY_NAME
-    ]
-    return {
-        "generated": datetime.fromisoformat(manifest["generated"]),
-        "release_count": manifest["release_count"],
-        "compiled_release_count": manifest["compiled_release_count"],
-        "files": files,
-    }
+def content_type(found: DownloadFile) -> str:
+    return BY_KEY[found.kind].content_type
 
 
-def file_for(name: str, directory: Path | str | None = None) -> tuple[Path, str] | None:
-    """The path and content type of a download by its published name, or None. Only the names
-    this module writes are served, so no request can reach any other file."""
-    directory = Path(directory) if directory is not None else downloads_root()
-    if name == MANIFEST:
-        content_type = "application/json"
-    elif name in BY_NAME:
-        content_type = BY_NAME[name].content_type
-    else:
-        return None
-    path = directory / name
-    return (path, content_type) if path.is_file() else None
-
-
-# Building
-
-
-_INDENT = orjson.OPT_INDENT_2
-
-
-def _build(building: Path, position: int) -> dict:
-    generated = clock.now()
-    stamp = generated.isoformat().replace("+00:00", "Z")
-    package_file = building / "package.json"
-    compiled_count = _write_compiled(building / COMPILED_JSONL.name, package_file)
-    release_count = _write_jsonl(
-        building / RELEASES_JSONL.name,
-        Release.objects.order_by("position").values_list("data", flat=True),
+def signed_url(found: DownloadFile, seconds: int) -> str:
+    """A link to the stored file itself, valid for `seconds`, that downloads it under its
+    published name (object storage only)."""
+    return storage().url(
+        found.stored,
+        parameters={
+            "ResponseContentDisposition": f'attachment; filename="{found.name}"',
+            "ResponseContentType": content_type(found),
+        },
+        expire=seconds,
     )
-    _write_flattened(package_file, building, generated)
-    package_file.unlink()
-    _write_parquet(building)
-    counts = {"compiled": compiled_count, "releases": release_count}
-    files = [
-        {
-            "name": download.name,
-            "format": download.format,
-            "contents": download.contents,
-            "release_count": counts[download.contents],
-            "size": (building / download.name).stat().st_size,
-            "sha256": _sha256(building / download.name),
-            "generated": stamp,
-        }
-        for download in DOWNLOADS
-    ]
+
+
+def _files() -> list[DownloadFile]:
+    """Every file served: the two of every release first, then each month's, newest first, in
+    the order of DOWNLOADS."""
+    order = {download.key: number for number, download in enumerate(DOWNLOADS)}
+    found = list(DownloadFile.objects.all())
+    found.sort(key=lambda f: order[f.kind])
+    found.sort(key=lambda f: f.period, reverse=True)
+    return sorted(found, key=lambda f: bool(f.period))
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def read_manifest() -> dict | None:
+    """What is served now: when it was generated, from how many releases, and each file with
+    its size and SHA-256. None before the first build."""
+    build = DownloadBuild.objects.filter(pk=1, number__gt=0).first()
+    if build is None:
+        return None
     return {
-        "generated": stamp,
-        "feed_position": position,
-        "release_count": release_count,
-        "compiled_release_count": compiled_count,
+        "generated": _stamp(build.generated),
+        "feed_position": build.feed_position,
+        "release_count": build.release_count,
+        "compiled_release_count": build.compiled_release_count,
         "publisher": dict(settings.LEVELFIELD_PUBLISHER),
         "license": settings.LEVELFIELD_OCDS_LICENSE,
         "publicationPolicy": settings.LEVELFIELD_OCDS_PUBLICATION_POLICY,
-        "files": files,
+        "files": [
+            {
+                "name": found.name,
+                "format": BY_KEY[found.kind].format,
+                "contents": BY_KEY[found.kind].contents,
+                "period": found.period or None,
+                "release_count": found.release_count,
+                "size": found.size,
+                "sha256": found.sha256,
+                "generated": _stamp(found.generated),
+            }
+            for found in _files()
+        ],
     }
 
 
-@contextmanager
-def _gzipped(path: Path):
-    # A fixed name and mtime in the gzip header: the same data gives the same bytes and hash.
-    with (
-        path.open("wb") as raw,
-        gzip.GzipFile(
-            filename=path.name.removesuffix(".gz"), mode="wb", compresslevel=6, fileobj=raw, mtime=0
-        ) as out,
-    ):
-        yield out
-
-
-def _write_jsonl(path: Path, rows: Iterable[dict]) -> int:
-    count = 0
-    with _gzipped(path) as out:
-        for row in _iterate(rows):
-            out.write(orjson.dumps(row))
-            out.write(b"\n")
-            count += 1
-    return count
-
-
-def _write_compiled(jsonl: Path, package_file: Path) -> int:
-    """The compiled releases as JSON Lines and, in the same pass, as a release package to
-    flatten into spreadsheets."""
-    head = orjson.dumps(metadata(absolute_url("opendata:downloads")))
-    count = 0
-    with _gzipped(jsonl) as out, package_file.open("wb") as package:
-        package.write(head[:-1] + b',"releases":[')
-        rows = Record.objects.order_by("ocid").values_list("compiled", flat=True)
-        for compiled in _iterate(rows):
-            line = orjson.dumps(compiled)
-            out.write(line)
-            out.write(b"\n")
-            if count:
-                package.write(b",")
-            package.write(line)
-            count += 1
-        package.write(b"]}")
-    return count
-
-
-def _iterate(rows) -> Iterator:
-    return rows.iterator(chunk_size=CHUNK) if hasattr(rows, "iterator") else iter(rows)
-
-
-def _write_flattened(package_file: Path, building: Path, generated: datetime) -> None:
-    # No schema: flattentool's parser then reads nothing but the file (with a schema URL it
-    # would fetch it), and names columns by their JSON paths, e.g. tender/value/amount.
-    sheets = spreadsheets.flatten(
-        package_file,
-        xlsx=building / XLSX.name,
-        csv_directory=building / "csv",
-        main_sheet_name="releases",
-        root_list_path="releases",
-        root_id="ocid",
-    )
-    local = generated.astimezone(UK)
-    stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
-    with zipfile.ZipFile(building / CSV_ZIP.name, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-        for sheet in sheets:
-            info = zipfile.ZipInfo(sheet.name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with sheet.open("rb") as source, zipped.open(info, "w") as target:
-                shutil.copyfileobj(source, target)
-    shutil.rmtree(building / "csv")
-
-
-# The columns of releases.parquet; read with an explicit schema so an empty file works too.
-RELEASE_COLUMNS = (
-    "{ocid: 'VARCHAR', id: 'VARCHAR', date: 'TIMESTAMPTZ', tag: 'VARCHAR[]', "
-    "initiationType: 'VARCHAR', buyer: 'STRUCT(id VARCHAR, name VARCHAR)'}"
-)
-# The compiled releases when there are none: duckdb cannot infer columns from no rows.
-EMPTY_COMPILED = (
-    "SELECT NULL::VARCHAR AS ocid, NULL::VARCHAR AS id, NULL::TIMESTAMPTZ AS date, "
-    "NULL::VARCHAR[] AS tag WHERE false"
+# The downloads page's columns for each month's files.
+MONTH_COLUMNS = (
+    (COMPILED_JSONL, "Compiled releases (JSON Lines)"),
+    (RELEASES_JSONL, "Releases (JSON Lines)"),
+    (CSV_ZIP, "Compiled releases (CSV, zipped)"),
+    (XLSX, "Compiled releases (XLSX)"),
+    (COMPILED_PARQUET, "Compiled releases (Parquet)"),
+    (RELEASES_PARQUET, "Releases (Parquet)"),
 )
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def catalogue() -> dict | None:
+    """The downloads page's files: those of every release, then a row per month (newest first)
+    with its file of each kind (None where a month has no compiled releases: none of its
+    procedures was first published in it). None before the first build."""
+    build = DownloadBuild.objects.filter(pk=1, number__gt=0).first()
+    if build is None:
+        return None
+    rows = _files()
+    months: dict[str, dict] = {}
+    for found in rows:
+        if found.period:
+            months.setdefault(found.period, {})[found.kind] = found
+    return {
+        "generated": build.generated,
+        "release_count": build.release_count,
+        "compiled_release_count": build.compiled_release_count,
+        "whole": [
+            {"file": found, "download": BY_KEY[found.kind]} for found in rows if not found.period
+        ],
+        "columns": [heading for _, heading in MONTH_COLUMNS],
+        "months": [
+            {
+                "month": datetime.strptime(period, "%Y-%m").strftime("%B %Y"),
+                "files": [kinds.get(download.key) for download, _ in MONTH_COLUMNS],
+            }
+            for period, kinds in months.items()
+        ],
+        "files": rows,
+    }
 
 
-def _write_parquet(building: Path) -> None:
-    compiled = _quote(building / COMPILED_JSONL.name)
-    releases = _quote(building / RELEASES_JSONL.name)
-    # Extensions are built in; never let duckdb download one.
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-    with duckdb.connect(":memory:", config=config) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        has_rows = con.execute(
-            f"SELECT count(*) FROM read_json({compiled}, format='newline_delimited', "
-            "columns={ocid: 'VARCHAR'})"
-        ).fetchone()[0]
-        source = (
-            f"SELECT * FROM read_json({compiled}, format='newline_delimited', sample_size=-1)"
-            if has_rows
-            else EMPTY_COMPILED
-        )
-        con.execute(
-            f"COPY ({source}) TO {_quote(building / COMPILED_PARQUET.name)} (FORMAT parquet)"
-        )
-        con.execute(
-            "COPY (SELECT ocid, id, date, tag AS tags, initiationType AS initiation_type, "
-            "buyer.id AS buyer_id, buyer.name AS buyer_name "
-            f"FROM read_json({releases}, format='newline_delimited', columns={RELEASE_COLUMNS})"
-            f") TO {_quote(building / RELEASES_PARQUET.name)} (FORMAT parquet)"
-        )
-
-
-# Files
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f"{BUILDING_PREFIX}{path.name}")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
-
-
-def _complete(directory: Path, manifest: dict, position: int) -> bool:
-    """Whether the manifest's files hold every release up to `position` and are all there."""
-    names = {entry.get("name") for entry in manifest["files"]}
-    return (
-        manifest.get("feed_position", -1) >= position
-        and names == set(BY_NAME)
-        and all((directory / name).is_file() for name in names)
-    )
-
-
-def _sweep(directory: Path) -> None:
-    """Remove what an interrupted run left behind (we hold the lock, so none is running)."""
-    for leftover in directory.glob(f"{BUILDING_PREFIX}*"):
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink(missing_ok=True)
-
-
-@contextmanager
-def _exclusive(directory: Path):
-    """One regeneration at a time per downloads folder (an advisory lock on a file in it); a
-    second waits and then builds again from the newer data."""
-    with (directory / LOCK).open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+from .downloads_build import regenerate  # noqa: E402, F401 (the build needs the definitions above)

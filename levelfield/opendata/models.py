@@ -42,4 +42,45 @@ class Record(models.Model):
         return self.ocid
 
 
+class DownloadBuild(models.Model):
+    """One row: the bulk downloads now served (opendata/downloads.py): the build that last
+    changed them and the feed position they hold every release up to. A build locks it (on
+    SQLite by a lease, `building_until`) and switches the files in one transaction."""
+
+    number = models.PositiveIntegerField(default=0)
+    feed_position = models.BigIntegerField(default=0)
+    generated = models.DateTimeField(null=True)
+    release_count = models.PositiveIntegerField(default=0)
+    compiled_release_count = models.PositiveIntegerField(default=0)
+    building_until = models.DateTimeField(null=True)
+
+
+class DownloadFile(models.Model):
+    """A bulk download now served: its published name and the file in the "downloads" storage
+    that holds it (a new name each time it is rebuilt, so a half-written file is never served),
+    with what it was built from (`source`: the count and last feed position of the releases in
+    its period), so that a build rewrites only the periods that changed."""
+
+    name = models.CharField(max_length=100, unique=True)
+    stored = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=40)
+    period = models.CharField(max_length=7, blank=True)  # "2026-03"; empty for every release
+    source = models.CharField(max_length=100)
+    release_count = models.PositiveIntegerField()
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    generated = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period", "id"]
+
+
+class ReplacedDownload(models.Model):
+    """A stored file a newer build replaced: deleted once LEVELFIELD_DOWNLOADS_KEEP_REPLACED has
+    passed, so downloads of it already under way finish."""
+
+    stored = models.CharField(max_length=255, unique=True)
+    replaced_at = models.DateTimeField()
+
+
 from .models_external import *  # noqa: E402, F401, F403

@@ -8,10 +8,11 @@ from . import downloads
 
 @task()
 def regenerate_downloads(*, force: bool = False) -> dict:
-    """Rebuild the bulk downloads. Unless forced, a run that finds the files already hold every
-    published release does nothing, so queueing one run per publish stays cheap when publishes
-    come in bursts. Returns a short summary (task results must be JSON)."""
-    manifest = downloads.regenerate(only_if_stale=not force)
+    """Rebuild the bulk downloads of the months that changed (every one if forced). A run that
+    finds the files already hold every published release does nothing, so queueing one run per
+    publish stays cheap when publishes come in bursts. Returns a short summary (task results
+    must be JSON)."""
+    manifest = downloads.regenerate(force=force)
     if manifest is None:
         return {"regenerated": False}
     return {

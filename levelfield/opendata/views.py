@@ -1,7 +1,8 @@
 """Public open data pages: the bulk downloads and the publication policy."""
 
+import orjson
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -28,13 +29,32 @@ def downloads(request):
 
 @require_safe
 def download(request, name: str):
-    found = bulk.file_for(name)
-    if found is None:
-        raise Http404("No such download")
-    path, content_type = found
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
+    """A bulk download, from the downloads storage: sent through this server, or (object storage
+    with LEVELFIELD_DOWNLOADS_PRESIGNED_SECONDS) a redirect to a short-lived signed link to the
+    stored file, so a large download does not hold a server process. The manifest is made from
+    the database."""
+    if name == bulk.MANIFEST:
+        manifest = bulk.read_manifest()
+        if manifest is None:
+            raise Http404("No downloads yet")
+        response = HttpResponse(orjson.dumps(manifest), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        found = bulk.find(name)
+        if found is None:
+            raise Http404("No such download")
+        seconds = settings.LEVELFIELD_DOWNLOADS_PRESIGNED_SECONDS
+        if seconds:
+            response = HttpResponseRedirect(bulk.signed_url(found, seconds))
+        else:
+            response = FileResponse(
+                bulk.storage().open(found.stored, "rb"),
+                as_attachment=True,
+                filename=name,
+                content_type=bulk.content_type(found),
+            )
+            response["Content-Length"] = str(found.size)
+            response["ETag"] = f'"{found.sha256}"'
     response["Cache-Control"] = "no-cache"
     return response
 

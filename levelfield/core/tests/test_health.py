@@ -48,8 +48,9 @@ def test_readyz_is_ready_when_everything_answers_and_a_worker_beat_lately(client
         "status": "ready",
         "checks": {"database": "ok", "cache": "ok", "storage": "ok", "worker": "ok"},
     }
-    # the storage probe leaves nothing behind
+    # the storage probe leaves nothing behind, in the uploads' storage or the downloads'
     assert not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*"))
+    assert not any(p.is_file() for p in settings.DOWNLOADS_ROOT.rglob("*"))
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -111,13 +112,14 @@ def test_a_cache_that_keeps_nothing_is_not_ready(client, settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("folder", ["MEDIA_ROOT", "DOWNLOADS_ROOT"])
 def test_storage_that_cannot_be_written_is_not_ready_and_the_answer_says_no_more(
-    client, settings, tmp_path, caplog
+    client, settings, tmp_path, caplog, folder
 ):
     beat()
     blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the media folder should be")
-    settings.MEDIA_ROOT = blocked
+    blocked.write_text("a file where the media or downloads folder should be")
+    setattr(settings, folder, blocked)
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["failed"] == ["storage"]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
 from levelfield.opendata import downloads
+from levelfield.opendata.models import DownloadFile
 from levelfield.tenders import actions, ocds
 from tests.support import testing
 
@@ -30,7 +31,7 @@ SECRETS = (ASKER_ORG, ASKER_PERSON, "Zephyr")
 
 
 @pytest.fixture
-def world(buyer, officer, buyer_admin, evaluator, tender, other_supplier):
+def world(buyer, officer, buyer_admin, evaluator, tender, other_supplier, tmp_path):
     org = testing.supplier_org(ASKER_ORG)
     user = testing.member(
         org, Role.SUPPLIER_ADMIN, full_name=ASKER_PERSON, email="quentin@zephyr.example"
@@ -52,6 +53,7 @@ def world(buyer, officer, buyer_admin, evaluator, tender, other_supplier):
         "other_supplier": other_supplier[1],
         "asker": user,
         "answered": answered,
+        "tmp_path": tmp_path,
     }
 
 
@@ -72,17 +74,23 @@ def api(client, user, path):
     return response.content.decode()
 
 
-def download_text(name: str) -> str:
-    path, _ = downloads.file_for(name)
-    data = path.read_bytes()
-    if name.endswith(".parquet"):
-        return str(duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall())
-    if name.endswith(".gz"):
-        return gzip.decompress(data).decode()
-    if name.endswith((".zip", ".xlsx")):
-        with zipfile.ZipFile(io.BytesIO(data)) as zipped:
-            return "".join(zipped.read(n).decode() for n in zipped.namelist())
-    return data.decode()
+def download_text(kind: str, tmp_path) -> str:
+    """The text of every bulk download file of `kind` (each month's, or the whole file)."""
+    texts = []
+    for found in DownloadFile.objects.filter(kind=kind):
+        with downloads.storage().open(found.stored, "rb") as handle:
+            data = handle.read()
+        if found.name.endswith(".parquet"):
+            path = tmp_path / found.name
+            path.write_bytes(data)
+            texts.append(str(duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall()))
+        elif found.name.endswith(".gz"):
+            texts.append(gzip.decompress(data).decode())
+        elif found.name.endswith((".zip", ".xlsx")):
+            with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+                texts.append("".join(zipped.read(n).decode() for n in zipped.namelist()))
+    assert texts, kind
+    return "".join(texts)
 
 
 def opportunity(w):
@@ -109,7 +117,7 @@ HIDDEN = {
     "public: OCDS record": lambda c, w: page(c, None, ocds.record_url(w["tender"])),
     "public: search": lambda c, w: page(c, None, reverse("public:opportunities")),
     **{
-        f"open data: {d.name}": (lambda name: lambda c, w: download_text(name))(d.name)
+        f"open data: {d.key}": (lambda key: lambda c, w: download_text(key, w["tmp_path"]))(d.key)
         for d in downloads.DOWNLOADS
     },
 }
