@@ -69,11 +69,27 @@ def start_bid(*, lot: Lot, supplier, by) -> Bid:
     return bid
 
 
+def lock_tender_and_bid(bid: Bid) -> Bid:
+    """Lock the bid's tender, then the bid (the fixed order where writers meet), and return the
+    bid as locked, with its lot and tender. Call inside the action's transaction.
+
+    The locks are FOR NO KEY UPDATE, of those two rows only: they keep the tender from opening
+    its bids or changing its deadline (which take FOR UPDATE) and other changes of the bid out,
+    but not a concurrent insert that refers to them (a foreign key check takes FOR KEY SHARE).
+    On PostgreSQL those checks run at commit, after audit.record has taken the audit chain's
+    lock: a FOR UPDATE here, held while waiting for that lock, deadlocked against a bid being
+    started (bench/bids_bench.py found it, and the lot row locked along with the bid)."""
+    Tender.objects.select_for_update(no_key=True).get(pk=bid.lot.tender_id)
+    return (
+        Bid.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("lot__tender")
+        .get(pk=bid.pk)
+    )
+
+
 def _locked_editable(bid: Bid, by) -> Bid:
     require(by, "bids.change_bid", bid)
-    # Fixed order where writers meet: the tender first, then the bid.
-    Tender.objects.select_for_update().get(pk=bid.lot.tender_id)
-    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    bid = lock_tender_and_bid(bid)
     _require_open(bid.lot.tender)
     return bid
 
@@ -208,8 +224,7 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
     """Submit the bid. The deadline check and the write happen in one transaction, on the
     server's clock, with the tender row locked so evaluation cannot open in between."""
     require(by, "bids.submit_bid", bid)
-    Tender.objects.select_for_update().get(pk=bid.lot.tender_id)
-    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    bid = lock_tender_and_bid(bid)
     now = clock.now()
     _require_open(bid.lot.tender)
     bid.check_transition(BidStatus.SUBMITTED)
@@ -262,8 +277,7 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
 def withdraw_bid(*, bid: Bid, by) -> BidReceipt:
     """Withdraw a submitted bid before the deadline; it can be changed and resubmitted."""
     require(by, "bids.submit_bid", bid)
-    Tender.objects.select_for_update().get(pk=bid.lot.tender_id)
-    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    bid = lock_tender_and_bid(bid)
     now = clock.now()
     _require_open(bid.lot.tender)
     bid.transition(BidStatus.WITHDRAWN)

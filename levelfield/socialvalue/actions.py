@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from levelfield.bids import actions as bid_actions
 from levelfield.bids.models import Bid
 from levelfield.contracts.lifecycle import IN_FORCE
 from levelfield.contracts.models import Contract, ContractStatus
@@ -436,8 +437,7 @@ def _locked_open_bid(bid: Bid, by) -> Bid:
     """The bid, locked, while it may change: a draft or withdrawn bid before the deadline. Locks
     in the order the bids actions use: the tender, then the bid."""
     require(by, "bids.change_bid", bid)
-    Tender.objects.select_for_update().get(pk=bid.lot.tender_id)
-    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    bid = bid_actions.lock_tender_and_bid(bid)
     tender = bid.lot.tender
     if tender.status != TenderStatus.PUBLISHED:
         raise InvalidTransition("This tender is not open for bids")
