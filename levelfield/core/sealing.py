@@ -1,8 +1,9 @@
 """Model fields sealed at rest: a model keeps some of its fields' values encrypted in one column
 (`SealedField`) while it says they are to be sealed, and blank in their own columns, so a copy
-of the database reads nothing of them. Loaded rows are opened again on the server
-(`Sealable.from_db`), so the code that reads the model sees its values as before; who may read
-them is decided, as before, by the scoped querysets.
+of the database reads nothing of them. A loaded row is opened on the server when one of its
+sealed fields is first read (`_SealedAttribute`), so the code that reads the model sees its
+values as before, and a row loaded only to be counted, listed or checked is never decrypted;
+who may read them is decided, as before, by the scoped querysets.
 
 A model using it lists its sealed fields in SEALED_FIELDS, gives each of them a sealable field
 class (`SealableDecimalField`, `SealableTextField`, `SealableCharField`), adds
@@ -18,10 +19,12 @@ from dataclasses import dataclass
 import orjson
 from django.db import models
 from django.db.backends.utils import format_number
+from django.db.models.query_utils import DeferredAttribute
 
 from . import keys
 
 MAGIC = b"LFS1"
+PENDING = "_sealed_pending"  # where a loaded row keeps its sealed bytes until a field is read
 KEY_ID_BYTES = 16
 
 
@@ -54,8 +57,22 @@ def open_with(key: bytes, sealed: bytes, associated: bytes) -> bytes:
     return keys.open_sealed(key, sealed[len(header) :], header + associated)
 
 
+class _SealedAttribute(DeferredAttribute):
+    """A sealed field's value, opened from the row's `sealed` bytes when first read: a row that
+    is loaded but whose sealed fields nobody reads (a count, a list of names, an access check)
+    is never decrypted."""
+
+    def __get__(self, instance, cls=None):
+        if instance is not None and self.field.attname not in instance.__dict__:
+            if instance.__dict__.get(PENDING) is not None:
+                instance.open_sealed_fields()
+        return super().__get__(instance, cls)
+
+
 class _Sealable:
     """A field whose column is left blank while its row is sealed (the value is in `sealed`)."""
+
+    descriptor_class = _SealedAttribute
 
     def sealed_text(self, value) -> str:
         """`value` as sealed: as the column would have stored it."""
@@ -140,11 +157,39 @@ class Sealable:
         values = orjson.loads(open_with(key, sealed, self.sealing_associated()))
         return {name: self._meta.get_field(name).to_python(value) for name, value in values.items()}
 
+    def open_sealed_fields(self) -> None:
+        """Open the sealed fields not yet read (and not set since the row was loaded)."""
+        sealed = self.__dict__.pop(PENDING, None)
+        if sealed is None:
+            return
+        for name, value in self.opened_values(sealed).items():
+            self.__dict__.setdefault(self._meta.get_field(name).attname, value)
+
+    def save(self, *args, **kwargs):
+        # Django saves only the loaded fields of a row with fields not loaded: open them first,
+        # so that a save writes (and seals again) every sealed field.
+        self.open_sealed_fields()
+        return super().save(*args, **kwargs)
+
+    def get_deferred_fields(self):
+        # Sealed fields waiting to be opened are loaded, not deferred.
+        deferred = super().get_deferred_fields()
+        if PENDING in self.__dict__:
+            deferred -= {self._meta.get_field(name).attname for name in self.SEALED_FIELDS}
+        return deferred
+
+    def refresh_from_db(self, *args, **kwargs):
+        # The fields are read again from the new row (opened as they are copied from it).
+        self.__dict__.pop(PENDING, None)
+        return super().refresh_from_db(*args, **kwargs)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         sealed = instance.__dict__.get("sealed")
         if sealed is not None:
-            for name, value in instance.opened_values(sealed).items():
-                setattr(instance, instance._meta.get_field(name).attname, value)
+            # Opened when one of them is first read (_SealedAttribute), not here.
+            for name in cls.SEALED_FIELDS:
+                instance.__dict__.pop(cls._meta.get_field(name).attname, None)
+            instance.__dict__[PENDING] = bytes(sealed)
         return instance
