@@ -100,14 +100,30 @@ def retry_later(task, *, failed: int, **kwargs) -> bool:
 
 
 def email_on_commit(*, to: list[str] | str, subject: str, body: str) -> None:
-    """Queue an email to go once (and only if) the current transaction commits."""
+    """Queue an email to go once (and only if) the current transaction commits.
+
+    With the database task queue the task is queued in that transaction, committed with the
+    email and the action's rows or not at all: queued after the commit, a process killed between
+    the two left an email, and its action's record that it was sent, with no task ever to send
+    it. Another queue (the tests' immediate one) is given the task after the commit."""
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
         return
     email = OutboundEmail.objects.create(
         to=recipients, subject=subject, body=body, created_at=clock.now()
     )
-    transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
+    if queued_in_the_database(send_email):
+        send_email.enqueue(email_id=email.pk)
+    else:
+        transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
+
+
+def queued_in_the_database(task) -> bool:
+    """Whether `task` is queued as a row of this database (django-tasks-db), so that queueing it
+    inside a transaction commits or undoes it with the transaction."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task.get_backend(), DatabaseBackend)
 
 
 def email_once(*, kind: str, key: str, to: list[str], subject: str, body: str) -> bool:

@@ -143,3 +143,18 @@ def test_an_email_the_server_keeps_refusing_is_given_up_and_forgotten():
     assert testing.run_db_worker_as_time_passes(SEND_EMAIL) == len(notify.RETRY_AFTER) + 1
     assert not OutboundEmail.objects.exists()  # who was written to about what is not kept
     assert mail.outbox == []
+
+
+def test_with_the_database_queue_an_email_and_its_task_commit_together(db_tasks):
+    """Queued after the commit, a worker killed between the commit and the queueing left the
+    email (and the action's note that it went) with no task ever to send it."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        notify.email_on_commit(to="a@example.com", subject="Hello", body="Hi")
+        email = OutboundEmail.objects.get()
+        # in the same transaction as the email: the worker sees both at the commit, or neither
+        queued = DBTaskResult.objects.get(task_path="levelfield.core.notify.send_email")
+        assert queued.args_kwargs["kwargs"] == {"email_id": email.pk}
+        transaction.set_rollback(True)
+    assert not OutboundEmail.objects.exists() and not DBTaskResult.objects.exists()
