@@ -10,12 +10,11 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from levelfield.core.tests.test_workbooks import sheet_cut_short
+from levelfield.core.tests.test_workbooks import sheet_cut_short, workbook
 from levelfield.insights.models import SpendFile, SpendLine
 from levelfield.insights.spend_import import SpendImporter
 
@@ -129,17 +128,7 @@ def spend_rows(draw, xlsx: bool):
 
 
 def xlsx_bytes(header, rows, title: bool) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    if title:
-        sheet.append(["Payments over £500"])
-        sheet.append([])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook([*([["Payments over £500"], []] if title else []), header, *rows])
 
 
 def csv_bytes(header, rows, title: bool, encoding: str) -> tuple[bytes, list[int]]:

@@ -14,10 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from levelfield.core.csv_rows import NULL_CHARACTER
-from levelfield.core.tests.test_workbooks import sheet_cut_short
+from levelfield.core.tests.test_workbooks import sheet_cut_short, workbook
 from levelfield.socialvalue.frameworks import FrameworkFileError, read_framework
 from levelfield.socialvalue.models import Measure, MeasurementFramework
 
@@ -75,13 +74,7 @@ def measure_rows(draw):
 
 
 def xlsx(header, rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in [header, *rows]:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook([header, *rows])
 
 
 def as_csv(header, rows, encoding: str) -> bytes:
