@@ -23,7 +23,8 @@ COMMON_ERRORS = {
     403: "The wrong kind of organisation, a missing permission or a failed CSRF check "
     "(`forbidden`), or a read-only token asked to change something (`token_read_only`)",
     404: "No such object among those you may see (`not_found`)",
-    413: "The request body is over 5 MB (`too_large`)",
+    413: "The request body is over 5 MB (`too_large`), or a file sent is over its size limit or "
+    "more files were sent than the operation takes (`file_too_large`)",
     422: "A parameter or the body does not match this description (`validation_error`)",
     429: "Too many requests in a short time (`too_many_requests`): wait the seconds the "
     "Retry-After header gives",
@@ -146,8 +147,8 @@ def http_error(request, exc: HttpError):
 def too_large(request, exc):
     """Text over the limit in a multipart form, found as the operation reads it: the 413 the
     rest of the site gives (with DEBUG off Django's 400 handler would give it too; with DEBUG on
-    ninja answered a traceback)."""
-    return request_too_large(request)
+    ninja answered a traceback). Files over their limit (`core.upload_limits`) likewise."""
+    return request_too_large(request, exc)
 
 
 def _add_routers() -> None:

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "levelfield.accounts.middleware.RequireTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "levelfield.core.middleware.RequestTooLargeMiddleware",
+    # records uploads refused as malware once the view has answered (core/malware.py)
+    "levelfield.core.malware.MalwareFindingsMiddleware",
     "levelfield.core.null_characters.RefuseNullCharactersMiddleware",
     "levelfield.core.middleware.MethodNotAllowedPageMiddleware",
 ]
@@ -266,6 +268,27 @@ MEDIA_URL = "/media/"
 LEVELFIELD_UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 LEVELFIELD_UPLOAD_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files are counted as they arrive (core/upload_limits.py): one over its limit stops the reading
+# of the request there, and a request may carry at most this many files.
+LEVELFIELD_UPLOAD_MAX_FILES = 10
+FILE_UPLOAD_HANDLERS = [
+    "levelfield.core.upload_limits.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Every upload is scanned for malware (core/malware.py): by ClamAV's clamd when CLAMD_SOCKET (a
+# Unix socket) or CLAMD_HOST (and CLAMD_PORT) is set, else by no scanner at all. A configured
+# scanner that does not answer makes uploads refused, not let through.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))
+LEVELFIELD_MALWARE_SCANNER = os.environ.get(
+    "MALWARE_SCANNER",
+    "levelfield.core.malware.ClamdScanner"
+    if CLAMD_SOCKET or CLAMD_HOST
+    else "levelfield.core.malware.NoScanner",
+)
 # A bid's attachments are larger (bids/actions_uploads.py): up to this size, sent in resumable
 # chunks (the tus protocol) of at most the chunk size, which stays under the 5 MB a request's
 # text may have. An upload begun before the submission deadline with the file's SHA-256 declared
@@ -396,6 +419,9 @@ LEVELFIELD_FREQUENT_JOBS = [
     # the bulk downloads, rebuilt if a release was published since (each publication queues a
     # rebuild too: this makes good one lost with a worker that died)
     {"name": "downloads", "task": "levelfield.opendata.tasks.regenerate_downloads", "every": 15},
+    # audit events left unlinked (core/audit_chain.py): each action's commit links its own at
+    # once; this makes good one whose linking failed or whose process died first
+    {"name": "audit_link", "task": "levelfield.core.tasks.link_audit_events", "every": 1},
 ]
 # `levelfield worker` (core/worker.py) runs the tasks and queues the jobs above when due; a task
 # left running by a worker whose heartbeat (written every minute) is older than this is queued

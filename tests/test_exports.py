@@ -350,6 +350,8 @@ KNOWN_SPREADSHEET_TEXT = {
     "with a hostile name in insights/tests/test_dashboards.py",
     "levelfield/insights/spend_import.py": "reads published spend files (CSV, XLSX: the names "
     "of the formats it takes), writes none",
+    "levelfield/core/file_content.py": "tells an uploaded spreadsheet by its content (the names "
+    "of the formats it checks), writes none",
 }
 
 

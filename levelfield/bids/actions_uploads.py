@@ -61,7 +61,7 @@ from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
 from levelfield.core.storage import walk
-from levelfield.core.uploads import check_upload, files_removed_on_failure
+from levelfield.core.uploads import check_declared, files_removed_on_failure
 from levelfield.tenders.lifecycle import Status as TenderStatus
 from levelfield.tenders.models import Tender
 
@@ -94,26 +94,15 @@ class UploadGone(DomainError):
 
 
 def _check_declared(filename: str, length: int) -> None:
-    """The checks that can be made before any byte: type by extension, empty, size."""
-
-    class Declared:
-        name = filename
-        size = length
-
-        def chunks(self):
-            return iter(())
-
-        def seek(self, _):
-            pass
-
+    """The checks that can be made before any byte: type by extension, empty, size (the content
+    is checked, and scanned, when it has arrived)."""
     limit = settings.LEVELFIELD_BID_UPLOAD_MAX_BYTES
     if length > limit:
         raise TooLarge(f"{filename} must be smaller than {limit // (1024 * 1024)}MB")
     try:
-        check_upload(Declared(), max_bytes=limit)
+        check_declared(filename, length, max_bytes=limit)
     except ValidationError as exc:
-        if exc.code != "file_content":  # the content is checked when it has arrived
-            raise DomainError(exc.messages[0], code="invalid_file") from exc
+        raise DomainError(exc.messages[0], code="invalid_file") from exc
 
 
 def _printable(text: str) -> str:

@@ -8,6 +8,7 @@ from functools import wraps
 from pathlib import PurePath
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -24,6 +25,7 @@ from levelfield.core.display import uk_time
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
+from levelfield.core.upload_limits import accepts_uploads
 from levelfield.resilience.rules import is_resilience_team
 from levelfield.resilience.selectors_flags import supplier_will_flag
 from levelfield.suppliers import selectors as supplier_selectors
@@ -288,6 +290,7 @@ def receipt(request, bid_id: int):
     )
 
 
+@accepts_uploads(max_bytes=lambda: settings.LEVELFIELD_BID_UPLOAD_MAX_BYTES, max_files=1)
 @supplier_required
 @require_POST
 def attachment_add(request, bid_id: int):

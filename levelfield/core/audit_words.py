@@ -18,6 +18,7 @@ WORDS: dict[str, str] = {
     "user.two_factor_on": "Two-factor sign-in turned on",
     "user.two_factor_off": "Two-factor sign-in turned off",
     "user.recovery_code_used": "Two-factor recovery code used",
+    "upload.malware_found": "Uploaded file refused: a virus or other malware was found in it",
     # Saved searches
     "alerts.digest_sent": "Saved search alert sent",
     "alerts.search_deleted": "Saved search deleted",

@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
+from .upload_limits import UploadTooLarge
+
 
 def _is_api(request) -> bool:
     return request.path_info.startswith("/api/")
@@ -18,7 +20,7 @@ def bad_request(request, exception):
     needs no request context, as the 500 page. Text over the limit is a 413, wherever it was
     found too large (see `middleware.RequestTooLargeMiddleware`)."""
     if isinstance(exception, RequestDataTooBig):
-        return request_too_large(request)
+        return request_too_large(request, exception)
     if _is_api(request):
         return JsonResponse(
             {"code": "bad_request", "message": "The request could not be read"}, status=400
@@ -26,8 +28,11 @@ def bad_request(request, exception):
     return defaults.bad_request(request, exception)
 
 
-def request_too_large(request) -> HttpResponse:
-    """413: the request's text is over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+def request_too_large(request, exception=None) -> HttpResponse:
+    """413: the request's text is over DATA_UPLOAD_MAX_MEMORY_SIZE, or (`exception` an
+    `upload_limits.UploadTooLarge`) its files are over their limit, which its message says."""
+    if isinstance(exception, UploadTooLarge):
+        return _files_too_large(request, exception.message)
     limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB"
     if _is_api(request):
         return JsonResponse(
@@ -40,6 +45,16 @@ def request_too_large(request) -> HttpResponse:
             status=413,
         )
     page = render_to_string("413.html", {"limit": limit}, request=request)
+    return HttpResponse(page, status=413)
+
+
+def _files_too_large(request, message: str) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "file_too_large", "message": f"{message}. Nothing was saved.", "details": []},
+            status=413,
+        )
+    page = render_to_string("413_files.html", {"message": message}, request=request)
     return HttpResponse(page, status=413)
 
 

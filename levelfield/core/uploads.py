@@ -1,28 +1,29 @@
-"""Uploaded files: checks on their type by extension and content, and size; and their removal
-when the action that stored them fails."""
+"""Uploaded files: the one check every upload passes, whichever way it came (a page's form, the
+API, a bid's resumable upload): its type by extension and by content, its size, and a malware
+scan; and their removal when the action that stored them fails."""
 
 import functools
 import hashlib
+import logging
 from contextvars import ContextVar
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-# The first bytes each accepted type starts with; text types have no signature.
-_SIGNATURES = {
-    "pdf": (b"%PDF",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "ods": (b"PK\x03\x04",),
-}
+from . import malware
+from .file_content import check_content
+from .upload_limits import megabytes
+
+log = logging.getLogger(__name__)
 
 
-def check_upload(upload, *, max_bytes: int | None = None) -> str:
-    """Validate an uploaded file and return its SHA-256 hex digest. `max_bytes`: a limit other
-    than LEVELFIELD_UPLOAD_MAX_BYTES (a bid's attachments have their own)."""
-    name = PurePath(upload.name).name
+def check_declared(filename: str, size: int, *, max_bytes: int | None = None) -> str:
+    """The checks made from a file's name and size alone, before any of its bytes (a resumable
+    upload's are made when it begins): its extension is one of LEVELFIELD_UPLOAD_EXTENSIONS
+    (code file_type), it is not empty (file_empty) nor over the limit (file_size; `max_bytes`: a
+    limit other than LEVELFIELD_UPLOAD_MAX_BYTES). Returns the extension."""
+    name = PurePath(filename).name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = settings.LEVELFIELD_UPLOAD_EXTENSIONS
     if extension not in allowed:
@@ -31,25 +32,54 @@ def check_upload(upload, *, max_bytes: int | None = None) -> str:
             code="file_type",
         )
     limit = max_bytes or settings.LEVELFIELD_UPLOAD_MAX_BYTES
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError(f"{name} is empty", code="file_empty")
-    if upload.size > limit:
+    if size > limit:
+        raise ValidationError(f"{name} must be smaller than {megabytes(limit)}", code="file_size")
+    return extension
+
+
+def check_upload(upload, *, max_bytes: int | None = None) -> str:
+    """Validate an uploaded file and return its SHA-256 hex digest. `max_bytes`: a limit other
+    than LEVELFIELD_UPLOAD_MAX_BYTES (a bid's attachments have their own).
+
+    In order, each refusal a ValidationError naming the file: its name and size
+    (`check_declared`); its content is what its extension says (file_content,
+    `file_content.check_content`); the malware scanner finds nothing (file_malware) and gave a
+    verdict (file_unchecked, when a scanner is configured but did not answer)."""
+    name = PurePath(upload.name).name
+    if getattr(upload, "over_limit", False):  # stopped as it arrived (upload_limits.py)
         raise ValidationError(
-            f"{name} must be smaller than {limit // (1024 * 1024)}MB", code="file_size"
+            f"{name} must be smaller than {megabytes(upload.limit)}", code="file_size"
         )
+    extension = check_declared(name, upload.size, max_bytes=max_bytes)
+    check_content(upload, name=name, extension=extension)
+    _scan(upload, name=name)
     digest = hashlib.sha256()
-    head = b""
     for chunk in upload.chunks():
-        if not head:
-            head = chunk[:8]
         digest.update(chunk)
     upload.seek(0)
-    signatures = _SIGNATURES.get(extension)
-    if signatures and not head.startswith(signatures):
-        raise ValidationError(f"{name} is not a real {extension.upper()} file", code="file_content")
-    if not signatures and b"\x00" in head:
-        raise ValidationError(f"{name} is not a text file", code="file_content")
     return digest.hexdigest()
+
+
+def _scan(upload, *, name: str) -> None:
+    scanner = malware.scanner()
+    upload.seek(0)
+    try:
+        verdict = scanner.scan(upload.chunks())
+    except malware.ScannerUnavailable:
+        log.exception("%s could not be scanned for malware", name)
+        raise ValidationError(
+            f"{name} could not be checked for viruses, try again", code="file_unchecked"
+        ) from None
+    finally:
+        upload.seek(0)
+    if verdict.infected:
+        malware.note_finding(filename=name, signature=verdict.signature)
+        raise ValidationError(
+            f"{name} contains a virus or other malware, so it has not been saved",
+            code="file_malware",
+        )
 
 
 # --- Files stored by an action ------------------------------------------------------------------

@@ -181,13 +181,14 @@ def test_a_file_whose_content_is_not_its_type_is_refused_and_leaves_nothing(
     assert patch(bidder, location, 0, body[:50]).status_code == 204
     response = patch(bidder, location, 50, body[50:])
     assert response.status_code == 422
-    assert response.content.decode() == "method.pdf is not a real PDF file"
+    refusal = "method.pdf is not a real PDF file: it is a Windows program (EXE)"
+    assert response.content.decode() == refusal
     assert not BidUpload.objects.exists()
     assert not BidAttachment.objects.exists()
     assert partial_files(settings) == []
     assert list(walk(default_storage, "bids")) == []
     refused = AuditEvent.objects.get(action="bid.upload_refused")
-    assert refused.data["reason"] == "method.pdf is not a real PDF file"
+    assert refused.data["reason"] == refusal
 
 
 def test_a_declared_sha256_must_match_the_file(bidder, draft, settings):

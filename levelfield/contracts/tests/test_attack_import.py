@@ -30,23 +30,23 @@ def refused(signed, lines) -> list[str]:
 
 
 @pytest.mark.parametrize("column", ["contract", "reference", "reason"])
-def test_a_null_character_in_any_cell_is_a_listed_problem(signed, column):
+def test_a_null_character_in_any_cell_is_refused_saying_on_which_line(signed, column):
+    """Refused with every upload's checks (core/uploads.py: a text type has no NUL)."""
     ref = signed.contract.reference
     cells = {"contract": ref, "reference": "A1", "reason": "Hours overstated"}
     cells[column] = cells[column][:2] + "\x00" + cells[column][2:]
-    problems = refused(
-        signed,
-        [
-            HEADER,
-            f"{ref},A0,01/03/2027,10.00,valid,,",
-            f"{cells['contract']},{cells['reference']},01/03/2027,10.00,disputed,"
-            f"{cells['reason']},",
-        ],
-    )
-    assert problems == [
-        "Line 3: the file has a null character (U+0000), which a CSV file "
-        "cannot have: save it again from the spreadsheet"
+    lines = [
+        HEADER,
+        f"{ref},A0,01/03/2027,10.00,valid,,",
+        f"{cells['contract']},{cells['reference']},01/03/2027,10.00,disputed,{cells['reason']},",
     ]
+    with at(TODAY), pytest.raises(DomainError) as caught:
+        import_invoices(buyer=signed.buyer, by=signed.officer, upload=csv_upload(lines))
+    assert Invoice.objects.count() == 0
+    assert caught.value.message == (
+        "invoices.csv is not a real CSV file: line 3 has a null character (U+0000), which "
+        "text cannot have. Save it again from the program that made it"
+    )
 
 
 def test_another_buyers_contract_reference_is_refused_without_saying_it_exists(signed):

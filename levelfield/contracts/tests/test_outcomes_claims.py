@@ -122,7 +122,7 @@ def test_the_evidence_asked_for_must_be_uploaded_and_be_real(built):
     )
     with pytest.raises(DomainError) as fake:
         claim(built, evidence=SimpleUploadedFile("letters.pdf", b"not a pdf"))
-    assert fake.value.message == "letters.pdf is not a real PDF file"
+    assert fake.value.message == "letters.pdf is not a real PDF file: it is text"
     assert not OutcomeClaim.objects.exists()
 
 

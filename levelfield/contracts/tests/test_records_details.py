@@ -183,7 +183,7 @@ def test_a_document_is_kept_and_a_refused_one_leaves_no_file(people, acorn, sett
     fake = SimpleUploadedFile("fake.pdf", b"not a pdf", content_type="application/pdf")
     with pytest.raises(DomainError) as refused:
         records.add_document(contract=contract, by=officer, title="Fake", upload=fake)
-    assert refused.value.message == "fake.pdf is not a real PDF file"
+    assert refused.value.message == "fake.pdf is not a real PDF file: it is text"
     with pytest.raises(DomainError):
         records.add_document(contract=contract, by=officer, title="", upload=testing.pdf())
     assert ContractDocument.objects.count() == 1

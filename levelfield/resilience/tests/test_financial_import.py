@@ -111,7 +111,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_each_by_line(acorn, team
     [
         (["Supplier,Value", "01234567,5"], "readings.csv", "missing: indicator, as of"),
         ([HEADER], "readings.csv", "The file has a header row but no readings"),
-        (["a,b\x00", "c"], "readings.csv", "is not a text file"),
+        (["a,b\x00", "c"], "readings.csv", "line 1 has a null character"),
     ],
 )
 def test_a_file_that_cannot_be_read_imports_nothing(acorn, team, lines, name, message):
