@@ -356,7 +356,7 @@ class Server:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # a busy machine imports slowly
         while time.monotonic() < deadline:
             try:
                 status, _, _ = call(self.port, "GET", "/healthz", timeout=2)
@@ -368,12 +368,16 @@ class Server:
                 sys.exit(f"gunicorn did not start: see {self.log}")
             time.sleep(0.3)
         self.__exit__()
-        sys.exit(f"gunicorn did not answer within 90 s: see {self.log}")
+        sys.exit(f"gunicorn did not answer within 300 s: see {self.log}")
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
     def pids(self) -> list[int]:
         return [self.process.pid, *_children(self.process.pid)]
@@ -466,6 +470,53 @@ class Load:
             for name in ("gunicorn", "postgres", "bench clients", "other", "machine")
         )
         return f"load average {average} | CPU cores used: {cpu} (of {os.cpu_count()})"
+
+
+class LockWaits:
+    """What this database's PostgreSQL backends are doing, sampled every 20 ms over a phase: on
+    average how many are running a statement, and how many of those wait for a row lock (a
+    tuple or another transaction) or for an advisory lock (the audit chain's)."""
+
+    def __init__(self, database: str):
+        self.database = database
+        self.samples = 0
+        self.totals = {"active": 0, "row lock": 0, "advisory lock": 0}
+        self.stop = threading.Event()
+
+    def __enter__(self):
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def sample(self):
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+            while not self.stop.wait(0.02):
+                rows = conn.execute(
+                    "SELECT wait_event FROM pg_stat_activity WHERE datname = %s "
+                    "AND state = 'active' AND pid <> pg_backend_pid()",
+                    [self.database],
+                ).fetchall()
+                self.samples += 1
+                self.totals["active"] += len(rows)
+                for (event,) in rows:
+                    if event in {"tuple", "transactionid"}:
+                        self.totals["row lock"] += 1
+                    elif event == "advisory":
+                        self.totals["advisory lock"] += 1
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def describe(self) -> str:
+        n = max(self.samples, 1)
+        return "PostgreSQL backends, sampled every 20 ms: on average " + ", ".join(
+            f"{total / n:.2f} {what}" for what, total in self.totals.items()
+        ).replace("row lock", "waiting for a row lock").replace(
+            "advisory lock", "for the audit chain's advisory lock"
+        ).replace("active", "running a statement")
 
 
 def run_clients(clients: int, ports: list[int], work) -> None:
@@ -636,11 +687,11 @@ def bid_run(servers, database, tender, lot, bidders, clients, late_share, count_
                 done_whole.append(outcome.whole)
         return True
 
-    with Load(servers, database) as load:
+    with Load(servers, database) as load, LockWaits(database) as waits:
         started = time.perf_counter()
         run_clients(clients, ports, work)
         seconds = time.perf_counter() - started
-    timing.update(started=started, seconds=seconds, load=load)
+    timing.update(started=started, seconds=seconds, load=load, waits=waits)
     return outcomes, timing
 
 
@@ -784,7 +835,8 @@ def report_bids(outcomes: list[Outcome], timing: dict, bare: float, tiny: bool) 
         f"  rate: {rate:.1f} bids accepted/s ({len(accepted)} in {seconds:.2f} s, to the last "
         f"receipt), {calls_before / seconds:.1f} API calls/s"
     )
-    print(f"  {timing['load'].describe()}", flush=True)
+    print(f"  {timing['load'].describe()}")
+    print(f"  {timing['waits'].describe()}", flush=True)
     ratio = rate / bare if bare else 0.0
     p99 = percentile(lines["submit"], 99) * 1000
     print(
