@@ -1,9 +1,13 @@
 """Audit events, recorded by actions inside their own transaction."""
 
-from django.db import connection
+import logging
 
-from . import clock
+from django.db import connection, transaction
+
+from . import audit_chain, clock
 from .models import AuditEvent
+
+log = logging.getLogger(__name__)
 
 
 def record(
@@ -19,12 +23,14 @@ def record(
     """Record an event. `sealed_until`: the time before which the event must not be shown to
     anyone (a sealed bid's deadline), when the event reveals something of a sealed bid.
 
-    Saving links the event into the audit trail's hash chain (core/audit_chain.py; on
-    PostgreSQL under a lock held until this transaction ends): record it near the end of the
-    action, once the rows it changes are locked."""
+    The event is inserted unlinked, its content fixed, and takes no lock: record it wherever in
+    the action it reads best. Once this transaction commits, the event is linked into the audit
+    trail's hash chain (core/audit_chain.py) in a short transaction of its own; if that fails the
+    action has still succeeded, the failure is logged, and the frequent job `audit_link` links
+    it within a minute or two."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         at=clock.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         organisation_id=getattr(organisation, "pk", None),
@@ -35,9 +41,22 @@ def record(
         data=data,
         sealed_until=sealed_until,
     )
+    transaction.on_commit(link_after_commit)
+    return event
+
+
+def link_after_commit() -> None:
+    """Link the events committed and not yet linked, ours among them; never raises (the action
+    it follows has committed: its user must not see an error for this)."""
+    try:
+        audit_chain.link_pending(AuditEvent)
+    except Exception:
+        log.exception("Could not link audit events into the chain; the audit_link job will")
 
 
 def events_for(obj):
-    return AuditEvent.objects.unsealed().filter(
-        object_type=obj._meta.label_lower, object_id=str(obj.pk)
-    ).select_related("actor")
+    return (
+        AuditEvent.objects.unsealed()
+        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+    )

@@ -16,7 +16,6 @@ while DEBUG is on, where nobody need run a worker): then it is reported "not req
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,11 +29,11 @@ from django_tasks import task
 
 from . import clock
 from .models import Heartbeat
+from .tasks import forget_finished_runs
 
 log = logging.getLogger(__name__)
 
 WORKER = "worker"  # the Heartbeat row the worker's heartbeat task writes
-KEEP_HEARTBEAT_RESULTS = timedelta(hours=1)  # the heartbeat task's own finished results
 
 
 @task()
@@ -42,14 +41,8 @@ def heartbeat() -> None:
     """Run by a task worker every minute: records that one is alive. With the database task
     backend it also deletes its own successful results older than an hour, which would otherwise
     pile up at one a minute in the task queue's table."""
-    now = clock.now()
-    Heartbeat.objects.update_or_create(name=WORKER, defaults={"beat_at": now})
-    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-        from django_tasks_db.models import DBTaskResult
-
-        DBTaskResult.objects.successful().filter(
-            task_path=f"{__name__}.heartbeat", finished_at__lt=now - KEEP_HEARTBEAT_RESULTS
-        ).delete()
+    Heartbeat.objects.update_or_create(name=WORKER, defaults={"beat_at": clock.now()})
+    forget_finished_runs(f"{__name__}.heartbeat")
 
 
 def check_database() -> str:

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 
-from . import audit_chain, clock
+from . import clock
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -18,7 +18,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise ValueError("The audit trail is append-only: an event is never removed")
 
     def bulk_create(self, objs, *args, **kwargs):
-        raise ValueError("Audit events are recorded one at a time (audit.record), each linked")
+        raise ValueError("Audit events are recorded one at a time (audit.record), each then linked")
 
     def bulk_update(self, objs, *args, **kwargs):
         raise ValueError("The audit trail is append-only: an event is never changed")
@@ -31,10 +31,12 @@ class AuditEvent(models.Model):
     is sealed until the bid's deadline; the action recording it says so, and every place that
     shows events (the admin included) shows only `unsealed()` ones.
 
-    Append-only and hash-chained (core/audit_chain.py): `prev_hash` is the hash of the event
-    before it, `hash` its own over its fields and `prev_hash`. Saving an event again, deleting
-    one and the queryset's update() and delete() are refused, and a database trigger refuses
-    UPDATE and DELETE of the table (on SQLite, UPDATE: Django's test flush deletes rows).
+    Append-only and hash-chained (core/audit_chain.py): inserted unlinked, then linked once its
+    transaction has committed: `seq` is its place in the chain, `prev_hash` the hash of the event
+    before it there, `hash` its own over its fields and `prev_hash`. Saving an event again,
+    deleting one and the queryset's update() and delete() are refused, and a database trigger
+    refuses UPDATE and DELETE of the table (on SQLite, UPDATE: Django's test flush deletes rows)
+    but for the linking: setting `seq`, `prev_hash` and `hash` where they are empty, nothing else.
     `levelfield verify-audit` walks the chain."""
 
     at = models.DateTimeField(db_index=True)
@@ -52,8 +54,10 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
     sealed_until = models.DateTimeField(null=True, blank=True, db_index=True)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False)
+    # Empty until linked (audit_chain.link_pending), then never changed.
+    seq = models.BigIntegerField(null=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, null=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -69,14 +73,12 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, **kwargs):
-        """Insert a new event at the head of the chain; an event saved once is never saved
-        again."""
+        """Insert a new event, unlinked (audit.record links it after its commit); an event saved
+        once is never saved again."""
         if self.pk is not None or not self._state.adding:
             raise ValueError("The audit trail is append-only: an event is never changed")
         kwargs["force_insert"] = True
-        with transaction.atomic(savepoint=False):
-            audit_chain.link(self)
-            super().save(**kwargs)
+        super().save(**kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("The audit trail is append-only: an event is never removed")

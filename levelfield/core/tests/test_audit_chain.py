@@ -3,13 +3,12 @@ event, the database refuses it too (a trigger), and whoever gets round both, as 
 the database would by disabling the trigger, is caught by `levelfield verify-audit`."""
 
 import importlib
-import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from levelfield.core import audit, audit_chain, clock
@@ -20,13 +19,16 @@ TRIGGER = "core_auditevent_append_only"
 
 
 def _record(n: int, obj, **data) -> list[AuditEvent]:
-    events = []
+    """Record `n` events in one transaction and link them, as its commit would (the test's
+    transaction never commits), and return them as stored."""
     with transaction.atomic():
-        for i in range(n):
-            events.append(
-                audit.record(action="test.done", obj=obj, summary=f"Step {i}", step=i, **data)
-            )
-    return events
+        ids = [
+            audit.record(action="test.done", obj=obj, summary=f"Step {i}", step=i, **data).pk
+            for i in range(n)
+        ]
+    audit_chain.link_pending(AuditEvent)
+    stored = AuditEvent.objects.in_bulk(ids)
+    return [stored[pk] for pk in ids]
 
 
 def _verify(*args) -> str:
@@ -57,6 +59,32 @@ def _as_attacker(sql: str, params=()) -> None:
 @pytest.fixture
 def person(db):
     return testing.supplier_with_user("Chain Test Ltd")[1]
+
+
+def test_events_are_recorded_unlinked_and_linked_in_order(person):
+    with transaction.atomic():
+        recorded = [audit.record(action="test.done", obj=person, step=i) for i in range(3)]
+    stored = list(AuditEvent.objects.order_by("id").values_list("seq", "prev_hash", "hash"))
+    assert stored == [(None, None, None)] * 3
+    assert audit_chain.link_pending(AuditEvent) == 3
+    assert audit_chain.link_pending(AuditEvent) == 0  # each is linked once
+    events = [AuditEvent.objects.get(pk=event.pk) for event in recorded]
+    assert [event.seq for event in events] == [1, 2, 3]
+    assert events[0].prev_hash == audit_chain.GENESIS
+    assert [event.prev_hash for event in events[1:]] == [event.hash for event in events[:2]]
+
+
+def test_linking_goes_on_in_batches_after_the_head(person):
+    first = _record(2, person)
+    with transaction.atomic():
+        for i in range(7):
+            audit.record(action="test.done", obj=person, step=i)
+    assert audit_chain.link_pending(AuditEvent, batch=3) == 7
+    chain = list(AuditEvent.objects.order_by("seq").values_list("seq", "id", "prev_hash"))
+    assert [seq for seq, _, _ in chain] == list(range(1, 10))
+    assert [pk for _, pk, _ in chain] == sorted(pk for _, pk, _ in chain)
+    assert chain[2][2] == first[-1].hash
+    assert "intact: 9 event(s)" in _verify()
 
 
 def test_an_intact_chain_passes_and_shows_its_head(person):
@@ -166,14 +194,17 @@ def test_the_first_events_deleted_are_caught(person):
 
 
 def test_reordered_events_are_caught(person):
+    """The chain's order is `seq`: two events swapped there break it where the later one now
+    stands."""
     events = _record(5, person)
-    a, b = events[1].pk, events[3].pk
-    _as_attacker("UPDATE core_auditevent SET id = %s WHERE id = %s", [-1, a])
-    _as_attacker("UPDATE core_auditevent SET id = %s WHERE id = %s", [a, b])
-    _as_attacker("UPDATE core_auditevent SET id = %s WHERE id = %s", [b, -1])
-    assert AuditEvent.objects.get(pk=a).summary == "Step 3"
+    a, b = events[1], events[3]
+    _as_attacker("UPDATE core_auditevent SET seq = %s WHERE id = %s", [-1, a.pk])
+    _as_attacker("UPDATE core_auditevent SET seq = %s WHERE id = %s", [a.seq, b.pk])
+    _as_attacker("UPDATE core_auditevent SET seq = %s WHERE id = %s", [b.seq, a.pk])
+    assert AuditEvent.objects.get(seq=a.seq).summary == "Step 3"
     message = _broken()
-    assert f"broken at event {a}" in message
+    assert f"broken at event {b.pk}" in message
+    assert f"it follows event {events[2].pk}, which comes after it" in message
     assert "reordered" in message
 
 
@@ -181,7 +212,7 @@ def test_the_newest_events_removed_are_caught_against_a_noted_head(person):
     events = _record(4, person)
     noted = _verify().split("Head hash")[1].split(": ")[1].strip()
     assert noted == events[-1].hash
-    _as_attacker("DELETE FROM core_auditevent WHERE id >= %s", [events[2].pk])
+    _as_attacker("DELETE FROM core_auditevent WHERE seq >= %s", [events[2].seq])
     assert "intact: 2 event(s)" in _verify()  # the chain alone cannot tell
     message = _broken("--head", noted)
     assert "no longer holds the head" in message
@@ -196,6 +227,15 @@ def test_verify_walks_a_long_trail_in_chunks(person):
     assert (result.broken_at, result.events) == (events[17].pk, 17)
 
 
+def test_the_head_is_the_last_linked_event(person):
+    events = _record(3, person)
+    with transaction.atomic():
+        audit.record(action="test.done", obj=person)  # not linked yet
+    assert audit_chain.head(AuditEvent) == events[-1].hash
+    assert audit_chain.verify(AuditEvent).head == events[-1].hash
+    assert audit_chain.holds(AuditEvent, events[-1].hash)
+
+
 def test_the_migration_chains_the_events_recorded_before_it(person):
     events = _record(4, person)
     _as_attacker("UPDATE core_auditevent SET prev_hash = 'old' || id, hash = ''")
@@ -205,43 +245,3 @@ def test_the_migration_chains_the_events_recorded_before_it(person):
     migration.chain_existing(state.apps, None)
     assert "intact: 4 event(s)" in _verify()
     assert AuditEvent.objects.get(pk=events[-1].pk).hash == events[-1].hash
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_actions_keep_one_chain():
-    """Actions recording at the same time on separate connections, each in its own transaction
-    and holding it open a moment, still make one unbroken chain."""
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL")
-    person = testing.supplier_with_user("Concurrent Ltd")[1]
-    threads, rounds = 6, 15
-    start = threading.Barrier(threads)
-    failures = []
-
-    def work(n):
-        try:
-            start.wait()
-            for i in range(rounds):
-                with transaction.atomic():
-                    audit.record(action="test.done", obj=person, thread=n, round=i)
-                    connection.cursor().execute("SELECT pg_sleep(0.002)")
-                    audit.record(action="test.done", obj=person, thread=n, round=i, second=True)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert failures == []
-    result = audit_chain.verify(AuditEvent)
-    assert result.intact, result.problem
-    assert result.events == AuditEvent.objects.count() == threads * rounds * 2
-    # Each transaction's two events are next to each other: the lock is held to its end.
-    data = list(AuditEvent.objects.order_by("id").values_list("data", flat=True))
-    for first, second in zip(data[::2], data[1::2], strict=True):
-        assert (first["thread"], first["round"]) == (second["thread"], second["round"])

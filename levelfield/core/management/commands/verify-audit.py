@@ -1,6 +1,9 @@
-"""`levelfield verify-audit`: walk the audit trail's hash chain (core/audit_chain.py) and report
-the first broken link: an event changed, removed or moved. Exits non-zero when the chain is
-broken; prints a summary, with the head hash to keep elsewhere, when it is intact.
+"""`levelfield verify-audit`: link the events committed and not yet linked, then walk the audit
+trail's hash chain (core/audit_chain.py) in its order and report the first broken link: an event
+changed, removed or moved. Exits non-zero when the chain is broken, or when events had been left
+unlinked for more than a minute (the linking after each action and the frequent job `audit_link`
+are not running: found before this run links them); prints a summary, with the head hash (the
+last linked event's) to keep elsewhere, when it is intact.
 
 Removing the newest events all together leaves a shorter chain that still checks out: note the
 head hash it prints (in a ticket, an email, another system) and pass it later with `--head`, which
@@ -29,6 +32,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, head: list[str], chunk: int, **options):
+        waiting, oldest = audit_chain.unlinked(AuditEvent)
+        audit_chain.link_pending(AuditEvent)
         result = audit_chain.verify(AuditEvent, chunk=max(chunk, 1))
         if not result.intact:
             raise CommandError(
@@ -49,3 +54,11 @@ class Command(BaseCommand):
             f"The audit trail is intact: {result.events} event(s){span}.\n"
             f"Head hash (keep it to check with --head later): {result.head}"
         )
+        if waiting:
+            raise CommandError(
+                f"{waiting} audit event(s) had been left unlinked for more than "
+                f"{audit_chain.UNLINKED_TOO_LONG.seconds // 60} minute(s), the oldest recorded at "
+                f"{oldest:%Y-%m-%d %H:%M:%S} UTC: the linker is not running (the linking after "
+                "each action fails, and the frequent job audit_link is not run by a task worker; "
+                "see the logs). This run has linked them."
+            )
