@@ -6,6 +6,7 @@ gunicorn) beside the test, on the test's database.
 whose test database lives in memory, a file copied from it, copied back when the block ends so
 the test reads with the ORM what the processes wrote."""
 
+import email
 import os
 import signal
 import sqlite3
@@ -56,6 +57,7 @@ def shared_database(tmp_path: Path) -> Iterator[str]:
         yield postgres_url(connection.settings_dict)
         return
     connection.ensure_connection()
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "shared.sqlite3"
     with closing(sqlite3.connect(path)) as copy:
         connection.connection.backup(copy)
@@ -64,6 +66,29 @@ def shared_database(tmp_path: Path) -> Iterator[str]:
     finally:
         with closing(sqlite3.connect(path)) as copy:
             copy.backup(connection.connection)
+
+
+def query(database_url: str, sql: str) -> list[tuple]:
+    """Rows from the processes' database while they run (on SQLite, their file, read-only)."""
+    if database_url.startswith("sqlite:///"):
+        path = database_url.removeprefix("sqlite:///")
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
+            return db.execute(sql).fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def sent_emails(folder: Path) -> list[tuple[str, str]]:
+    """(To, Subject) of each email the file email backend wrote in `folder` (one file per
+    connection, messages separated by a line of dashes)."""
+    sent = []
+    for path in sorted(folder.glob("*.log")) if folder.exists() else []:
+        for part in path.read_text().split("-" * 79):
+            if part.strip():
+                message = email.message_from_string(part.strip())
+                sent.append((message["To"], message["Subject"]))
+    return sent
 
 
 def process_env(database_url: str, root: Path, **extra: str) -> dict[str, str]:
@@ -79,6 +104,7 @@ def process_env(database_url: str, root: Path, **extra: str) -> dict[str, str]:
         DOWNLOADS_ROOT=str(root / "downloads"),
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(root / "emails"),
+        DJANGO_SETTINGS_MODULE="tests.settings_processes",
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")])),
     )
     env.update(extra)

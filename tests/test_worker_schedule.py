@@ -4,13 +4,10 @@ due (tests/settings_jobs_due.py), and each job's task runs once: counted by what
 the rows that claim them. On PostgreSQL the workers are really concurrent; on SQLite they share
 one file, one writer at a time."""
 
-import email
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from levelfield.alerts import actions as alert_actions
@@ -26,31 +23,6 @@ from tests.support import testing
 
 WORKERS = 2
 WORKER_ARGS = ["worker", "--keeper-every", "0.5", "--interval", "0.2", "--no-startup-delay"]
-
-
-def query(database_url: str, sql: str) -> list[tuple]:
-    """Rows from the processes' database while they run (on SQLite, their file)."""
-    if database_url.startswith("sqlite:///"):
-        import sqlite3
-        from contextlib import closing
-
-        path = database_url.removeprefix("sqlite:///")
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
-            return db.execute(sql).fetchall()
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchall()
-
-
-def sent_subjects(folder: Path) -> list[str]:
-    """The subjects of the emails the file backend wrote (one file per connection, messages
-    separated by a line of dashes)."""
-    subjects = []
-    for path in sorted(folder.glob("*.log")) if folder.exists() else []:
-        for part in path.read_text().split("-" * 79):
-            if part.strip():
-                subjects.append(email.message_from_string(part.strip())["Subject"])
-    return subjects
 
 
 def something_for_each_job_to_do(buyer, officer):
@@ -95,11 +67,13 @@ def test_two_workers_run_each_scheduled_job_once(tmp_path, buyer, officer):
         try:
 
             def all_done():
-                claimed = query(url, "SELECT count(DISTINCT job) FROM core_scheduledrun")[0][0]
-                waiting = query(
+                claimed = processes.query(url, "SELECT count(DISTINCT job) FROM core_scheduledrun")[
+                    0
+                ][0]
+                waiting = processes.query(
                     url, f"SELECT count(*) FROM {table} WHERE status IN ('READY', 'RUNNING')"
                 )[0][0]
-                beating = query(
+                beating = processes.query(
                     url, "SELECT count(*) FROM core_heartbeat WHERE name LIKE 'worker:lf-%'"
                 )[0][0]
                 return claimed == len(daily) and waiting == 0 and beating == WORKERS
@@ -131,7 +105,7 @@ def test_two_workers_run_each_scheduled_job_once(tmp_path, buyer, officer):
         ]
     # What the runs did, once each: the probe's line, the certificate reminder, the digest.
     assert worker_probe.lines(probe_file) == ["probe"]
-    subjects = sent_subjects(emails)
+    subjects = [subject for _, subject in processes.sent_emails(emails)]
     assert subjects.count("Public liability insurance expires in 5 days") == 1, subjects
     assert subjects.count("1 new opportunity for your saved searches") == 1, subjects
     assert DBTaskResult.objects.filter(status="FAILED").count() == 0
