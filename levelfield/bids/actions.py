@@ -7,7 +7,7 @@ from pathlib import PurePath
 import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from levelfield.core import audit, clock
 from levelfield.core.errors import DeadlinePassed, DomainError, InvalidTransition
@@ -73,13 +73,22 @@ def lock_tender_and_bid(bid: Bid) -> Bid:
     """Lock the bid's tender, then the bid (the fixed order where writers meet), and return the
     bid as locked, with its lot and tender. Call inside the action's transaction.
 
-    The locks are FOR NO KEY UPDATE, of those two rows only: they keep the tender from opening
-    its bids or changing its deadline (which take FOR UPDATE) and other changes of the bid out,
-    but not a concurrent insert that refers to them (a foreign key check takes FOR KEY SHARE).
-    On PostgreSQL those checks run at commit, after audit.record has taken the audit chain's
-    lock: a FOR UPDATE here, held while waiting for that lock, deadlocked against a bid being
-    started (bench/bids_bench.py found it, and the lot row locked along with the bid)."""
-    Tender.objects.select_for_update(no_key=True).get(pk=bid.lot.tender_id)
+    On PostgreSQL the tender is locked FOR SHARE: the bids of one tender change side by side
+    (nothing a bid's action does changes the tender row), while the tender's own changes
+    (opening its bids, a new deadline: FOR UPDATE, or an UPDATE) wait for them, and they for
+    it. FOR UPDATE made every save and submission of a tender wait for the one before, from its
+    lock to its commit. The bid is locked FOR NO KEY UPDATE, that row only. Neither blocks an
+    insert that refers to them (a foreign key check takes FOR KEY SHARE): those checks run at
+    commit, after audit.record has taken the audit chain's lock, and a FOR UPDATE held while
+    waiting for that lock deadlocked against a bid being started (bench/bids_bench.py found
+    both). SQLite lets one writer in at a time and needs no row locks."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {connection.ops.quote_name(Tender._meta.db_table)} "
+                "WHERE id = %s FOR SHARE",
+                [bid.lot.tender_id],
+            )
     return (
         Bid.objects.select_for_update(no_key=True, of=("self",))
         .select_related("lot__tender")
