@@ -42,10 +42,10 @@ def award(request, tender_id: int, payload: AwardIn):
         tender=tender, by=request.user, choices=choices, reason=payload.reason
     )
     tender.refresh_from_db()
-    decisions = AwardDecision.objects.filter(pk__in=[d.pk for d in decisions]).select_related(
+    decided = AwardDecision.objects.filter(pk__in=[d.pk for d in decisions]).select_related(
         "lot", "winning_bid__supplier"
     )
-    return {"tender_id": tender.pk, "status": tender.status, "decisions": decisions}
+    return {"tender_id": tender.pk, "status": tender.status, "decisions": decided}
 
 
 class _Sealed(DomainError):

@@ -21,8 +21,10 @@ def _awards(tender, status: str) -> tuple[list[dict], list[dict]]:
         .select_related("lot", "winning_bid__supplier__supplier_profile")
         .order_by("lot__number")
     )
-    awards, parties = [], {}
+    awards: list[dict] = []
+    parties: dict[str, dict] = {}
     for decision in decisions:
+        assert decision.winning_bid is not None  # filtered: winning_bid__isnull=False
         supplier = decision.winning_bid.supplier
         # A consortium is listed with each of its members; subcontractors are parties too.
         references, supplier_parties = supplier_ocds.award_suppliers(supplier, decision.winning_bid)

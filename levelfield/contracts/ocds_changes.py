@@ -105,7 +105,7 @@ def publish_completion_notice(contract):
 
 
 def _completion(contract) -> dict:
-    section = {}
+    section: dict[str, object] = {}
     if contract.final_end_date:
         section["endDate"] = ocds_end_of_day(contract.final_end_date)
         if contract.final_end_date != contract.end_date:

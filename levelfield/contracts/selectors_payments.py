@@ -89,7 +89,8 @@ def half_year_by_key(key: str) -> Period | None:
 
 def ended_half_years(today: date, count: int = 4) -> list[Period]:
     """The last `count` reporting periods that have ended, newest first."""
-    periods, day = [], half_year_of(today).start - timedelta(days=1)
+    periods: list[Period] = []
+    day = half_year_of(today).start - timedelta(days=1)
     while len(periods) < count and day.year >= 2000:
         period = half_year_of(day)
         periods.append(period)

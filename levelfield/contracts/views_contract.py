@@ -172,7 +172,7 @@ def enter(request):
 
 # The buttons a contract's page offers for each next state: the page (url name) that takes
 # the step, with the permission it needs.
-STEPS = {
+STEPS: dict[str, tuple[str, str, str]] = {
     ContractStatus.SIGNED: (
         "sign_let_elsewhere",
         "Confirm it is signed",

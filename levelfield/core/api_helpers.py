@@ -55,6 +55,7 @@ UtcDateTime = Annotated[
 ]
 """A moment out: ISO 8601 in UTC with its offset."""
 
+
 def decimal_text(pattern: str, positive_pattern: str | None = None):
     """Document a decimal input as the text it is read from, matching `pattern` (or
     `positive_pattern` where the field is more than 0). Pydantic would describe any number or
@@ -62,7 +63,7 @@ def decimal_text(pattern: str, positive_pattern: str | None = None):
     still read (undocumented) for clients that send one."""
 
     def document(schema: dict) -> None:
-        number = next((s for s in schema.get("anyOf", []) if s.get("type") == "number"), {})
+        number: dict = next((s for s in schema.get("anyOf", []) if s.get("type") == "number"), {})
         positive = number.get("exclusiveMinimum") == 0 and positive_pattern
         schema.pop("anyOf", None)
         schema.update(type="string", pattern=positive_pattern if positive else pattern)
@@ -146,9 +147,7 @@ class FormInput(InputSchema):
         for name in type(self).model_fields:
             value = getattr(self, name)
             if isinstance(value, str) and "\x00" in value:
-                raise PydanticCustomError(
-                    "null_character", f"{name}: {NULL_CHARACTER_MESSAGE}"
-                )
+                raise PydanticCustomError("null_character", f"{name}: {NULL_CHARACTER_MESSAGE}")
         return self
 
 

@@ -32,7 +32,7 @@ def pagination_links(request, page, *, param: str = "page", path: str = "") -> d
         query[param] = number
         return path + "?" + query.urlencode()
 
-    items = []
+    items: list[dict[str, object]] = []
     for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
         if number == paginator.ELLIPSIS:
             items.append({"ellipsis": True})

@@ -77,7 +77,7 @@ def rate_for(group: str) -> str | None:
 @checks.register()
 def check_rates(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """A mistyped rate ("10/hour", "ten/m") fails at start-up, not on the request it limits."""
-    found = []
+    found: list[checks.CheckMessage] = []
     for group, rate in getattr(settings, "LEVELFIELD_RATE_LIMITS", {}).items():
         if rate and not RATE.match(str(rate)):
             found.append(
@@ -157,6 +157,7 @@ def _wants_json(request) -> bool:
 def too_many_requests(request, group: str, seconds: int) -> HttpResponse:
     """429 with Retry-After: JSON {code, message, details} for a machine client, else a page."""
     text = message(group, seconds)
+    response: HttpResponse
     if _wants_json(request):
         response = JsonResponse(
             {"code": "too_many_requests", "message": text, "details": []}, status=429

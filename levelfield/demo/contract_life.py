@@ -19,8 +19,10 @@ elsewhere is managed by Tom Hughes, who holds no accreditation: the register fla
 
 import heapq
 import itertools
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 from levelfield.contracts.actions import accreditation as accreditation_actions
 from levelfield.contracts.actions import changes as change_actions
@@ -127,10 +129,11 @@ class YearOfLife:
     def after_signature(self) -> None:
         contract = self.contract()
         self.start = contract.start_date
+        assert contract.signed_at is not None, "the demo plays the year of a signed contract"
         self.signed_at = contract.signed_at
         # A heap of (moment, order, step): a step may add a later one (a change made after its
         # standstill).
-        self.events: list[tuple[datetime, int, object]] = []
+        self.events: list[tuple[datetime, int, Callable[[], object]]] = []
         self.order = itertools.count()
         self._lifecycle()
         self._checklist()
@@ -148,7 +151,7 @@ class YearOfLife:
             with clock.frozen_at(moment):
                 step()
 
-    def on(self, moment: datetime, step) -> None:
+    def on(self, moment: datetime, step: Callable[[], object]) -> None:
         heapq.heappush(self.events, (moment, next(self.order), step))
 
     def month(self, n: int) -> date:
@@ -339,10 +342,7 @@ class YearOfLife:
             day = month.replace(day=29)
             if day > today:
                 break
-            self.on(
-                _at(day, 6),
-                lambda day=day: payment_actions.publish_due_notices(today=day),
-            )
+            self.on(_at(day, 6), partial(payment_actions.publish_due_notices, today=day))
 
 
 def play_year(loader, contract: Contract, recorded_at: datetime) -> YearOfLife:

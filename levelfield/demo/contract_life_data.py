@@ -6,13 +6,14 @@ in `contract_life.py` puts it through the actions, each at its own moment."""
 from decimal import Decimal
 
 from levelfield.contracts.models import AccreditationLevel, Direction, Frequency, Rating, Risk
+from levelfield.demo.spec import Spec
 
 # --- The home care contract --------------------------------------------------------------------
 
 # Who manages it, and the accreditation the buyer admin records for them (a silver contract
 # expects a practitioner).
 MANAGER = "evaluator1"  # Priya Shah
-MANAGER_ACCREDITATION = {
+MANAGER_ACCREDITATION: Spec = {
     "level": AccreditationLevel.PRACTITIONER,
     "reference": "CMCP-P-204417",
     # Days before the contract was recorded.
@@ -23,7 +24,7 @@ MANAGER_ACCREDITATION = {
 # would make it gold).
 RISK = Risk.MEDIUM
 
-OPTION = {
+OPTION: Spec = {
     "description": "Extend by up to two years, on the same terms",
     "months": 24,
     "value": Decimal("1666666.67"),
@@ -140,7 +141,7 @@ CHANGES = (
     ),
 )
 
-ASSESSMENT = {
+ASSESSMENT: Spec = {
     "days_after_year": 20,
     "rating": Rating.APPROACHING,
     "narrative": (
@@ -155,7 +156,7 @@ ASSESSMENT = {
 
 # --- A contract let elsewhere, entered by hand -------------------------------------------------
 
-LET_ELSEWHERE = {
+LET_ELSEWHERE: Spec = {
     "title": "Grounds maintenance: County Hall and three libraries",
     "description": (
         "Grass cutting, hedges, shrub beds and leaf clearance at County Hall, Shaston, "

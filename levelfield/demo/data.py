@@ -29,6 +29,7 @@ from levelfield.core.errors import DomainError
 from levelfield.demo import contract_life
 from levelfield.demo import correspondence as demo_correspondence
 from levelfield.demo import resilience as demo_resilience
+from levelfield.demo.spec import Spec
 from levelfield.evaluation import actions as evaluation_actions
 from levelfield.socialvalue import actions as socialvalue_actions
 from levelfield.suppliers import actions as supplier_actions
@@ -49,9 +50,9 @@ DEMO_PASSWORD = "levelfield-demo-2026"
 
 BUYER_NAME = "Wessex County Council"
 
-PLATFORM_ADMIN = {"full_name": "Sam Ellis", "email": "platform.admin@levelfield.example"}
+PLATFORM_ADMIN: Spec = {"full_name": "Sam Ellis", "email": "platform.admin@levelfield.example"}
 
-BUYER_STAFF = (
+BUYER_STAFF: tuple[Spec, ...] = (
     {
         "key": "admin",
         "full_name": "Helen Marsh",
@@ -78,7 +79,7 @@ BUYER_STAFF = (
     },
 )
 
-SUPPLIERS = (
+SUPPLIERS: tuple[Spec, ...] = (
     {
         "key": "bytebridge",
         "legal_name": "Byte Bridge Digital Ltd",
@@ -145,7 +146,7 @@ SUPPLIERS = (
 
 # The rest of each supplier's profile: figures the size is worked out from (they match the
 # sizes declared at registration), VCSE type, charity number, regions served and CPV interests.
-PROFILES = {
+PROFILES: Spec = {
     "bytebridge": {
         "staff_headcount": 6,
         "annual_turnover": Decimal("420000"),
@@ -197,7 +198,7 @@ PROFILES = {
 # covered the home care bids) and again 90 days ago. Albion declared a discretionary ground (it
 # does not stop a bid; the buyer weighs it).
 DECLARATIONS_DAYS_AGO = (455, 90)
-DECLARED_GROUNDS = {
+DECLARED_GROUNDS: Spec = {
     "albion": {
         "poor_performance": "A facilities contract with a London borough was ended early in "
         "2023 after missed cleaning standards; we replaced the regional management team and "
@@ -216,7 +217,7 @@ CERTIFICATES = (
 )
 
 # A consortium led by the charity: the CIC has accepted; Kennet is invited and has not answered.
-CONSORTIUM = {
+CONSORTIUM: Spec = {
     "name": "Wessex Care Partnership",
     "lead": "trust",
     "liability": Liability.JOINT_AND_SEVERAL,
@@ -247,7 +248,7 @@ JUSTIFICATIONS = {
 # The contract has run for a year (demo/contract_life.py): the whole procurement happened
 # YEAR_BACK days before it would for a contract starting this week, so it started 400 days ago.
 YEAR_BACK = 395
-HOME_CARE = {
+HOME_CARE: Spec = {
     "title": "Home care and reablement: North Wessex",
     "description": (
         "Personal care and reablement at home for adults in the North Wessex locality "
@@ -420,7 +421,7 @@ SOCIAL_VALUE_MEASURES = (
     ("WCC-VOL", "Hours volunteered in Wessex communities", "hours", "16"),
     ("WCC-CG", "Local carers' groups given practical support", "groups", ""),
 )
-SOCIAL_VALUE = {
+SOCIAL_VALUE: Spec = {
     # The open tender values commitments in pounds too, so a supplier drafting a bid sees the
     # value and the ratio to its price as it types. No commitments yet: bids are open.
     "Library public computers, printing and Wi-Fi": {
@@ -526,7 +527,7 @@ SOCIAL_VALUE = {
 }
 
 # --- Tender 2: IN EVALUATION. Two lots, proportional price scoring. --------------------------
-HIGHWAYS = {
+HIGHWAYS: Spec = {
     "title": "Highway drainage and verge maintenance 2027 to 2030",
     "description": (
         "Cyclic and reactive maintenance of the county's highway drainage (about 68,000 gullies) "
@@ -689,7 +690,7 @@ HIGHWAYS = {
 }
 
 # --- Tender 3: OPEN for bids. Lot 1 lowest price, lot 2 price per quality point. -------------
-LIBRARY_IT = {
+LIBRARY_IT: Spec = {
     "title": "Library public computers, printing and Wi-Fi",
     "description": (
         "A managed service for the public computers, printing and public Wi-Fi in the "
@@ -931,7 +932,7 @@ def _document_lines(spec: dict) -> list[str]:
 class _Loader:
     """Plays the demo content through the actions."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.people: dict[str, User] = {}
         self.suppliers: dict[str, Organisation] = {}
         self.supplier_users: dict[str, User] = {}
@@ -1329,12 +1330,15 @@ class _Loader:
         with clock.frozen_at(self.moment(timeline["notice_published"])):
             tender = contract_actions.publish_award_notice(tender=tender, by=officer)
         # The contract is entered into the morning after standstill ends (s.51), then signed.
+        assert tender.standstill_ends_at is not None, "the award notice starts the standstill"
         recorded_at = tender.standstill_ends_at + timedelta(hours=10)
         signed_at = recorded_at + timedelta(days=spec["contract"]["signed_after_days"])
         if signed_at >= clock.now():
             raise RuntimeError("the demo timeline puts the contract in the future")
         lot = self._lot(tender, 1)
         award = lot.award
+        assert award.winning_bid is not None, "the home care lot is awarded"
+        assert tender.contract_start and tender.contract_end, "the tender says the term"
         with clock.frozen_at(recorded_at):
             contract = contract_actions.record_contract(
                 lot=lot,

@@ -25,6 +25,7 @@ from levelfield.bids import actions as bid_actions
 from levelfield.contracts import actions as contract_actions
 from levelfield.contracts.actions import performance as performance_actions
 from levelfield.contracts.actions import records as record_actions
+from levelfield.contracts.models import Contract
 from levelfield.core import clock
 from levelfield.core.clock import UK
 from levelfield.evaluation import actions as evaluation_actions
@@ -116,7 +117,7 @@ class _Resilience:
         self.suppliers: dict[str, Organisation] = {}
         self.supplier_users: dict[str, User] = {}
         self.councils: dict[str, tuple[Organisation, dict[str, User]]] = {}
-        self.contracts: dict[str, object] = {}
+        self.contracts: dict[str, Contract] = {}
 
     def run(self) -> None:
         loader = self.loader
@@ -286,6 +287,8 @@ class _Resilience:
             contract_actions.confirm_award(tender=tender, by=admin)
         with clock.frozen_at(moment("notice_published")):
             tender = contract_actions.publish_award_notice(tender=tender, by=officer)
+        assert tender.standstill_ends_at is not None, "the award notice starts the standstill"
+        assert tender.contract_start and tender.contract_end, "the tender says the term"
         recorded_at = tender.standstill_ends_at + timedelta(hours=10)
         for number, lot_spec in enumerate(spec["lots"], start=1):
             with clock.frozen_at(recorded_at):

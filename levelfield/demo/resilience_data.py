@@ -16,11 +16,12 @@ from decimal import Decimal
 
 from levelfield.accounts.models import Role
 from levelfield.contracts.models import Rating
+from levelfield.demo.spec import Spec
 from levelfield.suppliers.models import Region, Size, VcseType
 
 SECOND_BUYER = "Sandbourne Borough Council"
 
-SECOND_BUYER_STAFF = (
+SECOND_BUYER_STAFF: tuple[Spec, ...] = (
     {
         "key": "admin",
         "full_name": "Martin Greaves",
@@ -42,14 +43,14 @@ SECOND_BUYER_STAFF = (
 )
 
 # The resilience team is a platform role: this person belongs to no organisation.
-RESILIENCE_TEAM = {
+RESILIENCE_TEAM: Spec = {
     "full_name": "Nadia Kowalski",
     "email": "nadia.kowalski@levelfield.example",
     "granted": (-120, 10),
 }
 
 # Each registers as a supplier, confirms its email and completes its profile.
-SUPPLIERS = (
+SUPPLIERS: tuple[Spec, ...] = (
     {
         "key": "meridian",
         "legal_name": "Meridian Care Group plc",
@@ -117,7 +118,7 @@ SUPPLIERS = (
 # covered the bids of 450 days ago) and again 90 days ago.
 DECLARATIONS_DAYS_AGO = (460, 90)
 
-STRATEGIC = {
+STRATEGIC: Spec = {
     "supplier": "meridian",
     "reason": "Supported living, extra care and home care for about 500 people across two "
     "councils in the South West; the largest provider of adult social care to public bodies "
@@ -129,7 +130,7 @@ STRATEGIC = {
 # Meridian's two contracts are critical; the replacements' contracts at Sandbourne started
 # earlier and are assessed after their first year (s.71), so a failure scenario ranks them on
 # past performance.
-AWARDED = (
+AWARDED: tuple[Spec, ...] = (
     {
         "buyer": "wessex",
         "title": "Supported living for adults with learning disabilities: South Wessex",
@@ -238,7 +239,7 @@ AWARDED = (
 )
 
 # A contract Sandbourne let elsewhere, entered by hand: Meridian Home Care's, critical.
-LET_ELSEWHERE = {
+LET_ELSEWHERE: Spec = {
     "supplier": "meridian_home",
     "title": "Home care: Sandbourne east",
     "value": Decimal("1900000.00"),
@@ -270,7 +271,7 @@ SUPPORTED_LIVING = "Supported living, South Wessex"
 EXTRA_CARE = "Extra care housing support, Sandbourne"
 HOME_CARE_EAST = "Home care, Sandbourne east"
 NIGHT_RESPONSE = "Night response service, Sandbourne"
-VERSION_1 = {
+VERSION_1: Spec = {
     "entities": ENTITIES,
     "contracts": [],
     "other_contracts": [],
@@ -300,7 +301,7 @@ VERSION_1 = {
     ],
 }
 # Added to the draft after version 1 was submitted (not yet submitted).
-DRAFT_ADDITIONS = {
+DRAFT_ADDITIONS: Spec = {
     "other_contracts": [
         {
             "title": "Residential care placements",
@@ -340,7 +341,7 @@ READINGS = (
     ("profit_warnings", "1", (-9, 10), None),
 )
 
-SCENARIO = {
+SCENARIO: Spec = {
     "name": "Meridian Care Group fails in six weeks",
     "supplier": "meridian",
     "as_of_days": 42,

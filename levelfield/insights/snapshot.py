@@ -212,7 +212,7 @@ class _Writer:
         for name in TABLES:
             self._flush(name)
 
-        kept = {name: [] for name in TABLES}
+        kept: dict[str, list[str]] = {name: [] for name in TABLES}
         superseded: list[Path] = []
         by_name = {source.name: source for source in sources}
         for name in TABLES:

@@ -64,7 +64,7 @@ def flatten(compiled: dict, source: str) -> dict[str, list[dict]]:
         "tender_value": _amount(tender.get("value")),
         "number_of_tenderers": _tenderers(compiled, tender),
     }
-    out = {"awards": [], "bids": [], "subcontracts": [], "payments": []}
+    out: dict[str, list[dict]] = {"awards": [], "bids": [], "subcontracts": [], "payments": []}
     winners: set = set()
     for award in awards:
         suppliers = [s for s in _list(award.get("suppliers")) if isinstance(s, dict)]
@@ -113,7 +113,7 @@ def _organisation(reference: dict, parties: dict) -> dict:
 
 def _award_rows(common, award, suppliers, contracts, parties) -> list[dict]:
     award_day = _day(award.get("date"))
-    contract = next((c for c in contracts if c.get("awardID") == award.get("id")), {})
+    contract: dict = next((c for c in contracts if c.get("awardID") == award.get("id")), {})
     period = _dict(contract.get("period")) or _dict(award.get("contractPeriod"))
     base = {
         **common,

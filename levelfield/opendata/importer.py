@@ -342,7 +342,7 @@ class Importer:
 
     def _not_compiled_yet(self, ocids: list[str]) -> set[str]:
         """Those of the ocids with no compiled release stored (one query a thousand)."""
-        known = set()
+        known: set[str] = set()
         for start in range(0, len(ocids), 1000):
             chunk = ocids[start : start + 1000]
             known.update(

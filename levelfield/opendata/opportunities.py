@@ -41,7 +41,7 @@ SOURCE_PREFIXES = {
     "ocds-h6vhtk-": OpportunitySource.FIND_A_TENDER,
     "ocds-b5fd17-": OpportunitySource.CONTRACTS_FINDER,
 }
-SOURCE_HOSTS = {
+SOURCE_HOSTS: dict[str, str] = {
     OpportunitySource.FIND_A_TENDER: "www.find-tender.service.gov.uk",
     OpportunitySource.CONTRACTS_FINDER: "www.contractsfinder.service.gov.uk",
 }

@@ -42,7 +42,7 @@ DIVISION_POINTS = 20
 BASED_POINTS = 20
 SERVES_POINTS = 15
 CAPACITY_POINTS = ((Decimal(2), 20), (Decimal(1), 10))
-RATING_POINTS = {
+RATING_POINTS: dict[str, int] = {
     Rating.GOOD: 15,
     Rating.APPROACHING: 10,
     Rating.REQUIRES_IMPROVEMENT: 0,
@@ -122,7 +122,7 @@ def performance_part(ratings: list[str]) -> ScorePart:
         return ScorePart(0, "No performance assessments of its contracts on levelfield")
     mean = Decimal(sum(RATING_POINTS[r] for r in counted)) / len(counted)
     points = int(mean.quantize(Decimal(1), ROUND_HALF_UP))
-    tally = defaultdict(int)
+    tally: defaultdict[str, int] = defaultdict(int)
     for r in counted:
         tally[r] += 1
     said = ", ".join(f"{n} {Rating(r).label.lower()}" for r, n in tally.items())

@@ -410,7 +410,7 @@ REPORT_ALLOWED: dict[str, set[str]] = {
     ReportStatus.REJECTED: {ReportStatus.SUBMITTED},
     ReportStatus.ACCEPTED: set(),
 }
-REPORT_REFUSED = {
+REPORT_REFUSED: dict[str, str] = {
     ReportStatus.SUBMITTED: "This report has been accepted, so it cannot change",
     ReportStatus.ACCEPTED: "Only a report waiting for review can be accepted, queried or rejected",
     ReportStatus.QUERIED: "Only a report waiting for review can be accepted, queried or rejected",

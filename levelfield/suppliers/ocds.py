@@ -134,10 +134,11 @@ def subcontracting(rows, value: Decimal | None) -> tuple[dict, list[dict]]:
 def award_subcontracting(decision) -> tuple[dict, list[dict]]:
     """The subcontracting of an award decision: the contract's subcontractors once it is
     recorded (with the contract value), else those the winning bid declared."""
-    carried = ContractSubcontractor.objects.filter(contract__award=decision).select_related(
-        "organisation__supplier_profile", "contract"
+    carried = list(
+        ContractSubcontractor.objects.filter(contract__award=decision)
+        .select_related("organisation__supplier_profile", "contract")
+        .order_by("id")
     )
-    carried = list(carried.order_by("id"))
     if carried:
         return subcontracting(carried, carried[0].contract.value)
     declared = (

@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 # The timestamp column each state's arrival sets.
-MILESTONE = {
+MILESTONE: dict[str, str] = {
     Status.PUBLISHED: "published_at",
     Status.EVALUATION: "evaluation_started_at",
     Status.AWARD_DECIDED: "award_decided_at",

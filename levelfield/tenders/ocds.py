@@ -17,7 +17,7 @@ from levelfield.opendata.publisher import ocid_for, publish
 from .lifecycle import Status
 from .models import PriceFormula, Question, Tender
 
-OCDS_TENDER_STATUS = {
+OCDS_TENDER_STATUS: dict[str, str] = {
     Status.PUBLISHED: "active",
     Status.EVALUATION: "active",
     Status.AWARD_DECIDED: "active",

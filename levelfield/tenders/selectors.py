@@ -223,7 +223,7 @@ def _rank_rows(matching: QuerySet[Tender], query: SearchQuery, meant: QuerySet[T
     with connections[matching.db].cursor() as cursor:
         cursor.execute(statement, (*meant_params, *newest_params))
         # The tender meant may be among the newest matches too: listed once, first.
-        rows = {}
+        rows: dict[int, tuple] = {}
         for row in cursor.fetchall():
             rows.setdefault(row[0], row)
     return list(rows.values())[: RESULT_LIMIT + 1]

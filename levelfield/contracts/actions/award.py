@@ -104,7 +104,7 @@ def _top(
     eligible = [r for r in lot_result.results if r.rank is not None and r.bid.id not in excluded]
     if not eligible:
         return None, []
-    best = min(r.rank for r in eligible)
+    best = min(rank for r in eligible if (rank := r.rank) is not None)
     top = [r for r in eligible if r.rank == best]
     return (top[0], []) if len(top) == 1 else (None, top)
 
@@ -116,7 +116,7 @@ def proposed_award(tender: Tender, choices: dict[int, int] | None = None) -> lis
     choices = choices or {}
     results = tender_results(tender)
     found = findings([b for r in results for b in r.bids])
-    excluded = {f.bid.pk for f in found if f.decided and f.decision.exclude}
+    excluded = {f.bid.pk for f in found if f.decision is not None and f.decision.exclude}
     rows = []
     for lot_result in results:
         winner, tied = _top(lot_result, excluded)
@@ -163,7 +163,7 @@ def confirm_award(
             code="exclusion_undecided",
             details=[f"{f.check.organisation.name} ({f.bid.supplier.name})" for f in open_findings],
         )
-    excluded = {f.bid.pk for f in found if f.decision.exclude}
+    excluded = {f.bid.pk for f in found if f.decision is not None and f.decision.exclude}
     now = clock.now()
     decisions = []
     for lot_result in results:
@@ -354,6 +354,8 @@ def record_contract(*, lot: Lot, by, value: Decimal, start_date: date, end_date:
 
 @transaction.atomic
 def sign_contract(*, contract: Contract, by) -> Contract:
+    if contract.lot is None:
+        raise InvalidTransition("A contract let elsewhere is signed from its own record")
     tender = contract.lot.tender
     require(by, "contracts.sign_contract", tender, "Only a buyer admin can sign a contract")
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
@@ -374,7 +376,9 @@ def sign_contract(*, contract: Contract, by) -> Contract:
         audit.record(
             action="tender.contract_signed", obj=tender, actor=by, organisation=tender.buyer
         )
-    contract.lot.tender = tender
+    lot = contract.lot
+    assert lot is not None  # refused on entry
+    lot.tender = tender
     ocds.publish_contract(contract)
     socialvalue_actions.create_obligations(contract=contract, by=by)
     start_checklist(contract=contract, by=by)

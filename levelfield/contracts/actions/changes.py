@@ -149,8 +149,8 @@ def propose(*, contract, kind: str, value_after=None, end_date_after=None, optio
     if problem:
         raise DomainError(problem, code="invalid_change")
     value_after = parse_money(value_after, "value", code="invalid_change")
-    if end_date_problem(contract, end_date_after):
-        raise DomainError(end_date_problem(contract, end_date_after), code="invalid_change")
+    if end_problem := end_date_problem(contract, end_date_after):
+        raise DomainError(end_problem, code="invalid_change")
     return Proposal(
         value_after=value_after,
         end_date_after=end_date_after,
@@ -290,6 +290,7 @@ def make_change(*, change: ContractChange, by) -> ContractChange:
     if change.status != ChangeStatus.IN_STANDSTILL:
         raise InvalidTransition("This change has already been made")
     now = clock.now()
+    assert change.standstill_ends_at is not None, "a change in standstill has its end"
     if now < change.standstill_ends_at:
         raise InvalidTransition(
             f"The voluntary standstill ends {uk_time(change.standstill_ends_at)}; the change "

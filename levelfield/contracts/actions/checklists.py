@@ -39,7 +39,8 @@ def template_rows(buyer, on: date) -> list[dict]:
     )
     if own:
         return own
-    rows, positions = [], {}
+    rows: list[dict] = []
+    positions: dict[str, int] = {}
     for item in default_for(on).items:
         positions[item.stage] = positions.get(item.stage, 0) + 1
         rows.append(

@@ -172,6 +172,7 @@ def terminate(
     contract.final_end_date = terminated_on
     contract.save()
     period_start, period_end = _assessed_period(contract, terminated_on)
+    assert assessment is not None  # termination_problems asks for a complete one
     record_assessment(
         contract=contract,
         by=by,
@@ -312,6 +313,7 @@ def complete(
     contract.final_end_date = final_end_date
     contract.save()
     if assess:
+        assert assessment is not None  # completion_problems asks for a complete one
         period_start, period_end = _assessed_period(contract, final_end_date)
         record_assessment(
             contract=contract,

@@ -227,6 +227,8 @@ def remind_assessments_due(*, today: date) -> int:
     for contract in contracts:
         rules = kpi_rules.rules_for_contract(contract)
         due = next_assessment_due(contract, contract.last_assessed)
+        if due is None:  # not signed: the query asks for signed contracts
+            continue
         if today < due - timedelta(days=rules.assessment_reminder_days_before):
             continue
         if reminders.send_once(

@@ -215,7 +215,7 @@ def enter_contract(
         origin=Origin.LET_ELSEWHERE,
         reference=contract.reference,
         value=str(contract.value),
-        supplier=supplier.pk,
+        supplier=contract.supplier_id,
     )
     return contract
 

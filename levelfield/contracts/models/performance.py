@@ -15,7 +15,7 @@ class Frequency(models.TextChoices):
     ANNUALLY = "annually", "Annually"
 
 
-MONTHS_PER_PERIOD = {
+MONTHS_PER_PERIOD: dict[str, int] = {
     Frequency.MONTHLY: 1,
     Frequency.QUARTERLY: 3,
     Frequency.SIX_MONTHLY: 6,

@@ -3,6 +3,7 @@ councils, CSV or XLSX) into the insights' store, matching each supplier to a kno
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,6 +16,9 @@ from levelfield.insights.spend_import import (
     overall_rate,
 )
 
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
 
 class ConsoleReporter(Reporter):
     """A progress bar (tqdm) on a terminal, plain lines otherwise; problems on stderr, up to
@@ -25,7 +29,7 @@ class ConsoleReporter(Reporter):
         self.limit = limit
         self.reported = 0
         self.use_bar = bar
-        self.bar = None
+        self.bar: tqdm | None = None
 
     def _write(self, text: str) -> None:
         if self.bar is not None:

@@ -2,12 +2,16 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from levelfield.opendata import opportunities
 from levelfield.opendata.importer import BATCH_SIZE, Importer, Problem, Reporter, Summary
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 class ConsoleReporter(Reporter):
@@ -19,7 +23,7 @@ class ConsoleReporter(Reporter):
         self.command = command
         self.limit = limit
         self.reported = 0
-        self.bar = None
+        self.bar: tqdm | None = None
         self.use_bar = bar
         self.last_read = 0
         self.compile_bar = None
