@@ -78,10 +78,10 @@ def lock_tender_and_bid(bid: Bid) -> Bid:
     (opening its bids, a new deadline: FOR UPDATE, or an UPDATE) wait for them, and they for
     it. FOR UPDATE made every save and submission of a tender wait for the one before, from its
     lock to its commit. The bid is locked FOR NO KEY UPDATE, that row only. Neither blocks an
-    insert that refers to them (a foreign key check takes FOR KEY SHARE): those checks run at
-    commit, after audit.record has taken the audit chain's lock, and a FOR UPDATE held while
-    waiting for that lock deadlocked against a bid being started (bench/bids_bench.py found
-    both). SQLite lets one writer in at a time and needs no row locks."""
+    insert that refers to them (a foreign key check, run at commit, takes FOR KEY SHARE): when
+    audit.record still held the audit chain's lock to the end of the action, a FOR UPDATE held
+    while waiting for that lock deadlocked against a bid being started (bench/bids_bench.py
+    found both). SQLite lets one writer in at a time and needs no row locks."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
