@@ -75,7 +75,9 @@ PAGES = {
     ),
     # Accounts.
     "accounts:login": page("none", PUBLIC),
-    "accounts:two_factor_code": page("none", PUBLIC, why="with no sign-in under way it moves on to the sign-in page"),
+    "accounts:two_factor_code": page(
+        "none", PUBLIC, why="with no sign-in under way it moves on to the sign-in page"
+    ),
     "accounts:logout": post("none", PUBLIC),
     "accounts:two_factor_setup": page("none", ANYONE_SIGNED_IN),
     "accounts:two_factor_recovery_codes": page("none", ANYONE_SIGNED_IN),
@@ -86,7 +88,11 @@ PAGES = {
         "reset_link", PUBLIC, why="a link that is not valid: a page saying so (200)"
     ),
     "accounts:resend_verification": post("none", ANYONE_SIGNED_IN),
-    "accounts:verify_email": page("verify_link", PUBLIC, why="the Trust member's link: confirmed, then on to the dashboard or to sign in"),
+    "accounts:verify_email": page(
+        "verify_link",
+        PUBLIC,
+        why="the Trust member's link: confirmed, then on to the dashboard or to sign in",
+    ),
     "accounts:account": page("none", ANYONE_SIGNED_IN),
     "accounts:dashboard": page("none", ANYONE_SIGNED_IN),
     "accounts:switch": post(
@@ -184,7 +190,9 @@ PAGES = {
         why="each buyer's own template: the address names a stage and a place in it",
     ),
     "contracts:checklist": page("contract", OWN_BUYER_STAFF),
-    "contracts:checklist_item": form("contract", OWN_BUYER_STAFF, CONTRACT_MANAGERS, data={"do": "done"}),
+    "contracts:checklist_item": form(
+        "contract", OWN_BUYER_STAFF, CONTRACT_MANAGERS, data={"do": "done"}
+    ),
     "contracts:people": page("none", BUYER_AREA),
     "contracts:accreditation": page("people", OWN_BUYER_ADMIN),
     "contracts:capability": page("none", PLATFORM_ADMIN_ONLY),
@@ -287,7 +295,11 @@ PAGES = {
     "socialvalue:portfolio": page("none", BUYER_AREA),
     "socialvalue:frameworks": page("none", BUYER_AREA),
     "socialvalue:framework": page("framework", OWN_BUYER_STAFF),
-    "socialvalue:lot": page("tender_draft", OWN_BUYER_STAFF, why="a page to read; its changes are on the outcomes and questions pages"),
+    "socialvalue:lot": page(
+        "tender_draft",
+        OWN_BUYER_STAFF,
+        why="a page to read; its changes are on the outcomes and questions pages",
+    ),
     "socialvalue:outcomes": page("tender_draft", OWN_BUYER_MANAGERS),
     "socialvalue:propose": page("tender_draft", OWN_BUYER_MANAGERS),
     "socialvalue:contract": page("contract", BOTH_SIDES),

@@ -3,8 +3,10 @@ is requested as anonymous, each supplier and buyer role, the evaluators (declare
 conflicted), the other organisations' admins, the platform admin and the resilience team, on
 objects of one world built once for the module (world.py), and the answer must be what the
 matrix says. A refused change must leave the audit trail as it was: every change is an action
-that records its event in the same transaction. Each test runs in a savepoint rolled back after
-it, so an allowed change (publishing, withdrawing) does not change the world for the next one.
+that records its event in the same transaction; an action's own refusal (`PermissionDenied`),
+which a page that is only a button shows as a message, counts as a refusal. One test a line,
+trying every role in turn, each request in a savepoint rolled back after it, so an allowed
+change (publishing, withdrawing) does not change the world for the next.
 
 Pages are sent by Django's test client without CSRF enforcement, which is a request with a
 valid CSRF token; the API is called with each person's bearer token (read and write)."""
