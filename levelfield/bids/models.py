@@ -42,8 +42,18 @@ class BidQuerySet(models.QuerySet):
         )
 
     def unsealed_for_buyer(self, organisation):
-        """Bids a buyer may open: submitted bids on its own tenders, only once the deadline has
-        passed. Every buyer-side read of a bid starts here, so nothing leaks before then."""
+        """Bids a buyer may open: submitted bids on its own tenders, only once they have been
+        opened for evaluation (after the deadline, by the audited opening action: until then
+        their content is sealed at rest, bids/sealing.py). Every buyer-side read of a bid's
+        content starts here, so nothing leaks, and nothing is decrypted, before then."""
+        return self.received_for_buyer(organisation).filter(
+            lot__tender__evaluation_started_at__isnull=False
+        )
+
+    def received_for_buyer(self, organisation):
+        """The submitted bids on a buyer's own tenders whose deadline has passed, opened or not:
+        for who bid and how many only. Their sealed fields are never read from here (a loaded
+        bid is decrypted only when one of them is read: core/sealing.py)."""
         return self.filter(
             lot__tender__buyer=organisation,
             status=BidStatus.SUBMITTED,
@@ -51,9 +61,11 @@ class BidQuerySet(models.QuerySet):
         ).exclude(lot__tender__status=TenderStatus.DRAFT)
 
     def unsealed(self):
-        """Every bid whose deadline has passed (platform admin, exports)."""
+        """Every bid opened for evaluation (platform admin, exports)."""
         return self.filter(
-            status=BidStatus.SUBMITTED, lot__tender__submission_deadline__lte=clock.now()
+            status=BidStatus.SUBMITTED,
+            lot__tender__submission_deadline__lte=clock.now(),
+            lot__tender__evaluation_started_at__isnull=False,
         ).exclude(lot__tender__status=TenderStatus.DRAFT)
 
 

@@ -66,7 +66,8 @@ def for_buyer(tender, organisation) -> TenderStatistics | None:
     """The statistics the buyer sees on its tender pages; None while the bids are sealed."""
     if not tender.bids_unsealed:
         return None
-    bids = Bid.objects.unsealed_for_buyer(organisation).filter(lot__tender=tender)
+    # Counts by size and kind of supplier: who bid, not what (nothing sealed is read).
+    bids = Bid.objects.received_for_buyer(organisation).filter(lot__tender=tender)
     return per_lot(tender, bids)
 
 

@@ -14,8 +14,8 @@ from .models import Message, Side, Thread
 
 def bidders_of(tender: Tender) -> QuerySet[Organisation]:
     """The organisations a buyer may write to about `tender`: those whose submitted bid was
-    unsealed at the deadline (from the buyer's unsealed scope, so none before it)."""
-    bids = Bid.objects.unsealed_for_buyer(tender.buyer).filter(lot__tender=tender)
+    received by the deadline (from the buyer's scope of bids received, so none before it)."""
+    bids = Bid.objects.received_for_buyer(tender.buyer).filter(lot__tender=tender)
     return Organisation.objects.filter(pk__in=bids.values("supplier_id")).order_by("name", "pk")
 
 

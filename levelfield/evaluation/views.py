@@ -187,11 +187,12 @@ def declare(request, pk: int):
                 messages.success(request, "Your declaration is recorded")
             return redirect("evaluation:overview", pk=tender.pk)
     # The declaration is about the organisations that bid: their names only (no price, answer
-    # or document), and only once the deadline has passed and bids are no longer sealed.
+    # or document), and only once the deadline has passed (before the bids are opened: the
+    # declaration comes first).
     bidders = (
         sorted(
             set(
-                Bid.objects.unsealed_for_buyer(request.organisation)
+                Bid.objects.received_for_buyer(request.organisation)
                 .filter(lot__tender=tender)
                 .values_list("supplier__name", flat=True)
             )

@@ -180,10 +180,10 @@ def _detail_context(request, tender: Tender, *, failed_barrier=None) -> dict:
     unsealed = tender.status in EVALUATION_STATES or (
         tender.status == Status.PUBLISHED and tender.is_closed_for_bids
     )
-    # Sealed bids: nothing about bids is read before the deadline. After it, the count comes
-    # only from the buyer's unsealed scope.
+    # Sealed bids: nothing about bids is read before the deadline. After it, how many were
+    # received (their content stays sealed until they are opened for evaluation).
     bid_count = (
-        Bid.objects.unsealed_for_buyer(tender.buyer).filter(lot__tender=tender).count()
+        Bid.objects.received_for_buyer(tender.buyer).filter(lot__tender=tender).count()
         if unsealed
         else None
     )
