@@ -42,7 +42,7 @@ def gzipped(path: Path):
         yield out
 
 
-def write_jsonl(path: Path, rows: Iterable[dict]) -> tuple[int, int]:
+def write_jsonl(path: Path, rows: Iterable[tuple[int, dict]]) -> tuple[int, int]:
     """The rows as gzipped JSON Lines; returns how many and the last feed position among them
     when `rows` are (position, data) pairs."""
     count = last = 0
