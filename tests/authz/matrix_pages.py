@@ -278,7 +278,9 @@ PAGES = {
     "bids:attachment": page("bid_draft", OWN_SUPPLIER),
     "bids:attachment_remove": post("bid_draft", OWN_SUPPLIER),
     "bids:uploads": post("bid_draft", OWN_SUPPLIER),
-    "bids:upload": page("bid_upload", OWN_SUPPLIER),
+    "bids:upload": page(
+        "bid_upload", OWN_SUPPLIER, method="HEAD", why="a resumable upload: HEAD, PATCH, DELETE"
+    ),
     # Correspondence after the deadline: the council's officers and the bidder written to.
     "correspondence:supplier_threads": page("none", SUPPLIER_AREA),
     "correspondence:tender_threads": page("thread", OWN_BUYER_MANAGERS),

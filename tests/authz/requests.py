@@ -131,14 +131,20 @@ def example(schema: dict, document: dict, depth: int = 0, hints: dict | None = N
             return "someone@example.org"
         if fmt == "binary":
             return "binary"
+        if "\\d" in schema.get("pattern", ""):  # a decimal as a string, say
+            return "1"
         return "x" * max(schema.get("minLength", 1), 1)
     return None
 
 
-def api_call(client: Client, world, operation, params: dict, role: str, document: dict):
+def api_call(
+    client: Client, world, operation, params: dict, role: str, document: dict, hints: dict
+):
     """Send the operation with its path filled from `params`, its required query parameters
-    and a body its request schema accepts, as the role (a bearer token; none for anonymous)."""
+    and a body its request schema accepts (ids named like the scene's objects taken from
+    `hints`), as the role (a bearer token; none for anonymous)."""
     path = operation.path.format(**params)
+    params = {**hints, **params}
     headers = {}
     if role != ANONYMOUS:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role]}"

@@ -167,7 +167,8 @@ def test_operation(in_world, document, operation_id):
 
     def send(role):
         client = client_for(in_world, role)
-        return api_call(client, in_world, operation, params, role, document)
+        hints = in_world.scenes[entry.scene]
+        return api_call(client, in_world, operation, params, role, document, hints)
 
     label = f"{operation_id} ({operation.method} {operation.path})"
     wrong = _try(entry, send, method=operation.method, label=label)
