@@ -79,6 +79,8 @@ def _params(world, scene: str, names) -> dict:
     if scene not in world.scenes:
         pytest.fail(f"the world has no scene {scene!r}")
     values = world.scenes[scene]
+    if "unbuilt" in values:  # what the route names comes in its query: nothing to try it on
+        pytest.skip(f"scene {scene!r}: {values['unbuilt']}")
     missing = [name for name in names if values.get(name) is None]
     if missing:
         why = values.get("why", "not built")

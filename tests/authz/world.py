@@ -372,7 +372,7 @@ def build() -> World:
     )
     world.scenes["unit_cost"] = {"pk": cost.pk, "cost_id": cost.pk}
     world.scenes["insights_download"] = {"name": None, "why": "no insights snapshot is built"}
-    world.scenes["spend_unmatched"] = {"why": "no unmatched spend supplier is built"}
+    world.scenes["spend_unmatched"] = {"unbuilt": "no unmatched spend supplier is built"}
     world.scenes["download"] = {"name": None, "why": "no bulk download is built"}
 
     # Open data.
