@@ -34,6 +34,7 @@ from .roles import (
     SUPPLIER_ADMINS_AREA,
     SUPPLIER_AREA,
     SUPPLIER_MEMBER,
+    Entry,
     but,
     expect,
     form,
@@ -278,8 +279,12 @@ PAGES = {
     "bids:attachment": page("bid_draft", OWN_SUPPLIER),
     "bids:attachment_remove": post("bid_draft", OWN_SUPPLIER),
     "bids:uploads": post("bid_draft", OWN_SUPPLIER),
-    "bids:upload": page(
-        "bid_upload", OWN_SUPPLIER, method="HEAD", why="a resumable upload: HEAD, PATCH, DELETE"
+    "bids:upload": Entry(
+        "bid_upload",
+        expect(own=(SUPPLIER_ADMIN,)),
+        "HEAD",
+        "a resumable upload (tus: HEAD, PATCH, DELETE), continued only by the person who began it",
+        headers={"HTTP_TUS_RESUMABLE": "1.0.0"},
     ),
     # Correspondence after the deadline: the council's officers and the bidder written to.
     "correspondence:supplier_threads": page("none", SUPPLIER_AREA),

@@ -123,6 +123,7 @@ class Entry:
     why: str = ""
     post: dict[str, str] | None = None  # a page that shows to more people than may send it
     data: dict | None = None  # what that POST sends (else nothing)
+    headers: dict | None = None  # sent with every request (a protocol's own header)
 
 
 def page(scene: str, policy: dict[str, str], method: str = "GET", why: str = "") -> Entry:

@@ -140,7 +140,7 @@ def test_page(in_world, name):
         pytest.fail(f"{name}: {error}")
 
     def send(role):
-        return client_for(in_world, role).generic(entry.method, url)
+        return client_for(in_world, role).generic(entry.method, url, **(entry.headers or {}))
 
     wrong = _try(entry, send, method=entry.method, label=f"{name} ({entry.method} {url})")
     if entry.post is not None:
