@@ -16,6 +16,7 @@ from levelfield.bids import actions as bid_actions
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import exclusions, selectors
 from levelfield.suppliers.models import Liability, MemberRole, Size
+from levelfield.tenders import actions as tender_actions
 from tests.support import testing
 
 
@@ -87,6 +88,8 @@ def test_the_buyer_sees_each_bids_declarations_and_later_changes(client, tender,
     assert client.get(url).status_code == 404
 
     with testing.after_deadline(tender):
+        # The checks read the bids' subcontractors, sealed until the bids are opened.
+        tender_actions.open_evaluation(tender=tender, by=officer)
         checks = selectors.exclusion_checks([bids["joint"], bids["solo"]])
         joint = {c.organisation: c for c in checks[bids["joint"].pk]}
         assert [c.role_label for c in checks[bids["joint"].pk]] == [
@@ -128,6 +131,7 @@ def test_the_api_gives_the_same_checks_to_the_buyer_only(client, tender, officer
     url = f"/api/buyer/tenders/{tender.pk}/exclusion-checks"
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404
     with testing.after_deadline(tender):
+        tender_actions.open_evaluation(tender=tender, by=officer)
         response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
         assert response.status_code == 200, response.content
         by_supplier = {row["supplier"]: row for row in response.json()}
