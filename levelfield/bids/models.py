@@ -62,10 +62,13 @@ class BidQuerySet(models.QuerySet):
 
     def unsealed(self):
         """Every bid opened for evaluation (platform admin, exports)."""
+        return self.received().filter(lot__tender__evaluation_started_at__isnull=False)
+
+    def received(self):
+        """Every submitted bid whose deadline has passed, opened or not: for counts only (the
+        published bid statistics); nothing sealed is read from here."""
         return self.filter(
-            status=BidStatus.SUBMITTED,
-            lot__tender__submission_deadline__lte=clock.now(),
-            lot__tender__evaluation_started_at__isnull=False,
+            status=BidStatus.SUBMITTED, lot__tender__submission_deadline__lte=clock.now()
         ).exclude(lot__tender__status=TenderStatus.DRAFT)
 
 

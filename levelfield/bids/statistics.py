@@ -77,5 +77,5 @@ def published(tender) -> TenderStatistics | None:
     whether the award notice is out (contracts.selectors.public_awards)."""
     if not tender.bids_unsealed:
         return None
-    bids = Bid.objects.unsealed().filter(lot__tender=tender)
+    bids = Bid.objects.received().filter(lot__tender=tender)  # counts: nothing sealed is read
     return per_lot(tender, bids)
