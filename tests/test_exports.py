@@ -23,7 +23,7 @@ from levelfield.bids import actions as bid_actions
 from levelfield.contracts import actions as contract_actions
 from levelfield.core import clock
 from levelfield.opendata import downloads
-from levelfield.opendata.models import Record
+from levelfield.opendata.models import DownloadFile, Record
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers import selectors as supplier_selectors
 from levelfield.suppliers.models import Size
@@ -227,18 +227,25 @@ def awarded(client):
     return report
 
 
-def published(name: str) -> bytes:
-    found = downloads.file_for(name)
-    assert found is not None, f"{name} was not generated"
-    return found[0].read_bytes()
+def served_name(download: downloads.Download) -> str:
+    """The published name of `download`'s one file: a whole-set file, or a month's file of
+    compiled releases (the award's procurement was first published in one month)."""
+    names = list(DownloadFile.objects.filter(kind=download.key).values_list("name", flat=True))
+    assert len(names) == 1, f"{download.key}: {names}"
+    return names[0]
+
+
+def published(client, download: downloads.Download) -> bytes:
+    response = client.get(reverse("opendata:download", args=[served_name(download)]))
+    assert response.status_code == 200, served_name(download)
+    return b"".join(response.streaming_content)
 
 
 # (a) The issue's names, through a real award, to the published downloads ----------------------
 
 
 def test_hostile_names_in_an_award_open_as_text_in_the_xlsx_download(awarded, client):
-    response = client.get(reverse("opendata:download", args=[downloads.XLSX.name]))
-    cells = xlsx_cells(b"".join(response.streaming_content))
+    cells = xlsx_cells(published(client, downloads.XLSX))
 
     values = assert_xlsx_safe("compiled-releases.xlsx", cells)
     for name in (SUPPLIER, SUBCONTRACTOR, TAB_SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER):
@@ -246,8 +253,7 @@ def test_hostile_names_in_an_award_open_as_text_in_the_xlsx_download(awarded, cl
 
 
 def test_hostile_names_in_an_award_open_as_text_in_the_csv_download(awarded, client):
-    response = client.get(reverse("opendata:download", args=[downloads.CSV_ZIP.name]))
-    cells = zip_csv_cells(b"".join(response.streaming_content))
+    cells = zip_csv_cells(published(client, downloads.CSV_ZIP))
 
     assert_no_formula("compiled-releases-csv.zip", cells)
     for name in (SUPPLIER, SUBCONTRACTOR, TAB_SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER):
@@ -257,11 +263,11 @@ def test_hostile_names_in_an_award_open_as_text_in_the_csv_download(awarded, cli
 def test_the_downloads_page_says_spreadsheet_text_may_begin_with_a_quote(awarded, client):
     page = client.get(reverse("opendata:downloads")).content.decode()
 
-    assert page.count("begins with a single quote (&#x27;), so that it opens as text") == 2
+    assert "text that would start a spreadsheet formula begins with a single quote" in page
 
 
-def test_the_json_downloads_keep_the_true_names(awarded):
-    with gzip.open(io.BytesIO(published(downloads.COMPILED_JSONL.name))) as lines:
+def test_the_json_downloads_keep_the_true_names(awarded, client):
+    with gzip.open(io.BytesIO(published(client, downloads.ALL_COMPILED))) as lines:
         compiled = [json.loads(line) for line in lines]
 
     assert compiled == list(Record.objects.order_by("ocid").values_list("compiled", flat=True))
@@ -269,11 +275,9 @@ def test_the_json_downloads_keep_the_true_names(awarded):
     names = {party["name"] for party in release["parties"]}
     assert {SUPPLIER, SUBCONTRACTOR, TAB_SUBCONTRACTOR, CR_SUBCONTRACTOR, SPACE_BUYER} <= names
     assert release["tender"]["title"] == FIELDS["tender title"]
-    with gzip.open(io.BytesIO(published(downloads.RELEASES_JSONL.name))) as lines:
+    with gzip.open(io.BytesIO(published(client, downloads.ALL_RELEASES))) as lines:
         assert SUPPLIER in {
-            party["name"]
-            for line in lines
-            for party in json.loads(line).get("parties", [])
+            party["name"] for line in lines for party in json.loads(line).get("parties", [])
         }
 
 
@@ -283,20 +287,24 @@ def test_the_json_downloads_keep_the_true_names(awarded):
 def test_every_export_opens_every_typed_field_as_text(awarded, client):
     seen: dict[str, list] = {}
     manifest = downloads.read_manifest()
-    assert {entry["name"] for entry in manifest["files"]} == set(downloads.BY_NAME)
+    served = set(DownloadFile.objects.values_list("name", flat=True))
+    assert {entry["name"] for entry in manifest["files"]} == served
+    assert {download.key for download in downloads.DOWNLOADS} == set(
+        DownloadFile.objects.values_list("kind", flat=True)
+    ), "a kind of download was not built"
     for download in downloads.DOWNLOADS:
         kind = SPREADSHEET_DOWNLOADS.get(download.content_type)
         if kind is None:
             assert download.content_type in NOT_SPREADSHEETS, (
-                f"{download.name} is a kind of download this test does not open: add it here"
+                f"{download.key} is a kind of download this test does not open: add it here"
             )
             continue
-        response = client.get(reverse("opendata:download", args=[download.name]))
-        content = b"".join(response.streaming_content)
+        name = served_name(download)
+        content = published(client, download)
         if kind == "xlsx":
-            seen[download.name] = assert_xlsx_safe(download.name, xlsx_cells(content))
+            seen[name] = assert_xlsx_safe(name, xlsx_cells(content))
         else:
-            seen[download.name] = zip_csv_cells(content)
+            seen[name] = zip_csv_cells(content)
     assert spreadsheet_url_names() == set(SPREADSHEET_VIEWS), "a spreadsheet URL is not tested"
     for name, response in awarded.items():
         assert response.status_code == 200, name
