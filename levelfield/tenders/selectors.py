@@ -38,6 +38,7 @@ from django.db.models import (
     QuerySet,
     When,
 )
+from django.db.models.expressions import CombinedExpression
 
 from levelfield.core import clock
 from levelfield.opendata import selectors_opportunities as opportunity_selectors
@@ -87,7 +88,7 @@ def index_cpv_codes(*, tender_ids: list[int] | None = None) -> None:
             cursor.execute(CPV_VECTOR_SQL + " WHERE tender.id = ANY(%s)", [list(tender_ids)])
 
 
-def search_document() -> SearchVector:
+def search_document() -> CombinedExpression:
     """What the keyword search looks in: the title (weight A) and the description (weight B),
     stemmed in English. Stored in Tender.search_vector by the tender actions."""
     return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
@@ -572,6 +573,7 @@ def cached_search(**filters) -> "QuerySet[Tender] | RankedResults | CachedResult
         return search_opportunities(**filters)
     by_status = filters.get("status") in (OPEN, CLOSED)
     making = MAKING.get()
+    generation: str | None
     if making is not None and making.by_status == by_status:
         generation = making.generation
     else:
