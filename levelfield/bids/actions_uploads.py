@@ -161,12 +161,14 @@ def why_it_cannot_go_on(upload: BidUpload, tender: Tender) -> str | None:
         if tender.status == TenderStatus.CANCELLED:
             return "Too late to finish this upload: the tender has been cancelled"
         return "Too late to finish this upload: the buyer has opened the bids for evaluation"
-    if now >= tender.submission_deadline + settings.LEVELFIELD_BID_UPLOAD_GRACE:
+    deadline = tender.submission_deadline
+    assert deadline is not None  # a tender is published only with a submission deadline
+    if now >= deadline + settings.LEVELFIELD_BID_UPLOAD_GRACE:
         return (
             "Too late to finish this upload: files begun before the deadline may finish up to "
             f"{_hours(settings.LEVELFIELD_BID_UPLOAD_GRACE)} after it"
         )
-    if now >= tender.submission_deadline and not upload.declared_sha256:
+    if now >= deadline and not upload.declared_sha256:
         return (
             "Too late to finish this upload: the deadline has passed, and a file may finish "
             "after it only if its SHA-256 was declared when its upload began"
@@ -203,14 +205,18 @@ def still_arriving(tender: Tender) -> tuple[int, object]:
     A draft's upload is not counted (a bid not submitted is not considered, and anyone could
     otherwise hold the opening back by starting one), nor one without a declared SHA-256 (it
     cannot finish after the deadline). For an action that has locked the tender."""
-    ends = tender.submission_deadline + settings.LEVELFIELD_BID_UPLOAD_GRACE
-    if tender.status != TenderStatus.PUBLISHED or clock.now() >= ends:
+    if tender.status != TenderStatus.PUBLISHED:
+        return 0, None
+    deadline = tender.submission_deadline
+    assert deadline is not None  # a tender is published only with a submission deadline
+    ends = deadline + settings.LEVELFIELD_BID_UPLOAD_GRACE
+    if clock.now() >= ends:
         return 0, None
     count = (
         BidUpload.objects.filter(
             bid__lot__tender=tender,
             bid__status=BidStatus.SUBMITTED,
-            started_at__lt=tender.submission_deadline,
+            started_at__lt=deadline,
         )
         .exclude(declared_sha256="")
         .count()
