@@ -152,6 +152,14 @@ def test_the_certificate_reminders_killed_at_random_points_email_each_reminder_o
                 processes=(last,),
                 logs=tuple(logs),
             )
+            # the work may be done before this worker has started (the previous one finished it):
+            # it is stopped once it is running, when SIGTERM is a graceful stop, not a kill
+            processes.wait_until(
+                lambda: "Starting worker" in log.read_text(),
+                what="the last worker to be running",
+                processes=(last,),
+                logs=(log,),
+            )
         finally:
             assert processes.stop(last) == 0
 

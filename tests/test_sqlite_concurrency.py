@@ -178,7 +178,8 @@ def set_up(served: Served, **extra_env) -> dict:
     result = subprocess.run(
         [str(LEVELFIELD), "shell", "-c", script],
         cwd=PROJECT,
-        env={**served.env, **extra_env},
+        # the script imports the test helpers (tests.support), which are not installed
+        env={**served.env, "PYTHONPATH": str(PROJECT), **extra_env},
         capture_output=True,
         text=True,
         timeout=300,
