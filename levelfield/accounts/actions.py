@@ -260,6 +260,7 @@ def rename_organisation(*, organisation: Organisation, by, name: str) -> Organis
     if not name:
         raise DomainError("Enter the organisation's name", code="validation_error")
     longest = Organisation._meta.get_field("name").max_length
+    assert longest is not None  # the name is a CharField with a max_length
     if len(name) > longest:
         raise DomainError(
             f"The organisation's name must be {longest} characters or fewer",

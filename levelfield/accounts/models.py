@@ -2,7 +2,9 @@ import hashlib
 import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin, _user_has_perm
+
+# django-stubs leave out this private helper, which PermissionsMixin.has_perm itself uses
+from django.contrib.auth.models import PermissionsMixin, _user_has_perm  # type: ignore[attr-defined]
 from django.db import models
 from django.utils import timezone
 

@@ -95,7 +95,10 @@ def user_for_verification_token(token: str) -> User | None:
         return None
     if not isinstance(data, dict):
         return None
-    return User.objects.filter(pk=data.get("u"), email=data.get("e"), is_active=True).first()
+    user_id = data.get("u")
+    if not isinstance(user_id, int):  # the token was signed by verification_token, with the pk
+        return None
+    return User.objects.filter(pk=user_id, email=data.get("e"), is_active=True).first()
 
 
 @task()

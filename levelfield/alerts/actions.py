@@ -1,6 +1,7 @@
 """Saving and deleting searches, and the daily digest of new matching opportunities."""
 
 from datetime import datetime
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -12,6 +13,7 @@ from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError
 from levelfield.core.notify import email_on_commit
 from levelfield.core.permissions import require
+from levelfield.tenders.models import Tender
 
 from .models import AlertSent, ImportedAlertSent, SavedSearch
 from .selectors import new_imported_matches, new_matches, search_form
@@ -91,6 +93,21 @@ def search_url(params: dict) -> str:
     return f"{settings.SITE_URL}{path}?{urlencode(params)}" if params else settings.SITE_URL + path
 
 
+class _TenderLink(TypedDict):
+    tender: Tender
+    url: str
+
+
+class _DigestSection(TypedDict):
+    """One saved search's part of the digest email."""
+
+    search: SavedSearch
+    url: str  # the search's page, with its filters
+    tenders: list[_TenderLink]
+    imported: list[Any]  # the notices imported from other publishers (opendata rows)
+    more: int  # how many more matched than the email lists
+
+
 @transaction.atomic
 def send_digest(*, user, at: datetime | None = None) -> list:
     """Email `user` the opportunities published since each of their searches was last checked
@@ -106,7 +123,7 @@ def send_digest(*, user, at: datetime | None = None) -> list:
     searches = list(
         SavedSearch.objects.select_for_update().filter(user=user).order_by("created_at", "id")
     )
-    sections = []
+    sections: list[_DigestSection] = []
     sent = []
     imported_sent = []
     for search in searches:
@@ -128,7 +145,20 @@ def send_digest(*, user, at: datetime | None = None) -> list:
             more += imported_matches.count() - DIGEST_LIMIT
         if shown or imported:
             sections.append(
-                {"search": search, "tenders": shown, "imported": imported, "more": more}
+                {
+                    "search": search,
+                    "url": search_url(search.params),
+                    "tenders": [
+                        {
+                            "tender": t,
+                            "url": settings.SITE_URL
+                            + reverse("public:opportunity", args=[t.reference]),
+                        }
+                        for t in shown
+                    ],
+                    "imported": imported,
+                    "more": more,
+                }
             )
             AlertSent.objects.bulk_create(
                 [AlertSent(user=user, tender=t, saved_search=search, sent_at=at) for t in shown]
@@ -145,15 +175,6 @@ def send_digest(*, user, at: datetime | None = None) -> list:
         search.save(update_fields=["checked_until"])
     if not sent and not imported_sent:
         return []
-    for section in sections:
-        section["url"] = search_url(section["search"].params)
-        section["tenders"] = [
-            {
-                "tender": t,
-                "url": settings.SITE_URL + reverse("public:opportunity", args=[t.reference]),
-            }
-            for t in section["tenders"]
-        ]
     count = len(sent) + len(imported_sent)
     email_on_commit(
         to=user.email,
