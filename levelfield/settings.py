@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "levelfield.bids",
     "levelfield.correspondence",
     "levelfield.resilience",
+    "levelfield.reviews",
     "levelfield.evaluation",
     "levelfield.contracts",
     "levelfield.socialvalue",
@@ -382,7 +383,18 @@ LEVELFIELD_DAILY_JOBS = [
         "task": "levelfield.insights.tasks.write_snapshot",
         "at": "02:30",
     },
+    {
+        "name": "review_response_reminders",
+        "task": "levelfield.reviews.tasks.send_response_reminders",
+        "at": "08:00",
+    },
 ]
+
+# The procurement review service (levelfield/reviews): months to resolve a case from its
+# acceptance, by the authority's sector (central government 2, the wider public sector 3), and
+# the days before a respondent's due date on which it is reminded (each reminder once).
+LEVELFIELD_REVIEW_TARGET_MONTHS = {"central": 2, "wider": 3}
+LEVELFIELD_REVIEW_REMINDER_DAYS = (7, 1)
 
 # Insights (levelfield/insights): `levelfield insights-snapshot` (and a daily job) writes the
 # Parquet snapshot the measures read into LEVELFIELD_INSIGHTS_DIR, a folder or an object store

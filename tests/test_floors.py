@@ -21,6 +21,7 @@ DOMAIN_APPS = (
     "alerts",
     "correspondence",
     "resilience",
+    "reviews",
 )
 UPPER_FOR_CORE = (*DOMAIN_APPS, "accounts", "demo")
 PAGE_MODULES = {"views", "forms", "api", "schemas", "admin", "urls", "error_views", "middleware"}

@@ -178,6 +178,17 @@ WORDS: dict[str, str] = {
     # Insights: a buyer's own unit costs, for savings in its units
     "insights.unit_cost_set": "Unit cost set for savings",
     "insights.unit_cost_removed": "Unit cost removed",
+    # The procurement review service
+    "review.raised": "Review case raised",
+    "review.evidence_added": "Evidence added to a review case",
+    "review.accepted": "Review case accepted",
+    "review.rejected": "Review case rejected",
+    "review.response_requested": "Response asked for",
+    "review.responded": "Response sent",
+    "review.findings_recorded": "Findings and recommendations recorded",
+    "review.followed_up": "Recommendations followed up",
+    "review.closed": "Review case closed",
+    "review.published": "Review outcome published",
 }
 
 

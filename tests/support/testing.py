@@ -373,3 +373,16 @@ def contract_let_elsewhere(
     if signed:
         contract = records.sign_let_elsewhere(contract=contract, by=admin)
     return contract
+
+
+def review_team_member(*, manager: bool = False, **user_fields) -> User:
+    """A person given the platform role reviewer (or, with `manager`, review manager) by a
+    platform admin: the procurement review service's team."""
+    from levelfield.resilience.actions import grant_platform_role
+    from levelfield.resilience.models import PlatformRoleKind
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    person = UserFactory(**user_fields)
+    role = PlatformRoleKind.REVIEW_MANAGER if manager else PlatformRoleKind.REVIEWER
+    grant_platform_role(user=person, by=admin, role=role)
+    return person

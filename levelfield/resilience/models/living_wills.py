@@ -15,6 +15,10 @@ from levelfield.core import clock
 
 class PlatformRoleKind(models.TextChoices):
     RESILIENCE_TEAM = "resilience_team", "Resilience team"
+    # The procurement review service (reviews app): reviewers triage and investigate cases,
+    # review managers also close them and publish outcomes.
+    REVIEWER = "reviewer", "Reviewer"
+    REVIEW_MANAGER = "review_manager", "Review manager"
 
 
 class PlatformRoleQuerySet(models.QuerySet):
