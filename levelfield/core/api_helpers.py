@@ -5,7 +5,7 @@ documents its errors, and pagination. Nothing here knows about any domain app.""
 import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -124,6 +124,16 @@ class InputSchema(BaseModel):
         if not isinstance(data, dict):
             raise PydanticCustomError("model_type", "Should be a JSON object")
         return data
+
+
+def patch_field(**field: Any) -> Any:
+    """A field of a PATCH body, which may be left out but not sent as null:
+    `title: str = patch_field(max_length=200)`. Its default is None, as with `Field(None, ...)`,
+    which the operation never reads (it takes `model_dump(exclude_unset=True)`, the fields
+    sent), and which the OpenAPI document does not show; null is refused, since the field's type
+    has no None. Typed Any, as pydantic types `Field(...)`: the default is not of the field's
+    type (a `str | None` field would take null, and say so in the document)."""
+    return Field(None, **field)
 
 
 def _without_null_character(value: str) -> str:

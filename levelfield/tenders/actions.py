@@ -690,6 +690,8 @@ def ask_question(*, tender: Tender, by, organisation, question: str) -> Clarific
     if tender.status != Status.PUBLISHED:
         raise InvalidTransition("Questions can be asked only while the tender is published")
     if not tender.is_open_for_questions:
+        # publication needs a clarification deadline, so a published tender has one
+        assert tender.clarification_deadline is not None
         raise DeadlinePassed(
             "The clarification deadline has passed, so no more questions can be asked. "
             "It was at " + _uk(tender.clarification_deadline)
@@ -744,6 +746,7 @@ def open_evaluation(*, tender: Tender, by) -> Tender:
 
     arriving, until = still_arriving(tender)
     if arriving:
+        assert isinstance(until, datetime)  # a time whenever files are still arriving
         files = f"{arriving} files" if arriving > 1 else "1 file"
         raise InvalidTransition(
             f"{files} begun before the deadline {'are' if arriving > 1 else 'is'} still "

@@ -102,6 +102,8 @@ def _deadline_changes(tender: Tender, amendment: Amendment, now: datetime) -> li
 def _check_period(tender: Tender, original_deadline: datetime) -> None:
     """A shorter submission deadline is lawful only while the minimum tendering period
     (Procurement Act 2023 s.54) still holds from publication; a longer one always is."""
+    # only a published tender is amended, and publication needs both moments
+    assert tender.submission_deadline is not None and tender.published_at is not None
     if tender.submission_deadline >= original_deadline:
         return
     problems = tendering_period_problems(
@@ -187,6 +189,7 @@ def amend_tender(*, tender: Tender, by, amendment: Amendment) -> TenderAmendment
     if not reason:
         raise DomainError("Say why the tender is being amended", code="validation_error")
     original_deadline = tender.submission_deadline
+    assert original_deadline is not None  # a published tender has a submission deadline
     changes = _deadline_changes(tender, amendment, now)
     _check_period(tender, original_deadline)
     changes += _document_changes(tender, amendment, by, now)

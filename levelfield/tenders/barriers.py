@@ -29,7 +29,7 @@ from levelfield.core.money import format_gbp as _gbp
 
 from . import periods
 from .dates import out_of_range
-from .models import RequiredCertificate
+from .models import BarrierDecision, RequiredCertificate
 
 # Finding codes. A buyer's recorded reason to proceed is kept per tender and code.
 TURNOVER = "turnover_over_twice_value"
@@ -319,7 +319,7 @@ class PanelRow:
     else (the tender changed since), so the finding is to review again."""
 
     finding: Finding
-    decision: object
+    decision: BarrierDecision | None
     changed: bool = False
 
     @property

@@ -270,7 +270,8 @@ class TenderForm(forms.Form):
             ("yes", "Yes: every bidder must hold it before award"),
         ],
         coerce=lambda value: value == "yes",
-        empty_value=False,
+        # Django returns any empty_value as it is; django-stubs allow only str or None
+        empty_value=False,  # type: ignore[arg-type]
         widget=forms.RadioSelect,
     )
     insurance_cover = forms.CharField(

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 
@@ -154,17 +155,19 @@ class OpportunitySearchForm(forms.Form):
         """The valid filters as (label, value) pairs people can read."""
         if self.is_bound:
             self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
+        cleaned: dict[str, Any] = getattr(self, "cleaned_data", {})
         rows = []
         for name in self.FILTER_NAMES:
             value = cleaned.get(name)
-            if value in (None, "", False):
+            if value is None or value in ("", False):
                 continue
             field = self.fields[name]
             if isinstance(field, forms.BooleanField):
                 text = "Yes"
             elif isinstance(field, forms.ChoiceField):
-                text = str(dict(field.choices).get(value, value))
+                # django-stubs type the choices read as those that may be set (a mapping, a
+                # Choices class, a callable); read, they are (value, label) pairs
+                text = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
             elif isinstance(field, forms.DateField):
                 text = f"{value.day} {value:%B %Y}"
             elif isinstance(field, PoundsField):

@@ -395,9 +395,9 @@ class TenderDocument(models.Model):
     @property
     def version(self) -> int:
         """1 for the original, 2 for its first replacement, and so on."""
-        number, document = 1, self
-        while document.replaces_id is not None:
-            number, document = number + 1, document.replaces
+        number, replaced = 1, self.replaces
+        while replaced is not None:
+            number, replaced = number + 1, replaced.replaces
         return number
 
 

@@ -308,7 +308,7 @@ def assess(tender, *, published_at: datetime, deadline: datetime | None = None) 
         basis=basis,
         earliest_day=earliest_day,
         suggested_deadline=datetime.combine(suggested_day, time(12, 0), tzinfo=clock.UK),
-        days=period_days(published_at, deadline) if in_range else None,
+        days=period_days(published_at, deadline) if deadline is not None and in_range else None,
         problems=tendering_period_problems(tender, published_at=published_at, deadline=deadline),
         warnings=deadline_warnings(deadline),
         planned_notice_note=_planned_notice_note(tender, published_on, rules),

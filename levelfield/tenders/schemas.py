@@ -17,6 +17,7 @@ from levelfield.core.api_helpers import (
     QueryDate,
     UtcDateTime,
     decimal_text,
+    patch_field,
 )
 from levelfield.suppliers.models import Region
 
@@ -370,28 +371,28 @@ class TenderIn(InputSchema):
 class TenderPatch(InputSchema):
     """Send only the fields to change. A draft only."""
 
-    title: str = Field(None, min_length=1, max_length=200)
-    description: str = Field(None, min_length=1)
-    cpv_codes: list[str] = Field(None, description="Replaces the tender's CPV codes")
+    title: str = patch_field(min_length=1, max_length=200)
+    description: str = patch_field(min_length=1)
+    cpv_codes: list[str] = patch_field(description="Replaces the tender's CPV codes")
     estimated_value: MoneyIn | None = None
     region: Region | None = Field(None, description=REGION_HELP + "; null for none")
-    suitable_for_sme: bool = Field(None)
-    suitable_for_vcse: bool = Field(None)
+    suitable_for_sme: bool = patch_field()
+    suitable_for_vcse: bool = patch_field()
     clarification_deadline: AwareDatetime | None = None
     submission_deadline: AwareDatetime | None = None
     expected_award_date: date | None = None
     contract_start: date | None = None
     contract_end: date | None = None
-    reserved_participation: ReservedParticipation = Field(None)
+    reserved_participation: ReservedParticipation = patch_field()
     minimum_turnover: MoneyIn | None = None
-    insurance_before_award: bool = Field(None)
-    insurance_cover: str = Field(None, max_length=300)
-    certificates_required: list[RequiredCertificate] = Field(None)
-    lots_not_divided_reason: str = Field(None)
-    s54_contract_kind: ContractKind = Field(None, description=S54_KIND)
+    insurance_before_award: bool = patch_field()
+    insurance_cover: str = patch_field(max_length=300)
+    certificates_required: list[RequiredCertificate] = patch_field()
+    lots_not_divided_reason: str = patch_field()
+    s54_contract_kind: ContractKind = patch_field(description=S54_KIND)
     s54_planned_notice_published_on: date | None = Field(None, description=S54_UK3)
-    s54_urgency_reason: str = Field(None, description=S54_URGENCY)
-    s54_short_period_reason: str = Field(None, description=S54_SHORT)
+    s54_urgency_reason: str = patch_field(description=S54_URGENCY)
+    s54_short_period_reason: str = patch_field(description=S54_SHORT)
 
 
 class BarrierFindingOut(Schema):
@@ -482,7 +483,9 @@ class BuyerTenderOut(BuyerTenderSummary):
         return [
             {
                 **row.finding.__dict__,
-                "proceed_reason": row.decision.reason if row.going_ahead else None,
+                "proceed_reason": (
+                    row.decision.reason if row.decision is not None and row.going_ahead else None
+                ),
             }
             for row in panel(obj)
         ]
@@ -505,15 +508,15 @@ class LotPatch(InputSchema):
     """Send only the fields to change: the lot's details or its award criteria settings.
     Weights are checked as a whole when the tender is published."""
 
-    title: str = Field(None, min_length=1, max_length=200)
-    description: str = Field(None)
+    title: str = patch_field(min_length=1, max_length=200)
+    description: str = patch_field()
     estimated_value: MoneyIn | None = None
-    price_weight: PercentIn = Field(None)
-    price_formula: PriceFormula = Field(None)
+    price_weight: PercentIn = patch_field()
+    price_formula: PriceFormula = patch_field()
     quality_threshold: PercentIn | None = Field(
         None, description="Percentage of the quality points a bid needs; null for no threshold"
     )
-    tie_break: TieBreak = Field(None)
+    tie_break: TieBreak = patch_field()
 
 
 class ScaleLevelIn(InputSchema):

@@ -52,7 +52,7 @@ def tendering_period(request, pk: int):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None  # an empty POST is still one
     form = TenderingPeriodForm(data, tender=tender) if can_edit else None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():
         # Only what changed, so the tender's history names it.
         changed = {
             name: value
