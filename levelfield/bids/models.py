@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -25,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     BidStatus.WITHDRAWN: {BidStatus.SUBMITTED},
 }
 # Why a move to each status is refused when the bid is not where it can start from.
-REFUSED = {
+REFUSED: dict[str, str] = {
     BidStatus.SUBMITTED: "This bid has already been submitted",
     BidStatus.WITHDRAWN: "Only a submitted bid can be withdrawn",
 }
@@ -294,3 +296,8 @@ class BidReceipt(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    @property
+    def at_utc(self) -> str:
+        """The exact server time in the form the receipt hash was computed over."""
+        return self.at.astimezone(UTC).isoformat()

@@ -62,6 +62,7 @@ def send_due(now: datetime | None = None) -> dict[str, int]:
     sent = {"complete": 0, "incomplete": 0}
     for bid in closing_within(now + THRESHOLDS[0].before, now=now):
         deadline = bid.lot.tender.submission_deadline
+        assert deadline is not None  # closing_within finds only bids whose deadline is near
         threshold = threshold_for(deadline - now)
         if threshold is None:
             continue

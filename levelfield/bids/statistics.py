@@ -9,6 +9,7 @@ the public opportunity page (`published`).
 from dataclasses import dataclass
 
 from levelfield.suppliers.selectors import consortium_organisation_ids
+from levelfield.tenders.models import Lot
 
 from .models import Bid
 
@@ -23,7 +24,7 @@ class BidCounts:
 
 @dataclass(frozen=True)
 class LotStatistics:
-    lot: object
+    lot: Lot
     counts: BidCounts
 
 

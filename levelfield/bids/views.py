@@ -3,9 +3,11 @@ receipts and assessment summaries. Every bid is found through `Bid.objects.for_s
 another organisation's bid gives 404."""
 
 import mimetypes
-from datetime import UTC, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from pathlib import PurePath
+from typing import TypeVar, cast
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -101,9 +103,18 @@ def dashboard(request):
     )
 
 
+_Render = TypeVar("_Render", bound=Callable[..., HttpResponse])
+
+
+def _allowing_wasm(render_page: _Render) -> _Render:
+    """csp_update allowing WebAssembly on the page `render_page` renders. django-csp types its
+    decorators for a view taking the request alone; the decorated function is called as it is."""
+    return cast(_Render, csp_update({"script-src": ["'wasm-unsafe-eval'"]})(render_page))
+
+
 # hash-wasm works out the SHA-256 a resumable upload declares in WebAssembly: the bid page alone
 # lets the browser compile it ('wasm-unsafe-eval' allows WebAssembly, not eval of script).
-@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
+@_allowing_wasm
 def _render_edit(request, lot, bid, *, form=None, attachment_form=None):
     tender = lot.tender
     questions = list(lot.questions.all())
@@ -279,9 +290,6 @@ def receipt(request, bid_id: int):
     receipts = list(selectors.receipts_of(bid))
     if not any(r.kind == BidReceipt.Kind.SUBMITTED for r in receipts):
         raise Http404("This bid has not been submitted")
-    for item in receipts:
-        # The exact server time in the form the receipt hash was computed over.
-        item.at_utc = item.at.astimezone(UTC).isoformat()
     latest = receipts[0]
     return render(
         request,
@@ -415,9 +423,9 @@ def attachment(request, bid_id: int, attachment_id: int):
         raise Http404("The file is missing")
     # Opened from its sealed form on disk while the bids are sealed (bids/sealing.py).
     response = StreamingHttpResponse(attachment_chunks(item), content_type=_content_type(item))
-    response["Content-Disposition"] = content_disposition_header(
-        True, PurePath(item.file.name).name
-    )
+    disposition = content_disposition_header(True, PurePath(item.file.name).name)
+    assert disposition is not None  # there always is one for an attachment
+    response["Content-Disposition"] = disposition
     response["Content-Length"] = str(item.size)
     return response
 

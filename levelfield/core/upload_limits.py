@@ -17,6 +17,7 @@ LEVELFIELD_UPLOAD_MAX_BYTES; a view that takes larger files (a bid's attachments
 answers them 413 with their message, as the GOV.UK page or in the API's error shape
 (`error_views.request_too_large`), and nothing sent is kept."""
 
+from collections.abc import Callable
 from io import BytesIO
 
 from django.conf import settings
@@ -39,7 +40,9 @@ class UploadTooLarge(RequestDataTooBig):
         self.message = message
 
 
-def accepts_uploads(*, max_bytes: int | None = None, max_files: int | None = None):
+def accepts_uploads(
+    *, max_bytes: int | Callable[[], int] | None = None, max_files: int | None = None
+):
     """Decorate a view that takes files larger than LEVELFIELD_UPLOAD_MAX_BYTES each (`max_bytes`,
     evaluated per request when a callable) or another number of them (`max_files`). Put it
     outermost (other decorators copy the marks too when they use functools.wraps)."""
