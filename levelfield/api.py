@@ -196,6 +196,12 @@ def _add_routers() -> None:
     for module in resilience_api.MODULES:
         for prefix, router in module.ROUTERS:
             api.add_router(prefix, router)
+    # The procurement review service: raisers, the review team, respondents, the public.
+    from levelfield.reviews import api as reviews_api
+
+    for module in reviews_api.MODULES:
+        for prefix, router in module.ROUTERS:
+            api.add_router(prefix, router)
     # Insights: spend and fairness measures on published and imported data.
     from levelfield.accounts.api_auth import api_auth
     from levelfield.insights import api as insights_api

@@ -49,6 +49,7 @@ def tokens(buyer, officer, supplier):
         "supplier": bearer(user),
         "platform": bearer(platform_admin),
         "resilience": bearer(testing.resilience_team_member()),
+        "review_team": bearer(testing.review_team_member()),
     }
 
 
@@ -69,6 +70,10 @@ def caller(tokens, path: str) -> dict:
         return tokens["platform"]
     if path.startswith("/api/resilience/"):
         return tokens["resilience"]
+    if path.startswith("/api/reviews/team/"):
+        return tokens["review_team"]
+    if path.startswith(("/api/reviews/my-cases", "/api/reviews/requests")):
+        return tokens["supplier"]
     return {}
 
 

@@ -29,6 +29,7 @@ from .roles import (
     PLATFORM_ADMIN_ONLY,
     PUBLIC,
     RESILIENCE_ONLY,
+    REVIEW_TEAM_ONLY,
     SUPPLIER_ADMIN,
     SUPPLIER_ADMINS_AREA,
     SUPPLIER_AREA,
@@ -520,4 +521,54 @@ OPERATIONS = {
     "insights_spend_unmatched": op(
         "none", PLATFORM_ADMIN_ONLY
     ),  # GET /api/insights/spend/unmatched
+    # The procurement review service. The raiser's case is the Trust's (raised by its admin for
+    # it, so its members read it too); the respondent is the council it asked (admins and
+    # officers); the team is the platform role, whatever its organisation.
+    "reviews_outcomes": op("none", PUBLIC),  # GET /api/reviews/outcomes
+    "reviews_outcome": op("review_published", PUBLIC),  # GET /api/reviews/outcomes/{case_id}
+    "reviews_summary": op("none", PUBLIC),  # GET /api/reviews/summary
+    "reviews_case_raise": op(
+        "none", ANYONE_SIGNED_IN, "anyone registered raises a concern"
+    ),  # POST /api/reviews/cases
+    "reviews_raiser_cases": op(
+        "none", ANYONE_SIGNED_IN, "each their own"
+    ),  # GET /api/reviews/my-cases
+    "reviews_raiser_case": op("review_case", OWN_SUPPLIER),  # GET /api/reviews/my-cases/{case_id}
+    "reviews_raiser_evidence_add": op(
+        "review_case", OWN_SUPPLIER
+    ),  # POST /api/reviews/my-cases/{case_id}/evidence
+    "reviews_team_cases": op("none", REVIEW_TEAM_ONLY),  # GET /api/reviews/team/cases
+    "reviews_team_case": op(
+        "review_case", REVIEW_TEAM_ONLY
+    ),  # GET /api/reviews/team/cases/{case_id}
+    "reviews_team_case_accept": op(
+        "review_case", REVIEW_TEAM_ONLY
+    ),  # POST /api/reviews/team/cases/{case_id}/accept
+    "reviews_team_case_reject": op(
+        "review_case", REVIEW_TEAM_ONLY
+    ),  # POST /api/reviews/team/cases/{case_id}/reject
+    "reviews_team_request_response": op(
+        "review_case", REVIEW_TEAM_ONLY
+    ),  # POST /api/reviews/team/cases/{case_id}/requests
+    "reviews_team_findings": op(
+        "review_case", REVIEW_TEAM_ONLY
+    ),  # POST /api/reviews/team/cases/{case_id}/findings
+    "reviews_team_follow_up": op(
+        "review_case", REVIEW_TEAM_ONLY
+    ),  # POST /api/reviews/team/cases/{case_id}/follow-ups
+    "reviews_team_close": op(
+        "review_case", REVIEW_TEAM_ONLY
+    ),  # POST /api/reviews/team/cases/{case_id}/close
+    "reviews_team_publish": op(
+        "review_case", REVIEW_TEAM_ONLY
+    ),  # POST /api/reviews/team/cases/{case_id}/publish
+    "reviews_respondent_cases": op(
+        "none", ANYONE_SIGNED_IN, "each organisation's own requests"
+    ),  # GET /api/reviews/requests
+    "reviews_respondent_case": op(
+        "review_case", expect(own=(BUYER_ADMIN, BUYER_OFFICER))
+    ),  # GET /api/reviews/requests/{case_id}
+    "reviews_respondent_respond": op(
+        "review_case", expect(own=(BUYER_ADMIN, BUYER_OFFICER))
+    ),  # POST /api/reviews/requests/{case_id}/response
 }

@@ -32,6 +32,7 @@ EVALUATOR_CONFLICTED = "evaluator_conflicted"  # declared a conflict on the tend
 OTHER_BUYER = "other_buyer"  # admin of another council (Sandbourne)
 PLATFORM_ADMIN = "platform_admin"  # is_superuser, no organisation
 RESILIENCE_TEAM = "resilience_team"  # the platform role, no organisation
+REVIEW_TEAM = "review_team"  # the platform role review manager, no organisation
 
 ROLES = (
     ANONYMOUS,
@@ -47,6 +48,7 @@ ROLES = (
     OTHER_BUYER,
     PLATFORM_ADMIN,
     RESILIENCE_TEAM,
+    REVIEW_TEAM,
 )
 
 ALLOW, OWN, DENY = "allow", "own", "deny"
@@ -98,6 +100,7 @@ OWN_BUYER_ADMIN = expect(own=(BUYER_ADMIN,))
 OWN_SUPPLIER = expect(own=(SUPPLIER_ADMIN, SUPPLIER_MEMBER))
 OWN_SUPPLIER_ADMIN = expect(own=(SUPPLIER_ADMIN,))
 RESILIENCE_ONLY = expect(allow=(RESILIENCE_TEAM,))
+REVIEW_TEAM_ONLY = expect(allow=(REVIEW_TEAM,))
 PLATFORM_ADMIN_ONLY = expect(allow=(PLATFORM_ADMIN,))
 NOBODY = expect()
 

@@ -41,7 +41,15 @@ from levelfield.evaluation import actions as evaluation_actions
 from levelfield.insights.actions_unit_costs import set_unit_cost
 from levelfield.opendata.models import Release
 from levelfield.resilience import actions as resilience_actions
-from levelfield.resilience.models import BreachEvent, LivingWill, PlatformRole, Scenario
+from levelfield.resilience.models import (
+    BreachEvent,
+    LivingWill,
+    PlatformRole,
+    PlatformRoleKind,
+    Scenario,
+)
+from levelfield.reviews import actions as review_actions
+from levelfield.reviews.models import CaseKind, Outcome
 from levelfield.socialvalue import actions as socialvalue_actions
 from levelfield.socialvalue.models import (
     DeliveryReport,
@@ -83,6 +91,52 @@ def _user(email: str) -> User:
     return User.objects.get(email=email)
 
 
+def _review_manager() -> User:
+    """A person given the platform role review manager by the platform admin."""
+    person = testing.UserFactory(full_name="Rhian Reviewer", email="rhian.reviewer@example.org")
+    resilience_actions.grant_platform_role(
+        user=person,
+        by=_user("platform.admin@levelfield.example"),
+        role=PlatformRoleKind.REVIEW_MANAGER,
+    )
+    return person
+
+
+def _review_cases(world: World, tender, buyer, raiser_org, raiser) -> dict[str, dict]:
+    team = world.people[r.REVIEW_TEAM]
+    due = clock.today_uk() + timedelta(days=14)
+    case = review_actions.raise_case(
+        by=raiser,
+        kind=CaseKind.PROCUREMENT,
+        description="The insurance asked for is out of proportion.",
+        raiser_organisation=raiser_org,
+        tender=tender,
+        evidence=[testing.pdf("our-insurance-quote.pdf")],
+    )
+    review_actions.accept_case(case=case, by=team)
+    review_actions.request_response(
+        case=case, by=team, organisation=buyer, question="Why this cover?", due_on=due
+    )
+    closed = review_actions.raise_case(
+        by=raiser,
+        kind=CaseKind.PROCUREMENT,
+        description="The tender window was short.",
+        raiser_organisation=raiser_org,
+        tender=tender,
+    )
+    review_actions.accept_case(case=closed, by=team)
+    review_actions.close_case(
+        case=closed, by=team, outcome=Outcome.NO_FURTHER_ACTION, summary="Within the rules."
+    )
+    review_actions.publish_outcome(
+        case=closed, by=team, public_summary="The council's tender window met the rules."
+    )
+    return {
+        "review_case": {"case_id": case.pk, "organisation_id": buyer.pk, "number": 1},
+        "review_published": {"case_id": closed.pk},
+    }
+
+
 def build() -> World:
     load_demo()
     world = World()
@@ -108,6 +162,7 @@ def build() -> World:
         r.OTHER_BUYER: _user("martin.greaves@sandbourne.example"),
         r.PLATFORM_ADMIN: _user("platform.admin@levelfield.example"),
         r.RESILIENCE_TEAM: _user("nadia.kowalski@levelfield.example"),
+        r.REVIEW_TEAM: _review_manager(),
     }
     assert Membership.objects.filter(user=world.people[r.CONSORTIUM_MEMBER], organisation=cic)
     for role, person in world.people.items():
@@ -362,9 +417,13 @@ def build() -> World:
         "breach_id": breach.pk,
     }
     world.scenes["breach"] = {"pk": breach.pk}
-    grant = PlatformRole.objects.get()
+    grant = PlatformRole.objects.get(role=PlatformRoleKind.RESILIENCE_TEAM)
     world.scenes["platform_role"] = {"pk": grant.pk}
     world.scenes["strategic"] = {"pk": meridian_will.supplier_id}
+
+    # The review service: the Trust's anonymous concern about the open library tender,
+    # accepted, the council asked to respond; and a closed case whose outcome is published.
+    world.scenes.update(_review_cases(world, library, wessex, trust, trust_admin))
 
     # Insights.
     cost = set_unit_cost(
