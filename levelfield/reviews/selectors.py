@@ -9,7 +9,7 @@
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import models
@@ -343,3 +343,48 @@ def raiser_evidence(user, case_id: int, number: int) -> Evidence | None:
 
 def unblocked_total(cases) -> Decimal:
     return cases.aggregate(total=models.Sum("amount_unblocked"))["total"] or Decimal("0")
+
+
+def respondent_history(user, pk: int):
+    """The history of case `pk` as `user`'s organisation reads it (history.respondent_history:
+    the raiser of an anonymous case never named); None when `user` may not read the case."""
+    from .history import respondent_history as history
+
+    case = _respondent_cases_qs(user).filter(pk=pk).first()
+    if case is None:
+        return None
+    ids = set(respondent_organisations(user).values_list("organisation", flat=True))
+    return history(case, ids)
+
+
+@dataclass(frozen=True)
+class RaiserChoices:
+    """What the raise form offers `user` to pick from (querysets): tenders published in the
+    last 2 years, signed contracts, and the invoices of their organisations' contracts."""
+
+    tenders: models.QuerySet
+    contracts: models.QuerySet
+    invoices: models.QuerySet
+
+
+def raiser_choices(user, today: date | None = None) -> RaiserChoices:
+    from levelfield.accounts.models import Membership
+    from levelfield.contracts.lifecycle import PUBLIC
+    from levelfield.contracts.models import Contract, Invoice
+    from levelfield.tenders.models import Tender
+
+    from .case_rules import earliest_procurement_date
+
+    today = today or clock.today_uk()
+    since = datetime.combine(earliest_procurement_date(today), time(0), tzinfo=clock.UK)
+    own = Membership.objects.filter(user=user).values("organisation")
+    return RaiserChoices(
+        tenders=Tender.objects.public()
+        .filter(published_at__gte=since)
+        .select_related("buyer")
+        .order_by("-published_at", "-id"),
+        contracts=Contract.objects.public().select_related("buyer", "supplier").order_by("title"),
+        invoices=Invoice.objects.filter(contract__supplier__in=own, contract__status__in=PUBLIC)
+        .select_related("contract__buyer")
+        .order_by("-received_on", "-id"),
+    )

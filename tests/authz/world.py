@@ -114,7 +114,7 @@ def _review_cases(world: World, tender, buyer, raiser_org, raiser) -> dict[str, 
         evidence=[testing.pdf("our-insurance-quote.pdf")],
     )
     review_actions.accept_case(case=case, by=team)
-    review_actions.request_response(
+    request = review_actions.request_response(
         case=case, by=team, organisation=buyer, question="Why this cover?", due_on=due
     )
     closed = review_actions.raise_case(
@@ -132,8 +132,14 @@ def _review_cases(world: World, tender, buyer, raiser_org, raiser) -> dict[str, 
         case=closed, by=team, public_summary="The council's tender window met the rules."
     )
     return {
-        "review_case": {"case_id": case.pk, "organisation_id": buyer.pk, "number": 1},
-        "review_published": {"case_id": closed.pk},
+        "review_case": {
+            "pk": case.pk,
+            "case_id": case.pk,
+            "request_id": request.pk,
+            "organisation_id": buyer.pk,
+            "number": 1,
+        },
+        "review_published": {"pk": closed.pk, "case_id": closed.pk},
     }
 
 
