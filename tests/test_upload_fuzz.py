@@ -12,8 +12,7 @@ one leaves no row and no file behind."""
 import base64
 import contextlib
 import uuid
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -39,7 +38,8 @@ from levelfield.socialvalue.models import Measure
 from levelfield.suppliers.models import Certificate
 from levelfield.tenders import actions as tender_actions
 from levelfield.tenders.models import Tender, TenderDocument
-from tests.support import testing
+from tests.support import testing, upload_ways
+from tests.support.upload_ways import Way
 
 # A few dozen examples: the whole fuzzing stays within minutes (no deadline: conftest.py)
 FUZZ = settings(max_examples=30, suppress_health_check=list(HealthCheck))
@@ -113,21 +113,6 @@ def stored_files() -> set[Path]:
 
 
 # -- the ways in ------------------------------------------------------------------------------
-
-
-@dataclass
-class Way:
-    """One way a file comes in: where to post, what else the form needs, and the rows it adds."""
-
-    url: str
-    fields: dict
-    file_field: str
-    rows: type
-    auth: dict
-    optional: bool = False  # the form goes without a file too
-    day: date | None = None  # the day the form is posted on (UK time), if not today
-    good: tuple[str, bytes] | None = ("report.pdf", b"%PDF-1.4 test document")  # taken
-    keeps_file: bool = True  # an import keeps what it read, not the file
 
 
 def tender_document(client) -> Way:
@@ -257,6 +242,7 @@ WAYS = {
     "measurement framework": framework,
     "correspondence attachment": correspondence_attachment,
     "outcome claim evidence": outcome_claim_evidence,
+    **upload_ways.MORE,
 }
 
 
@@ -284,6 +270,18 @@ def check_stored(new_files: set[Path]) -> None:
         assert path.name.isprintable() and ".." not in path.relative_to(root).parts
 
 
+def told_why(response) -> str:
+    """The refusal's message: an API's `message`, or a page's error summary (the admin's list
+    of errors), its text."""
+    if response["Content-Type"].startswith("application/json"):
+        return str(response.json().get("message") or "").strip()
+    page = response.content.decode()
+    for start in ('class="govuk-error-summary"', 'class="errorlist'):
+        if start in page:
+            return page[page.index(start) :][:2000]
+    return ""
+
+
 @pytest.fixture(params=WAYS)
 def way(request, client, quick) -> Way:
     """The world of one way in, built once a test; the examples post to it in turn."""
@@ -291,6 +289,8 @@ def way(request, client, quick) -> Way:
 
 
 def post(client, way: Way, name: str, data: bytes):
+    if way.current:
+        way.url, way.fields, way.file_field = way.current()
     body, content_type = multipart(way.fields, way.file_field, name, data)
     with on(way.day) if way.day else contextlib.nullcontext():
         return client.generic("POST", way.url, body, content_type=content_type, **way.auth)
@@ -331,8 +331,10 @@ def test_an_upload_is_accepted_only_when_valid_and_a_refusal_leaves_nothing(
         assert bool(new_files) == way.keeps_file
     else:
         assert new_files == set(), new_files
+        if response.status_code not in (201, 302):  # (taken without the file it dropped)
+            assert told_why(response), response.content[:2000]
         # (a file Django's parser drops, its name all unprintable, is no file at all)
-        taken = response.status_code == 302 and not (way.optional and not seen_name(name))
+        taken = response.status_code in (201, 302) and not (way.optional and not seen_name(name))
         assert not taken or way.rows in (Invoice, Reading)
 
 

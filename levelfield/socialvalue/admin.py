@@ -205,8 +205,10 @@ class SocialValueModelAdmin(ModelPartAdmin):
     def load_view(self, request):
         if not request.user.is_superuser:
             raise PermissionDenied
-        form = LoadModelForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        # Bound on any POST: one whose only field, the file, was dropped still says why
+        posted = request.method == "POST"
+        form = LoadModelForm(request.POST, request.FILES) if posted else LoadModelForm()
+        if posted and form.is_valid():
             try:
                 model, created = actions.load_model(
                     raw=form.cleaned_data["file"].read(), by=request.user
