@@ -19,11 +19,6 @@ from .schemas_checklists import BuyerCapabilityOut, ChecklistDoneIn, ChecklistIt
 router = Router(auth=api_auth, tags=["Buyer: stage checklists"])
 
 
-def _out(item: ChecklistItem) -> ChecklistItem:
-    item.overdue = item.done_at is None and item.due_on < clock.today_uk()
-    return item
-
-
 @router.get(
     "/contracts/{contract_id}/checklist",
     response={200: list[ChecklistItemOut], **errors(*OWN_OBJECT_ERRORS)},
@@ -35,7 +30,7 @@ def _out(item: ChecklistItem) -> ChecklistItem:
 def checklist(request, contract_id: int):
     contract = buyer_contract(request, contract_id)
     items = ChecklistItem.objects.filter(contract=contract).order_by("due_on", "position", "id")
-    return [_out(item) for item in items]
+    return list(items)
 
 
 def _item(request, contract_id: int, item_id: int) -> ChecklistItem:
@@ -53,7 +48,7 @@ def _item(request, contract_id: int, item_id: int) -> ChecklistItem:
 )
 def done(request, contract_id: int, item_id: int, payload: ChecklistDoneIn):
     item = _item(request, contract_id, item_id)
-    return _out(actions.mark_done(item=item, by=request.user, note=payload.note))
+    return actions.mark_done(item=item, by=request.user, note=payload.note)
 
 
 @router.post(
@@ -66,7 +61,7 @@ def done(request, contract_id: int, item_id: int, payload: ChecklistDoneIn):
 )
 def reopen(request, contract_id: int, item_id: int):
     item = _item(request, contract_id, item_id)
-    return _out(actions.reopen(item=item, by=request.user))
+    return actions.reopen(item=item, by=request.user)
 
 
 platform_router = Router(auth=api_auth, tags=["Platform: contract management capability"])

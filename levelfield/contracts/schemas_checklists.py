@@ -4,7 +4,10 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from levelfield.core import clock
 from levelfield.core.api_helpers import DecimalString, InputSchema, UtcDateTime
+
+from .models import ChecklistItem
 
 
 class BuyerCapabilityOut(Schema):
@@ -44,6 +47,10 @@ class ChecklistItemOut(Schema):
     done_by_id: int | None
     note: str
     overdue: bool = Field(description="Past its due date (UK) and not done")
+
+    @staticmethod
+    def resolve_overdue(obj: ChecklistItem) -> bool:
+        return obj.is_overdue(clock.today_uk())
 
 
 class ChecklistDoneIn(InputSchema):

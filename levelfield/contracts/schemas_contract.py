@@ -14,6 +14,7 @@ from levelfield.core.api_helpers import (
     InputSchema,
     MoneyIn,
     UtcDateTime,
+    patch_field,
 )
 
 from . import selectors_records
@@ -178,19 +179,19 @@ class ContractUpdateIn(InputSchema):
     """Only the fields sent change. Reference, value and dates only while the contract is
     recorded (409 `invalid_state` after: they change through a contract change)."""
 
-    title: str = Field(None, max_length=200)
-    description: str = Field(None)
-    category: Category = Field(None)
-    notice_reference: str = Field(None, max_length=100)
-    supplier_contact_name: str = Field(None, max_length=150)
-    supplier_contact_email: str = Field(None, max_length=254)
-    risk: Risk = Field(None)
-    critical: bool = Field(None)
-    outcome_measure: str = Field(None, max_length=100)
-    reference: str = Field(None, max_length=60)
-    value: MoneyIn = Field(None)
-    start_date: date = Field(None)
-    end_date: date = Field(None)
+    title: str = patch_field(max_length=200)
+    description: str = patch_field()
+    category: Category = patch_field()
+    notice_reference: str = patch_field(max_length=100)
+    supplier_contact_name: str = patch_field(max_length=150)
+    supplier_contact_email: str = patch_field(max_length=254)
+    risk: Risk = patch_field()
+    critical: bool = patch_field()
+    outcome_measure: str = patch_field(max_length=100)
+    reference: str = patch_field(max_length=60)
+    value: MoneyIn = patch_field()
+    start_date: date = patch_field()
+    end_date: date = patch_field()
 
 
 class ContractManagerIn(InputSchema):

@@ -14,11 +14,17 @@ from .lifecycle import IN_FORCE
 from .models import Accreditation, ChecklistItem, Contract, Stage
 
 
+@dataclass(frozen=True)
+class StageRow:
+    item: ChecklistItem
+    overdue: bool  # past due and not done
+
+
 @dataclass
 class StageItems:
     stage: str
     label: str
-    items: list = field(default_factory=list)
+    rows: list[StageRow] = field(default_factory=list)
     done: int = 0
     overdue: int = 0
 
@@ -28,11 +34,11 @@ def checklist_by_stage(contract, today: date) -> list[StageItems]:
     stages = {value: StageItems(value, label) for value, label in Stage.choices}
     items = ChecklistItem.objects.filter(contract=contract).select_related("owner", "done_by")
     for item in items.order_by("due_on", "position", "id"):
-        item.overdue = item.done_at is None and item.due_on < today
+        row = StageRow(item, overdue=item.is_overdue(today))
         group = stages[item.stage]
-        group.items.append(item)
+        group.rows.append(row)
         group.done += item.done_at is not None
-        group.overdue += item.overdue
+        group.overdue += row.overdue
     return list(stages.values())
 
 

@@ -27,7 +27,7 @@ from .models.performance import (
 )
 
 ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 
 
 @dataclass
@@ -257,7 +257,7 @@ def _claim_sum(status: str):
 def priced_outcomes(contract) -> list[PricedOutcome]:
     """The contract's priced outcomes, each with `claimed` (waiting), `validated` and
     `remaining` in pounds against its budget (one query)."""
-    outcomes = list(
+    rows = (
         PricedOutcome.objects.filter(contract=contract)
         .annotate(
             waiting_quantity=_claim_sum(ClaimStatus.CLAIMED),
@@ -265,12 +265,14 @@ def priced_outcomes(contract) -> list[PricedOutcome]:
         )
         .order_by("id")
     )
-    for outcome in outcomes:
+    outcomes: list[PricedOutcome] = []
+    for outcome in rows:
         outcome.claimed = (outcome.waiting_quantity * outcome.unit_price).quantize(Decimal("0.01"))
         outcome.validated = (outcome.validated_quantity * outcome.unit_price).quantize(
             Decimal("0.01")
         )
         outcome.remaining = outcome.budget - outcome.claimed - outcome.validated
+        outcomes.append(outcome)
     return outcomes
 
 

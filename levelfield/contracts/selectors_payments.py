@@ -403,6 +403,7 @@ def uk8_due(*, today: date, buyer=None, on_demand: bool = False) -> list[tuple[C
     wanted: dict[tuple[int, str], Period] = {}
     payments: dict[tuple[int, str], set[str]] = {}
     for pk, contract_id, paid_on in paid.values_list("pk", "contract_id", "paid_on").order_by():
+        assert paid_on is not None  # filtered on paid_on__gte
         quarter = quarter_of(paid_on)
         wanted[(contract_id, quarter.key)] = quarter
         payments.setdefault((contract_id, quarter.key), set()).add(f"payment-{pk}")
@@ -440,7 +441,8 @@ def uk17_due(*, today: date, buyer=None, on_demand: bool = False) -> list[tuple[
     # Distinct (buyer, day) pairs, so the daily job reads days, not every invoice.
     paid = invoices.filter(paid_on__isnull=False).values_list("contract__buyer_id", "paid_on")
     received = invoices.values_list("contract__buyer_id", "received_on")
-    days = {(b, d) for b, d in paid.distinct().order_by()}
+    # (paid is filtered on paid_on__isnull=False; the test here says so to the type checker)
+    days = {(b, d) for b, d in paid.distinct().order_by() if d is not None}
     days |= {(b, payable_on(d)) for b, d in received.distinct().order_by()}
     wanted: dict[tuple[int, str], Period] = {}
     for buyer_id, day in days:

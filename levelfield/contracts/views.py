@@ -190,7 +190,7 @@ def award(request, pk: int):
                 return redirect("contracts:award", pk=tender.pk)
     bids = _opened_bids(request, tender)
     decisions = [
-        (d, bids.get(d.winning_bid_id))
+        (d, None if d.winning_bid_id is None else bids.get(d.winning_bid_id))
         for d in AwardDecision.objects.filter(lot__tender=tender)
         .select_related("lot", "decided_by")
         .order_by("lot__number")
@@ -373,7 +373,7 @@ def record(request, pk: int, lot_id: int):
     award_decision = AwardDecision.objects.filter(lot=lot).first()
     winner = (
         _opened_bids(request, tender).get(award_decision.winning_bid_id)
-        if award_decision is not None
+        if award_decision is not None and award_decision.winning_bid_id is not None
         else None
     )
     existing = Contract.objects.filter(lot=lot).first()

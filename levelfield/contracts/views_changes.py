@@ -68,6 +68,7 @@ def record_change(request, pk: int, option_id: int | None = None):
     option = get_object_or_404(contract.options, pk=option_id) if option_id else None
     kind = ChangeKind.EXTENSION if option else ChangeKind.MODIFICATION
     data = request.POST if request.method == "POST" else None
+    form: OptionUseForm | ModificationForm
     if option:
         form = OptionUseForm(data)
     else:
@@ -116,7 +117,7 @@ def record_change(request, pk: int, option_id: int | None = None):
                 return redirect("contracts:changes", pk=contract.pk)
         if "edit" in request.POST:
             proposal = None
-    context = {
+    context: dict[str, object] = {
         "contract": contract,
         "form": form,
         "option": option,

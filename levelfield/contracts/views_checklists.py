@@ -173,7 +173,7 @@ def item(request, pk: int, item_id: int):
     )
     due_form = DueDateForm(request.POST if do == "due" else None, initial={"due_on": item.due_on})
     done_form = DoneForm(request.POST if do == "done" else None)
-    bound = {"owner": owner_form, "due": due_form, "done": done_form}.get(do)
+    bound = {"owner": owner_form, "due": due_form, "done": done_form}.get(do) if do else None
     if do == "reopen":
         run_button_action(
             request,
@@ -204,7 +204,7 @@ def item(request, pk: int, item_id: int):
         {
             "contract": contract,
             "item": item,
-            "overdue": item.done_at is None and item.due_on < clock.today_uk(),
+            "overdue": item.is_overdue(clock.today_uk()),
             "can_manage": can_manage,
             "owner_form": owner_form,
             "due_form": due_form,

@@ -2,6 +2,7 @@
 mobilisation, go live, suspend, resume (each confirmed on a page of its own, since none can be
 undone), assign the manager, add and remove options to extend and documents."""
 
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -160,7 +161,7 @@ def add_option(request, pk: int):
                 by=request.user,
                 description=data["description"],
                 months=data["months"],
-                value=data["value"] if data["value"] is not None else 0,
+                value=data["value"] if data["value"] is not None else Decimal("0"),
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -68,6 +68,7 @@ def contract_invoices(request, pk: int):
     form = InvoiceForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         require_perm(request, MANAGE, contract)
+        assert form is not None  # require_perm let in only those who may manage, given the form
         if form.is_valid():
             data = form.cleaned_data
             try:

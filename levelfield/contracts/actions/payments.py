@@ -159,13 +159,12 @@ def invoice_problems(
     problems = []
     if problem := contract_problem(contract):
         problems.append(problem)
+    same_reference = Invoice.objects.filter(contract=contract, reference=reference)
+    if exclude_pk is not None:
+        same_reference = same_reference.exclude(pk=exclude_pk)
     if problem := reference_problem(reference):
         problems.append(problem)
-    elif (
-        Invoice.objects.filter(contract=contract, reference=reference)
-        .exclude(pk=exclude_pk)
-        .exists()
-    ):
+    elif same_reference.exists():
         problems.append(duplicate_message(contract, reference))
     if problem := date_problem(received_on, "date received", today=today):
         problems.append(problem)

@@ -1,6 +1,8 @@
 """Stage checklists: each buyer's template (a copy of the platform's default until it edits
 it), and each contract's items made from it at signature, with owners and due dates."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -61,3 +63,7 @@ class ChecklistItem(models.Model):
             )
         ]
         indexes = [models.Index(fields=["due_on", "done_at"])]
+
+    def is_overdue(self, today: date) -> bool:
+        """Past its due date and not done."""
+        return self.done_at is None and self.due_on < today

@@ -1,6 +1,9 @@
 """KPIs and their periodic reports (s.52), performance assessments (s.71, UK9), performance
 failures, outcomes counted, and payment by results."""
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -171,6 +174,13 @@ class PricedOutcome(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gt=0), name="outcome_price_positive"),
             models.CheckConstraint(condition=Q(budget__gt=0), name="outcome_budget_positive"),
         ]
+
+    if TYPE_CHECKING:
+        # In pounds, on the outcomes contracts.selectors_kpis.priced_outcomes reads: claims
+        # waiting, claims validated, and the budget left after both.
+        claimed: Decimal
+        validated: Decimal
+        remaining: Decimal
 
 
 class ClaimStatus(models.TextChoices):
