@@ -196,6 +196,9 @@ class TokenExpired(DomainError):
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A token's last use is noted at most this often: the account page shows it to the minute, and
+# noting every call made each API call, a read among them, write to the token's row.
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 def user_for_token(secret: str, *, method: str | None = None) -> User | None:
@@ -203,7 +206,7 @@ def user_for_token(secret: str, *, method: str | None = None) -> User | None:
     token is refused): None for a token that does not exist, was revoked or belongs to someone
     deactivated; `TokenExpired` (401) for one past its expiry; `PermissionDenied` (403) for a
     read-only token asked to change something. A token that is let in, or refused only for its
-    scope, has its last use noted."""
+    scope, has its last use noted (at most once a minute: LAST_USED_EVERY)."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=hash_secret(secret), revoked_at__isnull=True)
@@ -217,7 +220,9 @@ def user_for_token(secret: str, *, method: str | None = None) -> User | None:
             f"This API token expired at {uk_time(token.expires_at)}. Create a new token on your "
             "account page and use that instead."
         )
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    last = token.last_used_at
+    if last is None or not last <= now < last + LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     if token.read_only and (method or "").upper() not in SAFE_METHODS:
         raise PermissionDenied(
             "This API token is read-only: it can read (GET, HEAD, OPTIONS) but not change "

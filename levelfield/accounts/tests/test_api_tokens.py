@@ -74,6 +74,23 @@ def test_a_person_makes_a_read_only_token_for_30_days_and_sees_it_on_their_accou
     assert uk_time(token.last_used_at) in account
 
 
+def test_a_tokens_last_use_is_noted_at_most_once_a_minute(client, officer, tender):
+    token, secret = create_api_token(user=officer, name="busy client")
+    first = clock.now()
+
+    def last_use_after_a_call_at(moment):
+        with clock.frozen_at(moment):
+            assert client.get("/api/buyer/tenders", **bearer(secret)).status_code == 200
+        return ApiToken.objects.get(pk=token.pk).last_used_at
+
+    assert last_use_after_a_call_at(first) == first
+    # Calls within the minute are let in as before; the row is not written again.
+    assert last_use_after_a_call_at(first + timedelta(seconds=30)) == first
+    assert last_use_after_a_call_at(first + timedelta(seconds=59)) == first
+    later = first + timedelta(minutes=1)
+    assert last_use_after_a_call_at(later) == later
+
+
 def test_an_expired_token_is_refused_with_a_401_saying_it_expired(client, officer, tender):
     token, secret = create_api_token(user=officer, name="old", lifetime_days=30)
     assert client.get("/api/buyer/tenders", **bearer(secret)).status_code == 200
