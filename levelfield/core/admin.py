@@ -98,7 +98,7 @@ class GroupAdmin(ReadOnly, auth_admin.GroupAdmin):
 
 
 class AccessAttemptAdmin(ReadOnly, axes_admin.AccessAttemptAdmin):
-    actions = []
+    actions: list[str] = []
 
 
 class AccessLogAdmin(ReadOnly, axes_admin.AccessLogAdmin):

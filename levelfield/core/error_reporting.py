@@ -10,12 +10,16 @@ password reset's token) from its address. Each event is tagged with the request'
 request's log line (core/request_log.py) can be found from it.
 """
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import sentry_sdk
 from sentry_sdk.integrations.logging import ignore_logger
 
 from .request_log import current_request_id, redacted_path
+
+if TYPE_CHECKING:
+    from sentry_sdk._types import Event, Hint
 
 HEADERS_KEPT = {"accept", "accept-language", "content-length", "content-type", "host"}
 
@@ -46,7 +50,7 @@ def configure(
     return True
 
 
-def strip_private_data(event: dict, hint: dict | None = None) -> dict:
+def strip_private_data(event: "Event", hint: "Hint | None" = None) -> "Event":
     """The event without request bodies, cookies, query strings, headers other than a few
     harmless ones, the user, or secret URL parameters; tagged with the request id."""
     request = event.get("request")
@@ -58,8 +62,9 @@ def strip_private_data(event: dict, hint: dict | None = None) -> dict:
             request["headers"] = {
                 name: value for name, value in headers.items() if name.lower() in HEADERS_KEPT
             }
-        if isinstance(request.get("url"), str):
-            parts = urlsplit(request["url"])
+        url = request.get("url")
+        if isinstance(url, str):
+            parts = urlsplit(url)
             request["url"] = urlunsplit(
                 (parts.scheme, parts.netloc, redacted_path(parts.path), "", "")
             )

@@ -97,7 +97,10 @@ def number_problem(
 
 
 def _exact(value, *, money: bool) -> Decimal:
-    number = _read(value, money=money).quantize(PENNY)
+    """`value` to the penny: a value the problem checks passed (so it reads as a number)."""
+    read = _read(value, money=money)
+    assert read is not None  # _problem found no problem, which it would for no number
+    number = read.quantize(PENNY)
     return number + 0 if number.is_zero() else number  # -0.00 is 0.00
 
 

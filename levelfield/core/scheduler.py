@@ -52,6 +52,12 @@ class DailyJob:
     at: time  # UK local time (Europe/London) from which it is due each day
 
 
+def _longest_name(model: type[ScheduledRun | FrequentRun]) -> int:
+    longest = model._meta.get_field("job").max_length
+    assert longest is not None  # the job column is a CharField with a max_length
+    return longest
+
+
 def daily_jobs(entries: Iterable[dict] | None = None) -> list[DailyJob]:
     """The jobs of `entries` (settings.LEVELFIELD_DAILY_JOBS by default), each checked: a task
     path that does not import, or a time that is not HH:MM, stops the scheduler at its start."""
@@ -66,7 +72,7 @@ def daily_jobs(entries: Iterable[dict] | None = None) -> list[DailyJob]:
             import_string(job.task)
         except (KeyError, ValueError, ImportError) as exc:
             raise ImproperlyConfigured(f"LEVELFIELD_DAILY_JOBS: {entry!r}: {exc}") from exc
-        if len(job.name) > ScheduledRun._meta.get_field("job").max_length:
+        if len(job.name) > _longest_name(ScheduledRun):
             raise ImproperlyConfigured(f"LEVELFIELD_DAILY_JOBS: the name {job.name!r} is too long")
         jobs.append(job)
     if len({job.name for job in jobs}) != len(jobs):
@@ -107,7 +113,7 @@ def frequent_jobs(entries: Iterable[dict] | None = None) -> list[FrequentJob]:
             raise ImproperlyConfigured(
                 f"LEVELFIELD_FREQUENT_JOBS: {entry!r}: every is a number of minutes, 1 to 1440"
             )
-        if len(job.name) > FrequentRun._meta.get_field("job").max_length:
+        if len(job.name) > _longest_name(FrequentRun):
             raise ImproperlyConfigured(
                 f"LEVELFIELD_FREQUENT_JOBS: the name {job.name!r} is too long"
             )
@@ -117,7 +123,7 @@ def frequent_jobs(entries: Iterable[dict] | None = None) -> list[FrequentJob]:
 
 def all_jobs() -> list[DailyJob | FrequentJob]:
     """The frequent jobs then the daily ones, from the settings; no two with the same name."""
-    jobs = [*frequent_jobs(), *daily_jobs()]
+    jobs: list[DailyJob | FrequentJob] = [*frequent_jobs(), *daily_jobs()]
     if len({job.name for job in jobs}) != len(jobs):
         raise ImproperlyConfigured(
             "LEVELFIELD_FREQUENT_JOBS and LEVELFIELD_DAILY_JOBS: two jobs have the same name"

@@ -15,6 +15,7 @@ blank while sealed; a save with `update_fields` must name `sealed` with the seal
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from django.db import models
@@ -22,6 +23,9 @@ from django.db.backends.utils import format_number
 from django.db.models.query_utils import DeferredAttribute
 
 from . import keys
+
+if TYPE_CHECKING:
+    from django.db.models.options import Options
 
 MAGIC = b"LFS1"
 PENDING = "_sealed_pending"  # where a loaded row keeps its sealed bytes until a field is read
@@ -88,7 +92,9 @@ class _Sealable:
 class SealableDecimalField(_Sealable, models.DecimalField):
     def sealed_text(self, value) -> str:
         # To its decimal places, as the column keeps it: 98000 reads back as 98000.00.
-        return format_number(self.to_python(value), self.max_digits, self.decimal_places)
+        text = format_number(self.to_python(value), self.max_digits, self.decimal_places)
+        assert text is not None  # SealedField.pre_save gives a value, never None
+        return text
 
 
 class SealableTextField(_Sealable, models.TextField):
@@ -133,6 +139,9 @@ class Sealable:
 
     SEALED_FIELDS: tuple[str, ...] = ()
 
+    if TYPE_CHECKING:
+        _meta: Options[Any]  # mixed into models
+
     def sealer(self) -> Sealer | None:
         """How to seal this row now, or None when its fields are kept as they are."""
         raise NotImplementedError
@@ -151,11 +160,16 @@ class Sealable:
             self.__dict__["_sealer"] = self.sealer()
         return self.__dict__["_sealer"]
 
+    def _sealed_field(self, name: str) -> models.Field:
+        field = self._meta.get_field(name)
+        assert isinstance(field, models.Field)  # SEALED_FIELDS names the model's own columns
+        return field
+
     def opened_values(self, sealed: bytes) -> dict:
         """The field values in `sealed`, as Python values."""
         key = self.sealing_key(key_id_of(sealed))
         values = orjson.loads(open_with(key, sealed, self.sealing_associated()))
-        return {name: self._meta.get_field(name).to_python(value) for name, value in values.items()}
+        return {name: self._sealed_field(name).to_python(value) for name, value in values.items()}
 
     def open_sealed_fields(self) -> None:
         """Open the sealed fields not yet read (and not set since the row was loaded)."""
@@ -163,7 +177,7 @@ class Sealable:
         if sealed is None:
             return
         for name, value in self.opened_values(sealed).items():
-            self.__dict__.setdefault(self._meta.get_field(name).attname, value)
+            self.__dict__.setdefault(self._sealed_field(name).attname, value)
 
     def save(self, *args, **kwargs):
         # Django saves only the loaded fields of a row with fields not loaded: open them first,

@@ -8,6 +8,7 @@ rules. They name the tender and the purpose only. Reading is recorded, not email
 side sees the receipt on the thread."""
 
 from pathlib import PurePath
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +39,11 @@ class Sealed(DomainError):
     status = 409
 
 
-def _clean_text(subject: str | None, body: str) -> tuple[str, str]:
+# The subject as given: a str to check (a new thread's), or None (a reply has none).
+_Subject = TypeVar("_Subject", str, None)
+
+
+def _clean_text(subject: _Subject, body: str) -> tuple[_Subject, str]:
     problems = []
     body = (body or "").strip()
     if not body:
@@ -213,6 +218,7 @@ def send_message(*, thread: Thread, by, body: str, attachments=()) -> Message:
         .get(pk=thread.pk)
     )
     side = side_of(by, thread)
+    assert side is not None  # send_message is only for readers of the thread, who have a side
     _, body = _clean_text(None, body)
     checked = _checked(attachments)
     organisation = thread.tender.buyer if side == Side.BUYER else thread.supplier
@@ -247,6 +253,7 @@ def mark_read(*, thread: Thread, by) -> int:
     is recorded when there were none)."""
     require(by, "correspondence.view_thread", thread, "You cannot read this correspondence")
     side = side_of(by, thread)
+    assert side is not None  # a reader of the thread (view_thread) has a side
     unread = list(
         Message.objects.filter(thread=thread)
         .exclude(side=side)

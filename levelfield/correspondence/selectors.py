@@ -60,7 +60,7 @@ def unread_for_buyer(tender: Tender) -> int:
     )
 
 
-def thread_for(organisation: Organisation, pk: int) -> Thread | None:
+def thread_for(organisation: Organisation | None, pk: int) -> Thread | None:
     """A thread of a buyer's tenders or with a supplier, as `organisation` may find it."""
     if organisation is None:
         return None

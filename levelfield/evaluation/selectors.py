@@ -2,14 +2,18 @@
 the buyer may open. Nothing here can see a sealed bid."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 
 from levelfield.bids.models import Bid
 from levelfield.tenders.models import Lot, Question, Tender
 
 from . import scoring
 from .models import ConflictDeclaration, ModeratedScore
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 @dataclass
@@ -105,7 +109,14 @@ class Withdrawal:
         return self.question.lot.number
 
 
-def _with_evaluator_count(questions):
+class _EvaluatorCount(TypedDict):
+    evaluators: int  # the question's assignments
+
+
+_CountedQuestions: TypeAlias = "QuerySet[WithAnnotations[Question, _EvaluatorCount]]"
+
+
+def _with_evaluator_count(questions: QuerySet[Question]) -> _CountedQuestions:
     return (
         questions.select_related("lot")
         .annotate(evaluators=Count("assignments"))
@@ -115,8 +126,10 @@ def _with_evaluator_count(questions):
 
 def withdrawals(declaration: ConflictDeclaration) -> list[Withdrawal]:
     """The questions a conflicted evaluator left, each saying whether it now has no evaluator."""
+    questions: _CountedQuestions
     if "withdrawn_from" in getattr(declaration, "_prefetched_objects_cache", {}):
-        questions = declaration.withdrawn_from.all()
+        # prefetched through _with_evaluator_count (conflicts_for_buyer)
+        questions = cast(_CountedQuestions, declaration.withdrawn_from.all())
     else:
         questions = _with_evaluator_count(declaration.withdrawn_from.all())
     return [Withdrawal(question=q, needs_evaluator=q.evaluators == 0) for q in questions]

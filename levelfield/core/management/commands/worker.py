@@ -6,6 +6,8 @@ heartbeat, queues again the tasks of workers that died mid-task, and queues the 
 frequent jobs that are due (settings.LEVELFIELD_DAILY_JOBS and LEVELFIELD_FREQUENT_JOBS), each
 run claimed once however many workers run. `--no-scheduler` leaves the jobs to others."""
 
+from typing import Any
+
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
@@ -37,7 +39,10 @@ class Command(db_worker.Command):
         # reloading (its watching parent would run a second keeper)
         parser.set_defaults(worker_id=keeping.new_worker_id(), reload=False)
 
-    def handle(self, *args, with_scheduler: bool = True, keeper_every: float, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        # db_worker's options go on to it; these two are this command's own
+        with_scheduler: bool = options.pop("with_scheduler", True)
+        keeper_every: float = options.pop("keeper_every", scheduler.WAKE_EVERY)
         if options.get("reload"):
             raise CommandError("levelfield worker does not reload: run db_worker --reload")
         if not options["worker_id"].startswith(keeping.ID_PREFIX):
