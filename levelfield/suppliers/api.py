@@ -364,7 +364,14 @@ class CertificateIn(FormInput):
     "(YYYY-MM-DD, not already past) and the file `document` (PDF or an office document). Your "
     "admins are emailed 30 and 7 days before it expires.",
 )
-def add_certificate(request, payload: Form[CertificateIn], document: File[UploadedFile] = None):
+def add_certificate(
+    request,
+    payload: Form[CertificateIn],
+    # ninja reads a None default as an optional part (it makes the type Optional itself); its
+    # File alias for type checkers has no None. `File[UploadedFile | None]` would document null
+    # and `File[UploadedFile] | None` would make it a query parameter.
+    document: File[UploadedFile] = None,  # type: ignore[assignment]
+):
     certificate = actions.add_certificate(
         organisation=acting_supplier(request),
         by=request.user,
