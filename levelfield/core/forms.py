@@ -88,3 +88,12 @@ class TypedDateField(forms.DateField):
         if isinstance(value, str):
             value = " ".join(value.split())
         return super().to_python(value)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field `name` (its own copy, in `form.fields`), typed as one, for the
+    form's `__init__` to set its choices: `form.fields` holds fields of any kind."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field

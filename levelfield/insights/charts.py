@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 import matplotlib
@@ -26,6 +27,7 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.typing import RcKeyType  # noqa: E402
 
 # GOV.UK colours (the Design System's palette): text, secondary text, borders, and the series.
 BLACK = "#0b0c0c"
@@ -40,7 +42,7 @@ TARGET = "#d4351c"
 WIDTH_IN = 640 / 96
 DPI = 72
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["GDS Transport", "Arial", "DejaVu Sans"],
@@ -208,8 +210,12 @@ def accessible(svg: str, *, chart_id: str, title: str, description: str) -> str:
         svg,
     )
     svg = _STYLE.sub(_presentation_attributes, svg)
-    opening = re.match(r"<svg[^>]*>", svg).group(0)
-    view_box = re.search(r'viewBox="([^"]+)"', opening).group(1)
+    opening_tag = re.match(r"<svg[^>]*>", svg)
+    assert opening_tag is not None  # matplotlib's SVG starts with its svg element
+    opening = opening_tag.group(0)
+    view_box_attribute = re.search(r'viewBox="([^"]+)"', opening)
+    assert view_box_attribute is not None  # which has a viewBox
+    view_box = view_box_attribute.group(1)
     width = float(view_box.split()[2]) / 0.75  # points to CSS pixels
     new_opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '

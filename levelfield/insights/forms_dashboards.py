@@ -3,6 +3,8 @@ from what the snapshot holds and checked by the one rule (figures.Filters.proble
 
 from django import forms
 
+from levelfield.core.forms import choice_field
+
 from .figures import Choices, Filters
 
 FIELDS = ("authority", "cpv_division", "region", "quarter_from", "quarter_to")
@@ -18,20 +20,26 @@ class FiltersForm(forms.Form):
     def __init__(self, data=None, *, choices: Choices, with_authority: bool = True):
         super().__init__(data)
         if with_authority:
-            self.fields["authority"].choices = [("", "All authorities"), *choices.authorities]
+            choice_field(self, "authority").choices = [
+                ("", "All authorities"),
+                *choices.authorities,
+            ]
         else:
             del self.fields["authority"]
-        self.fields["cpv_division"].choices = [
+        choice_field(self, "cpv_division").choices = [
             ("", "All CPV divisions"),
             *((d, d) for d in choices.cpv_divisions),
         ]
-        self.fields["region"].choices = [("", "All regions"), *((r, r) for r in choices.regions)]
+        choice_field(self, "region").choices = [
+            ("", "All regions"),
+            *((r, r) for r in choices.regions),
+        ]
         quarters = [(q, q) for q in choices.quarters]
-        self.fields["quarter_from"].choices = [("", "The first"), *quarters]
-        self.fields["quarter_to"].choices = [("", "The last"), *quarters]
+        choice_field(self, "quarter_from").choices = [("", "The first"), *quarters]
+        choice_field(self, "quarter_to").choices = [("", "The last"), *quarters]
         for name in self.fields:
             self.fields[name].error_messages["invalid_choice"] = (
-                f"Choose one of the {self.fields[name].label.lower()} options listed"
+                f"Choose one of the {str(self.fields[name].label).lower()} options listed"
             )
 
     def clean(self):

@@ -106,7 +106,9 @@ def party_organisation(party: dict) -> dict | None:
         org_id = f"{identifier['scheme']}-{identifier['id']}"
     else:
         org_id = f"name:{key}"
-    details = party.get("details") if isinstance(party.get("details"), dict) else {}
+    details = party.get("details")
+    if not isinstance(details, dict):
+        details = {}
     scale = details.get("scale")
     sme = True if scale in ("sme", "micro") else False if scale == "large" else None
     return {

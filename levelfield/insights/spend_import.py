@@ -237,6 +237,7 @@ class SpendImporter:
             spend_file.save(update_fields=["complete", "updated"])
 
     def _line(self, spend_file: SpendFile, row) -> SpendLine:
+        assert self.matcher is not None  # made by run(), before any file is read
         organisation_id, method = self.matcher.match(row.supplier_key, row.supplier_ch)
         return SpendLine(
             file=spend_file,

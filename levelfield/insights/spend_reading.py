@@ -366,6 +366,8 @@ def parse_row(line: int, cells: dict, *, default_body: str = "") -> tuple[SpendR
         problems.append("no supplier")
     if problems:
         return None, problems
+    # each parsed, or refused as a problem above
+    assert day is not None and amount is not None
     return (
         SpendRow(
             line=line,

@@ -62,7 +62,7 @@ def _rows(since: int, until: int) -> Iterator[dict]:
         }
 
 
-def payment_rows(since: int | None) -> tuple[Iterator[dict], int]:
+def payment_rows(since: int | None) -> tuple[Iterator[dict], int | None]:
     """(rows, new watermark): the rows (an iterator, in the shape of tables.PAYMENTS) of the
     lines changed after revision `since` (None or 0: all of them)."""
     until = watermark()

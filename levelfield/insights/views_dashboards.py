@@ -145,8 +145,12 @@ def _lists(request, snapshot, filters, *, authority, whose: str) -> dict:
         by_category, caption=f"Share of bids and wins by category, {whose} procurements"
     )
     categories_page = paginate(request, categories.rows, PAGE_SIZE, param="categories")
-    flags = figures_lists.red_flags(snapshot, filters, authority=authority)
-    flags_page = paginate(request, flags, PAGE_SIZE, param="flags")
+    flags_page = paginate(
+        request,
+        figures_lists.red_flags(snapshot, filters, authority=authority),
+        PAGE_SIZE,
+        param="flags",
+    )
     relets_page = paginate(
         request,
         figures_lists.relets(snapshot, filters, authority=authority),
@@ -271,11 +275,11 @@ def _table(name: str, request, snapshot, tables, filters, *, whose: str, authori
     if name == "categories":
         return category_table(by_category, caption="Share of bids and wins by category")
     if name == "red-flags":
-        rows = figures_lists.red_flags(snapshot, filters, authority=authority)
-        return flags_table(rows, caption="Red flags, with why each fired")
+        flags = figures_lists.red_flags(snapshot, filters, authority=authority)
+        return flags_table(flags, caption="Red flags, with why each fired")
     if name == "relets":
-        rows = figures_lists.relets(snapshot, filters, authority=authority)
-        return relets_table(rows, caption="Contracts let again")
+        relets = figures_lists.relets(snapshot, filters, authority=authority)
+        return relets_table(relets, caption="Contracts let again")
     if name == "shares":
         return share_table(figures.shares(tables), caption=f"Share of {whose} spend")
     if name == "quarters":

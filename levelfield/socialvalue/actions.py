@@ -56,6 +56,7 @@ from .models import (
     SubCriterion,
     TenderSocialValue,
     Theme,
+    contract_lot,
 )
 from .quantities import clean_quantity
 
@@ -246,8 +247,9 @@ def choose_outcomes(
     tender = _locked_draft(lot.tender, by)
     link = TenderSocialValue.objects.select_related("model").filter(tender=tender).first()
     day = clock.today_uk()
-    if selectors.model_lapsed(link, day):
-        link = _drop_lapsed_model(tender, link, by, day)
+    if link is not None and selectors.model_lapsed(link, day):
+        _drop_lapsed_model(tender, link, by, day)
+        link = None
     if link is None:
         applicable = selectors.models_on(day)
         if not applicable:
@@ -329,7 +331,6 @@ def _drop_lapsed_model(tender: Tender, link: TenderSocialValue, by, day: date) -
         version=link.model.version,
     )
     link.delete()
-    return None
 
 
 @transaction.atomic
@@ -585,7 +586,8 @@ def remove_commitment(*, commitment: Commitment, by) -> None:
 
 
 def _periods(contract: Contract, months: int, last_due: date) -> list[ReportingPeriod]:
-    periods, number = [], 0
+    periods: list[ReportingPeriod] = []
+    number = 0
     while True:
         starts_on = add_months(contract.start_date, months * number)
         if starts_on > last_due or starts_on > contract.end_date:
@@ -613,7 +615,7 @@ def create_obligations(*, contract: Contract, by) -> list[Obligation]:
     with a reporting period every few months (as the buyer set) until the last is due. Called
     by `contracts.actions.sign_contract`; publishes the commitments as the contract's agreed
     metrics in the same transaction."""
-    tender = contract.lot.tender
+    tender = contract_lot(contract).tender
     require(by, "contracts.sign_contract", tender, "Only a buyer admin can sign a contract")
     contract = Contract.objects.select_related("award__winning_bid", "lot__tender__buyer").get(
         pk=contract.pk
@@ -623,6 +625,8 @@ def create_obligations(*, contract: Contract, by) -> list[Obligation]:
     existing = list(Obligation.objects.filter(contract=contract))
     if existing:
         return existing
+    # with its lot, an awarded contract has its award (a constraint of Contract)
+    assert contract.award is not None
     commitments = list(
         Commitment.objects.filter(bid=contract.award.winning_bid)
         .select_related("measure", "metric", "question")
@@ -630,7 +634,8 @@ def create_obligations(*, contract: Contract, by) -> list[Obligation]:
     )
     if not commitments:
         return []
-    link = TenderSocialValue.objects.filter(tender=contract.lot.tender).first()
+    lot = contract_lot(contract)
+    link = TenderSocialValue.objects.filter(tender=lot.tender).first()
     months = link.reporting_months if link else ReportingFrequency.QUARTERLY
     now = clock.now()
     obligations = [
@@ -643,8 +648,8 @@ def create_obligations(*, contract: Contract, by) -> list[Obligation]:
             unit=c.unit,
             location=c.location,
             beneficiaries=c.beneficiaries,
-            measure_code=c.measure.code if c.measure_id else "",
-            metric_code=c.metric.code if c.metric_id else "",
+            measure_code=c.measure.code if c.measure is not None else "",
+            metric_code=c.metric.code if c.metric is not None else "",
             proxy_value=c.proxy_value,
             due_on=min(
                 add_months(contract.start_date, 12 * c.contract_year) - timedelta(days=1),
@@ -663,7 +668,7 @@ def create_obligations(*, contract: Contract, by) -> list[Obligation]:
         action="socialvalue.obligations_created",
         obj=contract,
         actor=by,
-        organisation=contract.lot.tender.buyer,
+        organisation=lot.tender.buyer,
         summary=f"{len(obligations)} social value commitments became contract obligations",
         obligations=len(obligations),
         periods=len(periods),
@@ -671,9 +676,8 @@ def create_obligations(*, contract: Contract, by) -> list[Obligation]:
     first_due = periods[0].report_due_on if periods else None
     email_on_commit(
         to=_people(contract.supplier, SUPPLIER_PEOPLE),
-        subject=f"Social value obligations: {contract.lot.tender.reference} lot "
-        f"{contract.lot.number}",
-        body=f"Your contract for {contract.lot.title} is signed. The {len(obligations)} social "
+        subject=f"Social value obligations: {lot.tender.reference} lot {lot.number}",
+        body=f"Your contract for {lot.title} is signed. The {len(obligations)} social "
         "value commitments in your bid are now obligations of the contract. "
         + (f"Your first delivery report is due by {uk_date(first_due)}. " if first_due else "")
         + "Report what you deliver on levelfield.",
@@ -747,7 +751,8 @@ def submit_report(
         )
         store(item.file, upload)
         item.save()
-    tender = contract.lot.tender
+    lot = contract_lot(contract)
+    tender = lot.tender
     audit.record(
         action="socialvalue.report_submitted",
         obj=report,
@@ -759,7 +764,7 @@ def submit_report(
     )
     email_on_commit(
         to=_people(tender.buyer, BUYER_RUNS),
-        subject=f"Social value report to review: {tender.reference} lot {contract.lot.number}",
+        subject=f"Social value report to review: {tender.reference} lot {lot.number}",
         body=f"{contract.supplier} reported delivering {_number(quantity)} {obligation.unit} of "
         f"'{obligation.description}' in period {period.number}. Accept, query or reject it "
         "on levelfield.",
@@ -797,6 +802,7 @@ def review_report(*, report: DeliveryReport, by, decision: str, reason: str) -> 
     report.save(update_fields=["status", "reviewed_at"])
     ReportReview.objects.create(report=report, decision=decision, reason=reason, by=by, at=now)
     contract = report.obligation.contract
+    tender = contract_lot(contract).tender
     if decision == ReportStatus.ACCEPTED:
         ocds.publish_delivery(contract)
     label = ReportStatus(decision).label.lower()
@@ -804,13 +810,13 @@ def review_report(*, report: DeliveryReport, by, decision: str, reason: str) -> 
         action=f"socialvalue.report_{decision}",
         obj=report,
         actor=by,
-        organisation=contract.lot.tender.buyer,
+        organisation=tender.buyer,
         summary=f"Report for period {report.period.number} {label}",
         reason=reason,
     )
     email_on_commit(
         to=_people(contract.supplier, SUPPLIER_PEOPLE),
-        subject=f"Your social value report was {label}: {contract.lot.tender.reference}",
+        subject=f"Your social value report was {label}: {tender.reference}",
         body=f"Your report of {_number(report.quantity)} {report.obligation.unit} of "
         f"'{report.obligation.description}' for period {report.period.number} was {label}.\n"
         f"Reason: {reason}",
@@ -870,9 +876,9 @@ def send_reminders(*, today: date | None = None) -> dict:
         email_on_commit(
             to=_people(contract.supplier, SUPPLIER_PEOPLE),
             subject=f"Social value report due by {uk_date(period.report_due_on)}: "
-            f"{contract.lot.tender.reference}",
+            f"{contract_lot(contract).tender.reference}",
             body=f"Your report on period {period.number} ({uk_date(period.starts_on)} to "
-            f"{uk_date(period.ends_on)}) of {contract.lot.title} is due by "
+            f"{uk_date(period.ends_on)}) of {contract_lot(contract).title} is due by "
             f"{uk_date(period.report_due_on)}. Still to report:\n{lines}\n",
         )
         supplier_count += 1
@@ -888,7 +894,7 @@ def send_reminders(*, today: date | None = None) -> dict:
     )
     by_buyer: dict = {}
     for report in waiting:
-        buyer = report.obligation.contract.lot.tender.buyer
+        buyer = contract_lot(report.obligation.contract).tender.buyer
         by_buyer.setdefault(buyer.pk, (buyer, []))[1].append(report)
     for buyer, reports in by_buyer.values():
         for report in reports:

@@ -3,6 +3,8 @@ yet. A model a procurement follows is read-only, so it keeps its model for life;
 load a new version. Buyers' frameworks, commitments and reports are shown, never changed, here:
 they change through their actions."""
 
+from typing import ClassVar
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -137,7 +139,7 @@ class ModelPartAdmin(admin.ModelAdmin):
 
 class PartInline(admin.StackedInline):
     extra = 0
-    fields = ("code", "text", "valid_from", "valid_to", "position")
+    fields: ClassVar[tuple[str, ...]] = ("code", "text", "valid_from", "valid_to", "position")
     show_change_link = True
 
     def _editable(self, request, obj) -> bool:

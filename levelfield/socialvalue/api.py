@@ -27,7 +27,7 @@ from levelfield.core.errors import DomainError, PermissionDenied
 from levelfield.tenders.api_common import buyer_tender
 
 from . import actions, selectors
-from .models import Commitment, Measure, ReportingMetric, SocialValueModel
+from .models import Commitment, Measure, ReportingMetric, SocialValueModel, contract_lot
 from .schemas import (
     BuyerCommitmentOut,
     CommitmentIn,
@@ -256,7 +256,7 @@ def contract(request, contract_id: int):
 def review(request, report_id: int, payload: ReviewIn):
     organisation = acting_buyer(request)
     item = selectors.report_for(organisation, report_id)
-    if item is None or item.obligation.contract.lot.tender.buyer_id != organisation.pk:
+    if item is None or contract_lot(item.obligation.contract).tender.buyer_id != organisation.pk:
         raise Http404("No report on your contracts has that number")
     return actions.review_report(
         report=item, by=request.user, decision=payload.decision, reason=payload.reason
@@ -363,7 +363,9 @@ def submit_report(
     contract_id: int,
     number: int,
     payload: Form[ReportIn],
-    evidence: File[list[UploadedFile]] = None,
+    # ninja reads a None default as an optional part (it makes the type Optional itself); its
+    # File alias for type checkers has no None (see suppliers.api.add_certificate).
+    evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
     organisation = acting_supplier(request)
     item = selectors.contract_for(organisation, contract_id)

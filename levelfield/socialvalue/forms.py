@@ -7,6 +7,7 @@ from django.conf import settings
 
 from levelfield.core.display import uk_date
 from levelfield.core.errors import DomainError
+from levelfield.core.forms import choice_field
 from levelfield.core.templatetags.govuk import gbp
 
 from .models import ReportingFrequency, ReportStatus
@@ -60,7 +61,7 @@ class OutcomesForm(forms.Form):
 
     def __init__(self, *args, outcomes, frameworks=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcomes = {o.pk: o for o in outcomes}
+        self.outcome_by_pk = {o.pk: o for o in outcomes}
         self.fields["outcomes"].choices = [(o.pk, f"{o.theme.text}: {o.text}") for o in outcomes]
         self.frameworks = {f.pk: f for f in frameworks}
         self.fields["framework"].choices = [(NO_FRAMEWORK, "No proxy values")] + [
@@ -68,7 +69,7 @@ class OutcomesForm(forms.Form):
         ]
 
     def chosen_outcomes(self) -> list:
-        return [self.outcomes[pk] for pk in self.cleaned_data["outcomes"]]
+        return [self.outcome_by_pk[pk] for pk in self.cleaned_data["outcomes"]]
 
     def chosen_framework(self):
         value = self.cleaned_data.get("framework") or NO_FRAMEWORK
@@ -271,7 +272,7 @@ class CommitmentForm(forms.Form):
         self.questions = {q.pk: q for q in questions}
         self.measures = {m.pk: m for m in measures}
         self.metrics = {m.pk: m for m in metrics}
-        self.fields["question"].choices = [
+        choice_field(self, "question").choices = [
             (q.pk, f"Question {q.number}: {q.text[:90]}") for q in questions
         ]
         if len(questions) == 1:
@@ -282,8 +283,8 @@ class CommitmentForm(forms.Form):
             choices.append((f"measure:{m.pk}", f"{m.code}: {m.description} ({m.unit}{value})"))
         for m in metrics:
             choices.append((f"metric:{m.pk}", f"{m.code}: {m.text} ({m.unit})"))
-        self.fields["measure"].choices = choices
-        self.fields["contract_year"].choices = [
+        choice_field(self, "measure").choices = choices
+        choice_field(self, "contract_year").choices = [
             (year, f"Year {year}") for year in range(1, years + 1)
         ]
 

@@ -107,7 +107,7 @@ def _proxy(raw: str, line: int, problems: list[str]) -> Decimal | None:
         problems.append(f"Line {line}: the proxy value {raw} cannot be negative")
     elif value >= MAX_PROXY:
         problems.append(f"Line {line}: the proxy value {raw} is too large")
-    elif -value.as_tuple().exponent > 2:
+    elif -int(value.as_tuple().exponent) > 2:  # an int: the value is finite
         problems.append(f"Line {line}: the proxy value {raw} has more than 2 decimal places")
     else:
         return value.quantize(Decimal("0.01"))

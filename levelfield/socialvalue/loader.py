@@ -169,6 +169,7 @@ def parse(raw: bytes | str) -> ModelSpec:
     themes = _elements(data.get("themes"), "themes", "", problems, set())
     if problems:
         raise ModelFileError(problems)
+    assert valid_from is not None  # required: its absence is a problem, refused above
     return ModelSpec(
         code=code,
         version=version,

@@ -30,6 +30,16 @@ from levelfield.tenders.models import Lot, Question, Tender
 # The models as versioned data
 
 
+def contract_lot(contract: Contract) -> Lot:
+    """The lot a contract with social value obligations was awarded from. Only a contract
+    awarded on levelfield has obligations (`actions.create_obligations`, from its winning bid)
+    or a social value page (`selectors.contract_for`), and such a contract always has its lot
+    (a constraint of Contract: awarded, with its award and lot)."""
+    lot = contract.lot
+    assert lot is not None, "social value is only for contracts awarded on levelfield"
+    return lot
+
+
 class SocialValueModel(models.Model):
     """One version of a social value model. Chosen for a procurement by its commencement date
     (`selectors.model_for`), then kept by that procurement for life."""
@@ -316,7 +326,7 @@ class Commitment(TenderSealable, models.Model):
 
     @property
     def proxy_value(self) -> Decimal | None:
-        return self.measure.proxy_value if self.measure_id else None
+        return self.measure.proxy_value if self.measure is not None else None
 
     @property
     def value(self) -> Decimal | None:

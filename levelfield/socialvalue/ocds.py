@@ -16,7 +16,14 @@ from levelfield.core.ocds import compact, ocds_datetime, ocds_end_of_day
 from levelfield.opendata.publisher import publish
 from levelfield.tenders import ocds as tender_ocds
 
-from .models import DeliveryReport, LotOutcome, Obligation, ReportStatus, SocialValueQuestion
+from .models import (
+    DeliveryReport,
+    LotOutcome,
+    Obligation,
+    ReportStatus,
+    SocialValueQuestion,
+    contract_lot,
+)
 
 STRATEGIES = ["awardCriteria", "contractPerformanceConditions"]
 
@@ -26,7 +33,7 @@ def _number(value: Decimal) -> int | float:
 
 
 def metric_id(obligation: Obligation) -> str:
-    return f"social-value-{obligation.contract.lot.number}-{obligation.number}"
+    return f"social-value-{contract_lot(obligation.contract).number}-{obligation.number}"
 
 
 def _ids(contract) -> tuple[str, str]:

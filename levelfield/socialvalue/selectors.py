@@ -6,6 +6,7 @@ supplier promised is visible before the submission deadline.
 """
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
@@ -198,7 +199,7 @@ def proposals_for(lot: Lot, *, per: str = PER_OUTCOME, total: Decimal | None = N
         return []
     if total is None:
         total = policy_for_tender(lot.tender).min_social_value_percent
-    drafts = []
+    drafts: list[tuple[PolicyOutcome, AwardCriterion, SubCriterion | None, str, str]] = []
     for chosen in lot_outcomes(lot):
         outcome = chosen.outcome
         for criterion in outcome.criteria.all():
@@ -262,7 +263,7 @@ def publication_problems(tender: Tender, day: date) -> list[str]:
     """What stops a draft commencing on `day` for social value reasons: the model it follows must
     apply on its commencement date. Called by the tenders publish action."""
     link = link_of(tender)
-    if not model_lapsed(link, day):
+    if link is None or not model_lapsed(link, day):
         return []
     applicable = models_on(day)
     now = " or ".join(m.title for m in applicable) or "no model"
@@ -274,7 +275,7 @@ def publication_problems(tender: Tender, day: date) -> list[str]:
 
 
 def weight_check(
-    lot: Lot, *, extra: list[tuple[str, Decimal]] = (), label: str = ""
+    lot: Lot, *, extra: Sequence[tuple[str, Decimal]] = (), label: str = ""
 ) -> WeightCheck:
     """The weight rule's verdict for a lot, with `extra` (kind, weight) questions added: the same
     function, with the same policy, that the publish action and the API use."""
@@ -325,7 +326,7 @@ def commitments_for_buyer(organisation) -> QuerySet[Commitment]:
 
 def measures_for(tender: Tender) -> list[Measure]:
     link = link_of(tender)
-    if link is None or link.framework_id is None:
+    if link is None or link.framework is None:
         return []
     return list(link.framework.measures.all())
 
@@ -628,6 +629,7 @@ def buyer_totals(organisation) -> Totals:
         .values_list("quantity", "proxy_value", "accepted")
     )
     for quantity, proxy, done in valued.iterator():
+        assert proxy is not None  # filtered on proxy_value__isnull=False
         committed += (quantity * proxy).quantize(PENNY)
         if done:
             delivered += (done * proxy).quantize(PENNY)
@@ -649,9 +651,11 @@ def reports_waiting(organisation) -> QuerySet[DeliveryReport]:
 
 
 def contract_for(organisation, contract_id: int) -> Contract | None:
-    """A contract the organisation is party to: as its buyer or as the supplier."""
+    """A contract the organisation is party to: as its buyer or as the supplier. Only one
+    awarded on levelfield, from a lot: a contract let elsewhere has no bid, so no social value
+    commitments."""
     return (
-        Contract.objects.filter(pk=contract_id)
+        Contract.objects.filter(pk=contract_id, lot__isnull=False)
         .filter(Q(lot__tender__buyer=organisation) | Q(supplier=organisation))
         .select_related("lot__tender__buyer", "supplier")
         .first()

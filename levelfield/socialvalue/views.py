@@ -39,7 +39,7 @@ from .forms import (
     ReportForm,
     ReviewForm,
 )
-from .models import Commitment, LotOutcome, ReportStatus
+from .models import Commitment, LotOutcome, ReportStatus, contract_lot
 from .quantities import clean_quantity
 
 VIEW = "tenders.view_tender_admin"
@@ -336,7 +336,7 @@ def contract(request, contract_id: int):
         "socialvalue/contract.html",
         {
             "contract": progress.contract,
-            "tender": progress.contract.lot.tender,
+            "tender": contract_lot(progress.contract).tender,
             "progress": progress,
             "is_supplier": request.organisation.pk == contract.supplier_id,
             "can_report": request.user.has_perm("socialvalue.report_delivery", contract),
@@ -411,7 +411,7 @@ def report_add(request, contract_id: int, obligation_id: int):
 def report(request, report_id: int):
     organisation = getattr(request, "organisation", None)
     item = selectors.report_for(organisation, report_id) if organisation else None
-    if item is None:
+    if organisation is None or item is None:
         raise Http404("No report of yours has that number")
     contract = item.obligation.contract
     require_perm(request, "socialvalue.view_contract", contract)
@@ -426,6 +426,7 @@ def report(request, report_id: int):
                 raise PermissionDenied
             messages.error(request, "This report has already been reviewed")
             return redirect("socialvalue:report", report_id=item.pk)
+        assert form is not None  # made whenever the report can be reviewed
         if form.is_valid():
             try:
                 actions.review_report(
@@ -447,7 +448,7 @@ def report(request, report_id: int):
             "report": item,
             "obligation": item.obligation,
             "contract": contract,
-            "tender": contract.lot.tender,
+            "tender": contract_lot(contract).tender,
             "form": form,
             "is_supplier": organisation.pk == contract.supplier_id,
             "can_resubmit": request.user.has_perm("socialvalue.report_delivery", contract)

@@ -359,6 +359,21 @@ def test_only_the_parties_see_the_contract_page(client, contract, other_supplier
     assert client.get(url).status_code == 200
 
 
+def test_a_contract_let_elsewhere_has_no_social_value_page(client, buyer, supplier):
+    """A contract let elsewhere has no lot, so no commitments from a bid: its page is not
+    found, for its supplier too (it was a server error, reading the lot's tender)."""
+    organisation, user = supplier
+    today = clock.today_uk()
+    contract = testing.contract_let_elsewhere(
+        buyer=buyer,
+        supplier=organisation,
+        start_date=today,
+        end_date=today + timedelta(days=365),
+    )
+    client.force_login(user)
+    assert client.get(reverse("socialvalue:contract", args=[contract.pk])).status_code == 404
+
+
 def test_reminders_before_a_report_is_due_and_for_reports_waiting_for_review(
     contract, supplier, officer, buyer_admin, django_capture_on_commit_callbacks
 ):
