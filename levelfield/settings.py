@@ -490,6 +490,9 @@ LEVELFIELD_DOWNLOADS_PRESIGNED_SECONDS = (
 LEVELFIELD_DOWNLOADS_KEEP_REPLACED = timedelta(
     seconds=int(os.environ.get("DOWNLOADS_KEEP_REPLACED_SECONDS", "3600"))
 )
+# On SQLite a build holds a lease, renewed while it runs; one not renewed for this long is taken
+# over by the next build (at once when its process is gone: opendata/downloads_lease.py).
+LEVELFIELD_DOWNLOADS_LEASE = timedelta(seconds=int(os.environ.get("DOWNLOADS_LEASE_SECONDS", "30")))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -5,7 +5,6 @@ them in one transaction."""
 import gzip
 import shutil
 import tempfile
-import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,14 +13,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from levelfield.core import clock
 
 from . import downloads_files as files
+from . import downloads_lease
 from .downloads import (
     COMPILED_JSONL,
     COMPILED_PARQUET,
@@ -39,10 +38,9 @@ from .models import DownloadBuild, DownloadFile, FeedPosition, Record, Release, 
 
 # Part of what each file is built from: a change to what the files hold rebuilds every one.
 LAYOUT = "1"
-# PostgreSQL's advisory lock for the build (any number no other lock uses).
+# PostgreSQL's advisory lock for the build (any number no other lock uses); SQLite's lease is
+# in downloads_lease.py.
 LOCK_KEY = 0x4C46_444C  # "LFDL"
-# SQLite's lease: a build renews it after each month, and one that died frees it after this.
-LEASE = timedelta(minutes=10)
 
 
 def regenerate(*, force: bool = False) -> dict | None:
@@ -73,7 +71,7 @@ def regenerate(*, force: bool = False) -> dict | None:
         _sweep(stored, current)
         with tempfile.TemporaryDirectory(prefix="levelfield-downloads-") as scratch:
             built = _build(Path(scratch), stale, current, build.number + 1, renew)
-        _switch(built, current, gone, position, wanted)
+        _switch(built, current, gone, position, wanted, renew)
     _delete_replaced()
     return read_manifest()
 
@@ -231,10 +229,13 @@ def _store(path: Path, plan: Plan, count: int, number: int, generated: datetime)
     }
 
 
-def _switch(built: dict, current: dict, gone: set, position: int, wanted: dict) -> None:
-    """Serve the files just built in place of those they replace, all at once."""
+def _switch(built: dict, current: dict, gone: set, position: int, wanted: dict, renew) -> None:
+    """Serve the files just built in place of those they replace, all at once (on SQLite, only
+    while this build still holds the lease: renewing it first takes the database's write lock,
+    so no other build takes it over before this commits)."""
     now = clock.now()
     with transaction.atomic():
+        renew()
         build = DownloadBuild.objects.select_for_update().get(pk=1)
         for name, values in built.items():
             values = {key: value for key, value in values.items() if key != "path"}
@@ -284,7 +285,8 @@ def _delete_replaced() -> None:
 
 @contextmanager
 def _exclusive():
-    """Hold the build's database lock; yields a function that renews it (SQLite's lease)."""
+    """Hold the build's database lock; yields a function that renews it (SQLite's lease, which
+    raises downloads_lease.LeaseLost once another build has taken it over)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
@@ -294,23 +296,5 @@ def _exclusive():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
         return
-    try:
-        DownloadBuild.objects.get_or_create(pk=1)
-    except IntegrityError:  # made by another build at the same moment
-        pass
-
-    def claim() -> bool:
-        # The lease runs on the real time (a frozen clock in a test must not make it endless).
-        now = timezone.now()
-        free = Q(building_until__isnull=True) | Q(building_until__lt=now)
-        return bool(DownloadBuild.objects.filter(free, pk=1).update(building_until=now + LEASE))
-
-    def renew() -> None:
-        DownloadBuild.objects.filter(pk=1).update(building_until=timezone.now() + LEASE)
-
-    while not claim():
-        time.sleep(0.5)
-    try:
-        yield renew
-    finally:
-        DownloadBuild.objects.filter(pk=1).update(building_until=None)
+    with downloads_lease.held() as lease:
+        yield lease.renew

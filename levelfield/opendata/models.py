@@ -45,7 +45,8 @@ class Record(models.Model):
 class DownloadBuild(models.Model):
     """One row: the bulk downloads now served (opendata/downloads.py): the build that last
     changed them and the feed position they hold every release up to. A build locks it (on
-    SQLite by a lease, `building_until`) and switches the files in one transaction."""
+    SQLite by a lease: `building_by` its holder, `building_until` its end unless renewed; see
+    downloads_lease.py) and switches the files in one transaction."""
 
     number = models.PositiveIntegerField(default=0)
     feed_position = models.BigIntegerField(default=0)
@@ -53,6 +54,7 @@ class DownloadBuild(models.Model):
     release_count = models.PositiveIntegerField(default=0)
     compiled_release_count = models.PositiveIntegerField(default=0)
     building_until = models.DateTimeField(null=True)
+    building_by = models.CharField(max_length=200, blank=True, default="")
 
 
 class DownloadFile(models.Model):
