@@ -2,10 +2,12 @@
 a reviewer and a review manager (platform roles given by a platform admin)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
 from levelfield.accounts.models import Organisation, Role, User
+from levelfield.core import clock
 from levelfield.tenders.models import Tender
 from tests.support import testing
 
@@ -27,7 +29,9 @@ def world(db) -> World:
     buyer = testing.buyer_org("Borsetshire County Council")
     buyer_admin = testing.member(buyer, Role.BUYER_ADMIN)
     officer = testing.member(buyer, Role.BUYER_OFFICER)
-    tender = testing.published_tender(buyer=buyer, by=officer)
+    # Published 200 days ago: cases about it can be raised at moments in the past.
+    with clock.frozen_at(clock.now() - timedelta(days=200)):
+        tender = testing.published_tender(buyer=buyer, by=officer)
     supplier = testing.supplier_org("Ambridge Widgets Ltd")
     raiser = testing.member(
         supplier, Role.SUPPLIER_ADMIN, full_name="Pip Archer", email="pip.archer@ambridge.example"
