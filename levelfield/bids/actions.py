@@ -8,6 +8,7 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 
 from levelfield.core import audit, clock
 from levelfield.core.errors import DeadlinePassed, DomainError, InvalidTransition
@@ -21,7 +22,7 @@ from levelfield.tenders.models import Lot, Tender
 
 from .checklist import bid_checklist
 from .models import Bid, BidAnswer, BidAttachment, BidReceipt, BidStatus
-from .sealing import seal_upload
+from .sealing import seal_upload, sealing_locked_bid
 
 
 def _deadline_message(tender: Tender) -> str:
@@ -91,7 +92,7 @@ def lock_tender_and_bid(bid: Bid) -> Bid:
             )
     return (
         Bid.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("lot__tender")
+        .select_related("lot__tender__sealing_key", "supplier")
         .get(pk=bid.pk)
     )
 
@@ -126,14 +127,26 @@ def save_bid(
             raise DomainError("The price must be more than £0", code="validation_error")
         bid.price = price
     questions = {q.pk: q for q in bid.lot.questions.all()}
-    for question_id, text in (answers or {}).items():
+    for question_id in answers or {}:
         if question_id not in questions:
             raise DomainError("That question is not part of this lot", code="validation_error")
-        BidAnswer.objects.update_or_create(
-            bid=bid, question_id=question_id, defaults={"text": text.strip()}
-        )
-    bid.updated_at = clock.now()
-    bid.save()
+    with sealing_locked_bid(bid):
+        if answers:
+            # One read of the bid's answers (locked, as update_or_create locked each), then each
+            # changed or added: the bid is locked, so no other request adds one meanwhile.
+            saved = {
+                a.question_id: a
+                for a in BidAnswer.objects.select_for_update().filter(bid=bid).order_by()
+            }
+            for question_id, text in answers.items():
+                answer = saved.get(question_id)
+                if answer is None:
+                    BidAnswer.objects.create(bid=bid, question_id=question_id, text=text.strip())
+                else:
+                    answer.text = text.strip()
+                    answer.save(update_fields=["text", "sealed"])
+        bid.updated_at = clock.now()
+        bid.save()
     audit.record(
         action="bid.saved",
         obj=bid,
@@ -209,22 +222,26 @@ def remove_attachment(*, attachment: BidAttachment, by) -> None:
     attachment.delete()
 
 
-def bid_content(bid: Bid) -> dict:
-    """Exactly what is submitted, in a stable form; its SHA-256 is the receipt hash."""
+def bid_content(bid: Bid, declarations=None) -> dict:
+    """Exactly what is submitted, in a stable form; its SHA-256 is the receipt hash. Reads the
+    bid's answers, attachments and subcontractors once, or uses them as prefetched
+    (`submit_bid`); `declarations`: those just attached (read when not given)."""
+    questions = {q.pk: q for q in bid.lot.questions.all()}
+    numbered = [(questions.get(a.question_id) or a.question, a) for a in bid.answers.all()]
     return {
         "tender": bid.lot.tender.reference,
         "lot": bid.lot.number,
         "supplier": bid.supplier_id,
         "price": str(bid.price),
         "answers": [
-            {"question": a.question.number, "text": a.text}
-            for a in bid.answers.select_related("question").order_by("question__number")
+            {"question": q.number, "text": a.text}
+            for q, a in sorted(numbered, key=lambda pair: pair[0].number)
         ],
         "attachments": [
             {"title": a.title, "sha256": a.sha256, "size": a.size}
-            for a in bid.attachments.order_by("id")
+            for a in sorted(bid.attachments.all(), key=lambda a: a.pk)
         ],
-        **supplier_actions.bid_content_parts(bid),
+        **supplier_actions.bid_content_parts(bid, declarations),
     }
 
 
@@ -237,9 +254,16 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
     now = clock.now()
     _require_open(bid.lot.tender)
     bid.check_transition(BidStatus.SUBMITTED)
+    # What the checklist, the declarations and the receipt's content read of the bid, read
+    # once: the bid is locked, and none of it changes before the bid is saved below.
+    prefetch_related_objects(
+        [bid], "lot__questions", "answers", "attachments", supplier_selectors.with_subcontractors()
+    )
+    # Its associates' declarations, read once for the checklist and for attaching them.
+    standings = supplier_actions.exclusion_standings(bid, at=now)
     # The bid's checklist decides, as the bidder sees it: anything wrong with the bid itself
     # (price, an answer missing or over its word limit) refuses with every item to put right.
-    checklist = bid_checklist(bid, at=now)
+    checklist = bid_checklist(bid, at=now, standings=standings)
     if checklist.content_problems:
         raise DomainError(
             "Your bid is not complete: " + "; ".join(checklist.problems),
@@ -249,19 +273,20 @@ def submit_bid(*, bid: Bid, by) -> BidReceipt:
     # The checklist's declaration items: the bidder's exclusion declaration (or each consortium
     # member's, and each subcontractor's relied on) must be current and clear of mandatory
     # grounds; attach_declarations checks them by the same rule and attaches them to the bid.
-    supplier_actions.attach_declarations(bid=bid, at=now)
-    content = bid_content(bid)
+    declarations = supplier_actions.attach_declarations(bid=bid, at=now, standings=standings)
+    content = bid_content(bid, declarations)
     content["submitted_at"] = now.isoformat()
     digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
     bid.transition(BidStatus.SUBMITTED)
     bid.submitted_at = now
     bid.submitted_by = by
     bid.receipt_hash = digest
-    profile = supplier_selectors.profile_of(bid.supplier)
+    profile = supplier_selectors.profile_alone(bid.supplier)
     bid.by_sme = profile is not None and profile.is_sme
     bid.by_vcse = profile is not None and profile.is_vcse
     bid.updated_at = now
-    bid.save()
+    with sealing_locked_bid(bid):
+        bid.save()
     receipt = BidReceipt.objects.create(
         bid=bid, kind=BidReceipt.Kind.SUBMITTED, at=now, sha256=digest, by=by
     )
@@ -291,7 +316,8 @@ def withdraw_bid(*, bid: Bid, by) -> BidReceipt:
     _require_open(bid.lot.tender)
     bid.transition(BidStatus.WITHDRAWN)
     bid.updated_at = now
-    bid.save()
+    with sealing_locked_bid(bid):
+        bid.save()
     receipt = BidReceipt.objects.create(
         bid=bid, kind=BidReceipt.Kind.WITHDRAWN, at=now, by=by, sha256=bid.receipt_hash
     )

@@ -1,6 +1,7 @@
 """A supplier's bids and clarification questions. Every read starts from the supplier's own bids
 (`Bid.objects.for_supplier`); every change is a bids or tenders action."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -13,7 +14,7 @@ from levelfield.tenders.models import Lot, Tender
 
 from . import actions
 from .checklist import bid_checklist
-from .models import Bid
+from .models import Bid, BidAnswer
 from .schemas import (
     AskedOut,
     AskIn,
@@ -40,10 +41,15 @@ def _own_bid(request, bid_id: int) -> Bid:
 
 
 def _bid_out(bid: Bid) -> Bid:
+    # The answers once, with their questions, for the answers shown and the checklist's problems.
     return (
         Bid.objects.filter(pk=bid.pk)
         .select_related("lot__tender", "supplier")
-        .prefetch_related("lot__questions", "attachments")
+        .prefetch_related(
+            "lot__questions",
+            "attachments",
+            Prefetch("answers", queryset=BidAnswer.objects.select_related("question")),
+        )
         .get()
     )
 

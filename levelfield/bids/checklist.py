@@ -9,7 +9,7 @@ from datetime import datetime
 
 from levelfield.core import clock
 from levelfield.suppliers import actions as supplier_actions
-from levelfield.suppliers import selectors as supplier_selectors
+from levelfield.suppliers.actions import Standing
 from levelfield.suppliers.models import BidDeclaration
 
 from .models import Bid
@@ -142,10 +142,12 @@ def _attachments_item(bid) -> Item:
     )
 
 
-def _declaration_items(bid, at: datetime) -> list[Item]:
+def _declaration_items(bid, at: datetime, standings: list[Standing] | None) -> list[Item]:
     items = []
-    for associate in supplier_selectors.associates_of(bid):
-        problems = supplier_actions.associate_exclusion_problems(associate, at)
+    if standings is None:
+        standings = supplier_actions.exclusion_standings(bid, at)
+    for standing in standings:
+        associate, problems = standing.associate, standing.problems
         own = associate.role == BidDeclaration.Role.BIDDER
         title = (
             "Your exclusion declaration"
@@ -168,14 +170,18 @@ def _declaration_items(bid, at: datetime) -> list[Item]:
     return items
 
 
-def bid_checklist(bid, at: datetime | None = None) -> Checklist:
-    """The checklist of one bid as it stands at `at` (now by default)."""
+def bid_checklist(
+    bid, at: datetime | None = None, standings: list[Standing] | None = None
+) -> Checklist:
+    """The checklist of one bid as it stands at `at` (now by default). `standings`: its
+    associates' declarations as `supplier_actions.exclusion_standings` read them at `at`, for a
+    caller that needs them again (the submission attaches them); read here when not given."""
     at = at or clock.now()
     answers = {a.question_id: a.text for a in bid.answers.all()}
     items = [_price_item(bid)]
     items.extend(_answer_item(q, answers.get(q.pk, "")) for q in bid.lot.questions.all())
     items.append(_attachments_item(bid))
-    items.extend(_declaration_items(bid, at))
+    items.extend(_declaration_items(bid, at, standings))
     return Checklist(bid_id=bid.pk, items=tuple(items))
 
 

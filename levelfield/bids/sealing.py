@@ -26,6 +26,9 @@ import secrets
 import struct
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 import orjson
 from django.core.files import File
@@ -125,9 +128,64 @@ def rewrap_tender_keys(*, by=None, batch: int = 500) -> int:
             after = rows[-1].pk
 
 
+def _unwrapped(tender_key: TenderKey) -> bytes:
+    """The data key of a TenderKey row already read (unwrapped once per process)."""
+    key_id = bytes.fromhex(tender_key.key_id)
+    if key_id not in _KEYS:
+        _KEYS[key_id] = keys.unwrap(bytes(tender_key.wrapped))
+    return _KEYS[key_id]
+
+
+@dataclass
+class _LockedBid:
+    """A bid whose tender an action holds locked, and the tender row as read under the lock."""
+
+    bid_id: int
+    lot_id: int
+    tender: Tender
+    sealing: tuple[bytes, bytes] | None = None  # the key id and data key, once looked up
+
+    def covers(self, tender_filter: dict) -> bool:
+        return tender_filter in ({"lots": self.lot_id}, {"lots__bids": self.bid_id})
+
+    def sealer(self, associated: bytes) -> Sealer | None:
+        if self.tender.status not in SEALED_STATUSES:
+            return None
+        if self.sealing is None:
+            try:  # read with the bid under the lock (lock_tender_and_bid), or read now
+                found: TenderKey | None = self.tender.sealing_key
+            except TenderKey.DoesNotExist:
+                found = None
+            tender_key = found or _tender_key(self.tender.pk)
+            self.sealing = (bytes.fromhex(tender_key.key_id), _unwrapped(tender_key))
+        key_id, key = self.sealing
+        return Sealer(key_id=key_id, key=key, associated=associated)
+
+
+_LOCKED: ContextVar[_LockedBid | None] = ContextVar("levelfield_bid_locked", default=None)
+
+
+@contextmanager
+def sealing_locked_bid(bid: Bid) -> Iterator[None]:
+    """For an action holding `bid`'s tender locked, with the tender as read under the lock in
+    `bid.lot.tender` (bids.actions.lock_tender_and_bid): the rows of this bid it saves (the bid,
+    its answers, commitments, subcontractors, attachments) are sealed as that tender row says,
+    with its data key looked up (or made) once for the action rather than for each row. While
+    the lock is held the tender cannot be opened, so the decision cannot change under the
+    action. Rows of anything else, and any row outside the block, ask the database each time."""
+    token = _LOCKED.set(_LockedBid(bid_id=bid.pk, lot_id=bid.lot_id, tender=bid.lot.tender))
+    try:
+        yield
+    finally:
+        _LOCKED.reset(token)
+
+
 def sealer_for(associated: bytes, **tender_filter) -> Sealer | None:
     """How to seal a row of the tender that `tender_filter` finds, or None when its bids are
     open (or it has none)."""
+    locked = _LOCKED.get()
+    if locked is not None and locked.covers(tender_filter):
+        return locked.sealer(associated)
     found = Tender.objects.filter(**tender_filter).values_list("pk", "status").first()
     if found is None or found[1] not in SEALED_STATUSES:
         return None

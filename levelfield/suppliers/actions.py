@@ -1,6 +1,7 @@
 """Every change to a supplier's profile, exclusion declarations, certificates, consortia and a
 bid's subcontractors."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -340,51 +341,83 @@ def exclusion_problems(bid, at: datetime | None = None) -> list[str]:
     """Why the bid cannot be submitted on exclusion grounds: a bidder, consortium member or
     subcontractor relied on (an associated person, s.26) without a current declaration, or
     with a mandatory ground that applies. Empty when it can be."""
-    at = at or clock.now()
-    problems = []
-    for associate in selectors.associates_of(bid):
-        problems.extend(associate_exclusion_problems(associate, at))
-    return problems
+    return _problems(exclusion_standings(bid, at or clock.now()))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One associate of a bid (`selectors.associates_of`) as its declaration stands at a time:
+    its current declaration (None without one) and why it stops the bid being submitted (the
+    rule of `exclusion_problems` for that one organisation; empty when it does not)."""
+
+    associate: selectors.Associate
+    declaration: ExclusionDeclaration | None
+    problems: tuple[str, ...]
+
+
+def exclusion_standings(bid, at: datetime) -> list[Standing]:
+    """Each associate of the bid as it stands at `at`: read once by a submission, for its
+    checklist (bids/checklist.py) and `attach_declarations`."""
+    return [associate_standing(associate, at) for associate in selectors.associates_of(bid)]
+
+
+def _problems(standings: list[Standing]) -> list[str]:
+    return [problem for standing in standings for problem in standing.problems]
 
 
 def associate_exclusion_problems(associate, at: datetime) -> list[str]:
     """Why one associate of a bid (`selectors.associates_of`) stops it being submitted: the
     rule of `exclusion_problems` for that one organisation (the bid checklist shows it as an
     item of its own). Empty when its declaration is current and clear."""
+    return list(associate_standing(associate, at).problems)
+
+
+def associate_standing(associate, at: datetime) -> Standing:
+    """One associate's current declaration and its problems (`associate_exclusion_problems`)."""
     name = associate.organisation.name
     declaration = selectors.current_declaration(associate.organisation, at)
+
+    def standing(*problems: str) -> Standing:
+        return Standing(associate, declaration, problems)
+
     latest = None if declaration else selectors.latest_declaration(associate.organisation, at)
     if latest is not None and at < latest.expires_at and latest.answers_outdated_grounds(at):
         who = "Your" if associate.role == BidDeclaration.Role.BIDDER else f"{name}'s"
-        return [
+        return standing(
             f"{who} exclusion declaration answers grounds that are no longer in force "
             f"({name}, {associate.label}). The exclusion grounds have changed: answer them "
             "again on the supplier profile before this bid can be submitted."
-        ]
+        )
     if declaration is None:
         if associate.role == BidDeclaration.Role.BIDDER:
-            return [
+            return standing(
                 f"{name} has no current exclusion declaration. Make your declaration on "
                 "your supplier profile first: it is attached to every bid for a year."
-            ]
-        return [
+            )
+        return standing(
             f"{name} ({associate.label}) has no current exclusion declaration. It must "
             "make one on its supplier profile before this bid can be submitted."
-        ]
+        )
     if declaration.mandatory_ground_applies:
         grounds = _ground_titles(declaration, declaration.mandatory_grounds)
-        return [
+        return standing(
             f"{name} ({associate.label}) has declared that a mandatory exclusion ground "
             f"applies ({grounds}), so a bid that relies on it cannot be submitted "
             "(Procurement Act 2023 s.57). Talk to the buyer before the deadline."
-        ]
-    return []
+        )
+    return standing()
 
 
-def attach_declarations(*, bid, at: datetime) -> list[BidDeclaration]:
+def attach_declarations(
+    *, bid, at: datetime, standings: list[Standing] | None = None
+) -> list[BidDeclaration]:
     """Check and attach, as they stand now, the declarations a bid relies on. Called by
-    `bids.actions.submit_bid` inside its transaction; refuses with every problem found."""
-    problems = exclusion_problems(bid, at)
+    `bids.actions.submit_bid` inside its transaction, with the `exclusion_standings` it read
+    for the bid's checklist in that transaction (read here when not given); refuses with every
+    problem found."""
+    if standings is None:
+        standings = exclusion_standings(bid, at)
+    problems = _problems(standings)
     if problems:
         raise DomainError(
             problems[0]
@@ -395,14 +428,15 @@ def attach_declarations(*, bid, at: datetime) -> list[BidDeclaration]:
         )
     attached = []
     BidDeclaration.objects.filter(bid=bid).delete()
-    for associate in selectors.associates_of(bid):
-        declaration = selectors.current_declaration(associate.organisation, at)
+    for standing in standings:
+        declaration = standing.declaration
+        assert declaration is not None  # an associate without one has a problem, refused above
         attached.append(
             BidDeclaration.objects.create(
                 bid=bid,
-                organisation=associate.organisation,
+                organisation=standing.associate.organisation,
                 declaration=declaration,
-                role=associate.role,
+                role=standing.associate.role,
                 snapshot=declaration_snapshot(declaration),
                 attached_at=at,
             )
@@ -410,14 +444,16 @@ def attach_declarations(*, bid, at: datetime) -> list[BidDeclaration]:
     return attached
 
 
-def bid_content_parts(bid) -> dict:
+def bid_content_parts(bid, declarations: list[BidDeclaration] | None = None) -> dict:
     """What a bid carries from this app into the content its receipt hash is computed over:
-    the declarations attached at submission and its subcontractors (each only when there are
+    the declarations attached at submission (`declarations`: those `attach_declarations` has
+    just attached, read when not given) and its subcontractors (each only when there are
     any)."""
-    parts = {}
-    declarations = list(
-        BidDeclaration.objects.filter(bid=bid).select_related("organisation", "declaration")
-    )
+    parts: dict[str, list] = {}
+    if declarations is None:
+        declarations = list(
+            BidDeclaration.objects.filter(bid=bid).select_related("organisation", "declaration")
+        )
     if declarations:
         parts["declarations"] = [
             {
@@ -427,7 +463,7 @@ def bid_content_parts(bid) -> dict:
             }
             for d in declarations
         ]
-    subcontractors = list(selectors.subcontractors_of(bid))
+    subcontractors = selectors.loaded_subcontractors(bid)
     if subcontractors:
         parts["subcontractors"] = [
             {

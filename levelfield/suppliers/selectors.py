@@ -37,6 +37,12 @@ def profile_of(organisation) -> SupplierProfile | None:
     )
 
 
+def profile_alone(organisation) -> SupplierProfile | None:
+    """The organisation's profile without its served regions and CPV interests (one query),
+    for a read of its own fields (size, VCSE)."""
+    return SupplierProfile.objects.filter(organisation=organisation).first()
+
+
 def find_supplier(identifier: str) -> Organisation | None:
     """A registered supplier by its levelfield identifier (GB-LEVELFIELD-12) or Companies House
     number; never a consortium."""
@@ -102,6 +108,7 @@ def latest_declaration(organisation, at: datetime | None = None) -> ExclusionDec
     at = at or clock.now()
     return (
         ExclusionDeclaration.objects.filter(organisation=organisation, declared_at__lte=at)
+        .select_related("organisation")
         .order_by("-declared_at", "-id")
         .first()
     )
@@ -303,10 +310,11 @@ def associates_of(bid) -> list[Associate]:
                 people[member.organisation_id] = Associate(
                     member.organisation, BidDeclaration.Role.MEMBER, label
                 )
-    for sub in bid.subcontractors.select_related("organisation"):
-        if sub.relied_on and sub.organisation_id and sub.organisation_id not in people:
-            people[sub.organisation_id] = Associate(
-                sub.organisation, BidDeclaration.Role.SUBCONTRACTOR, "subcontractor relied on"
+    for sub in loaded_subcontractors(bid):
+        registered = sub.organisation  # read with it (None: not registered on the platform)
+        if sub.relied_on and registered is not None and registered.pk not in people:
+            people[registered.pk] = Associate(
+                registered, BidDeclaration.Role.SUBCONTRACTOR, "subcontractor relied on"
             )
     return list(people.values())
 
@@ -325,6 +333,22 @@ def declared_member_ids(bid) -> set[int]:
 
 def subcontractors_of(bid) -> QuerySet[BidSubcontractor]:
     return BidSubcontractor.objects.filter(bid=bid).select_related("organisation")
+
+
+def with_subcontractors() -> Prefetch:
+    """A bid's subcontractors with their organisations, to prefetch with the bid (for an action
+    that reads them several times: `loaded_subcontractors`)."""
+    return Prefetch(
+        "subcontractors", queryset=BidSubcontractor.objects.select_related("organisation")
+    )
+
+
+def loaded_subcontractors(bid) -> list[BidSubcontractor]:
+    """The bid's subcontractors as `subcontractors_of`: those prefetched with it
+    (`with_subcontractors`) when they were, else read now."""
+    if "subcontractors" in getattr(bid, "_prefetched_objects_cache", {}):
+        return list(bid.subcontractors.all())
+    return list(subcontractors_of(bid))
 
 
 def contract_subcontractors(contract) -> QuerySet[ContractSubcontractor]:
