@@ -21,6 +21,7 @@ urlpatterns = [
     path("alerts/", include("levelfield.alerts.urls")),
     path("", include("levelfield.resilience.urls")),
     path("insights/", include("levelfield.insights.urls")),
+    path("reviews/", include("levelfield.reviews.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

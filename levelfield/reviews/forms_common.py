@@ -42,3 +42,10 @@ def show_domain_error(form, exc: DomainError, *, text_field: str = "") -> None:
     field = field_for(exc, form, text_field=text_field)
     for problem in exc.details or [exc.message]:
         form.add_error(field, problem)
+
+
+def posted(request) -> tuple:
+    """A form's data and files: bound on a POST (even an empty one), unbound otherwise."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None

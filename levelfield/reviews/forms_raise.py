@@ -5,16 +5,12 @@ by hand), and whether the buyer may know who raised it.
 The forms check only what a form can (a date is a date, a text fits): whether the details make
 a case is `actions.raise_case`'s to say, and the page shows its refusal beside the field."""
 
-from dateutil.relativedelta import relativedelta
 from django import forms
 
 from levelfield.accounts.models import Membership, Organisation
-from levelfield.contracts.models import Contract, Invoice
-from levelfield.core import clock
 from levelfield.core.forms import TypedDateField
-from levelfield.tenders.models import Tender
 
-from . import case_rules
+from . import case_rules, selectors
 from .forms_common import MultipleFileField
 from .models import CaseKind
 
@@ -60,23 +56,9 @@ class KindForm(forms.Form):
     )
 
 
-def _tenders():
-    since = clock.now() - relativedelta(years=case_rules.LOOKBACK_YEARS)
-    return (
-        Tender.objects.public()
-        .filter(published_at__gte=since)
-        .select_related("buyer")
-        .order_by("-published_at", "-id")
-    )
-
-
 def _newest(queryset):
     """The first PICKER_LIMIT of `queryset`, still a queryset a choice field can look up in."""
     return queryset.filter(pk__in=queryset.values("pk")[:PICKER_LIMIT])
-
-
-def _authorities():
-    return Organisation.objects.filter(kind=Organisation.Kind.BUYER).order_by("name")
 
 
 class DetailsForm(forms.Form):
@@ -91,7 +73,7 @@ class DetailsForm(forms.Form):
     )
     authority = forms.ModelChoiceField(
         label="The contracting authority, if it is on levelfield",
-        queryset=Organisation.objects.none(),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.BUYER).order_by("name"),
         required=False,
         empty_label="It is not on levelfield",
     )
@@ -139,11 +121,11 @@ class DetailsForm(forms.Form):
     def __init__(self, *args, kind: str, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["authority"].queryset = _authorities()
+        choices = selectors.raiser_choices(user)
         if kind == CaseKind.PROCUREMENT:
             self.fields["tender"] = TenderChoice(
                 label="The tender on levelfield",
-                queryset=_newest(_tenders()),
+                queryset=_newest(choices.tenders),
                 required=False,
                 empty_label="It is not on levelfield: I describe it below",
                 help_text="Tenders published in the last 2 years, newest first",
@@ -156,9 +138,7 @@ class DetailsForm(forms.Form):
         elif kind == CaseKind.SUBCONTRACT:
             self.fields["contract"] = ContractChoice(
                 label="The contract on levelfield",
-                queryset=_newest(
-                    Contract.objects.public().select_related("buyer", "supplier").order_by("-id")
-                ),
+                queryset=_newest(choices.contracts),
                 required=False,
                 empty_label="It is not on levelfield: I describe it below",
             )
@@ -168,14 +148,9 @@ class DetailsForm(forms.Form):
                 "The prime contractor's name", limit=case_rules.NAME_MAX
             )
         else:
-            suppliers = Membership.objects.filter(user=user).values("organisation")
             self.fields["invoice"] = InvoiceChoice(
                 label="Your organisation's invoice on levelfield",
-                queryset=_newest(
-                    Invoice.objects.filter(contract__supplier__in=suppliers)
-                    .select_related("contract__buyer")
-                    .order_by("-received_on", "-id")
-                ),
+                queryset=_newest(choices.invoices),
                 required=False,
                 empty_label="It is not on levelfield: I describe it below",
                 help_text="If you choose one, the buyer will know it was your organisation",
@@ -219,7 +194,9 @@ class AnonymityForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["raiser_organisation"].queryset = Organisation.objects.filter(
+        field = self.fields["raiser_organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(
             pk__in=Membership.objects.filter(user=user).values("organisation")
         ).order_by("name")
 

@@ -57,7 +57,9 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, organisations, anonymous: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(o.pk), o.name) for o in organisations]
         if anonymous:
             self.fields["question"].help_text = ANONYMOUS_HINT
 
@@ -93,7 +95,7 @@ class CloseForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    public_summary = _text(
+    summary = _text(
         "Summary for the public",
         "Published with the authority and the procurement. Never name who raised the case, "
         "even if the buyer may know.",

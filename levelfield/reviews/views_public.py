@@ -24,8 +24,10 @@ class OutcomeFilterForm(forms.Form):
 
     def __init__(self, *args, authorities: list[str], years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authority"].choices = [("", "Any authority"), *((a, a) for a in authorities)]
-        self.fields["year"].choices = [("", "Any year"), *((str(y), str(y)) for y in years)]
+        authority, year = self.fields["authority"], self.fields["year"]
+        assert isinstance(authority, forms.ChoiceField) and isinstance(year, forms.ChoiceField)
+        authority.choices = [("", "Any authority"), *((a, a) for a in authorities)]
+        year.choices = [("", "Any year"), *((str(y), str(y)) for y in years)]
 
 
 def outcomes(request):

@@ -16,6 +16,7 @@ from levelfield.core.errors import DomainError
 from levelfield.core.upload_limits import accepts_uploads
 
 from . import actions, case_rules, selectors
+from .forms_common import posted
 from .forms_raise import AnonymityForm, DetailsForm, EvidenceForm, KindForm
 from .models import CaseKind
 
@@ -172,7 +173,7 @@ def check(request):
     details_form, who_form = _bound(request, answers)
     if not (details_form.is_valid() and who_form.is_valid()):
         return redirect("reviews:raise_details" if details_form.errors else "reviews:raise_who")
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         given = {**details_form.cleaned_data}
         try:

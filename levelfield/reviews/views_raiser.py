@@ -16,7 +16,7 @@ from levelfield.core.pagination import paginate
 from levelfield.core.upload_limits import accepts_uploads
 
 from . import actions, selectors
-from .forms_common import show_domain_error
+from .forms_common import posted, show_domain_error
 from .forms_raise import AddEvidenceForm
 from .lifecycle import ACTIVE
 
@@ -64,7 +64,7 @@ def add_evidence(request, pk: int):
     found = selectors.raiser_case(request.user, pk)
     if found is None:
         raise Http404("No case of yours has that number")
-    form = AddEvidenceForm(request.POST or None, request.FILES or None)
+    form = AddEvidenceForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.add_evidence(case=found, by=request.user, upload=form.cleaned_data["evidence"])

@@ -18,10 +18,9 @@ from levelfield.core.errors import DomainError
 from levelfield.core.pagination import paginate
 from levelfield.core.upload_limits import accepts_uploads
 
-from . import actions, case_rules, history, rules, selectors, targets
-from .forms_common import show_domain_error
+from . import actions, case_rules, selectors, targets
+from .forms_common import posted, show_domain_error
 from .forms_team import RespondForm
-from .models import Case
 from .views_raiser import serve
 
 
@@ -44,14 +43,6 @@ def cases(request):
     return render(request, "reviews/respondent/cases.html", {"page": page, "rows": rows})
 
 
-def _history(request, case_id: int):
-    """The case's history as a respondent may read it (the case was found for this user)."""
-    organisation_ids = set(
-        rules.respondent_organisations(request.user).values_list("organisation", flat=True)
-    )
-    return history.respondent_history(Case.objects.get(pk=case_id), organisation_ids)
-
-
 @login_required
 def case(request, pk: int):
     found = selectors.respondent_case(request.user, pk)
@@ -69,7 +60,7 @@ def case(request, pk: int):
             "case": found,
             "requests": requests,
             "open_request": selectors.open_request_for(request.user, found.id),
-            "history": _history(request, found.id),
+            "history": selectors.respondent_history(request.user, found.id) or [],
         },
     )
 
@@ -85,7 +76,7 @@ def respond(request, pk: int):
     if open_request is None:
         messages.error(request, "There is no open request on this case for you to answer")
         return redirect("reviews:respondent_case", pk=found.id)
-    form = RespondForm(request.POST or None, request.FILES or None)
+    form = RespondForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.respond(

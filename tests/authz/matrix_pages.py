@@ -30,6 +30,7 @@ from .roles import (
     PUBLIC,
     RESILIENCE_ONLY,
     RESILIENCE_TEAM,
+    REVIEW_TEAM_ONLY,
     SUPPLIER_ADMIN,
     SUPPLIER_ADMINS_AREA,
     SUPPLIER_AREA,
@@ -59,6 +60,8 @@ WILL_READERS_WHY = (
 )
 # The consortium: its lead's people and the members who accepted.
 CONSORTIUM_PEOPLE = but(OWN_SUPPLIER, consortium_member=ALLOW)
+
+NO_ANSWERS_YET = "with no answers kept, it goes back to the first question"
 
 PAGES = {
     # Probes and public pages: no personal data, anyone.
@@ -373,6 +376,45 @@ PAGES = {
     "insights:spend_files": page("none", PLATFORM_ADMIN_ONLY),
     "insights:spend_unmatched": page("none", PLATFORM_ADMIN_ONLY),
     "insights:spend_resolve": page("spend_unmatched", PLATFORM_ADMIN_ONLY),
+    # The procurement review service. Raising a concern: anyone signed in (the steps with no
+    # answers kept go back to the first question); the raiser's case: the Trust's people.
+    "reviews:raise_start": page("none", PUBLIC),
+    "reviews:raise_kind": page("none", ANYONE_SIGNED_IN),
+    "reviews:raise_details": page("none", ANYONE_SIGNED_IN, why=NO_ANSWERS_YET),
+    "reviews:raise_who": page("none", ANYONE_SIGNED_IN, why=NO_ANSWERS_YET),
+    "reviews:raise_check": page("none", ANYONE_SIGNED_IN, why=NO_ANSWERS_YET),
+    "reviews:raise_done": page("review_case", OWN_SUPPLIER),
+    "reviews:raiser_cases": page("none", ANYONE_SIGNED_IN, why="the cases a person raised"),
+    "reviews:raiser_case": page("review_case", OWN_SUPPLIER),
+    "reviews:raiser_add_evidence": form("review_case", OWN_SUPPLIER, OWN_SUPPLIER),
+    "reviews:raiser_evidence": page("review_case", OWN_SUPPLIER),
+    # The review team's pages: the platform roles reviewer and review manager (a reviewer's
+    # limits are tried in levelfield/reviews/tests/test_pages_team.py); anyone else 404.
+    "reviews:team_cases": page("none", REVIEW_TEAM_ONLY),
+    "reviews:team_case": page("review_case", REVIEW_TEAM_ONLY),
+    "reviews:team_accept": form("review_case", REVIEW_TEAM_ONLY, REVIEW_TEAM_ONLY),
+    "reviews:team_reject": form("review_case", REVIEW_TEAM_ONLY, REVIEW_TEAM_ONLY),
+    "reviews:team_request": form("review_case", REVIEW_TEAM_ONLY, REVIEW_TEAM_ONLY),
+    "reviews:team_findings": form("review_case", REVIEW_TEAM_ONLY, REVIEW_TEAM_ONLY),
+    "reviews:team_follow_up": form("review_case", REVIEW_TEAM_ONLY, REVIEW_TEAM_ONLY),
+    "reviews:team_close": form("review_case", REVIEW_TEAM_ONLY, REVIEW_TEAM_ONLY),
+    "reviews:team_publish": form("review_case", REVIEW_TEAM_ONLY, REVIEW_TEAM_ONLY),
+    "reviews:team_evidence": page("review_case", REVIEW_TEAM_ONLY),
+    "reviews:team_document": page("review_named", REVIEW_TEAM_ONLY),
+    # Wessex asked for a response: its admins and officers (evaluators are not asked).
+    "reviews:respondent_cases": page("none", ANYONE_SIGNED_IN, why="the requests to one's own"),
+    "reviews:respondent_case": page("review_case", OWN_BUYER_MANAGERS),
+    "reviews:respond": form("review_case", OWN_BUYER_MANAGERS, OWN_BUYER_MANAGERS),
+    "reviews:respondent_evidence": page(
+        "review_named",
+        OWN_BUYER_MANAGERS,
+        why="a named case's evidence (an anonymous case's is refused to everyone)",
+    ),
+    "reviews:respondent_document": page("review_named", OWN_BUYER_MANAGERS),
+    # Published outcomes: anyone.
+    "reviews:published_cases": page("none", PUBLIC),
+    "reviews:yearly_summary": page("none", PUBLIC),
+    "reviews:published_case": page("review_published", PUBLIC),
 }
 
 # The admin site, as one group: these of its pages are tried for the whole of it.

@@ -143,6 +143,36 @@ def _review_cases(world: World, tender, buyer, raiser_org, raiser) -> dict[str, 
     }
 
 
+def _review_named(world: World, buyer, raiser_org, raiser, buyer_admin) -> dict[str, dict]:
+    """A late payment the Trust let the council know it raised, with its evidence, answered by
+    the council with a document (the pages offering those files to the council)."""
+    team = world.people[r.REVIEW_TEAM]
+    named = review_actions.raise_case(
+        by=raiser,
+        kind=CaseKind.LATE_PAYMENT,
+        description="Our invoice has been unpaid for two months.",
+        buyer_may_know=True,
+        raiser_organisation=raiser_org,
+        authority=buyer,
+        invoice_reference="INV-77",
+        invoice_amount="1250.00",
+        invoice_received_on=clock.today_uk() - timedelta(days=60),
+        evidence=[testing.pdf("invoice-77.pdf")],
+    )
+    review_actions.accept_case(case=named, by=team)
+    asked = review_actions.request_response(
+        case=named,
+        by=team,
+        organisation=buyer,
+        question="When will you pay?",
+        due_on=clock.today_uk() + timedelta(days=14),
+    )
+    review_actions.respond(
+        request=asked, by=buyer_admin, response="Paid today.", documents=[testing.pdf("paid.pdf")]
+    )
+    return {"review_named": {"pk": named.pk, "request_id": asked.pk, "number": 1}}
+
+
 def build() -> World:
     load_demo()
     world = World()
@@ -430,6 +460,7 @@ def build() -> World:
     # The review service: the Trust's anonymous concern about the open library tender,
     # accepted, the council asked to respond; and a closed case whose outcome is published.
     world.scenes.update(_review_cases(world, library, wessex, trust, trust_admin))
+    world.scenes.update(_review_named(world, wessex, trust, trust_admin, admin))
 
     # Insights.
     cost = set_unit_cost(
