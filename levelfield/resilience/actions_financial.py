@@ -100,12 +100,14 @@ def add_indicator(
         problems.append("The unit must be 20 characters or fewer")
     if problems:
         raise DomainError(problems[0], code="invalid_indicator", details=problems)
+    parsed = parse_value(threshold)
+    assert parsed is not None  # indicator_problems refuses a threshold that does not parse
     indicator = Indicator.objects.create(
         code=code,
         name=name.strip(),
         unit=(unit or "").strip(),
         direction=direction,
-        threshold=parse_value(threshold),
+        threshold=parsed,
     )
     audit.record(
         action="financial_indicator.added",
@@ -169,10 +171,13 @@ def record_reading(*, supplier, indicator_code: str, value, as_of: date | None, 
     )
     if problems:
         raise DomainError(problems[0], code="invalid_reading", details=problems)
+    parsed = parse_value(value)
+    # reading_problems refuses a missing indicator or date and a value that does not parse
+    assert indicator is not None and parsed is not None and as_of is not None
     reading = save_reading(
         supplier=supplier,
         indicator=indicator,
-        value=parse_value(value),
+        value=parsed,
         as_of=as_of,
         source=ReadingSource.ENTERED,
         by=by,

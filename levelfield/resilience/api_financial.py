@@ -3,6 +3,8 @@ supplier's reading (a reading past its threshold raises a breach), a supplier's 
 breaches with whether each was notified within 2 working days, and recording that a breach was
 notified. Anyone else is 403 `forbidden`, a platform admin not on the team included."""
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from ninja import Router, Status
 
@@ -15,7 +17,7 @@ from . import (
 )
 from . import selectors_standing as standing
 from .api_access import team_only
-from .models import BreachEvent
+from .models import BreachEvent, Reading
 from .schemas_financial import (
     BreachOut,
     IndicatorOut,
@@ -27,6 +29,17 @@ from .schemas_financial import (
 
 router = Router(auth=api_auth, tags=["Resilience team: financial standing"])
 ROUTERS = (("/resilience", router),)
+
+
+@dataclass(frozen=True)
+class SupplierStanding:
+    """A supplier with its readings and breaches, as SupplierStandingOut shows them."""
+
+    id: int
+    name: str
+    readings: list[Reading]
+    breaches: list[BreachEvent]
+
 
 TEAM_ONLY = "For the resilience team only: anyone else is 403 `forbidden`. "
 
@@ -80,11 +93,16 @@ def supplier_standing(request, supplier_id: int):
     supplier = standing.supplier(supplier_id)
     if supplier is None:
         raise Http404("No supplier has that id")
-    supplier.listed_readings = list(
-        standing.readings_of(supplier).order_by("indicator__code", "-as_of", "-recorded_at", "-pk")
+    return SupplierStanding(
+        id=supplier.pk,
+        name=supplier.name,
+        readings=list(
+            standing.readings_of(supplier).order_by(
+                "indicator__code", "-as_of", "-recorded_at", "-pk"
+            )
+        ),
+        breaches=list(standing.breaches_by_urgency(supplier=supplier)),
     )
-    supplier.listed_breaches = list(standing.breaches_by_urgency(supplier=supplier))
-    return supplier
 
 
 @router.post(

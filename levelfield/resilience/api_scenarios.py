@@ -72,8 +72,7 @@ def create_scenario(request, payload: ScenarioIn):
         as_of=payload.as_of,
         by=request.user,
     )
-    scenario.report = selectors_scenarios.report(scenario)
-    return Status(201, scenario)
+    return Status(201, scenario)  # ScenarioDetailOut works out its report
 
 
 @router.post(
@@ -100,6 +99,4 @@ def preview_scenario(request, payload: ScenarioPreviewIn):
 )
 def get_scenario(request, scenario_id: int):
     team_only(request, "Only the resilience team can run failure scenarios")
-    scenario = selectors_scenarios.scenario(scenario_id)
-    scenario.report = selectors_scenarios.report(scenario)
-    return scenario
+    return selectors_scenarios.scenario(scenario_id)  # ScenarioDetailOut works out its report

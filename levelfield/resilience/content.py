@@ -14,6 +14,7 @@ schemas reuse `validate`), and the completeness score that names what is missing
 """
 
 import re
+from typing import Any
 
 from levelfield.core.errors import DomainError
 
@@ -151,7 +152,7 @@ def validate(data) -> dict:
             }
         )
     for n, s in enumerate(raw["services"], 1):
-        service = {
+        service: dict[str, Any] = {
             "name": _text(s.get("name"), f"the name of service {n}", errors),
             "authorities": _texts(
                 s.get("authorities"), f"Authority relying on service {n}", errors
@@ -183,12 +184,12 @@ def validate(data) -> dict:
             }
         )
     for n, p in enumerate(raw["plans"], 1):
-        service = _text(p.get("service"), f"the service of continuity plan {n}", errors)
-        if service and service not in names:
-            errors.append(f"Continuity plan {n} names an unknown service: {service}")
+        plan_for = _text(p.get("service"), f"the service of continuity plan {n}", errors)
+        if plan_for and plan_for not in names:
+            errors.append(f"Continuity plan {n} names an unknown service: {plan_for}")
         out["plans"].append(
             {
-                "service": service,
+                "service": plan_for,
                 "steps": _texts(p.get("steps"), f"Step of continuity plan {n}", errors),
                 "days_to_transfer": _whole(
                     p.get("days_to_transfer"),

@@ -152,19 +152,22 @@ def import_financial_readings(*, upload, by) -> list[Reading]:
         if row_problems:
             problems.extend(f"Line {row.line}: {problem}" for problem in row_problems)
             continue
-        checked.append((row, supplier, indicators[row.indicator], as_of))
+        value = parse_value(row.value)
+        # reading_problems refuses a value that does not parse and a missing date
+        assert value is not None and as_of is not None
+        checked.append((row, supplier, indicators[row.indicator], value, as_of))
     if problems:
         raise _nothing_imported(upload.name, problems)
     created = [
         save_reading(
             supplier=supplier,
             indicator=indicator,
-            value=parse_value(row.value),
+            value=value,
             as_of=as_of,
             source=ReadingSource.IMPORTED,
             by=by,
         )
-        for row, supplier, indicator, as_of in checked
+        for row, supplier, indicator, value, as_of in checked
     ]
     breaches = sum(1 for reading in created if hasattr(reading, "breach"))
     audit.record(

@@ -40,6 +40,7 @@ class ConcentrationForm(forms.Form):
         problem = concentration.threshold_problem(value)
         if problem:
             raise forms.ValidationError(problem)
+        assert value is not None  # threshold_problem refuses None
         return value
 
     def clean_as_of(self):

@@ -175,7 +175,9 @@ class PlanForm(ItemForm):
     days_to_transfer = WholeNumberField(
         label="Days needed to transfer it", noun="the days to transfer", example="30"
     )
-    data = _text("Data involved", "What data moves, and how", rows=3)
+    # A field named like BaseForm.data, which it does not replace: Django's form metaclass takes
+    # declared fields out of the class (into base_fields); django-stubs cannot know that.
+    data = _text("Data involved", "What data moves, and how", rows=3)  # type: ignore[assignment]
     assets = _text("Assets involved", "Premises, vehicles, equipment, systems", rows=3)
     staff = _text("Staff involved (TUPE)", "Who would transfer under TUPE", rows=3)
     tell = LinesField(label="Who must be told", hint="One on each line")

@@ -326,7 +326,7 @@ def _affected_contracts(group_ids, as_of: date) -> list[Contract]:
 def _cpv_and_region(contract: Contract) -> tuple[tuple[str, ...], str]:
     """A contract awarded here carries its tender's CPV codes and region; one let elsewhere
     records neither."""
-    tender = contract.lot.tender if contract.lot_id else None
+    tender = contract.lot.tender if contract.lot is not None else None
     if tender is None:
         return (), ""
     codes = tuple(sorted({c.code.split("-")[0] for c in tender.cpv_codes.all()}))

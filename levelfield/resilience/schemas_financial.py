@@ -108,14 +108,6 @@ class SupplierStandingOut(Schema):
         "(newest first)"
     )
 
-    @staticmethod
-    def resolve_readings(obj) -> list:
-        return obj.listed_readings
-
-    @staticmethod
-    def resolve_breaches(obj) -> list:
-        return obj.listed_breaches
-
 
 class ReadingIn(InputSchema):
     supplier_id: int = Field(ge=1, le=MAX_POSITION, description="A supplier organisation's id")

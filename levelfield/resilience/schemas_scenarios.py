@@ -15,6 +15,8 @@ from levelfield.core.api_helpers import (
     UtcDateTime,
 )
 
+from . import selectors_scenarios
+from .scenarios import ScenarioReport
 from .selectors_scenarios import MAX_NAME, MAX_SUPPLIERS
 
 SupplierId = Annotated[int, Field(ge=1, le=MAX_POSITION)]
@@ -232,3 +234,8 @@ class ScenarioOut(Schema):
 
 class ScenarioDetailOut(ScenarioOut):
     report: ScenarioReportOut
+
+    @staticmethod
+    def resolve_report(obj) -> ScenarioReport:
+        """The report, worked out from the data as it is now."""
+        return selectors_scenarios.report(obj)

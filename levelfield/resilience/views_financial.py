@@ -47,10 +47,11 @@ def _supplier(pk: int):
 
 
 def _breach(pk: int) -> BreachEvent:
-    breach = BreachEvent.objects.select_related(
-        "supplier", "indicator", "reading__indicator"
-    ).filter(pk=pk)
-    breach = breach.first()
+    breach = (
+        BreachEvent.objects.select_related("supplier", "indicator", "reading__indicator")
+        .filter(pk=pk)
+        .first()
+    )
     if breach is None:
         raise Http404("No breach has that number")
     return breach

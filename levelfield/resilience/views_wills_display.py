@@ -53,8 +53,9 @@ def item_rows(key: str, item: dict, content: dict) -> list[dict]:
             _row("People served", None if people is None else f"{people:,}"),
         ]
     if key == "dependencies":
+        kind = item.get("kind") or ""  # none given: "", shown as not given
         return [
-            _row("Kind", KINDS.get(item.get("kind"), item.get("kind"))),
+            _row("Kind", KINDS.get(kind, kind)),
             _row("Services that depend on it", item.get("services", [])),
         ]
     days = item.get("days_to_transfer")

@@ -116,18 +116,18 @@ def _list_redirect(slug: str, section: Section):
 
 @login_required
 def section_page(request, section: str):
-    slug, section = section, _section(section)
+    slug, part = section, _section(section)
     will = own_will(request)
-    if section.list_url != "resilience:will_section":
-        return _list_redirect(slug, section)
+    if part.list_url != "resilience:will_section":
+        return _list_redirect(slug, part)
     return render(
         request,
         "resilience/wills/section.html",
         {
             "will": will,
             "slug": slug,
-            "section": section,
-            "items": display.items_of(section.key, will.draft),
+            "section": part,
+            "items": display.items_of(part.key, will.draft),
             "can_edit": request.user.has_perm(EDIT, will),
         },
     )
@@ -183,53 +183,53 @@ def _item_page(request, slug: str, section: Section, will, index: int | None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_add(request, section: str):
-    slug, section = section, _section(section)
-    return _item_page(request, slug, section, editable_will(request), None)
+    slug, part = section, _section(section)
+    return _item_page(request, slug, part, editable_will(request), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_change(request, section: str, number: int):
-    slug, section = section, _section(section)
+    slug, part = section, _section(section)
     will = editable_will(request)
-    if not 1 <= number <= len(_items(will, section)):
+    if not 1 <= number <= len(_items(will, part)):
         raise Http404("No such item")
-    return _item_page(request, slug, section, will, number - 1)
+    return _item_page(request, slug, part, will, number - 1)
 
 
 @login_required
 @require_POST
 def item_remove(request, section: str, number: int):
-    slug, section = section, _section(section)
+    slug, part = section, _section(section)
     will = editable_will(request)
-    items = _items(will, section)
+    items = _items(will, part)
     if not 1 <= number <= len(items):
         raise Http404("No such item")
-    if request.POST.get("title") != display.item_title(section.key, items[number - 1], number):
+    if request.POST.get("title") != display.item_title(part.key, items[number - 1], number):
         messages.error(
             request,
-            f"{section.noun.capitalize()} {number} has changed since the page was opened: "
+            f"{part.noun.capitalize()} {number} has changed since the page was opened: "
             "nothing was removed. Check the list and try again",
         )
-        return _list_redirect(slug, section)
+        return _list_redirect(slug, part)
     del items[number - 1]
     try:
         actions.edit_living_will(
             will=will,
             by=request.user,
-            content={**will.draft, section.key: items},
+            content={**will.draft, part.key: items},
             owner=will.owner,
             review_date=will.review_date,
             seen=seen_of(request),
         )
     except actions.ChangedSince as exc:
-        messages.error(request, f"{section.noun.capitalize()} {number} was not removed. {exc}")
+        messages.error(request, f"{part.noun.capitalize()} {number} was not removed. {exc}")
     except DomainError as exc:
         messages.error(
             request,
-            f"{section.noun.capitalize()} {number} was not removed: without it, "
+            f"{part.noun.capitalize()} {number} was not removed: without it, "
             + "; ".join(exc.details or [exc.message]),
         )
     else:
-        messages.success(request, f"{section.noun.capitalize()} {number} removed")
-    return _list_redirect(slug, section)
+        messages.success(request, f"{part.noun.capitalize()} {number} removed")
+    return _list_redirect(slug, part)
