@@ -445,6 +445,7 @@ LEVELFIELD_WORKER_STALE_AFTER = timedelta(
 # Each server process keeps its own cache in memory, unless REDIS_URL names a Redis server
 # (redis://127.0.0.1:6379/0): then every process and every server shares one, and what one of
 # them found or made serves them all.
+CACHES: dict[str, dict[str, object]]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
