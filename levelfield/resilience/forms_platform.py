@@ -1,8 +1,11 @@
-"""Forms of the platform admin's pages: whom to give the resilience team role, and why a
+"""Forms of the platform admin's pages: whom to give a platform role (the resilience team,
+or the review service's reviewer and review manager), and why a
 supplier is (or is no longer) strategic. The actions (`actions.grant_platform_role`,
 `mark_strategic`, `unmark_strategic`) decide; their refusals are shown beside the field."""
 
 from django import forms
+
+from .models import PlatformRoleKind
 
 
 class GrantForm(forms.Form):
@@ -15,6 +18,16 @@ class GrantForm(forms.Form):
             "required": "Enter the email address of the person to give the role",
             "max_length": "An email address is 254 characters or fewer",
         },
+    )
+
+    role = forms.ChoiceField(
+        label="Role",
+        choices=PlatformRoleKind.choices,
+        initial=PlatformRoleKind.RESILIENCE_TEAM,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Reviewers triage and investigate procurement review cases; review managers "
+        "also close them and publish their outcomes",
     )
 
 

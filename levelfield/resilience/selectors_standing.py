@@ -23,7 +23,7 @@ from django.db.models import (
 from levelfield.accounts.models import Organisation, User
 from levelfield.core import clock
 
-from .models import BreachEvent, Indicator, PlatformRole, PlatformRoleKind, Reading, StrategicMark
+from .models import BreachEvent, Indicator, PlatformRole, Reading, StrategicMark
 from .selectors_financial import notice_status
 
 # The order of the notice statuses on a list: what needs doing first.
@@ -140,12 +140,12 @@ def indicators():
 
 
 def team_grants():
-    """The resilience team as it is now: each active grant with who gave it, by name."""
+    """The platform roles as they are now (the resilience team, the review service's reviewers
+    and review managers): each active grant with who gave it, by name."""
     return (
         PlatformRole.objects.active()
-        .filter(role=PlatformRoleKind.RESILIENCE_TEAM)
         .select_related("user", "granted_by")
-        .order_by("user__full_name", "user__email", "pk")
+        .order_by("user__full_name", "user__email", "role", "pk")
     )
 
 

@@ -19,9 +19,19 @@ from . import actions
 from . import selectors_standing as standing
 from .forms_financial import SupplierSearchForm, show_refusal
 from .forms_platform import GrantForm, ReasonForm
+from .models import PlatformRoleKind
 
 MANAGE_ROLES = "resilience.manage_platform_roles"
 MARK = "resilience.mark_strategic"
+
+
+def _holds(role: str, *, ended: bool = False) -> str:
+    """What the person now is: "is now on the resilience team", "is no longer a reviewer"."""
+    if role == PlatformRoleKind.RESILIENCE_TEAM:
+        what = "on the resilience team"
+    else:
+        what = f"a {PlatformRoleKind(role).label.lower()}"
+    return f"is no longer {what}" if ended else f"is now {what}"
 
 
 def _admin(request, perm: str) -> None:
@@ -32,7 +42,8 @@ def _admin(request, perm: str) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def team(request):
-    """The resilience team's members, and giving the role to a person by email."""
+    """Who holds a platform role (the resilience team, reviewers, review managers), and giving
+    a role to a person by email."""
     _admin(request, MANAGE_ROLES)
     form = GrantForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -44,12 +55,13 @@ def team(request):
                 "invited to an organisation first",
             )
         else:
+            role = form.cleaned_data["role"] or PlatformRoleKind.RESILIENCE_TEAM
             try:
-                actions.grant_platform_role(user=person, by=request.user)
+                actions.grant_platform_role(user=person, by=request.user, role=role)
             except DomainError as exc:
                 form.add_error("email", exc.message)
             else:
-                messages.success(request, f"{person} is now on the resilience team")
+                messages.success(request, f"{person} {_holds(role)}")
                 return redirect("resilience:platform_team")
     return render(
         request,
@@ -70,7 +82,7 @@ def team_end(request, pk: int):
     run_button_action(
         request,
         lambda: actions.revoke_platform_role(grant=grant, by=request.user),
-        success=f"{grant.user} is no longer on the resilience team",
+        success=f"{grant.user} {_holds(grant.role, ended=True)}",
     )
     return redirect("resilience:platform_team")
 

@@ -106,7 +106,7 @@ def details(request):
 @require_http_methods(["GET", "POST"])
 def who(request):
     answers = _answers(request)
-    if "details" not in answers or not answers.get("kind"):
+    if not answers.get("details") or not answers.get("kind"):
         return redirect("reviews:raise_kind")
     if request.method == "POST":
         form = AnonymityForm(request.POST, user=request.user)
@@ -168,7 +168,7 @@ def _rows(details_form, who_form, kind_value: str) -> list[dict]:
 def check(request):
     """Check the answers, add evidence, and send the concern."""
     answers = _answers(request)
-    if not answers.get("kind") or "details" not in answers or "who" not in answers:
+    if not answers.get("kind") or not answers.get("details") or not answers.get("who"):
         return redirect("reviews:raise_kind")
     details_form, who_form = _bound(request, answers)
     if not (details_form.is_valid() and who_form.is_valid()):

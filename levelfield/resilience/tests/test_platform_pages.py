@@ -75,7 +75,7 @@ def test_the_admin_gives_a_person_the_role_by_email_and_ends_it(as_admin):
     grant = PlatformRole.objects.get(user=person)
     response = as_admin.post(reverse("resilience:platform_team_end", args=[grant.pk]), follow=True)
     assert "Rita Resilience is no longer on the resilience team" in text(response)
-    assert "No one is on the resilience team." in text(response)
+    assert "No one holds a platform role." in text(response)
     assert not is_resilience_team(person)
     assert list(
         AuditEvent.objects.filter(action__startswith="resilience.role_")

@@ -164,3 +164,21 @@ def test_the_list_puts_overdue_cases_first_and_filters(client, world):
     assert "overdue" in page and "govuk-tag--red" in page
     only_raised = client.get(reverse("reviews:team_cases"), {"status": "raised"}).content.decode()
     assert waiting.reference in only_raised and late.reference not in only_raised
+
+
+def test_the_platform_admin_gives_the_review_roles_on_the_platform_roles_page(client):
+    admin = testing.UserFactory(is_superuser=True, is_staff=True)
+    person = testing.UserFactory(email="rhea@example.org", full_name="Rhea Reviewer")
+    client.force_login(admin)
+    page = client.get(reverse("resilience:platform_team")).content.decode()
+    assert "Reviewer" in page and "Review manager" in page
+
+    response = client.post(
+        reverse("resilience:platform_team"),
+        {"email": person.email, "role": "review_manager"},
+        follow=True,
+    )
+
+    assert "Rhea Reviewer is now a review manager" in response.content.decode()
+    client.force_login(person)
+    assert client.get(reverse("reviews:team_cases")).status_code == 200
