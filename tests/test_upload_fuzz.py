@@ -1,13 +1,15 @@
 """Every way a file comes in, fuzzed (issue 17): names a browser would never send (path
 traversal, absolute paths, NUL and control characters, right-to-left overrides, double
 extensions, HTML entities, hundreds of characters) and bytes of any kind (empty, random, a PDF
-name on something else, a ZIP, text with NUL, the EICAR test string), posted as raw multipart
-bodies to the pages and the API, and through the resumable (tus) upload of a bid.
+name on something else, a ZIP, text with NUL, the EICAR test string, files about the largest
+allowed), with any content type, posted as raw multipart bodies to the pages and the API (the
+ways in are here and in tests/support/upload_ways.py), and through the resumable (tus) upload of
+a bid.
 
 Whatever comes: never a server error; a file is accepted only when its name (as Django's parser
-hands it over) has an allowed type and its bytes are not empty and, for a PDF, are one; an
-accepted file is stored under the storage root with a name that climbs nowhere; and a refused
-one leaves no row and no file behind."""
+hands it over) has an allowed type and its bytes are not empty, not over the limit and, for a
+PDF, are one; an accepted file is stored under the storage root with a name that climbs nowhere;
+and a refused one leaves no row and no file behind, and the answer says why."""
 
 import base64
 import contextlib
@@ -66,6 +68,8 @@ file_names = st.builds(
     st.sampled_from(EXTENSIONS),
 )
 
+# The largest upload, here (the fixture `quick` sets it): files of about that size come too
+LIMIT = 150
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 contents = st.one_of(
     st.just(b""),
@@ -76,6 +80,7 @@ contents = st.one_of(
     st.just(b"ok\x00text"),
     st.just(EICAR),
     st.just(b"\xef\xbb\xbfContract reference,Invoice reference\n"),
+    st.integers(LIMIT - 10, LIMIT + 10).map(lambda size: (b"%PDF-1.4\n" + b"x" * size)[:size]),
 )
 
 
@@ -85,7 +90,22 @@ def seen_name(raw: str) -> str | None:
     return MultiPartParser.sanitize_file_name(None, raw)
 
 
-def multipart(fields: dict[str, str], file_field: str, name: str, data: bytes):
+# What the file says it is (the application reads its name and its bytes, never this)
+file_types = st.sampled_from(
+    [
+        *("application/octet-stream", "application/pdf", "text/csv", "text/html"),
+        *("image/svg+xml", "application/x-msdownload", "multipart/mixed", "x/\u00e9", ""),
+    ]
+)
+
+
+def multipart(
+    fields: dict[str, str],
+    file_field: str,
+    name: str,
+    data: bytes,
+    file_type: str = "application/octet-stream",
+):
     """A multipart body as a client can send it, the file's name as it is (a browser would
     escape a quote and line breaks; we do that much, so the header still parses)."""
     boundary = uuid.uuid4().hex
@@ -99,7 +119,7 @@ def multipart(fields: dict[str, str], file_field: str, name: str, data: bytes):
     escaped = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
-        f'filename="{escaped}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+        f'filename="{escaped}"\r\nContent-Type: {file_type}\r\n\r\n'.encode()
         + data
         + b"\r\n"
     )
@@ -252,10 +272,15 @@ def quick(settings):
     settings.LEVELFIELD_RATE_LIMITS = {**settings.LEVELFIELD_RATE_LIMITS, "upload": "100000/h"}
 
 
+def small_uploads(settings) -> None:
+    """The largest upload LIMIT bytes, once a way's world is built (with its own files)."""
+    settings.LEVELFIELD_UPLOAD_MAX_BYTES = settings.LEVELFIELD_BID_UPLOAD_MAX_BYTES = LIMIT
+
+
 def valid_by_its_name_and_bytes(name: str | None, data: bytes) -> bool:
     """What any accepted upload must be: a name with an allowed type, some bytes, and a PDF
     that is one. (A way in may ask for more: a type of its own, content that parses.)"""
-    if not name or not data or "." not in name:
+    if not name or not data or "." not in name or len(data) > LIMIT:
         return False
     extension = name.rsplit(".", 1)[-1].lower()
     if extension not in django_settings.LEVELFIELD_UPLOAD_EXTENSIONS:
@@ -283,15 +308,17 @@ def told_why(response) -> str:
 
 
 @pytest.fixture(params=WAYS)
-def way(request, client, quick) -> Way:
+def way(request, client, quick, settings) -> Way:
     """The world of one way in, built once a test; the examples post to it in turn."""
-    return WAYS[request.param](client)
+    built = WAYS[request.param](client)
+    small_uploads(settings)
+    return built
 
 
-def post(client, way: Way, name: str, data: bytes):
+def post(client, way: Way, name: str, data: bytes, file_type: str = "application/octet-stream"):
     if way.current:
         way.url, way.fields, way.file_field = way.current()
-    body, content_type = multipart(way.fields, way.file_field, name, data)
+    body, content_type = multipart(way.fields, way.file_field, name, data, file_type)
     with on(way.day) if way.day else contextlib.nullcontext():
         return client.generic("POST", way.url, body, content_type=content_type, **way.auth)
 
@@ -312,14 +339,14 @@ def test_each_way_in_takes_a_good_file(client, way):
 
 @pytest.mark.django_db
 @FUZZ
-@given(name=file_names, data=contents)
+@given(name=file_names, data=contents, file_type=file_types)
 def test_an_upload_is_accepted_only_when_valid_and_a_refusal_leaves_nothing(
-    client, way, name, data
+    client, way, name, data, file_type
 ):
     rows, files = way.rows.objects.count(), stored_files()
-    note(f"name={name!r} seen as {seen_name(name)!r}, {len(data)} bytes")
+    note(f"name={name!r} seen as {seen_name(name)!r}, {len(data)} bytes, {file_type!r}")
 
-    response = post(client, way, name, data)
+    response = post(client, way, name, data, file_type)
 
     assert response.status_code < 500
     added = way.rows.objects.count() - rows
@@ -342,8 +369,9 @@ def test_an_upload_is_accepted_only_when_valid_and_a_refusal_leaves_nothing(
 
 
 @pytest.fixture
-def bid_upload(client, quick):
+def bid_upload(client, quick, settings):
     way = bid_attachment(client)
+    small_uploads(settings)
     return way.url.replace("attachments", "uploads")
 
 
