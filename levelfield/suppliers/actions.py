@@ -200,6 +200,7 @@ def update_profile(
             if value is not None and value < 0:
                 problems.append(f"The {noun} cannot be negative")
         if not problems:
+            assert staff_headcount is not None  # a problem above when missing
             computed = sizing.classify(
                 staff=staff_headcount,
                 turnover=annual_turnover,
@@ -517,6 +518,7 @@ def add_certificate(
     if upload is None:
         problems.append("Upload a copy of the certificate")
     _invalid(problems)
+    assert expires_on is not None  # a problem above when missing
     try:
         digest = check_upload(upload)
     except ValidationError as exc:
@@ -1057,6 +1059,7 @@ def add_subcontractor(
     if organisation is not None and bid.subcontractors.filter(organisation=organisation).exists():
         problems.append(f"{name} is already a subcontractor on this bid")
     _invalid(problems)
+    assert share_percent is not None  # a problem above when missing
     subcontractor = BidSubcontractor.objects.create(
         bid=bid,
         organisation=organisation,
