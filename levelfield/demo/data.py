@@ -29,6 +29,7 @@ from levelfield.core.errors import DomainError
 from levelfield.demo import contract_life
 from levelfield.demo import correspondence as demo_correspondence
 from levelfield.demo import resilience as demo_resilience
+from levelfield.demo import reviews as demo_reviews
 from levelfield.demo.spec import Spec
 from levelfield.evaluation import actions as evaluation_actions
 from levelfield.socialvalue import actions as socialvalue_actions
@@ -829,6 +830,7 @@ def logins() -> list[Login]:
     rows += [Login(Role(p["role"]).label, BUYER_NAME, p["email"]) for p in BUYER_STAFF]
     rows += [Login(Role.SUPPLIER_ADMIN.label, s["legal_name"], s["email"]) for s in SUPPLIERS]
     rows += demo_resilience.logins(Login)
+    rows += demo_reviews.logins(Login)
     return rows
 
 
@@ -843,6 +845,7 @@ def load_demo() -> bool:
             return False
         emails = [PLATFORM_ADMIN["email"]] + [p["email"] for p in (*BUYER_STAFF, *SUPPLIERS)]
         emails += demo_resilience.emails()
+        emails += demo_reviews.emails()
         taken = sorted(User.objects.filter(email__in=emails).values_list("email", flat=True))
         if taken:
             raise DomainError(
@@ -967,6 +970,8 @@ class _Loader:
         contract_life.let_elsewhere(self)
         # Supplier resilience: a second council, a strategic supplier and its living will.
         demo_resilience.load(self)
+        # The procurement review service: an anonymous concern published, a late payment.
+        demo_reviews.load(self, password=DEMO_PASSWORD, home_care_title=HOME_CARE["title"])
 
     # People and organisations --------------------------------------------------------------
 

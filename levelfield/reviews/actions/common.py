@@ -12,8 +12,10 @@ from ..models import Case
 
 
 def locked(case: Case) -> Case:
+    """The case, its row locked to the end of the action (only its own row: the raiser's
+    organisation may be null, an outer join PostgreSQL cannot lock)."""
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("raised_by", "raiser_organisation")
         .get(pk=case.pk)
     )
