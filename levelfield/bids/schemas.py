@@ -163,6 +163,9 @@ class SupplierBidOut(SupplierBidSummary):
 
     @staticmethod
     def resolve_answers(obj):
+        # Prefetched with their questions (bids.api), so the checklist reads them from there too.
+        if "answers" in getattr(obj, "_prefetched_objects_cache", {}):
+            return obj.answers.all()
         return obj.answers.select_related("question")
 
     @staticmethod
