@@ -47,7 +47,7 @@ def outcomes(request):
     return render(
         request,
         "reviews/public/outcomes.html",
-        {"page": paginate(request, found), "filters": filters, "filtered": bool(chosen)},
+        {"page": paginate(request, found), "filters": filters, "filtered": any(chosen.values())},
         status=400 if filters.errors else 200,
     )
 

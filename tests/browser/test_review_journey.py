@@ -60,6 +60,11 @@ def test_an_anonymous_concern_from_raising_to_published_outcome(live_server, bro
     case = Case.objects.get()
     assert page.get_by_role("heading", name="Concern sent").is_visible()
     assert page.get_by_text(case.reference).is_visible()
+    _click(page, axe, "link", "Follow the case and add evidence")
+    assert page.get_by_text("Not yet accepted").is_visible()
+    _click(page, axe, "link", "Add evidence")
+    _click(page, axe, "button", "Add the file")  # no file chosen: the error summary
+    assert page.get_by_role("alert").get_by_text("Choose a file to add").is_visible()
 
     # The review manager accepts it and asks the council for a response.
     team_context = browser_context.browser.new_context()
@@ -122,6 +127,11 @@ def test_an_anonymous_concern_from_raising_to_published_outcome(live_server, bro
     assert public.get_by_text("The council now publishes every change.").is_visible()
     assert supplier.name not in public.content()
     visit(public, f"{base}{reverse('reviews:yearly_summary')}", axe)
+
+    # The raiser reads the outcome in its concerns.
+    visit(page, f"{base}{reverse('reviews:raiser_cases')}", axe)
+    _click(page, axe, "link", case.reference)
+    assert page.get_by_text("The council re-published.").is_visible()
     for context in (team_context, buyer_context, public_context):
         context.close()
     assert axe.violations == [], "\n".join(axe.violations)
