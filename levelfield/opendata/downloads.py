@@ -185,6 +185,7 @@ def read_manifest() -> dict | None:
     build = DownloadBuild.objects.filter(pk=1, number__gt=0).first()
     if build is None:
         return None
+    assert build.generated is not None  # each build counts itself and sets when, together
     return {
         "generated": _stamp(build.generated),
         "feed_position": build.feed_position,

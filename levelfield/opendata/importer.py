@@ -21,11 +21,12 @@ import gc
 import multiprocessing
 import os
 import shutil
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -194,8 +195,9 @@ class Importer:
             raise NotImplementedError("import-ocds supports SQLite and PostgreSQL")
         quote = connection.ops.quote_name
         release = ExternalRelease._meta
+        concrete = {field.name: field for field in release.concrete_fields}
         columns = ", ".join(
-            quote(release.get_field(name).column)
+            quote(concrete[name].column)
             for name in ("ocid", "release_id", "date", "tags", "data", "file")
         )
         self.sql_release = (
@@ -301,7 +303,7 @@ class Importer:
             self.reporter.file_skipped(path)
             return
         resume = 0 if self.again else checkpoint.items_done
-        options = {
+        options: reading.ReaderOptions = {
             "path": path,
             "file_id": checkpoint.pk,
             "resume": resume,
@@ -490,7 +492,9 @@ class Importer:
         chunks += [
             (False, stored[i : i + COMPILE_CHUNK]) for i in range(0, len(stored), COMPILE_CHUNK)
         ]
-        self.compiled_rows, self.compiled_failed, self.compiled_closing = [], [], []
+        self.compiled_rows: list[tuple] = []
+        self.compiled_failed: list[str] = []
+        self.compiled_closing: list[str | None] = []
         try:
             if self.workers > 1 and len(ocids) >= self.pool_threshold:
                 self._compile_in_pool(chunks)
@@ -511,12 +515,15 @@ class Importer:
         fork = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if fork else "spawn")
         store = None
-        in_memory = self.sqlite and connection.is_in_memory_db()
+        # a method of SQLite's wrapper alone (self.sqlite), not of the base wrapper django-stubs
+        # type `connection` as
+        in_memory = self.sqlite and connection.is_in_memory_db()  # type: ignore[attr-defined]
         if fork and not in_memory and not connection.in_atomic_block:
             params = dict(connection.get_connection_params())
             params.pop("init_command", None)
             store = {
-                "connect": connection.Database.connect,
+                # the driver Django's backend uses (its connection.Database)
+                "connect": sqlite3.connect if self.sqlite else psycopg.connect,
                 "params": params,
                 "sql": self.sql_fetch.replace("%s", "?") if self.sqlite else self.sql_fetch,
                 "placeholder": "?" if self.sqlite else "%s",
@@ -571,7 +578,7 @@ class Importer:
                 self.reporter.problem(Problem("compile", ocid, error))
                 continue
             # A release's date, checked when the release was read.
-            stored = None
+            stored: str | datetime | None = None
             if type(date) is str:
                 checked = (
                     sqlite_text_of_checked_date if self.sqlite else postgres_text_of_checked_date

@@ -186,7 +186,9 @@ def opportunity(ocid: str, compiled: dict, *, now) -> ExternalOpportunity | None
         return None
     buyer = compiled.get("buyer")
     buyer_name = _text(buyer.get("name"), 1000) if isinstance(buyer, dict) else ""
-    suitability = tender.get("suitability") if isinstance(tender.get("suitability"), dict) else {}
+    suitability = tender.get("suitability")
+    if not isinstance(suitability, dict):
+        suitability = {}
     source = source_of(ocid)
     published = tender.get("datePublished") or compiled.get("date")
     published = parse_datetime(published) if isinstance(published, str) else None
@@ -217,6 +219,7 @@ UPDATED_FIELDS = [
     if field.name not in ("ocid", "first_seen", "search_vector")
 ]
 WRITTEN_FIELDS = ["ocid", "first_seen", *UPDATED_FIELDS]
+_CONCRETE = {field.name: field for field in ExternalOpportunity._meta.concrete_fields}
 
 
 def _upsert_sql(postgres: bool) -> str:
@@ -224,7 +227,7 @@ def _upsert_sql(postgres: bool) -> str:
     search vector is made in the same statement (title A, description B, as Tender's), so a
     row is written once and its GIN index entries once."""
     quote = connection.ops.quote_name
-    columns = [quote(ExternalOpportunity._meta.get_field(name).column) for name in WRITTEN_FIELDS]
+    columns = [quote(_CONCRETE[name].column) for name in WRITTEN_FIELDS]
     values = ["%s"] * len(columns)
     updates = [f"{column} = excluded.{column}" for column in columns[2:]]
     if postgres:
@@ -292,7 +295,7 @@ class OpportunityIndex:
         its own, binding on the server (as the importer's), for a multi-row INSERT bound on the
         client costs several times the CPU time (measured: bench/import_bench.py --as-of)."""
         postgres = connection.vendor == "postgresql"
-        fields = [ExternalOpportunity._meta.get_field(name) for name in WRITTEN_FIELDS]
+        fields = [_CONCRETE[name] for name in WRITTEN_FIELDS]
         rows = []
         for item in items:
             row = [

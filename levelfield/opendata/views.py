@@ -33,6 +33,7 @@ def download(request, name: str):
     with LEVELFIELD_DOWNLOADS_PRESIGNED_SECONDS) a redirect to a short-lived signed link to the
     stored file, so a large download does not hold a server process. The manifest is made from
     the database."""
+    response: HttpResponse | FileResponse | HttpResponseRedirect
     if name == bulk.MANIFEST:
         manifest = bulk.read_manifest()
         if manifest is None:

@@ -66,6 +66,7 @@ def compile_ocids(ocids: list[str], spool: str | None = None) -> list[tuple] | s
     directory, the results are left in a file there and its name is returned (`load_results`
     takes them): a pipe moves megabytes of compiled releases 64 KiB at a time, at a cost in
     CPU on both sides that a file in shared memory does not have."""
+    assert _store is not None  # compile_ocids is sent only to workers started with a store
     results = compile_groups(_store.fetch(ocids))
     if spool is None:
         return results
@@ -87,14 +88,14 @@ def compile_remembered(ocids: list[str], spool: str | None = None) -> list[tuple
 
 def load_results(results: list[tuple] | str) -> list[tuple]:
     """What compile_ocids returned: the results, read from their file if it is a name."""
-    return load_spooled(results) if type(results) is str else results
+    return load_spooled(results) if isinstance(results, str) else results
 
 
 def compile_groups(groups: list[tuple[str, list[str]]]) -> list[tuple]:
     """For each (ocid, release texts in store order): (ocid, compiled JSON text or None, number
     of releases, date of the compiled release, error or None, its buyer.id, its closing: what
     the opportunity index needs to know, see opportunities.closing_text)."""
-    results = []
+    results: list[tuple] = []
     for ocid, texts in groups:
         if not texts:  # not a bad release but a reader that cannot see the store: stop
             raise RuntimeError(f"no stored release of {ocid} is visible to the compile")

@@ -16,8 +16,10 @@ results. So it stays plain Python, and the tests run both.
 
 import copy
 import warnings
+from collections.abc import Sequence
 from functools import cache
 from operator import itemgetter
+from typing import Any
 
 import orjson
 from ocdsmerge.exceptions import OCDSMergeError
@@ -65,7 +67,7 @@ def rule_tree() -> dict:
 def _merge_object(target: dict, obj: dict, tree: dict | None) -> None:
     """Merge `obj` into `target`, an object of the compiled release."""
     for key, value in obj.items():
-        kind = type(value)
+        kind: type | None = type(value)
         sub = None
         if tree is not None:
             entry = tree.get(key)
@@ -102,10 +104,10 @@ def _merge_object(target: dict, obj: dict, tree: dict | None) -> None:
             else:
                 current = target.get(key)
                 if current is None:
-                    node = _fill_array(value, sub)
-                    if node:
+                    array = _fill_array(value, sub)
+                    if array:
                         target.pop(key, None)
-                        target[key] = node
+                        target[key] = array
                 elif type(current) is _Array:
                     _merge_array(current, value, sub)
                 else:
@@ -153,9 +155,9 @@ def _fill(obj: dict, tree: dict | None, node: dict | None = None) -> dict:
                         node[key] = value
                         break
                 else:
-                    child = _fill_array(value, sub)
-                    if child:
-                        node[key] = child
+                    array = _fill_array(value, sub)
+                    if array:
+                        node[key] = array
         else:
             node[key] = value
     return node
@@ -202,7 +204,7 @@ def _merge_array(target: _Array, items: list, tree: dict | None) -> None:
 
 
 def _output(node: dict) -> dict:
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in node.items():
         if value is None:
             continue
@@ -263,7 +265,7 @@ def buyer_id_of(compiled: dict) -> str:
     return str(identifier) if type(identifier) in (str, int) else ""
 
 
-def compile_json(texts: list[bytes | str]) -> tuple[bytes, dict]:
+def compile_json(texts: Sequence[bytes | str]) -> tuple[bytes, dict]:
     """(the compiled release as JSON, and as a dict) for the releases of one contracting
     process given as JSON texts (as stored): equal to ocdsmerge's compile of the parsed
     releases."""

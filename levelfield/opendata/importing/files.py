@@ -145,10 +145,12 @@ class GunzipReader(io.RawIOBase):
 def open_input(path: Path, *, skip_bom: bool = True) -> io.BufferedReader:
     """The decompressed bytes of a file, buffered; after the UTF-8 byte order mark that some
     Windows tools write (JSON parsers refuse it), unless `skip_bom` is false."""
+    stream: io.BufferedReader
     if is_gzip(path):
         stream = io.BufferedReader(GunzipReader(path), buffer_size=READ)
     else:
-        stream = path.open("rb", buffering=READ)
+        # what path.open("rb", buffering=READ) makes, typed as it is
+        stream = io.BufferedReader(io.FileIO(path), buffer_size=READ)
     if skip_bom and stream.peek(len(BOM))[: len(BOM)] == BOM:
         stream.read(len(BOM))
     return stream

@@ -14,9 +14,11 @@ import shutil
 import tempfile
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TypedDict
 
 import ijson
 import orjson
@@ -60,6 +62,18 @@ def where(position: tuple) -> str:
     """("line", 5, "release", 2) -> "line 5, release 2"."""
     pairs = zip(position[::2], position[1::2], strict=True)
     return ", ".join(f"{label} {number}" for label, number in pairs) or "the document"
+
+
+class ReaderOptions(TypedDict):
+    """FileReader's arguments, as the importer hands them to a thread or a child process."""
+
+    path: Path
+    file_id: int
+    resume: int
+    offset: int
+    batch_size: int
+    dates: str
+    postgres: bool
 
 
 class FileReader:
@@ -159,6 +173,7 @@ class FileReader:
             keys = files.top_level_keys(self.path)
         except files.JSON_ERRORS as exc:
             raise FileError(f"truncated or not valid JSON ({files.json_error(exc)})") from None
+        handle: Callable[..., None]
         if "records" in keys:
             name, prefix, label, handle = "records", "records.item", "record", self._record
         elif "releases" in keys and "ocid" not in keys:
@@ -210,6 +225,8 @@ class FileReader:
         if reason is not None:
             self._invalid(position, reason)
             return
+        assert moment is not None  # check_release dates every release it accepts
+        date: str | datetime | None
         if self.text_dates:
             date = sqlite_text_of_checked_date(release["date"])
             if date is None:
@@ -279,6 +296,7 @@ class FileReader:
         if reason is not None:
             self._invalid((*position, "compiledRelease", 1), f"compiledRelease: {reason}")
             return
+        assert moment is not None  # check_release dates every release it accepts
         text = json_text(compiled)
         if text is None:
             self._invalid((*position, "compiledRelease", 1), f"compiledRelease: {TOO_DEEP}")
@@ -290,7 +308,7 @@ class FileReader:
 # -- reading in a thread of its own ----------------------------------------------------------
 
 
-def batches_in_thread(reader: "FileReader") -> Iterator[Batch]:
+def batches_in_thread(reader: "FileReader") -> Generator[Batch, None, None]:
     """reader.batches(), read one batch ahead in a thread: while the importer waits for the
     database to store a batch (most of storing, on PostgreSQL), the next one is parsed and
     checked, with nothing to copy between processes. Errors reach the consumer where they
@@ -337,7 +355,7 @@ def batches_in_thread(reader: "FileReader") -> Iterator[Batch]:
 # -- reading in a process of its own ---------------------------------------------------------
 
 
-def _produce(channel, options: dict, spool: str) -> None:
+def _produce(channel, options: "ReaderOptions", spool: str) -> None:
     import gc
 
     gc.disable()
@@ -391,7 +409,7 @@ def load_spooled(name: str):
     return value
 
 
-def batches_in_process(options: dict) -> Iterator[Batch]:
+def batches_in_process(options: "ReaderOptions") -> Generator[Batch, None, None]:
     """FileReader(**options).batches(), read in a child process (parsing and checking overlap
     with storing); the child is stopped if the consumer stops early or fails.
 
@@ -401,7 +419,11 @@ def batches_in_process(options: dict) -> Iterator[Batch]:
     s, the importer's share of receiving the batches from 1.1 s to 0.7 s).
     """
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = (
+        multiprocessing.get_context("fork")
+        if "fork" in methods
+        else multiprocessing.get_context("spawn")
+    )
     spool = spool_directory()
     channel = context.Queue(maxsize=4)
     child = context.Process(target=_produce, args=(channel, options, spool), daemon=True)

@@ -26,7 +26,7 @@ class ConsoleReporter(Reporter):
         self.bar: tqdm | None = None
         self.use_bar = bar
         self.last_read = 0
-        self.compile_bar = None
+        self.compile_bar: tqdm | None = None
         self.compile_total = 0
         self.compile_done = 0
         self.compile_step = 0
