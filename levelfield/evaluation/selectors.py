@@ -2,7 +2,7 @@
 the buyer may open. Nothing here can see a sealed bid."""
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
+from typing import Protocol, cast
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -11,9 +11,6 @@ from levelfield.tenders.models import Lot, Question, Tender
 
 from . import scoring
 from .models import ConflictDeclaration, ModeratedScore
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
 
 
 @dataclass
@@ -109,14 +106,13 @@ class Withdrawal:
         return self.question.lot.number
 
 
-class _EvaluatorCount(TypedDict):
-    evaluators: int  # the question's assignments
+class _EvaluatorCount(Protocol):
+    """A question as _with_evaluator_count reads it (directly, or through a Prefetch)."""
+
+    evaluators: int  # its assignments
 
 
-_CountedQuestions: TypeAlias = "QuerySet[WithAnnotations[Question, _EvaluatorCount]]"
-
-
-def _with_evaluator_count(questions: QuerySet[Question]) -> _CountedQuestions:
+def _with_evaluator_count(questions: QuerySet[Question]) -> QuerySet[Question]:
     return (
         questions.select_related("lot")
         .annotate(evaluators=Count("assignments"))
@@ -126,13 +122,14 @@ def _with_evaluator_count(questions: QuerySet[Question]) -> _CountedQuestions:
 
 def withdrawals(declaration: ConflictDeclaration) -> list[Withdrawal]:
     """The questions a conflicted evaluator left, each saying whether it now has no evaluator."""
-    questions: _CountedQuestions
     if "withdrawn_from" in getattr(declaration, "_prefetched_objects_cache", {}):
-        # prefetched through _with_evaluator_count (conflicts_for_buyer)
-        questions = cast(_CountedQuestions, declaration.withdrawn_from.all())
+        questions = declaration.withdrawn_from.all()  # through _with_evaluator_count
     else:
         questions = _with_evaluator_count(declaration.withdrawn_from.all())
-    return [Withdrawal(question=q, needs_evaluator=q.evaluators == 0) for q in questions]
+    return [
+        Withdrawal(question=q, needs_evaluator=cast(_EvaluatorCount, q).evaluators == 0)
+        for q in questions
+    ]
 
 
 @dataclass
