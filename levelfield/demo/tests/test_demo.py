@@ -15,6 +15,7 @@ from levelfield.core import clock
 from levelfield.core.models import AuditEvent
 from levelfield.demo import resilience as demo_resilience
 from levelfield.demo import resilience_data
+from levelfield.demo import reviews as demo_reviews
 from levelfield.demo.data import BUYER_NAME, DEMO_PASSWORD, HOME_CARE
 from levelfield.evaluation.models import ModeratedScore, Score
 from levelfield.evaluation.selectors import tender_results
@@ -54,7 +55,7 @@ def test_a_county_council_with_its_staff_and_a_platform_admin(output):
     admins = User.objects.filter(is_superuser=True)
     assert admins.count() == 1 and not admins.get().memberships.exists()
     # Everyone signs in with the same demo password.
-    assert User.objects.count() == 11 + len(demo_resilience.emails())
+    assert User.objects.count() == 11 + len(demo_resilience.emails()) + len(demo_reviews.emails())
     assert all(user.check_password(DEMO_PASSWORD) for user in User.objects.all())
 
 
