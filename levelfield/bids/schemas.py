@@ -3,7 +3,14 @@ parts of a bid (answers, attachments) that the buyer's evaluation shows too."""
 
 from ninja import Field, Schema
 
-from levelfield.core.api_helpers import DecimalString, InputSchema, MoneyIn, UtcDateTime, utc_iso
+from levelfield.core.api_helpers import (
+    DecimalString,
+    InputSchema,
+    MoneyIn,
+    UtcDateTime,
+    patch_field,
+    utc_iso,
+)
 from levelfield.tenders.schemas import QuestionOut
 
 from .models import BidStatus
@@ -17,8 +24,8 @@ class BidAnswerIn(InputSchema):
 class BidPatch(InputSchema):
     """Send only what changes. A submitted bid must be withdrawn first."""
 
-    price: MoneyIn = Field(None, gt=0, description="Your price in pounds, as a string")
-    answers: list[BidAnswerIn] = Field(None, description="Answers to add or replace")
+    price: MoneyIn = patch_field(gt=0, description="Your price in pounds, as a string")
+    answers: list[BidAnswerIn] = patch_field(description="Answers to add or replace")
 
 
 class BidAnswerOut(Schema):
