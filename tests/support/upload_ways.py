@@ -3,8 +3,8 @@ world one way needs and says where to post, what else the form needs and the row
 adds. Those here are the ways added after the first ten (which are in the test module): the
 evidence of an outcome claim by the API, a social value delivery report's evidence (page and
 API), a tender amendment's new document version (page and API), a measurement framework by
-the API, the buyer's first message to a bidder with a file, and the admin's social value model
-file."""
+the API, the buyer's first message to a bidder with a file, the admin's social value model
+file, and a review case's evidence (raised by the API, added by the page and the API)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -197,6 +197,54 @@ def social_value_model_file(client) -> Way:
     return Way(url, {}, "file", SocialValueModel, {}, good=None, keeps_file=False)
 
 
+def _review_case():
+    """A supplier's concern about a published tender, raised with the review service."""
+    from levelfield.reviews.actions.raising import raise_case
+
+    buyer = testing.buyer_org()
+    tender = testing.published_tender(buyer=buyer, by=testing.member(buyer, Role.BUYER_OFFICER))
+    supplier, user = testing.supplier_with_user("Acorn Care Ltd")
+    case = raise_case(
+        by=user,
+        kind="procurement",
+        description="The tender asks for ISO 9001 from every bidder.",
+        tender=tender,
+        raiser_organisation=supplier,
+    )
+    return tender, supplier, user, case
+
+
+def review_evidence_page(client) -> Way:
+    from levelfield.reviews.models import Evidence
+
+    _, _, user, case = _review_case()
+    client.force_login(user)
+    url = reverse("reviews:raiser_add_evidence", args=[case.pk])
+    return Way(url, {}, "evidence", Evidence, {})
+
+
+def review_evidence_api(client) -> Way:
+    from levelfield.reviews.models import Evidence
+
+    _, _, user, case = _review_case()
+    url = f"/api/reviews/my-cases/{case.pk}/evidence"
+    return Way(url, {}, "upload", Evidence, bearer(user))
+
+
+def review_raised_by_api(client) -> Way:
+    """A concern raised by the API with its evidence (optional)."""
+    from levelfield.reviews.models import Evidence
+
+    tender, supplier, user, _ = _review_case()
+    fields = {
+        "kind": "procurement",
+        "description": "The tender asks for ISO 9001 from every bidder.",
+        "tender_id": str(tender.pk),
+        "raiser_organisation_id": str(supplier.pk),
+    }
+    return Way("/api/reviews/cases", fields, "evidence", Evidence, bearer(user), optional=True)
+
+
 MORE = {
     "outcome claim API": outcome_claim_api,
     "delivery report page": delivery_report_page,
@@ -206,4 +254,7 @@ MORE = {
     "framework API": framework_api,
     "first message": first_message,
     "social value model file": social_value_model_file,
+    "review evidence page": review_evidence_page,
+    "review evidence API": review_evidence_api,
+    "review raised by API": review_raised_by_api,
 }
