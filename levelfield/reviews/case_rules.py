@@ -142,7 +142,7 @@ def raiser_words(case) -> list[str]:
 def check_no_raiser(case, text: str, *, field: str) -> str:
     """Refuse, for an anonymous case, a text a respondent or the public will read that names the
     raiser (their name, email or organisation)."""
-    if case.buyer_may_know:
+    if case.buyer_may_know or not text:
         return text
     lowered = text.casefold()
     if any(word.casefold() in lowered for word in raiser_words(case)):

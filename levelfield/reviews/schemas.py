@@ -181,6 +181,15 @@ class ReviewRaiserCaseOut(ReviewCaseSummaryOut):
     amount_unblocked: DecimalString | None
     published: bool
     evidence: list[ReviewFileOut]
+    invoices: list[ReviewInvoiceOut] = Field(
+        description="A late invoice of yours on levelfield: its contract's invoices"
+    )
+
+    @staticmethod
+    def resolve_invoices(case) -> list[dict]:
+        from .selectors import raiser_invoices
+
+        return raiser_invoices(case)
 
     @staticmethod
     def resolve_published(case) -> bool:
@@ -204,7 +213,9 @@ class ReviewTeamCaseOut(ReviewRaiserCaseOut):
     target_months: int | None
     follow_ups: list[str]
     requests: list[ReviewRequestOut]
-    invoices: list[ReviewInvoiceOut]
+    invoices: list[ReviewInvoiceOut] = Field(
+        description="The invoices of the contract the case is about, if on levelfield"
+    )
 
     @staticmethod
     def resolve_raised_by(case) -> str:

@@ -119,6 +119,13 @@ def case_invoices(case: Case, today: date | None = None) -> list[dict]:
     ]
 
 
+def raiser_invoices(case: Case, today: date | None = None) -> list[dict]:
+    """The invoices a raiser's page shows: those of the contract of a late invoice of theirs on
+    levelfield (`raise_case` checked that it is their organisation's), never those of a
+    contract of someone else's (a subcontractor reads nothing of its prime's invoices)."""
+    return case_invoices(case, today) if case.invoice_id is not None else []
+
+
 # --- The raiser ---------------------------------------------------------------------------------
 
 

@@ -240,6 +240,15 @@ def raise_case(
         _late_payment(case, by=by, invoice=invoice, authority=authority, today=today, **hand)
     if sector is not None and case.tender_id is None and case.contract_id is None:
         case.sector = Sector(sector)
+    # What the raiser typed that a respondent and the public read (not their own account,
+    # `description`, which they never read) must not name them in an anonymous case.
+    for text, field in (
+        (case.procurement_title, "procurement's title"),
+        (case.notice_reference, "notice reference"),
+        (case.prime_contractor_name, "prime contractor's name"),
+        (case.invoice_reference, "invoice reference"),
+    ):
+        case_rules.check_no_raiser(case, text, field=field)
     case.save()
     case.reference = f"RV-{now.astimezone(clock.UK).year}-{case.pk:05d}"
     case.save(update_fields=["reference"])

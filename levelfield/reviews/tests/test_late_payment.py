@@ -151,3 +151,19 @@ def test_a_late_invoice_described_by_hand_waits_for_triage(world):
     assert case.status == CaseStatus.RAISED
     assert case.invoice_amount == Decimal("1980.50")
     assert case.authority is None and case.authority_name == "Loamshire District Council"
+
+
+def test_the_raiser_reads_its_own_invoices_but_a_subcontractor_never_its_primes(world, contract):
+    late = invoice(world, contract, days_ago=41)
+    case = raise_about(world, late)
+    assert [i["reference"] for i in selectors.raiser_invoices(case)] == ["INV-1"]
+    _sub, subcontractor = testing.supplier_with_user("Small Sub Ltd")
+    about_prime = actions.raise_case(
+        by=subcontractor,
+        kind=CaseKind.SUBCONTRACT,
+        description="The prime pays us at 90 days.",
+        contract=contract,
+    )
+    assert about_prime.prime_contractor == world.supplier
+    assert selectors.raiser_invoices(about_prime) == []
+    assert [i["reference"] for i in selectors.case_invoices(about_prime)] == ["INV-1"]  # the team

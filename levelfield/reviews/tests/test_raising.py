@@ -144,3 +144,14 @@ def test_each_viewer_reads_its_own(world):
     # The buyer reads nothing until it is asked (and this authority is not on levelfield).
     assert selectors.respondent_case(world.officer, case.pk) is None
     assert selectors.respondent_cases(world.officer) == []
+
+
+def test_what_an_anonymous_raiser_types_for_the_buyer_to_read_may_not_name_them(world):
+    assert (
+        refusal(by_hand(world, procurement_title="Pip Archer's bid for street lighting"))
+        == "names_the_raiser"
+    )
+    named = by_hand(
+        world, procurement_title="Pip Archer's bid for street lighting", buyer_may_know=True
+    )()
+    assert named.status == CaseStatus.RAISED
