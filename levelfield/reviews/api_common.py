@@ -12,8 +12,10 @@ from . import selectors
 from .models import Case
 from .rules import is_review_team
 
-TEAM_ONLY = "For the review team (platform roles reviewer and review manager): anyone else "
-"is 403 `forbidden`. "
+TEAM_ONLY = (
+    "For the review team (platform roles reviewer and review manager): anyone else is 403 "
+    "`forbidden`. "
+)
 
 
 def team_only(request) -> None:
