@@ -21,6 +21,14 @@ from .forms_raise import AnonymityForm, DetailsForm, EvidenceForm, KindForm
 from .models import CaseKind
 
 SESSION_KEY = "reviews_raise"
+# The details a buyer or the public reads, by the words raise_case names them with when one
+# names the anonymous raiser ("The notice reference names the person ...").
+NAMING_FIELDS = {
+    "procurement's title": "procurement_title",
+    "notice reference": "notice_reference",
+    "prime contractor's name": "prime_contractor_name",
+    "invoice reference": "invoice_reference",
+}
 # The step holding each field of the concern (a refusal sends the raiser back there).
 STEP_OF_FIELD = {"kind": "reviews:raise_kind", "evidence": "reviews:raise_check"}
 STEP_OF_FIELD.update(dict.fromkeys(("buyer_may_know", "raiser_organisation"), "reviews:raise_who"))
@@ -187,6 +195,8 @@ def check(request):
             )
         except DomainError as exc:
             field = case_rules.FIELD_FOR_CODE.get(exc.code)
+            if field == "text":  # a detail the buyer would read names the anonymous raiser
+                field = next((f for w, f in NAMING_FIELDS.items() if w in exc.message), None)
             step = STEP_OF_FIELD.get(field, "reviews:raise_details") if field else None
             if step and step != "reviews:raise_check":
                 _save(request, error={"step": step, "field": field, "message": exc.message})

@@ -50,7 +50,7 @@ def case(request, pk: int):
             "case": found,
             "time_left": selectors.time_left(found),
             "evidence": selectors.evidence_of(found),
-            "invoices": selectors.case_invoices(found),
+            "invoices": selectors.raiser_invoices(found),
             "follow_ups": found.follow_ups.order_by("recorded_at", "id"),
             "may_add": found.status in ACTIVE,
         },

@@ -97,6 +97,31 @@ def test_a_procurement_described_by_hand_needs_its_notice_reference(client, worl
     assert not Case.objects.exists()
 
 
+def test_an_anonymous_raiser_may_not_name_themselves_in_what_the_buyer_reads(client, world):
+    _signed_in(client, world.raiser)
+    client.post(reverse("reviews:raise_kind"), {"kind": "subcontract"})
+    client.post(
+        reverse("reviews:raise_details"),
+        {
+            "procurement_title": "Ambridge Widgets Ltd's grounds subcontract",
+            "prime_contractor_name": "Borchester Land",
+            "authority": world.buyer.pk,
+            "description": "They pay us late.",
+        },
+    )
+    client.post(
+        reverse("reviews:raise_who"),
+        {"buyer_may_know": "no", "raiser_organisation": world.supplier.pk},
+    )
+
+    response = client.post(reverse("reviews:raise_check"))
+
+    assert response["Location"] == reverse("reviews:raise_details")
+    page = client.get(reverse("reviews:raise_details")).content.decode()
+    assert 'id="id_procurement_title-error"' in page
+    assert not Case.objects.exists()
+
+
 def test_a_form_error_is_shown_in_the_summary_and_beside_the_field(client, world):
     _signed_in(client, world.raiser)
     response = client.post(reverse("reviews:raise_kind"), {})
