@@ -47,6 +47,7 @@ team_patterns = [
 
 respondent_patterns = [
     path("requests/", views_respondent.cases, name="respondent_cases"),
+    path("requests/download/", views_respondent.cases_csv, name="respondent_cases_csv"),
     path("requests/<int:pk>/", views_respondent.case, name="respondent_case"),
     path("requests/<int:pk>/respond/", views_respondent.respond, name="respond"),
     path(
@@ -64,6 +65,7 @@ respondent_patterns = [
 public_patterns = [
     path("outcomes/", views_public.outcomes, name="published_cases"),
     path("outcomes/yearly/", views_public.summary, name="yearly_summary"),
+    path("outcomes/download/", views_public.outcomes_csv, name="published_cases_csv"),
     path("outcomes/<int:pk>/", views_public.outcome, name="published_case"),
 ]
 

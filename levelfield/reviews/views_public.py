@@ -3,12 +3,12 @@ who raised the case), filtered by authority, kind, outcome and year; one outcome
 yearly summary (cases, accepted, resolved within target, late payments unblocked in pounds)."""
 
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from levelfield.core.pagination import paginate
 
-from . import selectors_public
+from . import exports, selectors_public
 from .models import CaseKind, Outcome
 
 
@@ -30,26 +30,47 @@ class OutcomeFilterForm(forms.Form):
         year.choices = [("", "Any year"), *((str(y), str(y)) for y in years)]
 
 
-def outcomes(request):
-    summary = selectors_public.yearly_summary()
+def _filters(request) -> tuple[OutcomeFilterForm, dict]:
     filters = OutcomeFilterForm(
         request.GET,
         authorities=selectors_public.published_authorities(),
-        years=[row.year for row in summary],
+        years=[row.year for row in selectors_public.yearly_summary()],
     )
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    found = selectors_public.published_outcomes(
-        authority=chosen.get("authority") or "",
-        kind=chosen.get("kind") or "",
-        outcome=chosen.get("outcome") or "",
-        year=chosen.get("year"),
-    )
+    return filters, {
+        "authority": chosen.get("authority") or "",
+        "kind": chosen.get("kind") or "",
+        "outcome": chosen.get("outcome") or "",
+        "year": chosen.get("year"),
+    }
+
+
+def csv_download(text: str, name: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def outcomes(request):
+    filters, chosen = _filters(request)
+    found = selectors_public.published_outcomes(**chosen)
     return render(
         request,
         "reviews/public/outcomes.html",
-        {"page": paginate(request, found), "filters": filters, "filtered": any(chosen.values())},
+        {
+            "page": paginate(request, found),
+            "filters": filters,
+            "filtered": any(chosen.values()),
+            "query": request.GET.urlencode(),
+        },
         status=400 if filters.errors else 200,
     )
+
+
+def outcomes_csv(request):
+    """The published outcomes the filters choose, as CSV (exports.published_csv)."""
+    _filters_form, chosen = _filters(request)
+    return csv_download(exports.published_csv(**chosen), "review-outcomes.csv")
 
 
 def outcome(request, pk: int):

@@ -18,9 +18,10 @@ from levelfield.core.errors import DomainError
 from levelfield.core.pagination import paginate
 from levelfield.core.upload_limits import accepts_uploads
 
-from . import actions, case_rules, selectors, targets
+from . import actions, case_rules, exports, selectors, targets
 from .forms_common import posted, show_domain_error
 from .forms_team import RespondForm
+from .views_public import csv_download
 from .views_raiser import serve
 
 
@@ -41,6 +42,13 @@ def cases(request):
             }
         )
     return render(request, "reviews/respondent/cases.html", {"page": page, "rows": rows})
+
+
+@login_required
+def cases_csv(request):
+    """The cases the review team asked the user's organisations about, as CSV: the buyer's own
+    record (exports.respondent_csv, built from what the respondent may read)."""
+    return csv_download(exports.respondent_csv(request.user), "review-requests.csv")
 
 
 @login_required

@@ -403,6 +403,9 @@ PAGES = {
     "reviews:team_document": page("review_named", REVIEW_TEAM_ONLY),
     # Wessex asked for a response: its admins and officers (evaluators are not asked).
     "reviews:respondent_cases": page("none", ANYONE_SIGNED_IN, why="the requests to one's own"),
+    "reviews:respondent_cases_csv": page(
+        "none", ANYONE_SIGNED_IN, why="the requests to one's own organisations"
+    ),
     "reviews:respondent_case": page("review_case", OWN_BUYER_MANAGERS),
     "reviews:respond": form("review_case", OWN_BUYER_MANAGERS, OWN_BUYER_MANAGERS),
     "reviews:respondent_evidence": page(
@@ -414,6 +417,7 @@ PAGES = {
     # Published outcomes: anyone.
     "reviews:published_cases": page("none", PUBLIC),
     "reviews:yearly_summary": page("none", PUBLIC),
+    "reviews:published_cases_csv": page("none", PUBLIC),
     "reviews:published_case": page("review_published", PUBLIC),
 }
 

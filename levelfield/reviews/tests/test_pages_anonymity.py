@@ -40,11 +40,13 @@ class Scene:
 # The review service's pages a buyer or prime contractor reads, with their parameters.
 BUYER_PAGES = {
     "reviews:respondent_cases": lambda s: {},
+    "reviews:respondent_cases_csv": lambda s: {},
     "reviews:respondent_case": lambda s: {"pk": s.case.pk},
     "reviews:respond": lambda s: {"pk": s.case.pk},
     "reviews:respondent_evidence": lambda s: {"pk": s.case.pk, "number": 1},
     "reviews:respondent_document": lambda s: {"request_id": s.answered_request, "number": 1},
     "reviews:published_cases": lambda s: {},
+    "reviews:published_cases_csv": lambda s: {},
     "reviews:published_case": lambda s: {"pk": s.case.pk},
     "reviews:yearly_summary": lambda s: {},
     "reviews:raise_start": lambda s: {},
@@ -198,6 +200,8 @@ def test_the_buyer_reads_its_request_and_the_outcome_without_the_raiser(client, 
     # The raiser's evidence is not offered to the buyer of an anonymous case.
     url = reverse("reviews:respondent_evidence", args=[scene.case.pk, 1])
     assert client.get(url).status_code == 404
+    exported = client.get(reverse("reviews:respondent_cases_csv")).content.decode()
+    assert scene.case.reference in exported and "Re-run it." in exported
     document = client.get(reverse("reviews:respondent_document", args=[scene.answered_request, 1]))
     assert document.status_code == 200 and "r.pdf" in document["Content-Disposition"]
 
