@@ -158,7 +158,9 @@ def test_bytes_that_are_no_framework_are_refused_never_a_server_error(client, of
     if response.status_code == 200:
         assert added == (0, 0)
     else:
-        assert added[0] == 1 and b"\x00" not in raw
+        # a workbook with a byte changed where nothing reads it is still a workbook (and a
+        # workbook, a ZIP, is full of NUL bytes); a CSV with a NUL character never goes in
+        assert added[0] == 1 and (name.endswith(".xlsx") or b"\x00" not in raw)
 
 
 def test_a_nul_character_in_a_cell_is_refused_naming_its_line():
