@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from levelfield.opendata import downloads, downloads_build
+from levelfield.opendata import downloads, downloads_build, downloads_lease
 from levelfield.opendata.models import DownloadBuild, DownloadFile
 
 # A build waiting for the lock, in this database (a key under 2**32 shows as objid).
@@ -111,7 +111,7 @@ def test_on_sqlite_a_build_waits_for_a_live_lease_and_takes_a_lapsed_one(
         waits.append(seconds)
         DownloadBuild.objects.filter(pk=1).update(building_until=None)
 
-    monkeypatch.setattr(downloads_build.time, "sleep", sleep)
+    monkeypatch.setattr(downloads_lease.time, "sleep", sleep)
     assert downloads.regenerate()["release_count"] == 1
     assert len(waits) == 1
     assert DownloadBuild.objects.get().building_until is None
