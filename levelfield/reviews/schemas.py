@@ -13,6 +13,7 @@ from levelfield.core.api_helpers import (
     InputSchema,
     QueryDate,
     UtcDateTime,
+    form_field,
 )
 
 from . import case_rules as limits
@@ -36,24 +37,24 @@ class ReviewCaseRaiseIn(FormInput):
     buyer_may_know: bool = Field(
         False, description="Whether the buyer may learn who raised it (false: anonymous)"
     )
-    raiser_organisation_id: int | None = Field(
-        None, description="The organisation you raise it for (one you belong to)"
+    raiser_organisation_id: int = form_field(
+        description="The organisation you raise it for (one you belong to)"
     )
-    tender_id: int | None = Field(None, description="A published tender on levelfield")
-    contract_id: int | None = Field(None, description="A signed contract on levelfield")
-    invoice_id: int | None = Field(
-        None, description="An invoice of your organisation on levelfield (not anonymous)"
+    tender_id: int = form_field(description="A published tender on levelfield")
+    contract_id: int = form_field(description="A signed contract on levelfield")
+    invoice_id: int = form_field(
+        description="An invoice of your organisation on levelfield (not anonymous)"
     )
-    authority_id: int | None = Field(None, description="The contracting authority on levelfield")
+    authority_id: int = form_field(description="The contracting authority on levelfield")
     authority_name: str = Field("", max_length=limits.NAME_MAX)
-    sector: SECTORS | None = Field(None, description="For an authority named by hand")
+    sector: SECTORS = form_field(description="For an authority named by hand")
     procurement_title: str = Field("", max_length=limits.NAME_MAX)
     notice_reference: str = Field("", max_length=limits.REFERENCE_MAX)
-    procurement_date: QueryDate | None = Field(None, description="YYYY-MM-DD")
+    procurement_date: QueryDate = form_field(description="YYYY-MM-DD")
     prime_contractor_name: str = Field("", max_length=limits.NAME_MAX)
     invoice_reference: str = Field("", max_length=limits.REFERENCE_MAX)
     invoice_amount: str = Field("", max_length=20, description="Pounds, like 1250.00")
-    invoice_received_on: QueryDate | None = Field(None, description="YYYY-MM-DD")
+    invoice_received_on: QueryDate = form_field(description="YYYY-MM-DD")
 
 
 class ReviewAcceptIn(InputSchema):
