@@ -356,6 +356,10 @@ KNOWN_SPREADSHEET_TEXT = {
     "with hostile names in resilience/tests/test_scenario_pages.py",
     "levelfield/insights/views_dashboards.py": "the insights dashboards' CSV downloads, opened "
     "with a hostile name in insights/tests/test_dashboards.py",
+    "levelfield/reviews/views_public.py": "the published review outcomes' CSV, opened with "
+    "hostile names in reviews/tests/test_exports_safe.py",
+    "levelfield/reviews/views_respondent.py": "a respondent's review requests CSV, opened with "
+    "hostile names in reviews/tests/test_exports_safe.py",
     "levelfield/insights/spend_import.py": "reads published spend files (CSV, XLSX: the names "
     "of the formats it takes), writes none",
     "levelfield/core/file_content.py": "tells an uploaded spreadsheet by its content (the names "
