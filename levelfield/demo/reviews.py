@@ -84,7 +84,9 @@ class _Reviews:
                 evidence=[_pdf(*spec["evidence"])],
             )
         with clock.frozen_at(self.at(spec["accepted"])):
-            actions.accept_case(case=case, by=self.reviewer)
+            # a county council: the wider public sector's 3 months (the tender, whose kind of
+            # contract was never set, would say central government)
+            actions.accept_case(case=case, by=self.reviewer, sector="wider")
         with clock.frozen_at(self.at(spec["asked"])):
             request = actions.request_response(
                 case=case,

@@ -54,6 +54,7 @@ def test_the_anonymous_concern_is_published_without_its_raiser(demo, db):
     assert case.raiser_organisation == kennet and not case.buyer_may_know
     assert case.status == CaseStatus.CLOSED and case.published_at is not None
     assert case.closed_on <= case.due_on
+    assert case.sector == "wider" and case.target_months == 3  # a county council
     [published] = selectors_public.published_outcomes()
     assert published.authority == "Wessex County Council"
     assert "Home care and reablement" in published.procurement
