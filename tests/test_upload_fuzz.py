@@ -21,7 +21,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.http.multipartparser import MultiPartParser
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
@@ -38,8 +37,7 @@ from levelfield.correspondence.models import MessageAttachment, Purpose
 from levelfield.resilience.models import Reading
 from levelfield.socialvalue.models import Measure
 from levelfield.suppliers.models import Certificate
-from levelfield.tenders import actions as tender_actions
-from levelfield.tenders.models import Tender, TenderDocument
+from levelfield.tenders.models import TenderDocument
 from tests.support import testing, upload_ways
 from tests.support.upload_ways import Way
 
@@ -225,18 +223,7 @@ def framework(client) -> Way:
 
 def correspondence_attachment(client) -> Way:
     """A supplier's reply, with a file, to a buyer's message after the deadline."""
-    buyer = testing.buyer_org()
-    officer = testing.member(buyer, Role.BUYER_OFFICER)
-    tender = testing.published_tender(buyer=buyer, by=officer)
-    supplier, user = testing.supplier_with_user("Acorn Care Ltd")
-    testing.submitted_bid(tender=tender, supplier=supplier, by=user, price="90000")
-    # The deadline well past: PostgreSQL's now() is when the test's transaction began
-    past = timezone.now() - timedelta(days=1)
-    Tender.objects.filter(pk=tender.pk).update(
-        clarification_deadline=past - timedelta(days=1), submission_deadline=past
-    )
-    tender.refresh_from_db()
-    tender_actions.open_evaluation(tender=tender, by=officer)
+    officer, tender, supplier, user = upload_ways.opened_tender_with_bid()
     thread = correspondence_actions.start_thread(
         tender=tender,
         supplier=supplier,

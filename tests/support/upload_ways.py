@@ -164,8 +164,9 @@ def framework_api(client) -> Way:
     return Way(url, {"name": "Ours"}, "file", Measure, bearer(officer), good=good, keeps_file=False)
 
 
-def first_message(client) -> Way:
-    """The buyer's first message to a bidder, with a file, once the bids are opened."""
+def opened_tender_with_bid():
+    """A buyer's officer, its tender with one submitted bid (by the supplier's user), its
+    deadline past and its bids opened: (officer, tender, supplier, user)."""
     buyer = testing.buyer_org()
     officer = testing.member(buyer, Role.BUYER_OFFICER)
     tender = testing.published_tender(buyer=buyer, by=officer)
@@ -178,6 +179,12 @@ def first_message(client) -> Way:
     )
     tender.refresh_from_db()
     tender_actions.open_evaluation(tender=tender, by=officer)
+    return officer, tender, supplier, user
+
+
+def first_message(client) -> Way:
+    """The buyer's first message to a bidder, with a file, once the bids are opened."""
+    officer, tender, supplier, user = opened_tender_with_bid()
     client.force_login(officer)
     fields = {
         "supplier": str(supplier.pk),
