@@ -136,11 +136,10 @@ def patch_field(**field: Any) -> Any:
     return Field(None, **field)
 
 
-def form_field(**field: Any) -> Any:
-    """A multipart form field that may be left out (then None), as `patch_field`: a form has no
-    null (the text "null" is no number nor date), so the OpenAPI document must not offer it:
-    `tender_id: int = form_field(description=...)`."""
-    return Field(None, **field)
+# A multipart form field that may be left out (then None): the same field as `patch_field`, for
+# a form has no null either (the text "null" is no number nor date), so the OpenAPI document
+# must not offer it: `tender_id: int = form_field(description=...)`.
+form_field = patch_field
 
 
 def _without_null_character(value: str) -> str:
