@@ -7,10 +7,11 @@ from django.contrib import messages
 from levelfield.core.errors import DomainError
 
 
-def add_domain_error(form, exc: DomainError) -> None:
-    """Show a refused action's message (and each detail) at the top of the form."""
+def add_domain_error(form, exc: DomainError, field: str | None = None) -> None:
+    """Show a refused action's message (and each detail) at the top of the form, or beside
+    `field` when the refusal belongs to one."""
     for detail in exc.details or [exc.message]:
-        form.add_error(None, detail)
+        form.add_error(field, detail)
 
 
 def run_button_action(request, action, *, success: str) -> bool:

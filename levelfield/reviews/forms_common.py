@@ -5,6 +5,7 @@ the domain, and the pages only place its words."""
 from django import forms
 
 from levelfield.core.errors import DomainError
+from levelfield.core.forms import add_domain_error
 
 from . import case_rules
 
@@ -39,9 +40,7 @@ def field_for(exc: DomainError, form, *, text_field: str = "") -> str | None:
 
 def show_domain_error(form, exc: DomainError, *, text_field: str = "") -> None:
     """Show a refused action's message beside its field (or at the top of the form)."""
-    field = field_for(exc, form, text_field=text_field)
-    for problem in exc.details or [exc.message]:
-        form.add_error(field, problem)
+    add_domain_error(form, exc, field_for(exc, form, text_field=text_field))
 
 
 def posted(request) -> tuple:
