@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "levelfield.correspondence",
     "levelfield.resilience",
     "levelfield.reviews",
+    "levelfield.marketplace",
     "levelfield.evaluation",
     "levelfield.contracts",
     "levelfield.socialvalue",

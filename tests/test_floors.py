@@ -22,6 +22,7 @@ DOMAIN_APPS = (
     "correspondence",
     "resilience",
     "reviews",
+    "marketplace",
 )
 UPPER_FOR_CORE = (*DOMAIN_APPS, "accounts", "demo")
 PAGE_MODULES = {"views", "forms", "api", "schemas", "admin", "urls", "error_views", "middleware"}

@@ -14,6 +14,9 @@ from .award import AwardDecision
 class Origin(models.TextChoices):
     AWARDED = "awarded", "Awarded on levelfield"
     LET_ELSEWHERE = "let_elsewhere", "Let elsewhere and entered by hand"
+    # A direct award from the catalogue marketplace: a call-off under a framework on levelfield
+    # (marketplace.Outcome links the two); like a contract let elsewhere, no tender nor lot.
+    CALL_OFF = "call_off", "Called off a framework on levelfield"
 
 
 class Category(models.TextChoices):
@@ -160,7 +163,9 @@ class Contract(models.Model):
                 name="signed_contract_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(origin="let_elsewhere", award__isnull=True, lot__isnull=True)
+                condition=Q(
+                    origin__in=["let_elsewhere", "call_off"], award__isnull=True, lot__isnull=True
+                )
                 | Q(origin="awarded", award__isnull=False, lot__isnull=False),
                 name="contract_origin_matches_award",
             ),
