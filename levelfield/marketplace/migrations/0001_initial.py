@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_api_token_expiry_and_scope'),
-        ('contracts', '0005_remove_contract_contract_origin_matches_award_and_more'),
+        ('contracts', '0005_contract_origin_call_off'),
         ('suppliers', '0004_sealed_at_rest'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
