@@ -202,6 +202,12 @@ def _add_routers() -> None:
     for module in reviews_api.MODULES:
         for prefix, router in module.ROUTERS:
             api.add_router(prefix, router)
+    # The catalogue marketplace: frameworks, listings, buying from the catalogue, reports.
+    from levelfield.marketplace import api as marketplace_api
+
+    for module in marketplace_api.MODULES:
+        for prefix, router in module.ROUTERS:
+            api.add_router(prefix, router)
     # Insights: spend and fairness measures on published and imported data.
     from levelfield.accounts.api_auth import api_auth
     from levelfield.insights import api as insights_api

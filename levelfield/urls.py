@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("levelfield.resilience.urls")),
     path("insights/", include("levelfield.insights.urls")),
     path("reviews/", include("levelfield.reviews.urls")),
+    path("marketplace/", include("levelfield.marketplace.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

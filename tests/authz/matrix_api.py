@@ -11,6 +11,7 @@ from .matrix_pages import (
     BOTH_SIDES_MANAGERS,
     CONSORTIUM_PEOPLE,
     CONTRACT_MANAGERS,
+    MARKETPLACE_AREAS,
     WILL_READERS,
 )
 from .roles import (
@@ -572,3 +573,7 @@ OPERATIONS = {
         "review_case", expect(own=(BUYER_ADMIN, BUYER_OFFICER))
     ),  # POST /api/reviews/requests/{case_id}/response
 }
+
+# The marketplace's operations, one module per part (tests/authz/mp_*.py).
+for _area in MARKETPLACE_AREAS:
+    OPERATIONS.update(_area.OPERATIONS)

@@ -7,6 +7,7 @@ A page tried with POST is one that only answers POST (a button); the others are 
 
 # ruff: noqa: E501 (one route a line reads best as a table)
 
+from . import mp_buying, mp_frameworks, mp_listings, mp_reports
 from .roles import (
     ALLOW,
     ANYONE_SIGNED_IN,
@@ -420,6 +421,11 @@ PAGES = {
     "reviews:published_cases_csv": page("none", PUBLIC),
     "reviews:published_case": page("review_published", PUBLIC),
 }
+
+# The marketplace's pages, one module per part (tests/authz/mp_*.py).
+MARKETPLACE_AREAS = (mp_frameworks, mp_listings, mp_buying, mp_reports)
+for _area in MARKETPLACE_AREAS:
+    PAGES.update(_area.PAGES)
 
 # The admin site, as one group: these of its pages are tried for the whole of it.
 ADMIN_PAGES = {

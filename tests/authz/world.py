@@ -65,6 +65,7 @@ from levelfield.tenders.models import Clarification, Tender
 from tests.support import testing
 
 from . import roles as r
+from .matrix_pages import MARKETPLACE_AREAS
 
 SERVICE = {
     "name": "Home care, North Wessex",
@@ -461,6 +462,10 @@ def build() -> World:
     # accepted, the council asked to respond; and a closed case whose outcome is published.
     world.scenes.update(_review_cases(world, library, wessex, trust, trust_admin))
     world.scenes.update(_review_named(world, wessex, trust, trust_admin, admin))
+
+    # The marketplace: each part adds its objects and names its scenes.
+    for area in MARKETPLACE_AREAS:
+        world.scenes.update(area.scenes(world))
 
     # Insights.
     cost = set_unit_cost(

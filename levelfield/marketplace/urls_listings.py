@@ -1,0 +1,5 @@
+"""The marketplace's pages for listings (listed in urls.py under the namespace marketplace)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
