@@ -189,6 +189,36 @@ WORDS: dict[str, str] = {
     "review.followed_up": "Recommendations followed up",
     "review.closed": "Review case closed",
     "review.published": "Review outcome published",
+    # The catalogue marketplace: buyers' projects and their outcomes
+    "marketplace.project_created": "Catalogue project created",
+    "marketplace.search_saved": "Catalogue search saved into the project",
+    "marketplace.project_ended": "Project's search ended: shortlist frozen",
+    "marketplace.call_off_awarded": "Call-off awarded from the shortlist",
+    "marketplace.not_awarded": "Project ended without a call-off",
+    # The catalogue marketplace: frameworks and suppliers' applications
+    "marketplace.framework_created": "Framework created",
+    "marketplace.framework_updated": "Framework details changed",
+    "marketplace.framework_opened": "Framework opened for applications",
+    "marketplace.framework_closed": "Framework closed to applications",
+    "marketplace.framework_standstill": "Framework decisions sent: standstill began",
+    "marketplace.framework_live": "Framework went live",
+    "marketplace.framework_expired": "Framework expired",
+    "marketplace.application_started": "Application to a framework started",
+    "marketplace.application_lots_chosen": "Lots chosen for an application",
+    "marketplace.application_declared": "Declarations made for an application",
+    "marketplace.application_submitted": "Application to a framework submitted",
+    "marketplace.application_withdrawn": "Application to a framework withdrawn",
+    "marketplace.application_admitted": "Application admitted to the framework",
+    "marketplace.application_refused": "Application refused",
+    # The catalogue marketplace: suppliers' service listings
+    "marketplace.listing_created": "Service listing drafted",
+    "marketplace.listing_updated": "Draft service listing changed",
+    "marketplace.listing_submitted": "Service listing submitted",
+    "marketplace.listing_live": "Service listing went live",
+    "marketplace.listing_changed": "Service listing changed: a new version",
+    "marketplace.listing_withdrawn": "Service listing withdrawn",
+    "marketplace.listing_document_added": "Service document added to a listing",
+    "marketplace.listing_document_removed": "Service document removed from a listing",
 }
 
 
