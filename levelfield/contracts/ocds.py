@@ -8,7 +8,7 @@ from levelfield.suppliers import ocds as supplier_ocds
 from levelfield.tenders import ocds as tender_ocds
 
 from .lifecycle import IN_FORCE
-from .models import AwardDecision
+from .models import AwardDecision, Origin
 
 
 def supplier_party(organisation) -> dict:
@@ -195,6 +195,16 @@ def contract_fragment(contract) -> dict:
     }
 
 
+def related_processes(contract) -> list[dict]:
+    """The processes a contract entered here is related to: a call-off names the framework it
+    was called off (marketplace.ocds); a contract let elsewhere, none."""
+    if contract.origin != Origin.CALL_OFF:
+        return []
+    from levelfield.marketplace import ocds as marketplace_ocds
+
+    return marketplace_ocds.related_processes(contract)
+
+
 OCDS_CONTRACT_STATUS = {
     "recorded": "pending",
     "signed": "active",
@@ -247,6 +257,7 @@ def publish_contract_notice(
         data["tender"] = _tender_status(contract.lot.tender)
     else:
         data["awards"] = [let_elsewhere_award(contract)]
+        data["relatedProcesses"] = related_processes(contract)
     release = tender_ocds.publish(
         ocid=contract_ocid(contract),
         tags=tags,

@@ -120,16 +120,23 @@ def _manager_problem(buyer, manager) -> str | None:
     return None
 
 
-def _next_reference(buyer, year: int) -> str:
+# The contracts entered here rather than awarded from a tender, with their references' prefix:
+# let elsewhere (LE-2026-0001), and called off a framework on levelfield's marketplace
+# (CO-2026-0001; marketplace.actions.outcomes enters and signs them when a call-off is awarded).
+ENTERED_ORIGINS: dict[str, str] = {Origin.LET_ELSEWHERE: "LE", Origin.CALL_OFF: "CO"}
+
+
+def _next_reference(buyer, year: int, origin: str = Origin.LET_ELSEWHERE) -> str:
+    prefix = f"{ENTERED_ORIGINS[origin]}-{year}-"
     taken = set(
         Contract.objects.for_buyer(buyer)
-        .filter(reference__startswith=f"LE-{year}-")
+        .filter(reference__startswith=prefix)
         .values_list("reference", flat=True)
     )
     number = len(taken) + 1
-    while f"LE-{year}-{number:04d}" in taken:
+    while f"{prefix}{number:04d}" in taken:
         number += 1
-    return f"LE-{year}-{number:04d}"
+    return f"{prefix}{number:04d}"
 
 
 @transaction.atomic
@@ -152,11 +159,15 @@ def enter_contract(
     risk: str = Risk.LOW,
     critical: bool = False,
     outcome_measure: str = "",
+    origin: str = Origin.LET_ELSEWHERE,
 ) -> Contract:
     """Record a contract let elsewhere (published where it was let), as it was entered into.
     It starts `recorded`; a buyer admin signs it (`sign_let_elsewhere`). Without a reference,
-    the next LE-<year>-<number> of the buyer."""
+    the next LE-<year>-<number> of the buyer. With `origin` CALL_OFF, a call-off under a
+    framework on levelfield (the marketplace's award of a project), CO-<year>-<number>."""
     require(by, "contracts.enter_contract", buyer, "Only buyer admins and officers can do that")
+    if origin not in ENTERED_ORIGINS:
+        raise ValueError(f"a contract entered by hand is let elsewhere or a call-off: {origin}")
     # The buyer's row is the lock two entries wait for (two tabs, a double click): the reference
     # checked free, or the next LE- number, is still free when the contract is saved.
     Organisation.objects.select_for_update().get(pk=buyer.pk)
@@ -184,8 +195,8 @@ def enter_contract(
     now = clock.now()
     contract = Contract(
         buyer=buyer,
-        origin=Origin.LET_ELSEWHERE,
-        reference=ref or _next_reference(buyer, clock.today_uk().year),
+        origin=origin,
+        reference=ref or _next_reference(buyer, clock.today_uk().year, origin),
         notice_reference=fields["notice_reference"],
         title=title.strip(),
         description=description.strip(),
@@ -212,7 +223,7 @@ def enter_contract(
         obj=contract,
         actor=by,
         organisation=buyer,
-        origin=Origin.LET_ELSEWHERE,
+        origin=origin,
         reference=contract.reference,
         value=str(contract.value),
         supplier=contract.supplier_id,
@@ -228,14 +239,15 @@ def _locked(contract: Contract) -> Contract:
 
 @transaction.atomic
 def sign_let_elsewhere(*, contract: Contract, by) -> Contract:
-    """A buyer admin confirms a contract let elsewhere is signed. No contract details notice
-    (UK7) is published here: it was published where the contract was let. Its stage checklist
+    """A buyer admin confirms a contract let elsewhere (or a call-off) is signed. No contract
+    details notice (UK7) is published here: it was published where the contract was let (a
+    call-off's release is published by the marketplace with its outcome). Its stage checklist
     starts from the buyer's template."""
     from .checklists import start_checklist
 
     require(by, "contracts.sign_recorded_contract", contract, "Only a buyer admin can do that")
     contract = _locked(contract)
-    if contract.origin != Origin.LET_ELSEWHERE:
+    if contract.origin not in ENTERED_ORIGINS:
         raise InvalidTransition(
             "A contract awarded on levelfield is signed from its tender's award pages"
         )

@@ -1,0 +1,181 @@
+"""The outcome of an ended project: a call-off awarded to one service of its frozen shortlist
+(value, dates, why; what the buyer paid before and to whom, for the saving), or not awarded (why).
+
+An award enters a call-off contract through the contracts' own actions (enter_contract with
+origin CALL_OFF, then sign_let_elsewhere), so the contract is managed like any other and is in
+the buyer's contract register; Outcome.contract links the two, and the call-off is published in
+OCDS with the framework as a related process. One transaction: the outcome, the contract, its
+signature and the release are all saved, or none."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from levelfield.accounts.models import Role
+from levelfield.accounts.rules import has_role
+from levelfield.contracts.actions import records
+from levelfield.contracts.models import Category, Origin
+from levelfield.core import audit, clock
+from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
+from levelfield.core.money import money_problem
+from levelfield.core.ocds import PLATFORM_SCHEME
+
+from .. import ocds
+from ..lifecycle import ProjectStatus
+from ..models import Outcome, Project, ShortlistEntry
+from ..rules import require_buyer_staff
+
+REASON_NEEDED = "Say why: the reason is kept with the outcome for audit"
+REASON_LIMIT = 5000
+NOT_ON_SHORTLIST = "Choose a service on this project's shortlist"
+NOT_ENDED = "End the project's search first: the outcome is recorded against its frozen shortlist"
+ALREADY = "This project's outcome is already recorded"
+ADMIN_SIGNS = "Only a buyer admin can award a call-off: the award signs the contract"
+SUPPLIER_LIMIT = 200
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        raise DomainError(problems[0], code="validation_error", details=problems)
+
+
+def _ended(project: Project) -> Project:
+    project = Project.objects.select_for_update().select_related("buyer").get(pk=project.pk)
+    if project.status == ProjectStatus.SEARCHING:
+        raise InvalidTransition(NOT_ENDED)
+    if project.status != ProjectStatus.ENDED:
+        raise InvalidTransition(ALREADY)
+    return project
+
+
+def _reason_problems(reason: str) -> list[str]:
+    reason = (reason or "").strip()
+    if not reason:
+        return [REASON_NEEDED]
+    if len(reason) > REASON_LIMIT:
+        return [f"The reason must be {REASON_LIMIT} characters or fewer"]
+    return []
+
+
+def shortlist_entry(project: Project, entry_id) -> ShortlistEntry | None:
+    """The entry `entry_id` of the project's shortlist, or None (another project's, or none)."""
+    try:
+        entry_id = int(entry_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        ShortlistEntry.objects.filter(project=project, pk=entry_id)
+        .select_related("listing__supplier", "listing__lot__framework")
+        .first()
+    )
+
+
+@transaction.atomic
+def award(
+    *,
+    project: Project,
+    by,
+    entry_id,
+    value: Decimal,
+    start_date: date,
+    end_date: date,
+    reason: str,
+    previous_cost: Decimal | None = None,
+    previous_supplier: str = "",
+) -> Outcome:
+    """Award a call-off to the shortlisted service `entry_id`: a signed call-off contract with
+    its supplier, for `value` from `start_date` to `end_date`, and the reason. A buyer admin
+    only, since it signs the contract."""
+    require_buyer_staff(by, project.buyer)
+    if not has_role(by, project.buyer, Role.BUYER_ADMIN):
+        raise PermissionDenied(ADMIN_SIGNS)
+    project = _ended(project)
+    entry = shortlist_entry(project, entry_id)
+    problems = [] if entry is not None else [NOT_ON_SHORTLIST]
+    problems += _reason_problems(reason)
+    if previous_cost is not None and (problem := money_problem(previous_cost, "previous cost")):
+        problems.append(problem)
+    previous_supplier = (previous_supplier or "").strip()
+    if len(previous_supplier) > SUPPLIER_LIMIT:
+        problems.append(f"The previous supplier must be {SUPPLIER_LIMIT} characters or fewer")
+    _refuse(problems)
+    assert entry is not None
+    listing = entry.listing
+    snapshot = entry.snapshot
+    # The contract's own rules (value, dates in order and in range) are checked by
+    # enter_contract; it refuses with every problem before anything is saved.
+    contract = records.enter_contract(
+        buyer=project.buyer,
+        by=by,
+        origin=Origin.CALL_OFF,
+        title=f"{snapshot['name']} ({project.reference})"[:200],
+        description=(
+            f"Call-off under {listing.lot.framework.reference} {listing.lot.framework.name}, "
+            f"lot {snapshot['lot']} ({snapshot['lot_title']}), for {project.name}."
+        ),
+        supplier_identifier=f"{PLATFORM_SCHEME}-{listing.supplier_id}",
+        value=value,
+        start_date=start_date,
+        end_date=end_date,
+        category=Category.SERVICES,
+    )
+    contract = records.sign_let_elsewhere(contract=contract, by=by)
+    now = clock.now()
+    outcome = Outcome.objects.create(
+        project=project,
+        awarded=True,
+        entry=entry,
+        value=value,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason.strip(),
+        contract=contract,
+        previous_cost=previous_cost,
+        previous_supplier=previous_supplier,
+        recorded_by=by,
+        recorded_at=now,
+    )
+    project.transition(ProjectStatus.AWARDED, now)
+    project.save()
+    ocds.publish_call_off(outcome)
+    audit.record(
+        action="marketplace.call_off_awarded",
+        obj=project,
+        actor=by,
+        organisation=project.buyer,
+        summary=f"{snapshot['name']} from {snapshot['supplier']}: contract {contract.reference}",
+        entry=entry.pk,
+        listing=listing.pk,
+        listing_version=entry.listing_version_id,
+        contract=contract.pk,
+        value=str(value),
+        previous_cost=None if previous_cost is None else str(previous_cost),
+    )
+    return outcome
+
+
+@transaction.atomic
+def not_awarded(*, project: Project, by, reason: str) -> Outcome:
+    """Record that the project ends without a call-off, and why."""
+    require_buyer_staff(by, project.buyer)
+    project = _ended(project)
+    _refuse(_reason_problems(reason))
+    now = clock.now()
+    outcome = Outcome.objects.create(
+        project=project,
+        awarded=False,
+        reason=reason.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    project.transition(ProjectStatus.NOT_AWARDED, now)
+    project.save()
+    audit.record(
+        action="marketplace.not_awarded",
+        obj=project,
+        actor=by,
+        organisation=project.buyer,
+        summary=reason.strip()[:200],
+    )
+    return outcome
