@@ -364,6 +364,9 @@ KNOWN_SPREADSHEET_TEXT = {
     "of the formats it takes), writes none",
     "levelfield/core/file_content.py": "tells an uploaded spreadsheet by its content (the names "
     "of the formats it checks), writes none",
+    "levelfield/marketplace/views_reports.py": "the marketplace report's CSV, opened with hostile "
+    "framework and lot names in tests/test_reports.py",
+    "levelfield/marketplace/urls_reports.py": "the marketplace report CSV's URL",
 }
 
 

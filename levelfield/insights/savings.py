@@ -22,6 +22,7 @@ cost per contract-year by CPV division, the comparison the data supports."""
 
 import ibis
 
+from .units import ABOUT_TENS_FROM, NOT_LETTERS
 from .wording import pounds, whole
 
 #: The matching rules, versioned with the code (see the module's doc).
@@ -39,7 +40,7 @@ def _day(d):
 
 
 def normalised_title(title):
-    letters = title.lower().re_replace(r"[^a-z]+", " ").strip()
+    letters = title.lower().re_replace(NOT_LETTERS, " ").strip()
     return letters
 
 
@@ -194,8 +195,8 @@ def _why(p):
 
 
 def _about(n):
-    """Rounded as people say it: to the nearest 10 from 100 up, else whole."""
-    return ibis.ifelse(n.abs() >= 100, (n / 10).round() * 10, n.round())
+    """Rounded as people say it: to the nearest 10 from 100 up, else whole (units.about)."""
+    return ibis.ifelse(n.abs() >= ABOUT_TENS_FROM, (n / 10).round() * 10, n.round())
 
 
 def _in_units(pairs, unit_costs):
