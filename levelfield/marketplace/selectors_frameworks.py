@@ -97,9 +97,14 @@ def decision_sent(application: Application) -> bool:
     return application.framework.status not in (FrameworkStatus.OPEN, FrameworkStatus.PENDING)
 
 
-def supplier_status(application: Application) -> str:
+def supplier_status_code(application: Application) -> str:
     """The application's status as its supplier reads it (`decision_sent`)."""
     decided = application.status in (ApplicationStatus.ADMITTED, ApplicationStatus.REFUSED)
     if decided and not decision_sent(application):
-        return ApplicationStatus.SUBMITTED.label
-    return application.get_status_display()
+        return ApplicationStatus.SUBMITTED
+    return application.status
+
+
+def supplier_status(application: Application) -> str:
+    """`supplier_status_code` in words."""
+    return ApplicationStatus(supplier_status_code(application)).label

@@ -214,7 +214,9 @@ def admin_application(request, pk: int):
         else:
             messages.success(
                 request,
-                "The application is admitted" if data["decision"] == "admit" else "Refused",
+                "The application is admitted"
+                if data["decision"] == "admit"
+                else "The application is refused",
             )
             return redirect("marketplace:admin_applications", pk=application.framework_id)
     return render(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from levelfield.core import audit, clock
-from levelfield.core.errors import DomainError, InvalidTransition, RuleFailed
+from levelfield.core.errors import DomainError, InvalidTransition
 from levelfield.suppliers import selectors as supplier_selectors
 
 from ..lifecycle import ApplicationStatus, FrameworkStatus
@@ -32,18 +32,18 @@ def declaration_problem(supplier, at=None) -> DomainError | None:
     if declaration is None:
         latest = supplier_selectors.latest_declaration(supplier, at)
         if latest is not None and at < latest.expires_at and latest.answers_outdated_grounds(at):
-            return RuleFailed(
+            return DomainError(
                 "Your exclusion declaration answers grounds that are no longer in force: "
                 "answer them again on your supplier profile, then apply",
                 code="declaration_outdated",
             )
-        return RuleFailed(
+        return DomainError(
             "Your organisation has no current exclusion declaration: make it on your supplier "
             "profile (it lasts a year), then apply",
             code="declaration_missing",
         )
     if declaration.mandatory_ground_applies:
-        return RuleFailed(
+        return DomainError(
             "Your exclusion declaration says a mandatory exclusion ground applies, so your "
             "organisation cannot be admitted to a framework (Procurement Act 2023 s.57)",
             code="mandatory_ground_applies",
@@ -93,9 +93,9 @@ def _lots(framework: Framework, lot_ids: Iterable[int]) -> list:
     wanted = {int(pk) for pk in lot_ids}
     lots = list(framework.lots.filter(pk__in=wanted))
     if not wanted:
-        raise RuleFailed("Choose at least one lot to apply for", code="lots_required")
+        raise DomainError("Choose at least one lot to apply for", code="lots_required")
     if len(lots) != len(wanted):
-        raise RuleFailed(
+        raise DomainError(
             f"Choose lots of the framework {framework.reference}", code="lot_not_in_framework"
         )
     return lots
@@ -112,7 +112,7 @@ def start_application(*, framework: Framework, supplier, by, lot_ids: Iterable[i
     lots = _lots(framework, lot_ids)
     existing = Application.objects.filter(framework=framework, supplier=supplier).first()
     if existing is not None:
-        raise RuleFailed(
+        raise DomainError(
             f"{supplier.name} has already applied to this framework "
             f"({existing.get_status_display().lower()})",
             code="already_applied",
@@ -123,7 +123,7 @@ def start_application(*, framework: Framework, supplier, by, lot_ids: Iterable[i
                 framework=framework, supplier=supplier, created_by=by, created_at=clock.now()
             )
     except IntegrityError as error:  # the same supplier's admin, twice at once
-        raise RuleFailed(
+        raise DomainError(
             f"{supplier.name} has already applied to this framework", code="already_applied"
         ) from error
     application.lots.set(lots)
@@ -162,7 +162,7 @@ def _statements_agreed(framework: Framework, agreed: Iterable[int]) -> list[str]
     numbers = {int(n) for n in agreed}
     missing = [n for n in range(1, len(statements) + 1) if n not in numbers]
     if missing or not numbers <= set(range(1, len(statements) + 1)):
-        raise RuleFailed(
+        raise DomainError(
             "Agree to each of the framework's statements to apply"
             + (f" (statement {', '.join(map(str, missing))} is not agreed)" if missing else ""),
             code="statements_not_agreed",
@@ -219,14 +219,14 @@ def submission_problems(application: Application) -> list[DomainError]:
     found: list[DomainError] = []
     framework = application.framework
     if not application.lots.exists():
-        found.append(RuleFailed("Choose at least one lot to apply for", code="lots_required"))
+        found.append(DomainError("Choose at least one lot to apply for", code="lots_required"))
     if framework.requires_exclusion_declaration:
         problem = declaration_problem(application.supplier)
         if problem is not None:
             found.append(problem)
     if list(application.agreed_statements) != list(framework.statements):
         found.append(
-            RuleFailed(
+            DomainError(
                 "Agree to each of the framework's statements to apply",
                 code="statements_not_agreed",
             )
@@ -322,9 +322,9 @@ def refuse_application(*, application: Application, by, reason: str) -> Applicat
     standstill); its listings are withdrawn."""
     reason = (reason or "").strip()
     if not reason:
-        raise RuleFailed("Say why the application is refused", code="reason_required")
+        raise DomainError("Say why the application is refused", code="reason_required")
     if len(reason) > 5000:
-        raise RuleFailed("The reason must be 5,000 characters or fewer", code="reason_too_long")
+        raise DomainError("The reason must be 5,000 characters or fewer", code="reason_too_long")
     application = _decide(application, ApplicationStatus.REFUSED, by=by, reason=reason)
     count = withdraw_application_listings(application, application.decided_at)
     _record(
