@@ -211,6 +211,11 @@ def check(
         raise ListingRefused(ordered)
 
 
+def certification_labels(codes) -> list[str]:
+    """The certifications' names, for pages (codes that are no kind left out)."""
+    return [CertificateKind(code).label for code in codes if code in CertificateKind.values]
+
+
 def as_json(content: dict) -> dict:
     """Content as a version keeps it: JSON, the price a string with pence (or null)."""
     data = {field: content.get(field) for field in CONTENT_FIELDS}

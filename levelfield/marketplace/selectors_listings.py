@@ -83,18 +83,14 @@ def history(listing: Listing) -> list[VersionChange]:
         .select_related("created_by")
         .order_by("number")
     )
-    found, before = [], None
-    for version in versions:
-        if before is None:
-            changed = []
-        else:
-            changed = [
-                LABELS[field]
-                for field in CONTENT_FIELDS
-                if before.content.get(field) != version.content.get(field)
-            ]
+    found = [VersionChange(versions[0], [])] if versions else []
+    for before, version in zip(versions, versions[1:], strict=False):
+        changed = [
+            LABELS[field]
+            for field in CONTENT_FIELDS
+            if before.content.get(field) != version.content.get(field)
+        ]
         found.append(VersionChange(version, changed))
-        before = version
     return list(reversed(found))
 
 
