@@ -211,3 +211,19 @@ def test_the_platform_admin_decides_and_the_supplier_sees_it_only_at_the_standst
     frameworks.start_standstill(framework=framework, by=people.admin)
     after = client.get(own).content.decode()
     assert "Refused" in after and "ISO 27001" in after
+
+
+def test_the_dashboards_link_to_the_marketplace_by_role(client, people):
+    client.force_login(people.supplier_admin)
+    supplier = client.get(reverse("bids:dashboard")).content.decode()
+    assert "Catalogue marketplace" in supplier
+    assert reverse("marketplace:supplier_applications") in supplier
+    assert reverse("marketplace:admin_frameworks") not in supplier
+    client.force_login(people.officer)
+    buyer = client.get(reverse("tenders:dashboard")).content.decode()
+    assert "Catalogue marketplace" in buyer
+    assert reverse("marketplace:frameworks") in buyer
+    assert reverse("marketplace:supplier_applications") not in buyer
+    client.force_login(people.admin)
+    admin = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("marketplace:admin_frameworks") in admin
