@@ -4,7 +4,8 @@ adds. Those here are the ways added after the first ten (which are in the test m
 evidence of an outcome claim by the API, a social value delivery report's evidence (page and
 API), a tender amendment's new document version (page and API), a measurement framework by
 the API, the buyer's first message to a bidder with a file, the admin's social value model
-file, and a review case's evidence (raised by the API, added by the page and the API)."""
+file, a review case's evidence (raised by the API, added by the page and the API), and a
+marketplace listing's service document (page and API)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -252,6 +253,31 @@ def review_raised_by_api(client) -> Way:
     return Way("/api/reviews/cases", fields, "evidence", Evidence, bearer(user), optional=True)
 
 
+def _listing():
+    """A supplier's live listing on a live framework it was admitted to: (admin, listing)."""
+    from levelfield.marketplace.tests.listings_builders import live, supplier
+
+    who = supplier()
+    return who.admin, live(who)
+
+
+def listing_document_page(client) -> Way:
+    from levelfield.marketplace.models import ListingDocument
+
+    admin, listing = _listing()
+    client.force_login(admin)
+    url = reverse("marketplace:listing_documents", args=[listing.pk])
+    return Way(url, {"title": "Service definition"}, "upload", ListingDocument, {})
+
+
+def listing_document_api(client) -> Way:
+    from levelfield.marketplace.models import ListingDocument
+
+    admin, listing = _listing()
+    url = f"/api/marketplace/supplier/listings/{listing.pk}/documents"
+    return Way(url, {"title": "Terms"}, "upload", ListingDocument, bearer(admin))
+
+
 MORE = {
     "outcome claim API": outcome_claim_api,
     "delivery report page": delivery_report_page,
@@ -264,4 +290,6 @@ MORE = {
     "review evidence page": review_evidence_page,
     "review evidence API": review_evidence_api,
     "review raised by API": review_raised_by_api,
+    "listing document page": listing_document_page,
+    "listing document API": listing_document_api,
 }
