@@ -28,6 +28,7 @@ from levelfield.core.clock import UK
 from levelfield.core.errors import DomainError
 from levelfield.demo import contract_life
 from levelfield.demo import correspondence as demo_correspondence
+from levelfield.demo import marketplace as demo_marketplace
 from levelfield.demo import resilience as demo_resilience
 from levelfield.demo import reviews as demo_reviews
 from levelfield.demo.spec import Spec
@@ -972,6 +973,8 @@ class _Loader:
         demo_resilience.load(self)
         # The procurement review service: an anonymous concern published, a late payment.
         demo_reviews.load(self, password=DEMO_PASSWORD, home_care_title=HOME_CARE["title"])
+        # The catalogue marketplace: a live framework, listings micro to large, a call-off.
+        demo_marketplace.load(self)
 
     # People and organisations --------------------------------------------------------------
 

@@ -5,8 +5,9 @@ kept under the buyer's OCDS party id), in those units: "about 150 pothole repair
 Derby reported its switch to a local SME.
 
 The unit cost is matched as insights matches a re-let's (levelfield/insights/units.py): a cost
-for words the call-off contract's title contains (the project's name when there is no
-contract), else one for the CPV division of the lot the service was listed on. The number of
+for words the call-off contract's title (the service's name) or the project's name (the buyer's
+need, in its words) contains, else one for the CPV division of the lot the service was listed
+on. The number of
 units is the saving divided by the cost of one, rounded as people say it (units.about: to the
 nearest 10 from 100 units up, else whole; halves away from zero). Pounds are shown as
 core.money.format_gbp shows them (whole pounds without pence)."""
@@ -92,7 +93,8 @@ def in_units(saving: Decimal | None, cost) -> Decimal | None:
 
 def saving_of(outcome: Outcome, costs) -> CallOffSaving:
     """`outcome`'s saving, priced in the first of `costs` (the buyer's) that matches it."""
-    cost = unit_cost_for(costs, title=call_off_title(outcome), cpv_division=cpv_division(outcome))
+    words = f"{call_off_title(outcome)} {outcome.project.name}"
+    cost = unit_cost_for(costs, title=words, cpv_division=cpv_division(outcome))
     saving = outcome.saving
     return CallOffSaving(
         outcome=outcome,
