@@ -170,6 +170,8 @@ def _children(pid: int) -> list[int]:
 
 
 def _backend_pids(database: str) -> list[int]:
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return []  # SQLite (bench/marketplace_bench.py): the database is in gunicorn's workers
     import psycopg
 
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
@@ -245,9 +247,20 @@ def check_paths(server: Server, paths: list[str]) -> None:
                 sys.exit(f"{path} answered {response.status}")
 
 
-def wrk(server: Server, paths_file: Path, *, connections: int, threads: int, seconds: float):
+def wrk(
+    server: Server,
+    paths_file: Path,
+    *,
+    connections: int,
+    threads: int,
+    seconds: float,
+    headers: tuple[str, ...] = (),
+):
+    """wrk's figures for the paths in `paths_file`, each request sending `headers` ("Name:
+    value", such as a session cookie or a bearer token)."""
     command = [
         "wrk",
+        *(f"--header={header}" for header in headers),
         f"-t{min(threads, connections)}",
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
@@ -264,18 +277,30 @@ def wrk(server: Server, paths_file: Path, *, connections: int, threads: int, sec
     return json.loads(line)
 
 
-def measure(server, paths_file, *, database, connections, threads, seconds, warmup, warmup_file):
+def measure(
+    server,
+    paths_file,
+    *,
+    database,
+    connections,
+    threads,
+    seconds,
+    warmup,
+    warmup_file,
+    headers: tuple[str, ...] = (),
+):
     """Warm up (with `warmup_file`: other draws of the same searches, so the measured run does
     not replay exactly what the warm-up cached), then one wrk run under load, recording the
     CPU used meanwhile."""
-    wrk(server, warmup_file, connections=connections, threads=threads, seconds=warmup)
+    load = {"connections": connections, "threads": threads, "headers": headers}
+    wrk(server, warmup_file, seconds=warmup, **load)
     backends = _backend_pids(database)
     watched = {"gunicorn": server.pids(), "postgres": backends}
     before = {name: sum(_cpu_ticks(p) for p in pids) for name, pids in watched.items()}
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_before, total_before = _machine_ticks()
     load_before = os.getloadavg()[0]
-    figures = wrk(server, paths_file, connections=connections, threads=threads, seconds=seconds)
+    figures = wrk(server, paths_file, seconds=seconds, **load)
     busy_after, total_after = _machine_ticks()
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cores = os.cpu_count() or 1
