@@ -15,6 +15,7 @@ from levelfield.marketplace.lifecycle import ApplicationStatus, FrameworkStatus,
 from levelfield.marketplace.listing_rules import ListingRefused
 from levelfield.marketplace.models import Listing, ListingVersion
 from levelfield.suppliers.models import CertificateKind
+from tests.support import testing
 
 from .listings_builders import GOOD, certificate, draft, live, supplier
 
@@ -266,3 +267,38 @@ def test_a_withdrawn_listing_leaves_the_catalogue_and_keeps_its_versions():
     with pytest.raises(InvalidTransition):
         actions.change_listing(listing=listing, by=who.admin, change_note="x", name="Back")
     assert events(listing)[-1] == "marketplace.listing_withdrawn"
+
+
+def test_documents_are_checked_audited_and_kept_when_removed():
+    who = supplier()
+    listing = live(who)
+    other = supplier("Other Ltd")
+    with pytest.raises(PermissionDenied):
+        actions.add_document(
+            listing=listing, by=other.admin, title="Ours", upload=testing.pdf("a.pdf")
+        )
+    with pytest.raises(DomainError) as refused:
+        actions.add_document(
+            listing=listing, by=who.admin, title="Terms", upload=testing.pdf("a.pdf", b"MZ")
+        )
+    assert refused.value.code == "validation_error"
+    with pytest.raises(DomainError, match="title"):
+        actions.add_document(listing=listing, by=who.admin, title=" ", upload=testing.pdf())
+    document = actions.add_document(
+        listing=listing, by=who.admin, title="Terms", upload=testing.pdf("../../terms.pdf")
+    )
+    assert document.original_name == "terms.pdf" and "terms" not in document.file.name
+    actions.remove_document(document=document, by=who.admin)
+    document.refresh_from_db()
+    assert document.removed_at is not None and document.file.storage.exists(document.file.name)
+    with pytest.raises(InvalidTransition):
+        actions.remove_document(document=document, by=who.admin)
+    added, removed = AuditEvent.objects.filter(
+        action__startswith="marketplace.listing_document"
+    ).order_by("id")
+    assert (added.action, removed.action) == (
+        "marketplace.listing_document_added",
+        "marketplace.listing_document_removed",
+    )
+    assert added.actor == who.admin and added.organisation_id == who.organisation.pk
+    assert added.data["sha256"] == document.sha256

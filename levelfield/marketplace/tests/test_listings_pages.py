@@ -3,6 +3,8 @@ submit, change the live listing as a new version (history shows what changed), a
 documents; the public page of a live service; other suppliers and members kept out."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from levelfield.marketplace.forms_listings import ListingForm
@@ -151,3 +153,21 @@ def test_withdrawing_takes_it_off_the_catalogue(client):
     listing.refresh_from_db()
     assert listing.status == ListingStatus.WITHDRAWN
     assert client.get(reverse("marketplace:service", args=[listing.pk])).status_code == 404
+
+
+def test_the_list_takes_as_many_queries_for_many_listings_as_for_one(client):
+    who = supplier()
+    live(who, name="Hosting A")
+    client.force_login(who.admin)
+    url = reverse("marketplace:supplier_listings")
+    client.get(url)  # the session and the like, read once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for number in range(5):
+        draft(who, name=f"Hosting {number}")
+    assert queries() == one
