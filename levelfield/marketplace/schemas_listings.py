@@ -149,7 +149,7 @@ class SupplierListingOut(ListingContentOut):
 
     @staticmethod
     def resolve_documents(obj) -> list:
-        return list(obj.documents.order_by("id"))
+        return list(obj.documents.all())  # ordered by the model; prefetched by lists
 
 
 class PublicListingDocumentOut(Schema):

@@ -6,9 +6,12 @@ anyone reads a live service."""
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from levelfield.accounts.actions import create_api_token
+from levelfield.marketplace.actions import listings as actions
 from levelfield.marketplace.models import ListingDocument, ListingVersion
 from tests.support import testing
 
@@ -155,3 +158,23 @@ def test_a_change_keeps_version_1_as_submitted():
         assert response.status_code == 201, response.content
     assert ListingVersion.objects.get(listing=listing, number=1).content["price"] == "120.00"
     assert send(api, "POST", f"{BASE}/{listing.pk}/versions", {"price": "1"}).status_code == 422
+
+
+def test_the_list_takes_as_many_queries_for_many_listings_as_for_one():
+    who = supplier()
+    api = caller(who.admin)
+    live(who, name="Hosting A")
+    api.get(BASE)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(BASE).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for number in range(4):
+        listing = draft(who, name=f"Hosting {number}")
+        actions.add_document(
+            listing=listing, by=who.admin, title="Terms", upload=testing.pdf("t.pdf")
+        )
+    assert queries() == one
