@@ -15,11 +15,11 @@ from .actions import applications as actions
 from .models import Application
 from .rules import require_supplier_member
 from .schemas_frameworks import (
-    ApplicationDeclareIn,
-    ApplicationOut,
-    ApplicationStartIn,
-    FrameworkOut,
-    FrameworkSummaryOut,
+    MpApplicationDeclareIn,
+    MpApplicationOut,
+    MpApplicationStartIn,
+    MpFrameworkOut,
+    MpFrameworkSummaryOut,
 )
 
 public_router = Router(tags=["Marketplace: frameworks"])
@@ -32,7 +32,7 @@ WHILE_OPEN = "409 `framework_not_open` unless the framework is open for applicat
 
 @public_router.get(
     "/frameworks",
-    response={200: list[FrameworkSummaryOut], **errors(422)},
+    response={200: list[MpFrameworkSummaryOut], **errors(422)},
     operation_id="marketplace_frameworks",
     summary="The frameworks: coming, open for applications, live and past",
     description="Every framework announced, newest term first. No sign-in needed. Paginated "
@@ -45,7 +45,7 @@ def frameworks(request):
 
 @public_router.get(
     "/frameworks/{framework_id}",
-    response={200: FrameworkOut, **errors(404)},
+    response={200: MpFrameworkOut, **errors(404)},
     operation_id="marketplace_framework",
     summary="A framework with its lots, dates, status and what suppliers declare",
     description="No sign-in needed. 404 `not_found` for an id that is no framework.",
@@ -68,7 +68,7 @@ def _own(request, application_id: int) -> Application:
 
 @supplier_router.get(
     "/supplier/applications",
-    response={200: list[ApplicationOut], **errors(*SIGNED_IN_ERRORS, 422)},
+    response={200: list[MpApplicationOut], **errors(*SIGNED_IN_ERRORS, 422)},
     operation_id="marketplace_applications",
     summary="Your supplier's applications to frameworks",
     description="Newest framework first. Anyone at the supplier; 403 `forbidden` for an "
@@ -83,7 +83,7 @@ def my_applications(request):
 
 @supplier_router.get(
     "/supplier/applications/{application_id}",
-    response={200: ApplicationOut, **errors(*OWN_OBJECT_ERRORS)},
+    response={200: MpApplicationOut, **errors(*OWN_OBJECT_ERRORS)},
     operation_id="marketplace_application",
     summary="One of your supplier's applications",
     description="Anyone at the supplier. 404 `not_found` for another supplier's application.",
@@ -94,7 +94,7 @@ def my_application(request, application_id: int):
 
 @supplier_router.post(
     "/supplier/applications",
-    response={201: ApplicationOut, **errors(*SIGNED_IN_ERRORS, 400, 404, 409, 422)},
+    response={201: MpApplicationOut, **errors(*SIGNED_IN_ERRORS, 400, 404, 409, 422)},
     operation_id="marketplace_application_start",
     summary="Start an application to a framework, choosing its lots",
     description=f"A draft, to declare and submit. {ADMINS} {WHILE_OPEN} 400 "
@@ -102,7 +102,7 @@ def my_application(request, application_id: int):
     "per supplier and framework, a withdrawn one included). 404 `not_found` for an id that "
     "is no framework.",
 )
-def start_application(request, payload: ApplicationStartIn):
+def start_application(request, payload: MpApplicationStartIn):
     organisation = acting_supplier(request)
     found = selectors.public_framework(payload.framework_id)
     if found is None:
@@ -115,7 +115,7 @@ def start_application(request, payload: ApplicationStartIn):
 
 @supplier_router.post(
     "/supplier/applications/{application_id}/declare",
-    response={200: ApplicationOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
+    response={200: MpApplicationOut, **errors(*OWN_OBJECT_ERRORS, 400, 409, 422)},
     operation_id="marketplace_application_declare",
     summary="Declare for a draft application: the current exclusion declaration and each statement",
     description=f"Attaches your supplier's current exclusion declaration (from its profile) "
@@ -125,7 +125,7 @@ def start_application(request, payload: ApplicationStartIn):
     "longer in force), `mandatory_ground_applies`, or `statements_not_agreed` (every "
     "statement's number must be sent).",
 )
-def declare(request, application_id: int, payload: ApplicationDeclareIn):
+def declare(request, application_id: int, payload: MpApplicationDeclareIn):
     application = _own(request, application_id)
     actions.declare(application=application, agreed=payload.agreed_statements, by=request.user)
     return _own(request, application_id)
@@ -133,7 +133,7 @@ def declare(request, application_id: int, payload: ApplicationDeclareIn):
 
 @supplier_router.post(
     "/supplier/applications/{application_id}/submit",
-    response={200: ApplicationOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
+    response={200: MpApplicationOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
     operation_id="marketplace_application_submit",
     summary="Submit a draft application",
     description=f"Keeps the exclusion declaration as it stands now. {ADMINS} {WHILE_OPEN} "
@@ -149,7 +149,7 @@ def submit(request, application_id: int):
 
 @supplier_router.post(
     "/supplier/applications/{application_id}/withdraw",
-    response={200: ApplicationOut, **errors(*OWN_OBJECT_ERRORS, 409)},
+    response={200: MpApplicationOut, **errors(*OWN_OBJECT_ERRORS, 409)},
     operation_id="marketplace_application_withdraw",
     summary="Withdraw an application (and its listings not yet live)",
     description=f"A draft or submitted application, while the framework is open. {ADMINS} "

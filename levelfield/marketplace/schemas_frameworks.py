@@ -12,7 +12,7 @@ from .selectors_frameworks import decision_sent, supplier_status_code
 # --- Out ---------------------------------------------------------------------------------------
 
 
-class LotOut(Schema):
+class MpLotOut(Schema):
     id: int
     number: int
     title: str
@@ -21,7 +21,7 @@ class LotOut(Schema):
     cpv_code: str = Field(description="The lot's CPV code (published with call-offs), or empty")
 
 
-class FrameworkSummaryOut(Schema):
+class MpFrameworkSummaryOut(Schema):
     id: int
     reference: str
     name: str
@@ -32,22 +32,22 @@ class FrameworkSummaryOut(Schema):
     expires_on: date
 
 
-class FrameworkOut(FrameworkSummaryOut):
+class MpFrameworkOut(MpFrameworkSummaryOut):
     description: str
     requires_exclusion_declaration: bool = Field(
         description="Whether a supplier needs a current exclusion declaration to apply"
     )
     statements: list[str] = Field(description="What each supplier agrees to, numbered from 1")
-    lots: list[LotOut]
+    lots: list[MpLotOut]
 
     @staticmethod
     def resolve_lots(obj) -> list:
         return list(obj.lots.all())
 
 
-class ApplicationOut(Schema):
+class MpApplicationOut(Schema):
     id: int
-    framework: FrameworkSummaryOut
+    framework: MpFrameworkSummaryOut
     status: str = Field(
         description="draft, submitted, admitted, refused or withdrawn. A decision is made "
         "while the framework is pending and shown from the standstill, when it is sent: "
@@ -83,14 +83,14 @@ class ApplicationOut(Schema):
 # --- In ----------------------------------------------------------------------------------------
 
 
-class ApplicationStartIn(InputSchema):
+class MpApplicationStartIn(InputSchema):
     framework_id: int = Field(description="A framework open for applications")
     lot_ids: list[int] = Field(
         max_length=50, description="The ids of the framework's lots to apply for (one or more)"
     )
 
 
-class ApplicationDeclareIn(InputSchema):
+class MpApplicationDeclareIn(InputSchema):
     agreed_statements: list[int] = Field(
         max_length=50,
         description="The numbers (from 1) of the framework's statements agreed to: every one",
