@@ -1,0 +1,105 @@
+"""Forms for buying from the catalogue: a project's name and need, and its outcome. The search
+is a GET form read by search.read_criteria (the one reading of a search); the rules are the
+actions' (projects.details_problems, outcomes), shown beside their fields."""
+
+from django import forms
+
+from levelfield.core.forms import PoundsField
+
+from .actions import projects
+
+DATE_HINT = "For example, 27/3/2026"
+
+
+def _date(label: str, noun: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        help_text=DATE_HINT,
+        error_messages={"required": f"Enter the {noun}", "invalid": f"Enter a real {noun}"},
+        **kwargs,
+    )
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(
+        label="Project name",
+        max_length=projects.NAME_LIMIT,
+        help_text="What you are buying, like 'Cloud hosting for the library service'.",
+        error_messages={"required": projects.NAME_NEEDED},
+    )
+    need = forms.CharField(
+        label="The need",
+        required=False,
+        max_length=projects.NEED_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the service must do, for whom, and by when.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        for field, message in projects.details_problems(data.get("name", ""), data.get("need", "")):
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+
+AWARDED = "yes"
+NOT_AWARDED = "no"
+
+
+class OutcomeForm(forms.Form):
+    """Awarded (which shortlisted service, value, dates, why, and what was paid before) or not
+    (why). The fields of an award are checked only for an award; the action checks them all."""
+
+    awarded = forms.ChoiceField(
+        label="Did you award a call-off?",
+        choices=[(AWARDED, "Yes, to a service on the shortlist"), (NOT_AWARDED, "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you awarded a call-off"},
+    )
+    entry = forms.TypedChoiceField(
+        label="Service awarded", required=False, coerce=int, empty_value=None
+    )
+    value = PoundsField(
+        label="Call-off value (£)", noun="the call-off value", example="12000", required=False
+    )
+    start_date = _date("Start date", "start date", required=False)
+    end_date = _date("End date", "end date", required=False)
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why this service (or why no call-off): kept with the outcome for audit.",
+        error_messages={"required": "Say why: the reason is kept with the outcome for audit"},
+    )
+    previous_cost = PoundsField(
+        label="What you paid before for the same need, over as long a term (£, optional)",
+        noun="the previous cost",
+        example="15000",
+        required=False,
+    )
+    previous_supplier = forms.CharField(
+        label="Who you paid before (optional)", required=False, max_length=200
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [("", "Choose a service")] + [
+            (
+                entry.pk,
+                f"{entry.snapshot.get('name')}: {entry.snapshot.get('supplier')}",
+            )
+            for entry in entries
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("awarded") == AWARDED:
+            for name, message in (
+                ("entry", "Choose the service awarded"),
+                ("value", "Enter the call-off value"),
+                ("start_date", "Enter the start date"),
+                ("end_date", "Enter the end date"),
+            ):
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, message)
+        return data

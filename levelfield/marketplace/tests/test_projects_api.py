@@ -1,0 +1,124 @@
+"""Buying through the API: search with facet counts, start a project, save and refine a search,
+end it, read the frozen shortlist, record the outcome; refused for suppliers, another buyer and
+evaluators changing things."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from levelfield.accounts.actions import create_api_token
+from levelfield.accounts.models import Role
+from levelfield.contracts.models import Contract, Origin
+from levelfield.core import clock
+from tests.support import testing
+
+from .buying_builders import catalogue
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/marketplace"
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    settings.LEVELFIELD_RATE_LIMITS = {}
+
+
+@pytest.fixture
+def shop():
+    return catalogue()
+
+
+def caller(user) -> Client:
+    token = create_api_token(user=user, name="api test")[1]
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def send(client, method: str, path: str, body: dict | None = None):
+    return client.generic(method, path, json.dumps(body or {}), content_type="application/json")
+
+
+def test_search_returns_results_and_facet_counts(shop):
+    api = caller(shop.evaluator)
+    answer = api.get(f"{BASE}/search", {"q": "cloud", "size": ["large", "micro"]})
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    # "cloud" is in one service's name and in the other's supplier's name (Albion Cloud plc)
+    assert body["total"] == 2
+    by_name = {r["name"]: r for r in body["results"]}
+    assert set(by_name) == {"Cloud Migration Support", "Secure Object Storage"}
+    migration = by_name["Cloud Migration Support"]
+    assert migration["price"] == "650.00" and migration["lot_number"] == 3
+    [size] = [f for f in body["facets"] if f["name"] == "size"]
+    counts = {v["value"]: v["count"] for v in size["values"]}
+    assert counts == {"micro": 0, "small": 1, "medium": 0, "large": 2}
+    assert api.get(f"{BASE}/search", {"size": "giant"}).status_code == 422
+    bad = api.get(f"{BASE}/search", {"price_min": "10", "price_max": "5"})
+    assert bad.status_code == 400 and bad.json()["code"] == "validation_error"
+    assert caller(shop.supplier_users["micro"]).get(f"{BASE}/search").status_code == 403
+
+
+def test_a_project_from_start_to_award_through_the_api(shop):
+    officer, admin = caller(shop.officer), caller(shop.admin)
+    created = send(officer, "POST", f"{BASE}/projects", {"name": "Storage", "need": "Records"})
+    assert created.status_code == 201, created.content
+    project = created.json()
+    assert project["reference"].startswith("P-") and project["status"] == "searching"
+    url = f"{BASE}/projects/{project['id']}"
+    first = send(officer, "POST", f"{url}/searches", {"q": "storage"})
+    assert first.status_code == 201 and first.json()["result_count"] == 1
+    refined = send(officer, "POST", f"{url}/searches", {"lot": [shop.lots[0].pk], "sort": "price"})
+    assert refined.json()["number"] == 2 and refined.json()["result_count"] == 2
+    ended = send(officer, "POST", f"{url}/end")
+    assert ended.status_code == 200 and ended.json()["status"] == "ended"
+    shortlist = officer.get(f"{url}/shortlist").json()
+    assert [e["snapshot"]["name"] for e in shortlist] == [
+        "Secure Object Storage",
+        "Managed Kubernetes Hosting",
+    ]
+    assert shortlist[0]["listing_version"] == 1
+    assert send(officer, "POST", f"{url}/searches", {}).status_code == 409
+
+    today = clock.today_uk()
+    award = {
+        "awarded": True,
+        "entry_id": shortlist[0]["id"],
+        "value": "5000.00",
+        "start_date": today.isoformat(),
+        "end_date": (today + timedelta(days=365)).isoformat(),
+        "reason": "Cheapest",
+        "previous_cost": "7000.00",
+    }
+    assert send(officer, "POST", f"{url}/outcome", award).status_code == 403
+    incomplete = send(admin, "POST", f"{url}/outcome", {"awarded": True, "reason": "x"})
+    assert incomplete.status_code == 400
+    recorded = send(admin, "POST", f"{url}/outcome", award)
+    assert recorded.status_code == 201, recorded.content
+    outcome = recorded.json()
+    assert outcome["saving"] == "2000.00" and outcome["contract_reference"].startswith("CO-")
+    contract = Contract.objects.get(pk=outcome["contract_id"])
+    assert contract.origin == Origin.CALL_OFF
+    detail = officer.get(url).json()
+    assert detail["status"] == "awarded" and detail["outcome"]["awarded"] is True
+    assert [s["number"] for s in detail["searches"]] == [2, 1]
+    listed = officer.get(f"{BASE}/projects").json()
+    assert [p["reference"] for p in listed["items"]] == [project["reference"]]
+
+
+def test_others_cannot_see_or_change_a_project(shop):
+    created = send(caller(shop.officer), "POST", f"{BASE}/projects", {"name": "Storage"}).json()
+    url = f"{BASE}/projects/{created['id']}"
+    other = testing.buyer_org("Sandbourne Borough Council")
+    stranger = caller(testing.member(other, Role.BUYER_ADMIN))
+    assert stranger.get(url).status_code == 404
+    assert send(stranger, "POST", f"{url}/end").status_code == 404
+    assert stranger.get(f"{BASE}/projects").json()["items"] == []
+    supplier = caller(shop.supplier_users["large"])
+    assert supplier.get(url).status_code == 404
+    assert send(supplier, "POST", f"{BASE}/projects", {"name": "Mine"}).status_code == 403
+    evaluator = caller(shop.evaluator)
+    assert evaluator.get(url).status_code == 200
+    assert send(evaluator, "POST", f"{url}/searches", {}).status_code == 403
+    assert send(evaluator, "POST", f"{BASE}/projects", {"name": "Mine"}).status_code == 403
+    assert Client().get(url).status_code == 401

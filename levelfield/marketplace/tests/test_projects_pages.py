@@ -1,0 +1,190 @@
+"""The buying pages as a buyer uses them: search with facets and their counts, save the search
+into a project, end it, download and compare the shortlist, record the outcome; and who is
+turned away (suppliers, another buyer, someone signed out)."""
+
+import csv
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from levelfield.accounts.models import Role
+from levelfield.contracts.models import Origin
+from levelfield.core import clock
+from levelfield.marketplace.actions import projects
+from levelfield.marketplace.lifecycle import ProjectStatus
+from levelfield.marketplace.models import Project
+from levelfield.marketplace.search import Criteria
+from tests.support import marketplace, testing
+
+from .buying_builders import catalogue
+
+pytestmark = pytest.mark.django_db
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def shop():
+    return catalogue()
+
+
+def signed_in(client, user):
+    client.force_login(user, backend=BACKEND)
+    return client
+
+
+def ended(shop, criteria):
+    project = projects.create_project(buyer=shop.buyer, by=shop.officer, name="Hosting")
+    projects.save_search(project=project, by=shop.officer, criteria=criteria)
+    return projects.end_project(project=project, by=shop.officer)
+
+
+def test_the_search_page_shows_results_facets_with_counts_and_pages(shop, client):
+    signed_in(client, shop.evaluator)
+    page = client.get(reverse("marketplace:search"), {"q": "cloud", "size": "large"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "2 services found" in html
+    assert "Cloud Migration Support" in html and "Casework Cloud" not in html
+    # the size facet counts the words' matches of every size
+    results = page.context["results"]
+    sizes = {v.value: v.count for v in results.facets["size"].values}
+    assert sizes == {"micro": 0, "small": 1, "medium": 0, "large": 2}
+    assert 'value="large" checked' in html
+    # an evaluator reads, but is offered no project to save into
+    assert "Save this search" not in html
+    bad = client.get(reverse("marketplace:search"), {"price_min": "ten"})
+    assert bad.status_code == 200 and "Enter a price in pounds" in bad.content.decode()
+
+
+def test_a_buyer_saves_ends_downloads_compares_and_awards(shop, client):
+    signed_in(client, shop.officer)
+    made = client.post(reverse("marketplace:project_create"), {"name": "Storage", "need": "More"})
+    project = Project.objects.get(name="Storage")
+    assert made.status_code == 302 and f"project={project.pk}" in made["Location"]
+    search_page = client.get(reverse("marketplace:search"), {"project": project.pk, "q": "x"})
+    assert f"Save this search to {project.reference}" in search_page.content.decode()
+
+    lot1 = shop.lots[0]
+    saved = client.post(
+        reverse("marketplace:project_save_search", args=[project.pk]),
+        {"q": "", "lot": str(lot1.pk), "sort": "price"},
+    )
+    assert saved.status_code == 302
+    assert project.searches.get().filters == {"lot": [lot1.pk], "sort": "price"}
+    client.post(reverse("marketplace:project_end", args=[project.pk]))
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ENDED
+    page = client.get(reverse("marketplace:project", args=[project.pk])).content.decode()
+    assert "Secure Object Storage" in page and "Record the outcome" in page
+
+    compare = client.get(
+        reverse("marketplace:project_compare", args=[project.pk]), {"quantity": "10"}
+    )
+    rows = compare.context["rows"]
+    assert [row.entry.snapshot["name"] for row in rows] == [
+        "Secure Object Storage",
+        "Managed Kubernetes Hosting",
+    ]
+    assert rows[0].cheapest and not rows[1].cheapest
+    assert rows[0].total == Decimal("455.0000")
+    assert "Cheapest" in compare.content.decode()
+
+    download = client.get(
+        reverse("marketplace:project_shortlist_download", args=[project.pk, "csv"])
+    )
+    assert download["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(download.content.decode())))
+    assert lines[0][1] == "Service" and lines[1][1] == "Secure Object Storage"
+    assert len(lines) == 3
+
+    # an officer may not award (the award signs): a buyer admin does
+    signed_in(client, shop.admin)
+    entry = project.shortlist.get(position=1)
+    today = clock.today_uk()
+    awarded = client.post(
+        reverse("marketplace:project_outcome", args=[project.pk]),
+        {
+            "awarded": "yes",
+            "entry": str(entry.pk),
+            "value": "£5,000",
+            "start_date": today.strftime("%d/%m/%Y"),
+            "end_date": today.replace(year=today.year + 1).strftime("%d/%m/%Y"),
+            "reason": "Cheapest",
+            "previous_cost": "6000",
+        },
+    )
+    assert awarded.status_code == 302, awarded.context["form"].errors
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.AWARDED
+    assert project.outcome.contract.origin == Origin.CALL_OFF
+    page = client.get(reverse("marketplace:project", args=[project.pk])).content.decode()
+    assert project.outcome.contract.reference in page
+
+
+def test_the_outcome_form_asks_for_an_awards_details_and_the_reason(shop, client):
+    project = ended(shop, Criteria(lots=(shop.lots[0].pk,)))
+    signed_in(client, shop.admin)
+    url = reverse("marketplace:project_outcome", args=[project.pk])
+    refused = client.post(url, {"awarded": "yes", "reason": ""})
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    for words in ("Choose the service awarded", "Enter the call-off value", "Say why"):
+        assert words in html
+    none = client.post(url, {"awarded": "no", "reason": "Budget withdrawn"})
+    assert none.status_code == 302
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.NOT_AWARDED
+
+
+def test_the_shortlist_download_opens_a_hostile_name_as_text(shop, client):
+    storage = shop.listings["Secure Object Storage"]
+    marketplace.listing(
+        storage.application,
+        storage.lot,
+        by=shop.supplier_users["large"],
+        name='=HYPERLINK("http://evil.example","Click")',
+        category="+Compute",
+        price_unit="@per user",
+    )
+    project = ended(shop, Criteria(lots=(storage.lot.pk,), keywords="hyperlink"))
+    signed_in(client, shop.officer)
+    url = reverse("marketplace:project_shortlist_download", args=[project.pk, "csv"])
+    lines = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    assert lines[1][1] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert lines[1][6] == "'@per user" and lines[1][10] == "'+Compute"
+    url = reverse("marketplace:project_shortlist_download", args=[project.pk, "xlsx"])
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).content), read_only=True).active
+    row = [cell.value for cell in list(sheet.iter_rows(min_row=2, max_row=2))[0]]
+    assert row[1].startswith("'=") and row[10] == "'+Compute"
+    assert row[5] == 100  # a price stays a number
+
+
+def test_suppliers_another_buyer_and_strangers_are_turned_away(shop, client):
+    project = ended(shop, Criteria(lots=(shop.lots[0].pk,)))
+    project_pages = [
+        reverse("marketplace:project", args=[project.pk]),
+        reverse("marketplace:project_compare", args=[project.pk]),
+        reverse("marketplace:project_shortlist_download", args=[project.pk, "csv"]),
+    ]
+    assert client.get(reverse("marketplace:search")).status_code == 302  # to sign in
+    signed_in(client, shop.supplier_users["micro"])
+    assert client.get(reverse("marketplace:search")).status_code == 404
+    for url in project_pages:
+        assert client.get(url).status_code == 404
+    other = testing.buyer_org("Sandbourne Borough Council")
+    signed_in(client, testing.member(other, Role.BUYER_ADMIN))
+    assert client.get(reverse("marketplace:search")).status_code == 200
+    for url in project_pages:
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("marketplace:project_end", args=[project.pk])).status_code == 404
+    # the buyer's evaluator reads the project but changes nothing
+    signed_in(client, shop.evaluator)
+    assert client.get(project_pages[0]).status_code == 200
+    outcome = reverse("marketplace:project_outcome", args=[project.pk])
+    assert client.get(outcome).status_code == 403
+    assert client.post(outcome, {"awarded": "no", "reason": "x"}).status_code == 403
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ENDED
