@@ -17,6 +17,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from levelfield.core import audit
+from levelfield.core.audit_words import event_words
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
@@ -153,10 +155,14 @@ def admin_framework(request, pk: int):
         for step, (target, label, _) in STEPS.items()
         if target in FRAMEWORK_ALLOWED[framework.status]
     ]
+    history = [
+        {"at": event.at, "words": event_words(event.action), "event": event}
+        for event in audit.events_for(framework).order_by("-at", "-id")[:50]
+    ]
     return render(
         request,
         "marketplace/frameworks/admin_framework.html",
-        {"framework": framework, "buttons": buttons},
+        {"framework": framework, "buttons": buttons, "history": history},
     )
 
 

@@ -64,11 +64,18 @@ def _record(application: Application, action: str, *, by, summary: str, **data) 
 
 
 def _locked(application: Application) -> Application:
-    return (
+    """The application, its framework's row locked first and then its own (the order the
+    framework's steps lock them in): a step of the framework (closing, the standstill) and a
+    step of one of its applications never interleave, so nothing is submitted after applications
+    close nor decided after the standstill began."""
+    framework = Framework.objects.select_for_update().get(pk=application.framework_id)
+    found = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("framework", "supplier")
+        .select_related("supplier")
         .get(pk=application.pk)
     )
+    found.framework = framework
+    return found
 
 
 def _require_open(framework: Framework, doing: str) -> None:

@@ -95,6 +95,7 @@ def test_the_lifecycle_buttons_move_the_framework_and_refusals_show(client, peop
     framework.refresh_from_db()
     assert framework.status == FrameworkStatus.OPEN
     assert "The framework is open" in followed.content.decode()
+    assert "Framework opened for applications" in followed.content.decode()  # its history
     # A step not in the table: refused, the reason shown, nothing changed.
     live = reverse("marketplace:admin_framework_step", args=[framework.pk, "live"])
     refused = client.post(live, follow=True).content.decode()
