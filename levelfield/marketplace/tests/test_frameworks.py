@@ -43,6 +43,19 @@ def test_the_table_has_a_step_for_every_status_but_the_first():
     assert len(ALLOWED_PAIRS) == 5 and len(REFUSED_PAIRS) == 6 * 5 - 5
 
 
+@pytest.mark.parametrize("start", ORDER)
+@pytest.mark.parametrize("target", ORDER)
+def test_the_model_moves_only_as_the_table_allows(start, target):
+    row = Framework(status=start)
+    if target in FRAMEWORK_ALLOWED[start]:
+        row.transition(target, clock.now())
+        assert row.status == target
+    else:
+        with pytest.raises(InvalidTransition):
+            row.transition(target, clock.now())
+        assert row.status == start
+
+
 @pytest.mark.parametrize(("start", "target"), ALLOWED_PAIRS)
 def test_each_step_in_the_table_goes_with_its_milestone_and_event(people, start, target):
     framework = framework_at(start, by=people.admin)
