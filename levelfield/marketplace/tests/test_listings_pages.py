@@ -89,6 +89,9 @@ def test_a_listing_submitted_before_the_framework_is_live_waits(client):
     listing = live(who)
     assert listing.status == ListingStatus.SUBMITTED
     assert client.get(reverse("marketplace:service", args=[listing.pk])).status_code == 404
+    client.force_login(who.member)
+    page = client.get(reverse("marketplace:listing_detail", args=[listing.pk])).content.decode()
+    assert "It goes live when Cloud services does." in page
 
 
 def test_documents_are_added_refused_removed_and_kept(client):
