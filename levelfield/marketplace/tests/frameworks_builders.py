@@ -13,14 +13,8 @@ from levelfield.marketplace.lifecycle import FrameworkStatus
 from levelfield.marketplace.models import Framework
 from tests.support import testing
 
-ORDER = [
-    FrameworkStatus.COMING,
-    FrameworkStatus.OPEN,
-    FrameworkStatus.PENDING,
-    FrameworkStatus.STANDSTILL,
-    FrameworkStatus.LIVE,
-    FrameworkStatus.EXPIRED,
-]
+# The statuses in the order the lifecycle walks them (as FrameworkStatus declares them).
+ORDER = list(FrameworkStatus)
 
 
 @dataclass
