@@ -228,3 +228,18 @@ def test_the_dashboards_link_to_the_marketplace_by_role(client, people):
     client.force_login(people.admin)
     admin = client.get(reverse("accounts:dashboard")).content.decode()
     assert reverse("marketplace:admin_frameworks") in admin
+
+
+def test_the_platform_admin_changes_a_coming_framework_and_not_an_open_one(client, people):
+    framework = framework_at(FrameworkStatus.COMING, by=people.admin)
+    client.force_login(people.admin)
+    edit = reverse("marketplace:admin_framework_edit", args=[framework.pk])
+    shown = client.get(edit).content.decode()
+    assert "Cloud hosting | Compute, Storage | 72400000" in shown  # the lots as typed
+    client.post(edit, {**FORM, "reference": framework.reference, "name": "Renamed"})
+    framework.refresh_from_db()
+    assert framework.name == "Renamed"
+    assert [lot.title for lot in framework.lots.all()] == ["Cloud hosting", "Cloud support"]
+    frameworks.open_applications(framework=framework, by=people.admin)
+    response = client.get(edit, follow=True)
+    assert "Only a coming framework can be changed" in response.content.decode()
