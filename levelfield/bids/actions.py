@@ -58,6 +58,8 @@ def start_bid(*, lot: Lot, supplier, by) -> Bid:
         supplier=supplier,
         defaults={"created_by": by, "created_at": now, "updated_at": now},
     )
+    # The draft found has the lot and supplier it was asked for: the ones given, not read again.
+    bid.lot, bid.supplier = lot, supplier
     if created:
         audit.record(
             action="bid.started",
@@ -126,6 +128,8 @@ def save_bid(
         if price <= 0:
             raise DomainError("The price must be more than £0", code="validation_error")
         bid.price = price
+    # The lot's questions, kept with the bid for what the caller shows of it (bids.api).
+    prefetch_related_objects([bid.lot], "questions")
     questions = {q.pk: q for q in bid.lot.questions.all()}
     for question_id in answers or {}:
         if question_id not in questions:

@@ -1,7 +1,7 @@
 """A supplier's bids and clarification questions. Every read starts from the supplier's own bids
 (`Bid.objects.for_supplier`); every change is a bids or tenders action."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -41,17 +41,17 @@ def _own_bid(request, bid_id: int) -> Bid:
 
 
 def _bid_out(bid: Bid) -> Bid:
-    # The answers once, with their questions, for the answers shown and the checklist's problems.
-    return (
-        Bid.objects.filter(pk=bid.pk)
-        .select_related("lot__tender", "supplier")
-        .prefetch_related(
-            "lot__questions",
-            "attachments",
-            Prefetch("answers", queryset=BidAnswer.objects.select_related("question")),
-        )
-        .get()
+    """The bid as the API shows it, from a bid read with its lot, tender and supplier (as
+    `_own_bids` reads it, or as the action returns it): the lot's questions (unless the action
+    read them already), the attachments and the answers with their questions, read once for
+    the answers shown and the checklist's problems. The bid itself is not read again."""
+    prefetch_related_objects(
+        [bid],
+        "lot__questions",
+        "attachments",
+        Prefetch("answers", queryset=BidAnswer.objects.select_related("question")),
     )
+    return bid
 
 
 @router.get(

@@ -177,6 +177,10 @@ class SupplierBidOut(SupplierBidSummary):
 
     @staticmethod
     def resolve_receipts(obj):
+        # A bid gets its first receipt when it is submitted, which sets its receipt hash (a
+        # withdrawal keeps it): a bid without one has none to read.
+        if not obj.receipt_hash:
+            return []
         return obj.receipts.select_related("bid")
 
     @staticmethod
