@@ -119,10 +119,17 @@ TEMPLATES = [
 
 if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Each server thread keeps its database connection between requests (DB_CONN_MAX_AGE seconds,
+# 600 with DEBUG off; 0 closes it after every request, the default with DEBUG on), checked at the
+# start of a request that reuses it, so a connection the database dropped is opened again
+# rather than failing the request. A new PostgreSQL connection for every request cost about
+# 5 ms and a server process (bench/bids_bench.py's servers keep theirs).
+DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0" if DEBUG else "600"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'levelfield.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=DB_CONN_MAX_AGE,
+        conn_health_checks=DB_CONN_MAX_AGE > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
