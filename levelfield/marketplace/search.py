@@ -8,27 +8,37 @@ as the opportunity search (tenders.keywords: websearch syntax, English stemming,
 as prefixes) under a GIN index (migration 0002), ranked by ts_rank. SQLite, for the demo and the
 quick test run, finds listings whose folded text holds every word, name matches first.
 
-A search is two queries however many facets it shows (three with the lots' names):
-- the facet counts and the total, in one grouped query: the listings matching the words and the
-  price range, grouped by lot, category, size, VCSE and whether they hold every certification
-  chosen, with a count per certification in each group. A facet value's count is "how many
-  would match if this value were chosen beside the other facets": the sum over the groups that
-  pass every other facet. A catalogue has a few hundred such groups, not one per listing.
-- the page of results, with every filter.
+A search is three queries however many listings match:
+- the live frameworks' lots (the lot facet's names; the listings are found on them without
+  joining the frameworks on every row);
+- the facet counts and the total, from one grouped query: the listings matching the words and
+  the price range, grouped by lot, category, size, VCSE and the certifications they hold (on
+  PostgreSQL an index-only scan of migration 0002's facet index when there are no words). A
+  facet value's count is "how many would match if this value were chosen beside the other
+  facets": a group failing no chosen facet counts in every facet, failing one only in that
+  facet. A catalogue has a few hundred to a few thousand such groups, not one per listing;
+- the page of results, with every filter (by name or price along an index).
+What a search found (the groups, the counts, a page's ids) is kept in Django's cache under the
+catalogue's generation (see "The result cache" below), so a search asked again is the lots, the
+generation and the page's listings read afresh by id.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connections
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.fields import BooleanField, IntegerField
+from django.db.models.fields import IntegerField
 
 from levelfield.suppliers.models import CertificateKind, Size
 from levelfield.tenders.keywords import keyword_query
+from levelfield.tenders.selectors import cache_get, cache_set
 
-from .lifecycle import FrameworkStatus
+from .lifecycle import FrameworkStatus, ListingStatus
 from .models import FrameworkLot, Listing
 
 PER_PAGE = 20
@@ -232,10 +242,14 @@ def _facet_conditions(criteria: Criteria, *, postgres: bool) -> dict[str, Q]:
     return conditions
 
 
-def _base(criteria: Criteria):
+def _base(criteria: Criteria, lots: list[FrameworkLot]):
     """Live listings matching the words and the price range (what every count starts from), and
-    the rank query."""
-    listings = Listing.objects.live()
+    the rank query. `lots` are the live frameworks' lots: a listing is found when it is live on
+    one of them, as Listing.objects.live() says, without joining the frameworks on every row
+    (so that PostgreSQL reads the listings' indexes alone)."""
+    listings = Listing.objects.filter(
+        status=ListingStatus.LIVE, lot_id__in=[lot.pk for lot in lots]
+    )
     if criteria.price_min is not None:
         listings = listings.filter(price__gte=criteria.price_min)
     if criteria.price_max is not None:
@@ -280,71 +294,64 @@ class Results:
         return min(self.page * self.per_page, self.total)
 
 
-def _groups(base: QuerySet, criteria: Criteria, postgres: bool) -> list[dict]:
-    """The matching listings grouped by the facets' columns, with counts (one query)."""
-    chosen = criteria.certifications
-    counts = {
-        f"cert_{kind}": Count("pk", filter=_has_certifications([kind], postgres=postgres))
-        for kind in CertificateKind.values
-    }
-    has_certs = (
-        Case(
-            When(_has_certifications(chosen, postgres=postgres), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-        if chosen
-        else Value(True, output_field=BooleanField())
-    )
+def _groups(base: QuerySet) -> list[dict]:
+    """The matching listings grouped by the facets' columns and their certifications, with the
+    number in each group (one query). A catalogue has a few hundred such groups, however many
+    listings: the certifications a service holds come in few combinations."""
     return list(
-        base.annotate(has_certs=has_certs)
-        .values("lot_id", "category", "supplier_size", "supplier_is_vcse", "has_certs")
-        .annotate(n=Count("pk"), **counts)
+        base.values("lot_id", "category", "supplier_size", "supplier_is_vcse", "certifications")
+        .annotate(n=Count("*"))
         .order_by()
     )
 
 
-def _passes(group: dict, criteria: Criteria, leaving_out: str = "") -> bool:
-    """Whether a group passes every chosen facet but `leaving_out`."""
-    checks = {
-        "lot": not criteria.lots or group["lot_id"] in criteria.lots,
-        "category": not criteria.categories or group["category"] in criteria.categories,
-        "size": not criteria.sizes or group["supplier_size"] in criteria.sizes,
-        "vcse": not criteria.vcse or group["supplier_is_vcse"],
-        "certification": not criteria.certifications or group["has_certs"],
-    }
-    return all(ok for name, ok in checks.items() if name != leaving_out)
+def _holds(group: dict, kinds) -> bool:
+    held = group["certifications"] or []
+    return all(kind in held for kind in kinds)
+
+
+FACETS = ("lot", "category", "size", "vcse", "certification")
+COLUMNS = {
+    "lot": "lot_id",
+    "category": "category",
+    "size": "supplier_size",
+    "vcse": "supplier_is_vcse",
+}
+
+
+def _failing(group: dict, criteria: Criteria) -> list[str]:
+    """The chosen facets a group does not pass."""
+    checks = (
+        not criteria.lots or group["lot_id"] in criteria.lots,
+        not criteria.categories or group["category"] in criteria.categories,
+        not criteria.sizes or group["supplier_size"] in criteria.sizes,
+        not criteria.vcse or group["supplier_is_vcse"],
+        _holds(group, criteria.certifications),
+    )
+    return [name for name, ok in zip(FACETS, checks, strict=True) if not ok]
 
 
 def facet_counts(groups: list[dict], criteria: Criteria) -> dict[str, dict]:
     """For each facet, value -> how many listings match it under every other facet chosen;
-    and the total under all of them (key "total")."""
-    counts: dict[str, dict] = {
-        "lot": {},
-        "category": {},
-        "size": {},
-        "vcse": {},
-        "certification": {},
-    }
-    columns = {
-        "lot": "lot_id",
-        "category": "category",
-        "size": "supplier_size",
-        "vcse": "supplier_is_vcse",
-    }
+    and the total under all of them (key "total"). A group failing no facet counts everywhere;
+    failing one, only in that facet's values (its own choice left out); failing more, nowhere."""
+    counts: dict[str, dict] = {name: {} for name in FACETS}
     total = 0
     for group in groups:
-        if _passes(group, criteria):
-            total += group["n"]
-        for name, column in columns.items():
-            if _passes(group, criteria, leaving_out=name):
-                value = group[column]
-                counts[name][value] = counts[name].get(value, 0) + group["n"]
-        if _passes(group, criteria, leaving_out="certification"):
-            for kind in CertificateKind.values:
-                counts["certification"][kind] = (
-                    counts["certification"].get(kind, 0) + group[f"cert_{kind}"]
-                )
+        failing = _failing(group, criteria)
+        if len(failing) > 1:
+            continue
+        n = group["n"]
+        if not failing:
+            total += n
+        for name in failing or FACETS:
+            if name == "certification":
+                values = set(group["certifications"] or [])
+            else:
+                values = {group[COLUMNS[name]]}
+            facet = counts[name]
+            for value in values:
+                facet[value] = facet.get(value, 0) + n
     counts["total"] = {"": total}
     return counts
 
@@ -407,7 +414,7 @@ def _facets(counts: dict[str, dict], criteria: Criteria, lots: list[FrameworkLot
 
 def matching(criteria: Criteria) -> QuerySet[Listing]:
     """Every listing matching `criteria`, in the order asked (relevance or price)."""
-    base, query = _base(criteria)
+    base, query = _base(criteria, live_lots())
     postgres = _postgres(base)
     for condition in _facet_conditions(criteria, postgres=postgres).values():
         base = base.filter(condition)
@@ -436,11 +443,25 @@ def _ordered(listings: QuerySet, criteria: Criteria, query) -> QuerySet[Listing]
 
 
 def search(criteria: Criteria, *, page: int = 1, per_page: int = PER_PAGE) -> Results:
-    """A page of the listings matching `criteria`, with the facets and their counts: two
-    queries, and one for the lots' names."""
-    base, query = _base(criteria)
+    """A page of the listings matching `criteria`, with the facets and their counts.
+
+    Uncached: the lots' names, the grouped counts, the page (three queries). Through the cache
+    (SEARCH_CACHE_SECONDS, as the opportunity search): the lots and the catalogue's generation
+    (two queries), the counts and the page's ids from the cache, and the page's listings read
+    afresh by id (one query)."""
+    lots = live_lots()
+    base, query = _base(criteria, lots)
     postgres = _postgres(base)
-    counts = facet_counts(_groups(base, criteria, postgres), criteria)
+    generation = catalogue_generation() if search_cache_seconds() > 0 else None
+    facets_chosen = {k: v for k, v in criteria.filters().items() if k != "sort"}
+    counts = _cached(
+        generation,
+        "counts",
+        [*_groups_key(criteria), facets_chosen],
+        lambda: facet_counts(
+            _cached(generation, "groups", _groups_key(criteria), lambda: _groups(base)), criteria
+        ),
+    )
     total = counts["total"][""]
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
@@ -451,16 +472,80 @@ def search(criteria: Criteria, *, page: int = 1, per_page: int = PER_PAGE) -> Re
             filtered = filtered.filter(condition)
         ordered = _ordered(filtered, criteria, query).select_related("lot")
         start = (page - 1) * per_page
-        listings = list(ordered[start : start + per_page])
+        if generation is None:
+            listings = list(ordered[start : start + per_page])
+        else:
+            ids = _cached(
+                generation,
+                "page",
+                [*_groups_key(criteria), criteria.filters(), page, per_page],
+                lambda: list(ordered.values_list("pk", flat=True)[start : start + per_page]),
+            )
+            by_id = {row.pk: row for row in _readable(Listing.objects.filter(pk__in=ids))}
+            listings = [by_id[pk] for pk in ids if pk in by_id]
     return Results(
         criteria=criteria,
         listings=listings,
         total=total,
         page=page,
         pages=pages,
-        facets=_facets(counts, criteria, live_lots()),
+        facets=_facets(counts, criteria, lots),
         per_page=per_page,
     )
+
+
+def _readable(listings: QuerySet) -> QuerySet[Listing]:
+    return listings.defer("search_vector", "search_text", "description").select_related("lot")
+
+
+# --- The result cache ---------------------------------------------------------------------------
+#
+# What a search found (the grouped counts, under its words and price range; a page's ids) is kept
+# in Django's cache under the catalogue's generation: the latest moment any listing changed,
+# went live, was withdrawn or expired, and any framework went live or expired (every action sets
+# one of these through the lifecycle's milestones or Listing.updated_at). So a cached search
+# never shows a listing withdrawn since, nor misses one gone live; the listings of a page are
+# read afresh. Ending a project runs its search uncached (`matching`).
+
+GENERATION_SQL = """
+SELECT (SELECT max(updated_at) FROM marketplace_listing),
+       (SELECT max(live_at) FROM marketplace_listing),
+       (SELECT max(withdrawn_at) FROM marketplace_listing),
+       (SELECT max(expired_at) FROM marketplace_listing),
+       (SELECT max(live_at) FROM marketplace_framework),
+       (SELECT max(expired_at) FROM marketplace_framework)
+"""
+
+
+def search_cache_seconds() -> int:
+    return int(getattr(settings, "SEARCH_CACHE_SECONDS", 600))
+
+
+def catalogue_generation() -> str:
+    """The catalogue's generation: one query of six index look-ups (migration 0002)."""
+    with connections[Listing.objects.db].cursor() as cursor:
+        cursor.execute(GENERATION_SQL)
+        row = cursor.fetchone()
+    return ":".join("none" if value is None else str(value).replace(" ", "T") for value in row)
+
+
+def _groups_key(criteria: Criteria) -> list:
+    words = criteria.keywords.casefold()
+    prices = [str(criteria.price_min), str(criteria.price_max)]
+    return [words, *prices]
+
+
+def _cached(generation: str | None, kind: str, parts: list, compute):
+    if generation is None:
+        return compute()
+    text = json.dumps([generation, parts], sort_keys=True, default=str)
+    key = f"marketplace:search:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+    found = cache_get(key)
+    if found is not None:
+        return found
+    value = compute()
+    cache_set(key, value, search_cache_seconds())
+    return value
 
 
 def without(criteria: Criteria, **changes) -> Criteria:
