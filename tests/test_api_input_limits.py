@@ -74,6 +74,8 @@ def caller(tokens, path: str) -> dict:
         return tokens["review_team"]
     if path.startswith(("/api/reviews/my-cases", "/api/reviews/requests")):
         return tokens["supplier"]
+    if path.startswith(("/api/marketplace/savings", "/api/marketplace/projects")):
+        return tokens["buyer"]  # a buyer's own call-offs' savings, its own projects
     return {}
 
 

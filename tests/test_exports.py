@@ -366,7 +366,6 @@ KNOWN_SPREADSHEET_TEXT = {
     "of the formats it checks), writes none",
     "levelfield/marketplace/views_reports.py": "the marketplace report's CSV, opened with hostile "
     "framework and lot names in tests/test_reports.py",
-    "levelfield/marketplace/urls_reports.py": "the marketplace report CSV's URL",
     "levelfield/marketplace/exports.py": "a project's frozen shortlist as CSV and XLSX, opened "
     "with hostile service, category and unit names in marketplace/tests/test_projects_pages.py",
     "levelfield/marketplace/views_buying.py": "the shortlist download's view (CSV, XLSX)",

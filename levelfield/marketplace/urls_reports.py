@@ -6,6 +6,6 @@ from . import views_reports
 
 urlpatterns: list = [
     path("reports/", views_reports.report, name="report"),
-    path("reports.csv", views_reports.report_csv, name="report_csv"),
+    path("reports/download/", views_reports.report_csv, name="report_csv"),
     path("savings/", views_reports.buyer_savings, name="savings"),
 ]
