@@ -17,16 +17,16 @@ from . import selectors_buying as selectors
 from .actions import outcomes, projects
 from .models import Project
 from .schemas_buying import (
-    OutcomeIn,
-    OutcomeOut,
-    ProjectDetailOut,
-    ProjectIn,
-    ProjectOut,
-    SavedSearchOut,
-    SearchIn,
-    SearchOut,
-    SearchQueryIn,
-    ShortlistEntryOut,
+    MpOutcomeIn,
+    MpOutcomeOut,
+    MpProjectDetailOut,
+    MpProjectIn,
+    MpProjectOut,
+    MpSavedSearchOut,
+    MpSearchIn,
+    MpSearchOut,
+    MpSearchQueryIn,
+    MpShortlistEntryOut,
 )
 
 router = Router(auth=api_auth, tags=["Marketplace: buying"])
@@ -105,7 +105,7 @@ def _detail(project: Project) -> dict:
 
 @router.get(
     "/search",
-    response={200: SearchOut, **errors(*SIGNED_IN_ERRORS, 400, 422)},
+    response={200: MpSearchOut, **errors(*SIGNED_IN_ERRORS, 400, 422)},
     operation_id="marketplace_search",
     summary="Search the catalogue: live services, with each facet value's count",
     description="Live services on live frameworks matching every filter given; with `q` the "
@@ -113,7 +113,7 @@ def _detail(project: Project) -> dict:
     "the rest), else by name, or by price with `sort`. Each facet value's count is how many "
     "services it would leave beside the other facets chosen. 20 a page. " + READERS,
 )
-def catalogue_search(request, filters: Query[SearchQueryIn]):
+def catalogue_search(request, filters: Query[MpSearchQueryIn]):
     _reader(request)
     data = filters.model_dump()
     results = search.search(_criteria(data), page=data["page"])
@@ -129,7 +129,7 @@ def catalogue_search(request, filters: Query[SearchQueryIn]):
 
 @router.get(
     "/projects",
-    response={200: list[ProjectOut], **errors(*SIGNED_IN_ERRORS, 422)},
+    response={200: list[MpProjectOut], **errors(*SIGNED_IN_ERRORS, 422)},
     operation_id="marketplace_projects_list",
     summary="Your organisation's catalogue projects, newest first",
     description=READERS + " Paginated with `limit` and `offset`.",
@@ -142,12 +142,12 @@ def projects_list(request):
 
 @router.post(
     "/projects",
-    response={201: ProjectDetailOut, **errors(*SIGNED_IN_ERRORS, 400)},
+    response={201: MpProjectDetailOut, **errors(*SIGNED_IN_ERRORS, 400)},
     operation_id="marketplace_project_create",
     summary="Start a catalogue project",
     description="Its reference is your next P-<year>-<number>. " + RUNNERS,
 )
-def project_create(request, payload: ProjectIn):
+def project_create(request, payload: MpProjectIn):
     organisation = _reader(request)
     project = projects.create_project(
         buyer=organisation, by=request.user, name=payload.name, need=payload.need
@@ -157,7 +157,7 @@ def project_create(request, payload: ProjectIn):
 
 @router.get(
     "/projects/{project_id}",
-    response={200: ProjectDetailOut, **errors(*OWN_OBJECT_ERRORS)},
+    response={200: MpProjectDetailOut, **errors(*OWN_OBJECT_ERRORS)},
     operation_id="marketplace_project_get",
     summary="One of your projects: its searches, frozen shortlist and outcome",
     description=READERS + " Another organisation's project is 404 `not_found`.",
@@ -168,13 +168,13 @@ def project_get(request, project_id: int):
 
 @router.post(
     "/projects/{project_id}/searches",
-    response={201: SavedSearchOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
+    response={201: MpSavedSearchOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
     operation_id="marketplace_project_search_save",
     summary="Save a search into the project (saving again refines it)",
     description="The same fields as the search. Numbered; the earlier searches are kept. 409 "
     "`invalid_state` once the project's search has ended. " + RUNNERS,
 )
-def search_save(request, project_id: int, payload: SearchIn):
+def search_save(request, project_id: int, payload: MpSearchIn):
     project = _project(request, project_id, staff=True)
     saved = projects.save_search(
         project=project, by=request.user, criteria=_criteria(payload.model_dump())
@@ -184,7 +184,7 @@ def search_save(request, project_id: int, payload: SearchIn):
 
 @router.post(
     "/projects/{project_id}/end",
-    response={200: ProjectDetailOut, **errors(*OWN_OBJECT_ERRORS, 409, 422)},
+    response={200: MpProjectDetailOut, **errors(*OWN_OBJECT_ERRORS, 409, 422)},
     operation_id="marketplace_project_end",
     summary="End the project's search: the shortlist is frozen",
     description="The latest saved search is run once more; its results (1 to "
@@ -200,7 +200,7 @@ def project_end(request, project_id: int):
 
 @router.get(
     "/projects/{project_id}/shortlist",
-    response={200: list[ShortlistEntryOut], **errors(*OWN_OBJECT_ERRORS)},
+    response={200: list[MpShortlistEntryOut], **errors(*OWN_OBJECT_ERRORS)},
     operation_id="marketplace_project_shortlist",
     summary="The project's frozen shortlist, in its order",
     description="Empty until the search ends. " + READERS,
@@ -211,7 +211,7 @@ def shortlist(request, project_id: int):
 
 @router.post(
     "/projects/{project_id}/outcome",
-    response={201: OutcomeOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
+    response={201: MpOutcomeOut, **errors(*OWN_OBJECT_ERRORS, 400, 409)},
     operation_id="marketplace_project_outcome",
     summary="Record the outcome: a call-off awarded, or not",
     description="With `awarded` true: `entry_id` (a shortlist entry), `value`, `start_date`, "
@@ -221,7 +221,7 @@ def shortlist(request, project_id: int):
     "`invalid_state` before the search has ended or once an outcome is recorded; 400 "
     "`validation_error` lists every problem. " + RUNNERS,
 )
-def outcome(request, project_id: int, payload: OutcomeIn):
+def outcome(request, project_id: int, payload: MpOutcomeIn):
     project = _project(request, project_id, staff=True)
     if payload.awarded:
         value, start, end = payload.value, payload.start_date, payload.end_date

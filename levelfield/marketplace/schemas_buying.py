@@ -26,7 +26,7 @@ SortCode = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 PRICE_PATTERN = r"^(\d{1,10}(\.\d{1,2})?)?$"
 
 
-class CriteriaFields(Schema):
+class MpCriteriaFields(Schema):
     """What a catalogue search asks: every filter given must match."""
 
     q: str = Field(
@@ -60,11 +60,11 @@ class CriteriaFields(Schema):
     )
 
 
-class SearchQueryIn(CriteriaFields):
+class MpSearchQueryIn(MpCriteriaFields):
     page: int = Field(1, ge=1, le=100000, description="The page of results (20 a page)")
 
 
-class SearchIn(InputSchema):
+class MpSearchIn(InputSchema):
     """A search saved into a project: the same fields as the search's query."""
 
     q: str = Field("", max_length=KEYWORDS_LIMIT)
@@ -80,20 +80,20 @@ class SearchIn(InputSchema):
     sort: SortCode = "relevance"  # type: ignore[valid-type]
 
 
-class FacetValueOut(Schema):
+class MpFacetValueOut(Schema):
     value: str
     label: str
     count: int = Field(description="Services it would leave, beside the other facets chosen")
     chosen: bool
 
 
-class FacetOut(Schema):
+class MpFacetOut(Schema):
     name: str = Field(description="lot, category, size, vcse or certification")
     label: str
-    values: list[FacetValueOut]
+    values: list[MpFacetValueOut]
 
 
-class ListingResultOut(Schema):
+class MpListingResultOut(Schema):
     id: int
     name: str
     summary: str
@@ -118,21 +118,21 @@ class ListingResultOut(Schema):
         return listing.lot.title
 
 
-class SearchOut(Schema):
+class MpSearchOut(Schema):
     total: int = Field(description="Every service matching")
     page: int
     pages: int
     per_page: int
-    results: list[ListingResultOut]
-    facets: list[FacetOut]
+    results: list[MpListingResultOut]
+    facets: list[MpFacetOut]
 
 
-class ProjectIn(InputSchema):
+class MpProjectIn(InputSchema):
     name: str = Field(max_length=projects.NAME_LIMIT, description="What you are buying")
     need: str = Field("", max_length=projects.NEED_LIMIT)
 
 
-class SavedSearchOut(Schema):
+class MpSavedSearchOut(Schema):
     number: int
     keywords: str
     filters: dict = Field(description="The facets chosen, as the search's fields")
@@ -140,7 +140,7 @@ class SavedSearchOut(Schema):
     saved_at: UtcDateTime
 
 
-class ShortlistEntryOut(Schema):
+class MpShortlistEntryOut(Schema):
     id: int
     position: int
     listing_id: int
@@ -156,7 +156,7 @@ class ShortlistEntryOut(Schema):
         return entry.listing_version.number
 
 
-class OutcomeOut(Schema):
+class MpOutcomeOut(Schema):
     awarded: bool
     entry_id: int | None
     value: DecimalString | None
@@ -171,7 +171,7 @@ class OutcomeOut(Schema):
     recorded_at: UtcDateTime
 
 
-class ProjectOut(Schema):
+class MpProjectOut(Schema):
     id: int
     reference: str
     name: str
@@ -182,13 +182,13 @@ class ProjectOut(Schema):
     ended_at: UtcDateTime | None
 
 
-class ProjectDetailOut(ProjectOut):
-    searches: list[SavedSearchOut] = Field(description="Newest first: the first is the latest")
-    shortlist: list[ShortlistEntryOut]
-    outcome: OutcomeOut | None
+class MpProjectDetailOut(MpProjectOut):
+    searches: list[MpSavedSearchOut] = Field(description="Newest first: the first is the latest")
+    shortlist: list[MpShortlistEntryOut]
+    outcome: MpOutcomeOut | None
 
 
-class OutcomeIn(InputSchema):
+class MpOutcomeIn(InputSchema):
     """An award (a shortlisted service, value, dates, why) or not (why)."""
 
     awarded: bool
