@@ -60,8 +60,8 @@ class _Marketplace:
             framework = frameworks.create_framework(details=details, by=admin)
         with clock.frozen_at(self.at(spec["opened"])):
             framework = frameworks.open_applications(framework=framework, by=admin)
-        for application in data.APPLICATIONS:
-            self._apply(framework, application)
+        for applying in data.APPLICATIONS:
+            self._apply(framework, applying)
         with clock.frozen_at(self.at(spec["closed"])):
             framework = frameworks.close_applications(framework=framework, by=admin)
         with clock.frozen_at(self.at(spec["decided"])):

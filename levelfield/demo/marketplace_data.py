@@ -3,7 +3,9 @@ actions. Moments are (days from today, hour), UK time."""
 
 from decimal import Decimal
 
-FRAMEWORK = {
+from .spec import Spec
+
+FRAMEWORK: Spec = {
     "reference": "LF-CLOUD-2026",
     "name": "Cloud services",
     "description": (
@@ -36,7 +38,7 @@ FRAMEWORK = {
 
 # Each supplier's application (its lots by number) and its listings: (lot, content), applied
 # and listed on `applied`, micro to large, two of them VCSEs.
-APPLICATIONS = (
+APPLICATIONS: tuple[Spec, ...] = (
     {
         "supplier": "bytebridge",  # micro
         "applied": (-200, 14),
@@ -181,7 +183,7 @@ APPLICATIONS = (
 # a national supplier £48,000 for two years of its highway inspection system; it calls off
 # Tarrant's app for £28,500 over the same two years. It prices a pothole repair at £130, so the
 # saving reads "£19,500 less than before: about 150 pothole repairs" (19,500 / 130 = 150).
-CALL_OFF = {
+CALL_OFF: Spec = {
     "project": "Highway inspection and pothole reporting",
     "need": "An app for our highway inspectors and a way for residents to report potholes, "
     "replacing the inspection system whose contract ends this year.",
@@ -199,7 +201,7 @@ CALL_OFF = {
     "previous_cost": Decimal("48000.00"),
     "previous_supplier": "National Highways Software plc",
 }
-UNIT_COST = {
+UNIT_COST: Spec = {
     "label": "pothole",
     "unit": "pothole repairs",
     "cost_per_unit": Decimal("130.00"),
