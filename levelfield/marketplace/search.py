@@ -13,7 +13,7 @@ A search is three queries however many listings match:
   joining the frameworks on every row);
 - the facet counts and the total, from one grouped query: the listings matching the words and
   the price range, grouped by lot, category, size, VCSE and the certifications they hold (on
-  PostgreSQL an index-only scan of migration 0002's facet index when there are no words). A
+  PostgreSQL an index-only scan of migration 0003's facet index when there are no words). A
   facet value's count is "how many would match if this value were chosen beside the other
   facets": a group failing no chosen facet counts in every facet, failing one only in that
   facet. A catalogue has a few hundred to a few thousand such groups, not one per listing;
@@ -522,7 +522,7 @@ def search_cache_seconds() -> int:
 
 
 def catalogue_generation() -> str:
-    """The catalogue's generation: one query of six index look-ups (migration 0002)."""
+    """The catalogue's generation: one query of six index look-ups (migration 0003)."""
     with connections[Listing.objects.db].cursor() as cursor:
         cursor.execute(GENERATION_SQL)
         row = cursor.fetchone()
