@@ -16,7 +16,7 @@ What it does, in one run:
    and with facets: lot, category, price range, supplier size, VCSE, certifications; sorted by
    price; later pages; facets alone), asked with Zipf popularity (the n-th most asked 1/n as
    often as the first), as a search log looks; the warm-up asks other draws of the same mix.
-   Every search of the mix is asked once first and must answer 200.
+   The 50 most asked are asked once first and must answer 200; wrk counts any failure after.
 3. Starts gunicorn (bench/search/run.py's Server: two sync workers, DEBUG off) and measures,
    in turn, the trivial view (asked anonymously, the ceiling of any Django page), the search
    page and the search API: a warm-up, then wrk with --connections connections for --duration
@@ -240,8 +240,9 @@ def main() -> None:
     )
     results = {}
     with tempfile.TemporaryDirectory() as tmp, Server(args.port, args.workers) as server:
-        check(server, page_paths(searches), cookie)
-        check(server, api_paths(searches), bearer)
+        # The first of the mix (the most asked) must answer; wrk counts any other failure.
+        check(server, page_paths(searches[:50]), cookie)
+        check(server, api_paths(searches[:50]), bearer)
         for number, (name, paths, warm_paths, headers) in enumerate(targets):
             paths_file = Path(tmp) / f"{number}.txt"
             paths_file.write_text("\n".join(paths) + "\n")
