@@ -24,6 +24,10 @@ TENDER_STATUS = {
     FrameworkStatus.EXPIRED: "complete",
 }
 
+# Once live, the admitted suppliers' places on the framework are awards in force (and stay the
+# record of who was on it once it has expired).
+AWARDED = frozenset({FrameworkStatus.LIVE, FrameworkStatus.EXPIRED})
+
 
 def framework_ocid(framework) -> str:
     return ocid_for(f"FW-{framework.reference}")
@@ -44,7 +48,7 @@ def _framework_awards(framework) -> tuple[list[dict], list[dict]]:
         awards.append(
             {
                 "id": f"framework-award-{application.pk}",
-                "status": "active" if framework.status == FrameworkStatus.LIVE else "pending",
+                "status": "active" if framework.status in AWARDED else "pending",
                 "date": ocds_datetime(application.decided_at),
                 "suppliers": [{"id": platform_party_id(supplier), "name": supplier.name}],
                 "relatedLots": [str(lot.number) for lot in application.lots.all()],
@@ -104,7 +108,7 @@ def publish_framework(framework):
     """Publish the framework as it now stands (a release of its own process)."""
     return publish(
         ocid=framework_ocid(framework),
-        tags=["tender", "award"] if framework.status == FrameworkStatus.LIVE else ["tender"],
+        tags=["tender", "award"] if framework.status in AWARDED else ["tender"],
         data=framework_release_data(framework),
     )
 

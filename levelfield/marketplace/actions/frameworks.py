@@ -16,6 +16,7 @@ from levelfield.core import audit, clock
 from levelfield.core.errors import InvalidTransition, RuleFailed
 
 from .. import emails_frameworks as emails
+from .. import ocds
 from ..lifecycle import LISTING_MILESTONE, ApplicationStatus, FrameworkStatus, ListingStatus
 from ..models import Application, Framework, FrameworkLot, Listing
 from ..rules import require_platform_admin
@@ -271,6 +272,8 @@ def open_applications(*, framework: Framework, by) -> Framework:
     """Coming -> open: suppliers may apply."""
     framework = _move(framework, FrameworkStatus.OPEN, by=by)
     _record(framework, "marketplace.framework_opened", by=by, summary="Open for applications")
+    # Published as its own contracting process: the tender suppliers apply to.
+    ocds.publish_framework(framework)
     return framework
 
 
@@ -353,6 +356,8 @@ def go_live(*, framework: Framework, by) -> Framework:
         summary=f"Live: {count} listing{'s' if count != 1 else ''} went live",
         listings_live=count,
     )
+    # Published again with the suppliers admitted (its awards), before any call-off names it.
+    ocds.publish_framework(framework)
     return framework
 
 
@@ -370,6 +375,7 @@ def expire(*, framework: Framework, by) -> Framework:
         summary=f"Expired with {count} live listing{'s' if count != 1 else ''}",
         listings_expired=count,
     )
+    ocds.publish_framework(framework)
     return framework
 
 

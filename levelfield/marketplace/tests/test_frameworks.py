@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from levelfield.contracts.tests.kpis_builders import release_errors
 from levelfield.core import clock
 from levelfield.core.errors import InvalidTransition, PermissionDenied, RuleFailed
 from levelfield.core.models import AuditEvent
+from levelfield.marketplace import ocds
 from levelfield.marketplace.actions import applications, frameworks
 from levelfield.marketplace.actions.frameworks import LotDetails
 from levelfield.marketplace.lifecycle import (
@@ -19,6 +21,7 @@ from levelfield.marketplace.lifecycle import (
     ListingStatus,
 )
 from levelfield.marketplace.models import Framework, Listing
+from levelfield.opendata.models import Release
 from tests.support import marketplace
 
 from .frameworks_builders import ORDER, details, framework_at, make_people, submitted
@@ -287,3 +290,23 @@ def test_the_decisions_are_emailed_at_the_standstill(
     refusal = to[(people.other_admin.email,)]
     assert "not admitted" in refusal.subject and "Late evidence" in refusal.body
     assert f"/marketplace/applications/{refused.pk}/" in refusal.body
+
+
+def test_the_framework_is_published_in_ocds_when_it_opens_goes_live_and_expires(people):
+    """Its own contracting process: the tender suppliers apply to when it opens, the admitted
+    suppliers as its awards once live (the refused one not), each release valid."""
+    framework, _, _ = _to_standstill_with(people)
+    ocid = ocds.framework_ocid(framework)
+    [opened] = Release.objects.filter(ocid=ocid)
+    assert opened.tags == ["tender"] and opened.data["tender"]["status"] == "active"
+    assert "awards" not in opened.data
+    frameworks.go_live(framework=framework, by=people.admin)
+    live = Release.objects.filter(ocid=ocid).order_by("-pk").first()
+    assert live.tags == ["tender", "award"]
+    assert [a["suppliers"][0]["name"] for a in live.data["awards"]] == [people.supplier.name]
+    assert {a["status"] for a in live.data["awards"]} == {"active"}
+    frameworks.expire(framework=framework, by=people.admin)
+    expired = Release.objects.filter(ocid=ocid).order_by("-pk").first()
+    assert expired.pk != live.pk and expired.data["tender"]["status"] == "complete"
+    for release in Release.objects.filter(ocid=ocid):
+        assert release_errors(release.data) == []
