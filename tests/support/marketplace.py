@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from levelfield.core import clock
-from levelfield.marketplace import indexing
+from levelfield.marketplace import indexing, listing_rules
+from levelfield.marketplace.actions.listings import content_of
 from levelfield.marketplace.lifecycle import (
     ApplicationStatus,
     FrameworkStatus,
@@ -26,19 +27,6 @@ LOTS = (
     ("Cloud hosting", ["Compute", "Storage", "Networking"], "72400000"),
     ("Cloud software", ["Case management", "Finance", "Collaboration"], "72260000"),
     ("Cloud support", ["Migration", "Training", "Ongoing support"], "72600000"),
-)
-
-CONTENT_FIELDS = (
-    "name",
-    "summary",
-    "description",
-    "features",
-    "benefits",
-    "category",
-    "price",
-    "price_unit",
-    "discounts",
-    "certifications",
 )
 
 
@@ -152,7 +140,5 @@ def listing(
 
 
 def content(row) -> dict:
-    """A listing's content as a version keeps it (JSON: the price as a string)."""
-    data = {field: getattr(row, field) for field in CONTENT_FIELDS}
-    data["price"] = None if row.price is None else str(row.price)
-    return data
+    """A listing's content as a version keeps it (the listing actions' own reading)."""
+    return listing_rules.as_json(content_of(row))
