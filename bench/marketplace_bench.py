@@ -46,7 +46,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.search.settings")
 
 from bench.marketplace_generate import BUYER_EMAIL, FRAMEWORK_REFERENCE, LOTS  # noqa: E402
 from bench.search.queries import zipf_sequence  # noqa: E402
-from bench.search.run import Server, measure, wrk  # noqa: E402
+from bench.search.run import Server, measure_target  # noqa: E402
 
 PAGE = "/marketplace/search/"
 API = "/api/marketplace/search"
@@ -248,30 +248,17 @@ def main() -> None:
         check(server, page_paths(searches[:50]), cookie)
         check(server, api_paths(searches[:50]), bearer)
         for number, (name, paths, warm_paths, headers) in enumerate(targets):
-            paths_file = Path(tmp) / f"{number}.txt"
-            paths_file.write_text("\n".join(paths) + "\n")
-            warm_file = Path(tmp) / f"{number}-warm.txt"
-            warm_file.write_text("\n".join(warm_paths) + "\n")
-            loaded = measure(
+            results[name] = measure_target(
                 server,
-                paths_file,
+                Path(tmp),
+                number,
+                paths,
+                warm_paths,
                 database=database,
-                connections=args.connections,
-                threads=args.threads,
-                seconds=args.duration,
-                warmup=args.warmup,
-                warmup_file=warm_file,
+                args=args,
                 headers=headers,
             )
-            single = wrk(
-                server,
-                paths_file,
-                connections=1,
-                threads=1,
-                seconds=args.single_duration,
-                headers=headers,
-            )
-            results[name] = {"loaded": loaded, "single": single}
+            loaded, single = results[name]["loaded"], results[name]["single"]
             print(
                 f"  {name:<13} {loaded['rps']:8.1f} req/s  p50 {loaded['p50_ms']:6.1f} ms  "
                 f"p95 {loaded['p95_ms']:6.1f} ms | 1 client: p50 {single['p50_ms']:5.1f} ms  "

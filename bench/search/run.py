@@ -319,6 +319,32 @@ def measure(
     return figures
 
 
+def measure_target(
+    server, folder: Path, number: int, paths, warm_paths, *, database, args, headers=()
+) -> dict:
+    """One target's figures: `measure` under load (after a warm-up on `warm_paths`), then wrk
+    with one connection for args.single_duration seconds; the paths written into `folder`."""
+    paths_file = folder / f"{number}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    warmup_file = folder / f"{number}-warm.txt"
+    warmup_file.write_text("\n".join(warm_paths) + "\n")
+    loaded = measure(
+        server,
+        paths_file,
+        database=database,
+        connections=args.connections,
+        threads=args.threads,
+        seconds=args.duration,
+        warmup=args.warmup,
+        warmup_file=warmup_file,
+        headers=headers,
+    )
+    single = wrk(
+        server, paths_file, connections=1, threads=1, seconds=args.single_duration, headers=headers
+    )
+    return {"loaded": loaded, "single": single}
+
+
 def _hit_ratio(figures: dict) -> str:
     """The share of searches the result cache answered, or "-" when nothing was cached."""
     asked = figures.get("cache_hits", 0) + figures.get("cache_misses", 0)
@@ -419,33 +445,17 @@ def main() -> None:
                     if target_mode != mode:
                         continue
                     check_paths(server, paths[:50])
-                    paths_file = Path(tmp) / f"{len(results)}.txt"
-                    paths_file.write_text("\n".join(paths) + "\n")
-                    warmup_file = Path(tmp) / f"{len(results)}-warm.txt"
-                    warmup_file.write_text("\n".join(warm_paths) + "\n")
-                    loaded = measure(
+                    figures = measure_target(
                         server,
-                        paths_file,
+                        Path(tmp),
+                        len(results),
+                        paths,
+                        warm_paths,
                         database=database,
-                        connections=args.connections,
-                        threads=args.threads,
-                        seconds=args.duration,
-                        warmup=args.warmup,
-                        warmup_file=warmup_file,
+                        args=args,
                     )
-                    single = wrk(
-                        server,
-                        paths_file,
-                        connections=1,
-                        threads=1,
-                        seconds=args.single_duration,
-                    )
-                    results[name] = {
-                        "loaded": loaded,
-                        "single": single,
-                        "paths": len(paths),
-                        "cache": mode,
-                    }
+                    loaded, single = figures["loaded"], figures["single"]
+                    results[name] = {**figures, "paths": len(paths), "cache": mode}
                     cpu = loaded["cpu_cores"]
                     print(
                         f"  {name:<15} {loaded['rps']:8.0f} req/s  p50 {loaded['p50_ms']:6.1f} ms"
