@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 
 from levelfield.core import clock
 
-from .actions.listings import LISTING_APPLICATIONS
+from .actions.listings import LISTABLE
 from .lifecycle import FrameworkStatus
 from .listing_rules import CONTENT_FIELDS, LABELS, held_certifications
 from .models import Application, FrameworkLot, Listing, ListingDocument, ListingVersion
@@ -59,9 +59,10 @@ def documents_of(listing: Listing, *, removed: bool = True):
 
 def lots_to_list_on(supplier):
     """The lots the supplier may draft a listing on, with the application each goes with: each
-    lot of an application not refused or withdrawn, on a framework not expired."""
+    lot of an application not withdrawn nor refused (as its supplier reads it: a refusal not yet
+    sent does not count), on a framework not expired."""
     applications = (
-        Application.objects.filter(supplier=supplier, status__in=LISTING_APPLICATIONS)
+        Application.objects.filter(LISTABLE, supplier=supplier)
         .exclude(framework__status=FrameworkStatus.EXPIRED)
         .select_related("framework")
         .prefetch_related(Prefetch("lots", queryset=FrameworkLot.objects.order_by("number")))

@@ -64,12 +64,15 @@ def framework_page(request, pk: int):
         raise Http404("No framework has that number")
     organisation = getattr(request, "organisation", None)
     supplier = rules.is_supplier_member(request.user, organisation)
+    application = selectors.application_of(organisation, framework) if supplier else None
     return render(
         request,
         "marketplace/frameworks/framework.html",
         {
             "framework": framework,
-            "application": selectors.application_of(organisation, framework) if supplier else None,
+            "application": application,
+            # as its supplier reads it: a decision not yet sent reads as submitted
+            "application_status": supplier_status(application) if application else "",
             "may_apply": framework.status == FrameworkStatus.OPEN
             and rules.is_supplier_admin(request.user, organisation),
             "platform_admin": rules.is_platform_admin(request.user),

@@ -21,9 +21,10 @@ from . import listing_rules, rules
 from . import selectors_listings as selectors
 from .actions import listings as actions
 from .forms_listings import DocumentForm, ListingForm, WithdrawForm
-from .lifecycle import ListingStatus
+from .lifecycle import ApplicationStatus, ListingStatus
 from .listing_rules import ListingRefused, certification_labels
 from .models import Listing, ListingDocument
+from .selectors_frameworks import supplier_status_code
 
 
 def _supplier(request):
@@ -104,6 +105,8 @@ def listing_detail(request, pk: int):
             "is_admin": _is_admin(request),
             "documents": selectors.documents_of(listing, removed=False),
             "certifications": certification_labels(listing.certifications),
+            # as the supplier reads its application: a decision not yet sent is not shown
+            "admitted": supplier_status_code(listing.application) == ApplicationStatus.ADMITTED,
         },
     )
 

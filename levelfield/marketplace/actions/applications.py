@@ -2,8 +2,9 @@
 chooses lots, declares (its current exclusion declaration from the supplier profile, and its
 agreement to each of the framework's statements) and submits, or withdraws. The platform admin
 admits or refuses each submitted application while the framework is pending; the decisions are
-sent to the suppliers at the standstill (actions.frameworks.start_standstill). A refused or
-withdrawn application's listings are withdrawn with it."""
+sent to the suppliers at the standstill (actions.frameworks.start_standstill). A withdrawn
+application's listings are withdrawn with it; a refused one's at the standstill, when the refusal
+is sent (until then nothing the supplier sees tells it apart from an undecided application)."""
 
 from collections.abc import Iterable
 
@@ -326,20 +327,12 @@ def admit_application(*, application: Application, by, reason: str = "") -> Appl
 @transaction.atomic
 def refuse_application(*, application: Application, by, reason: str) -> Application:
     """The platform admin refuses a submitted application, saying why (sent at the
-    standstill); its listings are withdrawn."""
+    standstill, when its listings not yet live are withdrawn)."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Say why the application is refused", code="reason_required")
     if len(reason) > 5000:
         raise DomainError("The reason must be 5,000 characters or fewer", code="reason_too_long")
     application = _decide(application, ApplicationStatus.REFUSED, by=by, reason=reason)
-    count = withdraw_application_listings(application, application.decided_at)
-    _record(
-        application,
-        "marketplace.application_refused",
-        by=by,
-        summary="Refused",
-        reason=reason,
-        listings_withdrawn=count,
-    )
+    _record(application, "marketplace.application_refused", by=by, summary="Refused", reason=reason)
     return application

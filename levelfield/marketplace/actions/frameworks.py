@@ -306,7 +306,8 @@ def close_applications(*, framework: Framework, by) -> Framework:
 @transaction.atomic
 def start_standstill(*, framework: Framework, by) -> Framework:
     """Pending -> standstill, once every submitted application is decided: each supplier is
-    sent its decision (after the commit)."""
+    sent its decision (after the commit), and a refused application's listings not yet live
+    are withdrawn now, as the refusal is sent, not when it was decided."""
     require_platform_admin(by, "Only the platform admin runs frameworks")
     framework = locked(framework)
     undecided = framework.applications.filter(status=ApplicationStatus.SUBMITTED).count()
@@ -324,6 +325,12 @@ def start_standstill(*, framework: Framework, by) -> Framework:
             status__in=(ApplicationStatus.ADMITTED, ApplicationStatus.REFUSED),
         ).select_related("supplier", "framework")
     )
+    now = clock.now()
+    withdrawn = sum(
+        withdraw_application_listings(application, now)
+        for application in decided
+        if application.status == ApplicationStatus.REFUSED
+    )
     for application in decided:
         emails.application_decided(application)
     _record(
@@ -333,6 +340,7 @@ def start_standstill(*, framework: Framework, by) -> Framework:
         summary=f"Standstill: {len(decided)} decision{'s' if len(decided) != 1 else ''} sent",
         admitted=sum(a.status == ApplicationStatus.ADMITTED for a in decided),
         refused=sum(a.status == ApplicationStatus.REFUSED for a in decided),
+        listings_withdrawn=withdrawn,
     )
     return framework
 

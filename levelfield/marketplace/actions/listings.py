@@ -17,6 +17,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from levelfield.core import audit, clock
 from levelfield.core.errors import DomainError, InvalidTransition
@@ -33,6 +34,12 @@ LISTING_APPLICATIONS = (
     ApplicationStatus.DRAFT,
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.ADMITTED,
+)
+# ...and a refused one while the framework is pending: the refusal is sent at the standstill
+# and until then the supplier lists as any applicant not yet decided (its listings are
+# withdrawn when the refusal is sent).
+LISTABLE = Q(status__in=LISTING_APPLICATIONS) | Q(
+    status=ApplicationStatus.REFUSED, framework__status=FrameworkStatus.PENDING
 )
 CHANGEABLE = (ListingStatus.SUBMITTED, ListingStatus.LIVE)
 WITH_DOCUMENTS = (ListingStatus.DRAFT, ListingStatus.SUBMITTED, ListingStatus.LIVE)
@@ -104,10 +111,20 @@ def _save(listing: Listing, content: dict, *, at) -> None:
     indexing.index_listing(listing)
 
 
+def may_list_under(application: Application) -> bool:
+    """Whether the supplier may draft and submit listings under `application` (LISTABLE)."""
+    if application.status in LISTING_APPLICATIONS:
+        return True
+    return (
+        application.status == ApplicationStatus.REFUSED
+        and application.framework.status == FrameworkStatus.PENDING
+    )
+
+
 def _may_list_on(application: Application, lot: FrameworkLot) -> None:
     if lot.framework_id != application.framework_id:
         raise DomainError("That lot is not on the framework you applied to", code="wrong_lot")
-    if application.status not in LISTING_APPLICATIONS:
+    if not may_list_under(application):
         raise InvalidTransition(
             f"Your application to {application.framework.name} was "
             f"{ApplicationStatus(application.status).label.lower()}: you cannot list services "
@@ -188,7 +205,7 @@ def submit_listing(*, listing: Listing, by) -> Listing:
     live."""
     _require(by, listing.supplier)
     listing = _locked(listing)
-    if listing.application.status not in LISTING_APPLICATIONS:
+    if not may_list_under(listing.application):
         raise InvalidTransition("Your application was refused or withdrawn: nothing to submit")
     if listing.lot.framework.status == FrameworkStatus.EXPIRED:
         raise InvalidTransition("The framework has expired: no new listings")
