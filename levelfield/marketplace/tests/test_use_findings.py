@@ -8,11 +8,13 @@ import pytest
 from django.urls import reverse
 
 from levelfield.core.models import AuditEvent
-from levelfield.marketplace import selectors_listings
-from levelfield.marketplace.actions import applications, frameworks, listings
+from levelfield.marketplace import search, selectors_listings
+from levelfield.marketplace.actions import applications, frameworks, listings, projects
 from levelfield.marketplace.lifecycle import FrameworkStatus, ListingStatus
+from levelfield.marketplace.models import Application
 from tests.support import marketplace
 
+from . import buying_builders
 from .frameworks_builders import framework_at, make_people, submitted
 
 
@@ -85,3 +87,40 @@ def test_a_submitted_listing_does_not_say_its_application_was_admitted_before_th
     assert "once your application is admitted" in client.get(page).content.decode()
     frameworks.start_standstill(framework=framework, by=people.admin)
     assert "once your application is admitted" not in client.get(page).content.decode()
+
+
+def test_a_projects_page_shows_its_searches_filters_and_shortlist_prices_as_the_buyer_chose_them(
+    client, db
+):
+    """The saved searches read in words (the project page showed "lot: [1]" and codes like
+    "iso_27001"), and the frozen shortlist's prices as money ("£1,250", not "£1250.00")."""
+    shop = buying_builders.catalogue()
+    project = projects.create_project(buyer=shop.buyer, by=shop.officer, name="Hosting")
+    lot = shop.lots[0]
+    criteria, problems = search.read_criteria(
+        {
+            "lot": [str(lot.pk)],
+            "price_max": "1250",
+            "size": ["large"],
+            "certification": ["iso_27001"],
+            "sort": "price",
+        }
+    )
+    assert problems == {}
+    projects.save_search(project=project, by=shop.officer, criteria=criteria)
+    marketplace.listing(
+        Application.objects.get(supplier=shop.suppliers["large"]),
+        lot,
+        by=shop.supplier_users["large"],
+        name="Dedicated hosting",
+        price="1250.00",
+        certifications=("iso_27001",),
+    )
+    projects.end_project(project=project, by=shop.officer)
+    client.force_login(shop.officer)
+    page = client.get(reverse("marketplace:project", args=[project.pk])).content.decode()
+    assert f"lot 1: {lot.title}" in page
+    assert "price up to £1,250" in page and "supplier size large" in page
+    assert "holding ISO 27001" in page and "sorted by price, lowest first" in page
+    assert "[" not in page.split("Searches saved")[1].split("Shortlist")[0]
+    assert "£1,250 " in page and "£1250.00" not in page
