@@ -2,6 +2,8 @@
 name; what a framework must be is checked once, in the domain (`actions.frameworks.problems`),
 and the form only places its words beside the fields."""
 
+from typing import Any
+
 from django import forms
 
 from levelfield.core.forms import TypedDateField
@@ -9,6 +11,7 @@ from levelfield.core.forms import TypedDateField
 from .actions.frameworks import MAX_STATEMENTS, FrameworkDetails, LotDetails, problems
 from .models import Framework
 
+DATES = ("applications_open_on", "applications_close_on", "live_from", "expires_on")
 LOTS_HINT = (
     "One lot a line, in order: its title, then after a | its categories separated by commas, "
     "then after another | its CPV code. For example: Cloud hosting | Compute, Storage | 72400000"
@@ -95,27 +98,28 @@ class FrameworkForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def details(self) -> FrameworkDetails:
+        """The details typed; a date missing or not a date is None, which the domain's
+        `problems` reads as such ("Enter every date of the framework")."""
         data = self.cleaned_data
+        dates: dict[str, Any] = {name: data.get(name) for name in DATES}
         return FrameworkDetails(
             reference=data.get("reference", ""),
             name=data.get("name", ""),
             description=data.get("description", ""),
-            applications_open_on=data["applications_open_on"],
-            applications_close_on=data["applications_close_on"],
-            live_from=data["live_from"],
-            expires_on=data["expires_on"],
+            **dates,
             statements=[s for s in data.get("statements", "").splitlines() if s.strip()],
             lots=parse_lots(data.get("lots", "")),
             requires_exclusion_declaration=bool(data.get("requires_exclusion_declaration")),
         )
 
     def clean(self):
+        """Every problem at once: the domain's too while a date is missing or not a date (each
+        date's own error stands; the domain's word on the dates waits until they are dates)."""
         cleaned = super().clean()
-        dates = ("applications_open_on", "applications_close_on", "live_from", "expires_on")
-        if self.errors or any(cleaned.get(name) is None for name in dates):
-            return cleaned
+        dates_read = not any(name in self.errors for name in DATES)
         for field, message in problems(self.details(), framework=self.framework):
-            self.add_error(field, message)
+            if field not in self.errors and (dates_read or field not in DATES):
+                self.add_error(field, message)
         return cleaned
 
 

@@ -124,3 +124,25 @@ def test_a_projects_page_shows_its_searches_filters_and_shortlist_prices_as_the_
     assert "holding ISO 27001" in page and "sorted by price, lowest first" in page
     assert "[" not in page.split("Searches saved")[1].split("Shortlist")[0]
     assert "£1,250 " in page and "£1250.00" not in page
+
+
+def test_an_empty_framework_form_names_every_problem_at_once(client, people):
+    """It named only the four dates; the reference, name and lots were refused only once the
+    dates had been put right, on a second try."""
+    client.force_login(people.admin)
+    response = client.post(
+        reverse("marketplace:admin_framework_create"),
+        {"applications_open_on": "1/1/2027", "live_from": "31/2/2027", "lots": "| Compute"},
+    )
+    assert response.status_code == 400
+    shown = response.content.decode()
+    for message in (
+        "Enter a reference of 2 to 40 capital letters",
+        "Enter the framework&#x27;s name",
+        "Enter the title of lot 1",
+        "Enter the day applications close",
+        "Enter the day the framework goes live as a real date",
+    ):
+        assert message in shown
+    assert "Enter every date of the framework" not in shown
+    assert "| Compute" in shown  # what was typed is kept
