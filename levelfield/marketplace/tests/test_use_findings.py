@@ -146,3 +146,18 @@ def test_an_empty_framework_form_names_every_problem_at_once(client, people):
         assert message in shown
     assert "Enter every date of the framework" not in shown
     assert "| Compute" in shown  # what was typed is kept
+
+
+def test_choosing_lots_is_not_offered_on_a_framework_not_open(client, people):
+    """Opened by its address, the first step of applying offered the lots and "Save and
+    continue" on a live framework (applications long closed), for the action to refuse."""
+    framework = framework_at(FrameworkStatus.PENDING, by=people.admin)
+    client.force_login(people.supplier_admin)
+    page = client.get(reverse("marketplace:apply", args=[framework.pk])).content.decode()
+    assert "suppliers apply only while it is open" in page
+    assert "Save and continue" not in page
+    refused = client.post(
+        reverse("marketplace:apply", args=[framework.pk]),
+        {"lots": [str(framework.lots.first().pk)]},
+    )
+    assert refused.status_code == 400 and "govuk-error-summary" in refused.content.decode()
