@@ -21,16 +21,16 @@ def _date(label: str, noun: str, **kwargs) -> forms.DateField:
 
 
 class ProjectForm(forms.Form):
+    # No max_length: the lengths are the domain's (details_problems), in its words, not
+    # Django's "Ensure this value has at most 200 characters (it has 300)".
     name = forms.CharField(
         label="Project name",
-        max_length=projects.NAME_LIMIT,
         help_text="What you are buying, like 'Cloud hosting for the library service'.",
         error_messages={"required": projects.NAME_NEEDED},
     )
     need = forms.CharField(
         label="The need",
         required=False,
-        max_length=projects.NEED_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the service must do, for whom, and by when.",
     )

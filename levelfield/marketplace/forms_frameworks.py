@@ -41,11 +41,11 @@ def lots_text(framework: Framework) -> str:
 class FrameworkForm(forms.Form):
     reference = forms.CharField(
         label="Reference",
-        max_length=40,
         help_text="Capital letters, digits and hyphens, like LF-CLOUD-2",
         required=False,
     )
-    name = forms.CharField(label="Name", max_length=200, required=False)
+    # No max_length on the reference and name: the domain's `problems` says what they must be.
+    name = forms.CharField(label="Name", required=False)
     description = forms.CharField(
         label="Description",
         required=False,

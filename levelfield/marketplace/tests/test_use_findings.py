@@ -161,3 +161,21 @@ def test_choosing_lots_is_not_offered_on_a_framework_not_open(client, people):
         {"lots": [str(framework.lots.first().pk)]},
     )
     assert refused.status_code == 400 and "govuk-error-summary" in refused.content.decode()
+
+
+def test_too_long_a_name_is_refused_in_the_domains_words(client, people):
+    """A project's or a framework's name too long was refused in Django's words ("Ensure this
+    value has at most 200 characters (it has 300)."), not the domain's."""
+    client.force_login(people.officer)
+    project = client.post(
+        reverse("marketplace:project_create"), {"name": "x" * 300, "need": "n" * 6000}
+    ).content.decode()
+    assert "The name must be 200 characters or fewer" in project
+    assert "The need must be 5000 characters or fewer" in project
+    client.force_login(people.admin)
+    framework = client.post(
+        reverse("marketplace:admin_framework_create"), {"reference": "X" * 60, "name": "n" * 300}
+    ).content.decode()
+    assert "Enter a reference of 2 to 40 capital letters" in framework
+    assert "The name must be 200 characters or fewer" in framework
+    assert "Ensure this value" not in project + framework
