@@ -4,15 +4,16 @@ start, read), saving a search into a project, ending it (the shortlist frozen), 
 and the outcome (a call-off awarded, which signs its contract: buyer admins; or not).
 ROUTERS lists each router with its prefix (levelfield/api.py adds them)."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
+from ninja.renderers import JSONRenderer
 
 from levelfield.accounts.api_auth import api_auth
 from levelfield.core.api_helpers import OWN_OBJECT_ERRORS, SIGNED_IN_ERRORS, Pages, errors
 from levelfield.core.errors import DomainError, PermissionDenied
 
-from . import rules, search
+from . import rules, search, search_responses
 from . import selectors_buying as selectors
 from .actions import outcomes, projects
 from .models import Project
@@ -111,20 +112,42 @@ def _detail(project: Project) -> dict:
     description="Live services on live frameworks matching every filter given; with `q` the "
     "most relevant first (on PostgreSQL: stemmed English full text, the name weighted above "
     "the rest), else by name, or by price with `sort`. Each facet value's count is how many "
-    "services it would leave beside the other facets chosen. 20 a page. " + READERS,
+    "services it would leave beside the other facets chosen. 20 a page. The newest 1,001 "
+    "matches are put in order (by name without `q`: the first 1,001): past 1,000, `more_than` "
+    "says so and the search should be narrowed. The facet counts are of the newest 1,000 "
+    "services matching `q` and the price range (`facets_capped` when more match). " + READERS,
 )
 def catalogue_search(request, filters: Query[MpSearchQueryIn]):
     _reader(request)
     data = filters.model_dump()
-    results = search.search(_criteria(data), page=data["page"])
-    return {
-        "total": results.total,
-        "page": results.page,
-        "pages": results.pages,
-        "per_page": results.per_page,
-        "results": results.listings,
-        "facets": list(results.facets.values()),
-    }
+    criteria = _criteria(data)
+    # The same answer for every buyer's staff: kept whole under the catalogue's generation.
+    return search_responses.api_response(
+        criteria, data["page"], lambda: _search_response(request, criteria, data["page"])
+    )
+
+
+def _search_response(request, criteria: search.Criteria, page: int):
+    """The search's answer made as the operation's own would be (MpSearchOut, ninja's renderer)."""
+    results = search.search(criteria, page=page)
+    answer = MpSearchOut.model_validate(
+        {
+            "total": results.total,
+            "more_than": results.more_than,
+            "facets_capped": results.facets_capped,
+            "page": results.page,
+            "pages": results.pages,
+            "per_page": results.per_page,
+            "results": results.listings,
+            "facets": list(results.facets.values()),
+        },
+        context={"request": request, "response_status": 200},
+    )
+    renderer = JSONRenderer()  # the API's renderer (levelfield.api sets no other)
+    return HttpResponse(
+        renderer.render(request, answer.model_dump(), response_status=200),
+        content_type=f"{renderer.media_type}; charset={renderer.charset}",
+    )
 
 
 @router.get(

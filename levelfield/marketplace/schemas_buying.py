@@ -119,7 +119,17 @@ class MpListingResultOut(Schema):
 
 
 class MpSearchOut(Schema):
-    total: int = Field(description="Every service matching")
+    total: int = Field(description="Every service matching, counted up to 1,000 (see `more_than`)")
+    more_than: int | None = Field(
+        None,
+        description="1000 when more than 1,000 services match: only the newest 1,000 matches "
+        "are listed (in the order asked); narrow the search to see others. Else null.",
+    )
+    facets_capped: bool = Field(
+        False,
+        description="True when more than 1,000 services match the words and price range: the "
+        "facet counts are then of the newest 1,000 of them.",
+    )
     page: int
     pages: int
     per_page: int

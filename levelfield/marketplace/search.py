@@ -8,189 +8,55 @@ as the opportunity search (tenders.keywords: websearch syntax, English stemming,
 as prefixes) under a GIN index (migration 0002), ranked by ts_rank. SQLite, for the demo and the
 quick test run, finds listings whose folded text holds every word, name matches first.
 
-A search is three queries however many listings match:
-- the live frameworks' lots (the lot facet's names; the listings are found on them without
-  joining the frameworks on every row);
-- the facet counts and the total, from one grouped query: the listings matching the words and
-  the price range, grouped by lot, category, size, VCSE and the certifications they hold (on
-  PostgreSQL an index-only scan of migration 0003's facet index when there are no words). A
-  facet value's count is "how many would match if this value were chosen beside the other
-  facets": a group failing no chosen facet counts in every facet, failing one only in that
-  facet. A catalogue has a few hundred to a few thousand such groups, not one per listing;
-- the page of results, with every filter (by name or price along an index).
-What a search found (the groups, the counts, a page's ids) is kept in Django's cache under the
-catalogue's generation (see "The result cache" below), so a search asked again is the lots, the
-generation and the page's listings read afresh by id.
+A search's work is capped however many listings match, as the opportunity search's is
+(tenders.selectors.RESULT_LIMIT):
+- the results: the ids of the newest RESULT_LIMIT + 1 listings matching every filter, then put
+  in the order asked (relevance, price); browsing without words by name reads the first
+  RESULT_LIMIT + 1 along the name index. Their number is the count: above RESULT_LIMIT it means
+  "more than RESULT_LIMIT", and the page asks for a narrower search;
+- the facet counts: the facet columns of the newest RESULT_LIMIT + 1 listings matching the
+  words and the price range (whatever facets are chosen), grouped in Python. A facet value's
+  count is "how many would match if this value were chosen beside the other facets": a listing
+  failing no chosen facet counts in every facet, failing one only in that facet. When more than
+  RESULT_LIMIT match the words and price, the counts are of the newest RESULT_LIMIT and say so
+  (`Results.facets_capped`).
+With the live frameworks' lots (the lot facet's names; the listings are found on them without
+joining the frameworks on every row) and the page's listings read by id, an uncached search is
+four queries of at most about a thousand rows each. What it found (the facet columns, the
+ordered ids) is kept in Django's cache under the catalogue's generation (search_cache.py); the
+page's and the API's whole answers too (search_responses.py).
 """
 
-import hashlib
 import json
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.fields import IntegerField
 
 from levelfield.suppliers.models import CertificateKind, Size
 from levelfield.tenders.keywords import keyword_query
-from levelfield.tenders.selectors import cache_get, cache_set
+from levelfield.tenders.selectors import RESULT_LIMIT
 
 from .lifecycle import FrameworkStatus, ListingStatus
 from .models import FrameworkLot, Listing
+from .search_cache import cached, catalogue_generation, search_cache_seconds
+from .search_criteria import (  # noqa: F401 (the search's criteria, read as search.<name>)
+    CHOICES_LIMIT,
+    KEYWORDS_LIMIT,
+    PRICE_HIGH,
+    PRICE_LIMIT,
+    PRICE_LOW,
+    PRICE_ORDER,
+    RELEVANCE,
+    SORTS,
+    Criteria,
+    read_criteria,
+)
 
 PER_PAGE = 20
-RELEVANCE = "relevance"
-PRICE_LOW = "price"
-PRICE_HIGH = "-price"
-SORTS = {
-    RELEVANCE: "Relevance",
-    PRICE_LOW: "Price, lowest first",
-    PRICE_HIGH: "Price, highest first",
-}
-KEYWORDS_LIMIT = 200
-# The most a facet may choose at once (a long URL is not a search).
-CHOICES_LIMIT = 50
-PRICE_LIMIT = Decimal("9999999999.99")  # Listing.price: 12 digits, 2 after the point
-
-PRICE_ORDER = "Enter a lowest price that is not more than the highest price"
-
-
-@dataclass(frozen=True)
-class Criteria:
-    """What a buyer searched for: words and the facets chosen. Saved into a project as
-    SavedSearch.keywords and SavedSearch.filters (`filters()`), read back by `from_saved`."""
-
-    keywords: str = ""
-    lots: tuple[int, ...] = ()
-    categories: tuple[str, ...] = ()
-    price_min: Decimal | None = None
-    price_max: Decimal | None = None
-    sizes: tuple[str, ...] = ()
-    vcse: bool = False
-    certifications: tuple[str, ...] = ()
-    sort: str = RELEVANCE
-
-    def filters(self) -> dict:
-        """The facets chosen, as JSON for SavedSearch.filters (only those chosen)."""
-        data: dict = {
-            "lot": list(self.lots),
-            "category": list(self.categories),
-            "price_min": None if self.price_min is None else str(self.price_min),
-            "price_max": None if self.price_max is None else str(self.price_max),
-            "size": list(self.sizes),
-            "vcse": self.vcse,
-            "certification": list(self.certifications),
-        }
-        if self.sort != RELEVANCE:
-            data["sort"] = self.sort
-        return {name: value for name, value in data.items() if value not in ([], None, False)}
-
-    def query_items(self) -> list[tuple[str, str]]:
-        """The search as the page's GET parameters (for links: a page, a facet removed)."""
-        items = [("q", self.keywords)] if self.keywords else []
-        items += [("lot", str(lot)) for lot in self.lots]
-        items += [("category", category) for category in self.categories]
-        if self.price_min is not None:
-            items.append(("price_min", str(self.price_min)))
-        if self.price_max is not None:
-            items.append(("price_max", str(self.price_max)))
-        items += [("size", size) for size in self.sizes]
-        if self.vcse:
-            items.append(("vcse", "1"))
-        items += [("certification", kind) for kind in self.certifications]
-        if self.sort != RELEVANCE:
-            items.append(("sort", self.sort))
-        return items
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.keywords or self.filters())
-
-    @classmethod
-    def from_saved(cls, keywords: str, filters: dict) -> "Criteria":
-        """The criteria of a saved search (as `filters()` wrote them)."""
-        criteria, _ = read_criteria(
-            {
-                "q": keywords,
-                "lot": filters.get("lot", []),
-                "category": filters.get("category", []),
-                "price_min": filters.get("price_min") or "",
-                "price_max": filters.get("price_max") or "",
-                "size": filters.get("size", []),
-                "vcse": "1" if filters.get("vcse") else "",
-                "certification": filters.get("certification", []),
-                "sort": filters.get("sort", RELEVANCE),
-            }
-        )
-        return criteria
-
-
-def _values(data, name: str) -> list[str]:
-    """Every value of `name` in a QueryDict (getlist) or a dict of lists or strings."""
-    if hasattr(data, "getlist"):
-        values = data.getlist(name)
-    else:
-        values = data.get(name, [])
-        if isinstance(values, str | int):
-            values = [values]
-    return [str(value).strip() for value in values if str(value).strip()][:CHOICES_LIMIT]
-
-
-def _price(text: str, label: str, problems: dict) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        price = Decimal(text.replace(",", "").replace("£", ""))
-    except InvalidOperation:
-        problems[label] = "Enter a price in pounds, like 150 or 99.50"
-        return None
-    if not price.is_finite() or price < 0 or price > PRICE_LIMIT:
-        problems[label] = "Enter a price of £0 or more"
-        return None
-    if price.as_tuple().exponent < -2:  # type: ignore[operator]
-        problems[label] = "Enter a price in pounds and pence, like 99.50"
-        return None
-    return price
-
-
-def read_criteria(data) -> tuple[Criteria, dict[str, str]]:
-    """The criteria in `data` (the page's GET parameters, the API's query, a saved search) and
-    what is wrong with them, by parameter name: the one reading of a search, for every way in.
-    Values a facet does not know (a size that is not a size) are dropped, not refused."""
-    problems: dict[str, str] = {}
-    keywords = " ".join(str(_first(data, "q")).split())
-    if len(keywords) > KEYWORDS_LIMIT:
-        problems["q"] = f"Enter {KEYWORDS_LIMIT} characters or fewer"
-        keywords = keywords[:KEYWORDS_LIMIT]
-    lots = tuple(dict.fromkeys(int(v) for v in _values(data, "lot") if v.isdigit() and len(v) < 10))
-    price_min = _price(str(_first(data, "price_min")).strip(), "price_min", problems)
-    price_max = _price(str(_first(data, "price_max")).strip(), "price_max", problems)
-    if price_min is not None and price_max is not None and price_min > price_max:
-        problems["price_min"] = PRICE_ORDER
-    sort = str(_first(data, "sort")) or RELEVANCE
-    criteria = Criteria(
-        keywords=keywords,
-        lots=lots,
-        categories=tuple(dict.fromkeys(v[:100] for v in _values(data, "category"))),
-        price_min=price_min,
-        price_max=price_max,
-        sizes=tuple(v for v in Size.values if v in _values(data, "size")),
-        vcse=str(_first(data, "vcse")).lower() in ("1", "true", "on", "yes"),
-        certifications=tuple(
-            v for v in CertificateKind.values if v in _values(data, "certification")
-        ),
-        sort=sort if sort in SORTS else RELEVANCE,
-    )
-    return criteria, problems
-
-
-def _first(data, name: str):
-    values = _values(data, name)
-    return values[0] if values else ""
-
 
 # --- Finding ------------------------------------------------------------------------------------
 
@@ -274,8 +140,11 @@ class Facet:
 
 @dataclass
 class Results:
-    """A page of results with the facets: `listings` (the page), `total` (every match), the
-    page number and count, and `facets` (name -> Facet, in the order the page shows them)."""
+    """A page of results with the facets: `listings` (the page), `total` (every match, at most
+    RESULT_LIMIT), the page number and count, and `facets` (name -> Facet, in the order the page
+    shows them). `more_than` is RESULT_LIMIT when more than that many match (only the newest
+    RESULT_LIMIT are listed), else None; `facets_capped` says the facet counts are of the newest
+    RESULT_LIMIT listings matching the words and price range, more of them matching."""
 
     criteria: Criteria
     listings: list[Listing]
@@ -284,6 +153,8 @@ class Results:
     pages: int
     facets: dict[str, Facet]
     per_page: int = PER_PAGE
+    more_than: int | None = None
+    facets_capped: bool = False
 
     @property
     def first(self) -> int:
@@ -294,15 +165,65 @@ class Results:
         return min(self.page * self.per_page, self.total)
 
 
-def _groups(base: QuerySet) -> list[dict]:
-    """The matching listings grouped by the facets' columns and their certifications, with the
-    number in each group (one query). A catalogue has a few hundred such groups, however many
-    listings: the certifications a service holds come in few combinations."""
-    return list(
-        base.values("lot_id", "category", "supplier_size", "supplier_is_vcse", "certifications")
-        .annotate(n=Count("*"))
-        .order_by()
+SAMPLE_COLUMNS = ("lot_id", "category", "supplier_size", "supplier_is_vcse", "certifications")
+# A sampled row: (id, *SAMPLE_COLUMNS, price, rank, place by name among the sampled rows).
+PK, PRICE, RANK, BY_NAME = 0, 6, 7, 8
+
+
+def _sample(base: QuerySet, criteria: Criteria, query) -> tuple[list[tuple], bool]:
+    """The newest RESULT_LIMIT + 1 listings matching the words and price range (read backwards
+    along the primary key), as rows of what the facets and the orders need, and whether more
+    than RESULT_LIMIT match. One query; the place by name is numbered among these rows by the
+    database (its collation, as ORDER BY name)."""
+    ranked = _ranked(base.order_by("-pk"), criteria, query)
+    if "rank" not in ranked.query.annotations:
+        ranked = ranked.annotate(rank=Value(0, output_field=IntegerField()))
+    inner = ranked.values_list("pk", *SAMPLE_COLUMNS, "price", "rank", "name")[: RESULT_LIMIT + 1]
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # no live lot: nothing can match
+        return [], False
+    columns = ", ".join(f"s.col{n}" for n in range(8))
+    names = ", ".join(f"col{n}" for n in range(9))
+    outer = (
+        f"WITH s ({names}) AS ({sql}) "
+        f"SELECT {columns}, row_number() OVER (ORDER BY s.col8, s.col0) FROM s"
     )
+    connection = connections[base.db]
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        found = cursor.fetchall()
+    # The certifications come as JSON text (as Django's own reading of a JSONField has them).
+    rows = [
+        (*row[:5], tuple(json.loads(row[5]) if isinstance(row[5], str) else row[5] or ()), *row[6:])
+        for row in found
+    ]
+    return rows, len(rows) > RESULT_LIMIT
+
+
+def _groups(rows: list[tuple]) -> list[dict]:
+    """The sampled rows grouped by the facets' columns, with the number in each group."""
+    groups: dict[tuple, int] = {}
+    for row in rows[:RESULT_LIMIT]:
+        groups[row[1:6]] = groups.get(row[1:6], 0) + 1
+    return [{**dict(zip(SAMPLE_COLUMNS, key, strict=True)), "n": n} for key, n in groups.items()]
+
+
+def _ordered_rows(rows: list[tuple], criteria: Criteria) -> list[int]:
+    """The ids of the sampled rows passing every chosen facet, in the order asked: as
+    `_ordered` orders in the database (rank, then name and id, by their place by name)."""
+    kept = [
+        row
+        for row in rows
+        if not _failing(dict(zip(SAMPLE_COLUMNS, row[1:6], strict=True)), criteria)
+    ]
+    if criteria.sort == PRICE_LOW:
+        kept.sort(key=lambda row: (row[PRICE] is None, row[PRICE] or 0, row[BY_NAME]))
+    elif criteria.sort == PRICE_HIGH:
+        kept.sort(key=lambda row: (row[PRICE] is None, -(row[PRICE] or 0), row[BY_NAME]))
+    else:
+        kept.sort(key=lambda row: (-(row[RANK] or 0), row[BY_NAME]))
+    return [row[PK] for row in kept]
 
 
 def _holds(group: dict, kinds) -> bool:
@@ -421,76 +342,91 @@ def matching(criteria: Criteria) -> QuerySet[Listing]:
     return _ordered(base, criteria, query)
 
 
+def _ranked(listings: QuerySet, criteria: Criteria, query) -> QuerySet[Listing]:
+    """`listings` with their relevance to the words as `rank` (none without words): ts_rank on
+    PostgreSQL; on SQLite 1 when the name holds every word, else 0."""
+    if query is not None:
+        return listings.annotate(rank=SearchRank(F("search_vector"), query))
+    if criteria.keywords:
+        in_name = Q()
+        for word in criteria.keywords.split():
+            in_name &= Q(name__icontains=word)
+        return listings.annotate(
+            rank=Case(When(in_name, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+    return listings
+
+
 def _ordered(listings: QuerySet, criteria: Criteria, query) -> QuerySet[Listing]:
     listings = listings.defer("search_vector", "search_text", "description")
     if criteria.sort == PRICE_LOW:
         return listings.order_by(F("price").asc(nulls_last=True), "name", "pk")
     if criteria.sort == PRICE_HIGH:
         return listings.order_by(F("price").desc(nulls_last=True), "name", "pk")
-    if query is not None:
-        return listings.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-            "-rank", "name", "pk"
-        )
     if criteria.keywords:
-        # SQLite: listings whose name holds every word first.
-        in_name = Q()
-        for word in criteria.keywords.split():
-            in_name &= Q(name__icontains=word)
-        return listings.annotate(
-            rank=Case(When(in_name, then=Value(1)), default=Value(0), output_field=IntegerField())
-        ).order_by("-rank", "name", "pk")
+        return _ranked(listings, criteria, query).order_by("-rank", "name", "pk")
     return listings.order_by("name", "pk")
+
+
+def _found_ids(filtered: QuerySet, criteria: Criteria, query) -> list[int]:
+    """The ids of the listings matching every filter, in the order asked, at most
+    RESULT_LIMIT + 1: the newest RESULT_LIMIT + 1 matches put in order (ranked by relevance or
+    by price), or without words by name the first RESULT_LIMIT + 1 along the name index."""
+    if criteria.keywords or criteria.sort != RELEVANCE:
+        newest = filtered.order_by("-pk").values("pk")[: RESULT_LIMIT + 1]
+        filtered = Listing.objects.filter(pk__in=newest)
+    ordered = _ordered(filtered, criteria, query)
+    return list(ordered.values_list("pk", flat=True)[: RESULT_LIMIT + 1])
 
 
 def search(criteria: Criteria, *, page: int = 1, per_page: int = PER_PAGE) -> Results:
     """A page of the listings matching `criteria`, with the facets and their counts.
 
-    Uncached: the lots' names, the grouped counts, the page (three queries). Through the cache
-    (SEARCH_CACHE_SECONDS, as the opportunity search): the lots and the catalogue's generation
-    (two queries), the counts and the page's ids from the cache, and the page's listings read
-    afresh by id (one query)."""
+    Uncached: the lots' names, the facet columns of the newest matches, the ordered ids of the
+    newest matches, the page's listings (four queries, each of at most RESULT_LIMIT + 1 rows).
+    Through the cache (SEARCH_CACHE_SECONDS, as the opportunity search): the lots and the
+    catalogue's generation, the facet columns and the ids from the cache, and the page's
+    listings read afresh by id."""
     lots = live_lots()
     base, query = _base(criteria, lots)
     postgres = _postgres(base)
     generation = catalogue_generation() if search_cache_seconds() > 0 else None
-    facets_chosen = {k: v for k, v in criteria.filters().items() if k != "sort"}
-    counts = _cached(
-        generation,
-        "counts",
-        [*_groups_key(criteria), facets_chosen],
-        lambda: facet_counts(
-            _cached(generation, "groups", _groups_key(criteria), lambda: _groups(base)), criteria
-        ),
+    rows, capped = cached(
+        generation, "sample", _groups_key(criteria), lambda: _sample(base, criteria, query)
     )
-    total = counts["total"][""]
+    counts = facet_counts(_groups(rows), criteria)
+    conditions = _facet_conditions(criteria, postgres=postgres)
+    if not capped or not (conditions or (not criteria.keywords and criteria.sort == RELEVANCE)):
+        # Every match is sampled, or (no facet chosen) the newest RESULT_LIMIT + 1 matches are.
+        ids = _ordered_rows(rows, criteria)
+    else:
+        filtered = base
+        for condition in conditions.values():
+            filtered = filtered.filter(condition)
+        ids = cached(
+            generation,
+            "ids",
+            [*_groups_key(criteria), criteria.filters()],
+            lambda: _found_ids(filtered, criteria, query),
+        )
+    total = min(len(ids), RESULT_LIMIT)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    listings: list[Listing] = []
-    if total:
-        filtered = base
-        for condition in _facet_conditions(criteria, postgres=postgres).values():
-            filtered = filtered.filter(condition)
-        ordered = _ordered(filtered, criteria, query).select_related("lot")
-        start = (page - 1) * per_page
-        if generation is None:
-            listings = list(ordered[start : start + per_page])
-        else:
-            ids = _cached(
-                generation,
-                "page",
-                [*_groups_key(criteria), criteria.filters(), page, per_page],
-                lambda: list(ordered.values_list("pk", flat=True)[start : start + per_page]),
-            )
-            by_id = {row.pk: row for row in _readable(Listing.objects.filter(pk__in=ids))}
-            listings = [by_id[pk] for pk in ids if pk in by_id]
+    start = (page - 1) * per_page
+    shown = ids[start : min(start + per_page, total)]
+    by_id = (
+        {row.pk: row for row in _readable(Listing.objects.filter(pk__in=shown))} if shown else {}
+    )
     return Results(
         criteria=criteria,
-        listings=listings,
+        listings=[by_id[pk] for pk in shown if pk in by_id],
         total=total,
         page=page,
         pages=pages,
         facets=_facets(counts, criteria, lots),
         per_page=per_page,
+        more_than=RESULT_LIMIT if len(ids) > RESULT_LIMIT else None,
+        facets_capped=capped,
     )
 
 
@@ -498,54 +434,10 @@ def _readable(listings: QuerySet) -> QuerySet[Listing]:
     return listings.defer("search_vector", "search_text", "description").select_related("lot")
 
 
-# --- The result cache ---------------------------------------------------------------------------
-#
-# What a search found (the grouped counts, under its words and price range; a page's ids) is kept
-# in Django's cache under the catalogue's generation: the latest moment any listing changed,
-# went live, was withdrawn or expired, and any framework went live or expired (every action sets
-# one of these through the lifecycle's milestones or Listing.updated_at). So a cached search
-# never shows a listing withdrawn since, nor misses one gone live; the listings of a page are
-# read afresh. Ending a project runs its search uncached (`matching`).
-
-GENERATION_SQL = """
-SELECT (SELECT max(updated_at) FROM marketplace_listing),
-       (SELECT max(live_at) FROM marketplace_listing),
-       (SELECT max(withdrawn_at) FROM marketplace_listing),
-       (SELECT max(expired_at) FROM marketplace_listing),
-       (SELECT max(live_at) FROM marketplace_framework),
-       (SELECT max(expired_at) FROM marketplace_framework)
-"""
-
-
-def search_cache_seconds() -> int:
-    return int(getattr(settings, "SEARCH_CACHE_SECONDS", 600))
-
-
-def catalogue_generation() -> str:
-    """The catalogue's generation: one query of six index look-ups (migration 0003)."""
-    with connections[Listing.objects.db].cursor() as cursor:
-        cursor.execute(GENERATION_SQL)
-        row = cursor.fetchone()
-    return ":".join("none" if value is None else str(value).replace(" ", "T") for value in row)
-
-
 def _groups_key(criteria: Criteria) -> list:
     words = criteria.keywords.casefold()
     prices = [str(criteria.price_min), str(criteria.price_max)]
     return [words, *prices]
-
-
-def _cached(generation: str | None, kind: str, parts: list, compute):
-    if generation is None:
-        return compute()
-    text = json.dumps([generation, parts], sort_keys=True, default=str)
-    key = f"marketplace:search:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
-    found = cache_get(key)
-    if found is not None:
-        return found
-    value = compute()
-    cache_set(key, value, search_cache_seconds())
-    return value
 
 
 def without(criteria: Criteria, **changes) -> Criteria:

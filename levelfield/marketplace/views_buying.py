@@ -19,15 +19,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
 
-from . import exports, rules, search
+from . import exports, rules, search, search_responses
 from . import selectors_buying as selectors
 from .actions import outcomes, projects
 from .forms_buying import AWARDED, OutcomeForm, ProjectForm
@@ -85,6 +87,24 @@ def _facet_links(criteria: search.Criteria) -> list[tuple[str, str]]:
     return chosen
 
 
+def _search_parts(request, criteria: search.Criteria, page_number: int) -> dict:
+    """The search page's expensive parts (the facets, the heading, the results) as HTML, with
+    the figures the rest of the page shows: what search_responses keeps."""
+    results = search.search(criteria, page=page_number)
+    paginator = Paginator(_Counted(results.total), results.per_page)  # type: ignore[arg-type,var-annotated]
+    context = {"results": results, "page": paginator.get_page(results.page)}
+    return {
+        "facets": [
+            render_to_string("marketplace/buying/_search_facet.html", {"facet": facet}, request)
+            for facet in results.facets.values()
+        ],
+        "found": render_to_string("marketplace/buying/_search_found.html", context, request),
+        "results": render_to_string("marketplace/buying/_search_results.html", context, request),
+        "facets_capped": results.facets_capped,
+        "limit": search.RESULT_LIMIT,
+    }
+
+
 @login_required
 @require_GET
 def search_page(request):
@@ -95,8 +115,17 @@ def search_page(request):
     except ValueError:
         page_number = 1
     # A price that could not be read is left out of the search (and shown beside its field).
-    results = search.search(criteria, page=page_number)
-    page = Paginator(_Counted(results.total), results.per_page).get_page(results.page)
+    # The facets and results are the same for every buyer: kept under the catalogue's
+    # generation; the rest (the person's projects, the CSRF token) is made afresh.
+    parts = search_responses.page_parts(
+        request, lambda: _search_parts(request, criteria, page_number)
+    )
+    parts = {
+        **parts,
+        "facets": [mark_safe(html) for html in parts["facets"]],  # noqa: S308 (our templates)
+        "found": mark_safe(parts["found"]),  # noqa: S308
+        "results": mark_safe(parts["results"]),  # noqa: S308
+    }
     project = None
     save_into: list[Project] = []
     if rules.is_buyer_staff(request.user, getattr(request, "organisation", None)):
@@ -115,8 +144,7 @@ def search_page(request):
             "criteria": criteria,
             "problems": problems,
             "errors": [{"href": f"#{name}", "text": text} for name, text in problems.items()],
-            "results": results,
-            "page": page,
+            "parts": parts,
             "sorts": search.SORTS.items(),
             "chosen": _facet_links(criteria),
             "save_into": save_into,
