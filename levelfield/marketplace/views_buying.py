@@ -226,14 +226,12 @@ def save_search(request, pk: int):
     if problems:
         messages.error(request, projects.SEARCH_PROBLEM)
         return redirect(reverse("marketplace:search") + "?" + urlencode(criteria.query_items()))
-    saved = None
-
-    def save():
-        nonlocal saved
+    # One message, saying what was saved (run_button_action's would be a second banner).
+    try:
         saved = projects.save_search(project=project, by=request.user, criteria=criteria)
-
-    if run_button_action(request, save, success="Search saved into the project"):
-        assert saved is not None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
         messages.success(
             request,
             f"Search {saved.number} saved into {project.reference}: "

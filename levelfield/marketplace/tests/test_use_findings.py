@@ -179,3 +179,16 @@ def test_too_long_a_name_is_refused_in_the_domains_words(client, people):
     assert "Enter a reference of 2 to 40 capital letters" in framework
     assert "The name must be 200 characters or fewer" in framework
     assert "Ensure this value" not in project + framework
+
+
+def test_saving_a_search_says_so_once(client, db):
+    """Saving a search showed two success banners, "Search saved into the project" and
+    "Search 1 saved into P-...: 2 services"."""
+    shop = buying_builders.catalogue()
+    project = projects.create_project(buyer=shop.buyer, by=shop.officer, name="Hosting")
+    client.force_login(shop.officer)
+    page = client.post(
+        reverse("marketplace:project_save_search", args=[project.pk]), {"q": "hosting"}, follow=True
+    ).content.decode()
+    assert page.count("govuk-notification-banner--success") == 1
+    assert f"Search 1 saved into {project.reference}" in page
