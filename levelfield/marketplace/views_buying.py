@@ -35,6 +35,7 @@ from .actions import outcomes, projects
 from .forms_buying import AWARDED, OutcomeForm, ProjectForm
 from .lifecycle import ProjectStatus
 from .models import Project
+from .templatetags.marketplace_words import filter_in_words, lots_chosen
 
 # How many projects the search page offers to save into.
 SAVE_INTO = 5
@@ -79,11 +80,12 @@ def _facet_links(criteria: search.Criteria) -> list[tuple[str, str]]:
     """(label, address) for each facet chosen: the search without it."""
     chosen = []
     items = criteria.query_items()
+    lots = lots_chosen(criteria)
     for index, (name, value) in enumerate(items):
         if name in ("q", "sort"):
             continue
         rest = items[:index] + items[index + 1 :]
-        chosen.append((f"{name.replace('_', ' ')}: {value}", "?" + urlencode(rest)))
+        chosen.append((filter_in_words(name, value, lots), "?" + urlencode(rest)))
     return chosen
 
 

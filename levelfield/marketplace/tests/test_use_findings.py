@@ -192,3 +192,18 @@ def test_saving_a_search_says_so_once(client, db):
     ).content.decode()
     assert page.count("govuk-notification-banner--success") == 1
     assert f"Search 1 saved into {project.reference}" in page
+
+
+def test_the_search_pages_filters_chosen_are_named_as_the_buyer_chose_them(client, db):
+    """The links to remove a filter said "Remove lot: 3", "Remove certification: iso_27001"."""
+    shop = buying_builders.catalogue()
+    client.force_login(shop.officer)
+    lot = shop.lots[0]
+    page = client.get(
+        reverse("marketplace:search"),
+        {"lot": lot.pk, "certification": "iso_27001", "size": "large", "price_min": "10"},
+    ).content.decode()
+    assert f"Remove lot 1: {lot.title}" in page
+    assert "Remove holding ISO 27001 (information security)" in page
+    assert "Remove supplier size large" in page and "Remove price from £10" in page
+    assert "iso_27001</a>" not in page
