@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, settings
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import User
 from levelfield.api import NOT_AS_DESCRIBED
+from levelfield.core.null_characters import MESSAGE as NULL_CHARACTER_MESSAGE
 
 MAX_EXAMPLES = 4
 
@@ -51,8 +52,13 @@ def valid_requests_are_not_refused_as_invalid(ctx, response, case):
         return None
     if response.status_code != 422 or not response.json()["message"].startswith(NOT_AS_DESCRIBED):
         return None
+    details = response.json()["details"]
+    if details and all(detail.endswith(NULL_CHARACTER_MESSAGE) for detail in details):
+        # U+0000 is refused in any text, whatever the schema (PostgreSQL cannot store it): a
+        # JSON body's with 400 before the operation, a multipart form's field by field here.
+        return None
     parameters = {p["name"] for p in case.operation.definition.raw.get("parameters", [])}
-    rules = [WHOLE_OBJECT_RULE.match(detail) for detail in response.json()["details"]]
+    rules = [WHOLE_OBJECT_RULE.match(detail) for detail in details]
     if all(rule and rule["name"] not in parameters for rule in rules):
         return None  # a rule across fields (max_value at least min_value) no schema can say
     raise AssertionError(f"A request that matches the description was refused: {response.text}")
