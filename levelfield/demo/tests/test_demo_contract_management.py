@@ -6,14 +6,10 @@ The home care contract starts 400 days before that day, on Sunday 1 November 202
 three years, to 31 October 2028. It was signed on 11 October 2025 (after the award's standstill).
 """
 
-import io
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from jsonschema.validators import Draft4Validator
 
@@ -42,6 +38,8 @@ from levelfield.core.models import AuditEvent
 from levelfield.demo.data import BUYER_NAME, HOME_CARE
 from levelfield.opendata.tests import schema
 
+from .conftest import loaded_demo
+
 MOMENT = datetime(2026, 12, 6, 12, 0, tzinfo=UK)
 TODAY = date(2026, 12, 6)
 
@@ -50,23 +48,8 @@ TODAY = date(2026, 12, 6)
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo loaded once, as of MOMENT; rolled back after the module. Its files go to a
     temporary folder and its emails nowhere, as every test's do."""
-    files = tmp_path_factory.mktemp("demo-contracts")
-    with (
-        override_settings(
-            MEDIA_ROOT=files / "media",
-            DOWNLOADS_ROOT=files / "downloads",
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        with clock.frozen_at(MOMENT):
-            call_command("demo", stdout=io.StringIO())
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True)
+    with loaded_demo(django_db_blocker, tmp_path_factory, "demo-contracts", at=MOMENT):
+        yield
 
 
 @pytest.fixture

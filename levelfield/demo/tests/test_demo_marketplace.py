@@ -4,13 +4,7 @@ County Council's finished call-off: searched, ended, awarded to Tarrant Highways
 signed and published in OCDS, the saving in pounds and in pothole repairs. Loaded once for the
 module, as of today."""
 
-import io
 from decimal import Decimal
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from levelfield.accounts.models import Organisation
 from levelfield.contracts.lifecycle import ContractStatus
@@ -22,27 +16,6 @@ from levelfield.marketplace.lifecycle import FrameworkStatus, ListingStatus, Pro
 from levelfield.marketplace.models import Framework, Listing, Outcome
 from levelfield.marketplace.ocds import framework_ocid
 from levelfield.opendata.models import Release
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    files = tmp_path_factory.mktemp("demo-marketplace")
-    with (
-        override_settings(
-            MEDIA_ROOT=files / "media",
-            DOWNLOADS_ROOT=files / "downloads",
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        out = io.StringIO()
-        call_command("demo", stdout=out)
-        try:
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
 
 
 def test_one_live_framework_with_three_lots(demo, db):

@@ -3,12 +3,7 @@ contracts at two councils, a living will half complete with a newer draft, share
 subcontractors, replacements with past performance, financial breaches, and a saved failure
 scenario whose report shows all of it. Loaded once for the module, as of today."""
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from levelfield.accounts.models import Organisation, User
@@ -22,29 +17,6 @@ from levelfield.resilience.rules import is_resilience_team
 from levelfield.resilience.selectors_financial import NoticeStatus, supplier_breaches
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo loaded once; rolled back after the module. Its files go to a temporary folder
-    and its emails nowhere, as every test's do."""
-    files = tmp_path_factory.mktemp("demo-resilience")
-    with (
-        override_settings(
-            MEDIA_ROOT=files / "media",
-            DOWNLOADS_ROOT=files / "downloads",
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        out = io.StringIO()
-        call_command("demo", stdout=out)
-        try:
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
 
 
 def org(name: str) -> Organisation:

@@ -3,13 +3,6 @@ anonymous concern about the home care tender, closed and published naming the co
 tender, never Kennet; Tarrant Highways' late payment, accepted by the system and awaiting the
 council's response. Loaded once for the module, as of today."""
 
-import io
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
-
 from levelfield.accounts.models import Organisation, User
 from levelfield.core.models import AuditEvent
 from levelfield.demo import reviews_data as data
@@ -17,27 +10,6 @@ from levelfield.reviews import selectors, selectors_public
 from levelfield.reviews.lifecycle import CaseStatus
 from levelfield.reviews.models import Case, CaseKind
 from levelfield.reviews.rules import is_review_manager, is_review_team
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    files = tmp_path_factory.mktemp("demo-reviews")
-    with (
-        override_settings(
-            MEDIA_ROOT=files / "media",
-            DOWNLOADS_ROOT=files / "downloads",
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        out = io.StringIO()
-        call_command("demo", stdout=out)
-        try:
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
 
 
 def test_the_review_team_can_sign_in(demo, db):
