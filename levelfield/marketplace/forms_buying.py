@@ -6,7 +6,7 @@ from django import forms
 
 from levelfield.core.forms import PoundsField
 
-from .actions import projects
+from .actions import outcomes, projects
 
 DATE_HINT = "For example, 27/3/2026"
 
@@ -65,11 +65,13 @@ class OutcomeForm(forms.Form):
     )
     start_date = _date("Start date", "start date", required=False)
     end_date = _date("End date", "end date", required=False)
+    # Not required here: the action checks the reason with the award's other rules and the
+    # contract's, so every problem is shown at once (see clean for a form refused before).
     reason = forms.CharField(
         label="Why",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Why this service (or why no call-off): kept with the outcome for audit.",
-        error_messages={"required": "Say why: the reason is kept with the outcome for audit"},
+        required=False,
     )
     previous_cost = PoundsField(
         label="What you paid before for the same need, over as long a term (£, optional)",
@@ -102,4 +104,8 @@ class OutcomeForm(forms.Form):
             ):
                 if data.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, message)
+        # A form refused here never reaches the action: say a missing reason now too, in the
+        # action's words, rather than on the next submit.
+        if self.errors and "reason" not in self.errors and not (data.get("reason") or "").strip():
+            self.add_error("reason", outcomes.REASON_NEEDED)
         return data

@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from levelfield.contracts.actions import records
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
@@ -304,6 +305,19 @@ def compare(request, pk: int):
     )
 
 
+# The action's problems that belong to one field of the outcome form, shown beside it.
+OUTCOME_FIELDS = {
+    outcomes.NOT_ON_SHORTLIST: "entry",
+    outcomes.REASON_NEEDED: "reason",
+    records.DATES_IN_ORDER: "end_date",
+}
+
+
+def _outcome_refused(form, exc: DomainError) -> None:
+    for detail in exc.details or [exc.message]:
+        form.add_error(OUTCOME_FIELDS.get(detail), detail)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome(request, pk: int):
@@ -336,7 +350,7 @@ def outcome(request, pk: int):
                     project=project, by=request.user, reason=data["reason"]
                 )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            _outcome_refused(form, exc)
         else:
             if recorded.contract is not None:
                 messages.success(

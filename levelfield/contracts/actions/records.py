@@ -49,6 +49,7 @@ __all__ = [
     "sign_let_elsewhere",
     "start_mobilisation",
     "suspend",
+    "term_problems",
     "update_contract",
 ]
 
@@ -96,7 +97,12 @@ def _text_problems(fields: dict) -> list[str]:
     return problems
 
 
-def _money_and_dates(value, start_date: date | None, end_date: date | None) -> list[str]:
+def term_problems(value, start_date: date | None, end_date: date | None) -> list[str]:
+    """What is wrong with a contract's value and term, if anything: the value an amount of
+    money, both dates given and in range, and the start on or before the end. The one rule
+    enter_contract and update_contract check, exposed for an action that enters a contract
+    after checking its own rules (the marketplace's award of a call-off), so it can refuse with
+    its problems and the contract's at once."""
     problems = []
     if problem := money_problem(value, "contract value"):
         problems.append(problem)
@@ -185,7 +191,7 @@ def enter_contract(
     supplier = supplier_selectors.find_supplier(supplier_identifier or "")
     if supplier is None:
         problems.append(SUPPLIER_UNKNOWN)
-    problems += _money_and_dates(value, start_date, end_date)
+    problems += term_problems(value, start_date, end_date)
     if problem := _manager_problem(buyer, contract_manager):
         problems.append(problem)
     ref = fields["reference"]
@@ -312,7 +318,7 @@ def update_contract(*, contract: Contract, by, **changes) -> Contract:
     start = changes.get("start_date", contract.start_date)
     end = changes.get("end_date", contract.end_date)
     if late:
-        problems += _money_and_dates(value, start, end)
+        problems += term_problems(value, start, end)
         ref = changes.get("reference", contract.reference)
         if not ref:
             problems.append("Enter the contract's reference")

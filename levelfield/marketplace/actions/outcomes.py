@@ -22,9 +22,10 @@ from levelfield.core.money import money_problem
 from levelfield.core.ocds import PLATFORM_SCHEME
 
 from .. import ocds
-from ..lifecycle import ProjectStatus
-from ..models import Outcome, Project, ShortlistEntry
+from ..lifecycle import FrameworkStatus, ListingStatus, ProjectStatus
+from ..models import Listing, Outcome, Project, ShortlistEntry
 from ..rules import require_buyer_staff
+from . import frameworks
 
 REASON_NEEDED = "Say why: the reason is kept with the outcome for audit"
 REASON_LIMIT = 5000
@@ -33,6 +34,18 @@ NOT_ENDED = "End the project's search first: the outcome is recorded against its
 ALREADY = "This project's outcome is already recorded"
 ADMIN_SIGNS = "Only a buyer admin can award a call-off: the award signs the contract"
 SUPPLIER_LIMIT = 200
+LISTING_WITHDRAWN = (
+    "{name} has been withdrawn by its supplier since the shortlist was frozen: it cannot be "
+    "awarded a call-off. Choose another service, or record that no call-off was awarded"
+)
+LISTING_NOT_LIVE = (
+    "{name} is no longer live ({status}): it cannot be awarded a call-off. Choose another "
+    "service, or record that no call-off was awarded"
+)
+FRAMEWORK_NOT_LIVE = (
+    "The framework {framework} is no longer live ({status}): no call-off can be awarded under "
+    "it. Record that no call-off was awarded"
+)
 
 
 def _refuse(problems: list[str]) -> None:
@@ -56,6 +69,34 @@ def _reason_problems(reason: str) -> list[str]:
     if len(reason) > REASON_LIMIT:
         return [f"The reason must be {REASON_LIMIT} characters or fewer"]
     return []
+
+
+def _still_offered(entry: ShortlistEntry) -> list[str]:
+    """Why the shortlisted service can no longer be called off, if it cannot: its listing
+    withdrawn (or expired with its framework) since the shortlist was frozen, or its framework
+    no longer live. The frozen shortlist stays as the record; the project may end without a
+    call-off. The framework's row, then the listing's, are locked (the order expiring a
+    framework takes), so neither changes before the award is saved."""
+    framework = frameworks.locked(entry.listing.lot.framework)
+    listing = Listing.objects.select_for_update(of=("self",)).get(pk=entry.listing_id)
+    problems = []
+    if framework.status != FrameworkStatus.LIVE:
+        problems.append(
+            FRAMEWORK_NOT_LIVE.format(
+                framework=framework.reference,
+                status=FrameworkStatus(framework.status).label.lower(),
+            )
+        )
+    if listing.status == ListingStatus.WITHDRAWN:
+        problems.append(LISTING_WITHDRAWN.format(name=entry.snapshot.get("name", listing.name)))
+    elif listing.status != ListingStatus.LIVE and framework.status == FrameworkStatus.LIVE:
+        problems.append(
+            LISTING_NOT_LIVE.format(
+                name=entry.snapshot.get("name", listing.name),
+                status=ListingStatus(listing.status).label.lower(),
+            )
+        )
+    return problems
 
 
 def shortlist_entry(project: Project, entry_id) -> ShortlistEntry | None:
@@ -92,8 +133,11 @@ def award(
         raise PermissionDenied(ADMIN_SIGNS)
     project = _ended(project)
     entry = shortlist_entry(project, entry_id)
-    problems = [] if entry is not None else [NOT_ON_SHORTLIST]
+    problems = [NOT_ON_SHORTLIST] if entry is None else _still_offered(entry)
     problems += _reason_problems(reason)
+    # The contract's own rules (value, dates in order and in range), from the contracts domain,
+    # so the buyer hears of every problem at once; enter_contract checks them again.
+    problems += records.term_problems(value, start_date, end_date)
     if previous_cost is not None and (problem := money_problem(previous_cost, "previous cost")):
         problems.append(problem)
     previous_supplier = (previous_supplier or "").strip()
@@ -103,8 +147,6 @@ def award(
     assert entry is not None
     listing = entry.listing
     snapshot = entry.snapshot
-    # The contract's own rules (value, dates in order and in range) are checked by
-    # enter_contract; it refuses with every problem before anything is saved.
     contract = records.enter_contract(
         buyer=project.buyer,
         by=by,

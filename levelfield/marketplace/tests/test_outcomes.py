@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from levelfield.accounts.models import Role
-from levelfield.contracts.actions import performance
+from levelfield.contracts.actions import performance, records
 from levelfield.contracts.lifecycle import ContractStatus
 from levelfield.contracts.models import Contract, ContractNotice, Origin
 from levelfield.contracts.tests.kpis_builders import on, release_errors
@@ -17,6 +17,8 @@ from levelfield.core import clock
 from levelfield.core.errors import DomainError, InvalidTransition, PermissionDenied
 from levelfield.core.models import AuditEvent
 from levelfield.marketplace import ocds
+from levelfield.marketplace.actions import frameworks as framework_actions
+from levelfield.marketplace.actions import listings as listing_actions
 from levelfield.marketplace.actions import outcomes, projects
 from levelfield.marketplace.lifecycle import ProjectStatus
 from levelfield.marketplace.models import Outcome
@@ -178,3 +180,57 @@ def test_refusals_change_nothing(shop):
     assert not Outcome.objects.exists()
     assert not Contract.objects.filter(origin=Origin.CALL_OFF).exists()
     assert not Release.objects.exists()
+
+
+def nothing_saved(project):
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ENDED
+    assert not Outcome.objects.exists()
+    assert not Contract.objects.filter(origin=Origin.CALL_OFF).exists()
+    assert not AuditEvent.objects.filter(action="marketplace.call_off_awarded").exists()
+
+
+def test_an_awards_problems_and_its_contracts_come_together(shop):
+    project = ended(shop)
+    today = clock.today_uk()
+    with pytest.raises(DomainError) as refused:
+        award(shop, project, reason=" ", end_date=today - timedelta(days=1))
+    assert refused.value.details == [outcomes.REASON_NEEDED, records.DATES_IN_ORDER]
+    nothing_saved(project)
+
+
+def test_a_service_withdrawn_since_the_shortlist_was_frozen_is_not_awarded(shop):
+    project = ended(shop)
+    entry = project.shortlist.get(listing=shop.listings["Secure Object Storage"])
+    listing_actions.withdraw_listing(
+        listing=entry.listing, by=shop.supplier_users["large"], reason="No longer offered"
+    )
+    with pytest.raises(DomainError) as refused:
+        award(shop, project, entry, reason="")
+    assert refused.value.details == [
+        "Secure Object Storage has been withdrawn by its supplier since the shortlist was "
+        "frozen: it cannot be awarded a call-off. Choose another service, or record that no "
+        "call-off was awarded",
+        outcomes.REASON_NEEDED,
+    ]
+    nothing_saved(project)
+    # the frozen shortlist stays as the record, and the project may end without a call-off
+    assert project.shortlist.filter(pk=entry.pk).exists()
+    assert entry.snapshot["name"] == "Secure Object Storage"
+    outcomes.not_awarded(project=project, by=shop.officer, reason="Service withdrawn")
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.NOT_AWARDED
+
+
+def test_no_call_off_under_a_framework_that_has_expired(shop):
+    project = ended(shop)
+    framework_actions.expire(framework=shop.framework, by=shop.platform_admin)
+    with pytest.raises(DomainError) as refused:
+        award(shop, project)
+    reference = shop.framework.reference
+    assert refused.value.details == [
+        f"The framework {reference} is no longer live (expired): no call-off can be awarded "
+        "under it. Record that no call-off was awarded"
+    ]
+    nothing_saved(project)
+    outcomes.not_awarded(project=project, by=shop.officer, reason="Framework expired")

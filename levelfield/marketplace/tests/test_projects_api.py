@@ -10,8 +10,10 @@ from django.test import Client
 
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
+from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract, Origin
 from levelfield.core import clock
+from levelfield.marketplace.actions import outcomes
 from tests.support import testing
 
 from .buying_builders import catalogue
@@ -104,6 +106,35 @@ def test_a_project_from_start_to_award_through_the_api(shop):
     assert [s["number"] for s in detail["searches"]] == [2, 1]
     listed = officer.get(f"{BASE}/projects").json()
     assert [p["reference"] for p in listed["items"]] == [project["reference"]]
+
+
+def test_an_awards_problems_and_its_contracts_are_listed_together(shop):
+    admin = caller(shop.admin)
+    project = send(admin, "POST", f"{BASE}/projects", {"name": "Storage"}).json()
+    url = f"{BASE}/projects/{project['id']}"
+    send(admin, "POST", f"{url}/searches", {"lot": [shop.lots[0].pk]})
+    send(admin, "POST", f"{url}/end")
+    entry = admin.get(f"{url}/shortlist").json()[0]
+    today = clock.today_uk()
+    refused = send(
+        admin,
+        "POST",
+        f"{url}/outcome",
+        {
+            "awarded": True,
+            "entry_id": entry["id"],
+            "value": "5000.00",
+            "start_date": today.isoformat(),
+            "end_date": (today - timedelta(days=1)).isoformat(),
+            "reason": "",
+        },
+    )
+    assert refused.status_code == 400, refused.content
+    body = refused.json()
+    assert body["code"] == "validation_error"
+    assert body["details"] == [outcomes.REASON_NEEDED, records.DATES_IN_ORDER]
+    assert admin.get(url).json()["status"] == "ended"
+    assert not Contract.objects.filter(origin=Origin.CALL_OFF).exists()
 
 
 def test_others_cannot_see_or_change_a_project(shop):

@@ -4,6 +4,7 @@ turned away (suppliers, another buyer, someone signed out)."""
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -11,9 +12,10 @@ import pytest
 from django.urls import reverse
 
 from levelfield.accounts.models import Role
-from levelfield.contracts.models import Origin
+from levelfield.contracts.actions import records
+from levelfield.contracts.models import Contract, Origin
 from levelfield.core import clock
-from levelfield.marketplace.actions import projects
+from levelfield.marketplace.actions import outcomes, projects
 from levelfield.marketplace.lifecycle import ProjectStatus
 from levelfield.marketplace.models import Project
 from levelfield.marketplace.search import Criteria
@@ -137,6 +139,32 @@ def test_the_outcome_form_asks_for_an_awards_details_and_the_reason(shop, client
     assert none.status_code == 302
     project.refresh_from_db()
     assert project.status == ProjectStatus.NOT_AWARDED
+
+
+def test_an_awards_problems_and_its_contracts_are_shown_together(shop, client):
+    project = ended(shop, Criteria(lots=(shop.lots[0].pk,)))
+    signed_in(client, shop.admin)
+    today = clock.today_uk()
+    refused = client.post(
+        reverse("marketplace:project_outcome", args=[project.pk]),
+        {
+            "awarded": "yes",
+            "entry": str(project.shortlist.get(position=1).pk),
+            "value": "5000",
+            "start_date": today.strftime("%d/%m/%Y"),
+            "end_date": (today - timedelta(days=1)).strftime("%d/%m/%Y"),
+            "reason": "",
+        },
+    )
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors
+    assert errors["reason"] == [outcomes.REASON_NEEDED]
+    assert errors["end_date"] == [records.DATES_IN_ORDER]
+    html = refused.content.decode()
+    assert 'href="#id_reason"' in html and 'href="#id_end_date"' in html
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ENDED
+    assert not Contract.objects.filter(origin=Origin.CALL_OFF).exists()
 
 
 def test_the_shortlist_download_opens_a_hostile_name_as_text(shop, client):
