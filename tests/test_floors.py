@@ -1,7 +1,8 @@
 """Imports point down the floors (the house style): core, open data and insights import no
 domain app (nor core open data or insights), and only pages (views, forms, the API and its
 schemas, the admin, template tags) import template tags or views: an action, a selector or a
-rule that formats a date for its message asks core for it, not a page's helper."""
+rule that formats a date for its message asks core for it, not a page's helper. Contracts
+never imports the marketplace, which builds on it."""
 
 import ast
 from pathlib import Path
@@ -25,6 +26,10 @@ DOMAIN_APPS = (
     "marketplace",
 )
 UPPER_FOR_CORE = (*DOMAIN_APPS, "accounts", "demo")
+# Within the domain floor, an app that another builds on never imports it back, not even lazily
+# inside a function: the marketplace enters call-offs through contracts' actions, so contracts
+# learns of a call-off's framework from what the marketplace registers with it.
+DOMAIN_BELOW = {"contracts": ("marketplace",)}
 PAGE_MODULES = {"views", "forms", "api", "schemas", "admin", "urls", "error_views", "middleware"}
 
 
@@ -62,6 +67,8 @@ def problem(module: str, name: str) -> str | None:
         return None
     if parts[1] in ("core", "opendata", "insights") and target[1] in UPPER_FOR_CORE:
         return f"{module} imports {name}: core, open data and insights are below the domain"
+    if target[1] in DOMAIN_BELOW.get(parts[1], ()):
+        return f"{module} imports {name}: {target[1]} builds on {parts[1]}, not the other way"
     if parts[1] == "core" and target[1] in ("opendata", "insights"):
         return f"{module} imports {name}: core is below open data and insights"
     if not is_page(module) and (
@@ -112,6 +119,9 @@ def test_every_import_points_down_the_floors():
         ("levelfield.tenders.actions", "from levelfield.core.display import uk_date", 0),
         ("levelfield.tenders.urls_public", "from . import views_public as views", 0),
         ("levelfield.tenders.api_common", "from .templatetags.tenders import path", 0),
+        ("levelfield.contracts.ocds", "def f():\n    from levelfield.marketplace import ocds", 1),
+        ("levelfield.contracts.views", "from levelfield.marketplace.models import Outcome", 1),
+        ("levelfield.marketplace.ocds", "from levelfield.contracts import ocds", 0),
     ],
 )
 def test_the_check_knows_an_import_up_the_floors(module, source, caught):

@@ -1,6 +1,9 @@
 """Awards and contracts as OCDS releases: the UK6 contract award notice at the start of the
 standstill, and the UK7 contract details notice when a contract is signed."""
 
+from collections.abc import Callable
+from typing import Any
+
 from levelfield.bids.ocds import statistics
 from levelfield.core.ocds import absolute_url, compact, money, ocds_datetime, ocds_end_of_day
 from levelfield.opendata.publisher import ocid_for
@@ -195,14 +198,27 @@ def contract_fragment(contract) -> dict:
     }
 
 
+# Who describes the processes a call-off is related to: the app whose call-offs they are (the
+# marketplace registers its framework's process from its AppConfig.ready). A list here rather
+# than a plain call because the marketplace is the app that knows, and it imports contracts
+# (it enters and signs call-offs through contracts' actions): contracts never imports it back.
+RelatedProcesses = Callable[[Any], list[dict]]
+_RELATED_PROCESS_PROVIDERS: list[RelatedProcesses] = []
+
+
+def register_related_processes(provider: RelatedProcesses) -> None:
+    """Add `provider(contract) -> [relatedProcess, ...]` for the call-offs it knows (a contract
+    it does not know gets []). Registering the same provider twice adds it once."""
+    if provider not in _RELATED_PROCESS_PROVIDERS:
+        _RELATED_PROCESS_PROVIDERS.append(provider)
+
+
 def related_processes(contract) -> list[dict]:
     """The processes a contract entered here is related to: a call-off names the framework it
-    was called off (marketplace.ocds); a contract let elsewhere, none."""
+    was called off (from the registered providers); a contract let elsewhere, none."""
     if contract.origin != Origin.CALL_OFF:
         return []
-    from levelfield.marketplace import ocds as marketplace_ocds
-
-    return marketplace_ocds.related_processes(contract)
+    return [process for provider in _RELATED_PROCESS_PROVIDERS for process in provider(contract)]
 
 
 OCDS_CONTRACT_STATUS = {
