@@ -4,8 +4,8 @@ people read their own organisation's applications only."""
 
 from django.db.models import Count, Q, QuerySet
 
-from .lifecycle import ApplicationStatus, FrameworkStatus
-from .models import Application, Framework
+from .lifecycle import ApplicationStatus, FrameworkStatus, ListingStatus, ProjectStatus
+from .models import Application, Framework, Listing, Project
 from .rules import is_platform_admin
 
 
@@ -41,6 +41,23 @@ def admin_frameworks(user) -> QuerySet[Framework]:
 
 def admin_framework(user, pk: int) -> Framework | None:
     return admin_frameworks(user).prefetch_related("lots").filter(pk=pk).first()
+
+
+def expiry_effects(framework: Framework) -> dict[str, int]:
+    """What expiring `framework` touches, for the platform admin's confirmation: its live
+    listings (they expire with it and leave the catalogue's search), the suppliers offering
+    them, and the buyers' projects whose frozen shortlist names one of its services and whose
+    outcome is not yet recorded (they can no longer award a call-off from it)."""
+    live = Listing.objects.filter(lot__framework=framework, status=ListingStatus.LIVE)
+    return {
+        "listings": live.count(),
+        "suppliers": live.values("supplier").distinct().count(),
+        "projects": Project.objects.filter(
+            status=ProjectStatus.ENDED, shortlist__listing__lot__framework=framework
+        )
+        .distinct()
+        .count(),
+    }
 
 
 def _applications() -> QuerySet[Application]:

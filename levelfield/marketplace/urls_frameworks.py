@@ -22,6 +22,11 @@ urlpatterns: list = [
         name="admin_framework_step",
     ),
     path(
+        "admin/frameworks/<int:pk>/expire/",
+        views.admin_framework_expire,
+        name="admin_framework_expire",
+    ),
+    path(
         "admin/frameworks/<int:pk>/applications/",
         views.admin_applications,
         name="admin_applications",

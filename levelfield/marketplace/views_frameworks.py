@@ -32,7 +32,8 @@ from .models import Application, Framework
 from .selectors_frameworks import decision_sent, supplier_status
 
 # The lifecycle's buttons: the URL's word, the status it leads to, the button and what it says
-# once done.
+# once done. Expiring is not among them: it cannot be undone, so it has a page of its own
+# saying what happens, whose form alone sends it (admin_framework_expire).
 STEPS = {
     "open": (FrameworkStatus.OPEN, "Open for applications", "The framework is open"),
     "close": (FrameworkStatus.PENDING, "Close applications", "Applications are closed"),
@@ -42,7 +43,6 @@ STEPS = {
         "The decisions are sent: the standstill has begun",
     ),
     "live": (FrameworkStatus.LIVE, "Go live", "The framework is live"),
-    "expire": (FrameworkStatus.EXPIRED, "Expire the framework", "The framework has expired"),
 }
 
 
@@ -165,7 +165,12 @@ def admin_framework(request, pk: int):
     return render(
         request,
         "marketplace/frameworks/admin_framework.html",
-        {"framework": framework, "buttons": buttons, "history": history},
+        {
+            "framework": framework,
+            "buttons": buttons,
+            "may_expire": FrameworkStatus.EXPIRED in FRAMEWORK_ALLOWED[framework.status],
+            "history": history,
+        },
     )
 
 
@@ -182,6 +187,29 @@ def admin_framework_step(request, pk: int, step: str):
         success=done,
     )
     return redirect("marketplace:admin_framework", pk=framework.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def admin_framework_expire(request, pk: int):
+    """Expire a live framework: a page saying what happens (what it touches, counted), whose
+    form alone sends the POST."""
+    framework = _admin_framework(request, pk)
+    if FrameworkStatus.EXPIRED not in FRAMEWORK_ALLOWED[framework.status]:
+        messages.error(request, "Only a live framework can expire")
+        return redirect("marketplace:admin_framework", pk=framework.pk)
+    if request.method == "POST":
+        run_button_action(
+            request,
+            lambda: frameworks.expire(framework=framework, by=request.user),
+            success=f"The framework {framework.reference} has expired",
+        )
+        return redirect("marketplace:admin_framework", pk=framework.pk)
+    return render(
+        request,
+        "marketplace/frameworks/admin_expire.html",
+        {"framework": framework, "effects": selectors.expiry_effects(framework)},
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from levelfield.accounts.models import Organisation
 from levelfield.core import clock
 from levelfield.marketplace.actions import applications, frameworks
 from levelfield.marketplace.actions.frameworks import FrameworkDetails, LotDetails
+from tests.support import marketplace
 
 from . import roles as r
 from .roles import (
@@ -25,6 +26,7 @@ from .roles import (
     SUPPLIER_ADMINS_AREA,
     SUPPLIER_AREA,
     Entry,
+    form,
     page,
     post,
 )
@@ -46,6 +48,9 @@ PAGES: dict = {
     "marketplace:admin_framework": page("mp_framework_coming", PLATFORM_ADMIN_ONLY, why=ADMIN),
     "marketplace:admin_framework_edit": page("mp_framework_coming", PLATFORM_ADMIN_ONLY, why=ADMIN),
     "marketplace:admin_framework_step": post("mp_framework_coming", PLATFORM_ADMIN_ONLY, why=ADMIN),
+    "marketplace:admin_framework_expire": form(
+        "mp_framework_live", PLATFORM_ADMIN_ONLY, PLATFORM_ADMIN_ONLY, why=ADMIN
+    ),
     "marketplace:admin_applications": page("mp_framework_pending", PLATFORM_ADMIN_ONLY, why=ADMIN),
     "marketplace:admin_application": page("mp_application_pending", PLATFORM_ADMIN_ONLY, why=ADMIN),
     # A supplier
@@ -134,7 +139,11 @@ def scenes(world) -> dict[str, dict]:
     applications.submit_application(application=sent, by=trust_admin)
     frameworks.close_applications(framework=pending, by=admin)
 
+    # A live framework for the question before expiring it (the POST from its form expires it).
+    live = marketplace.framework(by=admin, reference="LF-MATRIX-FW-LIVE")
+
     return {
+        "mp_framework_live": {"pk": live.pk, "framework_id": live.pk},
         "mp_framework_coming": {"pk": coming.pk, "framework_id": coming.pk, "step": "open"},
         "mp_framework_open": {"pk": opened.pk, "framework_id": opened.pk},
         "mp_framework_fresh": {

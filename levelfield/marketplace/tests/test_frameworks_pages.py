@@ -9,11 +9,13 @@ import pytest
 from django.urls import reverse
 
 from levelfield.core import clock
-from levelfield.marketplace.actions import applications, frameworks
+from levelfield.marketplace.actions import applications, frameworks, projects
 from levelfield.marketplace.lifecycle import ApplicationStatus, FrameworkStatus
-from levelfield.marketplace.models import Application, Framework
+from levelfield.marketplace.models import Application, Framework, Listing
+from levelfield.marketplace.search import Criteria
 from levelfield.suppliers.models import ExclusionDeclaration
 
+from .buying_builders import catalogue
 from .frameworks_builders import framework_at, make_people, submitted
 
 
@@ -102,6 +104,58 @@ def test_the_lifecycle_buttons_move_the_framework_and_refusals_show(client, peop
     assert "cannot become live" in refused
     framework.refresh_from_db()
     assert framework.status == FrameworkStatus.OPEN
+
+
+def test_expiring_a_framework_asks_first_saying_what_happens(client, db):
+    shop = catalogue()
+    framework = shop.framework
+    project = projects.create_project(buyer=shop.buyer, by=shop.officer, name="Hosting")
+    projects.save_search(project=project, by=shop.officer, criteria=Criteria(keywords="storage"))
+    projects.end_project(project=project, by=shop.officer)
+    client.force_login(shop.platform_admin)
+    admin_page = client.get(reverse("marketplace:admin_framework", args=[framework.pk]))
+    confirm = reverse("marketplace:admin_framework_expire", args=[framework.pk])
+    # the framework's page links to the question; no button there expires it
+    html = admin_page.content.decode()
+    assert f'href="{confirm}"' in html
+    assert "/step/expire/" not in html
+    asked = client.get(confirm)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert f"Expire {framework.reference}?" in page
+    assert "its 6 live listings, from 5 suppliers, expire with it" in page
+    assert "leave the catalogue's search" in page
+    assert "1 buyer project with a frozen shortlist" in page
+    assert '<form method="post" novalidate>' in page
+    framework.refresh_from_db()
+    assert framework.status == FrameworkStatus.LIVE  # asking changes nothing
+
+    # the old button's address no longer expires it
+    step = reverse("marketplace:admin_framework_step", args=[framework.pk, "expire"])
+    assert client.post(step).status_code == 404
+    framework.refresh_from_db()
+    assert framework.status == FrameworkStatus.LIVE
+
+    done = client.post(confirm, follow=True)
+    framework.refresh_from_db()
+    assert framework.status == FrameworkStatus.EXPIRED
+    assert done.redirect_chain[-1][0] == reverse("marketplace:admin_framework", args=[framework.pk])
+    assert f"The framework {framework.reference} has expired" in done.content.decode()
+    assert not Listing.objects.live().exists()
+    # asked again once expired: sent back, saying why
+    again = client.get(confirm, follow=True)
+    assert "Only a live framework can expire" in again.content.decode()
+
+
+def test_the_expiry_question_is_404_to_anyone_but_the_platform_admin(client, people):
+    framework = framework_at(FrameworkStatus.LIVE, by=people.admin)
+    confirm = reverse("marketplace:admin_framework_expire", args=[framework.pk])
+    for person in (people.supplier_admin, people.buyer_admin, people.officer):
+        client.force_login(person)
+        assert client.get(confirm).status_code == 404
+        assert client.post(confirm).status_code == 404
+    framework.refresh_from_db()
+    assert framework.status == FrameworkStatus.LIVE
 
 
 def test_the_platform_admins_pages_are_404_to_anyone_else(client, people):
