@@ -12,12 +12,13 @@ Every change calls its action, which decides; a refusal is shown beside its fiel
 """
 
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,6 +42,35 @@ from .templatetags.marketplace_words import filter_in_words, lots_chosen
 # How many projects the search page offers to save into.
 SAVE_INTO = 5
 QUANTITY_LIMIT = Decimal("1000000")
+# The longest search address a service page is given to lead back to.
+BACK_LIMIT = 2000
+
+
+def search_address(parameters: QueryDict) -> str:
+    """The catalogue search's address with the search page's own `parameters` kept (any other
+    left out)."""
+    items = [
+        (name, value)
+        for name, values in parameters.lists()
+        if name in search_responses.PAGE_PARAMETERS
+        for value in values
+    ]
+    page = reverse("marketplace:search")
+    return f"{page}?{urlencode(items)}" if items else page
+
+
+def search_back(value: str) -> str:
+    """Where a page opened from the search's results leads back to: `value` when it is the
+    catalogue search's own address (a relative path, its query kept), else the search page.
+    Never another site nor a script: `//evil.example`, `https://...`, `javascript:...`, a path
+    with a backslash or any path but the search's give the search page."""
+    page = reverse("marketplace:search")
+    if not value or len(value) > BACK_LIMIT or any(c in value for c in "\\\r\n\t"):
+        return page
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or parts.path != page or parts.fragment:
+        return page
+    return search_address(QueryDict(parts.query))
 
 
 def _reader(request):
@@ -95,7 +125,13 @@ def _search_parts(request, criteria: search.Criteria, page_number: int) -> dict:
     the figures the rest of the page shows: what search_responses keeps."""
     results = search.search(criteria, page=page_number)
     paginator = Paginator(_Counted(results.total), results.per_page)  # type: ignore[arg-type,var-annotated]
-    context = {"results": results, "page": paginator.get_page(results.page)}
+    context = {
+        "results": results,
+        "page": paginator.get_page(results.page),
+        # each service's page leads back to this search (kept with the parts: the cache's key
+        # is the same page parameters)
+        "back": urlencode({"back": search_address(request.GET)}),
+    }
     return {
         "facets": [
             render_to_string("marketplace/buying/_search_facet.html", {"facet": facet}, request)

@@ -25,6 +25,7 @@ from .lifecycle import ApplicationStatus, ListingStatus
 from .listing_rules import ListingRefused, certification_labels
 from .models import Listing, ListingDocument
 from .selectors_frameworks import supplier_status_code
+from .views_buying import search_back
 
 
 def _supplier(request):
@@ -310,13 +311,18 @@ def _live(pk: int) -> Listing:
 
 
 def service(request, pk: int):
-    """A live service as buyers and anyone see it."""
+    """A live service as buyers and anyone see it. A buyer's staff, who search the catalogue,
+    are led back to the search they opened it from (`back`, checked to be the search's own
+    address) or to the search page."""
     listing = _live(pk)
+    organisation = getattr(request, "organisation", None)
+    searcher = rules.is_buyer_reader(request.user, organisation)
     return render(
         request,
         "marketplace/listings/service.html",
         {
             "listing": listing,
+            "back": search_back(request.GET.get("back", "")) if searcher else "",
             "documents": list(listing.documents.all()),
             "certifications": certification_labels(listing.certifications),
             "size": Size(listing.supplier_size).label if listing.supplier_size else "",

@@ -4,8 +4,10 @@ turned away (suppliers, another buyer, someone signed out)."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import openpyxl
 import pytest
@@ -165,6 +167,73 @@ def test_an_awards_problems_and_its_contracts_are_shown_together(shop, client):
     project.refresh_from_db()
     assert project.status == ProjectStatus.ENDED
     assert not Contract.objects.filter(origin=Origin.CALL_OFF).exists()
+
+
+def test_a_service_opened_from_the_results_leads_back_to_the_same_search(shop, client):
+    signed_in(client, shop.officer)
+    search_url = reverse("marketplace:search")
+    results = client.get(search_url, {"q": "storage", "size": ["large", "micro"], "page": "1"})
+    storage = shop.listings["Secure Object Storage"]
+    service_url = reverse("marketplace:service", args=[storage.pk])
+    html = results.content.decode()
+    [link] = re.findall(rf'href="({re.escape(service_url)}[^"]*)"', html)
+    opened = client.get(unescape(link))
+    back = re.search(r'<a href="([^"]*)" class="govuk-back-link">', opened.content.decode())
+    assert back is not None
+    assert unescape(back.group(1)) == f"{search_url}?q=storage&size=large&size=micro&page=1"
+    # the back link's search is the one the buyer made
+    again = client.get(unescape(back.group(1)))
+    assert again.context["criteria"].keywords == "storage"
+    assert set(again.context["criteria"].sizes) == {"large", "micro"}
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "//evil.example",
+        "//evil.example/marketplace/search/",
+        "https://evil.example/marketplace/search/?q=x",
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)//marketplace/search/",
+        "/\\evil.example",
+        "/marketplace/search/\\evil.example",
+        "\t//evil.example",
+        "/marketplace/projects/",
+        "/marketplace/search/../../admin/",
+        "/marketplace/search/#x",
+        "",
+    ],
+)
+def test_a_service_leads_back_only_to_the_search_never_elsewhere(shop, client, hostile):
+    signed_in(client, shop.officer)
+    storage = shop.listings["Secure Object Storage"]
+    page = client.get(reverse("marketplace:service", args=[storage.pk]), {"back": hostile})
+    back = re.search(r'<a href="([^"]*)" class="govuk-back-link">', page.content.decode())
+    assert back is not None and back.group(1) == reverse("marketplace:search")
+
+
+def test_only_the_search_pages_own_parameters_are_kept_in_the_way_back(shop, client):
+    signed_in(client, shop.officer)
+    storage = shop.listings["Secure Object Storage"]
+    search_url = reverse("marketplace:search")
+    given = f"{search_url}?q=a%22%3E%3Cscript%3E&next=//evil.example&lot={shop.lots[0].pk}"
+    page = client.get(reverse("marketplace:service", args=[storage.pk]), {"back": given})
+    html = page.content.decode()
+    back = re.search(r'<a href="([^"]*)" class="govuk-back-link">', html)
+    assert back is not None
+    assert unescape(back.group(1)) == (f"{search_url}?q=a%22%3E%3Cscript%3E&lot={shop.lots[0].pk}")
+    assert '"><script>' not in html
+
+
+def test_the_service_page_has_no_way_back_to_a_search_for_those_who_cannot_search(shop, client):
+    storage = shop.listings["Secure Object Storage"]
+    url = reverse("marketplace:service", args=[storage.pk])
+    back = {"back": f"{reverse('marketplace:search')}?q=storage"}
+    for person in (None, shop.supplier_users["large"]):
+        if person is not None:
+            signed_in(client, person)
+        page = client.get(url, back).content.decode()
+        assert "govuk-back-link" not in page and "govuk-breadcrumbs" in page
 
 
 def test_the_shortlist_download_opens_a_hostile_name_as_text(shop, client):
