@@ -242,7 +242,10 @@ def shortlist(request, project_id: int):
     "signed (buyer admins only: 403 for officers), in your contract register, and published "
     "in OCDS with the framework as a related process. With `awarded` false: `reason`. 409 "
     "`invalid_state` before the search has ended or once an outcome is recorded; 400 "
-    "`validation_error` lists every problem. " + RUNNERS,
+    "`validation_error` lists every problem of the award and of its contract (value, dates in "
+    "order and in range) at once, including a service whose listing has been withdrawn since "
+    "the shortlist was frozen or whose framework is no longer live (record no award "
+    "instead). " + RUNNERS,
 )
 def outcome(request, project_id: int, payload: MpOutcomeIn):
     project = _project(request, project_id, staff=True)
