@@ -1,14 +1,18 @@
-from .selectors import current_membership
+from .selectors import current_membership, request_memberships
 
 
 class OrganisationMiddleware:
-    """Puts the signed-in user's current membership (and organisation) on the request."""
+    """Puts the signed-in user's memberships (each with its organisation, read once), the current
+    one and its organisation on the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        membership = current_membership(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        request.memberships = request_memberships(user) if signed_in else []
+        membership = current_membership(request, request.memberships)
         request.membership = membership
         request.organisation = membership.organisation if membership else None
         return self.get_response(request)
@@ -44,6 +48,11 @@ class UnverifiedEmailMiddleware:
             if match is None or match.view_name not in UNVERIFIED_MAY_POST:
                 return _refused(request)
         return self.get_response(request)
+
+
+def _view_name(request) -> str | None:
+    match = _resolve(request.path_info)
+    return match.view_name if match is not None else None
 
 
 def _resolve(path):
@@ -100,11 +109,12 @@ class RequireTwoFactorMiddleware:
             and user.is_authenticated
             and not request.path_info.startswith(settings.STATIC_URL)
         ):
-            match = _resolve(request.path_info)
+            # The cheapest test first: most people are no buyer admin, and their memberships
+            # are already on the request (OrganisationMiddleware).
             if (
-                (match is None or match.view_name not in TWO_FACTOR_SETUP_ALLOWED)
-                and must_have_two_factor(user)
+                must_have_two_factor(user, getattr(request, "memberships", None))
                 and not has_two_factor(user)
+                and _view_name(request) not in TWO_FACTOR_SETUP_ALLOWED
             ):
                 if request.path_info.startswith("/api/"):
                     from django.http import JsonResponse

@@ -1,4 +1,5 @@
 from .models import BUYER_ROLES, Membership, Organisation, Role
+from .rules import remember_role
 
 SESSION_KEY = "organisation_id"
 
@@ -9,17 +10,29 @@ def memberships_of(user):
     return Membership.objects.filter(user=user).select_related("organisation")
 
 
-def current_membership(request) -> Membership | None:
-    """The membership the user acts through: the one chosen in the session, else the first."""
+def current_membership(request, memberships: list[Membership] | None = None) -> Membership | None:
+    """The membership the user acts through: the one chosen in the session, else the first.
+    `memberships`: the user's, already read (request_memberships)."""
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return None
-    memberships = list(memberships_of(user))
+    if memberships is None:
+        memberships = request_memberships(user)
     chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     for membership in memberships:
         if membership.organisation_id == chosen:
             return membership
     return memberships[0] if memberships else None
+
+
+def request_memberships(user) -> list[Membership]:
+    """Every membership of `user` with its organisation, read once for a request: each role is
+    remembered for the rules asked later in the same request (accounts.rules), so a signed-in
+    page does not read the person's role again for each check."""
+    memberships = list(memberships_of(user))
+    for membership in memberships:
+        remember_role(user, membership.organisation, membership.role)
+    return memberships
 
 
 def membership_for_user(user) -> Membership | None:
