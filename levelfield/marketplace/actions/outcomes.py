@@ -35,8 +35,8 @@ ALREADY = "This project's outcome is already recorded"
 ADMIN_SIGNS = "Only a buyer admin can award a call-off: the award signs the contract"
 SUPPLIER_LIMIT = 200
 LISTING_WITHDRAWN = (
-    "{name} has been withdrawn by its supplier since the shortlist was frozen: it cannot be "
-    "awarded a call-off. Choose another service, or record that no call-off was awarded"
+    "{name} has been withdrawn since the shortlist was frozen: it cannot be awarded a "
+    "call-off. Choose another service, or record that no call-off was awarded"
 )
 LISTING_NOT_LIVE = (
     "{name} is no longer live ({status}): it cannot be awarded a call-off. Choose another "
@@ -127,7 +127,8 @@ def award(
 ) -> Outcome:
     """Award a call-off to the shortlisted service `entry_id`: a signed call-off contract with
     its supplier, for `value` from `start_date` to `end_date`, and the reason. A buyer admin
-    only, since it signs the contract."""
+    only, since it signs the contract. Refused, with every problem of the award and of its
+    contract at once, for a service whose listing is no longer live or whose framework is not."""
     require_buyer_staff(by, project.buyer)
     if not has_role(by, project.buyer, Role.BUYER_ADMIN):
         raise PermissionDenied(ADMIN_SIGNS)

@@ -208,9 +208,8 @@ def test_a_service_withdrawn_since_the_shortlist_was_frozen_is_not_awarded(shop)
     with pytest.raises(DomainError) as refused:
         award(shop, project, entry, reason="")
     assert refused.value.details == [
-        "Secure Object Storage has been withdrawn by its supplier since the shortlist was "
-        "frozen: it cannot be awarded a call-off. Choose another service, or record that no "
-        "call-off was awarded",
+        "Secure Object Storage has been withdrawn since the shortlist was frozen: it cannot be "
+        "awarded a call-off. Choose another service, or record that no call-off was awarded",
         outcomes.REASON_NEEDED,
     ]
     nothing_saved(project)
