@@ -3,7 +3,9 @@ from .selectors import current_membership, request_memberships
 
 class OrganisationMiddleware:
     """Puts the signed-in user's memberships (each with its organisation, read once), the current
-    one and its organisation on the request."""
+    one and its organisation on the request. A bearer token is read later, by the API's
+    authentication (api_auth.TokenAuth), which sets the membership and organisation it acts
+    through; `request.memberships` stays empty for it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
