@@ -45,7 +45,11 @@ def _reader(request):
 
 
 def _project(request, project_id: int, *, staff: bool = False) -> Project:
-    project = selectors.project_for(request.user, project_id)
+    """The project of the buyer the caller acts for, or 404 (as on the pages)."""
+    organisation = getattr(request, "organisation", None)
+    project = None
+    if rules.is_buyer_reader(request.user, organisation):
+        project = selectors.project_for(organisation, project_id)
     if project is None:
         raise Http404("No project of yours has that number")
     if staff:
@@ -159,8 +163,8 @@ def _search_response(request, criteria: search.Criteria, page: int):
 )
 @paginate(Pages)
 def projects_list(request):
-    _reader(request)
-    return [_summary(project) for project in selectors.projects_for(request.user)]
+    organisation = _reader(request)
+    return [_summary(project) for project in selectors.projects_for(organisation)]
 
 
 @router.post(

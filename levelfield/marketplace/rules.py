@@ -127,13 +127,6 @@ def supplier_organisations(user, *, admin: bool = False):
     return _organisations(user, Organisation.Kind.SUPPLIER, roles_)
 
 
-def buyer_organisations(user, *, staff: bool = False):
-    """The buyers whose staff `user` is (admins and officers only with `staff=True`)."""
-    return _organisations(
-        user, Organisation.Kind.BUYER, BUYER_STAFF_ROLES if staff else BUYER_READ_ROLES
-    )
-
-
 rules.add_perm("marketplace.run_frameworks", is_platform_admin)
 rules.add_perm("marketplace.decide_applications", is_platform_admin)
 rules.add_perm("marketplace.apply", is_supplier_admin)

@@ -1,6 +1,8 @@
-"""Reads for buying from the catalogue, scoped to who asks: a buyer's staff (admins, officers and
-evaluators) read their organisation's projects, with their saved searches, frozen shortlist and
-outcome; nobody else finds them (a project of another buyer is as if it did not exist)."""
+"""Reads for buying from the catalogue, scoped to the buyer acted for: a buyer's staff (admins,
+officers and evaluators) read the projects of the organisation they act for, with their saved
+searches, frozen shortlist and outcome; nobody else finds them (a project of another buyer, or of
+the person's other organisation while acting for this one, is as if it did not exist). The
+callers check that the person is on that buyer's staff (rules.is_buyer_reader)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,34 +11,33 @@ from django.db.models import Count, QuerySet
 
 from .lifecycle import ProjectStatus
 from .models import Project, ShortlistEntry
-from .rules import buyer_organisations
 
 
-def projects_for(user) -> QuerySet[Project]:
-    """The projects of the buyers whose staff `user` is, newest first, with their counts."""
+def projects_for(buyer) -> QuerySet[Project]:
+    """The projects of `buyer`, newest first, with their counts."""
     return (
-        Project.objects.filter(buyer__in=buyer_organisations(user))
+        Project.objects.filter(buyer=buyer)
         .select_related("buyer", "framework")
         .annotate(search_count=Count("searches", distinct=True))
         .order_by("-created_at", "-id")
     )
 
 
-def project_for(user, pk) -> Project | None:
-    """The project `pk` if `user` is on its buyer's staff, else None."""
+def project_for(buyer, pk) -> Project | None:
+    """The project `pk` if it is `buyer`'s, else None."""
     return (
-        Project.objects.filter(buyer__in=buyer_organisations(user), pk=pk)
+        Project.objects.filter(buyer=buyer, pk=pk)
         .select_related("buyer", "framework", "created_by", "ended_by")
         .first()
     )
 
 
-def searching_projects(user) -> QuerySet[Project]:
-    """The projects `user` may save a search into: its buyers' (as admin or officer) still
-    searching."""
-    return Project.objects.filter(
-        buyer__in=buyer_organisations(user, staff=True), status=ProjectStatus.SEARCHING
-    ).order_by("-created_at", "-id")
+def searching_projects(buyer) -> QuerySet[Project]:
+    """The projects of `buyer` a search may be saved into (its admins and officers save): those
+    still searching."""
+    return Project.objects.filter(buyer=buyer, status=ProjectStatus.SEARCHING).order_by(
+        "-created_at", "-id"
+    )
 
 
 def shortlist(project: Project) -> list[ShortlistEntry]:

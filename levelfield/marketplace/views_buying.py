@@ -7,7 +7,8 @@
   shortlist, ending the search, the outcome), the shortlist's download (CSV, XLSX) and its
   prices compared; recording the outcome.
 
-Admins and officers change things; evaluators read. Another organisation's project is a 404.
+Admins and officers change things; evaluators read. Another organisation's project is a 404, and
+so is one of the person's other organisation while they act for this one.
 Every change calls its action, which decides; a refusal is shown beside its field or at the top.
 """
 
@@ -83,7 +84,12 @@ def _reader(request):
 
 
 def _project(request, pk: int, *, staff: bool = False) -> Project:
-    project = selectors.project_for(request.user, pk)
+    """The project `pk` of the buyer the person acts for, or 404 (another buyer's, or one of
+    their other organisation's while they act for this one); 403 for changes by an evaluator."""
+    organisation = getattr(request, "organisation", None)
+    project = None
+    if rules.is_buyer_reader(request.user, organisation):
+        project = selectors.project_for(organisation, pk)
     if project is None:
         raise Http404("No project of yours has that number")
     if staff and not rules.is_buyer_staff(request.user, project.buyer):
@@ -167,13 +173,14 @@ def search_page(request):
     }
     project = None
     save_into: list[Project] = []
-    if rules.is_buyer_staff(request.user, getattr(request, "organisation", None)):
-        save_into = list(selectors.searching_projects(request.user)[:SAVE_INTO])
+    organisation = getattr(request, "organisation", None)
+    if rules.is_buyer_staff(request.user, organisation):
+        save_into = list(selectors.searching_projects(organisation)[:SAVE_INTO])
         chosen = request.GET.get("project", "")
         if chosen.isdigit():
             project = next((p for p in save_into if p.pk == int(chosen)), None)
             if project is None:
-                project = selectors.searching_projects(request.user).filter(pk=chosen).first()
+                project = selectors.searching_projects(organisation).filter(pk=chosen).first()
             if project is not None:
                 save_into = [project]
     return render(
@@ -197,7 +204,7 @@ def search_page(request):
 @require_GET
 def projects_list(request):
     organisation = _reader(request)
-    page = paginate(request, selectors.projects_for(request.user))
+    page = paginate(request, selectors.projects_for(organisation))
     return render(
         request,
         "marketplace/buying/projects.html",
@@ -341,17 +348,38 @@ def compare(request, pk: int):
     )
 
 
-# The action's problems that belong to one field of the outcome form, shown beside it.
+# The action's problems that belong to one field of the outcome form, shown beside it: these,
+# and those naming their field (OUTCOME_NAMES) as the award's and its contract's rules do ("Enter
+# the start date", "The contract value must be more than £0", "The previous cost must be ...").
 OUTCOME_FIELDS = {
     outcomes.NOT_ON_SHORTLIST: "entry",
     outcomes.REASON_NEEDED: "reason",
     records.DATES_IN_ORDER: "end_date",
 }
+OUTCOME_NAMES = (
+    ("the contract value", "value"),
+    ("the start date", "start_date"),
+    ("the end date", "end_date"),
+    ("the reason", "reason"),
+    ("the previous cost", "previous_cost"),
+    ("the previous supplier", "previous_supplier"),
+)
+
+
+def _outcome_field(problem: str) -> str | None:
+    """The outcome form's field `problem` is about, or None (shown at the top: the service or its
+    framework no longer offered, say)."""
+    if problem in OUTCOME_FIELDS:
+        return OUTCOME_FIELDS[problem]
+    words = problem.lower()
+    return next(
+        (field for name, field in OUTCOME_NAMES if words.startswith((name, f"enter {name}"))), None
+    )
 
 
 def _outcome_refused(form, exc: DomainError) -> None:
     for detail in exc.details or [exc.message]:
-        form.add_error(OUTCOME_FIELDS.get(detail), detail)
+        form.add_error(_outcome_field(detail), detail)
 
 
 @login_required

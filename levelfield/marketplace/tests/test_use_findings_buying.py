@@ -1,0 +1,128 @@
+"""What using the demo's catalogue buying as its people do turned up, each kept fixed by a test.
+
+- A person on the staff of two organisations reads and runs only the projects of the one they
+  act for (as a tender is the current organisation's): acting for their supplier, or for
+  another council, their first council's project is as if it did not exist, on the pages and
+  through the API, as the project list already was.
+- An award refused for its value (or another field's rule of the award or its contract) says so
+  beside that field, as the reason and the dates already did, not only at the top."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from levelfield.accounts.models import Membership, Role
+from levelfield.accounts.selectors import SESSION_KEY
+from levelfield.core import clock
+from levelfield.marketplace.actions import projects
+from levelfield.marketplace.lifecycle import ProjectStatus
+from levelfield.marketplace.search import Criteria
+from tests.support import testing
+
+from .buying_builders import catalogue
+
+pytestmark = pytest.mark.django_db
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def shop():
+    return catalogue()
+
+
+def acting_for(client: Client, user, organisation) -> Client:
+    client.force_login(user, backend=BACKEND)
+    session = client.session
+    session[SESSION_KEY] = organisation.pk
+    session.save()
+    return client
+
+
+def _ended(shop):
+    project = projects.create_project(buyer=shop.buyer, by=shop.officer, name="Hosting")
+    projects.save_search(
+        project=project, by=shop.officer, criteria=Criteria(lots=(shop.lots[0].pk,))
+    )
+    return projects.end_project(project=project, by=shop.officer)
+
+
+@pytest.mark.parametrize("other_kind", ["supplier", "buyer"])
+def test_a_project_is_read_and_run_only_while_acting_for_its_buyer(shop, client, other_kind):
+    project = _ended(shop)
+    searching = projects.create_project(buyer=shop.buyer, by=shop.officer, name="Storage")
+    person = shop.admin
+    if other_kind == "supplier":
+        other = shop.suppliers["micro"]
+        Membership.objects.create(user=person, organisation=other, role=Role.SUPPLIER_ADMIN)
+    else:
+        other = testing.buyer_org("Sandbourne Borough Council")
+        Membership.objects.create(user=person, organisation=other, role=Role.BUYER_ADMIN)
+    pages = [
+        reverse("marketplace:project", args=[project.pk]),
+        reverse("marketplace:project_compare", args=[project.pk]),
+        reverse("marketplace:project_shortlist_download", args=[project.pk, "csv"]),
+        reverse("marketplace:project_outcome", args=[project.pk]),
+    ]
+    api = f"/api/marketplace/projects/{project.pk}"
+
+    acting_for(client, person, shop.buyer)
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    assert client.get(api).status_code == 200
+    assert project.reference in client.get(reverse("marketplace:projects")).content.decode()
+
+    acting_for(client, person, other)
+    for url in pages:
+        assert client.get(url).status_code == 404, url
+    assert client.get(api).status_code == 404
+    today = clock.today_uk()
+    award = {
+        "awarded": "yes",
+        "entry": str(project.shortlist.get(position=1).pk),
+        "value": "5000",
+        "start_date": today.strftime("%d/%m/%Y"),
+        "end_date": (today + timedelta(days=365)).strftime("%d/%m/%Y"),
+        "reason": "Cheapest",
+    }
+    assert client.post(pages[-1], award).status_code == 404
+    ended = reverse("marketplace:project_end", args=[searching.pk])
+    assert client.post(ended).status_code == 404
+    project.refresh_from_db()
+    searching.refresh_from_db()
+    assert project.status == ProjectStatus.ENDED
+    assert searching.status == ProjectStatus.SEARCHING
+    if other_kind == "buyer":
+        # the other council's own pages: its list and its search offer nothing of the first's
+        listed = client.get(reverse("marketplace:projects")).content.decode()
+        assert project.reference not in listed and searching.reference not in listed
+        search = client.get(reverse("marketplace:search"), {"project": searching.pk})
+        assert searching.reference not in search.content.decode()
+        assert client.get("/api/marketplace/projects").json()["items"] == []
+
+
+def test_an_awards_value_problem_is_shown_beside_the_value(shop, client):
+    project = _ended(shop)
+    acting_for(client, shop.admin, shop.buyer)
+    today = clock.today_uk()
+    refused = client.post(
+        reverse("marketplace:project_outcome", args=[project.pk]),
+        {
+            "awarded": "yes",
+            "entry": str(project.shortlist.get(position=1).pk),
+            "value": "0",
+            "start_date": today.strftime("%d/%m/%Y"),
+            "end_date": (today - timedelta(days=1)).strftime("%d/%m/%Y"),
+            "reason": "",
+            "previous_cost": "0",
+        },
+    )
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors
+    assert errors["value"] == ["The contract value must be more than £0"]
+    assert errors["previous_cost"] == ["The previous cost must be more than £0"]
+    assert "__all__" not in errors
+    html = refused.content.decode()
+    assert 'href="#id_value"' in html and 'href="#id_previous_cost"' in html
+    assert '<li><a href="#main-content">' not in html  # nothing at the top of the summary
