@@ -27,7 +27,6 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from levelfield.contracts.actions import records
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
 from levelfield.core.pagination import paginate
@@ -35,7 +34,7 @@ from levelfield.core.pagination import paginate
 from . import exports, rules, search, search_responses
 from . import selectors_buying as selectors
 from .actions import outcomes, projects
-from .forms_buying import AWARDED, OutcomeForm, ProjectForm
+from .forms_buying import AWARDED, OutcomeForm, ProjectForm, outcome_field
 from .lifecycle import ProjectStatus
 from .models import Project
 from .templatetags.marketplace_words import filter_in_words, lots_chosen
@@ -348,38 +347,9 @@ def compare(request, pk: int):
     )
 
 
-# The action's problems that belong to one field of the outcome form, shown beside it: these,
-# and those naming their field (OUTCOME_NAMES) as the award's and its contract's rules do ("Enter
-# the start date", "The contract value must be more than £0", "The previous cost must be ...").
-OUTCOME_FIELDS = {
-    outcomes.NOT_ON_SHORTLIST: "entry",
-    outcomes.REASON_NEEDED: "reason",
-    records.DATES_IN_ORDER: "end_date",
-}
-OUTCOME_NAMES = (
-    ("the contract value", "value"),
-    ("the start date", "start_date"),
-    ("the end date", "end_date"),
-    ("the reason", "reason"),
-    ("the previous cost", "previous_cost"),
-    ("the previous supplier", "previous_supplier"),
-)
-
-
-def _outcome_field(problem: str) -> str | None:
-    """The outcome form's field `problem` is about, or None (shown at the top: the service or its
-    framework no longer offered, say)."""
-    if problem in OUTCOME_FIELDS:
-        return OUTCOME_FIELDS[problem]
-    words = problem.lower()
-    return next(
-        (field for name, field in OUTCOME_NAMES if words.startswith((name, f"enter {name}"))), None
-    )
-
-
 def _outcome_refused(form, exc: DomainError) -> None:
     for detail in exc.details or [exc.message]:
-        form.add_error(_outcome_field(detail), detail)
+        form.add_error(outcome_field(detail), detail)
 
 
 @login_required

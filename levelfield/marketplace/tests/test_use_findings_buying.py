@@ -5,7 +5,9 @@
   another council, their first council's project is as if it did not exist, on the pages and
   through the API, as the project list already was.
 - An award refused for its value (or another field's rule of the award or its contract) says so
-  beside that field, as the reason and the dates already did, not only at the top."""
+  beside that field, as the reason and the dates already did, not only at the top; and a form
+  refused before the award is tried says the contract's problems too (an end before the start),
+  as it already said a missing reason."""
 
 from datetime import timedelta
 
@@ -15,8 +17,9 @@ from django.urls import reverse
 
 from levelfield.accounts.models import Membership, Role
 from levelfield.accounts.selectors import SESSION_KEY
+from levelfield.contracts.actions import records
 from levelfield.core import clock
-from levelfield.marketplace.actions import projects
+from levelfield.marketplace.actions import outcomes, projects
 from levelfield.marketplace.lifecycle import ProjectStatus
 from levelfield.marketplace.search import Criteria
 from tests.support import testing
@@ -126,3 +129,41 @@ def test_an_awards_value_problem_is_shown_beside_the_value(shop, client):
     html = refused.content.decode()
     assert 'href="#id_value"' in html and 'href="#id_previous_cost"' in html
     assert '<li><a href="#main-content">' not in html  # nothing at the top of the summary
+
+
+def test_an_award_refused_by_the_form_also_names_the_contracts_problems(shop, client):
+    """A form refused before the action (no service chosen, a date that is not one) still says
+    the end is before the start and the value is not more than £0, rather than on the next
+    submit."""
+    project = _ended(shop)
+    acting_for(client, shop.admin, shop.buyer)
+    url = reverse("marketplace:project_outcome", args=[project.pk])
+    today = clock.today_uk()
+    refused = client.post(
+        url,
+        {
+            "awarded": "yes",
+            "value": "-5",
+            "start_date": today.strftime("%d/%m/%Y"),
+            "end_date": (today - timedelta(days=1)).strftime("%d/%m/%Y"),
+            "reason": "",
+        },
+    )
+    errors = refused.context["form"].errors
+    assert errors["entry"] == ["Choose the service awarded"]
+    assert errors["value"] == ["The contract value must be more than £0"]
+    assert errors["end_date"] == [records.DATES_IN_ORDER]
+    assert errors["reason"] == [outcomes.REASON_NEEDED]
+    html = refused.content.decode()
+    assert 'href="#id_value"' in html and 'href="#id_end_date"' in html
+    # a field the form refused is told its own problem only, not the contract's too
+    refused = client.post(
+        url,
+        {"awarded": "yes", "value": "", "start_date": "31/2/2027", "end_date": "1/1/2027"},
+    )
+    errors = refused.context["form"].errors
+    assert errors["value"] == ["Enter the call-off value"]
+    assert errors["start_date"] == ["Enter a real start date"]
+    assert "end_date" not in errors
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ENDED
