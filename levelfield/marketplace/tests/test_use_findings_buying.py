@@ -7,7 +7,9 @@
 - An award refused for its value (or another field's rule of the award or its contract) says so
   beside that field, as the reason and the dates already did, not only at the top; and a form
   refused before the award is tried says the contract's problems too (an end before the start),
-  as it already said a missing reason."""
+  as it already said a missing reason.
+- On SQLite (the demo), the catalogue's words box reads quotes, "-" and "or" as PostgreSQL's
+  websearch syntax does, as the page's hint promises, rather than looking for the quotes."""
 
 from datetime import timedelta
 
@@ -19,6 +21,7 @@ from levelfield.accounts.models import Membership, Role
 from levelfield.accounts.selectors import SESSION_KEY
 from levelfield.contracts.actions import records
 from levelfield.core import clock
+from levelfield.marketplace import search
 from levelfield.marketplace.actions import outcomes, projects
 from levelfield.marketplace.lifecycle import ProjectStatus
 from levelfield.marketplace.search import Criteria
@@ -167,3 +170,29 @@ def test_an_award_refused_by_the_form_also_names_the_contracts_problems(shop, cl
     assert "end_date" not in errors
     project.refresh_from_db()
     assert project.status == ProjectStatus.ENDED
+
+
+def _names(criteria: Criteria) -> set[str]:
+    return {listing.name for listing in search.search(criteria).listings}
+
+
+def test_the_words_box_reads_quotes_minus_and_or_on_sqlite_as_on_postgresql(shop):
+    """The search page says "Use quotes for a phrase": the demo (SQLite) found nothing for a
+    quoted phrase, as it looked for the quotes themselves, and nothing for "-" or "or"."""
+    assert _names(Criteria(keywords='"kubernetes hosting"')) == {"Managed Kubernetes Hosting"}
+    assert _names(Criteria(keywords='"Kubernetes Hosting"')) == {"Managed Kubernetes Hosting"}
+    assert _names(Criteria(keywords='"hosting kubernetes"')) == set()
+    hosting = _names(Criteria(keywords="hosting"))
+    assert "Managed Kubernetes Hosting" in hosting and len(hosting) > 1
+    assert _names(Criteria(keywords="hosting -kubernetes")) == hosting - {
+        "Managed Kubernetes Hosting"
+    }
+    assert _names(Criteria(keywords="kubernetes or encrypted")) == {
+        "Managed Kubernetes Hosting",
+        "Secure Object Storage",
+    }
+    # a quote left open is a phrase to the end, as PostgreSQL reads it
+    assert _names(Criteria(keywords='"kubernetes')) == {"Managed Kubernetes Hosting"}
+    # a name holding the phrase still comes first
+    ranked = search.search(Criteria(keywords='"hosting"')).listings
+    assert ranked[0].name.casefold().endswith("hosting")
