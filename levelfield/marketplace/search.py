@@ -7,7 +7,7 @@ name weighted above the summary and category, those above the rest) matched with
 as the opportunity search (tenders.keywords: websearch syntax, English stemming, longer stems
 as prefixes) under a GIN index (migration 0002), ranked by ts_rank. SQLite, for the demo and the
 quick test run, finds listings whose folded text holds every word, name matches first, reading
-the same syntax (`sqlite_terms`: a quoted phrase as it stands, "-" to leave out, "or").
+the same syntax (core.search_words: a quoted phrase as it stands, "-" to leave out, "or").
 
 A search's work is capped however many listings match, as the opportunity search's is
 (tenders.selectors.RESULT_LIMIT):
@@ -29,7 +29,6 @@ page's and the API's whole answers too (search_responses.py).
 """
 
 import json
-import re
 from dataclasses import dataclass, field, replace
 
 from django.contrib.postgres.search import SearchRank
@@ -38,6 +37,7 @@ from django.db import connections
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.fields import IntegerField
 
+from levelfield.core.search_words import terms_condition
 from levelfield.suppliers.models import CertificateKind, Size
 from levelfield.tenders.keywords import keyword_query
 from levelfield.tenders.selectors import RESULT_LIMIT
@@ -87,40 +87,7 @@ def _matching_words(listings: QuerySet, keywords: str):
     if _postgres(listings):
         query = keyword_query(keywords, using=listings.db)
         return listings.filter(search_vector=query), query
-    found = Q(pk__in=[])
-    for group in sqlite_terms(keywords):
-        holds = Q()
-        for excluded, text in group:
-            holds &= ~Q(search_text__contains=text) if excluded else Q(search_text__contains=text)
-        found |= holds
-    return listings.filter(found), None
-
-
-# A term of the words: a phrase in quotes (left open, to the end), with "-" before it or not, or
-# anything else up to a space.
-_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-
-
-def sqlite_terms(keywords: str) -> list[list[tuple[bool, str]]]:
-    """The words as SQLite matches them, read as websearch_to_tsquery reads them on PostgreSQL:
-    groups joined by "or" (a listing matches any group), each a list of (left out, folded text)
-    that a listing's search_text must hold (or, left out, not hold): a quoted phrase as it
-    stands, a word or phrase after "-" left out. Quotes are never looked for."""
-    groups: list[list[tuple[bool, str]]] = [[]]
-    for match in _TERM.finditer(keywords.casefold()):
-        minus, phrase, word = match.groups()
-        if word is None:
-            excluded, text = minus == "-", " ".join(phrase.split())
-        elif word == "or":
-            if groups[-1]:
-                groups.append([])
-            continue
-        else:
-            excluded = word.startswith("-") and len(word) > 1
-            text = (word[1:] if excluded else word).replace('"', "")
-        if text:
-            groups[-1].append((excluded, text))
-    return [group for group in groups if group]
+    return listings.filter(terms_condition(keywords, ["search_text"], lookup="contains")), None
 
 
 def _facet_conditions(criteria: Criteria, *, postgres: bool) -> dict[str, Q]:
@@ -378,15 +345,11 @@ def matching(criteria: Criteria) -> QuerySet[Listing]:
 def _ranked(listings: QuerySet, criteria: Criteria, query) -> QuerySet[Listing]:
     """`listings` with their relevance to the words as `rank` (none without words): ts_rank on
     PostgreSQL; on SQLite 1 when the name holds every word (and phrase) of one of the words'
-    groups (sqlite_terms), else 0."""
+    groups (core.search_words), else 0."""
     if query is not None:
         return listings.annotate(rank=SearchRank(F("search_vector"), query))
     if criteria.keywords:
-        in_name = Q(pk__in=[])
-        for group in sqlite_terms(criteria.keywords):
-            wanted = [text for excluded, text in group if not excluded]
-            if wanted:
-                in_name |= Q(*(Q(name__icontains=text) for text in wanted))
+        in_name = terms_condition(criteria.keywords, ["name"], wanted_only=True)
         return listings.annotate(
             rank=Case(When(in_name, then=Value(1)), default=Value(0), output_field=IntegerField())
         )

@@ -41,6 +41,7 @@ from django.db.models import (
 from django.db.models.expressions import CombinedExpression
 
 from levelfield.core import clock
+from levelfield.core.search_words import terms_condition
 from levelfield.opendata import selectors_opportunities as opportunity_selectors
 
 from .keywords import SEARCH_CONFIG, keyword_query
@@ -275,9 +276,13 @@ def _keyword(tenders: QuerySet[Tender], keyword: str):
             query,
             by_reference=tenders.filter(reference=keyword.upper()),
         )
-    title = Q(title__icontains=keyword)
+    # SQLite: the words read as PostgreSQL's websearch syntax reads them (core.search_words):
+    # each word anywhere in the title or description, a quoted phrase as it stands, "-" to
+    # leave out, "or".
+    title = terms_condition(keyword, ["title"], wanted_only=True)
+    words = terms_condition(keyword, ["title", "description"])
     return (
-        tenders.filter(title | Q(description__icontains=keyword) | Q(reference__icontains=keyword))
+        tenders.filter(words | Q(reference__icontains=keyword))
         .annotate(
             rank=Case(
                 When(reference__iexact=keyword, then=2),  # the tender meant, as on PostgreSQL
