@@ -3,8 +3,10 @@
 certifications; and a buyer with an admin, an officer and an evaluator."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from levelfield.accounts.models import Role
+from levelfield.core import clock
 from levelfield.marketplace.models import Framework, Listing
 from tests.support import marketplace, testing
 
@@ -90,3 +92,20 @@ def catalogue() -> Catalogue:
         evaluator=testing.member(buyer, Role.EVALUATOR),
         platform_admin=platform_admin,
     )
+
+
+def award_form(project, **fields) -> dict:
+    """The outcome page's form as a buyer admin fills it in to award the project's first
+    shortlisted service, with a term ending the day before it starts and no reason (two problems
+    at once), with `fields` changed (None: left out)."""
+    today = clock.today_uk()
+    form = {
+        "awarded": "yes",
+        "entry": str(project.shortlist.get(position=1).pk),
+        "value": "5000",
+        "start_date": today.strftime("%d/%m/%Y"),
+        "end_date": (today - timedelta(days=1)).strftime("%d/%m/%Y"),
+        "reason": "",
+        **fields,
+    }
+    return {name: value for name, value in form.items() if value is not None}

@@ -5,7 +5,6 @@ turned away (suppliers, another buyer, someone signed out)."""
 import csv
 import io
 import re
-from datetime import timedelta
 from decimal import Decimal
 from html import unescape
 
@@ -23,7 +22,7 @@ from levelfield.marketplace.models import Project
 from levelfield.marketplace.search import Criteria
 from tests.support import marketplace, testing
 
-from .buying_builders import catalogue
+from .buying_builders import award_form, catalogue
 
 pytestmark = pytest.mark.django_db
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -146,17 +145,8 @@ def test_the_outcome_form_asks_for_an_awards_details_and_the_reason(shop, client
 def test_an_awards_problems_and_its_contracts_are_shown_together(shop, client):
     project = ended(shop, Criteria(lots=(shop.lots[0].pk,)))
     signed_in(client, shop.admin)
-    today = clock.today_uk()
     refused = client.post(
-        reverse("marketplace:project_outcome", args=[project.pk]),
-        {
-            "awarded": "yes",
-            "entry": str(project.shortlist.get(position=1).pk),
-            "value": "5000",
-            "start_date": today.strftime("%d/%m/%Y"),
-            "end_date": (today - timedelta(days=1)).strftime("%d/%m/%Y"),
-            "reason": "",
-        },
+        reverse("marketplace:project_outcome", args=[project.pk]), award_form(project)
     )
     assert refused.status_code == 200
     errors = refused.context["form"].errors

@@ -27,7 +27,7 @@ from levelfield.marketplace.lifecycle import ProjectStatus
 from levelfield.marketplace.search import Criteria
 from tests.support import testing
 
-from .buying_builders import catalogue
+from .buying_builders import award_form, catalogue
 
 pytestmark = pytest.mark.django_db
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -111,18 +111,9 @@ def test_a_project_is_read_and_run_only_while_acting_for_its_buyer(shop, client,
 def test_an_awards_value_problem_is_shown_beside_the_value(shop, client):
     project = _ended(shop)
     acting_for(client, shop.admin, shop.buyer)
-    today = clock.today_uk()
     refused = client.post(
         reverse("marketplace:project_outcome", args=[project.pk]),
-        {
-            "awarded": "yes",
-            "entry": str(project.shortlist.get(position=1).pk),
-            "value": "0",
-            "start_date": today.strftime("%d/%m/%Y"),
-            "end_date": (today - timedelta(days=1)).strftime("%d/%m/%Y"),
-            "reason": "",
-            "previous_cost": "0",
-        },
+        award_form(project, value="0", previous_cost="0"),
     )
     assert refused.status_code == 200
     errors = refused.context["form"].errors
@@ -141,17 +132,7 @@ def test_an_award_refused_by_the_form_also_names_the_contracts_problems(shop, cl
     project = _ended(shop)
     acting_for(client, shop.admin, shop.buyer)
     url = reverse("marketplace:project_outcome", args=[project.pk])
-    today = clock.today_uk()
-    refused = client.post(
-        url,
-        {
-            "awarded": "yes",
-            "value": "-5",
-            "start_date": today.strftime("%d/%m/%Y"),
-            "end_date": (today - timedelta(days=1)).strftime("%d/%m/%Y"),
-            "reason": "",
-        },
-    )
+    refused = client.post(url, award_form(project, entry=None, value="-5"))
     errors = refused.context["form"].errors
     assert errors["entry"] == ["Choose the service awarded"]
     assert errors["value"] == ["The contract value must be more than £0"]
