@@ -83,15 +83,8 @@ def test_a_project_is_read_and_run_only_while_acting_for_its_buyer(shop, client,
     for url in pages:
         assert client.get(url).status_code == 404, url
     assert client.get(api).status_code == 404
-    today = clock.today_uk()
-    award = {
-        "awarded": "yes",
-        "entry": str(project.shortlist.get(position=1).pk),
-        "value": "5000",
-        "start_date": today.strftime("%d/%m/%Y"),
-        "end_date": (today + timedelta(days=365)).strftime("%d/%m/%Y"),
-        "reason": "Cheapest",
-    }
+    a_year_on = (clock.today_uk() + timedelta(days=365)).strftime("%d/%m/%Y")
+    award = award_form(project, end_date=a_year_on, reason="Cheapest")
     assert client.post(pages[-1], award).status_code == 404
     ended = reverse("marketplace:project_end", args=[searching.pk])
     assert client.post(ended).status_code == 404
