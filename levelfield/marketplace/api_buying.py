@@ -46,10 +46,9 @@ def _reader(request):
 
 def _project(request, project_id: int, *, staff: bool = False) -> Project:
     """The project of the buyer the caller acts for, or 404 (as on the pages)."""
-    organisation = getattr(request, "organisation", None)
-    project = None
-    if rules.is_buyer_reader(request.user, organisation):
-        project = selectors.project_for(organisation, project_id)
+    project = selectors.project_for(
+        request.user, getattr(request, "organisation", None), project_id
+    )
     if project is None:
         raise Http404("No project of yours has that number")
     if staff:

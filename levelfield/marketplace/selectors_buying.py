@@ -2,7 +2,8 @@
 officers and evaluators) read the projects of the organisation they act for, with their saved
 searches, frozen shortlist and outcome; nobody else finds them (a project of another buyer, or of
 the person's other organisation while acting for this one, is as if it did not exist). The
-callers check that the person is on that buyer's staff (rules.is_buyer_reader)."""
+lists' callers check that the person is on that buyer's staff (rules.is_buyer_reader);
+project_for checks it itself."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.db.models import Count, QuerySet
 
 from .lifecycle import ProjectStatus
 from .models import Project, ShortlistEntry
+from .rules import is_buyer_reader
 
 
 def projects_for(buyer) -> QuerySet[Project]:
@@ -23,8 +25,11 @@ def projects_for(buyer) -> QuerySet[Project]:
     )
 
 
-def project_for(buyer, pk) -> Project | None:
-    """The project `pk` if it is `buyer`'s, else None."""
+def project_for(user, buyer, pk) -> Project | None:
+    """The project `pk` if it is `buyer`'s, the organisation `user` acts for and is on the staff
+    of, else None."""
+    if not is_buyer_reader(user, buyer):
+        return None
     return (
         Project.objects.filter(buyer=buyer, pk=pk)
         .select_related("buyer", "framework", "created_by", "ended_by")

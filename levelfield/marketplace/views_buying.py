@@ -85,10 +85,7 @@ def _reader(request):
 def _project(request, pk: int, *, staff: bool = False) -> Project:
     """The project `pk` of the buyer the person acts for, or 404 (another buyer's, or one of
     their other organisation's while they act for this one); 403 for changes by an evaluator."""
-    organisation = getattr(request, "organisation", None)
-    project = None
-    if rules.is_buyer_reader(request.user, organisation):
-        project = selectors.project_for(organisation, pk)
+    project = selectors.project_for(request.user, getattr(request, "organisation", None), pk)
     if project is None:
         raise Http404("No project of yours has that number")
     if staff and not rules.is_buyer_staff(request.user, project.buyer):
