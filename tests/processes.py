@@ -9,6 +9,7 @@ the test reads with the ORM what the processes wrote."""
 import email
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -109,6 +110,38 @@ def process_env(database_url: str, root: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (the suites on SQLite and PostgreSQL
+    may run side by side: no fixed ports)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(args: list[str], *, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+    """Run a command to its end in its own process group, its output captured. Past `timeout`
+    the whole group is killed, children included (a gunicorn a script started would otherwise
+    hold the output's pipe open and the wait would never end), and the test fails."""
+    process = subprocess.Popen(
+        args,
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=30)
+        raise AssertionError(
+            f"{' '.join(args)} ran past {timeout:g} s\n{(stdout + stderr)[-4000:]}"
+        ) from None
+    return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
 
 
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

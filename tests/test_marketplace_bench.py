@@ -8,23 +8,15 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
+from tests import processes
 
 
 def _run(arguments: list[str]) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    return subprocess.run(
-        [sys.executable, *arguments],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return processes.run([sys.executable, *arguments], env=env, timeout=600)
 
 
 def test_the_marketplace_bench_runs_at_tiny_size(tmp_path):
@@ -46,7 +38,7 @@ def test_the_marketplace_bench_runs_at_tiny_size(tmp_path):
             "--single-duration=1",
             "--warmup=0.5",
             "--workers=1",
-            "--port=8767",
+            f"--port={processes.free_port()}",
         ]
     )
     output = run.stdout + run.stderr

@@ -6,7 +6,6 @@ uploaded through one downloads through the other; the rate limits count across b
 scheduled job runs once."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -44,19 +43,13 @@ def postgres_and_redis():
         pytest.fail(f"Redis at {REDIS} does not answer ({exc}): start redis-server")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def object_storage_env(root: Path) -> tuple[dict, subprocess.Popen | None]:
     """The settings for S3-compatible storage on a moto server started here, if the settings
     know LEVELFIELD_STORAGE; else none (each server then keeps its own folder of files)."""
     moto_server = Path(sys.executable).parent / "moto_server"
     if not hasattr(settings, "LEVELFIELD_STORAGE") or not moto_server.exists():
         return {}, None
-    port = free_port()
+    port = processes.free_port()
     log = root / "moto.log"
     with open(log, "ab") as out:
         server = subprocess.Popen(
@@ -142,7 +135,7 @@ def test_two_servers_and_two_workers_work_as_one(postgres_and_redis, tmp_path, b
         with processes.shared_database(tmp_path) as url:
             urls = []
             for name in ("a", "b"):
-                port = free_port()
+                port = processes.free_port()
                 # each server its own folder for files, as on two machines
                 env = processes.process_env(
                     url,

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -24,6 +23,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.processes import free_port
 
 PROJECT = Path(__file__).resolve().parents[1]
 LEVELFIELD = PROJECT / ".venv" / "bin" / "levelfield"
@@ -94,12 +95,6 @@ SERVER_OWN_SETTINGS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Served:
     def __init__(self, url: str, database: Path, env: dict, log: Path):
         self.url = url
@@ -120,7 +115,7 @@ def serving(root: Path, **extra_env):
     """`./dev serve` (without its package and asset steps) on a var directory under `root`,
     until the block ends."""
     env = {key: value for key, value in os.environ.items() if key not in SERVER_OWN_SETTINGS}
-    port = _free_port()
+    port = free_port()
     env.update(
         LEVELFIELD_VAR_DIR=str(root / "var"),
         STATIC_ROOT=str(root / "static"),

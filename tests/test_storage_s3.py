@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -29,6 +28,7 @@ from levelfield.opendata import downloads, publisher
 from levelfield.suppliers import actions as supplier_actions
 from levelfield.suppliers.models import CertificateKind
 from levelfield.tenders import actions as tender_actions
+from tests.processes import free_port
 
 moto_server = pytest.importorskip(
     "moto.server", reason="moto[server] is not installed: the S3 tests need its server"
@@ -42,15 +42,9 @@ SECRET = b"MARMALADE-ZEPPELIN"
 BODY = b"%PDF-1.4\n" + SECRET + b" method statement " + bytes(range(256)) * 400
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port())
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=free_port())
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
