@@ -2,6 +2,8 @@
 is a GET form read by search.read_criteria (the one reading of a search); the rules are the
 actions' (projects.details_problems, outcomes), shown beside their fields."""
 
+from typing import cast
+
 from django import forms
 
 from levelfield.contracts.actions import records
@@ -46,6 +48,8 @@ class ProjectForm(forms.Form):
 
 AWARDED = "yes"
 NOT_AWARDED = "no"
+# The fields only an award needs
+AWARD_FIELDS = ("entry", "value", "start_date", "end_date", "previous_cost", "previous_supplier")
 
 # The award's problems that belong to one field of the outcome form, shown beside it: these, and
 # those naming their field (OUTCOME_NAMES) as the award's and its contract's rules do ("Enter the
@@ -112,15 +116,25 @@ class OutcomeForm(forms.Form):
         label="Who you paid before (optional)", required=False, max_length=200
     )
 
-    def __init__(self, *args, entries, **kwargs):
+    def __init__(self, *args, entries, award_barrier: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entry"].choices = [("", "Choose a service")] + [
+        cast(forms.ChoiceField, self.fields["entry"]).choices = [("", "Choose a service")] + [
             (
                 entry.pk,
                 f"{entry.snapshot.get('name')}: {entry.snapshot.get('supplier')}",
             )
             for entry in entries
         ]
+        # Who cannot award at all (outcomes.award_barrier: an officer, a framework no longer
+        # live) is offered "No" alone, told why beside it, rather than refused on submitting.
+        self.award_barrier = award_barrier
+        if award_barrier:
+            awarded = cast(forms.ChoiceField, self.fields["awarded"])
+            awarded.choices = [(NOT_AWARDED, "No")]
+            awarded.error_messages["invalid_choice"] = award_barrier
+            awarded.help_text = award_barrier
+            for name in AWARD_FIELDS:
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()

@@ -360,7 +360,11 @@ def outcome(request, pk: int):
         )
         return redirect("marketplace:project", pk=project.pk)
     entries = selectors.shortlist(project)
-    form = OutcomeForm(request.POST or None, entries=entries)
+    form = OutcomeForm(
+        request.POST or None,
+        entries=entries,
+        award_barrier=outcomes.award_barrier(project, request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -99,6 +99,23 @@ def _still_offered(entry: ShortlistEntry) -> list[str]:
     return problems
 
 
+def award_barrier(project: Project, user) -> str | None:
+    """Why `user` cannot award this project a call-off to any service, or None when an award
+    may be tried: only a buyer admin signs one, and only under a framework still live (the
+    project's own, when it searched one; a project across frameworks is checked service by
+    service on awarding). Read without locks, for the outcome page to offer "No" alone; `award`
+    checks both again."""
+    if not has_role(user, project.buyer, Role.BUYER_ADMIN):
+        return ADMIN_SIGNS
+    framework = project.framework
+    if framework is not None and framework.status != FrameworkStatus.LIVE:
+        return FRAMEWORK_NOT_LIVE.format(
+            framework=framework.reference,
+            status=FrameworkStatus(framework.status).label.lower(),
+        )
+    return None
+
+
 def shortlist_entry(project: Project, entry_id) -> ShortlistEntry | None:
     """The entry `entry_id` of the project's shortlist, or None (another project's, or none)."""
     try:

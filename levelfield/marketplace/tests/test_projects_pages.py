@@ -16,6 +16,7 @@ from levelfield.accounts.models import Role
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract, Origin
 from levelfield.core import clock
+from levelfield.marketplace.actions import frameworks as framework_actions
 from levelfield.marketplace.actions import outcomes, projects
 from levelfield.marketplace.lifecycle import ProjectStatus
 from levelfield.marketplace.models import Project
@@ -140,6 +141,50 @@ def test_the_outcome_form_asks_for_an_awards_details_and_the_reason(shop, client
     assert none.status_code == 302
     project.refresh_from_db()
     assert project.status == ProjectStatus.NOT_AWARDED
+
+
+def radio_values(html: str, name: str) -> list[str]:
+    radio = rf'<input class="govuk-radios__input"[^>]*name="{name}"[^>]*value="([^"]*)"'
+    return re.findall(radio, html)
+
+
+@pytest.mark.parametrize("who", ["officer", "framework expired"])
+def test_who_cannot_award_is_offered_no_alone_and_told_why(shop, client, who):
+    """An officer (the award signs a contract) or anyone under a framework no longer live sees
+    "No" alone with the reason beside it, and no award fields; a forged "yes" is refused with the
+    same reason and saves nothing; "No" records the outcome."""
+    project = ended(shop, Criteria(lots=(shop.lots[0].pk,)))
+    if who == "officer":
+        signed_in(client, shop.officer)
+        reason = outcomes.ADMIN_SIGNS
+    else:
+        framework_actions.expire(framework=shop.framework, by=shop.platform_admin)
+        signed_in(client, shop.admin)
+        reason = outcomes.FRAMEWORK_NOT_LIVE.format(
+            framework=shop.framework.reference, status="expired"
+        )
+    url = reverse("marketplace:project_outcome", args=[project.pk])
+    html = client.get(url).content.decode()
+    assert radio_values(html, "awarded") == ["no"]
+    assert reason in unescape(html)
+    assert 'name="value"' not in html and 'name="entry"' not in html
+    forged = client.post(url, award_form(project, end_date=None, reason="Cheapest"))
+    assert forged.status_code == 200
+    assert forged.context["form"].errors["awarded"] == [reason]
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ENDED
+    assert not Contract.objects.filter(origin=Origin.CALL_OFF).exists()
+    assert client.post(url, {"awarded": "no", "reason": "Not ours"}).status_code == 302
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.NOT_AWARDED
+
+
+def test_a_buyer_admin_under_a_live_framework_is_offered_the_award(shop, client):
+    project = ended(shop, Criteria(lots=(shop.lots[0].pk,)))
+    signed_in(client, shop.admin)
+    html = client.get(reverse("marketplace:project_outcome", args=[project.pk])).content.decode()
+    assert radio_values(html, "awarded") == ["yes", "no"]
+    assert 'name="value"' in html and outcomes.ADMIN_SIGNS not in unescape(html)
 
 
 def test_an_awards_problems_and_its_contracts_are_shown_together(shop, client):
