@@ -5,7 +5,6 @@ and opening to what was sent, the run straddling the deadline) must pass."""
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +12,8 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 from django.db import connection, connections
+
+from tests import processes
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +32,7 @@ def test_bid_submission_bench_runs_clean():
     bench_url = url._replace(path=f"/{test_database}_bids_bench").geturl()
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     try:
-        run = subprocess.run(
+        run = processes.run(
             [
                 sys.executable,
                 str(PROJECT / "bench/bids_bench.py"),
@@ -43,10 +44,7 @@ def test_bid_submission_bench_runs_clean():
                 f"--template={test_database}",
                 f"--database-url={bench_url}",
             ],
-            cwd=PROJECT,
             env=env,
-            capture_output=True,
-            text=True,
             timeout=600,
         )
     finally:
