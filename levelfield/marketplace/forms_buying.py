@@ -116,12 +116,21 @@ class OutcomeForm(forms.Form):
         label="Who you paid before (optional)", required=False, max_length=200
     )
 
-    def __init__(self, *args, entries, award_barrier: str | None = None, **kwargs):
+    def __init__(
+        self, *args, entries, award_barrier: str | None = None, conflicted=frozenset(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        # A service of the person's own organisation (outcomes.conflicted_entries) is marked:
+        # another buyer admin must award it.
         cast(forms.ChoiceField, self.fields["entry"]).choices = [("", "Choose a service")] + [
             (
                 entry.pk,
-                f"{entry.snapshot.get('name')}: {entry.snapshot.get('supplier')}",
+                f"{entry.snapshot.get('name')}: {entry.snapshot.get('supplier')}"
+                + (
+                    " (your own organisation: another buyer admin must award it)"
+                    if entry.pk in conflicted
+                    else ""
+                ),
             )
             for entry in entries
         ]

@@ -364,6 +364,7 @@ def outcome(request, pk: int):
         request.POST or None,
         entries=entries,
         award_barrier=outcomes.award_barrier(project, request.user),
+        conflicted=outcomes.conflicted_entries(request.user, entries),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

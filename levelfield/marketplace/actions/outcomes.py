@@ -11,8 +11,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
-from levelfield.accounts.models import Role
+from levelfield.accounts.models import Membership, Role
 from levelfield.accounts.rules import has_role
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import Category, Origin
@@ -41,6 +42,10 @@ LISTING_WITHDRAWN = (
 LISTING_NOT_LIVE = (
     "{name} is no longer live ({status}): it cannot be awarded a call-off. Choose another "
     "service, or record that no call-off was awarded"
+)
+OWN_SUPPLIER = (
+    "You are on the staff of {supplier}, which offers this service: another buyer admin must "
+    "award it the call-off"
 )
 FRAMEWORK_NOT_LIVE = (
     "The framework {framework} is no longer live ({status}): no call-off can be awarded under "
@@ -116,6 +121,20 @@ def award_barrier(project: Project, user) -> str | None:
     return None
 
 
+def conflicted_entries(user, entries) -> set[int]:
+    """Those of the shortlisted `entries` (their ids) that `user` may not award a call-off: the
+    services of an organisation they are on the staff of (a supplier's admin also invited onto a
+    buyer's staff). One query, for the outcome form's choices as for the award."""
+    if not user or not user.is_authenticated:
+        return set()
+    staff = Membership.objects.filter(user=user, organisation_id=OuterRef("listing__supplier_id"))
+    return set(
+        ShortlistEntry.objects.filter(pk__in=[entry.pk for entry in entries])
+        .filter(Exists(staff))
+        .values_list("pk", flat=True)
+    )
+
+
 def shortlist_entry(project: Project, entry_id) -> ShortlistEntry | None:
     """The entry `entry_id` of the project's shortlist, or None (another project's, or none)."""
     try:
@@ -152,6 +171,8 @@ def award(
     project = _ended(project)
     entry = shortlist_entry(project, entry_id)
     problems = [NOT_ON_SHORTLIST] if entry is None else _still_offered(entry)
+    if entry is not None and conflicted_entries(by, [entry]):
+        problems.append(OWN_SUPPLIER.format(supplier=entry.snapshot.get("supplier")))
     problems += _reason_problems(reason)
     # The contract's own rules (value, dates in order and in range), from the contracts domain,
     # so the buyer hears of every problem at once; enter_contract checks them again.

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from levelfield.accounts.models import Role
+from levelfield.accounts.selectors import SESSION_KEY
 from levelfield.core import clock
 from levelfield.marketplace.models import Framework, Listing
 from tests.support import marketplace, testing
@@ -109,3 +110,12 @@ def award_form(project, **fields) -> dict:
         **fields,
     }
     return {name: value for name, value in form.items() if value is not None}
+
+
+def acting_for(client, user, organisation):
+    """`client` signed in as `user`, acting for `organisation` (one of several they are on)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[SESSION_KEY] = organisation.pk
+    session.save()
+    return client

@@ -3,12 +3,15 @@ other contract (in the buyer's register, its notices published) and published in
 framework as a related process; or no award, with the reason. Refused for another buyer, the
 suppliers, a project not ended, a service not on the shortlist."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from django.urls import reverse
 
-from levelfield.accounts.models import Role
+from levelfield.accounts.models import Membership, Role
 from levelfield.contracts.actions import performance, records
 from levelfield.contracts.lifecycle import ContractStatus
 from levelfield.contracts.models import Contract, ContractNotice, Origin
@@ -27,7 +30,7 @@ from levelfield.opendata import merge
 from levelfield.opendata.models import Release
 from tests.support import testing
 
-from .buying_builders import catalogue
+from .buying_builders import acting_for, catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +84,7 @@ def test_an_award_creates_a_signed_call_off_in_the_buyers_register(shop, client)
     assert event.data["contract"] == contract.pk and event.actor == shop.admin
 
     # in the buyer's register, as any contract; the supplier sees it among its contracts
-    client.force_login(shop.admin, backend="django.contrib.auth.backends.ModelBackend")
+    acting_for(client, shop.admin, shop.buyer)
     page = client.get("/buyer/contracts/")
     assert page.status_code == 200 and contract.reference in page.content.decode()
     assert contract in Contract.objects.for_supplier(shop.suppliers["large"])
@@ -219,6 +222,37 @@ def test_a_service_withdrawn_since_the_shortlist_was_frozen_is_not_awarded(shop)
     outcomes.not_awarded(project=project, by=shop.officer, reason="Service withdrawn")
     project.refresh_from_db()
     assert project.status == ProjectStatus.NOT_AWARDED
+
+
+def test_a_buyer_admin_on_the_suppliers_staff_may_not_award_it_the_call_off(shop, client):
+    """A supplier's admin also on a buyer's staff: the form marks their own organisation's
+    service, the award to it is refused with every other problem, and another admin awards."""
+    project = ended(shop)
+    entry = project.shortlist.get(listing=shop.listings["Secure Object Storage"])
+    own = entry.listing.supplier
+    Membership.objects.create(user=shop.admin, organisation=own, role=Role.SUPPLIER_ADMIN)
+    assert outcomes.conflicted_entries(shop.admin, project.shortlist.all()) == {entry.pk}
+    with pytest.raises(DomainError) as refused:
+        award(shop, project, entry, reason="")
+    assert refused.value.details == [
+        f"You are on the staff of {own.name}, which offers this service: another buyer admin "
+        "must award it the call-off",
+        outcomes.REASON_NEEDED,
+    ]
+    nothing_saved(project)
+
+    acting_for(client, shop.admin, shop.buyer)
+    page = client.get(reverse("marketplace:project_outcome", args=[project.pk])).content.decode()
+    marked = re.findall(r"<option [^>]*>([^<]*own organisation[^<]*)</option>", unescape(page))
+    assert marked == [
+        f"Secure Object Storage: {own.name} (your own organisation: another buyer admin must "
+        "award it)"
+    ]
+
+    colleague = testing.member(shop.buyer, Role.BUYER_ADMIN, full_name="Bea Colleague")
+    assert outcomes.conflicted_entries(colleague, [entry]) == set()
+    outcome = award(shop, project, entry, by=colleague)
+    assert outcome.contract.supplier == own and outcome.contract.signed_by == colleague
 
 
 def test_no_call_off_under_a_framework_that_has_expired(shop):

@@ -14,11 +14,9 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from levelfield.accounts.models import Membership, Role
-from levelfield.accounts.selectors import SESSION_KEY
 from levelfield.contracts.actions import records
 from levelfield.core import clock
 from levelfield.marketplace import search
@@ -27,7 +25,7 @@ from levelfield.marketplace.lifecycle import ProjectStatus
 from levelfield.marketplace.search import Criteria
 from tests.support import testing
 
-from .buying_builders import award_form, catalogue
+from .buying_builders import acting_for, award_form, catalogue
 
 pytestmark = pytest.mark.django_db
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -36,14 +34,6 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 @pytest.fixture
 def shop():
     return catalogue()
-
-
-def acting_for(client: Client, user, organisation) -> Client:
-    client.force_login(user, backend=BACKEND)
-    session = client.session
-    session[SESSION_KEY] = organisation.pk
-    session.save()
-    return client
 
 
 def _ended(shop):
