@@ -25,6 +25,7 @@ from levelfield.opendata.models import Release
 from levelfield.suppliers.models import Size
 from tests.support import testing
 
+from .conftest import AccessibilityLog, known_govuk_issue
 from .test_journey import sign_in, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -115,6 +116,14 @@ def test_apply_list_search_shortlist_and_award_a_call_off(live_server, browser_c
     buyer.get_by_label("Words").fill("pothole")
     _click(buyer, axe, "button", "Search", exact=True)
     assert buyer.get_by_role("link", name=SERVICE).is_visible()
+    # A service opened from the results leads back to them, and its page has no accessibility
+    # problem of any impact (the way back is in a landmark of its own).
+    _click(buyer, axe, "link", SERVICE)
+    every = AccessibilityLog(every_impact=True, allowed=known_govuk_issue)
+    every.check(buyer)
+    assert every.violations == []
+    _click(buyer, axe, "link", "Back to the search results")
+    assert buyer.get_by_label("Words").input_value() == "pothole"
     _click(buyer, axe, "button", f"Save this search to {project.reference}")
     visit(buyer, f"{base}{reverse('marketplace:project', args=[project.pk])}", axe)
     _click(buyer, axe, "button", "End the search and freeze the shortlist")
