@@ -51,34 +51,6 @@ NOT_AWARDED = "no"
 # The fields only an award needs
 AWARD_FIELDS = ("entry", "value", "start_date", "end_date", "previous_cost", "previous_supplier")
 
-# The award's problems that belong to one field of the outcome form, shown beside it: these, and
-# those naming their field (OUTCOME_NAMES) as the award's and its contract's rules do ("Enter the
-# start date", "The contract value must be more than £0", "The previous cost must be ...").
-OUTCOME_FIELDS = {
-    outcomes.NOT_ON_SHORTLIST: "entry",
-    outcomes.REASON_NEEDED: "reason",
-    records.DATES_IN_ORDER: "end_date",
-}
-OUTCOME_NAMES = (
-    ("the contract value", "value"),
-    ("the start date", "start_date"),
-    ("the end date", "end_date"),
-    ("the reason", "reason"),
-    ("the previous cost", "previous_cost"),
-    ("the previous supplier", "previous_supplier"),
-)
-
-
-def outcome_field(problem: str) -> str | None:
-    """The outcome form's field `problem` is about, or None (shown at the top: the service or its
-    framework no longer offered, say)."""
-    if problem in OUTCOME_FIELDS:
-        return OUTCOME_FIELDS[problem]
-    words = problem.lower()
-    return next(
-        (field for name, field in OUTCOME_NAMES if words.startswith((name, f"enter {name}"))), None
-    )
-
 
 class OutcomeForm(forms.Form):
     """Awarded (which shortlisted service, value, dates, why, and what was paid before) or not
@@ -159,14 +131,13 @@ class OutcomeForm(forms.Form):
         # A form refused here never reaches the action: say a missing reason now too, in the
         # action's words, rather than on the next submit, and the contract's problems with the
         # value and dates read (an end before the start, a value of £0), in the contracts
-        # domain's words (records.term_problems, which the action checks again); a field
-        # already refused keeps its own problem.
+        # domain's words and beside their fields (records.term_problems_by_field, which the
+        # action checks again); a field already refused keeps its own problem.
         if self.errors and data.get("awarded") == AWARDED:
-            for problem in records.term_problems(
+            for field, problem in records.term_problems_by_field(
                 data.get("value"), data.get("start_date"), data.get("end_date")
             ):
-                field = outcome_field(problem)
-                if field and field not in self.errors:
+                if field not in self.errors:
                     self.add_error(field, problem)
         if self.errors and "reason" not in self.errors and not (data.get("reason") or "").strip():
             self.add_error("reason", outcomes.REASON_NEEDED)

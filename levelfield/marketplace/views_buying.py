@@ -34,7 +34,7 @@ from levelfield.core.pagination import paginate
 from . import exports, rules, search, search_responses
 from . import selectors_buying as selectors
 from .actions import outcomes, projects
-from .forms_buying import AWARDED, OutcomeForm, ProjectForm, outcome_field
+from .forms_buying import AWARDED, OutcomeForm, ProjectForm
 from .lifecycle import ProjectStatus
 from .models import Project
 from .templatetags.marketplace_words import filter_in_words, lots_chosen
@@ -345,8 +345,14 @@ def compare(request, pk: int):
 
 
 def _outcome_refused(form, exc: DomainError) -> None:
-    for detail in exc.details or [exc.message]:
-        form.add_error(outcome_field(detail), detail)
+    """Each of the refusal's problems beside its field (outcomes.OutcomeRefused), the rest at
+    the top."""
+    if isinstance(exc, outcomes.OutcomeRefused):
+        problems = exc.problems
+    else:
+        problems = [(None, detail) for detail in exc.details or [exc.message]]
+    for field, problem in problems:
+        form.add_error(field if field in form.fields else None, problem)
 
 
 @login_required

@@ -97,25 +97,36 @@ def _text_problems(fields: dict) -> list[str]:
     return problems
 
 
-def term_problems(value, start_date: date | None, end_date: date | None) -> list[str]:
-    """What is wrong with a contract's value and term, if anything: the value an amount of
-    money, both dates given and in range, and the start on or before the end. The one rule
-    enter_contract and update_contract check, exposed for an action that enters a contract
-    after checking its own rules (the marketplace's award of a call-off), so it can refuse with
-    its problems and the contract's at once."""
+def term_problems_by_field(
+    value, start_date: date | None, end_date: date | None
+) -> list[tuple[str, str]]:
+    """What is wrong with a contract's value and term, if anything, each problem with the field
+    it is about ("value", "start_date", "end_date"): the value an amount of money, both dates
+    given and in range, and the start on or before the end. The one rule enter_contract and
+    update_contract check, exposed for an action that enters a contract after checking its own
+    rules (the marketplace's award of a call-off), so it can refuse with its problems and the
+    contract's at once, each beside its field."""
     problems = []
     if problem := money_problem(value, "contract value"):
-        problems.append(problem)
+        problems.append(("value", problem))
     if start_date is None:
-        problems.append("Enter the start date")
+        problems.append(("start_date", "Enter the start date"))
     if end_date is None:
-        problems.append("Enter the end date")
-    for day, label in ((start_date, "start date"), (end_date, "end date")):
+        problems.append(("end_date", "Enter the end date"))
+    for day, field, label in (
+        (start_date, "start_date", "start date"),
+        (end_date, "end_date", "end date"),
+    ):
         if problem := out_of_range(day, label):
-            problems.append(problem)
+            problems.append((field, problem))
     if start_date and end_date and start_date > end_date:
-        problems.append(DATES_IN_ORDER)
+        problems.append(("end_date", DATES_IN_ORDER))
     return problems
+
+
+def term_problems(value, start_date: date | None, end_date: date | None) -> list[str]:
+    """term_problems_by_field's problems, without their fields."""
+    return [problem for _field, problem in term_problems_by_field(value, start_date, end_date)]
 
 
 def _manager_problem(buyer, manager) -> str | None:

@@ -53,9 +53,23 @@ FRAMEWORK_NOT_LIVE = (
 )
 
 
-def _refuse(problems: list[str]) -> None:
+class OutcomeRefused(DomainError):
+    """An outcome refused: `problems` pairs each problem with the outcome's field it is about
+    ("entry", "value", "start_date", "end_date", "reason", "previous_cost",
+    "previous_supplier"; None for the award as a whole), for a page to show each beside its
+    field; `details` lists them for the API."""
+
+    code = "validation_error"
+
+    def __init__(self, problems: list[tuple[str | None, str]]):
+        messages = [message for _field, message in problems]
+        super().__init__(messages[0], details=messages)
+        self.problems = problems
+
+
+def _refuse(problems: list[tuple[str | None, str]]) -> None:
     if problems:
-        raise DomainError(problems[0], code="validation_error", details=problems)
+        raise OutcomeRefused(problems)
 
 
 def _ended(project: Project) -> Project:
@@ -67,16 +81,16 @@ def _ended(project: Project) -> Project:
     return project
 
 
-def _reason_problems(reason: str) -> list[str]:
+def _reason_problems(reason: str) -> list[tuple[str | None, str]]:
     reason = (reason or "").strip()
     if not reason:
-        return [REASON_NEEDED]
+        return [("reason", REASON_NEEDED)]
     if len(reason) > REASON_LIMIT:
-        return [f"The reason must be {REASON_LIMIT} characters or fewer"]
+        return [("reason", f"The reason must be {REASON_LIMIT} characters or fewer")]
     return []
 
 
-def _still_offered(entry: ShortlistEntry) -> list[str]:
+def _still_offered(entry: ShortlistEntry) -> list[tuple[str | None, str]]:
     """Why the shortlisted service can no longer be called off, if it cannot: its listing
     withdrawn (or expired with its framework) since the shortlist was frozen, or its framework
     no longer live. The frozen shortlist stays as the record; the project may end without a
@@ -84,21 +98,28 @@ def _still_offered(entry: ShortlistEntry) -> list[str]:
     framework takes), so neither changes before the award is saved."""
     framework = frameworks.locked(entry.listing.lot.framework)
     listing = Listing.objects.select_for_update(of=("self",)).get(pk=entry.listing_id)
-    problems = []
+    problems: list[tuple[str | None, str]] = []
     if framework.status != FrameworkStatus.LIVE:
         problems.append(
-            FRAMEWORK_NOT_LIVE.format(
-                framework=framework.reference,
-                status=FrameworkStatus(framework.status).label.lower(),
+            (
+                None,
+                FRAMEWORK_NOT_LIVE.format(
+                    framework=framework.reference,
+                    status=FrameworkStatus(framework.status).label.lower(),
+                ),
             )
         )
     if listing.status == ListingStatus.WITHDRAWN:
-        problems.append(LISTING_WITHDRAWN.format(name=entry.snapshot.get("name", listing.name)))
+        name = entry.snapshot.get("name", listing.name)
+        problems.append(("entry", LISTING_WITHDRAWN.format(name=name)))
     elif listing.status != ListingStatus.LIVE and framework.status == FrameworkStatus.LIVE:
         problems.append(
-            LISTING_NOT_LIVE.format(
-                name=entry.snapshot.get("name", listing.name),
-                status=ListingStatus(listing.status).label.lower(),
+            (
+                "entry",
+                LISTING_NOT_LIVE.format(
+                    name=entry.snapshot.get("name", listing.name),
+                    status=ListingStatus(listing.status).label.lower(),
+                ),
             )
         )
     return problems
@@ -170,18 +191,20 @@ def award(
         raise PermissionDenied(ADMIN_SIGNS)
     project = _ended(project)
     entry = shortlist_entry(project, entry_id)
-    problems = [NOT_ON_SHORTLIST] if entry is None else _still_offered(entry)
+    problems = [("entry", NOT_ON_SHORTLIST)] if entry is None else _still_offered(entry)
     if entry is not None and conflicted_entries(by, [entry]):
-        problems.append(OWN_SUPPLIER.format(supplier=entry.snapshot.get("supplier")))
+        supplier = entry.snapshot.get("supplier")
+        problems.append(("entry", OWN_SUPPLIER.format(supplier=supplier)))
     problems += _reason_problems(reason)
     # The contract's own rules (value, dates in order and in range), from the contracts domain,
     # so the buyer hears of every problem at once; enter_contract checks them again.
-    problems += records.term_problems(value, start_date, end_date)
+    problems += records.term_problems_by_field(value, start_date, end_date)
     if previous_cost is not None and (problem := money_problem(previous_cost, "previous cost")):
-        problems.append(problem)
+        problems.append(("previous_cost", problem))
     previous_supplier = (previous_supplier or "").strip()
     if len(previous_supplier) > SUPPLIER_LIMIT:
-        problems.append(f"The previous supplier must be {SUPPLIER_LIMIT} characters or fewer")
+        message = f"The previous supplier must be {SUPPLIER_LIMIT} characters or fewer"
+        problems.append(("previous_supplier", message))
     _refuse(problems)
     assert entry is not None
     listing = entry.listing

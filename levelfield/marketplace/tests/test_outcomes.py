@@ -30,7 +30,7 @@ from levelfield.opendata import merge
 from levelfield.opendata.models import Release
 from tests.support import testing
 
-from .buying_builders import acting_for, catalogue
+from .buying_builders import acting_for, award_form, catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -248,6 +248,13 @@ def test_a_buyer_admin_on_the_suppliers_staff_may_not_award_it_the_call_off(shop
         f"Secure Object Storage: {own.name} (your own organisation: another buyer admin must "
         "award it)"
     ]
+    url = reverse("marketplace:project_outcome", args=[project.pk])
+    a_year_on = (clock.today_uk() + timedelta(days=364)).strftime("%d/%m/%Y")
+    posted = client.post(url, award_form(project, entry=str(entry.pk), end_date=a_year_on))
+    errors = posted.context["form"].errors
+    assert errors["entry"] == [refused.value.details[0]]
+    assert errors["reason"] == [outcomes.REASON_NEEDED]
+    nothing_saved(project)
 
     colleague = testing.member(shop.buyer, Role.BUYER_ADMIN, full_name="Bea Colleague")
     assert outcomes.conflicted_entries(colleague, [entry]) == set()
