@@ -1,6 +1,8 @@
 """The JSON API: one NinjaAPI, each app contributing a router. Errors are JSON with a stable
 `code` and a `message`."""
 
+import copy
+
 from csp.decorators import csp_update
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404
@@ -35,6 +37,16 @@ documents those its shape allows (see `LevelfieldAPI.common_errors`) beside its 
 
 class LevelfieldAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The OpenAPI description, built once (about a second of CPU for ~750 KB, which every
+        caller of /api/openapi.json and /api/docs would otherwise cost the server) and given as
+        a copy each time, so a caller may change its own. Built again if a router is added."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), len(self._routers))
+        schemas = self.__dict__.setdefault("_lf_schemas", {})
+        if key not in schemas:
+            schemas[key] = self._build_openapi_schema(path_prefix, path_params)
+        return copy.deepcopy(schemas[key])
+
+    def _build_openapi_schema(self, path_prefix, path_params):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema["components"]["schemas"].setdefault(
             "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")

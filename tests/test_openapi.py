@@ -251,3 +251,24 @@ def test_a_number_is_not_a_commencement_date(client):
     response = client.get("/api/social-value/models/on-date", {"date": "0"})
     assert response.status_code == 422, response.content
     assert client.get("/api/social-value/models/on-date", {"date": "2026-03-27"}).status_code == 200
+
+
+def test_the_description_is_built_once_and_each_caller_gets_its_own_copy(monkeypatch):
+    """/api/openapi.json does not build the description again for every caller (about a second
+    of the server's CPU each), and what one caller changes in its copy, the next does not see."""
+    from levelfield.api import LevelfieldAPI
+
+    built = []
+    build = LevelfieldAPI._build_openapi_schema
+
+    def counted(self, *args):
+        built.append(args)
+        return build(self, *args)
+
+    monkeypatch.setattr(LevelfieldAPI, "_build_openapi_schema", counted)
+    monkeypatch.setitem(api.__dict__, "_lf_schemas", {})
+    first = api.get_openapi_schema()
+    operations = len(first["paths"])
+    first["paths"].clear()
+    assert len(api.get_openapi_schema()["paths"]) == operations > 0
+    assert len(built) == 1
