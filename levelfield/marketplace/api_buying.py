@@ -245,27 +245,23 @@ def shortlist(request, project_id: int):
     "signed (buyer admins only: 403 for officers), in your contract register, and published "
     "in OCDS with the framework as a related process. With `awarded` false: `reason`. 409 "
     "`invalid_state` before the search has ended or once an outcome is recorded; 400 "
-    "`validation_error` lists every problem of the award and of its contract (value, dates in "
-    "order and in range) at once, including a service whose listing has been withdrawn since "
-    "the shortlist was frozen or whose framework is no longer live (record no award "
-    "instead). " + RUNNERS,
+    "`validation_error` lists every problem of the award and of its contract (a field left "
+    "out, the reason, the value, dates in order and in range) at once in `details`, "
+    "including a service whose listing has been withdrawn since the shortlist was frozen or "
+    "whose framework is no longer live (record no award instead). " + RUNNERS,
 )
 def outcome(request, project_id: int, payload: MpOutcomeIn):
     project = _project(request, project_id, staff=True)
     if payload.awarded:
-        value, start, end = payload.value, payload.start_date, payload.end_date
-        given = {"entry_id": payload.entry_id, "value": value, "start_date": start, "end_date": end}
-        missing = [name for name, each in given.items() if each is None]
-        if missing or value is None or start is None or end is None:
-            details = [f"{name}: needed for an award" for name in missing]
-            raise DomainError(details[0], code="validation_error", details=details)
+        # A field left out is one of the award's problems, named with every other (the action
+        # checks them all at once), not a refusal of its own that hides the rest.
         outcomes.award(
             project=project,
             by=request.user,
             entry_id=payload.entry_id,
-            value=value,
-            start_date=start,
-            end_date=end,
+            value=payload.value,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
             reason=payload.reason,
             previous_cost=payload.previous_cost,
             previous_supplier=payload.previous_supplier,

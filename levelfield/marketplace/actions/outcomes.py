@@ -175,9 +175,9 @@ def award(
     project: Project,
     by,
     entry_id,
-    value: Decimal,
-    start_date: date,
-    end_date: date,
+    value: Decimal | None,
+    start_date: date | None,
+    end_date: date | None,
     reason: str,
     previous_cost: Decimal | None = None,
     previous_supplier: str = "",
@@ -185,7 +185,8 @@ def award(
     """Award a call-off to the shortlisted service `entry_id`: a signed call-off contract with
     its supplier, for `value` from `start_date` to `end_date`, and the reason. A buyer admin
     only, since it signs the contract. Refused, with every problem of the award and of its
-    contract at once, for a service whose listing is no longer live or whose framework is not."""
+    contract at once, for a service whose listing is no longer live or whose framework is not;
+    a service, value or date not given (None) is one of those problems."""
     require_buyer_staff(by, project.buyer)
     if not has_role(by, project.buyer, Role.BUYER_ADMIN):
         raise PermissionDenied(ADMIN_SIGNS)
@@ -206,7 +207,8 @@ def award(
         message = f"The previous supplier must be {SUPPLIER_LIMIT} characters or fewer"
         problems.append(("previous_supplier", message))
     _refuse(problems)
-    assert entry is not None
+    # each of these, missing, was a problem above
+    assert entry is not None and value is not None and start_date and end_date
     listing = entry.listing
     snapshot = entry.snapshot
     contract = records.enter_contract(

@@ -137,6 +137,39 @@ def test_an_awards_problems_and_its_contracts_are_listed_together(shop):
     assert not Contract.objects.filter(origin=Origin.CALL_OFF).exists()
 
 
+def test_an_award_missing_fields_names_them_with_its_other_problems(shop):
+    """A field left out was refused on its own ("value: needed for an award"), hiding the
+    award's other problems until the next try; it is one of them, in the domain's words."""
+    admin = caller(shop.admin)
+    project = send(admin, "POST", f"{BASE}/projects", {"name": "Storage"}).json()
+    url = f"{BASE}/projects/{project['id']}"
+    send(admin, "POST", f"{url}/searches", {"lot": [shop.lots[0].pk]})
+    send(admin, "POST", f"{url}/end")
+    today = clock.today_uk()
+    refused = send(
+        admin,
+        "POST",
+        f"{url}/outcome",
+        {
+            "awarded": True,
+            "start_date": today.isoformat(),
+            "end_date": (today - timedelta(days=1)).isoformat(),
+            "reason": " ",
+        },
+    )
+    assert refused.status_code == 400, refused.content
+    body = refused.json()
+    assert body["code"] == "validation_error"
+    assert body["details"] == [
+        outcomes.NOT_ON_SHORTLIST,
+        outcomes.REASON_NEEDED,
+        "Enter the contract value",
+        records.DATES_IN_ORDER,
+    ]
+    assert body["message"] == outcomes.NOT_ON_SHORTLIST
+    assert admin.get(url).json()["status"] == "ended"
+
+
 def test_others_cannot_see_or_change_a_project(shop):
     created = send(caller(shop.officer), "POST", f"{BASE}/projects", {"name": "Storage"}).json()
     url = f"{BASE}/projects/{created['id']}"
