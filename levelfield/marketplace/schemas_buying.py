@@ -4,7 +4,7 @@ string with two decimal places; a search's criteria are read by search.read_crit
 reading every way in shares."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -24,6 +24,9 @@ SizeCode = Literal[tuple(Size.values)]  # type: ignore[valid-type]
 CertificationCode = Literal[tuple(CertificateKind.values)]  # type: ignore[valid-type]
 SortCode = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 PRICE_PATTERN = r"^(\d{1,10}(\.\d{1,2})?)?$"
+# A lot's id as documented and as enforced (it was only documented: -1 was taken, dropped and
+# the search widened to every lot)
+LotId = Annotated[int, Field(ge=1, le=MAX_POSITION)]
 
 
 class MpCriteriaFields(Schema):
@@ -35,11 +38,11 @@ class MpCriteriaFields(Schema):
         description="Words in a service's name, description, features, category or supplier "
         "(websearch syntax on PostgreSQL: quotes for a phrase, - to leave a word out)",
     )
-    lot: list[int] = Field(
+    lot: list[LotId] = Field(
         [],
         max_length=CHOICES_LIMIT,
-        description="Lot ids (any of them); the facet `lot` lists them",
-        json_schema_extra={"items": {"type": "integer", "minimum": 1, "maximum": MAX_POSITION}},
+        description="Lot ids (any of them); the facet `lot` lists them. A lot that is not "
+        "one finds nothing",
     )
     category: list[str] = Field(
         [], max_length=CHOICES_LIMIT, description="Categories (any of them)"
@@ -68,7 +71,7 @@ class MpSearchIn(InputSchema):
     """A search saved into a project: the same fields as the search's query."""
 
     q: str = Field("", max_length=KEYWORDS_LIMIT)
-    lot: list[int] = Field([], max_length=CHOICES_LIMIT)
+    lot: list[LotId] = Field([], max_length=CHOICES_LIMIT)
     category: list[str] = Field([], max_length=CHOICES_LIMIT)
     price_min: str = Field("", pattern=PRICE_PATTERN)
     price_max: str = Field("", pattern=PRICE_PATTERN)

@@ -18,6 +18,7 @@ KEYWORDS_LIMIT = 200
 # The most a facet may choose at once (a long URL is not a search).
 CHOICES_LIMIT = 50
 PRICE_LIMIT = Decimal("9999999999.99")  # Listing.price: 12 digits, 2 after the point
+LOT_LIMIT = 2**63 - 1  # the largest id: a 64-bit integer
 
 PRICE_ORDER = "Enter a lowest price that is not more than the highest price"
 
@@ -129,7 +130,7 @@ def read_criteria(data) -> tuple[Criteria, dict[str, str]]:
     if len(keywords) > KEYWORDS_LIMIT:
         problems["q"] = f"Enter {KEYWORDS_LIMIT} characters or fewer"
         keywords = keywords[:KEYWORDS_LIMIT]
-    lots = tuple(dict.fromkeys(int(v) for v in _values(data, "lot") if v.isdigit() and len(v) < 10))
+    lots = tuple(dict.fromkeys(lot for v in _values(data, "lot") if (lot := _lot(v)) is not None))
     price_min = _price(str(_first(data, "price_min")).strip(), "price_min", problems)
     price_max = _price(str(_first(data, "price_max")).strip(), "price_max", problems)
     if price_min is not None and price_max is not None and price_min > price_max:
@@ -149,6 +150,17 @@ def read_criteria(data) -> tuple[Criteria, dict[str, str]]:
         sort=sort if sort in SORTS else RELEVANCE,
     )
     return criteria, problems
+
+
+def _lot(text: str) -> int | None:
+    """A lot's id as typed, or None for text that cannot be one (not ASCII digits, or past the
+    largest id, which the databases could not compare). Any id a lot may have is kept, so an
+    unknown one finds nothing, as lot 999 does, rather than being dropped (a 10-digit id was,
+    and the search widened to every lot)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(LOT_LIMIT)):
+        return None
+    number = int(text)
+    return number if number <= LOT_LIMIT else None
 
 
 def _first(data, name: str):

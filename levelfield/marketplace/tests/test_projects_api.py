@@ -14,6 +14,7 @@ from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract, Origin
 from levelfield.core import clock
 from levelfield.marketplace.actions import outcomes
+from levelfield.marketplace.schemas_buying import MpSearchIn, MpSearchQueryIn
 from tests.support import testing
 
 from .buying_builders import catalogue
@@ -59,6 +60,27 @@ def test_search_returns_results_and_facet_counts(shop):
     bad = api.get(f"{BASE}/search", {"price_min": "10", "price_max": "5"})
     assert bad.status_code == 400 and bad.json()["code"] == "validation_error"
     assert caller(shop.supplier_users["micro"]).get(f"{BASE}/search").status_code == 403
+
+
+def test_a_lot_is_refused_as_documented_and_an_unknown_one_finds_nothing(shop):
+    """The description said a lot id is at least 1 but took -1, dropped it and searched every
+    lot, as it did an id of 10 digits or more; a search saved with either found everything."""
+    api = caller(shop.officer)
+    for lot in ("-1", "0"):
+        refused = api.get(f"{BASE}/search", {"lot": lot})
+        assert refused.status_code == 422, refused.content
+        [detail] = refused.json()["details"]
+        assert detail.endswith("lot.0: Input should be greater than or equal to 1")
+    assert api.get(f"{BASE}/search", {"lot": "12345678901"}).json()["total"] == 0
+    project = send(api, "POST", f"{BASE}/projects", {"name": "Storage"}).json()
+    url = f"{BASE}/projects/{project['id']}/searches"
+    assert send(api, "POST", url, {"lot": [-1]}).status_code == 422
+    saved = send(api, "POST", url, {"lot": [12345678901]})
+    assert saved.status_code == 201, saved.content
+    assert saved.json()["result_count"] == 0 and saved.json()["filters"] == {"lot": [12345678901]}
+    for documented in (MpSearchIn, MpSearchQueryIn):
+        items = documented.model_json_schema()["properties"]["lot"]["items"]
+        assert (items["minimum"], items["maximum"]) == (1, 2**63 - 1)
 
 
 def test_a_project_from_start_to_award_through_the_api(shop):

@@ -61,6 +61,8 @@ def test_the_search_page_shows_results_facets_with_counts_and_pages(shop, client
     assert "Save this search" not in html
     bad = client.get(reverse("marketplace:search"), {"price_min": "ten"})
     assert bad.status_code == 200 and "Enter a price in pounds" in bad.content.decode()
+    # a lot that is not a number is no lot (int() refused a superscript two: a server error)
+    assert client.get(reverse("marketplace:search"), {"lot": "²"}).status_code == 200
 
 
 def test_a_buyer_saves_ends_downloads_compares_and_awards(shop, client):

@@ -191,6 +191,19 @@ def test_a_search_is_a_few_queries_however_many_listings_match(shop, settings, s
     assert len(again) == 3
 
 
+def test_a_lot_that_cannot_be_one_is_dropped_and_an_unknown_one_finds_nothing(shop):
+    """A superscript two is a digit to str.isdigit but not to int() (the page answered 500 for
+    ?lot=²), and a 10-digit id was dropped, widening the search to every lot, where an unknown
+    lot of fewer digits finds nothing: each id a lot may have is kept, and finds nothing unknown."""
+    largest = str(2**63 - 1)
+    criteria, problems = read_criteria(
+        {"lot": ["²", "-1", "1e3", "9" * 5000, str(2**63), "12345678901", largest, "0"]}
+    )
+    assert problems == {}
+    assert criteria.lots == (12345678901, 2**63 - 1, 0)
+    assert search.search(criteria).total == 0
+
+
 def test_the_criteria_are_read_once_for_every_way_in():
     criteria, problems = read_criteria(
         {
