@@ -130,7 +130,9 @@ def read_criteria(data) -> tuple[Criteria, dict[str, str]]:
     if len(keywords) > KEYWORDS_LIMIT:
         problems["q"] = f"Enter {KEYWORDS_LIMIT} characters or fewer"
         keywords = keywords[:KEYWORDS_LIMIT]
-    lots = tuple(dict.fromkeys(lot for v in _values(data, "lot") if (lot := _lot(v)) is not None))
+    lots = tuple(
+        dict.fromkeys(lot for v in _values(data, "lot") if (lot := read_id(v)) is not None)
+    )
     price_min = _price(str(_first(data, "price_min")).strip(), "price_min", problems)
     price_max = _price(str(_first(data, "price_max")).strip(), "price_max", problems)
     if price_min is not None and price_max is not None and price_min > price_max:
@@ -152,11 +154,12 @@ def read_criteria(data) -> tuple[Criteria, dict[str, str]]:
     return criteria, problems
 
 
-def _lot(text: str) -> int | None:
-    """A lot's id as typed, or None for text that cannot be one (not ASCII digits, or past the
-    largest id, which the databases could not compare). Any id a lot may have is kept, so an
-    unknown one finds nothing, as lot 999 does, rather than being dropped (a 10-digit id was,
-    and the search widened to every lot)."""
+def read_id(text: str) -> int | None:
+    """An id (a lot's, a project's) as typed in an address, or None for text that cannot be one:
+    not ASCII digits (str.isdigit takes "²", which int() refuses), or past the largest id (which
+    the databases could not compare, and int() refuses past 4,300 digits). Any id a lot may
+    have is kept, so an unknown one finds nothing, as lot 999 does, rather than being dropped (a
+    10-digit id was, and the search widened to every lot)."""
     if not (text.isascii() and text.isdigit()) or len(text) > len(str(LOT_LIMIT)):
         return None
     number = int(text)

@@ -172,9 +172,9 @@ def search_page(request):
     organisation = getattr(request, "organisation", None)
     if rules.is_buyer_staff(request.user, organisation):
         save_into = list(selectors.searching_projects(organisation)[:SAVE_INTO])
-        chosen = request.GET.get("project", "")
-        if chosen.isdigit():
-            project = next((p for p in save_into if p.pk == int(chosen)), None)
+        chosen = search.read_id(request.GET.get("project", ""))
+        if chosen is not None:
+            project = next((p for p in save_into if p.pk == chosen), None)
             if project is None:
                 project = selectors.searching_projects(organisation).filter(pk=chosen).first()
             if project is not None:
