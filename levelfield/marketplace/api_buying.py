@@ -35,6 +35,17 @@ ROUTERS = (("/marketplace", router),)
 
 READERS = "For a buyer's staff (403 `forbidden` for anyone else)."
 RUNNERS = "Buyer admins and officers (403 `forbidden` for evaluators)."
+# A project is found only among those of the organisation the caller acts for: for anyone else
+# (a supplier's staff included) it is not there, rather than forbidden.
+NOT_YOURS = (
+    " Another organisation's project, or any project for someone not on a buyer's staff, is "
+    "404 `not_found`."
+)
+PROJECT_READERS = "For a buyer's staff." + NOT_YOURS
+PROJECT_RUNNERS = RUNNERS + NOT_YOURS
+PRICE_ORDER = (
+    "400 `validation_error` for a lowest price above the highest (the problem in `details`). "
+)
 
 
 def _reader(request):
@@ -118,7 +129,9 @@ def _detail(project: Project) -> dict:
     "services it would leave beside the other facets chosen. 20 a page. The newest 1,001 "
     "matches are put in order (by name without `q`: the first 1,001): past 1,000, `more_than` "
     "says so and the search should be narrowed. The facet counts are of the newest 1,000 "
-    "services matching `q` and the price range (`facets_capped` when more match). " + READERS,
+    "services matching `q` and the price range (`facets_capped` when more match). "
+    + PRICE_ORDER
+    + READERS,
 )
 def catalogue_search(request, filters: Query[MpSearchQueryIn]):
     _reader(request)
@@ -171,7 +184,9 @@ def projects_list(request):
     response={201: MpProjectDetailOut, **errors(*SIGNED_IN_ERRORS, 400)},
     operation_id="marketplace_project_create",
     summary="Start a catalogue project",
-    description="Its reference is your next P-<year>-<number>. " + RUNNERS,
+    description="Its reference is your next P-<year>-<number>. 400 `validation_error` for a "
+    "name left blank. Buyer admins and officers (403 `forbidden` for evaluators and anyone not "
+    "on a buyer's staff).",
 )
 def project_create(request, payload: MpProjectIn):
     organisation = _reader(request)
@@ -186,7 +201,7 @@ def project_create(request, payload: MpProjectIn):
     response={200: MpProjectDetailOut, **errors(*OWN_OBJECT_ERRORS)},
     operation_id="marketplace_project_get",
     summary="One of your projects: its searches, frozen shortlist and outcome",
-    description=READERS + " Another organisation's project is 404 `not_found`.",
+    description=PROJECT_READERS,
 )
 def project_get(request, project_id: int):
     return _detail(_project(request, project_id))
@@ -198,7 +213,7 @@ def project_get(request, project_id: int):
     operation_id="marketplace_project_search_save",
     summary="Save a search into the project (saving again refines it)",
     description="The same fields as the search. Numbered; the earlier searches are kept. 409 "
-    "`invalid_state` once the project's search has ended. " + RUNNERS,
+    "`invalid_state` once the project's search has ended. " + PRICE_ORDER + PROJECT_RUNNERS,
 )
 def search_save(request, project_id: int, payload: MpSearchIn):
     project = _project(request, project_id, staff=True)
@@ -217,7 +232,7 @@ def search_save(request, project_id: int, payload: MpSearchIn):
     f"{projects.SHORTLIST_LIMIT} services on one framework, else 422 `rule_failed` saying how "
     "to refine it) become the shortlist, each with its listing's version and a copy of what it "
     "then said, unchanged when the listing changes later. 409 `invalid_state` once ended. "
-    + RUNNERS,
+    + PROJECT_RUNNERS,
 )
 def project_end(request, project_id: int):
     project = _project(request, project_id, staff=True)
@@ -229,7 +244,7 @@ def project_end(request, project_id: int):
     response={200: list[MpShortlistEntryOut], **errors(*OWN_OBJECT_ERRORS)},
     operation_id="marketplace_project_shortlist",
     summary="The project's frozen shortlist, in its order",
-    description="Empty until the search ends. " + READERS,
+    description="Empty until the search ends. " + PROJECT_READERS,
 )
 def shortlist(request, project_id: int):
     return selectors.shortlist(_project(request, project_id))
@@ -242,13 +257,14 @@ def shortlist(request, project_id: int):
     summary="Record the outcome: a call-off awarded, or not",
     description="With `awarded` true: `entry_id` (a shortlist entry), `value`, `start_date`, "
     "`end_date` and `reason`; a call-off contract with the service's supplier is entered and "
-    "signed (buyer admins only: 403 for officers), in your contract register, and published "
-    "in OCDS with the framework as a related process. With `awarded` false: `reason`. 409 "
+    "signed (buyer admins only: 403 `forbidden` for officers), in your contract register, and "
+    "published in OCDS with the framework as a related process. With `awarded` false: "
+    "`reason`. 409 "
     "`invalid_state` before the search has ended or once an outcome is recorded; 400 "
     "`validation_error` lists every problem of the award and of its contract (a field left "
     "out, the reason, the value, dates in order and in range) at once in `details`, "
     "including a service whose listing has been withdrawn since the shortlist was frozen or "
-    "whose framework is no longer live (record no award instead). " + RUNNERS,
+    "whose framework is no longer live (record no award instead). " + PROJECT_RUNNERS,
 )
 def outcome(request, project_id: int, payload: MpOutcomeIn):
     project = _project(request, project_id, staff=True)

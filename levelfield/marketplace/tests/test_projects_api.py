@@ -10,6 +10,7 @@ from django.test import Client
 
 from levelfield.accounts.actions import create_api_token
 from levelfield.accounts.models import Role
+from levelfield.api import api
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract, Origin
 from levelfield.core import clock
@@ -208,3 +209,58 @@ def test_others_cannot_see_or_change_a_project(shop):
     assert send(evaluator, "POST", f"{url}/searches", {}).status_code == 403
     assert send(evaluator, "POST", f"{BASE}/projects", {"name": "Mine"}).status_code == 403
     assert Client().get(url).status_code == 401
+
+
+def test_each_refusal_met_on_the_way_is_described_by_its_operation(shop):
+    """A client reading only the description meets each refusal of the buying journey there,
+    with its status and code: the search's 400 for a price range upside down and a project's
+    404 for a supplier were in none (the 404 was said to be a 403)."""
+    officer, admin = caller(shop.officer), caller(shop.admin)
+    supplier, evaluator = caller(shop.supplier_users["large"]), caller(shop.evaluator)
+    project = send(officer, "POST", f"{BASE}/projects", {"name": "Storage"}).json()
+    url = f"{BASE}/projects/{project['id']}"
+    upside_down = {"price_min": "10", "price_max": "5"}
+    met = []
+
+    def meet(client, method, path, body=None, *, query=None):
+        if method == "GET":
+            answer = client.get(path, query or {})
+        else:
+            answer = send(client, method, path, body)
+        met.append((method, path.replace(str(project["id"]), "{project_id}"), answer))
+        return answer
+
+    meet(officer, "GET", f"{BASE}/search", query=upside_down)
+    meet(supplier, "GET", f"{BASE}/search")
+    meet(officer, "POST", f"{BASE}/projects", {"name": " "})
+    meet(supplier, "POST", f"{BASE}/projects", {"name": "Mine"})
+    meet(supplier, "GET", url)
+    meet(supplier, "GET", f"{url}/shortlist")
+    meet(supplier, "POST", f"{url}/searches", {})
+    meet(evaluator, "POST", f"{url}/searches", {})
+    meet(officer, "POST", f"{url}/searches", upside_down)
+    meet(officer, "POST", f"{url}/end")
+    meet(officer, "POST", f"{url}/outcome", {"awarded": False, "reason": "Too soon"})
+    send(officer, "POST", f"{url}/searches", {"lot": [shop.lots[0].pk]})
+    send(officer, "POST", f"{url}/end")
+    entry_id = officer.get(f"{url}/shortlist").json()[0]["id"]
+    award = {"awarded": True, "entry_id": entry_id, "value": "0", "reason": "Cheapest"}
+    meet(officer, "POST", f"{url}/outcome", award)
+    meet(admin, "POST", f"{url}/outcome", award)
+    meet(supplier, "POST", f"{url}/outcome", award)
+    meet(officer, "POST", f"{url}/end")
+
+    document = api.get_openapi_schema()
+    refusals = set()
+    for method, path, answer in met:
+        status, code = answer.status_code, answer.json()["code"]
+        refusals.add((method, path, status, code))
+        description = document["paths"][path][method.lower()]["description"]
+        assert f"{status} `{code}`" in description, (method, path, status, code)
+    assert {(status, code) for _m, _p, status, code in refusals} == {
+        (400, "validation_error"),
+        (403, "forbidden"),
+        (404, "not_found"),
+        (409, "invalid_state"),
+        (422, "rule_failed"),
+    }
