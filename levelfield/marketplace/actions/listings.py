@@ -170,6 +170,10 @@ def update_listing(*, listing: Listing, by, **changes) -> Listing:
     """Change a draft's content: only the fields given (a draft may stay incomplete)."""
     _require(by, listing.supplier)
     listing = _locked(listing)
+    if listing.status not in (ListingStatus.DRAFT, *CHANGEABLE):
+        raise InvalidTransition(
+            f"A listing that is {ListingStatus(listing.status).label.lower()} cannot be changed"
+        )
     if listing.status != ListingStatus.DRAFT:
         raise InvalidTransition(
             "Only a draft is changed like this: a submitted or live listing is changed with a "
@@ -205,6 +209,11 @@ def submit_listing(*, listing: Listing, by) -> Listing:
     live."""
     _require(by, listing.supplier)
     listing = _locked(listing)
+    # Its state first: a withdrawn listing's content was checked and its problems named (400),
+    # which no change could put right (a withdrawn listing is not changed).
+    if listing.status != ListingStatus.DRAFT:
+        status = ListingStatus(listing.status).label.lower()
+        raise InvalidTransition(f"A listing that is {status} cannot be submitted: only a draft is")
     if not may_list_under(listing.application):
         raise InvalidTransition("Your application was refused or withdrawn: nothing to submit")
     if listing.lot.framework.status == FrameworkStatus.EXPIRED:

@@ -115,6 +115,23 @@ def test_another_supplier_neither_sees_nor_changes_a_draft():
     assert response.status_code == 404  # other applied to its own framework, not this one
 
 
+def test_a_withdrawn_listing_is_refused_for_its_state_not_for_its_content():
+    """Submitting a withdrawn, incomplete listing named what its content lacked (400), which
+    no change could put right: it is 409 `invalid_state`, as documented, and so is a change."""
+    who = supplier()
+    listing = draft(who, category="", price=None)
+    api = caller(who.admin)
+    url = f"{BASE}/{listing.pk}"
+    assert send(api, "POST", f"{url}/withdraw", {"reason": "Not ready"}).status_code == 200
+    refused = send(api, "POST", f"{url}/submit")
+    assert refused.status_code == 409, refused.content
+    message = "A listing that is withdrawn cannot be submitted: only a draft is"
+    assert refused.json()["message"] == message
+    changed = send(api, "PATCH", url, {"name": "Again"})
+    assert changed.status_code == 409, changed.content
+    assert changed.json()["message"] == "A listing that is withdrawn cannot be changed"
+
+
 def test_a_member_reads_the_listings_but_does_not_change_them():
     who = supplier()
     listing = draft(who)
