@@ -48,10 +48,14 @@ PRICE_ORDER = (
 )
 
 
-def _reader(request):
+SEARCHED_BY = "The catalogue is searched by buyers' staff"
+PROJECTS_BY = "Catalogue projects are a buyer's: its staff start and read them"
+
+
+def _reader(request, refusal: str = SEARCHED_BY):
     organisation = getattr(request, "organisation", None)
     if not rules.is_buyer_reader(request.user, organisation):
-        raise PermissionDenied("The catalogue is searched by buyers' staff")
+        raise PermissionDenied(refusal)
     return organisation
 
 
@@ -175,7 +179,7 @@ def _search_response(request, criteria: search.Criteria, page: int):
 )
 @paginate(Pages)
 def projects_list(request):
-    organisation = _reader(request)
+    organisation = _reader(request, PROJECTS_BY)
     return [_summary(project) for project in selectors.projects_for(organisation)]
 
 
@@ -189,7 +193,7 @@ def projects_list(request):
     "on a buyer's staff).",
 )
 def project_create(request, payload: MpProjectIn):
-    organisation = _reader(request)
+    organisation = _reader(request, PROJECTS_BY)
     project = projects.create_project(
         buyer=organisation, by=request.user, name=payload.name, need=payload.need
     )

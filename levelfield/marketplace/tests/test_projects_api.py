@@ -14,6 +14,7 @@ from levelfield.api import api
 from levelfield.contracts.actions import records
 from levelfield.contracts.models import Contract, Origin
 from levelfield.core import clock
+from levelfield.marketplace import api_buying
 from levelfield.marketplace.actions import outcomes
 from levelfield.marketplace.schemas_buying import MpSearchIn, MpSearchQueryIn
 from tests.support import testing
@@ -203,7 +204,13 @@ def test_others_cannot_see_or_change_a_project(shop):
     assert stranger.get(f"{BASE}/projects").json()["items"] == []
     supplier = caller(shop.supplier_users["large"])
     assert supplier.get(url).status_code == 404
-    assert send(supplier, "POST", f"{BASE}/projects", {"name": "Mine"}).status_code == 403
+    # told that projects are a buyer's (it was told the catalogue is searched by buyers' staff)
+    for refused in (
+        send(supplier, "POST", f"{BASE}/projects", {"name": "Mine"}),
+        supplier.get(f"{BASE}/projects"),
+    ):
+        assert refused.status_code == 403
+        assert refused.json()["message"] == api_buying.PROJECTS_BY
     evaluator = caller(shop.evaluator)
     assert evaluator.get(url).status_code == 200
     assert send(evaluator, "POST", f"{url}/searches", {}).status_code == 403
