@@ -7,7 +7,7 @@ from levelfield.core.errors import PermissionDenied
 
 from .actions import user_for_token
 from .models import Organisation
-from .rules import remember_role
+from .rules import act_for, remember_role
 from .selectors import membership_for_user
 
 
@@ -24,6 +24,7 @@ class TokenAuth(security.HttpBearer):
         membership = membership_for_user(user)
         request.membership = membership
         request.organisation = membership.organisation if membership else None
+        act_for(user, request.organisation)
         if membership is not None:
             remember_role(user, membership.organisation, membership.role)
         return user

@@ -1,3 +1,4 @@
+from .rules import act_for
 from .selectors import current_membership, request_memberships
 
 
@@ -17,6 +18,8 @@ class OrganisationMiddleware:
         membership = current_membership(request, request.memberships)
         request.membership = membership
         request.organisation = membership.organisation if membership else None
+        if signed_in:
+            act_for(user, request.organisation)
         return self.get_response(request)
 
 

@@ -24,6 +24,28 @@ def remember_role(user, organisation, role: str) -> None:
     user.__dict__.setdefault("_lf_roles", {})[organisation.pk] = role
 
 
+ACTING_FOR = "_lf_acting_for"
+
+
+def act_for(user, organisation) -> None:
+    """Note the organisation `user` acts for in this request (the one chosen in the session, or
+    an API token's), so reads of "the user's organisations" (acting_memberships) see it alone:
+    a person on two organisations' staff gets nothing of one while acting for the other."""
+    # An attribute, not the instance's __dict__: request.user is a lazy wrapper, which passes
+    # attributes on to the user it wraps but keeps a __dict__ of its own.
+    setattr(user, ACTING_FOR, (organisation.pk if organisation is not None else None,))
+
+
+def acting_memberships(user):
+    """The memberships of `user` that count now: in a request, the one of the organisation they
+    act for (act_for); outside one (a task, a command), all of theirs. A queryset."""
+    memberships = Membership.objects.filter(user=user)
+    acting = getattr(user, ACTING_FOR, None)
+    if acting is not None:
+        memberships = memberships.filter(organisation_id=acting[0])
+    return memberships
+
+
 def has_role(user, organisation, *roles_) -> bool:
     return _role(user, organisation) in roles_
 

@@ -57,16 +57,16 @@ def is_critical_buyer(user, will):
     will's supplier."""
     if will is None or not user or not user.is_authenticated:
         return False
-    from levelfield.accounts.models import Membership
+    from levelfield.accounts.rules import acting_memberships
     from levelfield.contracts.models import Contract
 
     return Contract.objects.filter(
         supplier=will.supplier_id,
         critical=True,
         status__in=IN_FORCE,
-        buyer__in=Membership.objects.filter(user=user, role__in=READING_BUYER_ROLES).values(
-            "organisation"
-        ),
+        buyer__in=acting_memberships(user)
+        .filter(role__in=READING_BUYER_ROLES)
+        .values("organisation"),
     ).exists()
 
 

@@ -15,7 +15,8 @@
 
 import rules
 
-from levelfield.accounts.models import Membership, Role
+from levelfield.accounts.models import Role
+from levelfield.accounts.rules import acting_memberships
 from levelfield.core.errors import PermissionDenied
 from levelfield.resilience.models import PlatformRole, PlatformRoleKind
 
@@ -52,12 +53,12 @@ def require_manager(user, message: str = "Only a review manager can do that") ->
 
 def respondent_organisations(user):
     """The ids of the organisations whose requests `user` may read and answer (a queryset)."""
-    return Membership.objects.filter(user=user, role__in=RESPONDENT_ROLES).values("organisation")
+    return acting_memberships(user).filter(role__in=RESPONDENT_ROLES).values("organisation")
 
 
 def raiser_organisations(user):
     """The ids of the organisations whose cases `user` reads as a raiser (a queryset)."""
-    return Membership.objects.filter(user=user, role__in=RAISER_ORG_ROLES).values("organisation")
+    return acting_memberships(user).filter(role__in=RAISER_ORG_ROLES).values("organisation")
 
 
 @rules.predicate

@@ -51,6 +51,15 @@ ROLES = (
     REVIEW_TEAM,
 )
 
+# A person on two organisations' staff: the other supplier's admin, also invited onto the own
+# council's staff as an officer, acting for the supplier (the session's choice; an API token
+# acts for the organisation joined first, the supplier). Every line expects of them what it
+# expects of the other supplier: nothing of the council's is theirs while they act for another.
+TWO_ORGANISATIONS = "two_organisations"
+SAME_AS = {TWO_ORGANISATIONS: OTHER_SUPPLIER}
+# Every role each line is tried as
+TRIED = (*ROLES, *SAME_AS)
+
 ALLOW, OWN, DENY = "allow", "own", "deny"
 OUTCOMES = (ALLOW, OWN, DENY)
 

@@ -81,6 +81,8 @@ class World:
     people: dict[str, User | None] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     sessions: dict[str, str] = field(default_factory=dict)
+    # The organisation a role's session acts for, where the person is on more than one's staff
+    acting_for: dict[str, Organisation] = field(default_factory=dict)
     scenes: dict[str, dict] = field(default_factory=dict)
 
 
@@ -90,6 +92,15 @@ def _org(name: str) -> Organisation:
 
 def _user(email: str) -> User:
     return User.objects.get(email=email)
+
+
+def _two_organisations(other_supplier_admin: User, council: Organisation):
+    """The other supplier's second admin, who then joined the council's staff as an officer;
+    and that supplier."""
+    supplier = Membership.objects.get(user=other_supplier_admin).organisation
+    person = testing.member(supplier, Role.SUPPLIER_ADMIN, full_name="Dana Dual")
+    Membership.objects.create(user=person, organisation=council, role=Role.BUYER_OFFICER)
+    return person, supplier
 
 
 def _review_manager() -> User:
@@ -201,6 +212,9 @@ def build() -> World:
         r.RESILIENCE_TEAM: _user("nadia.kowalski@levelfield.example"),
         r.REVIEW_TEAM: _review_manager(),
     }
+    two, supplier = _two_organisations(world.people[r.OTHER_SUPPLIER], wessex)
+    world.people[r.TWO_ORGANISATIONS] = two
+    world.acting_for[r.TWO_ORGANISATIONS] = supplier
     assert Membership.objects.filter(user=world.people[r.CONSORTIUM_MEMBER], organisation=cic)
     for role, person in world.people.items():
         if person is not None:

@@ -66,3 +66,39 @@ def test_a_buyer_admin_without_two_factor_is_still_sent_to_set_it_up(client, set
     supplier_admin.memberships.create(organisation=council, role=Role.BUYER_ADMIN)
     response = client.get(reverse("marketplace:search"))
     assert response.status_code == 302
+
+
+def test_reads_of_a_persons_organisations_see_the_one_acted_for_in_a_request():
+    """acting_memberships: every membership outside a request (a task, a command); in one, only
+    the organisation acted for (act_for), so a person on two organisations' staff gets nothing
+    of one while acting for the other; none for someone who acts for none."""
+    from levelfield.accounts.models import Membership
+    from levelfield.accounts.rules import act_for, acting_memberships
+
+    council, supplier = buyer_org(), supplier_org()
+    person = member(supplier, Role.SUPPLIER_ADMIN)
+    Membership.objects.create(user=person, organisation=council, role=Role.BUYER_OFFICER)
+
+    def organisations():
+        return set(acting_memberships(person).values_list("organisation", flat=True))
+
+    assert organisations() == {council.pk, supplier.pk}
+    act_for(person, supplier)
+    assert organisations() == {supplier.pk}
+    act_for(person, council)
+    assert organisations() == {council.pk}
+    act_for(person, None)
+    assert organisations() == set()
+
+
+def test_the_organisation_acted_for_is_noted_on_the_person_behind_the_requests_lazy_user():
+    from django.utils.functional import SimpleLazyObject
+
+    from levelfield.accounts.rules import act_for, acting_memberships
+
+    council, supplier = buyer_org(), supplier_org()
+    person = member(supplier, Role.SUPPLIER_ADMIN)
+    lazy = SimpleLazyObject(lambda: person)
+    act_for(lazy, council)
+    assert not acting_memberships(person).exists()
+    assert not acting_memberships(lazy).exists()

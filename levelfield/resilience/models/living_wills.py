@@ -96,17 +96,18 @@ class LivingWillQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The living wills `user` may read: their own supplier's (draft included); any with a
         submitted version for the buyers (admins and officers) of one of the supplier's critical
-        contracts in force, and for the resilience team; none for anyone else."""
-        from levelfield.accounts.models import Membership
+        contracts in force, and for the resilience team; none for anyone else. "Their own" and
+        "buyers" as the organisation they act for in a request (acting_memberships)."""
+        from levelfield.accounts.rules import acting_memberships
         from levelfield.contracts.lifecycle import IN_FORCE
         from levelfield.contracts.models import Contract
 
         if not user or not user.is_authenticated:
             return self.none()
         own = Q(
-            supplier__in=Membership.objects.filter(user=user, role__in=SUPPLIER_READ_ROLES).values(
-                "organisation"
-            )
+            supplier__in=acting_memberships(user)
+            .filter(role__in=SUPPLIER_READ_ROLES)
+            .values("organisation")
         )
         submitted = Exists(LivingWillVersion.objects.filter(will=OuterRef("pk")))
         if (
@@ -120,9 +121,9 @@ class LivingWillQuerySet(models.QuerySet):
                 supplier=OuterRef("supplier"),
                 critical=True,
                 status__in=IN_FORCE,
-                buyer__in=Membership.objects.filter(user=user, role__in=READING_BUYER_ROLES).values(
-                    "organisation"
-                ),
+                buyer__in=acting_memberships(user)
+                .filter(role__in=READING_BUYER_ROLES)
+                .values("organisation"),
             )
         )
         return self.filter(own | (Q(submitted) & Q(critical_buyer)))
