@@ -56,7 +56,6 @@ from .search_criteria import (  # noqa: F401 (the search's criteria, read as sea
     SORTS,
     Criteria,
     read_criteria,
-    read_id,
 )
 
 PER_PAGE = 20

@@ -4,6 +4,7 @@ for every way in (the page's GET parameters, the API's query, a saved search).""
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from levelfield.core.numbers import read_id
 from levelfield.suppliers.models import CertificateKind, Size
 
 RELEVANCE = "relevance"
@@ -18,7 +19,6 @@ KEYWORDS_LIMIT = 200
 # The most a facet may choose at once (a long URL is not a search).
 CHOICES_LIMIT = 50
 PRICE_LIMIT = Decimal("9999999999.99")  # Listing.price: 12 digits, 2 after the point
-LOT_LIMIT = 2**63 - 1  # the largest id: a 64-bit integer
 
 PRICE_ORDER = "Enter a lowest price that is not more than the highest price"
 
@@ -130,6 +130,8 @@ def read_criteria(data) -> tuple[Criteria, dict[str, str]]:
     if len(keywords) > KEYWORDS_LIMIT:
         problems["q"] = f"Enter {KEYWORDS_LIMIT} characters or fewer"
         keywords = keywords[:KEYWORDS_LIMIT]
+    # Any id a lot may have is kept, so an unknown one finds nothing, as lot 999 does, rather
+    # than being dropped (a 10-digit id was, and the search widened to every lot).
     lots = tuple(
         dict.fromkeys(lot for v in _values(data, "lot") if (lot := read_id(v)) is not None)
     )
@@ -152,18 +154,6 @@ def read_criteria(data) -> tuple[Criteria, dict[str, str]]:
         sort=sort if sort in SORTS else RELEVANCE,
     )
     return criteria, problems
-
-
-def read_id(text: str) -> int | None:
-    """An id (a lot's, a project's) as typed in an address, or None for text that cannot be one:
-    not ASCII digits (str.isdigit takes "²", which int() refuses), or past the largest id (which
-    the databases could not compare, and int() refuses past 4,300 digits). Any id a lot may
-    have is kept, so an unknown one finds nothing, as lot 999 does, rather than being dropped (a
-    10-digit id was, and the search widened to every lot)."""
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(LOT_LIMIT)):
-        return None
-    number = int(text)
-    return number if number <= LOT_LIMIT else None
 
 
 def _first(data, name: str):

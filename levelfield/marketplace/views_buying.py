@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error, run_button_action
+from levelfield.core.numbers import read_id
 from levelfield.core.pagination import paginate
 
 from . import exports, rules, search, search_responses
@@ -172,7 +173,7 @@ def search_page(request):
     organisation = getattr(request, "organisation", None)
     if rules.is_buyer_staff(request.user, organisation):
         save_into = list(selectors.searching_projects(organisation)[:SAVE_INTO])
-        chosen = search.read_id(request.GET.get("project", ""))
+        chosen = read_id(request.GET.get("project", ""))
         if chosen is not None:
             project = next((p for p in save_into if p.pk == chosen), None)
             if project is None:
