@@ -2,6 +2,7 @@
 `code` and a `message`."""
 
 import copy
+from http import HTTPStatus
 
 from csp.decorators import csp_update
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
@@ -34,6 +35,17 @@ COMMON_ERRORS = {
 """The errors any operation may answer, whatever it does, as `ErrorOut`: each operation
 documents those its shape allows (see `LevelfieldAPI.common_errors`) beside its own."""
 
+DECLARED_ERRORS = {
+    **COMMON_ERRORS,
+    409: "The object is not in a state that allows this (`invalid_state`), or a deadline has "
+    "passed (`deadline_passed`); the operation's description says when",
+    422: "A parameter or the body does not match this description (`validation_error`), or one "
+    "of the platform's rules refuses what it asks (`rule_failed`); the operation's description "
+    "says which",
+}
+"""What an error an operation declares itself means, in place of ninja's bare phrase ("Not
+Found", "Unprocessable Entity")."""
+
 
 class LevelfieldAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
@@ -54,6 +66,12 @@ class LevelfieldAPI(NinjaAPI):
         for methods in schema["paths"].values():
             for operation in methods.values():
                 responses = operation["responses"]
+                for status, response in responses.items():
+                    code = int(status)
+                    if code in DECLARED_ERRORS and response.get("description") == (
+                        HTTPStatus(code).phrase
+                    ):
+                        response["description"] = DECLARED_ERRORS[code]
                 for status in self.common_errors(operation):
                     responses.setdefault(
                         status,

@@ -272,3 +272,18 @@ def test_the_description_is_built_once_and_each_caller_gets_its_own_copy(monkeyp
     first["paths"].clear()
     assert len(api.get_openapi_schema()["paths"]) == operations > 0
     assert len(built) == 1
+
+
+def test_no_error_is_described_by_its_bare_status_phrase():
+    """Every error an operation answers says what it means and its codes, not "Unprocessable
+    Entity" or "Conflict" (ninja's phrase where an operation declares the status itself)."""
+    from http import HTTPStatus
+
+    bare = [
+        f"{method.upper()} {path} {status}"
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for method, operation in methods.items()
+        for status, response in operation["responses"].items()
+        if int(status) >= 400 and response["description"] == HTTPStatus(int(status)).phrase
+    ]
+    assert bare == []
