@@ -132,12 +132,19 @@ NOT_AS_DESCRIBED = "The request is not valid: "
 has its own words)."""
 
 
+def _where(request, loc) -> str:
+    """Where a request's problem is, as the client named it: for a query parameter its own name
+    ("lot.0"), not the view's argument that gathers the parameters ("filters.lot.0")."""
+    parts = list(loc[1:])
+    if loc and loc[0] == "query" and len(parts) > 1 and parts[0] not in request.GET:
+        if isinstance(parts[1], str):  # parts[0] gathers the parameters; parts[1] is one
+            parts = parts[1:]
+    return ".".join(str(part) for part in parts) or "body"
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
-    details = [
-        f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'body'}: {e.get('msg')}"
-        for e in exc.errors
-    ]
+    details = [f"{_where(request, e.get('loc', []))}: {e.get('msg')}" for e in exc.errors]
     return _error(
         request,
         "validation_error",

@@ -711,3 +711,12 @@ def test_level_bids_need_the_buyers_choice_and_reason(
         bid_b.pk,
         "Drawn by lot in front of two witnesses.",
     )
+
+
+@pytest.mark.django_db
+def test_a_query_parameters_problem_names_the_parameter_as_the_client_sent_it(client):
+    """Not the view's argument gathering the parameters ("filters.min_value")."""
+    refused = client.get("/api/opportunities", {"min_value": "lots", "status": "shut"})
+    assert refused.status_code == 422
+    named = sorted(detail.split(":", 1)[0] for detail in refused.json()["details"])
+    assert named == ["min_value", "status"]
