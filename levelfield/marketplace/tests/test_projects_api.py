@@ -132,12 +132,18 @@ def test_a_project_from_start_to_award_through_the_api(shop):
     assert [p["reference"] for p in listed["items"]] == [project["reference"]]
 
 
-def test_an_awards_problems_and_its_contracts_are_listed_together(shop):
-    admin = caller(shop.admin)
+def ended_through_the_api(admin, shop) -> str:
+    """The address of a project `admin` started, saved the first lot's search into and ended."""
     project = send(admin, "POST", f"{BASE}/projects", {"name": "Storage"}).json()
     url = f"{BASE}/projects/{project['id']}"
     send(admin, "POST", f"{url}/searches", {"lot": [shop.lots[0].pk]})
     send(admin, "POST", f"{url}/end")
+    return url
+
+
+def test_an_awards_problems_and_its_contracts_are_listed_together(shop):
+    admin = caller(shop.admin)
+    url = ended_through_the_api(admin, shop)
     entry = admin.get(f"{url}/shortlist").json()[0]
     today = clock.today_uk()
     refused = send(
@@ -165,10 +171,7 @@ def test_an_award_missing_fields_names_them_with_its_other_problems(shop):
     """A field left out was refused on its own ("value: needed for an award"), hiding the
     award's other problems until the next try; it is one of them, in the domain's words."""
     admin = caller(shop.admin)
-    project = send(admin, "POST", f"{BASE}/projects", {"name": "Storage"}).json()
-    url = f"{BASE}/projects/{project['id']}"
-    send(admin, "POST", f"{url}/searches", {"lot": [shop.lots[0].pk]})
-    send(admin, "POST", f"{url}/end")
+    url = ended_through_the_api(admin, shop)
     today = clock.today_uk()
     refused = send(
         admin,
