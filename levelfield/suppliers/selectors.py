@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 
 from levelfield.accounts.models import SUPPLIER_ROLES, Membership, Organisation, Role
 from levelfield.core import clock
+from levelfield.core.numbers import read_id
 
 from .exclusions import ground_set_by_code
 from .models import (
@@ -51,8 +52,11 @@ def find_supplier(identifier: str) -> Organisation | None:
         return None
     profiles = SupplierProfile.objects.select_related("organisation")
     prefix = f"{PLATFORM_SCHEME}-"
-    if text.startswith(prefix) and text[len(prefix) :].isdigit():
-        profile = profiles.filter(organisation_id=int(text[len(prefix) :])).first()
+    # The number read as an id ("GB-LEVELFIELD-²" passed str.isdigit and int() refused it; 20
+    # digits were past what the database compares): anything else is no supplier's.
+    number = read_id(text.removeprefix(prefix)) if text.startswith(prefix) else None
+    if number is not None:
+        profile = profiles.filter(organisation_id=number).first()
     else:
         profile = profiles.filter(companies_house_number=text).first()
     return profile.organisation if profile else None
