@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from levelfield.accounts.models import Organisation
 from levelfield.contracts.lifecycle import IN_FORCE
 from levelfield.core import clock
+from levelfield.core.numbers import read_id
 
 SEARCH_LIMIT = 30
 MAX_QUERY = 100
@@ -20,9 +21,10 @@ def suppliers_matching(query: str, *, limit: int = SEARCH_LIMIT) -> list[Organis
     if not text:
         return []
     match = Q(name__icontains=text)
-    number = text.upper().removeprefix("GB-LEVELFIELD-")
-    if number.isdigit() and len(number) < 19:
-        match |= Q(pk=int(number))
+    # The identifier's number read as an id (str.isdigit took "²", which int() refused)
+    number = read_id(text.upper().removeprefix("GB-LEVELFIELD-"))
+    if number is not None:
+        match |= Q(pk=number)
     return list(_suppliers().filter(match).order_by("name", "pk")[:limit])
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from levelfield.core import clock
 from levelfield.core.errors import DomainError
 from levelfield.core.forms import add_domain_error
+from levelfield.core.numbers import read_id
 from levelfield.core.pagination import paginate
 
 from . import actions_scenarios, selectors_scenarios, selectors_supplier_search
@@ -47,11 +48,14 @@ def scenario_list(request):
 
 
 def _ids(values) -> list[int]:
+    """The suppliers ticked (or named in ?supplier=), each read as an id: anything else is left
+    out (str.isdigit took "²", which int() refused: a server error), and the form says to
+    search for it again."""
     ids = []
     for value in values:
-        text = (value or "").strip()
-        if text.isdigit() and len(text) < 19 and int(text) not in ids:
-            ids.append(int(text))
+        number = read_id((value or "").strip())
+        if number is not None and number not in ids:
+            ids.append(number)
     return ids
 
 
