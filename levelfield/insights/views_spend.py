@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from levelfield.core.numbers import read_id
 from levelfield.core.pagination import paginate
 
 from . import actions_spend, selectors_spend
@@ -68,9 +69,11 @@ def resolve(request):
     organisations = list(selectors_spend.search_organisations(query)) if query else []
     form = None
     if request.method == "POST":
-        chosen = request.POST.get("choice", "")
-        if chosen.isdigit() and not any(str(o.pk) == chosen for o in organisations):
-            organisations += list(KnownOrganisation.objects.filter(pk=int(chosen)))
+        # The organisation chosen, read as an id, is offered if the search no longer finds it;
+        # anything else is not one of the choices (str.isdigit took "²", which int() refused)
+        chosen = read_id(request.POST.get("choice", ""))
+        if chosen is not None and not any(o.pk == chosen for o in organisations):
+            organisations += list(KnownOrganisation.objects.filter(pk=chosen))
         form = ResolveForm(request.POST, organisations=organisations)
         if form.is_valid():
             organisation = form.organisation()

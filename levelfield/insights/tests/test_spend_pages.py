@@ -171,3 +171,36 @@ def test_the_api_is_not_found_for_others(client, spend):
     client.force_login(member(buyer_org(), "admin"))
     assert client.get("/api/insights/spend/files").status_code == 404
     assert client.get("/api/insights/spend/unmatched").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "choice",
+    ["²", "٣", "-1", "0x1", "9" * 5000, "9" * 20, "0", "valid"],
+    ids=[
+        "superscript-2",
+        "arabic-indic",
+        "minus-1",
+        "hex",
+        "5000-digits",
+        "20-digits",
+        "0",
+        "valid",
+    ],
+)
+def test_an_organisation_chosen_is_read_as_an_id(client, spend, admin, choice):
+    """The organisation chosen is offered again when the search no longer finds it, read as an
+    id (core.numbers.read_id): str.isdigit took "²" and 5,000 digits, which int() refused (a
+    server error); anything but an id is not one of the choices."""
+    wessex = KnownOrganisation.objects.get(name="Wessex Community Trust")
+    if choice == "valid":
+        choice = str(wessex.pk)
+    response = client.post(RESOLVE, {"name": "wessex ct", "choice": choice})
+    if choice == str(wessex.pk):
+        assert response.status_code == 302
+        assert SupplierResolution.objects.get().organisation == wessex
+        return
+    assert response.status_code == 400
+    assert response.context["form"].errors["choice"] == [
+        "Choose one of the organisations listed, or search again"
+    ]
+    assert not SupplierResolution.objects.exists()
