@@ -84,6 +84,7 @@ def check_weights(
 MAX_SCALE_SCORE = 1000
 """The highest score a scale may have: well above any scale in use (0 to 100 at most), and well
 inside what an evaluator's score is stored in (a small integer, up to 32,767)."""
+SCORE_TOO_BIG = f"Scores on a scale must be {MAX_SCALE_SCORE:,} or less"
 
 
 def check_scale(scale) -> list[str]:
@@ -99,7 +100,7 @@ def check_scale(scale) -> list[str]:
         if level["score"] < 0:
             problems.append("Scores on a scale cannot be negative")
         if level["score"] > MAX_SCALE_SCORE:
-            problems.append(f"Scores on a scale must be {MAX_SCALE_SCORE:,} or less")
+            problems.append(SCORE_TOO_BIG)
         if not str(level.get("descriptor", "")).strip():
             problems.append(f"Score {level['score']} needs a descriptor")
         scores.append(level["score"])

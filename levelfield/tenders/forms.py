@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from levelfield.core.clock import UK
 from levelfield.core.display import uk_local
 from levelfield.core.money import to_money
+from levelfield.core.numbers import is_digits, read_number
 from levelfield.suppliers.models import Region
 
-from .criteria import check_scale, check_word_limit
+from .criteria import MAX_SCALE_SCORE, SCORE_TOO_BIG, check_scale, check_word_limit
 from .dates import TENDER_DATES, out_of_range
 from .models import (
     CPV_CODE,
@@ -496,7 +497,9 @@ def parse_scale(text: str) -> list[dict]:
             continue
         score, sep, descriptor = line.partition(":")
         score = score.strip()
-        if not sep or not score.isdigit():
+        # ASCII digits: str.isdigit took "²" and 5,000 digits, which int() refused (a server
+        # error), and read "٥٠" as 50
+        if not sep or not is_digits(score):
             errors.append(
                 f"Line {number} of the scoring scale must start with a whole-number score, then "
                 "a colon, then what the score means, like '50: Satisfactory'"
@@ -505,7 +508,11 @@ def parse_scale(text: str) -> list[dict]:
         if not descriptor.strip():
             errors.append(f"Line {number} of the scoring scale needs a descriptor after the colon")
             continue
-        levels.append({"score": int(score), "descriptor": descriptor.strip()})
+        value = read_number(score, most=MAX_SCALE_SCORE)
+        if value is None:
+            errors.append(SCORE_TOO_BIG)
+            continue
+        levels.append({"score": value, "descriptor": descriptor.strip()})
     if errors:
         raise ValidationError(errors)
     return levels

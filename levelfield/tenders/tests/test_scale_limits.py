@@ -61,3 +61,53 @@ def test_the_page_refuses_a_scale_score_too_big_beside_the_scale(client, officer
     assert response.status_code == 200
     assert response.context["form"].errors["scale"] == [TOO_BIG]
     assert lot.questions.count() == 2
+
+
+WHOLE_NUMBER = (
+    "Line 2 of the scoring scale must start with a whole-number score, then a colon, then what "
+    "the score means, like '50: Satisfactory'"
+)
+
+
+@pytest.mark.parametrize(
+    ("top", "errors"),
+    [
+        ("²", [WHOLE_NUMBER]),
+        ("٥٠", [WHOLE_NUMBER]),  # 50 in Arabic-Indic digits: int() read it as 50
+        ("-1", [WHOLE_NUMBER]),
+        ("0x1", [WHOLE_NUMBER]),
+        ("9" * 5000, [TOO_BIG]),
+        ("9" * 20, [TOO_BIG]),
+        (
+            "0",
+            ["Each score on a scale must be different", "The top score on a scale must be above 0"],
+        ),
+        ("100", None),
+    ],
+    ids=[
+        "superscript-2",
+        "arabic-indic",
+        "minus-1",
+        "hex",
+        "5000-digits",
+        "20-digits",
+        "0",
+        "valid",
+    ],
+)
+def test_the_page_reads_a_scale_score_as_ascii_digits(client, officer, draft, top, errors):
+    """A score is ASCII digits (core.numbers): str.isdigit took "²" and 5,000 digits, which
+    int() refused (a server error), and read Arabic-Indic digits as a score."""
+    lot = draft.lots.get()
+    client.force_login(officer)
+    response = client.post(
+        reverse("tenders:question_add", args=[draft.pk, lot.pk]),
+        question_form(client, draft, lot, scale=f"0: Nothing\n{top}: All"),
+    )
+    if errors is None:
+        assert response.status_code == 302
+        assert Question.objects.get(lot=lot, number=3).max_score == 100
+        return
+    assert response.status_code == 200
+    assert response.context["form"].errors["scale"] == errors
+    assert lot.questions.count() == 2
