@@ -32,12 +32,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from levelfield.core.errors import DomainError, PermissionDenied
+from levelfield.core.numbers import read_number
 
 from . import actions_uploads, selectors
 from .views import supplier_required
 
 TUS_VERSION = "1.0.0"
 CHUNK_TYPE = "application/offset+octet-stream"
+HEADER_NUMBER_LIMIT = 10**18 - 1  # Upload-Length and Upload-Offset: 18 digits at most
 
 
 def _tus(response: HttpResponse) -> HttpResponse:
@@ -99,10 +101,9 @@ def _wrong_version(request) -> HttpResponse | None:
 
 
 def _number(request, header: str) -> int | None:
-    value = request.headers.get(header, "")
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        return None
-    return int(value)
+    """A size or an offset in bytes: ASCII digits, at most 18 of them (far past any file, and
+    inside the 64-bit integers the databases take), else None."""
+    return read_number(request.headers.get(header, ""), most=HEADER_NUMBER_LIMIT)
 
 
 def metadata(header: str) -> dict[str, str]:

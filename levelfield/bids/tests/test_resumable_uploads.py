@@ -449,3 +449,23 @@ def test_a_chunk_left_by_a_failed_transaction_is_replaced_and_strays_are_swept(
     with clock.frozen_at(clock.now() + timedelta(hours=2)):
         actions_uploads.remove_abandoned_uploads()
     assert partial_files(settings) == []
+
+
+BAD_NUMBERS = ["", "²", "٣", "-1", "0x1", "1e3", "9" * 5000, "9" * 19]
+
+
+def test_a_size_or_offset_that_is_not_ascii_digits_is_refused(bidder, draft):
+    """Upload-Length and Upload-Offset are read by core.numbers (ASCII digits, 18 at most): "²"
+    or "٣" (which str.isdigit takes) and 5,000 digits are refused as any bad number is."""
+    url = reverse("bids:uploads", args=[draft.pk])
+    for bad in BAD_NUMBERS:
+        refused = bidder.post(url, headers={**TUS, "Upload-Length": bad})
+        assert refused.status_code == 400, bad
+        assert "Upload-Length must be the file's size in bytes" in refused.content.decode()
+    location = begin(bidder, draft)["Location"]
+    for bad in BAD_NUMBERS:
+        refused = bidder.generic(
+            "PATCH", location, PDF, content_type=CHUNK, headers={**TUS, "Upload-Offset": bad}
+        )
+        assert refused.status_code == 400, bad
+    assert patch(bidder, location, 0, PDF).status_code == 204
