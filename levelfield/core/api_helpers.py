@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from .money import PENNY
 from .null_characters import MESSAGE as NULL_CHARACTER_MESSAGE
+from .numbers import ID_LIMIT
 
 # ---------------------------------------------------------------------------------------------
 # Types
@@ -206,8 +207,9 @@ MAX_OFFSET = 1_000_000_000
 """The most items a list may skip: far beyond any list, and well inside the 64-bit integers the
 databases take (a bigger offset once reached SQLite and PostgreSQL and gave a server error)."""
 
-MAX_POSITION = 2**63 - 1
-"""The largest position or id a client may send: the largest 64-bit integer, a bigint."""
+MAX_POSITION = ID_LIMIT
+"""The largest position or id a client may send: the largest 64-bit integer, a bigint (the
+largest id `core.numbers.read_id` reads from an address or a form)."""
 
 
 class Pages(LimitOffsetPagination):
