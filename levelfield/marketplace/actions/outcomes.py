@@ -90,6 +90,14 @@ def _reason_problems(reason: str) -> list[tuple[str | None, str]]:
     return []
 
 
+def _framework_not_live(framework) -> str | None:
+    """Why no call-off can be awarded under `framework`, if it is no longer live."""
+    if framework.status == FrameworkStatus.LIVE:
+        return None
+    status = FrameworkStatus(framework.status).label.lower()
+    return FRAMEWORK_NOT_LIVE.format(framework=framework.reference, status=status)
+
+
 def _still_offered(entry: ShortlistEntry) -> list[tuple[str | None, str]]:
     """Why the shortlisted service can no longer be called off, if it cannot: its listing
     withdrawn (or expired with its framework) since the shortlist was frozen, or its framework
@@ -99,16 +107,8 @@ def _still_offered(entry: ShortlistEntry) -> list[tuple[str | None, str]]:
     framework = frameworks.locked(entry.listing.lot.framework)
     listing = Listing.objects.select_for_update(of=("self",)).get(pk=entry.listing_id)
     problems: list[tuple[str | None, str]] = []
-    if framework.status != FrameworkStatus.LIVE:
-        problems.append(
-            (
-                None,
-                FRAMEWORK_NOT_LIVE.format(
-                    framework=framework.reference,
-                    status=FrameworkStatus(framework.status).label.lower(),
-                ),
-            )
-        )
+    if problem := _framework_not_live(framework):
+        problems.append((None, problem))
     if listing.status == ListingStatus.WITHDRAWN:
         name = entry.snapshot.get("name", listing.name)
         problems.append(("entry", LISTING_WITHDRAWN.format(name=name)))
@@ -133,12 +133,8 @@ def award_barrier(project: Project, user) -> str | None:
     checks both again."""
     if not has_role(user, project.buyer, Role.BUYER_ADMIN):
         return ADMIN_SIGNS
-    framework = project.framework
-    if framework is not None and framework.status != FrameworkStatus.LIVE:
-        return FRAMEWORK_NOT_LIVE.format(
-            framework=framework.reference,
-            status=FrameworkStatus(framework.status).label.lower(),
-        )
+    if project.framework is not None:
+        return _framework_not_live(project.framework)
     return None
 
 
