@@ -63,6 +63,9 @@ class AccessibilityLog:
         self.violations: list[str] = []
 
     def check(self, page) -> None:
+        # A click that submits a form returns once the next page has started to load: axe reads
+        # the whole of it.
+        page.wait_for_load_state()
         # Evaluated through the browser's debugging protocol: a <script> tag added to the page
         # would be refused by its Content-Security-Policy, which runs no inline script.
         if not page.evaluate("() => typeof axe !== 'undefined'"):

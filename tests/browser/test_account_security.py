@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import User
 from levelfield.accounts.tests.test_two_factor import totp
@@ -25,18 +26,18 @@ def test_account_security_pages_are_accessible(live_server, browser_context, axe
     axe.check(page)
     page.get_by_label("Email address").fill(user.email)
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_role("heading", level=1, name="Check your email").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Check your email")).to_be_visible()
     axe.check(page)
     link = next(line for line in mail.outbox[0].body.splitlines() if "/reset-password/" in line)
     page.goto(base + link[link.index("/account/") :])
     page.get_by_role("button", name="Change password").click()  # nothing entered
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe.check(page)
     new_password = "quiet-harbour-ledger-77"
     page.get_by_label("New password", exact=True).fill(new_password)
     page.get_by_label("Confirm new password").fill(new_password)
     page.get_by_role("button", name="Change password").click()
-    assert page.get_by_text("Your password has been changed").is_visible()
+    expect(page.get_by_text("Your password has been changed")).to_be_visible()
 
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(new_password)
@@ -46,7 +47,7 @@ def test_account_security_pages_are_accessible(live_server, browser_context, axe
     secret = page.locator("#two-factor-secret").inner_text()
     page.get_by_label("Code").fill(totp(secret))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    assert page.get_by_role("heading", level=1, name="Two-factor sign-in is on").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Two-factor sign-in is on")).to_be_visible()
     axe.check(page)
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[0-9a-f]{10}", c) for c in codes)
@@ -57,7 +58,7 @@ def test_account_security_pages_are_accessible(live_server, browser_context, axe
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(new_password)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", level=1, name="Enter your sign-in code").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Enter your sign-in code")).to_be_visible()
     axe.check(page)
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Sign in").click()
@@ -71,9 +72,9 @@ def test_account_security_pages_are_accessible(live_server, browser_context, axe
     page.get_by_label("Read only").check()
     page.get_by_role("button", name="Create the token").click()
     page.wait_for_load_state()
-    assert page.get_by_role(
-        "heading", level=1, name="Confirm your email address before you do this"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", level=1, name="Confirm your email address before you do this")
+    ).to_be_visible()
     axe.check(page)
 
     assert axe.visited and not axe.violations, "\n".join(axe.violations)

@@ -3,6 +3,7 @@ chooses what a token may do and when it expires (and its errors), and the page s
 token once."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support import testing
 
@@ -19,15 +20,15 @@ def test_a_person_makes_a_read_only_token_on_accessible_pages(live_server, brows
     page.get_by_role("button", name="Sign in").click()
 
     page.goto(f"{base}/account/")
-    assert page.get_by_text("You have no API tokens.").is_visible()
+    expect(page.get_by_text("You have no API tokens.")).to_be_visible()
     page.get_by_role("button", name="Create an API token").click()
-    assert page.get_by_role("heading", level=1, name="Create an API token").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Create an API token")).to_be_visible()
     assert page.get_by_label("After 90 days").is_checked()
     axe.check(page)
 
     page.get_by_role("button", name="Create the token").click()  # nothing chosen
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Choose whether the token may only read or may also change things" in (
         summary.inner_text()
     )
@@ -37,7 +38,7 @@ def test_a_person_makes_a_read_only_token_on_accessible_pages(live_server, brows
     page.get_by_label("Read only").check()
     page.get_by_label("After 30 days").check()
     page.get_by_role("button", name="Create the token").click()
-    assert page.get_by_role("heading", level=1, name="Token created").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Token created")).to_be_visible()
     assert page.locator("#api-token").inner_text().startswith("lf_")
     axe.check(page)
 

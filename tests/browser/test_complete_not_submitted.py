@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
@@ -46,10 +47,10 @@ def test_the_buyer_sees_a_complete_bid_not_submitted_and_nothing_of_it(
     sign_in(page, base, officer, axe)
     visit(page, f"{base}{reverse('evaluation:overview', args=[tender.pk])}", axe)
     heading = page.get_by_role("heading", name="Complete, not submitted: 1")
-    assert heading.is_visible()
+    expect(heading).to_be_visible()
     table = page.get_by_role("table", name="Suppliers with a complete bid not submitted, by lot")
-    assert table.get_by_role("rowheader", name=f"Lot 1: {lot.title}").is_visible()
-    assert table.get_by_role("cell", name="Willow Care Ltd").is_visible()
+    expect(table.get_by_role("rowheader", name=f"Lot 1: {lot.title}")).to_be_visible()
+    expect(table.get_by_role("cell", name="Willow Care Ltd")).to_be_visible()
     text = page.content()
     assert "76543.21" not in text and "76,543.21" not in text and "DRAFT-ANSWER" not in text
     assert axe.violations == [], axe.violations

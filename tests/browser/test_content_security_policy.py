@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
@@ -96,7 +97,7 @@ def test_no_page_breaks_the_content_security_policy(
 
     strict(page.goto(base + reverse("insights:public")))
     chart = page.get_by_role("img", name="Share of public spend with SMEs and VCSEs", exact=True)
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     # The bars keep their GOV.UK colours (presentation attributes, not refused styles).
     bar = page.locator("#chart-shares path[fill='#1d70b8']").first
     assert bar.evaluate("path => getComputedStyle(path).fill") == "rgb(29, 112, 184)"
@@ -156,9 +157,9 @@ def test_no_page_breaks_the_content_security_policy(
     ):
         strict(buyer_page.goto(base + reverse(name, args=args)))
         govuk_frontend_ran(buyer_page)
-    assert buyer_page.get_by_role(
-        "img", name="Share of your spend with SMEs and VCSEs", exact=True
-    ).is_visible()
+    expect(
+        buyer_page.get_by_role("img", name="Share of your spend with SMEs and VCSEs", exact=True)
+    ).to_be_visible()
     buyer_context.close()
 
     assert csp_log.violations == [], "\n".join(csp_log.violations)

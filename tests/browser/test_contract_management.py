@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.contracts.actions import kpis, records, records_lifecycle
 from levelfield.contracts.models import ContractChange, ContractNotice, Invoice, KpiReport
@@ -93,7 +94,7 @@ def record_change(page, axe, *, description, value) -> str:
     page.get_by_label("What changes, and why").fill(description)
     page.get_by_label("Value after the change").fill(value)
     click(page, page.get_by_role("button", name="Continue"), axe)
-    assert page.get_by_role("heading", name="Check the change").is_visible()
+    expect(page.get_by_role("heading", name="Check the change")).to_be_visible()
     return text(page)
 
 

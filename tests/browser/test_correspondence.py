@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.core import clock
@@ -39,21 +40,21 @@ def test_the_buyer_and_a_bidder_correspond_privately(live_server, browser_contex
     visit(buyer, f"{base}{reverse('tenders:detail', args=[tender.pk])}", axe)
     buyer.get_by_role("link", name="See correspondence with bidders").click()
     axe.check(buyer)
-    assert buyer.get_by_text("No correspondence with bidders on this tender yet").is_visible()
+    expect(buyer.get_by_text("No correspondence with bidders on this tender yet")).to_be_visible()
     buyer.get_by_role("button", name="Write to a bidder").click()
     axe.check(buyer)
     buyer.get_by_role("button", name="Send message").click()
     axe.check(buyer)
     summary = buyer.get_by_role("alert")
-    assert summary.get_by_role("link", name="Choose the bidder to write to").is_visible()
+    expect(summary.get_by_role("link", name="Choose the bidder to write to")).to_be_visible()
     buyer.get_by_label("Acorn Care Ltd").check()
     buyer.get_by_label("Clarification of a bid").check()
     buyer.get_by_label("Subject").fill("Travel time in your price")
     buyer.get_by_label("Message").fill("Does your price include travel between visits?")
     buyer.get_by_role("button", name="Send message").click()
     axe.check(buyer)
-    assert buyer.get_by_text("Your message has been sent to Acorn Care Ltd").is_visible()
-    assert buyer.get_by_text("Not yet read by the bidder").is_visible()
+    expect(buyer.get_by_text("Your message has been sent to Acorn Care Ltd")).to_be_visible()
+    expect(buyer.get_by_text("Not yet read by the bidder")).to_be_visible()
 
     supplier_context = browser_context.browser.new_context()
     bidder = supplier_context.new_page()
@@ -61,14 +62,14 @@ def test_the_buyer_and_a_bidder_correspond_privately(live_server, browser_contex
     visit(bidder, f"{base}{reverse('bids:dashboard')}", axe)
     bidder.get_by_role("link", name="Correspondence with buyers").click()
     axe.check(bidder)
-    assert bidder.get_by_text("1 unread").is_visible()
+    expect(bidder.get_by_text("1 unread")).to_be_visible()
     bidder.get_by_role("link", name="Travel time in your price").click()
     axe.check(bidder)
-    assert bidder.get_by_text("Does your price include travel between visits?").is_visible()
+    expect(bidder.get_by_text("Does your price include travel between visits?")).to_be_visible()
     bidder.get_by_label("Message").fill("Yes: travel is in the hourly rate.")
     bidder.get_by_role("button", name="Send message").click()
     axe.check(bidder)
-    assert bidder.get_by_text("Your message has been sent").is_visible()
+    expect(bidder.get_by_text("Your message has been sent")).to_be_visible()
     supplier_context.close()
 
     # Another bidder sees nothing of it.
@@ -76,19 +77,19 @@ def test_the_buyer_and_a_bidder_correspond_privately(live_server, browser_contex
     other = other_context.new_page()
     sign_in(other, base, beech_user, axe)
     visit(other, f"{base}{reverse('correspondence:supplier_threads')}", axe)
-    assert other.get_by_text("No buyer has written to you yet").is_visible()
+    expect(other.get_by_text("No buyer has written to you yet")).to_be_visible()
     thread_id = Message.objects.first().thread_id
     response = other.goto(f"{base}{reverse('correspondence:thread', args=[thread_id])}")
     assert response.status == 404
     other_context.close()
 
     visit(buyer, f"{base}{reverse('correspondence:tender_threads', args=[tender.pk])}", axe)
-    assert buyer.get_by_text("1 unread").is_visible()
+    expect(buyer.get_by_text("1 unread")).to_be_visible()
     buyer.get_by_role("link", name="Travel time in your price").click()
     axe.check(buyer)
-    assert buyer.get_by_text(re.compile(r"Read by the bidder \(.+\)")).is_visible()
-    assert buyer.get_by_text("Yes: travel is in the hourly rate.").is_visible()
+    expect(buyer.get_by_text(re.compile(r"Read by the bidder \(.+\)"))).to_be_visible()
+    expect(buyer.get_by_text("Yes: travel is in the hourly rate.")).to_be_visible()
     visit(buyer, f"{base}{reverse('correspondence:record', args=[tender.pk])}", axe)
-    assert buyer.get_by_text("Yes: travel is in the hourly rate.").is_visible()
+    expect(buyer.get_by_text("Yes: travel is in the hourly rate.")).to_be_visible()
 
     assert axe.violations == []

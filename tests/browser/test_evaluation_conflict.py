@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.core import clock
@@ -50,7 +51,7 @@ def test_a_conflicted_evaluator_is_replaced_and_moderation_goes_through(
     buyer.wait_for_load_state()
     axe.check(buyer)
     assert buyer.url == overview
-    assert buyer.get_by_text("Bids are open for evaluation").is_visible()
+    expect(buyer.get_by_text("Bids are open for evaluation")).to_be_visible()
     tender.refresh_from_db()
     assert tender.status == "evaluation"
 
@@ -67,27 +68,29 @@ def test_a_conflicted_evaluator_is_replaced_and_moderation_goes_through(
     )
     tom_page.get_by_role("button", name="Make the declaration").click()
     axe.check(tom_page)
-    assert tom_page.get_by_text("You have been removed from the questions").is_visible()
+    expect(tom_page.get_by_text("You have been removed from the questions")).to_be_visible()
     tom_context.close()
     assert not EvaluatorAssignment.objects.filter(evaluator=tom).exists()
 
     # The officer sees who declared and which question has no evaluator, and reassigns it.
     visit(buyer, overview, axe)
     banner = buyer.get_by_role("region", name="Important")
-    assert banner.get_by_text("Tom Hughes declared a conflict of interest").is_visible()
-    assert banner.get_by_text(re.compile("^Lot 1, question 2:")).is_visible()
+    expect(banner.get_by_text("Tom Hughes declared a conflict of interest")).to_be_visible()
+    expect(banner.get_by_text(re.compile("^Lot 1, question 2:"))).to_be_visible()
     assert "Still to score: Tom Hughes" not in buyer.content()
     if os.environ.get("LF_SCREENSHOTS"):
         buyer.screenshot(path=os.environ["LF_SCREENSHOTS"] + "/conflict-banner.png", full_page=True)
     banner.get_by_role("link", name="Choose another evaluator").click()
     axe.check(buyer)
-    assert buyer.get_by_text(re.compile("Tom Hughes declared a conflict of interest")).is_visible()
+    expect(
+        buyer.get_by_text(re.compile("Tom Hughes declared a conflict of interest"))
+    ).to_be_visible()
     group = buyer.get_by_role("group", name=re.compile("Lot 1, question 2:"))
     assert group.get_by_label(re.compile("Tom Hughes")).count() == 0
     group.get_by_label(re.compile("Priya Shah")).check()
     buyer.get_by_role("button", name="Save evaluators").click()
     axe.check(buyer)
-    assert buyer.get_by_text("Every question has an evaluator again").is_visible()
+    expect(buyer.get_by_text("Every question has an evaluator again")).to_be_visible()
 
     # Priya declares no conflict and scores both answers.
     priya_context = browser_context.browser.new_context()
@@ -120,7 +123,7 @@ def test_a_conflicted_evaluator_is_replaced_and_moderation_goes_through(
         buyer.get_by_label("Why this score was agreed").fill("Priya's score stands.")
         buyer.get_by_role("button", name="Record the agreed score").click()
         axe.check(buyer)
-        assert buyer.get_by_text(f"Agreed score for question {number}").is_visible()
+        expect(buyer.get_by_text(f"Agreed score for question {number}")).to_be_visible()
 
     assert sorted(ModeratedScore.objects.filter(bid=bid).values_list("score", flat=True)) == [
         50,

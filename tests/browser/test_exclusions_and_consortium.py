@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.bids import actions as bid_actions
@@ -156,7 +157,7 @@ def test_consortium_and_exclusion_checks_pages_have_no_axe_violations(
     buyer_page.get_by_role("link", name="Check the exclusion declarations").click()
     axe.check(buyer_page)
     body = buyer_page.content()
-    assert buyer_page.get_by_role("heading", name="Exclusion checks", level=1).is_visible()
+    expect(buyer_page.get_by_role("heading", name="Exclusion checks", level=1)).to_be_visible()
     assert "2 declarations need your attention" in body
     assert "Bribery and corruption: A conviction last month." in body
     assert "Labour market misconduct: A tribunal award in 2024." in body

@@ -7,6 +7,7 @@ in its own units. axe-core checks every page visited, every impact."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.core.ocds import platform_party_id
@@ -43,7 +44,7 @@ def test_the_public_and_the_buyer_read_the_insights(
     axe.check(page)
 
     chart = page.get_by_role("img", name="Share of public spend with SMEs and VCSEs", exact=True)
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     assert chart.get_attribute("aria-describedby") == "chart-shares-desc"
     assert "SMEs: 35.0% of spend directly, 40.0% with subcontracts" in (
         page.locator("#chart-shares-desc").text_content()
@@ -61,10 +62,12 @@ def test_the_public_and_the_buyer_read_the_insights(
         "33.0%",
         "£600",
     ]
-    assert page.get_by_role(
-        "img", name="Share of public spend with SMEs and VCSEs by quarter, direct and indirect"
-    ).is_visible()
-    assert page.get_by_role("link", name="Download the share of spend (CSV)").is_visible()
+    expect(
+        page.get_by_role(
+            "img", name="Share of public spend with SMEs and VCSEs by quarter, direct and indirect"
+        )
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Download the share of spend (CSV)")).to_be_visible()
 
     # Filtered by region: the tables follow.
     page.get_by_label("Region").select_option("UKK")
@@ -86,7 +89,7 @@ def test_the_public_and_the_buyer_read_the_insights(
 
     # Red flags say why, and link to the procurement.
     flags = page.locator("#table-red-flags")
-    assert flags.get_by_text("1 tenderer bid in an open procedure").is_visible()
+    expect(flags.get_by_text("1 tenderer bid in an open procedure")).to_be_visible()
     assert flags.get_by_role("link", name="Meals").first.get_attribute("href") == NOTICE
     assert cells(page, "table-relets")[0][:3] == [
         "Pothole repairs 2025-28",
@@ -98,9 +101,9 @@ def test_the_public_and_the_buyer_read_the_insights(
     sign_in(page, base, officer, axe)
     visit(page, f"{base}{reverse('insights:buyer')}", axe)
     assert cells(page, "table-shares")[0][:2] == ["SMEs", "£800"]
-    assert page.get_by_role(
-        "img", name="Share of your spend with SMEs and VCSEs", exact=True
-    ).is_visible()
+    expect(
+        page.get_by_role("img", name="Share of your spend with SMEs and VCSEs", exact=True)
+    ).to_be_visible()
     page.get_by_role("link", name="Set your unit costs").click()
     axe.check(page)
     page.get_by_label("Unit", exact=True).fill("pothole repairs")
@@ -113,7 +116,7 @@ def test_the_public_and_the_buyer_read_the_insights(
     page.get_by_label("Words in the contracts' titles (optional)").fill("pothole")
     page.get_by_role("button", name="Save the unit cost").click()
     axe.check(page)
-    assert page.get_by_text("Unit cost saved: £133.33 per pothole repairs").is_visible()
+    expect(page.get_by_text("Unit cost saved: £133.33 per pothole repairs")).to_be_visible()
     page.get_by_role("link", name="Your spend and fairness insights").click()
     axe.check(page)
     assert cells(page, "table-relets")[0][-1] == "about 150 pothole repairs a year"

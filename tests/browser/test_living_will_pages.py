@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.core import clock
 from levelfield.resilience.models import LivingWillVersion
@@ -30,10 +31,10 @@ def test_a_supplier_fills_two_sections_and_submits_and_the_buyer_reads_it(
     page = browser_context.new_page()
     sign_in(page, base, admin, axe)
     visit(page, f"{base}{reverse('resilience:will')}", axe)
-    assert page.get_by_text("You need a current living will").is_visible()
+    expect(page.get_by_text("You need a current living will")).to_be_visible()
     page.get_by_role("button", name="Start your living will").click()
     axe.check(page)
-    assert page.get_by_text("Your living will has been started").is_visible()
+    expect(page.get_by_text("Your living will has been started")).to_be_visible()
     start_score = int(re.search(r"(\d+)% complete", page.content()).group(1))
 
     page.get_by_role("link", name="Change group structure").click()
@@ -51,8 +52,8 @@ def test_a_supplier_fills_two_sections_and_submits_and_the_buyer_reads_it(
     page.get_by_label("Companies House number").fill("01234567")
     page.get_by_role("button", name="Save").click()
     axe.check(page)
-    assert page.get_by_text("Entity 1 added").is_visible()
-    assert page.get_by_role("heading", name="Kennet Group plc").is_visible()
+    expect(page.get_by_text("Entity 1 added")).to_be_visible()
+    expect(page.get_by_role("heading", name="Kennet Group plc")).to_be_visible()
     page.get_by_role("link", name="Back to your living will").click()
 
     page.get_by_role("link", name="Change critical services and who relies on them").click()
@@ -63,13 +64,13 @@ def test_a_supplier_fills_two_sections_and_submits_and_the_buyer_reads_it(
     page.get_by_label("People served").fill("1,400")
     page.get_by_role("button", name="Save").click()
     axe.check(page)
-    assert page.get_by_text("Service 1 added").is_visible()
+    expect(page.get_by_text("Service 1 added")).to_be_visible()
     page.get_by_role("link", name="Back to your living will").click()
     axe.check(page)
     score = int(re.search(r"(\d+)% complete", page.content()).group(1))
     assert score > start_score
     missing = page.locator("#missing")
-    assert missing.get_by_text("A continuity plan for Home care").is_visible()
+    expect(missing.get_by_text("A continuity plan for Home care")).to_be_visible()
     assert not missing.get_by_text("The critical services").count()
 
     page.get_by_role("link", name="Change review date").click()
@@ -80,10 +81,10 @@ def test_a_supplier_fills_two_sections_and_submits_and_the_buyer_reads_it(
     axe.check(page)
     page.get_by_role("button", name="Submit your living will").click()
     axe.check(page)
-    assert page.get_by_text("Version 1 submitted").is_visible()
+    expect(page.get_by_text("Version 1 submitted")).to_be_visible()
     page.get_by_role("link", name="Version 1").click()
     axe.check(page)
-    assert page.get_by_text("Home care").first.is_visible()
+    expect(page.get_by_text("Home care").first).to_be_visible()
     assert LivingWillVersion.objects.get().content["services"][0]["people_served"] == 1400
 
     buyer_context = browser_context.browser.new_context()
@@ -92,7 +93,7 @@ def test_a_supplier_fills_two_sections_and_submits_and_the_buyer_reads_it(
     visit(buyer, f"{base}{reverse('resilience:wills')}", axe)
     buyer.get_by_role("link", name="Kennet Care Ltd").click()
     axe.check(buyer)
-    assert buyer.get_by_role("heading", name="Kennet Group plc").is_visible()
+    expect(buyer.get_by_role("heading", name="Kennet Group plc")).to_be_visible()
     buyer_context.close()
 
     assert axe.violations == []

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.contracts.lifecycle import ContractStatus
@@ -112,10 +113,10 @@ def test_apply_list_search_shortlist_and_award_a_call_off(live_server, browser_c
     _click(buyer, axe, "button", "Start the project")
     project = Project.objects.get(buyer=council)
     # Starting a project opens the catalogue search, to save into it.
-    assert buyer.get_by_text(f"Searching for project {project.reference}").is_visible()
+    expect(buyer.get_by_text(f"Searching for project {project.reference}")).to_be_visible()
     buyer.get_by_label("Words").fill("pothole")
     _click(buyer, axe, "button", "Search", exact=True)
-    assert buyer.get_by_role("link", name=SERVICE).is_visible()
+    expect(buyer.get_by_role("link", name=SERVICE)).to_be_visible()
     # A service opened from the results leads back to them, and its page has no accessibility
     # problem of any impact (the way back is in a landmark of its own).
     _click(buyer, axe, "link", SERVICE)
@@ -155,7 +156,7 @@ def test_apply_list_search_shortlist_and_award_a_call_off(live_server, browser_c
     assert project.status == ProjectStatus.AWARDED
     contract = project.outcome.contract
     assert contract.supplier == supplier and contract.status == ContractStatus.SIGNED
-    assert admin.get_by_role("link", name=contract.reference).is_visible()
+    expect(admin.get_by_role("link", name=contract.reference)).to_be_visible()
     releases = Release.objects.filter(ocid=contract_ocid(contract))
     related = {
         process["identifier"]
@@ -167,9 +168,9 @@ def test_apply_list_search_shortlist_and_award_a_call_off(live_server, browser_c
 
     # The savings page says what it saved.
     visit(admin, f"{base}{reverse('marketplace:savings')}", axe)
-    assert admin.get_by_role("cell", name="£19,500 less than before").is_visible()
+    expect(admin.get_by_role("cell", name="£19,500 less than before")).to_be_visible()
     visit(admin, f"{base}{reverse('marketplace:report')}", axe)
-    assert admin.get_by_text("£28,500 in 1 call-off").is_visible()
+    expect(admin.get_by_text("£28,500 in 1 call-off")).to_be_visible()
     for context in (buyer_context, admin_context):
         context.close()
     assert axe.violations == [], "\n".join(axe.violations)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.core import clock
@@ -40,10 +41,12 @@ def test_an_anonymous_concern_from_raising_to_published_outcome(live_server, bro
     sign_in(page, base, raiser, axe)
     visit(page, f"{base}{reverse('bids:dashboard')}", axe)
     _click(page, axe, "link", "Raise a concern")
-    assert page.get_by_text("Who will know it was you").is_visible()
+    expect(page.get_by_text("Who will know it was you")).to_be_visible()
     _click(page, axe, "button", "Start now")
     _click(page, axe, "button", "Continue")  # nothing chosen: the error summary
-    assert page.get_by_role("alert").get_by_text("Choose what your concern is about").is_visible()
+    expect(
+        page.get_by_role("alert").get_by_text("Choose what your concern is about")
+    ).to_be_visible()
     page.get_by_label("A procurement", exact=True).check()
     _click(page, axe, "button", "Continue")
     page.get_by_label("The tender on levelfield").select_option(
@@ -54,17 +57,17 @@ def test_an_anonymous_concern_from_raising_to_published_outcome(live_server, bro
     page.get_by_label("No: keep my name").check()
     page.get_by_label("Are you raising it for an organisation?").select_option(label=supplier.name)
     _click(page, axe, "button", "Continue")
-    assert page.get_by_text("No, keep it from the buyer").is_visible()
+    expect(page.get_by_text("No, keep it from the buyer")).to_be_visible()
     page.set_input_files("#id_evidence", files=[{**PDF, "buffer": b"%PDF-1.4 minutes"}])
     _click(page, axe, "button", "Send the concern")
     case = Case.objects.get()
-    assert page.get_by_role("heading", name="Concern sent").is_visible()
-    assert page.get_by_text(case.reference).is_visible()
+    expect(page.get_by_role("heading", name="Concern sent")).to_be_visible()
+    expect(page.get_by_text(case.reference)).to_be_visible()
     _click(page, axe, "link", "Follow the case and add evidence")
-    assert page.get_by_text("Not yet accepted").is_visible()
+    expect(page.get_by_text("Not yet accepted")).to_be_visible()
     _click(page, axe, "link", "Add evidence")
     _click(page, axe, "button", "Add the file")  # no file chosen: the error summary
-    assert page.get_by_role("alert").get_by_text("Choose a file to add").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Choose a file to add")).to_be_visible()
 
     # The review manager accepts it and asks the council for a response.
     team_context = browser_context.browser.new_context()
@@ -73,18 +76,18 @@ def test_an_anonymous_concern_from_raising_to_published_outcome(live_server, bro
     visit(team, f"{base}{reverse('accounts:dashboard')}", axe)
     _click(team, axe, "link", "Review cases")
     _click(team, axe, "link", case.reference)
-    assert team.get_by_text("pip-archer-board-minutes.pdf").is_visible()
+    expect(team.get_by_text("pip-archer-board-minutes.pdf")).to_be_visible()
     _click(team, axe, "link", "Accept the case")
     team.get_by_label("Central government").check()
     _click(team, axe, "button", "Accept the case")
-    assert team.get_by_text("The case is accepted").is_visible()
+    expect(team.get_by_text("The case is accepted")).to_be_visible()
     _click(team, axe, "link", "Ask for a response")
     team.get_by_label(council.name).check()
     team.get_by_label("What do you ask?").fill("Why did the award criteria change?")
     due = clock.today_uk() + timedelta(days=14)
     team.get_by_label("Respond by").fill(due.strftime("%d/%m/%Y"))
     _click(team, axe, "button", "Send the request")
-    assert team.get_by_text("The request has been sent").is_visible()
+    expect(team.get_by_text("The request has been sent")).to_be_visible()
 
     # The council's officer finds the request on its dashboard and responds.
     buyer_context = browser_context.browser.new_context()
@@ -92,20 +95,20 @@ def test_an_anonymous_concern_from_raising_to_published_outcome(live_server, bro
     sign_in(buyer, base, officer, axe)
     visit(buyer, f"{base}{reverse('tenders:dashboard')}", axe)
     _click(buyer, axe, "link", "Review requests")
-    assert buyer.get_by_text("14 days left").is_visible()
+    expect(buyer.get_by_text("14 days left")).to_be_visible()
     _click(buyer, axe, "link", case.reference)
     text = buyer.content()
     for trace in (raiser.full_name, raiser.email, supplier.name, "pip-archer"):
         assert trace not in text, trace
-    assert buyer.get_by_text("Why did the award criteria change?").is_visible()
+    expect(buyer.get_by_text("Why did the award criteria change?")).to_be_visible()
     _click(buyer, axe, "link", "Respond")
     buyer.get_by_label("Your response").fill("A clerical error, corrected on the notice.")
     _click(buyer, axe, "button", "Send the response")
-    assert buyer.get_by_text("Your response has been sent to the review team").is_visible()
+    expect(buyer.get_by_text("Your response has been sent to the review team")).to_be_visible()
 
     # The manager records findings, closes the case and publishes the outcome.
     visit(team, f"{base}{reverse('reviews:team_case', args=[case.pk])}", axe)
-    assert team.get_by_text("A clerical error, corrected on the notice.").is_visible()
+    expect(team.get_by_text("A clerical error, corrected on the notice.")).to_be_visible()
     _click(team, axe, "link", "Record findings and recommendations")
     team.get_by_label("What did the review find?").fill("The criteria changed without notice.")
     team.get_by_label("What does the review recommend?").fill("Publish every change.")
@@ -117,21 +120,21 @@ def test_an_anonymous_concern_from_raising_to_published_outcome(live_server, bro
     _click(team, axe, "link", "Publish the outcome")
     team.get_by_label("Summary for the public").fill("The council now publishes every change.")
     _click(team, axe, "button", "Publish the outcome")
-    assert team.get_by_text("The outcome is published").is_visible()
+    expect(team.get_by_text("The outcome is published")).to_be_visible()
 
     # Anyone reads the published outcome; it names the council, never the raiser.
     public_context = browser_context.browser.new_context()
     public = public_context.new_page()
     visit(public, f"{base}{reverse('reviews:published_cases')}", axe)
     _click(public, axe, "link", case.reference)
-    assert public.get_by_text("The council now publishes every change.").is_visible()
+    expect(public.get_by_text("The council now publishes every change.")).to_be_visible()
     assert supplier.name not in public.content()
     visit(public, f"{base}{reverse('reviews:yearly_summary')}", axe)
 
     # The raiser reads the outcome in its concerns.
     visit(page, f"{base}{reverse('reviews:raiser_cases')}", axe)
     _click(page, axe, "link", case.reference)
-    assert page.get_by_text("The council re-published.").is_visible()
+    expect(page.get_by_text("The council re-published.")).to_be_visible()
     for context in (team_context, buyer_context, public_context):
         context.close()
     assert axe.violations == [], "\n".join(axe.violations)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.core import clock
 from levelfield.resilience import actions
@@ -98,27 +99,25 @@ def test_the_team_runs_a_scenario_and_reads_its_map_and_table(live_server, brows
     visit(page, f"{base}{reverse('resilience:home')}", axe)
     page.get_by_role("link", name="Concentration risk").click()
     axe.check(page)
-    assert page.get_by_role("cell", name="Wessex Council").is_visible()
+    expect(page.get_by_role("cell", name="Wessex Council")).to_be_visible()
     page.get_by_label("Share of the market (%)").fill("150")
     page.get_by_role("button", name="Show suppliers").click()
     axe.check(page)
-    assert (
-        page.get_by_role("alert")
-        .get_by_role("link", name="The share must be 0 or more")
-        .is_visible()
-    )
+    expect(
+        page.get_by_role("alert").get_by_role("link", name="The share must be 0 or more")
+    ).to_be_visible()
 
     visit(page, f"{base}{reverse('resilience:home')}", axe)
     page.get_by_role("link", name="Failure scenarios", exact=True).click()
     axe.check(page)
-    assert page.get_by_text("No scenario has been saved yet").is_visible()
+    expect(page.get_by_text("No scenario has been saved yet")).to_be_visible()
     page.get_by_role("button", name="Run a new scenario").click()
     axe.check(page)
 
     page.get_by_role("button", name="Save and see the report").click()
     axe.check(page)
     summary = page.get_by_role("alert")
-    assert summary.get_by_role("link", name="Enter a name for the scenario").is_visible()
+    expect(summary.get_by_role("link", name="Enter a name for the scenario")).to_be_visible()
     summary.get_by_role("link", name="Choose at least one supplier").click()
 
     page.get_by_label("Name of the scenario").fill("Albion fails in January")
@@ -130,13 +129,13 @@ def test_the_team_runs_a_scenario_and_reads_its_map_and_table(live_server, brows
     page.get_by_label("Date they fail").fill("15/1/2027")
     page.get_by_role("button", name="Save and see the report").click()
     axe.check(page)
-    assert page.get_by_text("Scenario saved: Albion fails in January").is_visible()
+    expect(page.get_by_text("Scenario saved: Albion fails in January")).to_be_visible()
     assert page.locator("#summary-contracts").inner_text() == "2, 1 of them critical"
     assert page.locator("#summary-people").inner_text() == "1200"
 
     # The map: an image with a name and a description, read as columns left to right.
     drawing = page.get_by_role("img", name="Dependency map of Albion fails in January")
-    assert drawing.is_visible()
+    expect(drawing).to_be_visible()
     # Its script keeps it readable: it shrinks to fit the page down to 85% of its own width.
     width = int(drawing.get_attribute("width"))
     assert drawing.evaluate("svg => svg.style.minWidth") == f"{int(width * 0.85)}px"

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from levelfield.accounts.models import Role
 from levelfield.core import clock
@@ -57,14 +58,14 @@ def test_a_buyer_records_urgency_and_the_checks_agree(live_server, browser_conte
 
     # The reason is hidden until "Yes" is chosen.
     reason = page.locator("#id_s54_urgency_reason")
-    assert not reason.is_visible()
+    expect(reason).to_be_hidden()
     page.locator("#id_is_urgent_0").check()
-    assert reason.is_visible()
+    expect(reason).to_be_visible()
     page.get_by_role("button", name="Save and check the period").click()
     page.wait_for_load_state()
     axe.check(page)
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     summary.get_by_role("link", name="Say why the procurement is urgent").click()
     assert focused_id(page) == "id_s54_urgency_reason"
 
@@ -147,7 +148,8 @@ def test_a_refused_exclusion_decision_links_to_its_fields(live_server, browser_c
     # The radios' link is to their fieldset (the project's pattern, govuk/field.html).
     link = summary.get_by_role("link", name="Choose whether to exclude Acorn Care Ltd")
     target = link.get_attribute("href")
-    assert target.endswith("-decision") and page.locator(target).is_visible()
+    assert target.endswith("-decision")
+    expect(page.locator(target)).to_be_visible()
 
     page.get_by_label("Do not exclude").check()
     page.get_by_label("Reasons for your decision on Acorn Care Ltd").fill(
