@@ -56,12 +56,12 @@ class InvoiceFileError(CsvFileError):
 def parse_date(text: str) -> date | None:
     """DD/MM/YYYY (or D/M/YYYY, with / . or -) or ISO YYYY-MM-DD; None when it is neither."""
     text = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         try:
             return date.fromisoformat(text)
         except ValueError:
             return None
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    match = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", text)
     if match:
         day, month, year = (int(part) for part in match.groups())
         try:

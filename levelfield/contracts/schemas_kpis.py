@@ -25,7 +25,7 @@ FigureIn = Annotated[
         decimal_places=2,
         description="A number as a string, with at most 12 digits before the point and 2 after",
         examples=["95.5"],
-        json_schema_extra=decimal_text(r"^-?\d{1,12}(\.\d{1,2})?$"),
+        json_schema_extra=decimal_text(r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"),
     ),
 ]
 QuantityIn = Annotated[
@@ -35,7 +35,7 @@ QuantityIn = Annotated[
         decimal_places=2,
         description="A number of outcomes as a string, with at most 2 decimal places",
         examples=["12"],
-        json_schema_extra=decimal_text(r"^\d{1,12}(\.\d{1,2})?$"),
+        json_schema_extra=decimal_text(r"^[0-9]{1,12}(\.[0-9]{1,2})?$"),
     ),
 ]
 MoneyText = Annotated[
@@ -45,7 +45,7 @@ MoneyText = Annotated[
         decimal_places=2,
         description="Pounds as a string, with at most 12 digits before the point and 2 after",
         examples=["1500.00"],
-        json_schema_extra=decimal_text(r"^\d{1,12}(\.\d{1,2})?$"),
+        json_schema_extra=decimal_text(r"^[0-9]{1,12}(\.[0-9]{1,2})?$"),
     ),
 ]
 

@@ -40,7 +40,12 @@ DecimalString = Annotated[
     Decimal,
     PlainSerializer(decimal_string, return_type=str),
     WithJsonSchema(
-        {"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{2}$", "example": "40.00"},
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": r"^-?[0-9]+\.[0-9]{2}$",
+            "example": "40.00",
+        },
         mode="serialization",
     ),
 ]
@@ -80,8 +85,8 @@ MoneyIn = Annotated[
         description="Pounds, as a string with at most 12 digits before the point and 2 after",
         examples=["1200000.00"],
         json_schema_extra=decimal_text(
-            r"^-?\d{1,12}(\.\d{1,2})?$",
-            positive_pattern=r"^0*([1-9]\d{0,11}(\.\d{1,2})?|\.([1-9]\d?|0[1-9]))$",
+            r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$",
+            positive_pattern=r"^0*([1-9][0-9]{0,11}(\.[0-9]{1,2})?|\.([1-9][0-9]?|0[1-9]))$",
         ),
     ),
 ]
@@ -94,12 +99,12 @@ PercentIn = Annotated[
         decimal_places=2,
         description="A percentage from 0 to 100, as a string with at most 2 decimal places",
         examples=["40"],
-        json_schema_extra=decimal_text(r"^(100(\.0{1,2})?|\d{1,2}(\.\d{1,2})?)$"),
+        json_schema_extra=decimal_text(r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"),
     ),
 ]
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_date(value):

@@ -67,7 +67,7 @@ WHAT = {
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-RATE = re.compile(r"^\d+/\d*[smhd]$")
+RATE = re.compile(r"^[0-9]+/[0-9]*[smhd]$")
 
 
 def rate_for(group: str) -> str | None:

@@ -36,7 +36,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 # Text a spreadsheet reads as a plain number, and nothing else: ASCII digits only (a sign before
 # other digits, Arabic-Indic or mathematical, is not a number to a spreadsheet).
-PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 # What may stand before a formula character and still let a spreadsheet see it: whitespace, and
 # control characters (Unicode category Cc) and invisible format characters (Cf: a byte order
 # mark, a zero-width space, a soft hyphen, a direction mark) that an import may drop.

@@ -17,8 +17,8 @@ from pathlib import Path
 from . import engine, measures
 
 PENNY = Decimal("0.01")
-QUARTER = re.compile(r"\d{4}-Q[1-4]")
-CPV_DIVISION = re.compile(r"\d{2}")
+QUARTER = re.compile(r"[0-9]{4}-Q[1-4]")
+CPV_DIVISION = re.compile(r"[0-9]{2}")
 # What the snapshot's buyer, region and other identifiers may hold: no control characters.
 IDENTIFIER = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
 KIND_LABELS = {"sme": "SME", "vcse": "VCSE"}

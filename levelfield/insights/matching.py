@@ -33,7 +33,7 @@ _IGNORED = {
     "uk",  # "Acme UK Ltd" and "Acme Ltd" are one name in spend files more often than not
 }
 _WORDS = re.compile(r"[a-z0-9]+")
-_CH = re.compile(r"^([A-Z]{2})?(\d{1,8})$")
+_CH = re.compile(r"^([A-Z]{2})?([0-9]{1,8})$")
 CHUNK = 2000
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-_DIVISION = re.compile(r"^\d{2}$")
+_DIVISION = re.compile(r"^[0-9]{2}$")
 
 
 class BuyerUnitCost(models.Model):

@@ -14,17 +14,17 @@ class InsightsBuyerFiltersIn(Schema):
     """The filters of a buyer's own figures (its authority is the caller's)."""
 
     cpv_division: str | None = Field(
-        None, pattern=r"^\d{2}$", description="Only this CPV division: two digits, like 45"
+        None, pattern=r"^[0-9]{2}$", description="Only this CPV division: two digits, like 45"
     )
     region: str | None = Field(
         None, max_length=200, description="Only this region: the ITL/NUTS code, like UKK"
     )
     quarter_from: str | None = Field(
-        None, pattern=r"^\d{4}-Q[1-4]$", description="From this quarter, like 2026-Q1"
+        None, pattern=r"^[0-9]{4}-Q[1-4]$", description="From this quarter, like 2026-Q1"
     )
     quarter_to: str | None = Field(
         None,
-        pattern=r"^\d{4}-Q[1-4]$",
+        pattern=r"^[0-9]{4}-Q[1-4]$",
         description="To this quarter (included), like 2026-Q4; not before quarter_from",
     )
 

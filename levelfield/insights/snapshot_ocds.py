@@ -29,7 +29,7 @@ from .tables import quarter_of
 
 SME_SCALES = {"sme", "micro", "small", "medium", "selfEmployed"}
 WON_STATUSES = {"active", "pending"}
-_PERCENT = re.compile(r"(?:^|;\s*)(.+?)\s*\((\d+(?:\.\d+)?)%\)")
+_PERCENT = re.compile(r"(?:^|;\s*)(.+?)\s*\(([0-9]+(?:\.[0-9]+)?)%\)")
 
 
 def flatten(compiled: dict, source: str) -> dict[str, list[dict]]:

@@ -282,7 +282,7 @@ def parse_date(cell) -> date:
     text = str(cell or "").strip()
     if not text:
         raise ValueError("no date")
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+    if re.fullmatch(r"[0-9]{5}(\.[0-9]+)?", text):
         return _excel_serial(float(text))
     candidates = [text]
     if " " in text or "T" in text:  # "31/01/2026 00:00:00", "2026-01-31T00:00:00"
@@ -321,7 +321,7 @@ def parse_amount(cell) -> Decimal:
             negative, text = not negative, text[:-1]
         if text.startswith("-"):
             negative, text = not negative, text[1:]
-        if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", text):
+        if not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", text):
             raise ValueError(f"the amount {str(cell).strip()!r} is not a number")
         amount = Decimal(text)
         if negative:

@@ -23,7 +23,7 @@ from .search import CHOICES_LIMIT, KEYWORDS_LIMIT, SORTS
 SizeCode = Literal[tuple(Size.values)]  # type: ignore[valid-type]
 CertificationCode = Literal[tuple(CertificateKind.values)]  # type: ignore[valid-type]
 SortCode = Literal[tuple(SORTS)]  # type: ignore[valid-type]
-PRICE_PATTERN = r"^(\d{1,10}(\.\d{1,2})?)?$"
+PRICE_PATTERN = r"^([0-9]{1,10}(\.[0-9]{1,2})?)?$"
 # A lot's id as documented and as enforced (it was only documented: -1 was taken, dropped and
 # the search widened to every lot)
 LotId = Annotated[int, Field(ge=1, le=MAX_POSITION)]

@@ -209,7 +209,9 @@ def record(request, ocid: str):
 # Parsing and building
 
 # A "+" sent unencoded in a query string arrives as a space: "2026-01-31T09:00:00 01:00".
-_SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+_SPACED_OFFSET = re.compile(
+    r"(T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?) ([0-9]{2}:?[0-9]{2})$"
+)
 
 
 def parse_updated_since(value: str) -> datetime:

@@ -63,7 +63,7 @@ REGION_NAMES = {
     "northern ireland": "UKN",
 }
 _NUTS = re.compile(r"^UK[C-N]")
-_CPV = re.compile(r"^\d{8}$")
+_CPV = re.compile(r"^[0-9]{8}$")
 
 # Cheap tests on the JSON text before it is parsed: most compiled releases of a large import
 # (awards, contracts, closed tenders) are not open opportunities.

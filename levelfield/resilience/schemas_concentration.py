@@ -29,7 +29,7 @@ ThresholdIn = Annotated[
         description="List the suppliers holding more than this percentage of a market: 0 or "
         "more and less than 100, at most 2 decimal places. Default 25",
         examples=["25"],
-        json_schema_extra=decimal_text(r"^\d{1,2}(\.\d{1,2})?$"),
+        json_schema_extra=decimal_text(r"^[0-9]{1,2}(\.[0-9]{1,2})?$"),
     ),
     AfterValidator(_threshold),
 ]

@@ -26,7 +26,7 @@ Figure = Annotated[
         {
             "type": "string",
             "format": "decimal",
-            "pattern": r"^-?\d+(\.\d{1,4})?$",
+            "pattern": r"^-?[0-9]+(\.[0-9]{1,4})?$",
             "example": "-3.5",
         },
         mode="serialization",

@@ -118,7 +118,9 @@ class CommitmentIn(InputSchema):
     quantity: Annotated[Decimal, AfterValidator(schema_quantity())] = Field(
         description="How many: " + QUANTITY_HELP + ", more than 0",
         examples=["6"],
-        json_schema_extra=decimal_text(r"^0*([1-9]\d{0,9}(\.\d{1,2})?|\.([1-9]\d?|0[1-9]))$"),
+        json_schema_extra=decimal_text(
+            r"^0*([1-9][0-9]{0,9}(\.[0-9]{1,2})?|\.([1-9][0-9]?|0[1-9]))$"
+        ),
     )
     unit: str = Field("", max_length=60, description="Empty: the measure's or metric's unit")
     contract_year: int = Field(ge=1, le=10, description="Delivered by the end of this year")
@@ -267,7 +269,7 @@ class ReportIn(FormInput):
         Decimal, AfterValidator(schema_quantity(label="the number delivered", zero_allowed=True))
     ] = Field(
         description="How many were delivered in the period: " + QUANTITY_HELP + ", 0 or more",
-        json_schema_extra=decimal_text(r"^\d{1,10}(\.\d{1,2})?$"),
+        json_schema_extra=decimal_text(r"^[0-9]{1,10}(\.[0-9]{1,2})?$"),
     )
     narrative: str = Field(description="What was delivered, for whom and where")
 

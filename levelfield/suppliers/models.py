@@ -9,7 +9,7 @@ from levelfield.core.sealing import SealableCharField, SealableTextField, Sealed
 
 # Companies House numbers: 8 digits, or 2 letters (SC, NI, OC, ...) then 6 digits.
 COMPANIES_HOUSE_NUMBER = RegexValidator(
-    r"^(\d{8}|[A-Z]{2}\d{6})$",
+    r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$",
     "Enter a Companies House number in the correct format, like 01234567 or SC123456",
     code="companies_house_number",
 )
@@ -40,7 +40,7 @@ class Region(models.TextChoices):
 # Charity numbers: England and Wales 6 or 7 digits; Scotland SC and 6 digits; Northern Ireland
 # NIC and 6 digits (the three charity regulators' registers).
 CHARITY_NUMBER = RegexValidator(
-    r"^(\d{6,7}|SC\d{6}|NIC\d{6})$",
+    r"^([0-9]{6,7}|SC[0-9]{6}|NIC[0-9]{6})$",
     "Enter a charity number in the correct format, like 1234567, SC012345 or NIC100001",
     code="charity_number",
 )
@@ -150,7 +150,7 @@ class ServedRegion(models.Model):
 
 # A CPV category of interest: a division (2 digits) down to a full code (8 digits).
 CPV_PREFIX = RegexValidator(
-    r"^\d{2,8}$", "Enter a CPV code of 2 to 8 digits, like 85 or 85300000", code="cpv_prefix"
+    r"^[0-9]{2,8}$", "Enter a CPV code of 2 to 8 digits, like 85 or 85300000", code="cpv_prefix"
 )
 
 

@@ -81,7 +81,7 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(f"{name} must be a real date", code="invalid") from exc
 
 
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
+_TIME = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?$")
 
 
 def parse_uk_time(text: str) -> time:

@@ -13,7 +13,7 @@ from levelfield.suppliers.models import Region
 from .models import ReservedParticipation
 from .selectors import CLOSED, NOT_RESERVED, OPEN
 
-_CPV_INPUT = re.compile(r"^\d{2,8}(-\d)?$")
+_CPV_INPUT = re.compile(r"^[0-9]{2,8}(-[0-9])?$")
 
 # Dates typed into a filter: 27/3/2026, 27 3 2026, 27 March 2026, or 2026-03-27 (the form a
 # saved search and the API use).

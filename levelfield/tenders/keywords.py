@@ -33,7 +33,7 @@ SELECT websearch_to_tsquery(%(config)s::regconfig, %(words)s)::text,
 
 # The tokens of a tsquery as PostgreSQL writes it: a quoted lexeme (a quote inside doubled),
 # maybe a prefix mark; a phrase operator (<-> or <N>); and, or, not, brackets.
-_TOKEN = re.compile(r"'(?:[^']|'')*'(?::\*)?|<(?:-|\d+)>|[&|!()]")
+_TOKEN = re.compile(r"'(?:[^']|'')*'(?::\*)?|<(?:-|[0-9]+)>|[&|!()]")
 
 
 class StemPrefixQuery(SearchQuery):

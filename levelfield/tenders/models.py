@@ -15,7 +15,7 @@ from levelfield.suppliers.models import Region
 from .lifecycle import MILESTONE, Status, check_transition
 
 CPV_CODE = RegexValidator(
-    r"^\d{8}(-\d)?$", "Enter a CPV code of 8 digits, like 85300000 or 85300000-2", code="cpv"
+    r"^[0-9]{8}(-[0-9])?$", "Enter a CPV code of 8 digits, like 85300000 or 85300000-2", code="cpv"
 )
 
 

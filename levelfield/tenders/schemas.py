@@ -194,7 +194,9 @@ class TenderResolvers(Schema):
 REGION_HELP = "NUTS 1 region code: " + ", ".join(f"{c} {label}" for c, label in Region.choices)
 
 
-AmountQuery = Annotated[Decimal, Field(ge=0, json_schema_extra=decimal_text(r"^\d{1,15}(\.\d+)?$"))]
+AmountQuery = Annotated[
+    Decimal, Field(ge=0, json_schema_extra=decimal_text(r"^[0-9]{1,15}(\.[0-9]+)?$"))
+]
 """Pounds in a search: digits, and a point and more digits if need be."""
 
 
@@ -204,7 +206,7 @@ class OpportunityQuery(Schema):
         "",
         description="CPV code or prefix; a code ending in zeros covers everything below it "
         "(85000000 is all health and social work)",
-        pattern=r"^(\d{2,8}(-\d)?)?$",
+        pattern=r"^([0-9]{2,8}(-[0-9])?)?$",
     )
     min_value: AmountQuery | None = Field(None, description="Estimated value at least (£)")
     max_value: AmountQuery | None = Field(None, description="Estimated value at most (£)")

@@ -22,7 +22,7 @@ from ..models import Application, Framework, FrameworkLot, Listing
 from ..rules import require_platform_admin
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
-CPV = re.compile(r"^\d{8}(-\d)?$")
+CPV = re.compile(r"^[0-9]{8}(-[0-9])?$")
 MAX_LOTS = 20
 MAX_STATEMENTS = 20
 MAX_CATEGORIES = 30

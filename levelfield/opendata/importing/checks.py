@@ -17,7 +17,9 @@ TOO_DEEP = f"nested more than {MAX_NESTING} levels deep (arrays and objects with
 
 # RFC 3339 date-time (JSON Schema's "date-time"): a date, "T", a time and an offset.
 RFC3339 = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})",
+    re.ASCII,
 )
 
 JSON_TYPES = {
