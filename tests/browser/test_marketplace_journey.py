@@ -2,10 +2,10 @@
 contract: a micro supplier applies to an open framework (lots, declarations, submit), the
 platform admin admits it and the framework goes live, the supplier lists a service (draft,
 check, submit: live at once); a buyer's officer starts a project, searches the catalogue, saves
-the search and ends it (the shortlist frozen); the buyer's admin awards the call-off with what
-it paid before; the call-off contract is signed and published in OCDS naming the framework, and
-the buyer's savings page shows the saving. axe-core checks every page visited; no page may
-break the Content-Security-Policy."""
+the search and ends it (the shortlist frozen), and is offered "No" alone on the outcome page;
+the buyer's admin awards the call-off with what it paid before; the call-off contract is signed
+and published in OCDS naming the framework, and the buyer's savings page shows the saving.
+axe-core checks every page visited; no page may break the Content-Security-Policy."""
 
 from datetime import timedelta
 
@@ -19,6 +19,7 @@ from levelfield.contracts.ocds import contract_ocid
 from levelfield.core import clock
 from levelfield.marketplace.actions import applications, frameworks
 from levelfield.marketplace.actions.frameworks import FrameworkDetails, LotDetails
+from levelfield.marketplace.actions.outcomes import ADMIN_SIGNS
 from levelfield.marketplace.lifecycle import ListingStatus, ProjectStatus
 from levelfield.marketplace.models import Application, Listing, Project
 from levelfield.marketplace.ocds import framework_ocid
@@ -131,6 +132,16 @@ def test_apply_list_search_shortlist_and_award_a_call_off(live_server, browser_c
     project.refresh_from_db()
     assert project.status == ProjectStatus.ENDED
     assert [entry.listing for entry in project.shortlist.all()] == [listing]
+    # The officer may record only that nothing was awarded: "No" is the one answer offered,
+    # with the reason beside it, and no award fields; the page has no problem of any impact.
+    _click(buyer, axe, "link", "Record the outcome")
+    awarded = buyer.get_by_role("group", name="Did you award a call-off?")
+    expect(awarded.get_by_role("radio")).to_have_count(1)
+    expect(awarded.get_by_role("radio", name="No")).to_be_visible()
+    expect(awarded.get_by_text(ADMIN_SIGNS)).to_be_visible()
+    expect(buyer.get_by_label("Call-off value (£)")).to_have_count(0)
+    every.check(buyer)
+    assert every.violations == []
 
     # The council's admin awards the call-off, with what it paid before.
     admin_context = browser_context.browser.new_context()
