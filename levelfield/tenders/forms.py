@@ -73,10 +73,13 @@ class GovukDateField(forms.MultiValueField):
         for value, unit in ((day, "day"), (month, "month"), (year, "year")):
             if not value:
                 raise ValidationError(f"{name} must include a {unit}", code="incomplete")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        # ASCII digits of a size a date can have: "²" (which int() refuses), "٣" (which it
+        # reads as 3) and a day of forty digits (which date() cannot hold) are no date.
+        day_number, month_number = read_number(day, most=31), read_number(month, most=12)
+        if day_number is None or month_number is None or len(year) != 4 or not is_digits(year):
             raise ValidationError(f"{name} must be a real date", code="invalid")
         try:
-            return date(int(year), int(month), int(day))
+            return date(int(year), month_number, day_number)
         except ValueError as exc:
             raise ValidationError(f"{name} must be a real date", code="invalid") from exc
 

@@ -1,0 +1,36 @@
+"""What a buyer types into the tender forms that is no date, weight or amount is refused beside
+its field, never a server error (it was one: tests/test_page_forms_fuzz.py found it)."""
+
+import pytest
+
+from levelfield.core import clock
+from levelfield.tenders.models import Tender
+
+from .test_buyer_pages import IN_BST, tender_form, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("day", "month"),
+    [
+        pytest.param("9" * 40, "6", id="a day of forty digits"),
+        pytest.param("1", "9" * 40, id="a month of forty digits"),
+        pytest.param("²", "6", id="a superscript day"),
+        pytest.param("٣", "6", id="an Arabic-Indic day"),
+        pytest.param("1", "１２", id="a full-width month"),
+    ],
+)
+def test_a_date_with_digits_that_are_no_day_or_month_is_not_a_real_date(
+    client, officer, day, month
+):
+    client.force_login(officer)
+    with clock.frozen_at(IN_BST):
+        response = client.post(
+            url("create"), tender_form(submission_date_day=day, submission_date_month=month)
+        )
+    assert response.status_code == 200
+    assert response.context["form"].errors["submission_date"] == [
+        "Submission deadline date must be a real date"
+    ]
+    assert not Tender.objects.exists()
