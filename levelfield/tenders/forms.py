@@ -182,15 +182,18 @@ class PercentField(_PlainNumberInput, forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
         label = self.label or "The value"
+        # A validator's message is %-formatted with its params, so the "%" of a label like
+        # "Weight (%)" is written "%%" in those; "invalid" and "required" have no params.
+        escaped = label.replace("%", "%%")
         self.error_messages.update(
             {
                 "invalid": f"{label} must be a number, like 40 or 12.5",
                 "required": f"Enter the {label[0].lower() + label[1:]}",
-                "max_decimal_places": f"{label} can have at most 2 decimal places",
-                "max_digits": f"{label} must be 100 or less",
-                "max_whole_digits": f"{label} must be 100 or less",
-                "min_value": f"{label} must be 0 or more",
-                "max_value": f"{label} must be 100 or less",
+                "max_decimal_places": f"{escaped} can have at most 2 decimal places",
+                "max_digits": f"{escaped} must be 100 or less",
+                "max_whole_digits": f"{escaped} must be 100 or less",
+                "min_value": f"{escaped} must be 0 or more",
+                "max_value": f"{escaped} must be 100 or less",
             }
         )
 

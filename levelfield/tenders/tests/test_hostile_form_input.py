@@ -1,12 +1,13 @@
 """What a buyer types into the tender forms that is no date, weight or amount is refused beside
-its field, never a server error (it was one: tests/test_page_forms_fuzz.py found it)."""
+its field, never a server error (each was one: tests/test_page_forms_fuzz.py found them)."""
 
 import pytest
 
 from levelfield.core import clock
+from levelfield.tenders.forms import LotForm
 from levelfield.tenders.models import Tender
 
-from .test_buyer_pages import IN_BST, tender_form, url
+from .test_buyer_pages import IN_BST, lot_form, tender_form, url
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +35,18 @@ def test_a_date_with_digits_that_are_no_day_or_month_is_not_a_real_date(
         "Submission deadline date must be a real date"
     ]
     assert not Tender.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        pytest.param("-1", "must be 0 or more", id="below 0"),
+        pytest.param("101", "must be 100 or less", id="above 100"),
+        pytest.param("9" * 40, "must be 100 or less", id="forty digits"),
+        pytest.param("12.345", "can have at most 2 decimal places", id="three places"),
+    ],
+)
+def test_a_weight_out_of_range_is_refused_in_words_naming_the_percent_field(typed, said):
+    lot = LotForm(data=lot_form(price_weight=typed, quality_threshold=typed))
+    assert set(lot.errors["price_weight"]) == {f"Price weight (%) {said}"}
+    assert set(lot.errors["quality_threshold"]) == {f"Quality threshold (%) (optional) {said}"}
