@@ -277,19 +277,15 @@ class SubcontractorForm(forms.Form):
     is_vcse = forms.BooleanField(
         label="It is a voluntary, community or social enterprise (VCSE)", required=False
     )
+    # From 0.01 to 100 is the action's rule (actions.add_subcontractor), said once there.
     share_percent = forms.DecimalField(
         label="Share of the contract value (%)",
-        max_digits=5,
         decimal_places=2,
-        min_value=0,
-        max_value=100,
         help_text="Like 15 or 12.5",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the subcontractor's share of the contract value",
             "invalid": "Enter the share as a number, like 15 or 12.5",
-            "max_value": "The share cannot be more than 100%",
-            "min_value": "The share must be more than 0%",
             "max_decimal_places": "The share can have at most 2 decimal places",
         },
     )
