@@ -27,7 +27,10 @@ def to_money(value) -> Decimal:
         raise ValueError(f"{value!r} is not an amount of money") from exc
     if not amount.is_finite():
         raise ValueError(f"{value!r} is not an amount of money")
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # past Decimal's 28 digits (1e30), no amount of money
+        raise ValueError(f"{value!r} is not an amount of money") from exc
 
 
 def format_gbp(value) -> str:

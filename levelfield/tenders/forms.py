@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from levelfield.core.clock import UK
 from levelfield.core.display import uk_local
-from levelfield.core.money import to_money
+from levelfield.core.money import money_problem, to_money
 from levelfield.core.numbers import is_digits, read_number
 from levelfield.suppliers.models import Region
 
@@ -151,9 +151,11 @@ class MoneyField(_PlainNumberInput, forms.CharField):
     Unlike core.forms.PoundsField (search filters and bid prices), a third decimal place is
     rounded rather than refused: this is for estimated values."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, noun: str, **kwargs):
+        """`noun` names the amount in the money rule's words ("the {noun} must be less than")."""
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(**kwargs)
+        self.noun = noun
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -168,6 +170,9 @@ class MoneyField(_PlainNumberInput, forms.CharField):
             ) from exc
         if amount < 0:
             raise ValidationError(f"{self.label} cannot be negative", code="negative")
+        # The one rule for an amount (core.money): it must fit the columns.
+        if problem := money_problem(amount, self.noun, zero_allowed=True):
+            raise ValidationError(problem, code="invalid")
         return amount
 
 
@@ -226,6 +231,7 @@ class TenderForm(forms.Form):
     )
     estimated_value = MoneyField(
         label="Estimated value (£)",
+        noun="estimated value",
         required=False,
         help_text="The total value of the contract, excluding VAT",
     )
@@ -265,6 +271,7 @@ class TenderForm(forms.Form):
     )
     minimum_turnover = MoneyField(
         label="Minimum annual turnover (£) (optional)",
+        noun="minimum annual turnover",
         required=False,
         help_text="Leave empty if you do not ask for one. More than twice the contract value "
         "keeps small firms out.",
@@ -425,7 +432,9 @@ class LotForm(forms.Form):
     description = forms.CharField(
         label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    estimated_value = MoneyField(label="Estimated value of this lot (£)", required=False)
+    estimated_value = MoneyField(
+        label="Estimated value of this lot (£)", noun="estimated value of the lot", required=False
+    )
     price_weight = PercentField(
         label="Price weight (%)",
         help_text="The share of the total score given to price. Price, quality and social value "

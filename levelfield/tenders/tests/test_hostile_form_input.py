@@ -11,6 +11,8 @@ from .test_buyer_pages import IN_BST, lot_form, tender_form, url
 
 pytestmark = pytest.mark.django_db
 
+NOT_MONEY = "Estimated value of this lot (£) must be an amount of money, like 250000 or £250,000.50"
+
 
 @pytest.mark.parametrize(
     ("day", "month"),
@@ -50,3 +52,28 @@ def test_a_weight_out_of_range_is_refused_in_words_naming_the_percent_field(type
     lot = LotForm(data=lot_form(price_weight=typed, quality_threshold=typed))
     assert set(lot.errors["price_weight"]) == {f"Price weight (%) {said}"}
     assert set(lot.errors["quality_threshold"]) == {f"Quality threshold (%) (optional) {said}"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        pytest.param(
+            "9" * 40,
+            NOT_MONEY,
+            id="forty digits",
+        ),
+        pytest.param(
+            "1e309",
+            NOT_MONEY,
+            id="1e309",
+        ),
+        pytest.param(
+            "9" * 20,
+            "The estimated value of the lot must be less than £1,000,000,000,000",
+            id="twenty digits, past the columns",
+        ),
+    ],
+)
+def test_an_amount_too_large_for_money_is_refused_beside_its_field(typed, said):
+    lot = LotForm(data=lot_form(estimated_value=typed))
+    assert lot.errors["estimated_value"] == [said]
