@@ -6,7 +6,12 @@ clarification questions, the buyer answering them, drafting and publishing tende
 question, answer and publication queues a task the worker runs and records. No request may fail
 with a server error ("database is locked" was one) and every write the server acknowledged must
 be stored. The same server answers an unknown address with the GOV.UK "Page not found" page, not
-Django's debug page, and signs people in over plain http."""
+Django's debug page, and signs people in over plain http.
+
+On the catalogue (the marketplace) too: eight of a buyer's staff starting projects at once get
+one reference each, in turn with none missed, and projects run to their outcome by several people
+at once (three ending one project's search, then two admins awarding its call-off) are ended once
+and awarded once, the others told so (409)."""
 
 import json
 import os
@@ -18,6 +23,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +40,10 @@ SECONDS = 30
 DRAFTS_TO_PUBLISH = 6
 TASK_TABLE = "django_tasks_database_dbtaskresult"  # django_tasks_db's results
 SEND_EMAIL = "levelfield.core.notify.send_email"
+STARTERS = 8
+STARTING_SECONDS = 8
+STARTED_EACH = 4  # projects each starter starts at least, however long they take
+OUTCOME_ROUNDS = 10
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"),
@@ -74,6 +84,40 @@ print(json.dumps({
     "question_ids": list(lot.questions.values_list("pk", flat=True)),
     "drafts": drafts,
     "suppliers": suppliers,
+}))
+"""
+
+# Run inside the served project too: the buying tests' catalogue (a live framework, suppliers'
+# live listings) with its buyer, whose two admins and officer run projects to their outcome, and
+# another buyer whose officers and admins start projects together; each person with an API token.
+MARKETPLACE_SET_UP = """
+import json
+from tests.support import testing
+from levelfield.accounts.actions import create_api_token
+from levelfield.accounts.models import Role
+from levelfield.marketplace.tests.buying_builders import catalogue
+
+# This is another process than SET_UP's: its people's addresses (person<n>@example.org) and the
+# organisations' names would otherwise be made again.
+testing.UserFactory.reset_sequence(1000)
+testing.OrganisationFactory.reset_sequence(1000)
+
+def token(user):
+    return create_api_token(user=user, name="concurrency test")[1]
+
+shop = catalogue()
+starting = testing.buyer_org("Concurrent Projects District Council")
+starters = [
+    testing.member(starting, Role.BUYER_ADMIN if n % 2 else Role.BUYER_OFFICER)
+    for n in range(STARTERS)
+]
+print(json.dumps({
+    "starting_buyer_id": starting.pk,
+    "starters": [token(user) for user in starters],
+    "buyer_id": shop.buyer.pk,
+    "admins": [token(shop.admin), token(testing.member(shop.buyer, Role.BUYER_ADMIN))],
+    "officer": token(shop.officer),
+    "lot_id": shop.lots[0].pk,
 }))
 """
 
@@ -170,6 +214,11 @@ def _stop(process: subprocess.Popen) -> None:
 def set_up(served: Served, **extra_env) -> dict:
     """The buyer, its tenders and the suppliers' tokens (SET_UP), made in the served project."""
     script = SET_UP.replace("DRAFTS", str(DRAFTS_TO_PUBLISH)).replace("SUPPLIERS", str(SUPPLIERS))
+    return in_project(served, script, **extra_env)
+
+
+def in_project(served: Served, script: str, **extra_env) -> dict:
+    """Runs a set-up `script` in the served project; the JSON its last line prints."""
     result = subprocess.run(
         [str(LEVELFIELD), "shell", "-c", script],
         cwd=PROJECT,
@@ -214,6 +263,11 @@ def served(tmp_path_factory):
 @pytest.fixture(scope="module")
 def people(served):
     return set_up(served)
+
+
+@pytest.fixture(scope="module")
+def catalogue(served):
+    return in_project(served, MARKETPLACE_SET_UP.replace("STARTERS", str(STARTERS)))
 
 
 class Tally:
@@ -454,6 +508,188 @@ def test_sixteen_writers_and_the_worker_share_one_sqlite_file(served, people):
     # answer), one email each.
     assert emails_sent == len(tally.asked) + len(tally.answered) * SUPPLIERS, tasks
     assert tasks["levelfield.opendata.tasks.regenerate_downloads SUCCESSFUL"] >= 1, tasks
+
+
+def at_once(*calls) -> list:
+    """Each call in its own thread, all released together: what each answered (or raised)."""
+    answers: list = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(index, call):
+        start.wait()
+        try:
+            answers[index] = call()
+        except requests.RequestException as exc:  # _client has told the tally
+            answers[index] = exc
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=240)
+    assert not any(thread.is_alive() for thread in threads)
+    return answers
+
+
+def posting(call, path: str, body: dict | None = None):
+    """A POST of `body` to `path` by the client `call`, for at_once."""
+    return lambda: call("POST", path, json=body)
+
+
+def _log_since(served: Served, offset: int) -> str:
+    """What the server has logged since `offset` (its log's size before)."""
+    with open(served.log, "rb") as log:
+        log.seek(offset)
+        return log.read().decode(errors="replace")
+
+
+def test_staff_starting_projects_together_get_a_reference_each(served, catalogue):
+    """Eight of a buyer's officers and admins start catalogue projects as fast as they are
+    answered, for some seconds (and four each at least): each project made has its own
+    reference, the buyer's P-<year>-<number>s one after another with none missed, and each
+    project acknowledged is stored."""
+    log_offset = served.log.stat().st_size
+    tally = Tally()
+    made: dict[int, str] = {}
+    until = time.monotonic() + STARTING_SECONDS
+
+    def starter(n: int, token: str) -> None:
+        call = _client(served, token, tally)
+        round_ = 0
+        while round_ < STARTED_EACH or time.monotonic() < until:
+            round_ += 1
+            started = call(
+                "POST",
+                "/api/marketplace/projects",
+                json={"name": f"Laptops {n}.{round_}", "need": "Laptops for the libraries."},
+            )
+            if started.status_code == 201:
+                with tally.lock:
+                    made[started.json()["id"]] = started.json()["reference"]
+
+    threads = [
+        threading.Thread(target=starter, args=(n, token))
+        for n, token in enumerate(catalogue["starters"])
+    ]
+    assert len(threads) == STARTERS
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=STARTING_SECONDS + 240)
+    assert not any(thread.is_alive() for thread in threads)
+
+    summary = (
+        f"statuses {dict(tally.statuses)}; first errors: {tally.server_errors[:3]} "
+        f"(the server's log: {served.log})"
+    )
+    assert not tally.server_errors, summary
+    assert set(tally.statuses) == {201}, summary
+    # a project of its own for each answer, and each of them stored
+    assert len(made) == tally.statuses[201] >= STARTERS * STARTED_EACH, summary
+    stored = dict(
+        served.rows(
+            "SELECT id, reference FROM marketplace_project WHERE buyer_id = ?",
+            catalogue["starting_buyer_id"],
+        )
+    )
+    assert stored == made
+    prefixes = {reference.rsplit("-", 1)[0] for reference in made.values()}
+    numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in made.values())
+    assert len(prefixes) == 1 and re.fullmatch(r"P-[0-9]{4}", prefixes.pop()), made
+    assert numbers == list(range(1, len(made) + 1)), sorted(made.values())
+    ids = ", ".join(str(pk) for pk in made)
+    assert served.count(
+        "SELECT COUNT(*) FROM core_auditevent WHERE action = 'marketplace.project_created' "
+        f"AND object_id IN ({ids})"
+    ) == len(made)
+    assert "database is locked" not in _log_since(served, log_offset)
+
+
+def test_staff_ending_and_awarding_one_project_together_make_one_call_off(served, catalogue):
+    """Projects run to their outcome by several people at once. The two admins and the officer
+    end a project's search together: one ends it, the others are told it has ended. Then the two
+    admins award its call-off together, each at their own value: one award is made, the other
+    is told the outcome is already recorded, and the project has one outcome and one contract,
+    the winner's."""
+    # (here, not at the top: bench/sqlite_concurrency.py imports this module without Django)
+    from levelfield.marketplace.actions.outcomes import ALREADY
+
+    log_offset = served.log.stat().st_size
+    tally = Tally()
+    first, second = (_client(served, token, tally) for token in catalogue["admins"])
+    officer = _client(served, catalogue["officer"], tally)
+    awarded: dict[int, tuple[str, str]] = {}  # project -> its reference, the value awarded
+    refusals: Counter = Counter()
+
+    def summary() -> str:
+        return (
+            f"statuses {dict(tally.statuses)}; first errors: {tally.server_errors[:3]} "
+            f"(the server's log: {served.log})"
+        )
+
+    for round_ in range(OUTCOME_ROUNDS):
+        started = officer("POST", "/api/marketplace/projects", json={"name": f"Hosting {round_}"})
+        assert started.status_code == 201, started.text
+        project = started.json()
+        path = f"/api/marketplace/projects/{project['id']}"
+        saved = officer("POST", path + "/searches", json={"lot": [catalogue["lot_id"]]})
+        assert saved.status_code == 201, saved.text
+
+        ended = at_once(*(posting(call, path + "/end") for call in (first, second, officer)))
+        assert not tally.server_errors, summary()
+        assert sorted(answer.status_code for answer in ended) == [200, 409, 409], summary()
+        for answer in ended:
+            if answer.status_code == 409:
+                assert answer.json()["code"] == "invalid_state"
+                refusals["end"] += 1
+        shortlist = next(a for a in ended if a.status_code == 200).json()["shortlist"]
+        assert shortlist
+
+        today = date.today()
+        award = {
+            "awarded": True,
+            "entry_id": shortlist[0]["id"],
+            "start_date": today.isoformat(),
+            "end_date": (today + timedelta(days=364)).isoformat(),
+            "reason": "The cheapest service meeting the need",
+        }
+        answers = at_once(
+            posting(first, path + "/outcome", {**award, "value": "5000.00"}),
+            posting(second, path + "/outcome", {**award, "value": "6000.00"}),
+        )
+        assert not tally.server_errors, summary()
+        assert sorted(answer.status_code for answer in answers) == [201, 409], summary()
+        won = next(answer for answer in answers if answer.status_code == 201).json()
+        lost = next(answer for answer in answers if answer.status_code == 409).json()
+        assert (lost["code"], lost["message"]) == ("invalid_state", ALREADY)
+        refusals["award"] += 1
+        assert won["awarded"] and won["contract_reference"]
+        awarded[project["id"]] = (project["reference"], won["value"])
+
+    # Each project: awarded, once, with the one call-off contract of the award that won.
+    for project_id, (reference, value) in awarded.items():
+        assert served.rows("SELECT status FROM marketplace_project WHERE id = ?", project_id) == [
+            ("awarded",)
+        ]
+        outcomes = served.rows(
+            "SELECT CAST(value AS TEXT) FROM marketplace_outcome WHERE project_id = ?", project_id
+        )
+        assert [Decimal(v) for (v,) in outcomes] == [Decimal(value)], (reference, outcomes)
+        contracts = served.rows(
+            "SELECT CAST(value AS TEXT) FROM contracts_contract "
+            "WHERE buyer_id = ? AND title LIKE ?",
+            catalogue["buyer_id"],
+            f"%({reference})",
+        )
+        assert [Decimal(v) for (v,) in contracts] == [Decimal(value)], (reference, contracts)
+    assert (
+        served.count(
+            "SELECT COUNT(*) FROM contracts_contract WHERE buyer_id = ?", catalogue["buyer_id"]
+        )
+        == OUTCOME_ROUNDS
+    )
+    assert refusals == {"end": 2 * OUTCOME_ROUNDS, "award": OUTCOME_ROUNDS}
+    assert "database is locked" not in _log_since(served, log_offset)
 
 
 def test_served_without_debug_pages(served):
