@@ -645,12 +645,13 @@ def test_staff_ending_and_awarding_one_project_together_make_one_call_off(served
         shortlist = next(a for a in ended if a.status_code == 200).json()["shortlist"]
         assert shortlist
 
-        today = date.today()
+        # a week ahead: whatever the UK's date is against this machine's, never in the past
+        start = date.today() + timedelta(days=7)
         award = {
             "awarded": True,
             "entry_id": shortlist[0]["id"],
-            "start_date": today.isoformat(),
-            "end_date": (today + timedelta(days=364)).isoformat(),
+            "start_date": start.isoformat(),
+            "end_date": (start + timedelta(days=364)).isoformat(),
             "reason": "The cheapest service meeting the need",
         }
         answers = at_once(
