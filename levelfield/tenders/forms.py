@@ -202,6 +202,14 @@ class PercentField(_PlainNumberInput, forms.DecimalField):
             }
         )
 
+    def to_python(self, value):
+        """The number, refusing NaN and Infinity here, with "invalid" and no params (Django's
+        own check of them, in validate(), %-formats "invalid" with the value)."""
+        number = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
 
 # -- the tender ---------------------------------------------------------------------------------
 

@@ -54,6 +54,12 @@ def test_a_weight_out_of_range_is_refused_in_words_naming_the_percent_field(type
     assert set(lot.errors["quality_threshold"]) == {f"Quality threshold (%) (optional) {said}"}
 
 
+@pytest.mark.parametrize("typed", ["NaN", "Infinity", "-Infinity", "sNaN", "lots"])
+def test_a_weight_that_is_no_number_is_refused_in_words_naming_the_percent_field(typed):
+    lot = LotForm(data=lot_form(price_weight=typed))
+    assert lot.errors["price_weight"] == ["Price weight (%) must be a number, like 40 or 12.5"]
+
+
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
