@@ -131,7 +131,7 @@ def example(schema: dict, document: dict, depth: int = 0, hints: dict | None = N
             return "someone@example.org"
         if fmt == "binary":
             return "binary"
-        if "\\d" in schema.get("pattern", ""):  # a decimal as a string, say
+        if "[0-9]" in schema.get("pattern", ""):  # a decimal as a string, say
             return "1"
         return "x" * max(schema.get("minLength", 1), 1)
     return None
